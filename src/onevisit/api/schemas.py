@@ -1,0 +1,309 @@
+"""Input and output shapes of the JSON API (kept apart: inputs never carry server state)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from ninja import Schema
+from pydantic import Field
+
+
+class ErrorOut(Schema):
+    message: str
+    errors: dict[str, str] = {}
+
+
+# --------------------------------------------------------------------------- catalogue
+
+
+class MaterialOut(Schema):
+    key: str
+    name: str
+    evidence_type: str | None
+    held_by_government: bool
+    original: bool
+    copies: int
+    required: bool
+    tolerated_missing: bool
+
+
+class FieldOut(Schema):
+    key: str
+    label: str
+    type: str
+    required: bool
+    choices: list[str]
+
+
+class ItemSummaryOut(Schema):
+    code: str
+    version: int
+    name: str
+    kind: str
+    department: str
+    promised_visits: int
+    committed_limit: int
+    limit_unit: str
+
+
+class ItemOut(ItemSummaryOut):
+    region: str
+    region_level: str
+    topic: str
+    description: str
+    legal_basis: str
+    conditions: str
+    statutory_limit: int
+    fee_yuan: Decimal
+    fee_note: str
+    channels: list[str]
+    result_name: str
+    fields: list[FieldOut]
+    materials: list[MaterialOut]
+
+
+class ItemPageOut(Schema):
+    items: list[ItemSummaryOut]
+    next_cursor: str | None
+
+
+class StageOut(Schema):
+    key: str
+    name: str
+    item_code: str
+    item_name: str
+    department: str
+    depends_on: list[str]
+
+
+class LifeEventSummaryOut(Schema):
+    code: str
+    name: str
+    promised_visits: int
+    committed_limit: int
+    limit_unit: str
+
+
+class LifeEventOut(LifeEventSummaryOut):
+    description: str
+    stages: list[StageOut]
+    fields: list[FieldOut]
+    materials: list[MaterialOut]
+
+
+class ListEntryOut(Schema):
+    kind: str
+    code: str
+    title: str
+    department: str | None
+    legal_basis: str
+    content: str
+    amount_yuan: Decimal | None
+    item_codes: list[str]
+    published_at: dt.datetime | None
+
+
+# --------------------------------------------------------------------------- applications
+
+
+class ApplicantIn(Schema):
+    kind: Literal["person", "enterprise"] = "person"
+    name: str = Field(max_length=128)
+    id_number: str = Field(max_length=32)
+
+
+class UploadIn(Schema):
+    key: str = Field(max_length=200)
+    filename: str = Field(default="", max_length=255)
+    content_base64: str
+
+
+class DeliveryIn(Schema):
+    method: Literal["pickup", "courier", "download"] = "download"
+    recipient: str = Field(default="", max_length=64)
+    phone: str = Field(default="", max_length=20)
+    address: str = Field(default="", max_length=255)
+
+
+class ApplicationIn(Schema):
+    item_code: str | None = None
+    life_event_code: str | None = None
+    channel: Literal["online", "window"] = "online"
+    applicant: ApplicantIn
+    data: dict[str, Any] = {}
+    materials: list[UploadIn] = []
+    tolerated_missing: list[str] = []
+    delivery: DeliveryIn = DeliveryIn()
+
+
+class SupplementIn(Schema):
+    materials: list[UploadIn] = []
+    tolerated_missing: list[str] = []
+    at_window: bool = False
+    new_trip: bool = False
+
+
+class VisitIn(Schema):
+    purpose: Literal["intake", "supplement", "pickup", "other"]
+    new_trip: bool = False
+
+
+class PickupIn(Schema):
+    new_trip: bool = False
+
+
+class ApplicationMaterialOut(Schema):
+    key: str
+    name: str
+    status: str
+    problem: str
+    source: str
+
+
+class NoticeEntryOut(Schema):
+    key: str
+    name: str
+    problem: str
+
+
+class NoticeOut(Schema):
+    number: str
+    kind: str
+    case_id: int | None
+    issued_at: dt.datetime
+    resolved_at: dt.datetime | None
+    entries: list[NoticeEntryOut]
+
+
+class CaseOut(Schema):
+    id: int
+    stage_key: str
+    item_code: str
+    item_name: str
+    department: str
+    status: str
+    due_at: dt.datetime | None
+    due_provisional: bool
+    paused: bool
+    decision_reason: str
+    decision_legal_basis: str
+
+
+class VisitOut(Schema):
+    occurred_at: dt.datetime
+    purposes: list[str]
+
+
+class DeliveryOut(Schema):
+    method: str
+    status: str
+    courier: str
+    tracking_number: str
+    delivered_at: dt.datetime | None
+
+
+class CertificateOut(Schema):
+    number: str
+    title: str
+    department: str
+    issued_at: dt.datetime
+    verification_code: str
+
+
+class ApplicationOut(Schema):
+    number: str
+    title: str
+    status: str
+    channel: str
+    applicant_name: str
+    applicant_id_number: str
+    receipt_number: str | None
+    submitted_at: dt.datetime
+    accepted_at: dt.datetime | None
+    completed_at: dt.datetime | None
+    due_at: dt.datetime | None
+    due_provisional: bool
+    promised_visits: int
+    visits: list[VisitOut]
+    materials: list[ApplicationMaterialOut]
+    notices: list[NoticeOut]
+    cases: list[CaseOut]
+    delivery: DeliveryOut | None
+    certificates: list[CertificateOut]
+
+
+class ApplicationSummaryOut(Schema):
+    number: str
+    title: str
+    status: str
+    channel: str
+    submitted_at: dt.datetime
+    due_at: dt.datetime | None
+
+
+class ApplicationPageOut(Schema):
+    items: list[ApplicationSummaryOut]
+    next_cursor: str | None
+
+
+class AccessLogOut(Schema):
+    at: dt.datetime
+    application_number: str
+    evidence_type: str
+    source: str
+    subject: str
+    purpose: str
+    outcome: str
+    actor: str | None
+
+
+# --------------------------------------------------------------------------- workflow
+
+
+class QueueEntryOut(Schema):
+    case_id: int
+    application_number: str
+    title: str
+    item_name: str
+    status: str
+    due_at: dt.datetime | None
+
+
+class DecisionIn(Schema):
+    note: str = Field(default="", max_length=2000)
+
+
+class RejectIn(Schema):
+    reason: str = Field(max_length=2000)
+    legal_basis: str = Field(max_length=2000)
+
+
+class CorrectionEntryIn(Schema):
+    key: str
+    problem: str = Field(max_length=255)
+
+
+class CorrectionIn(Schema):
+    entries: list[CorrectionEntryIn]
+    note: str = Field(default="", max_length=2000)
+
+
+class CaseDecisionOut(Schema):
+    case_id: int
+    status: str
+    application_status: str
+
+
+class DeliveredIn(Schema):
+    note: str = Field(default="", max_length=255)
+
+
+class VerificationOut(Schema):
+    status: Literal["valid", "revoked", "unknown"]
+    number: str | None = None
+    title: str | None = None
+    department: str | None = None
+    issued_at: dt.datetime | None = None
+    holder: str | None = None

@@ -1,0 +1,49 @@
+"""The JSON API: /api/v1/…, OpenAPI at /api/openapi.json, docs at /api/docs."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from onevisit.api.applications import router as applications_router
+from onevisit.api.catalogue import router as catalogue_router
+from onevisit.api.workflow import router as workflow_router
+from onevisit.errors import DomainError, InvalidInput
+
+api = NinjaAPI(
+    title="onevisit API",
+    version="1",
+    description="政务服务“最多跑一次”平台 — catalogue, 一件事, intake, back office, delivery.",
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+api.add_router("/v1/", catalogue_router)
+api.add_router("/v1/", applications_router)
+api.add_router("/v1/", workflow_router)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    errors = {k: str(v) for k, v in exc.errors.items()} if isinstance(exc, InvalidInput) else {}
+    return api.create_response(
+        request, {"message": str(exc.message), "errors": errors}, status=exc.status
+    )
+
+
+@api.exception_handler(ValidationError)
+def schema_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = {}
+    for error in exc.errors:
+        location = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body",))
+        errors[location or "body"] = str(error.get("msg", ""))
+    return api.create_response(
+        request, {"message": _("请求格式有误"), "errors": errors}, status=422
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"message": _("请先登录"), "errors": {}}, status=401)

@@ -1,0 +1,98 @@
+"""Back-office endpoints: the department queue and decisions; supervision KPIs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Status
+
+from onevisit.accounts.models import Role
+from onevisit.api.auth import AUTH
+from onevisit.api.schemas import (
+    CaseDecisionOut,
+    CorrectionIn,
+    DecisionIn,
+    ErrorOut,
+    NoticeOut,
+    QueueEntryOut,
+    RejectIn,
+)
+from onevisit.applications.models import Case
+from onevisit.errors import NotAllowed
+from onevisit.metrics.selectors import kpis
+from onevisit.workflow.selectors import department_queue
+from onevisit.workflow.services import (
+    CorrectionEntry,
+    case_approve,
+    case_claim,
+    case_reject,
+    case_request_correction,
+)
+
+router = Router(tags=["workflow"])
+ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+                          422: ErrorOut}
+
+
+def _reviewer(request: HttpRequest) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    if user.role != Role.REVIEWER or user.department_id is None:
+        raise NotAllowed(_("只有部门审批人员能处理办件"))
+    return user
+
+
+def _decision_out(case: Case) -> dict[str, Any]:
+    case.application.refresh_from_db(fields=["status"])
+    return {"case_id": case.pk, "status": case.status,
+            "application_status": case.application.status}
+
+
+@router.get("/queue", auth=AUTH, response={200: list[QueueEntryOut], **ERRORS})
+def queue(request: HttpRequest, limit: int = 100) -> list[dict[str, Any]]:
+    """The reviewer's department queue, soonest deadline first."""
+    user = _reviewer(request)
+    return [
+        {"case_id": c.pk, "application_number": c.application.number,
+         "title": c.application.title, "item_name": c.item.name, "status": c.status,
+         "due_at": c.due_at}
+        for c in department_queue(actor=user)[: max(1, min(limit, 500))]
+    ]
+
+
+@router.post("/cases/{case_id}/claim", auth=AUTH, response={200: CaseDecisionOut, **ERRORS})
+def claim(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    work_item = case_claim(case_id=case_id, actor=_reviewer(request))
+    return _decision_out(work_item.case)
+
+
+@router.post("/cases/{case_id}/approve", auth=AUTH, response={200: CaseDecisionOut, **ERRORS})
+def approve(request: HttpRequest, case_id: int, payload: DecisionIn) -> dict[str, Any]:
+    return _decision_out(case_approve(case_id=case_id, actor=_reviewer(request),
+                                      note=payload.note))
+
+
+@router.post("/cases/{case_id}/reject", auth=AUTH, response={200: CaseDecisionOut, **ERRORS})
+def reject(request: HttpRequest, case_id: int, payload: RejectIn) -> dict[str, Any]:
+    return _decision_out(case_reject(case_id=case_id, actor=_reviewer(request),
+                                     reason=payload.reason, legal_basis=payload.legal_basis))
+
+
+@router.post("/cases/{case_id}/corrections", auth=AUTH, response={201: NoticeOut, **ERRORS})
+def correction(request: HttpRequest, case_id: int, payload: CorrectionIn) -> Status[Any]:
+    """Request a correction (补正): all problems in one notice; the case clock pauses."""
+    notice = case_request_correction(
+        case_id=case_id, actor=_reviewer(request), note=payload.note,
+        entries=[CorrectionEntry(key=e.key, problem=e.problem) for e in payload.entries],
+    )
+    return Status(201, notice)
+
+
+@router.get("/metrics/kpis", auth=AUTH, response={200: dict[str, float], **ERRORS})
+def metrics(request: HttpRequest) -> dict[str, float]:
+    """The reform's KPIs from recorded facts (supervisors and the reform office)."""
+    user = request.auth  # type: ignore[attr-defined]
+    if user.role != Role.SUPERVISOR and not user.is_superuser:
+        raise NotAllowed(_("只有电子监察人员能查看指标"))
+    return {k: float(v) for k, v in kpis().as_dict().items()}

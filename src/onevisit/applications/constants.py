@@ -1,0 +1,99 @@
+"""Application and case states, and the transitions the reform allows between them."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("网上申请")
+    WINDOW = "window", _("窗口受理")
+
+
+class ApplicantKind(models.TextChoices):
+    PERSON = "person", _("自然人")
+    ENTERPRISE = "enterprise", _("法人")
+
+
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("已提交")
+    NEEDS_SUPPLEMENT = "needs_supplement", _("待补齐材料")
+    ACCEPTED = "accepted", _("已受理")
+    COMPLETED = "completed", _("已办结")
+    REJECTED = "rejected", _("不予许可")
+
+
+ALLOWED_APPLICATION_TRANSITIONS: dict[str, set[str]] = {
+    # Intake either finds everything (accept) or lists every gap in one notice.
+    ApplicationStatus.SUBMITTED: {ApplicationStatus.ACCEPTED, ApplicationStatus.NEEDS_SUPPLEMENT},
+    # A supplement is checked again: accepted, or a notice naming only what was re-supplied.
+    ApplicationStatus.NEEDS_SUPPLEMENT: {
+        ApplicationStatus.ACCEPTED, ApplicationStatus.NEEDS_SUPPLEMENT,
+    },
+    # Departments decide: all approve → completed; one refuses → rejected.
+    ApplicationStatus.ACCEPTED: {ApplicationStatus.COMPLETED, ApplicationStatus.REJECTED},
+    ApplicationStatus.COMPLETED: set(),
+    ApplicationStatus.REJECTED: set(),
+}
+
+
+class CaseStatus(models.TextChoices):
+    WAITING = "waiting", _("等待前置环节")
+    PENDING = "pending", _("待审批")
+    IN_REVIEW = "in_review", _("审批中")
+    CORRECTION = "correction", _("待补正")
+    APPROVED = "approved", _("已准予")
+    REJECTED = "rejected", _("不予许可")
+    CANCELLED = "cancelled", _("已终止")
+
+
+ALLOWED_CASE_TRANSITIONS: dict[str, set[str]] = {
+    # A stage that depends on others starts when they are all approved.
+    CaseStatus.WAITING: {CaseStatus.PENDING, CaseStatus.CANCELLED},
+    # A reviewer claims a case from the department queue.
+    CaseStatus.PENDING: {CaseStatus.IN_REVIEW, CaseStatus.CANCELLED},
+    # The reviewer decides, or asks for a correction (the clock pauses).
+    CaseStatus.IN_REVIEW: {
+        CaseStatus.APPROVED, CaseStatus.REJECTED, CaseStatus.CORRECTION, CaseStatus.CANCELLED,
+    },
+    # The applicant supplies the correction: back to the queue, the clock resumes.
+    CaseStatus.CORRECTION: {CaseStatus.PENDING, CaseStatus.CANCELLED},
+    CaseStatus.APPROVED: set(),
+    CaseStatus.REJECTED: set(),
+    CaseStatus.CANCELLED: set(),
+}
+
+OPEN_CASE_STATUSES = (
+    CaseStatus.WAITING, CaseStatus.PENDING, CaseStatus.IN_REVIEW, CaseStatus.CORRECTION,
+)
+
+
+class MaterialStatus(models.TextChoices):
+    FETCHED = "fetched", _("已共享获取")
+    UPLOADED = "uploaded", _("已提交")
+    TOLERATED = "tolerated", _("容缺后补")
+    MISSING = "missing", _("缺少")
+    INVALID = "invalid", _("不符合要求")
+    OPTIONAL = "optional", _("非必需")
+
+
+PROBLEM_MATERIAL_STATUSES = (MaterialStatus.MISSING, MaterialStatus.INVALID)
+
+
+class NoticeKind(models.TextChoices):
+    INTAKE = "intake", _("受理一次性告知")
+    CORRECTION = "correction", _("补正一次性告知")
+
+
+class VisitPurpose(models.TextChoices):
+    INTAKE = "intake", _("窗口受理")
+    SUPPLEMENT = "supplement", _("补交材料")
+    PICKUP = "pickup", _("窗口取件")
+    OTHER = "other", _("其他")
+
+
+class DeliveryMethod(models.TextChoices):
+    PICKUP = "pickup", _("窗口领取")
+    COURIER = "courier", _("快递送达")
+    DOWNLOAD = "download", _("网上下载")

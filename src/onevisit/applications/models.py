@@ -1,0 +1,211 @@
+"""Applications (办件), their materials, one-time notices, visits and department cases."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from onevisit.accounts.models import Department
+from onevisit.applications.constants import (
+    ApplicantKind,
+    ApplicationStatus,
+    CaseStatus,
+    Channel,
+    DeliveryMethod,
+    MaterialStatus,
+    NoticeKind,
+)
+from onevisit.catalogue.constants import LimitUnit
+from onevisit.catalogue.models import ServiceItem
+from onevisit.lifeevents.models import LifeEvent
+
+
+class Application(models.Model):
+    number = models.CharField(_("办件编号"), max_length=32, unique=True)
+    item = models.ForeignKey(
+        ServiceItem, null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
+    )
+    life_event = models.ForeignKey(
+        LifeEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
+    )
+    title = models.CharField(max_length=255)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    applicant_kind = models.CharField(max_length=16, choices=ApplicantKind.choices)
+    applicant_name = models.CharField(max_length=128)
+    applicant_id_number = models.CharField(_("证件号码"), max_length=32, db_index=True)
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    status = models.CharField(max_length=32, choices=ApplicationStatus.choices)
+    data = models.JSONField(default=dict)
+    promised_visits = models.PositiveSmallIntegerField()
+    committed_limit = models.PositiveIntegerField()
+    limit_unit = models.CharField(max_length=16, choices=LimitUnit.choices)
+    submitted_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    due_provisional = models.BooleanField(default=False)
+    receipt_number = models.CharField(max_length=32, null=True, blank=True, unique=True)
+    delivery_method = models.CharField(max_length=16, choices=DeliveryMethod.choices)
+    delivery_contact = models.JSONField(default=dict, blank=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(item__isnull=True) ^ models.Q(life_event__isnull=True),
+                name="application_one_subject",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+
+class ApplicationStatusChange(models.Model):
+    """Append-only history of an application's status."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    status = models.CharField(max_length=32, choices=ApplicationStatus.choices)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} → {self.status}"
+
+
+class ApplicationMaterial(models.Model):
+    """One line of the application's merged material list and where it stands."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="materials"
+    )
+    key = models.CharField(max_length=64)
+    name = models.CharField(max_length=255)
+    evidence_type = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=16, choices=MaterialStatus.choices)
+    problem = models.CharField(max_length=255, blank=True)
+    source = models.CharField(max_length=64, blank=True)
+    evidence = models.JSONField(default=dict, blank=True)
+    file = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=64, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    tolerated_missing = models.BooleanField(default=False)
+    supplied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "key"], name="material_key_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.status}"
+
+
+class Case(models.Model):
+    """One item of an application, owned by one department (部门办件)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="cases")
+    item = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, related_name="cases")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="cases")
+    stage_key = models.CharField(max_length=64)
+    depends_on = models.JSONField(default=list)
+    status = models.CharField(max_length=16, choices=CaseStatus.choices)
+    started_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    due_provisional = models.BooleanField(default=False)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    remaining = models.PositiveIntegerField(
+        null=True, blank=True,
+        help_text=_("time left when the clock was paused: working days or minutes"),
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decision_reason = models.TextField(blank=True)
+    decision_legal_basis = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "stage_key"], name="case_stage_once"),
+        ]
+        indexes = [models.Index(fields=["department", "status", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}/{self.stage_key}"
+
+
+class CaseStatusChange(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
+    status = models.CharField(max_length=16, choices=CaseStatus.choices)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.status}"
+
+
+class OneTimeNotice(models.Model):
+    """一次性告知书: every missing or invalid material, named at once."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="notices")
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+    )
+    kind = models.CharField(max_length=16, choices=NoticeKind.choices)
+    number = models.CharField(max_length=32, unique=True)
+    issued_at = models.DateTimeField()
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    entries = models.JSONField(default=list)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["issued_at", "id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Visit(models.Model):
+    """One in-person trip by the applicant (跑次): things done in one trip count once."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="visits")
+    occurred_at = models.DateTimeField()
+    purposes = models.JSONField(default=list)
+    clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.occurred_at:%Y-%m-%d} {','.join(self.purposes)}"

@@ -1,0 +1,45 @@
+"""Reads of applications, with who may see which (DESIGN.md §8)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from onevisit.accounts.models import Role
+from onevisit.applications.models import Application, Case
+
+
+def applications_visible_to(*, user: Any) -> QuerySet[Application]:
+    """Citizens see their own; reviewers their department's; hall and supervision all."""
+    queryset = Application.objects.all()
+    role = getattr(user, "role", None)
+    if user.is_superuser or role in (Role.CLERK, Role.SUPERVISOR):
+        return queryset
+    if role == Role.REVIEWER:
+        return queryset.filter(cases__department_id=user.department_id).distinct()
+    if role == Role.CITIZEN:
+        own = Q(applicant=user)
+        if user.id_number:
+            own |= Q(applicant_id_number=user.id_number)
+        return queryset.filter(own)
+    return queryset.none()
+
+
+def id_unmasked_for(*, user: Any, application: Application) -> bool:
+    """Whether the user's role needs the full ID number: the applicant and the clerk."""
+    role = getattr(user, "role", None)
+    return role == Role.CLERK or application.applicant_id_number == getattr(user, "id_number", None)
+
+
+def application_detail(*, user: Any, number: str) -> Application | None:
+    return (
+        applications_visible_to(user=user)
+        .filter(number=number)
+        .select_related("delivery")
+        .prefetch_related(
+            "visits", "materials", "notices", "certificates__department",
+            Prefetch("cases", queryset=Case.objects.select_related("item", "department")),
+        )
+        .first()
+    )

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ItemKind(models.TextChoices):
+    LICENSING = "licensing", _("行政许可")
+    CONFIRMATION = "confirmation", _("行政确认")
+    PAYMENT = "payment", _("行政给付")
+    OTHER_POWER = "other_power", _("其他行政权力")
+    PUBLIC_SERVICE = "public_service", _("公共服务")
+
+
+class ItemStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+    RETIRED = "retired", _("已停用")
+
+
+class LimitUnit(models.TextChoices):
+    WORKING_DAYS = "working_days", _("工作日")
+    MINUTES = "minutes", _("分钟")
+
+
+class FieldType(models.TextChoices):
+    TEXT = "text", _("文本")
+    RESIDENT_ID = "resident_id", _("居民身份证号码")
+    USCC = "uscc", _("统一社会信用代码")
+    PHONE = "phone", _("手机号码")
+    MONEY = "money", _("金额")
+    DATE = "date", _("日期")
+    ADDRESS = "address", _("地址")
+    REGION = "region", _("行政区划代码")
+    INTEGER = "integer", _("整数")
+    CHOICE = "choice", _("选项")
+
+
+class SubjectKind(models.TextChoices):
+    PERSON = "person", _("自然人")
+    ENTERPRISE = "enterprise", _("法人")
+    PROPERTY = "property", _("不动产")
+    CERTIFICATE = "certificate", _("证照")
+
+
+class ListKind(models.TextChoices):
+    POWER = "power", _("权力清单")
+    RESPONSIBILITY = "responsibility", _("责任清单")
+    NEGATIVE = "negative", _("企业投资负面清单")
+    FISCAL_FUND = "fiscal_fund", _("财政专项资金管理清单")

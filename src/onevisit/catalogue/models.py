@@ -1,0 +1,169 @@
+"""The service catalogue (事项库): items, canonical fields, materials, evidence types, lists."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from onevisit.accounts.models import Department, Region, RegionLevel
+from onevisit.catalogue.constants import (
+    FieldType,
+    ItemKind,
+    ItemStatus,
+    LimitUnit,
+    ListKind,
+    SubjectKind,
+)
+
+
+class EvidenceType(models.Model):
+    """A kind of proof the government may already hold (证明材料类型)."""
+
+    code = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=128)
+    subject_kind = models.CharField(max_length=16, choices=SubjectKind.choices)
+    source = models.CharField(
+        max_length=64, help_text=_("代码 of the evidence source plugin that holds it")
+    )
+    subject_field = models.CharField(
+        max_length=64,
+        help_text=_("the FieldDef key whose value names the subject (e.g. applicant_id_number)"),
+    )
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FieldDef(models.Model):
+    """A canonical form field (数据元); items reuse them so a bundle's form merges."""
+
+    key = models.SlugField(max_length=64, unique=True)
+    label = models.CharField(max_length=128)
+    type = models.CharField(max_length=16, choices=FieldType.choices)
+    help_text = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.key})"
+
+
+class ServiceItem(models.Model):
+    """One version of a government service item (政务服务事项)."""
+
+    code = models.CharField(_("事项编码"), max_length=64)
+    version = models.PositiveIntegerField(default=1)
+    status = models.CharField(max_length=16, choices=ItemStatus.choices, default=ItemStatus.DRAFT)
+    name = models.CharField(_("事项名称"), max_length=255)
+    kind = models.CharField(_("事项类型"), max_length=32, choices=ItemKind.choices)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="items")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="items")
+    region_level = models.CharField(_("行使层级"), max_length=16, choices=RegionLevel.choices)
+    topic = models.CharField(_("主题"), max_length=64, blank=True)
+    description = models.TextField(_("事项说明"), blank=True)
+    legal_basis = models.TextField(_("设定依据"))
+    conditions = models.TextField(_("受理条件"))
+    statutory_limit = models.PositiveIntegerField(_("法定时限"))
+    committed_limit = models.PositiveIntegerField(_("承诺时限"))
+    limit_unit = models.CharField(max_length=16, choices=LimitUnit.choices)
+    fee_yuan = models.DecimalField(_("收费金额（元）"), max_digits=12, decimal_places=2, default=0)
+    fee_note = models.CharField(_("收费说明"), max_length=255, blank=True)
+    promised_visits = models.PositiveSmallIntegerField(_("承诺跑动次数"))
+    channel_window = models.BooleanField(_("窗口办理"), default=True)
+    channel_online = models.BooleanField(_("网上办理"), default=True)
+    channel_courier = models.BooleanField(_("快递送达"), default=True)
+    result_name = models.CharField(_("办理结果"), max_length=128, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="item_code_version_unique"),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=models.Q(status="published"),
+                name="item_one_published_version",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(committed_limit__lte=models.F("statutory_limit")),
+                name="item_committed_within_statutory",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+
+class ItemField(models.Model):
+    item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="fields")
+    field = models.ForeignKey(FieldDef, on_delete=models.PROTECT, related_name="+")
+    required = models.BooleanField(default=True)
+    choices = models.JSONField(
+        default=list, blank=True, help_text=_("allowed values; empty means any valid value")
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "field"], name="item_field_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}:{self.field_id}"
+
+
+class MaterialRequirement(models.Model):
+    """A material an item asks for (申请材料): an upload, or evidence the government holds."""
+
+    item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="materials")
+    code = models.SlugField(max_length=64, help_text=_("stable across versions of the item"))
+    name = models.CharField(max_length=255)
+    evidence_type = models.ForeignKey(
+        EvidenceType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    original = models.BooleanField(_("需原件"), default=False)
+    copies = models.PositiveSmallIntegerField(_("复印件份数"), default=0)
+    required = models.BooleanField(default=True)
+    tolerated_missing = models.BooleanField(_("可容缺"), default=False)
+    note = models.CharField(max_length=255, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "code"], name="material_code_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ListEntry(models.Model):
+    """One entry of the four lists (四张清单), linked to the items it governs."""
+
+    kind = models.CharField(max_length=16, choices=ListKind.choices)
+    code = models.CharField(max_length=64)
+    title = models.CharField(max_length=255)
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="list_entries"
+    )
+    legal_basis = models.TextField(blank=True)
+    content = models.TextField(blank=True)
+    amount_yuan = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    item_codes = models.JSONField(default=list, blank=True)
+    published = models.BooleanField(default=False)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["kind", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "code"], name="list_entry_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.title}"

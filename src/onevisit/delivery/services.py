@@ -1,0 +1,99 @@
+"""One delivery per application (DESIGN.md §3 rule 4), whatever the departments behind it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from onevisit import clock
+from onevisit.applications.constants import DeliveryMethod, VisitPurpose
+from onevisit.applications.models import Application
+from onevisit.applications.services import visit_record
+from onevisit.audit.services import audit_record
+from onevisit.delivery.couriers import Parcel, courier_default
+from onevisit.delivery.models import Delivery, DeliveryEvent, DeliveryStatus
+from onevisit.errors import Conflict, InvalidInput, NotFound
+
+
+def delivery_prepare(*, application: Application, actor: Any) -> Delivery:
+    """Create the delivery of a completed application (in the caller's transaction).
+    A courier delivery is handed to the courier at once and gets its tracking number."""
+    now = clock.now()
+    contact = application.delivery_contact
+    delivery = Delivery.objects.create(
+        application=application, method=application.delivery_method,
+        status=DeliveryStatus.READY, recipient=contact.get("recipient", ""),
+        phone=contact.get("phone", ""), address=contact.get("address", ""), created_at=now,
+    )
+    DeliveryEvent.objects.create(delivery=delivery, at=now, kind="ready")
+    if delivery.method == DeliveryMethod.COURIER:
+        courier = courier_default()
+        delivery.courier = courier.code
+        delivery.tracking_number = courier.hand_off(Parcel(
+            reference=application.number, recipient=delivery.recipient, phone=delivery.phone,
+            address=delivery.address,
+        ))
+        delivery.status = DeliveryStatus.DISPATCHED
+        delivery.save(update_fields=["courier", "tracking_number", "status"])
+        DeliveryEvent.objects.create(delivery=delivery, at=now, kind="dispatched",
+                                     note=delivery.tracking_number)
+    audit_record(actor=actor, action="delivery.prepared", entity="application",
+                 entity_id=application.number,
+                 data={"method": delivery.method, "tracking": delivery.tracking_number})
+    return delivery
+
+
+def _locked(number: str) -> Delivery:
+    delivery = (
+        Delivery.objects.select_for_update().select_related("application")
+        .filter(application__number=number).first()
+    )
+    if delivery is None:
+        raise NotFound(_("办件 %(number)s 尚无可送达的结果") % {"number": number})
+    return delivery
+
+
+def _deliver(delivery: Delivery, kind: str, note: str, actor: Any) -> Delivery:
+    if delivery.status == DeliveryStatus.DELIVERED:
+        return delivery  # a repeated confirmation changes nothing
+    now = clock.now()
+    delivery.status = DeliveryStatus.DELIVERED
+    delivery.delivered_at = now
+    delivery.save(update_fields=["status", "delivered_at"])
+    DeliveryEvent.objects.create(delivery=delivery, at=now, kind=kind, note=note)
+    audit_record(actor=actor, action=f"delivery.{kind}", entity="application",
+                 entity_id=delivery.application.number, data={"note": note})
+    return delivery
+
+
+@transaction.atomic
+def delivery_courier_delivered(*, tracking_number: str, note: str, actor: Any) -> Delivery:
+    """The courier reports the parcel delivered (idempotent)."""
+    delivery = (
+        Delivery.objects.select_for_update().select_related("application")
+        .filter(tracking_number=tracking_number).first()
+    )
+    if delivery is None:
+        raise NotFound(_("运单号 %(no)s 不存在") % {"no": tracking_number})
+    return _deliver(delivery, "delivered", note, actor)
+
+
+@transaction.atomic
+def delivery_pickup(*, number: str, actor: Any, new_trip: bool = False) -> Delivery:
+    """Hand the result over at the window; the trip counts as a visit unless the applicant
+    is already at the hall that day for this application."""
+    delivery = _locked(number)
+    if delivery.method != DeliveryMethod.PICKUP:
+        raise Conflict(_("该办件选择的送达方式不是窗口领取"))
+    visit_record(number=number, purpose=VisitPurpose.PICKUP, actor=actor, new_trip=new_trip)
+    return _deliver(delivery, "picked_up", "", actor)
+
+
+@transaction.atomic
+def delivery_download(*, number: str, actor: Any) -> Delivery:
+    delivery = _locked(number)
+    if delivery.method != DeliveryMethod.DOWNLOAD:
+        raise InvalidInput(_("该办件的结果不通过网上下载送达"))
+    return _deliver(delivery, "downloaded", "", actor)

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from onevisit.exchange.models import AccessLog
+from onevisit.exchange.services import subject_digest
+
+
+def access_log_for_subject(*, subject: str) -> QuerySet[AccessLog]:
+    """Every read of this person's or company's data (the applicant's own view)."""
+    return AccessLog.objects.filter(subject_digest=subject_digest(subject)).select_related(
+        "actor"
+    )
+
+
+def access_log_for_application(*, application_number: str) -> QuerySet[AccessLog]:
+    return AccessLog.objects.filter(application_number=application_number)

@@ -1,0 +1,81 @@
+"""Evidence sources (STYLE.md §5): a typed base class, a registry, built-in sources."""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from onevisit.exchange.models import RegistryRecord
+
+
+@dataclass(frozen=True)
+class Evidence:
+    evidence_type: str
+    subject: str
+    source: str
+    data: dict[str, Any]
+    valid_until: dt.date | None = None
+
+    def expired(self, *, on: dt.date) -> bool:
+        return self.valid_until is not None and self.valid_until < on
+
+
+class SourceUnavailable(RuntimeError):
+    """The source did not answer; the caller falls back to asking for an upload."""
+
+
+class EvidenceSource(ABC):
+    code: ClassVar[str]
+    name: ClassVar[str]
+
+    @abstractmethod
+    def fetch(self, *, evidence_type: str, subject: str) -> Evidence | None:
+        """The evidence about `subject`, None if the source holds none."""
+
+
+_SOURCES: dict[str, EvidenceSource] = {}
+
+
+def source_register(source: EvidenceSource) -> None:
+    _SOURCES[source.code] = source
+
+
+def source_get(code: str) -> EvidenceSource:
+    try:
+        return _SOURCES[code]
+    except KeyError:
+        raise SourceUnavailable(f"no evidence source registered as {code!r}") from None
+
+
+class ReferenceRegistry(EvidenceSource):
+    """A registry kept in this database: the reference population, property and
+    enterprise registries a pilot starts with, before real connectors exist."""
+
+    def __init__(self, code: str, name: str) -> None:
+        self.code = code  # type: ignore[misc]
+        self.name = name  # type: ignore[misc]
+
+    def fetch(self, *, evidence_type: str, subject: str) -> Evidence | None:
+        record = RegistryRecord.objects.filter(
+            source=self.code, evidence_type=evidence_type, subject=subject
+        ).first()
+        if record is None:
+            return None
+        return Evidence(
+            evidence_type=evidence_type, subject=subject, source=self.code,
+            data=record.data, valid_until=record.valid_until,
+        )
+
+
+REFERENCE_REGISTRIES = {
+    "population": "人口库（公安）",
+    "civil_affairs": "婚姻登记库（民政）",
+    "health": "出生医学证明库（卫健）",
+    "property": "不动产登记库（自然资源）",
+    "enterprise": "法人库（市场监管）",
+}
+
+for _code, _name in REFERENCE_REGISTRIES.items():
+    source_register(ReferenceRegistry(_code, _name))

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class LifeeventsConfig(AppConfig):
+    name = "onevisit.lifeevents"
+    label = "lifeevents"
+
+    def ready(self) -> None:
+        from onevisit.catalogue.services import publish_guard_register
+        from onevisit.lifeevents.services import bundle_guard
+
+        publish_guard_register(bundle_guard)

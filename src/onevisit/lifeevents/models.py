@@ -1,0 +1,49 @@
+"""一件事: a bundle of items across departments, worked in stages."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from onevisit.accounts.models import Region
+from onevisit.catalogue.constants import LimitUnit
+
+
+class LifeEvent(models.Model):
+    code = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(_("一件事名称"), max_length=128)
+    description = models.TextField(blank=True)
+    topic = models.CharField(max_length=64, blank=True)
+    keywords = models.CharField(max_length=255, blank=True)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="life_events")
+    committed_limit = models.PositiveIntegerField(_("承诺时限"))
+    limit_unit = models.CharField(max_length=16, choices=LimitUnit.choices)
+    promised_visits = models.PositiveSmallIntegerField(_("承诺跑动次数"))
+    published = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LifeEventStage(models.Model):
+    """One item of a life event. Stages run in parallel unless `depends_on` names others."""
+
+    life_event = models.ForeignKey(LifeEvent, on_delete=models.CASCADE, related_name="stages")
+    key = models.SlugField(max_length=64)
+    name = models.CharField(max_length=128)
+    item_code = models.CharField(max_length=64)
+    depends_on = models.JSONField(default=list, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["life_event", "key"], name="stage_key_unique"),
+            models.UniqueConstraint(fields=["life_event", "item_code"], name="stage_item_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.life_event_id}:{self.key}"

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from onevisit.audit.services import audit_record
+from onevisit.catalogue.models import ServiceItem
+from onevisit.catalogue.selectors import FieldConflict
+from onevisit.lifeevents.models import LifeEvent, LifeEventStage
+from onevisit.lifeevents.selectors import (
+    LifeEventIncomplete,
+    life_event_plan,
+    life_events_containing,
+)
+
+
+def stages_check_acyclic(stages: dict[str, list[str]]) -> None:
+    """Stage dependencies must name existing stages and form a DAG."""
+    for key, deps in stages.items():
+        unknown = [dep for dep in deps if dep not in stages]
+        if unknown:
+            raise ValidationError(
+                _("环节 %(key)s 依赖不存在的环节：%(deps)s")
+                % {"key": key, "deps": ", ".join(unknown)}
+            )
+    state: dict[str, int] = {}
+
+    def visit(key: str, path: list[str]) -> None:
+        if state.get(key) == 2:
+            return
+        if state.get(key) == 1:
+            raise ValidationError(
+                _("环节依赖形成循环：%(cycle)s") % {"cycle": " → ".join([*path, key])}
+            )
+        state[key] = 1
+        for dep in stages[key]:
+            visit(dep, [*path, key])
+        state[key] = 2
+
+    for key in stages:
+        visit(key, [])
+
+
+def bundle_guard(item: ServiceItem) -> None:
+    """Publish guard: an item edit may not break the merged form of a life event."""
+    for life_event in life_events_containing(item_code=item.code):
+        try:
+            life_event_plan(life_event=life_event, replacing=item)
+        except FieldConflict as exc:
+            raise ValidationError(
+                _("该修改会使一件事“%(name)s”的表单无法合并：%(reason)s")
+                % {"name": life_event.name, "reason": exc}
+            ) from exc
+        except LifeEventIncomplete:
+            continue  # the bundle is still being assembled; publishing it checks again
+
+
+@transaction.atomic
+def life_event_define(
+    *, code: str, name: str, region_code: str, committed_limit: int, limit_unit: str,
+    promised_visits: int, stages: list[dict[str, Any]], actor: Any, description: str = "",
+    topic: str = "", keywords: str = "", publish: bool = True,
+) -> LifeEvent:
+    """Create or replace a life event and its stages, checking the DAG and the form merge."""
+    stages_check_acyclic({stage["key"]: list(stage.get("depends_on", [])) for stage in stages})
+    life_event, _created = LifeEvent.objects.update_or_create(
+        code=code,
+        defaults={
+            "name": name, "region_id": region_code, "committed_limit": committed_limit,
+            "limit_unit": limit_unit, "promised_visits": promised_visits,
+            "description": description, "topic": topic, "keywords": keywords,
+            "published": publish,
+        },
+    )
+    life_event.stages.all().delete()
+    LifeEventStage.objects.bulk_create(
+        LifeEventStage(
+            life_event=life_event, key=stage["key"], name=stage["name"],
+            item_code=stage["item_code"], depends_on=list(stage.get("depends_on", [])),
+            order=index,
+        )
+        for index, stage in enumerate(stages)
+    )
+    if publish:
+        try:
+            life_event_plan(life_event=life_event)
+        except (FieldConflict, LifeEventIncomplete) as exc:
+            raise ValidationError(str(exc)) from exc
+    audit_record(actor=actor, action="life_event.defined", entity="life_event",
+                 entity_id=life_event.pk, data={"code": code, "stages": len(stages)})
+    return life_event

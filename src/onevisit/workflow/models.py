@@ -1,0 +1,69 @@
+"""Department work (后台审批) and the working-day calendar."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from onevisit.accounts.models import Department
+from onevisit.applications.models import Case
+
+
+class CalendarOverride(models.Model):
+    """A day whose status differs from what `chinese-calendar` says, or a day of a year
+    the package does not cover (调休, local holidays)."""
+
+    date = models.DateField(unique=True)
+    is_working_day = models.BooleanField()
+    note = models.CharField(max_length=128, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {'班' if self.is_working_day else '休'}"
+
+
+class CalendarYear(models.Model):
+    """A year whose holidays an administrator has entered in full as overrides, so the
+    calendar may count it without `chinese-calendar` (weekends rest unless overridden)."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    note = models.CharField(max_length=255, blank=True)
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class WorkItemOutcome(models.TextChoices):
+    APPROVED = "approved", _("准予")
+    REJECTED = "rejected", _("不予许可")
+    CORRECTION = "correction", _("要求补正")
+    RELEASED = "released", _("退回队列")
+
+
+class WorkItem(models.Model):
+    """One step of a case in a department queue (待办): a claim and what came of it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="work_items")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="work_items"
+    )
+    claimed_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=16, choices=WorkItemOutcome.choices, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["claimed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(finished_at__isnull=True),
+                name="one_open_work_item_per_case",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.assignee_id} {self.outcome or 'open'}"

@@ -1,0 +1,189 @@
+"""Back-office work (后台审批): claims, decisions and corrections on department cases."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from onevisit import clock
+from onevisit.applications.constants import OPEN_CASE_STATUSES, CaseStatus, MaterialStatus
+from onevisit.applications.models import Application, Case, OneTimeNotice
+from onevisit.applications.services import (
+    application_finish,
+    case_clock_pause,
+    case_transition,
+    cases_start_ready,
+    subject_of,
+)
+from onevisit.audit.services import audit_record
+from onevisit.certificates.services import certificates_issue
+from onevisit.delivery.services import delivery_prepare
+from onevisit.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from onevisit.workflow.models import WorkItem, WorkItemOutcome
+
+
+@dataclass(frozen=True)
+class CorrectionEntry:
+    key: str
+    problem: str
+
+
+def _locked_case(case_id: int, actor: Any) -> tuple[Application, Case]:
+    """Lock the application, then the case: the one order every writer uses."""
+    application_id = Case.objects.filter(pk=case_id).values_list("application_id", flat=True)
+    if not application_id:
+        raise NotFound(_("部门办件 %(id)s 不存在") % {"id": case_id})
+    application = Application.objects.select_for_update().get(pk=application_id[0])
+    case = Case.objects.select_for_update().select_related("item").get(pk=case_id)
+    if getattr(actor, "department_id", None) != case.department_id:
+        raise NotAllowed(_("只能处理本部门的办件"))
+    return application, case
+
+
+def _open_work_item(case: Case, actor: Any) -> WorkItem:
+    """The reviewer's claim on the case; claiming it first if it is still in the queue."""
+    if case.status == CaseStatus.PENDING:
+        case_transition(case=case, to=CaseStatus.IN_REVIEW, actor=actor)
+        case.save(update_fields=["status"])
+        return WorkItem.objects.create(case=case, department_id=case.department_id,
+                                       assignee=actor, claimed_at=clock.now())
+    if case.status != CaseStatus.IN_REVIEW:
+        raise Conflict(
+            _("该办件已是“%(status)s”状态，可能已被他人处理")
+            % {"status": case.get_status_display()}
+        )
+    work_item = WorkItem.objects.get(case=case, finished_at__isnull=True)
+    if work_item.assignee_id != actor.pk:
+        raise Conflict(
+            _("该办件已由 %(name)s 认领") % {"name": work_item.assignee.get_full_name()
+                                              or work_item.assignee.username}
+        )
+    return work_item
+
+
+def _finish(work_item: WorkItem, outcome: str, note: str) -> None:
+    work_item.finished_at = clock.now()
+    work_item.outcome = outcome
+    work_item.note = note
+    work_item.save(update_fields=["finished_at", "outcome", "note"])
+
+
+@transaction.atomic
+def case_claim(*, case_id: int, actor: Any) -> WorkItem:
+    """Take a case from the department queue. Of two reviewers claiming at once, one wins."""
+    _application, case = _locked_case(case_id, actor)
+    if case.status != CaseStatus.PENDING:
+        raise Conflict(
+            _("该办件已是“%(status)s”状态，不能认领") % {"status": case.get_status_display()}
+        )
+    work_item = _open_work_item(case, actor)
+    audit_record(actor=actor, action="case.claimed", entity="case", entity_id=case.pk, data={})
+    return work_item
+
+
+@transaction.atomic
+def case_release(*, case_id: int, actor: Any) -> Case:
+    """Give a claimed case back to the queue."""
+    _application, case = _locked_case(case_id, actor)
+    work_item = _open_work_item(case, actor)
+    _finish(work_item, WorkItemOutcome.RELEASED, "")
+    case_transition(case=case, to=CaseStatus.PENDING, actor=actor)
+    case.save(update_fields=["status"])
+    audit_record(actor=actor, action="case.released", entity="case", entity_id=case.pk, data={})
+    return case
+
+
+@transaction.atomic
+def case_approve(*, case_id: int, actor: Any, note: str = "") -> Case:
+    """Approve a department's case. Later stages start; when every case is approved the
+    application completes, its results are issued and its one delivery prepared."""
+    application, case = _locked_case(case_id, actor)
+    work_item = _open_work_item(case, actor)
+    _finish(work_item, WorkItemOutcome.APPROVED, note)
+    case_transition(case=case, to=CaseStatus.APPROVED, actor=actor, note=note)
+    case.decided_at = clock.now()
+    case.decided_by = actor
+    case.decision_reason = note
+    case.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
+    audit_record(actor=actor, action="case.approved", entity="case", entity_id=case.pk,
+                 data={"application": application.number})
+    cases_start_ready(application=application, actor=actor)
+    if not application.cases.exclude(status=CaseStatus.APPROVED).exists():
+        application_finish(application=application, approved=True, actor=actor)
+        certificates_issue(application=application, actor=actor)
+        delivery_prepare(application=application, actor=actor)
+    return case
+
+
+@transaction.atomic
+def case_reject(*, case_id: int, actor: Any, reason: str, legal_basis: str) -> Case:
+    """Refuse (不予许可) with the reason and its legal basis; the application is refused
+    and the other departments' open cases end."""
+    errors = {}
+    if not reason.strip():
+        errors["reason"] = _("不予许可必须说明理由")
+    if not legal_basis.strip():
+        errors["legal_basis"] = _("不予许可必须写明法律依据")
+    if errors:
+        raise InvalidInput(_("不予许可决定不完整"), errors)
+    application, case = _locked_case(case_id, actor)
+    work_item = _open_work_item(case, actor)
+    _finish(work_item, WorkItemOutcome.REJECTED, reason)
+    case_transition(case=case, to=CaseStatus.REJECTED, actor=actor, note=reason)
+    case.decided_at = clock.now()
+    case.decided_by = actor
+    case.decision_reason = reason
+    case.decision_legal_basis = legal_basis
+    case.save(update_fields=[
+        "status", "decided_at", "decided_by", "decision_reason", "decision_legal_basis",
+    ])
+    for other in application.cases.select_for_update().filter(status__in=OPEN_CASE_STATUSES):
+        WorkItem.objects.filter(case=other, finished_at__isnull=True).update(
+            finished_at=clock.now(), outcome=WorkItemOutcome.RELEASED
+        )
+        case_transition(case=other, to=CaseStatus.CANCELLED, actor=actor,
+                        note=_("其他部门不予许可"))
+        other.save(update_fields=["status"])
+    audit_record(actor=actor, action="case.rejected", entity="case", entity_id=case.pk,
+                 data={"reason": reason, "legal_basis": legal_basis})
+    application_finish(application=application, approved=False, actor=actor)
+    return case
+
+
+@transaction.atomic
+def case_request_correction(
+    *, case_id: int, actor: Any, entries: Sequence[CorrectionEntry], note: str = ""
+) -> OneTimeNotice:
+    """Ask for a correction (补正): every problem in one notice; the case clock pauses."""
+    if not entries:
+        raise InvalidInput(_("补正告知至少列明一项材料"), {"entries": _("不能为空")})
+    application, case = _locked_case(case_id, actor)
+    materials = {m.key: m for m in application.materials.all()}
+    own_keys = {m.key for m in subject_of(application).materials if case.item.code in m.item_codes}
+    errors = {}
+    for entry in entries:
+        if entry.key not in materials:
+            errors[entry.key] = _("材料清单中没有该材料")
+        elif entry.key not in own_keys:
+            errors[entry.key] = _("该材料不属于本部门办理的事项")
+        elif not entry.problem.strip():
+            errors[entry.key] = _("请说明需要补正的内容")
+    if errors:
+        raise InvalidInput(_("补正告知有误"), errors)
+    work_item = _open_work_item(case, actor)
+    named = []
+    for entry in entries:
+        material = materials[entry.key]
+        material.status = MaterialStatus.INVALID
+        material.problem = entry.problem.strip()
+        material.save(update_fields=["status", "problem"])
+        named.append(material)
+    notice = case_clock_pause(case=case, materials=named, actor=actor, note=note)
+    _finish(work_item, WorkItemOutcome.CORRECTION, note)
+    audit_record(actor=actor, action="case.correction_requested", entity="case",
+                 entity_id=case.pk, data={"notice": notice.number})
+    return notice

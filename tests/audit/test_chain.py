@@ -1,0 +1,76 @@
+"""The audit log is hash-chained: a changed or deleted row is detected."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from onevisit.audit.models import AuditEvent
+from onevisit.audit.services import audit_verify
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def filed(world, api):
+    response = api["citizen"].post("/applications", world.house_payload())
+    assert response.status_code == 201
+    assert AuditEvent.objects.count() >= 3
+    return response.json()
+
+
+def test_an_untouched_chain_verifies(filed, capsys):
+    call_command("audit", "verify")
+
+    assert "audit chain intact" in capsys.readouterr().out
+    assert audit_verify() == []
+
+
+def test_every_state_change_is_in_the_log(filed):
+    actions = list(AuditEvent.objects.filter(entity_id=filed["number"])
+                   .values_list("action", flat=True))
+
+    assert actions == ["application.submitted", "application.accepted"]
+
+
+def test_a_modified_row_is_detected(filed):
+    event = AuditEvent.objects.get(seq=2)
+    AuditEvent.objects.filter(pk=event.pk).update(data={"forged": True})
+
+    problems = audit_verify()
+
+    assert [(p.seq, p.reason) for p in problems] == [(2, "content does not match its hash")]
+    with pytest.raises(CommandError, match="audit chain broken"):
+        call_command("audit", "verify")
+
+
+def test_a_deleted_row_is_detected(filed):
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE seq = 2")
+
+    problems = audit_verify()
+
+    assert problems[0].seq == 2
+    assert "missing" in problems[0].reason
+    assert any(p.reason == "link to the previous row is broken" for p in problems)
+
+
+def test_the_last_row_deleted_is_detected(filed):
+    last = AuditEvent.objects.order_by("-seq").first()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE seq = %s", [last.seq])
+
+    assert [p.reason for p in audit_verify()] == [
+        f"rows {last.seq}–{last.seq} missing at the end"
+    ]
+
+
+def test_the_model_refuses_updates_and_deletes(filed):
+    event = AuditEvent.objects.first()
+    event.action = "x"
+
+    with pytest.raises(RuntimeError, match="append-only"):
+        event.save()
+    with pytest.raises(RuntimeError, match="append-only"):
+        event.delete()

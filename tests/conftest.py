@@ -1,0 +1,202 @@
+"""Shared fixtures: a small catalogue with the 二手房 life event, staff of three
+departments, and an API client that speaks with a bearer token."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from onevisit.accounts.models import Department, Region, RegionLevel, User
+from onevisit.accounts.services import api_token_create
+from onevisit.catalogue.constants import FieldType
+from onevisit.catalogue.models import ServiceItem
+from onevisit.catalogue.services import item_publish
+from onevisit.exchange.services import registry_record_put
+from onevisit.lifeevents.models import LifeEvent
+from onevisit.lifeevents.services import life_event_define
+from tests.factories import (
+    DepartmentFactory,
+    EvidenceTypeFactory,
+    FieldDefFactory,
+    ItemFieldFactory,
+    MaterialFactory,
+    ServiceItemFactory,
+    UserFactory,
+    resident_id,
+)
+
+PDF = b"%PDF-1.4\n% test material\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+
+
+def b64(content: bytes) -> str:
+    return base64.b64encode(content).decode()
+
+
+class Api:
+    """A JSON client acting as one user."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+        self.token = api_token_create(user=user, name="test")
+        self.client = Client(HTTP_AUTHORIZATION=f"Bearer {self.token}")
+
+    def get(self, path: str) -> Any:
+        return self.client.get(f"/api/v1{path}")
+
+    def post(self, path: str, body: dict[str, Any] | None = None, **headers: str) -> Any:
+        return self.client.post(
+            f"/api/v1{path}", data=json.dumps(body or {}), content_type="application/json",
+            headers=headers,
+        )
+
+
+@dataclass
+class World:
+    housing: Department
+    tax: Department
+    registry: Department
+    filing: ServiceItem
+    tax_item: ServiceItem
+    transfer: ServiceItem
+    licence: ServiceItem
+    house: LifeEvent
+    citizen: User
+    clerk: User
+    supervisor: User
+    courier: User
+    reviewers: dict[str, User]
+    citizen_id: str
+
+    def reviewer(self, department: Department) -> User:
+        return self.reviewers[department.code]
+
+    def house_payload(self, **overrides: Any) -> dict[str, Any]:
+        payload: dict[str, Any] = {
+            "life_event_code": "house",
+            "applicant": {"kind": "person", "name": "王小明", "id_number": self.citizen_id},
+            "data": {
+                "applicant_id_number": self.citizen_id, "phone": "13812345678",
+                "price": "1850000", "contract_date": "2026-11-20", "property_use": "住宅",
+            },
+            "materials": [
+                {"key": "upload:330106-FW-001:sales-contract", "filename": "合同.pdf",
+                 "content_base64": b64(PDF)},
+                {"key": "upload:330106-BDC-001:application-form", "filename": "申请书.pdf",
+                 "content_base64": b64(PDF)},
+                {"key": "upload:330106-SW-001:tax-form", "filename": "申报表.png",
+                 "content_base64": b64(PNG)},
+            ],
+            "delivery": {"method": "courier", "recipient": "王小明", "phone": "13812345678",
+                         "address": "杭州市西湖区文三路 100 号 1 幢 101 室"},
+        }
+        payload.update(overrides)
+        return payload
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    province = Region.objects.create(code="33", name="浙江省", level=RegionLevel.PROVINCE)
+    city = Region.objects.create(code="3301", name="杭州市", level=RegionLevel.CITY,
+                                 parent=province)
+    Region.objects.create(code="330106", name="西湖区", level=RegionLevel.COUNTY, parent=city)
+    housing = DepartmentFactory(code="xh-zjj", name="西湖区住房和城乡建设局")
+    tax = DepartmentFactory(code="xh-sw", name="国家税务总局杭州市西湖区税务局")
+    registry = DepartmentFactory(code="xh-bdc", name="西湖区不动产登记中心")
+    applicant_id = FieldDefFactory(key="applicant_id_number", label="申请人身份证号码",
+                                   type=FieldType.RESIDENT_ID)
+    phone = FieldDefFactory(key="phone", label="联系电话", type=FieldType.PHONE)
+    price = FieldDefFactory(key="price", label="成交价格", type=FieldType.MONEY)
+    contract_date = FieldDefFactory(key="contract_date", label="合同签订日期",
+                                    type=FieldType.DATE)
+    use = FieldDefFactory(key="property_use", label="房屋用途", type=FieldType.CHOICE)
+    id_card = EvidenceTypeFactory(code="resident-id-card", name="居民身份证",
+                                  source="population")
+    property_cert = EvidenceTypeFactory(code="property-certificate", name="不动产权证书",
+                                        source="property", subject_kind="property")
+
+    filing = ServiceItemFactory(code="330106-FW-001", name="存量房交易合同网签备案",
+                                department=housing, minutes=True, committed_limit=15)
+    tax_item = ServiceItemFactory(code="330106-SW-001", name="存量房交易税费申报缴纳",
+                                  department=tax, minutes=True, committed_limit=15)
+    transfer = ServiceItemFactory(code="330106-BDC-001", name="房屋所有权转移登记",
+                                  department=registry, minutes=True, committed_limit=20,
+                                  result_name="不动产权证书")
+    licence = ServiceItemFactory(code="330106-ZJ-009", name="建筑工程施工许可", department=housing,
+                                 committed_limit=5, statutory_limit=15, result_name="施工许可证")
+    for item, fields in (
+        (filing, [applicant_id, phone, price, contract_date]),
+        (tax_item, [applicant_id, price]),
+        (transfer, [applicant_id, phone]),
+        (licence, [applicant_id, phone]),
+    ):
+        for order, field in enumerate(fields):
+            ItemFieldFactory(item=item, field=field, order=order)
+    ItemFieldFactory(item=transfer, field=use, choices=["住宅", "商业"], order=9)
+    MaterialFactory(item=filing, code="property-certificate", name="不动产权证书",
+                    evidence_type=property_cert)
+    MaterialFactory(item=filing, code="sales-contract", name="存量房买卖合同", copies=1)
+    MaterialFactory(item=tax_item, code="id-card", name="居民身份证", evidence_type=id_card)
+    MaterialFactory(item=tax_item, code="tax-form", name="契税纳税申报表",
+                    tolerated_missing=True)
+    MaterialFactory(item=transfer, code="property-certificate", name="不动产权证书原件",
+                    evidence_type=property_cert, original=True)
+    MaterialFactory(item=transfer, code="id-card", name="居民身份证", evidence_type=id_card)
+    MaterialFactory(item=transfer, code="application-form", name="不动产登记申请书")
+    MaterialFactory(item=licence, code="id-card", name="居民身份证", evidence_type=id_card)
+    MaterialFactory(item=licence, code="drawings", name="施工图设计文件审查合格书")
+    for item in (filing, tax_item, transfer, licence):
+        item_publish(item=item, actor=None)
+        item.refresh_from_db()
+    house = life_event_define(
+        code="house", name="二手房交易登记一件事", region_code="330106", committed_limit=50,
+        limit_unit="minutes", promised_visits=1, actor=None, keywords="卖房 二手房",
+        stages=[
+            {"key": "filing", "name": "合同备案", "item_code": filing.code},
+            {"key": "tax", "name": "缴税", "item_code": tax_item.code},
+            {"key": "transfer", "name": "转移登记", "item_code": transfer.code,
+             "depends_on": ["filing", "tax"]},
+        ],
+    )
+    citizen_id = resident_id()
+    registry_record_put(source="population", evidence_type="resident-id-card",
+                        subject=citizen_id, data={"name": "王小明"})
+    registry_record_put(source="property", evidence_type="property-certificate",
+                        subject=citizen_id,
+                        data={"number": "浙(2019)杭州市不动产权第0123456号"})
+    return World(
+        housing=housing, tax=tax, registry=registry, filing=filing, tax_item=tax_item,
+        transfer=transfer, licence=licence, house=house,
+        citizen=UserFactory(username="citizen", id_number=citizen_id, first_name="王小明"),
+        clerk=UserFactory(username="clerk", clerk=True),
+        supervisor=UserFactory(username="supervisor", supervisor=True),
+        courier=UserFactory(username="courier", courier=True),
+        reviewers={
+            department.code: UserFactory(username=f"reviewer-{department.code}", reviewer=True,
+                                         department=department)
+            for department in (housing, tax, registry)
+        },
+        citizen_id=citizen_id,
+    )
+
+
+@pytest.fixture
+def api(world: World) -> dict[str, Api]:
+    """API clients by role name; reviewers as 'reviewer:<department code>'."""
+    clients = {
+        "citizen": Api(world.citizen), "clerk": Api(world.clerk),
+        "supervisor": Api(world.supervisor), "courier": Api(world.courier),
+    }
+    for code, reviewer in world.reviewers.items():
+        clients[f"reviewer:{code}"] = Api(reviewer)
+    return clients
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
