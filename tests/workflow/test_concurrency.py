@@ -1,0 +1,92 @@
+"""Two people acting on the same thing at the same moment: exactly one wins.
+
+These need real row locks and run on PostgreSQL (SQLite serialises writers, and the
+sequential conflict is tested in test_review.py on both databases)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+
+from onevisit.applications.models import Application, Case
+from onevisit.errors import Conflict
+from onevisit.workflow.models import WorkItem
+from onevisit.workflow.services import case_approve, case_claim
+from tests.factories import UserFactory
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
+]
+
+
+def _race(*calls: Callable[[], Any]) -> list[Any]:
+    """Run the calls at once in threads; return each result or exception."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def run(index: int, call: Callable[[], Any]) -> None:
+        barrier.wait()
+        try:
+            results[index] = call()
+        except Exception as exc:  # noqa: BLE001 - the test inspects what each got
+            results[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+def _filing_case(world, api) -> int:
+    body = api["citizen"].post("/applications", world.house_payload()).json()
+    return next(c["id"] for c in body["cases"] if c["stage_key"] == "filing")
+
+
+def test_two_reviewers_deciding_at_once_one_wins(world, api):
+    case_id = _filing_case(world, api)
+    first = world.reviewer(world.housing)
+    second = UserFactory(username="second", reviewer=True, department=world.housing)
+
+    results = _race(lambda: case_approve(case_id=case_id, actor=first),
+                    lambda: case_approve(case_id=case_id, actor=second))
+
+    wins = [r for r in results if isinstance(r, Case)]
+    conflicts = [r for r in results if isinstance(r, Conflict)]
+    assert len(wins) == 1
+    assert len(conflicts) == 1
+    assert Case.objects.get(pk=case_id).status == "approved"
+    assert WorkItem.objects.filter(case_id=case_id).count() == 1
+
+
+def test_two_reviewers_claiming_at_once_one_wins(world, api):
+    case_id = _filing_case(world, api)
+    second = UserFactory(username="second", reviewer=True, department=world.housing)
+
+    results = _race(lambda: case_claim(case_id=case_id, actor=world.reviewer(world.housing)),
+                    lambda: case_claim(case_id=case_id, actor=second))
+
+    assert sorted(type(r).__name__ for r in results) == ["Conflict", "WorkItem"]
+    assert WorkItem.objects.filter(case_id=case_id, finished_at__isnull=True).count() == 1
+
+
+def test_the_same_submission_sent_twice_at_once_files_once(world, api):
+    payload = world.house_payload()
+    client = api["citizen"]
+
+    results = _race(*[
+        (lambda: client.post("/applications", payload, **{"Idempotency-Key": "same"}))
+        for _ in range(3)
+    ])
+
+    assert [r.status_code for r in results] == [201, 201, 201]
+    assert len({r.json()["number"] for r in results}) == 1
+    assert Application.objects.count() == 1
