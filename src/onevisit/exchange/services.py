@@ -3,8 +3,11 @@ logged in the same transaction; the applicant can read that log."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import structlog
@@ -56,6 +59,28 @@ def evidence_fetch(
         subject_masked=subject_mask(subject), purpose=purpose, outcome=outcome,
     )
     return evidence
+
+
+@dataclass(frozen=True)
+class RegistryEntry:
+    source: str
+    evidence_type: str
+    subject: str
+    data: dict[str, Any]
+    valid_until: dt.date | None = None
+
+
+def registry_records_put(*, entries: Iterable[RegistryEntry]) -> None:
+    """Upsert registry records in batches, keyed on (evidence type, subject)."""
+    RegistryRecord.objects.bulk_create(
+        [
+            RegistryRecord(source=e.source, evidence_type=e.evidence_type, subject=e.subject,
+                           data=e.data, valid_until=e.valid_until)
+            for e in entries
+        ],
+        batch_size=1000, update_conflicts=True, unique_fields=["evidence_type", "subject"],
+        update_fields=["source", "data", "valid_until"],
+    )
 
 
 def registry_record_put(

@@ -1,0 +1,398 @@
+"""`onevisit bench intake`: filing the 二手房 life event through the real HTTP API.
+
+Concurrent clients POST /api/v1/applications (with an Idempotency-Key, the uploads as
+base64) to a gunicorn server process; every filing runs the whole intake: validation,
+once-only fetches with their access log, the completeness check, acceptance with a
+receipt and three department cases, and the audit chain.
+
+The baseline, measured in the same run against the same database, is raw SQL through
+the database driver doing the same row writes: one real filing is made first and its
+rows are captured; the baseline then inserts copies of exactly those rows (fresh keys,
+foreign keys remapped, the audit head advanced) in one transaction per filing, from the
+same number of concurrent connections.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from random import Random
+from typing import Any, TextIO
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+
+from onevisit.accounts.models import Role, User
+from onevisit.accounts.services import api_token_create
+from onevisit.applications.constants import Channel, DeliveryMethod
+from onevisit.applications.services import (
+    Applicant,
+    DeliveryChoice,
+    Upload,
+    application_submit,
+    subject_resolve,
+)
+from onevisit.demo.forms import SAMPLE_PDF, SAMPLE_PDF_BASE64, FormFiller
+from onevisit.ops.demo_setup import demo_world_load
+
+LIFE_EVENT = "second-hand-housing"
+PATH = "/api/v1/applications"
+
+
+@dataclass
+class Sample:
+    latencies: list[float]
+    seconds: float
+    errors: int
+
+    @property
+    def throughput(self) -> float:
+        return len(self.latencies) / self.seconds
+
+    def percentile(self, q: int) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))] * 1000
+
+
+# --------------------------------------------------------------------------- set-up
+
+
+@dataclass
+class Client:
+    token: str
+    payload: dict[str, Any]
+
+
+def _clients(count: int) -> tuple[list[Client], FormFiller, Any]:
+    world = demo_world_load(people=max(400, count * 10), companies=20)
+    filler = FormFiller(world.population, Random(7))
+    subject = subject_resolve(life_event_code=LIFE_EVENT)
+    clients = []
+    for index in range(count):
+        filer = filler.filer_for(fields=subject.fields, materials=subject.materials)
+        user, _ = User.objects.update_or_create(
+            username=f"bench-{index}",
+            defaults={"role": Role.CITIZEN, "id_number": filer.id_number,
+                      "first_name": filer.name},
+        )
+        payload = {
+            "life_event_code": LIFE_EVENT, "channel": "online",
+            "applicant": {"kind": filer.kind, "name": filer.name, "id_number": filer.id_number},
+            "data": filer_data(filler, subject, filer),
+            "materials": [{"key": key, "filename": "scan.pdf",
+                           "content_base64": SAMPLE_PDF_BASE64}
+                          for key in filler.uploads(materials=subject.materials)],
+            "delivery": {"method": DeliveryMethod.COURIER, "recipient": filer.name,
+                         "phone": filer.person.phone, "address": filer.person.address},
+        }
+        clients.append(Client(token=api_token_create(user=user, name="bench"), payload=payload))
+    return clients, filler, subject
+
+
+def filer_data(filler: FormFiller, subject: Any, filer: Any) -> dict[str, Any]:
+    return json.loads(json.dumps(filler.data(fields=subject.fields, filer=filer), default=str))
+
+
+# --------------------------------------------------------------------------- HTTP side
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[bytes]
+    port: int
+
+
+def _server_start(workers: int, threads: int) -> Server:
+    port = _free_port()
+    env = {**os.environ, "ONEVISIT_LOG_LEVEL": "WARNING"}
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "gunicorn", "onevisit.wsgi:application",
+         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
+         "--log-level", "warning"],
+        env=env,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/api/v1/life-events")
+            if conn.getresponse().status == 200:
+                return Server(process=process, port=port)
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("the server did not start within 60 s")
+
+
+def _server_stop(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+
+
+def _http_load(server: Server, clients: list[Client], per_client: int, warmup: int) -> Sample:
+    errors: list[str] = []
+    latencies: list[float] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(len(clients) + 1)
+
+    def work(client: Client) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+        body = json.dumps(client.payload).encode()
+        mine: list[float] = []
+        for index in range(warmup + per_client):
+            if index == warmup:
+                barrier.wait()
+            headers = {"Authorization": f"Bearer {client.token}",
+                       "Content-Type": "application/json",
+                       "Idempotency-Key": uuid.uuid4().hex}
+            started = time.perf_counter()
+            conn.request("POST", PATH, body=body, headers=headers)
+            response = conn.getresponse()
+            answer = response.read()
+            elapsed = time.perf_counter() - started
+            if response.status != 201:
+                with lock:
+                    errors.append(f"{response.status} {answer[:200]!r}")
+            elif index >= warmup:
+                mine.append(elapsed)
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=work, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    if errors:
+        print(f"  {len(errors)} failed requests, first: {errors[0]}", file=sys.stderr)
+    return Sample(latencies=latencies, seconds=seconds, errors=len(errors))
+
+
+# --------------------------------------------------------------------------- raw SQL side
+
+
+@dataclass
+class TemplateRow:
+    table: str
+    values: dict[str, Any]
+
+
+# Columns that must be unique per filing, and how the baseline makes a fresh value.
+_FRESH: dict[tuple[str, str], Callable[[], Any]] = {
+    ("applications_application", "number"): lambda: "BX" + uuid.uuid4().hex[:16],
+    ("applications_application", "receipt_number"): lambda: "BR" + uuid.uuid4().hex[:16],
+    ("applications_onetimenotice", "number"): lambda: "BN" + uuid.uuid4().hex[:16],
+    ("api_idempotencyrecord", "key"): lambda: uuid.uuid4().hex,
+}
+
+
+def _tables() -> dict[str, Any]:
+    return {m._meta.db_table: m for m in apps.get_models()
+            if m._meta.pk is not None and m._meta.pk.get_internal_type() in (
+                "AutoField", "BigAutoField")}
+
+
+def _max_ids(tables: dict[str, Any]) -> dict[str, int]:
+    with connection.cursor() as cursor:
+        result = {}
+        for table in tables:
+            cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')
+            result[table] = cursor.fetchone()[0]
+        return result
+
+
+def _capture_template(client: Client, subject: Any) -> list[TemplateRow]:
+    """Make one real filing through the services and return the rows it wrote, in order."""
+    tables = _tables()
+    before = _max_ids(tables)
+    payload = client.payload
+    user = User.objects.get(id_number=payload["applicant"]["id_number"],
+                            username__startswith="bench-")
+    application_submit(
+        subject=subject,
+        applicant=Applicant(**payload["applicant"]), data=payload["data"],
+        channel=Channel.ONLINE, actor=user,
+        uploads=[Upload(key=m["key"], filename="scan.pdf", content=SAMPLE_PDF)
+                 for m in payload["materials"]],
+        delivery=DeliveryChoice(**payload["delivery"]),
+    )
+    after = _max_ids(tables)
+    rows: list[TemplateRow] = []
+    with connection.cursor() as cursor:
+        for table in tables:
+            if after[table] == before[table]:
+                continue
+            cursor.execute(f'SELECT * FROM "{table}" WHERE id > %s ORDER BY id',
+                           [before[table]])
+            names = [column[0] for column in cursor.description]
+            rows += [TemplateRow(table, dict(zip(names, row, strict=True)))
+                     for row in cursor.fetchall()]
+    order = ["applications_application", "applications_applicationstatuschange",
+             "applications_applicationmaterial", "applications_case",
+             "applications_casestatuschange", "exchange_accesslog", "audit_auditevent"]
+    rows.sort(key=lambda r: (order.index(r.table) if r.table in order else len(order),
+                             r.values["id"]))
+    return rows
+
+
+def _foreign_keys() -> dict[tuple[str, str], str]:
+    """(table, column) → referenced table, for remapping copied rows."""
+    result = {}
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if field.is_relation and field.related_model is not None:
+                result[(model._meta.db_table, field.column)] = (
+                    field.related_model._meta.db_table  # type: ignore[union-attr]
+                )
+    return result
+
+
+class RawWriter:
+    """One DB-API connection writing template copies, one transaction per filing."""
+
+    def __init__(self, template: list[TemplateRow]) -> None:
+        self.template = template
+        self.foreign_keys = _foreign_keys()
+        self.audit_rows = sum(1 for row in template if row.table == "audit_auditevent")
+        database = settings.DATABASES["default"]
+        self.postgres = database["ENGINE"].endswith("postgresql")
+        if self.postgres:
+            import psycopg
+            from psycopg.types.json import Jsonb
+
+            self.jsonb = Jsonb
+            self.conn: Any = psycopg.connect(
+                host=database["HOST"] or None, port=database["PORT"] or None,
+                user=database["USER"] or None, password=database["PASSWORD"] or None,
+                dbname=database["NAME"], autocommit=True,
+            )
+            self.placeholder = "%s"
+        else:
+            self.conn = sqlite3.connect(database["NAME"], timeout=20, isolation_level=None,
+                                        check_same_thread=False)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.placeholder = "?"
+
+    def _value(self, value: Any) -> Any:
+        if self.postgres and isinstance(value, dict | list):
+            return self.jsonb(value)
+        return value
+
+    def file_once(self) -> None:
+        cursor = self.conn.cursor()
+        cursor.execute("BEGIN" if self.postgres else "BEGIN IMMEDIATE")
+        cursor.execute(
+            "UPDATE audit_audithead SET last_seq = last_seq + "
+            f"{self.placeholder} WHERE id = 1 RETURNING last_seq",
+            [self.audit_rows],
+        )
+        next_seq = cursor.fetchone()[0] - self.audit_rows + 1
+        new_ids: dict[tuple[str, int], int] = {}
+        for row in self.template:
+            values = dict(row.values)
+            old_id = values.pop("id")
+            for column, value in list(values.items()):
+                target = self.foreign_keys.get((row.table, column))
+                if target and (target, value) in new_ids:
+                    values[column] = new_ids[(target, value)]
+                fresh = _FRESH.get((row.table, column))
+                if fresh is not None:
+                    values[column] = fresh()
+            if row.table == "audit_auditevent":
+                values["seq"] = next_seq
+                next_seq += 1
+            columns = ", ".join(f'"{c}"' for c in values)
+            marks = ", ".join([self.placeholder] * len(values))
+            cursor.execute(
+                f'INSERT INTO "{row.table}" ({columns}) VALUES ({marks}) RETURNING id',
+                [self._value(v) for v in values.values()],
+            )
+            new_ids[(row.table, old_id)] = cursor.fetchone()[0]
+        cursor.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _raw_load(template: list[TemplateRow], clients: int, per_client: int,
+              warmup: int) -> Sample:
+    latencies: list[float] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(clients + 1)
+
+    def work() -> None:
+        writer = RawWriter(template)
+        mine = []
+        for index in range(warmup + per_client):
+            if index == warmup:
+                barrier.wait()
+            started = time.perf_counter()
+            writer.file_once()
+            if index >= warmup:
+                mine.append(time.perf_counter() - started)
+        writer.close()
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=work) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    return Sample(latencies=latencies, seconds=time.perf_counter() - started, errors=0)
+
+
+# --------------------------------------------------------------------------- report
+
+
+def run(*, clients: int, per_client: int, warmup: int, workers: int, threads: int,
+        out: TextIO) -> None:
+    call_command("migrate", verbosity=0)
+    prepared, _filler, subject = _clients(clients)
+    template = _capture_template(prepared[0], subject)
+    vendor = connection.vendor
+    out.write(f"onevisit bench intake — {subject.title} via POST {PATH}\n")
+    out.write(f"database: {vendor} · server: gunicorn {workers} workers × {threads} threads "
+              f"· {clients} concurrent clients · {os.cpu_count()} CPUs\n")
+    out.write(f"rows written per filing: {len(template)} "
+              f"({', '.join(sorted({r.table for r in template}))})\n\n")
+    server = _server_start(workers, threads)
+    try:
+        http = _http_load(server, prepared, per_client, warmup)
+    finally:
+        _server_stop(server)
+    raw = _raw_load(template, clients, per_client, warmup)
+    out.write(f"{'':24}{'filings':>9}{'per second':>12}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}\n")
+    for label, sample in (("onevisit (HTTP API)", http), ("raw SQL baseline", raw)):
+        out.write(f"{label:24}{len(sample.latencies):>9}{sample.throughput:>12.1f}"
+                  f"{sample.percentile(50):>9.1f}{sample.percentile(95):>9.1f}"
+                  f"{sample.errors:>8}\n")
+    out.write(f"\nratio to raw SQL: {http.throughput / raw.throughput:.3f}\n")

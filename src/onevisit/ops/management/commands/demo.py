@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from onevisit.demo.staff import DEMO_PASSWORD
+from onevisit.ops.demo_setup import demo_world_load
+
+BASE = "http://127.0.0.1:8000"
+
+
+class Command(BaseCommand):
+    help = "Load the demo catalogue, population and accounts (idempotent); print the logins."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        world = demo_world_load()
+        staff = world.staff
+        self.stdout.write(self.style.SUCCESS("onevisit demo is ready.\n"))
+        for label, path in (
+            ("catalogue and guides (一网通办)", "/"),
+            ("the four lists (四张清单)", "/lists/"),
+            ("certificate verification", "/verify/"),
+            ("JSON API (OpenAPI)", "/api/docs"),
+            ("catalogue editors (admin)", "/admin/"),
+        ):
+            self.stdout.write(f"  {label:34} {BASE}{path}")
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+        rows = [
+            ("admin", "事项管理员 / catalogue editor (admin site)"),
+            ("clerk", "综合受理窗口 / window clerk"),
+            ("supervisor", "电子监察 / supervisor"),
+            ("courier", "寄递服务 / courier"),
+            ("citizen", f"申请人 / citizen {staff.citizen.first_name}"),
+            *[(user.username, user.first_name) for user in staff.reviewers.values()],
+        ]
+        for username, role in rows:
+            self.stdout.write(f"  {username:22} {role}")
+        self.stdout.write(
+            "\nAPI clients use a bearer token: "
+            "onevisit shell -c \"from onevisit.accounts.services import api_token_create; "
+            "from onevisit.accounts.models import User; "
+            "print(api_token_create(user=User.objects.get(username='citizen'), name='cli'))\""
+        )

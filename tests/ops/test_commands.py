@@ -1,0 +1,63 @@
+"""The operator commands print what they promise."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from onevisit.audit.services import audit_verify
+
+pytestmark = pytest.mark.django_db
+
+
+def test_simulate_prints_the_kpis_from_recorded_facts():
+    out = io.StringIO()
+
+    call_command("simulate", "--days", "2", "--per-day", "12", stdout=out)
+
+    report = out.getvalue()
+    assert "Simulated 2 working days" in report
+    for label in ("catalogue 最多跑一次 rate", "completed with ≤ 1 actual visit",
+                  "completed with 0 visits", "average visits per completed application",
+                  "online-application share", "on-time completion rate",
+                  "average duration as a share of the committed limit"):
+        assert label in report
+    assert "applications filed                                                 24" in report
+    assert audit_verify() == []
+
+
+def test_demo_is_idempotent_and_prints_the_logins():
+    first, second = io.StringIO(), io.StringIO()
+
+    call_command("demo", stdout=first)
+    call_command("demo", stdout=second)
+
+    assert "http://127.0.0.1:8000/api/docs" in second.getvalue()
+    assert "reviewer-xh-bdc" in second.getvalue()
+    assert first.getvalue() == second.getvalue()
+
+
+def test_env_lists_every_variable():
+    out = io.StringIO()
+
+    call_command("env", stdout=out)
+
+    assert "DATABASE_URL" in out.getvalue()
+    assert "ONEVISIT_SECRET_KEY" in out.getvalue()
+
+
+def test_demo_accounts_are_refused_outside_demo_mode(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from onevisit.accounts.models import User
+    from onevisit.catalogue.models import ServiceItem
+
+    settings.ONEVISIT = {**settings.ONEVISIT, "DEMO_ALLOWED": False}
+
+    with pytest.raises(ImproperlyConfigured, match="demo mode only"):
+        call_command("demo")
+
+    assert not User.objects.exists()
+    assert not ServiceItem.objects.exists()
