@@ -118,7 +118,7 @@ def application_create(request: HttpRequest, payload: ApplicationIn) -> Status[A
     def handler() -> tuple[int, Any]:
         subject = subject_resolve(item_code=payload.item_code,
                                   life_event_code=payload.life_event_code)
-        application = application_submit(
+        filing = application_submit(
             subject=subject,
             applicant=Applicant(kind=payload.applicant.kind, name=payload.applicant.name,
                                 id_number=payload.applicant.id_number),
@@ -126,7 +126,8 @@ def application_create(request: HttpRequest, payload: ApplicationIn) -> Status[A
             uploads=_uploads(payload.materials), tolerated=payload.tolerated_missing,
             delivery=DeliveryChoice(**payload.delivery.dict()),
         )
-        return 201, _detail(user, application.number)
+        unmasked = id_unmasked_for(user=user, application=filing.application)
+        return 201, presenters.filing_out(filing, unmasked=unmasked)
 
     return run_idempotent(request, endpoint="applications.create",
                           payload=payload.dict(), handler=handler)

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from onevisit.applications.models import Application
+from onevisit.applications.models import (
+    Application,
+    ApplicationMaterial,
+    Case,
+    OneTimeNotice,
+    Visit,
+)
+from onevisit.applications.services import Filing
 from onevisit.catalogue.models import ListEntry, ServiceItem
 from onevisit.catalogue.selectors import MergedField, MergedMaterial
+from onevisit.certificates.models import Certificate
+from onevisit.delivery.models import Delivery
 from onevisit.exchange.services import subject_mask
 from onevisit.lifeevents.selectors import LifeEventPlan
 
@@ -77,7 +87,29 @@ def list_entry_out(entry: ListEntry) -> dict[str, Any]:
 
 
 def application_out(application: Application, *, unmasked: bool) -> dict[str, Any]:
-    delivery = getattr(application, "delivery", None)
+    """An application as read back, with its related rows (prefetched by the selector)."""
+    return application_parts_out(
+        application, unmasked=unmasked, visits=application.visits.all(),
+        materials=application.materials.all(), notices=application.notices.all(),
+        cases=application.cases.all(), certificates=application.certificates.all(),
+        delivery=getattr(application, "delivery", None),
+    )
+
+
+def filing_out(filing: Filing, *, unmasked: bool) -> dict[str, Any]:
+    """A new filing, from what the service produced: no second read of the database."""
+    return application_parts_out(
+        filing.application, unmasked=unmasked, visits=filing.visits,
+        materials=filing.materials, notices=filing.notices, cases=filing.cases,
+        certificates=[], delivery=None,
+    )
+
+
+def application_parts_out(
+    application: Application, *, unmasked: bool, visits: Iterable[Visit],
+    materials: Iterable[ApplicationMaterial], notices: Iterable[OneTimeNotice],
+    cases: Iterable[Case], certificates: Iterable[Certificate], delivery: Delivery | None,
+) -> dict[str, Any]:
     return {
         "number": application.number, "title": application.title,
         "status": application.status, "channel": application.channel,
@@ -90,18 +122,18 @@ def application_out(application: Application, *, unmasked: bool) -> dict[str, An
         "due_provisional": application.due_provisional,
         "promised_visits": application.promised_visits,
         "visits": [{"occurred_at": v.occurred_at, "purposes": v.purposes}
-                   for v in application.visits.all()],
+                   for v in visits],
         "materials": [
             {"key": m.key, "name": m.name, "status": m.status, "problem": m.problem,
              "source": m.source}
-            for m in application.materials.all()
+            for m in materials
         ],
         "notices": [
             {"number": n.number, "kind": n.kind, "case_id": n.case_id, "issued_at": n.issued_at,
              "resolved_at": n.resolved_at,
              "entries": [{"key": e["key"], "name": e["name"], "problem": e["problem"]}
                          for e in n.entries]}
-            for n in application.notices.all()
+            for n in notices
         ],
         "cases": [
             {"id": c.pk, "stage_key": c.stage_key, "item_code": c.item.code,
@@ -109,7 +141,7 @@ def application_out(application: Application, *, unmasked: bool) -> dict[str, An
              "due_at": c.due_at, "due_provisional": c.due_provisional,
              "paused": c.paused_at is not None, "decision_reason": c.decision_reason,
              "decision_legal_basis": c.decision_legal_basis}
-            for c in application.cases.all()
+            for c in cases
         ],
         "delivery": None if delivery is None else {
             "method": delivery.method, "status": delivery.status, "courier": delivery.courier,
@@ -118,6 +150,6 @@ def application_out(application: Application, *, unmasked: bool) -> dict[str, An
         "certificates": [
             {"number": c.number, "title": c.title, "department": c.department.name,
              "issued_at": c.issued_at, "verification_code": c.verification_code}
-            for c in application.certificates.all()
+            for c in certificates
         ],
     }

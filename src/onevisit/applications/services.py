@@ -14,7 +14,6 @@ from typing import Any
 
 import structlog
 from django.conf import settings
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from onevisit import clock
@@ -40,19 +39,21 @@ from onevisit.applications.models import (
     OneTimeNotice,
     Visit,
 )
-from onevisit.audit.services import audit_record
+from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.catalogue.constants import FieldType
 from onevisit.catalogue.models import ServiceItem
 from onevisit.catalogue.selectors import (
     MergedField,
     MergedMaterial,
+    catalogue_revision,
     fields_merge,
     item_current,
     materials_merge,
 )
 from onevisit.catalogue.validation import FieldInvalid, field_value_clean
 from onevisit.errors import Conflict, InvalidInput, NotFound
-from onevisit.exchange.services import evidence_fetch
+from onevisit.exchange.services import FetchRequest, evidence_fetch_many
+from onevisit.exchange.sources import Evidence
 from onevisit.lifeevents.models import LifeEvent
 from onevisit.lifeevents.selectors import life_event_by_code, life_event_plan
 from onevisit.supervision.models import AlertKind
@@ -94,9 +95,25 @@ class Subject:
     limit_unit: str
 
 
+# Resolved subjects by (item code, life event code), with the catalogue revision they were
+# resolved at: filing the same life event again costs one query instead of seven.
+_SUBJECTS: dict[tuple[str | None, str | None], tuple[int, Subject]] = {}
+
+
 def subject_resolve(*, item_code: str | None = None, life_event_code: str | None = None) -> Subject:
+    """The current published subject, resolved again whenever the catalogue changed."""
     if bool(item_code) == bool(life_event_code):
         raise InvalidInput(_("请指定一个事项或一件事"))
+    revision = catalogue_revision()
+    cached = _SUBJECTS.get((item_code, life_event_code))
+    if cached is not None and cached[0] == revision:
+        return cached[1]
+    subject = _subject_load(item_code=item_code, life_event_code=life_event_code)
+    _SUBJECTS[(item_code, life_event_code)] = (revision, subject)
+    return subject
+
+
+def _subject_load(*, item_code: str | None, life_event_code: str | None) -> Subject:
     if item_code:
         item = item_current(code=item_code)
         if item is None:
@@ -324,30 +341,50 @@ def _purpose(subject: Subject, material: MergedMaterial) -> str:
     return "；".join(f"{item.name}（{item.legal_basis.splitlines()[0]}）" for item in names)[:1000]
 
 
-def _check_material(
-    *, application: Application, subject: Subject, merged: MergedMaterial,
-    uploads: Mapping[str, Upload], tolerated: set[str], actor: Any,
+def _check_materials(
+    *, application: Application, subject: Subject, uploads: Mapping[str, Upload],
+    tolerated: set[str], actor: Any,
+) -> list[ApplicationMaterial]:
+    """Decide where each material stands: fetched (once-only), uploaded, tolerated, or
+    missing. Held evidence is fetched in one batch, and every read is logged."""
+    to_fetch = [
+        m for m in subject.materials
+        if m.evidence_type_code and m.evidence_source and m.key not in uploads
+    ]
+    fetched = evidence_fetch_many(
+        requests=[
+            FetchRequest(
+                evidence_type=str(m.evidence_type_code), source=str(m.evidence_source),
+                subject=str(application.data.get(m.subject_field or "",
+                                                 application.applicant_id_number)),
+                purpose=_purpose(subject, m),
+            )
+            for m in to_fetch
+        ],
+        application_number=application.number, actor=actor,
+    )
+    evidence_by_key = dict(zip([m.key for m in to_fetch], fetched, strict=True))
+    return [
+        _material_status(application=application, merged=merged,
+                         evidence=evidence_by_key.get(merged.key),
+                         upload=uploads.get(merged.key), tolerated=tolerated)
+        for merged in subject.materials
+    ]
+
+
+def _material_status(
+    *, application: Application, merged: MergedMaterial, evidence: Evidence | None,
+    upload: Upload | None, tolerated: set[str],
 ) -> ApplicationMaterial:
-    """Decide where one material stands: fetched (once-only), uploaded, tolerated, missing."""
     material = ApplicationMaterial(
         application=application, key=merged.key, name=merged.name,
         evidence_type=merged.evidence_type_code or "",
     )
-    upload = uploads.get(merged.key)
-    if merged.evidence_type_code and merged.evidence_source and upload is None:
-        subject_id = str(
-            application.data.get(merged.subject_field or "", application.applicant_id_number)
-        )
-        evidence = evidence_fetch(
-            evidence_type=merged.evidence_type_code, source=merged.evidence_source,
-            subject=subject_id, purpose=_purpose(subject, merged),
-            application_number=application.number, actor=actor,
-        )
-        if evidence is not None:
-            material.status = MaterialStatus.FETCHED
-            material.source = evidence.source
-            material.evidence = evidence.data
-            return material
+    if evidence is not None:
+        material.status = MaterialStatus.FETCHED
+        material.source = evidence.source
+        material.evidence = evidence.data
+        return material
     if upload is not None:
         sniffed = _sniff(upload)
         material.file, material.sha256 = _store(upload, sniffed)
@@ -436,7 +473,7 @@ def _notice_issue(
 # --------------------------------------------------------------------------- intake
 
 
-def _accept(*, application: Application, subject: Subject, actor: Any) -> None:
+def _accept(*, application: Application, subject: Subject, actor: Any) -> list[Case]:
     """Acceptance: one receipt, one case per item; cases whose stage depends on no other
     start at once, in parallel (DESIGN.md §3 rule 4)."""
     now = clock.now()
@@ -454,7 +491,7 @@ def _accept(*, application: Application, subject: Subject, actor: Any) -> None:
     cases = []
     for stage in subject.stages:
         case = Case(
-            application=application, item=stage.item, department_id=stage.item.department_id,
+            application=application, item=stage.item, department=stage.item.department,
             stage_key=stage.key, depends_on=stage.depends_on,
             status=CaseStatus.WAITING if stage.depends_on else CaseStatus.PENDING,
         )
@@ -473,6 +510,7 @@ def _accept(*, application: Application, subject: Subject, actor: Any) -> None:
                  entity_id=application.number,
                  data={"receipt": application.receipt_number, "cases": len(cases),
                        "due_at": application.due_at})
+    return cases
 
 
 def _clock_start(case: Case, now: dt.datetime) -> None:
@@ -483,25 +521,37 @@ def _clock_start(case: Case, now: dt.datetime) -> None:
     case.due_provisional = deadline.provisional
 
 
-def _check_and_decide(*, application: Application, subject: Subject, actor: Any) -> None:
-    problems = list(
-        application.materials.filter(status__in=PROBLEM_MATERIAL_STATUSES).order_by("id")
-    )
-    if problems:
-        _application_transition(application, ApplicationStatus.NEEDS_SUPPLEMENT, actor)
-        application.save(update_fields=["status"])
-        _notice_issue(application=application, kind=NoticeKind.INTAKE, materials=problems,
-                      actor=actor)
-    else:
-        _accept(application=application, subject=subject, actor=actor)
+def _check_and_decide(*, application: Application, subject: Subject, actor: Any,
+                      materials: list[ApplicationMaterial]) -> tuple[list[Case],
+                                                                     list[OneTimeNotice]]:
+    """Accept (returning the new cases) or issue one notice naming every problem."""
+    problems = [m for m in materials if m.status in PROBLEM_MATERIAL_STATUSES]
+    if not problems:
+        return _accept(application=application, subject=subject, actor=actor), []
+    _application_transition(application, ApplicationStatus.NEEDS_SUPPLEMENT, actor)
+    application.save(update_fields=["status"])
+    notice = _notice_issue(application=application, kind=NoticeKind.INTAKE, materials=problems,
+                           actor=actor)
+    return [], [notice]
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class Filing:
+    """What one filing produced, so callers can show it without reading it back."""
+
+    application: Application
+    materials: list[ApplicationMaterial]
+    cases: list[Case]
+    notices: list[OneTimeNotice]
+    visits: list[Visit]
+
+
+@atomic_audited
 def application_submit(
     *, subject: Subject, applicant: Applicant, data: Mapping[str, Any], channel: str,
     actor: Any, uploads: Iterable[Upload] = (), tolerated: Iterable[str] = (),
     delivery: DeliveryChoice | None = None,
-) -> Application:
+) -> Filing:
     """File an application online or at a window and run the completeness check.
 
     Invalid fields are all reported at once and nothing is stored. Evidence the government
@@ -539,22 +589,26 @@ def application_submit(
         application=application, status=application.status, at=now, actor=_user(actor)
     )
     by_key = {upload.key: upload for upload in uploads}
-    ApplicationMaterial.objects.bulk_create(
-        _check_material(application=application, subject=subject, merged=merged,
-                        uploads=by_key, tolerated=tolerated_keys, actor=actor)
-        for merged in subject.materials
+    materials = ApplicationMaterial.objects.bulk_create(
+        _check_materials(application=application, subject=subject, uploads=by_key,
+                         tolerated=tolerated_keys, actor=actor)
     )
     audit_record(actor=actor, action="application.submitted", entity="application",
                  entity_id=application.number,
                  data={"title": application.title, "channel": channel})
+    visits = []
     if channel == Channel.WINDOW:
-        _visit_record(application=application, purpose=VisitPurpose.INTAKE, actor=actor)
-    _check_and_decide(application=application, subject=subject, actor=actor)
+        visits.append(
+            _visit_record(application=application, purpose=VisitPurpose.INTAKE, actor=actor)
+        )
+    cases, notices = _check_and_decide(application=application, subject=subject, actor=actor,
+                                       materials=materials)
     log.info("application_submitted", number=application.number, status=application.status)
-    return application
+    return Filing(application=application, materials=materials, cases=cases, notices=notices,
+                  visits=visits)
 
 
-@transaction.atomic
+@atomic_audited
 def application_supplement(
     *, number: str, uploads: Iterable[Upload], actor: Any, at_window: bool = False,
     new_trip: bool = False, tolerated: Iterable[str] = (),
@@ -610,7 +664,8 @@ def application_supplement(
         _visit_record(application=application, purpose=VisitPurpose.SUPPLEMENT, actor=actor,
                       new_trip=new_trip)
     if application.status == ApplicationStatus.NEEDS_SUPPLEMENT:
-        _check_and_decide(application=application, subject=subject, actor=actor)
+        _check_and_decide(application=application, subject=subject, actor=actor,
+                          materials=list(application.materials.order_by("id")))
     for notice in open_corrections:
         if not all(_supplied_after(materials[e["key"]], notice.issued_at) for e in notice.entries):
             continue
@@ -661,7 +716,7 @@ def _visit_record(
     return visit
 
 
-@transaction.atomic
+@atomic_audited
 def visit_record(*, number: str, purpose: str, actor: Any, new_trip: bool = False) -> Visit:
     if purpose not in VisitPurpose.values:
         raise InvalidInput(_("到访事由无效"), {"purpose": _("未知的到访事由")})

@@ -143,6 +143,16 @@ class MaterialRequirement(models.Model):
         return self.name
 
 
+class CatalogueRevision(models.Model):
+    """A counter bumped by every change to what is published. Readers that keep resolved
+    catalogue data in memory compare it on each use, so no process serves a stale plan."""
+
+    value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"catalogue revision {self.value}"
+
+
 class ListEntry(models.Model):
     """One entry of the four lists (四张清单), linked to the items it governs."""
 

@@ -9,11 +9,22 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from onevisit.catalogue.constants import ItemStatus, ListKind
-from onevisit.catalogue.models import ItemField, ListEntry, MaterialRequirement, ServiceItem
+from onevisit.catalogue.models import (
+    CatalogueRevision,
+    ItemField,
+    ListEntry,
+    MaterialRequirement,
+    ServiceItem,
+)
 
 
 class FieldConflict(ValueError):
     """Two items of one bundle define a shared field differently."""
+
+
+def catalogue_revision() -> int:
+    revision = CatalogueRevision.objects.filter(pk=1).values_list("value", flat=True).first()
+    return revision or 0
 
 
 def items_published() -> QuerySet[ServiceItem]:

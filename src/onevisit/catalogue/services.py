@@ -6,13 +6,19 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from onevisit import clock
-from onevisit.audit.services import audit_record
+from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.catalogue.constants import ItemStatus
-from onevisit.catalogue.models import FieldDef, ItemField, ListEntry, ServiceItem
+from onevisit.catalogue.models import (
+    CatalogueRevision,
+    FieldDef,
+    ItemField,
+    ListEntry,
+    ServiceItem,
+)
 
 PublishGuard = Callable[[ServiceItem], None]
 
@@ -32,6 +38,13 @@ def _run_guards(item: ServiceItem) -> None:
         guard(item)
 
 
+def catalogue_revision_bump() -> None:
+    """Mark the published catalogue as changed (inside the change's transaction)."""
+    updated = CatalogueRevision.objects.filter(pk=1).update(value=F("value") + 1)
+    if not updated:
+        CatalogueRevision.objects.get_or_create(pk=1, defaults={"value": 1})
+
+
 def _locked_draft(item: ServiceItem) -> ServiceItem:
     locked = ServiceItem.objects.select_for_update().get(pk=item.pk)
     if locked.status != ItemStatus.DRAFT:
@@ -39,7 +52,7 @@ def _locked_draft(item: ServiceItem) -> ServiceItem:
     return locked
 
 
-@transaction.atomic
+@atomic_audited
 def item_new_version(*, item: ServiceItem, actor: Any) -> ServiceItem:
     """Copy an item (with its fields and materials) into a new draft version."""
     source = ServiceItem.objects.select_for_update().get(pk=item.pk)
@@ -67,7 +80,7 @@ def item_new_version(*, item: ServiceItem, actor: Any) -> ServiceItem:
     return draft
 
 
-@transaction.atomic
+@atomic_audited
 def item_field_set(
     *, item: ServiceItem, field: FieldDef, required: bool, choices: list[str], actor: Any
 ) -> ItemField:
@@ -82,7 +95,7 @@ def item_field_set(
     return item_field
 
 
-@transaction.atomic
+@atomic_audited
 def item_publish(*, item: ServiceItem, actor: Any) -> ServiceItem:
     """Publish a draft; the previously published version of the code is retired.
 
@@ -95,12 +108,13 @@ def item_publish(*, item: ServiceItem, actor: Any) -> ServiceItem:
     draft.status = ItemStatus.PUBLISHED
     draft.published_at = clock.now()
     draft.save(update_fields=["status", "published_at"])
+    catalogue_revision_bump()
     audit_record(actor=actor, action="item.published", entity="item", entity_id=draft.pk,
                  data={"code": draft.code, "version": draft.version})
     return draft
 
 
-@transaction.atomic
+@atomic_audited
 def list_entry_publish(*, entry: ListEntry, actor: Any) -> ListEntry:
     entry = ListEntry.objects.select_for_update().get(pk=entry.pk)
     entry.published = True

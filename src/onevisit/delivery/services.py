@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from onevisit import clock
 from onevisit.applications.constants import DeliveryMethod, VisitPurpose
 from onevisit.applications.models import Application
 from onevisit.applications.services import visit_record
-from onevisit.audit.services import audit_record
+from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.delivery.couriers import Parcel, courier_default
 from onevisit.delivery.models import Delivery, DeliveryEvent, DeliveryStatus
 from onevisit.errors import Conflict, InvalidInput, NotFound
@@ -68,7 +67,7 @@ def _deliver(delivery: Delivery, kind: str, note: str, actor: Any) -> Delivery:
     return delivery
 
 
-@transaction.atomic
+@atomic_audited
 def delivery_courier_delivered(*, tracking_number: str, note: str, actor: Any) -> Delivery:
     """The courier reports the parcel delivered (idempotent)."""
     delivery = (
@@ -80,7 +79,7 @@ def delivery_courier_delivered(*, tracking_number: str, note: str, actor: Any) -
     return _deliver(delivery, "delivered", note, actor)
 
 
-@transaction.atomic
+@atomic_audited
 def delivery_pickup(*, number: str, actor: Any, new_trip: bool = False) -> Delivery:
     """Hand the result over at the window; the trip counts as a visit unless the applicant
     is already at the hall that day for this application."""
@@ -91,7 +90,7 @@ def delivery_pickup(*, number: str, actor: Any, new_trip: bool = False) -> Deliv
     return _deliver(delivery, "picked_up", "", actor)
 
 
-@transaction.atomic
+@atomic_audited
 def delivery_download(*, number: str, actor: Any) -> Delivery:
     delivery = _locked(number)
     if delivery.method != DeliveryMethod.DOWNLOAD:

@@ -12,7 +12,6 @@ from typing import Any
 
 import structlog
 from django.conf import settings
-from django.db import transaction
 
 from onevisit import clock
 from onevisit.exchange.models import AccessLog, FetchOutcome, RegistryRecord
@@ -32,33 +31,60 @@ def subject_mask(subject: str) -> str:
     return subject[:4] + "*" * (len(subject) - 8) + subject[-4:]
 
 
-@transaction.atomic
-def evidence_fetch(
-    *, evidence_type: str, source: str, subject: str, purpose: str, application_number: str,
-    actor: Any, case_id: int | None = None,
-) -> Evidence | None:
-    """Fetch evidence for a filing and log the read. Returns None if not held, expired or
-    the source is down — the caller then asks for an upload instead."""
-    outcome = FetchOutcome.NOT_FOUND
-    evidence: Evidence | None = None
-    try:
-        evidence = source_get(source).fetch(evidence_type=evidence_type, subject=subject)
-    except SourceUnavailable:
-        outcome = FetchOutcome.ERROR
-        log.warning("evidence_source_unavailable", source=source, evidence_type=evidence_type)
+@dataclass(frozen=True)
+class FetchRequest:
+    evidence_type: str
+    source: str
+    subject: str
+    purpose: str
+
+
+def evidence_fetch_many(
+    *, requests: list[FetchRequest], application_number: str, actor: Any,
+    case_id: int | None = None,
+) -> list[Evidence | None]:
+    """Fetch evidence for a filing and log every read, in the caller's transaction.
+
+    Each answer is None if the evidence is not held, has expired, or its source is down
+    — the caller then asks for an upload instead."""
     now = clock.now()
-    if evidence is not None:
-        outcome = FetchOutcome.FOUND
-        if evidence.expired(on=now.date()):
-            outcome = FetchOutcome.EXPIRED
-            evidence = None
-    AccessLog.objects.create(
-        at=now, actor=actor if getattr(actor, "pk", None) else None,
-        application_number=application_number, case_id=case_id, evidence_type=evidence_type,
-        source=source, subject_digest=subject_digest(subject),
-        subject_masked=subject_mask(subject), purpose=purpose, outcome=outcome,
-    )
-    return evidence
+    answers: dict[tuple[str, str, str], Evidence | None] = {}
+    failed: set[str] = set()
+    by_source: dict[str, list[tuple[str, str]]] = {}
+    for request in requests:
+        by_source.setdefault(request.source, []).append((request.evidence_type, request.subject))
+    for source, wanted in by_source.items():
+        try:
+            found = source_get(source).fetch_many(wanted=wanted)
+        except SourceUnavailable:
+            failed.add(source)
+            log.warning("evidence_source_unavailable", source=source)
+            continue
+        for (evidence_type, subject), evidence in found.items():
+            answers[(source, evidence_type, subject)] = evidence
+    results: list[Evidence | None] = []
+    logs = []
+    for request in requests:
+        evidence = answers.get((request.source, request.evidence_type, request.subject))
+        if request.source in failed:
+            outcome = FetchOutcome.ERROR
+        elif evidence is None:
+            outcome = FetchOutcome.NOT_FOUND
+        elif evidence.expired(on=now.date()):
+            outcome, evidence = FetchOutcome.EXPIRED, None
+        else:
+            outcome = FetchOutcome.FOUND
+        results.append(evidence)
+        logs.append(AccessLog(
+            at=now, actor=actor if getattr(actor, "pk", None) else None,
+            application_number=application_number, case_id=case_id,
+            evidence_type=request.evidence_type, source=request.source,
+            subject_digest=subject_digest(request.subject),
+            subject_masked=subject_mask(request.subject), purpose=request.purpose,
+            outcome=outcome,
+        ))
+    AccessLog.objects.bulk_create(logs)
+    return results
 
 
 @dataclass(frozen=True)

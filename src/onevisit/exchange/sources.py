@@ -7,6 +7,8 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from django.db.models import Q
+
 from onevisit.exchange.models import RegistryRecord
 
 
@@ -33,6 +35,13 @@ class EvidenceSource(ABC):
     @abstractmethod
     def fetch(self, *, evidence_type: str, subject: str) -> Evidence | None:
         """The evidence about `subject`, None if the source holds none."""
+
+    def fetch_many(
+        self, *, wanted: list[tuple[str, str]]
+    ) -> dict[tuple[str, str], Evidence | None]:
+        """Several (evidence type, subject) pairs at once; a source that can batch
+        its look-ups overrides this."""
+        return {pair: self.fetch(evidence_type=pair[0], subject=pair[1]) for pair in wanted}
 
 
 _SOURCES: dict[str, EvidenceSource] = {}
@@ -63,8 +72,23 @@ class ReferenceRegistry(EvidenceSource):
         ).first()
         if record is None:
             return None
+        return self._evidence(record)
+
+    def fetch_many(
+        self, *, wanted: list[tuple[str, str]]
+    ) -> dict[tuple[str, str], Evidence | None]:
+        match = Q()
+        for evidence_type, subject in wanted:
+            match |= Q(evidence_type=evidence_type, subject=subject)
+        found = {
+            (r.evidence_type, r.subject): self._evidence(r)
+            for r in RegistryRecord.objects.filter(match, source=self.code)
+        }
+        return {pair: found.get(pair) for pair in wanted}
+
+    def _evidence(self, record: RegistryRecord) -> Evidence:
         return Evidence(
-            evidence_type=evidence_type, subject=subject, source=self.code,
+            evidence_type=record.evidence_type, subject=record.subject, source=self.code,
             data=record.data, valid_until=record.valid_until,
         )
 

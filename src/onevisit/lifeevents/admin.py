@@ -1,5 +1,10 @@
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.db import transaction
+from django.http import HttpRequest
+
+from onevisit.catalogue.services import catalogue_revision_bump
 from onevisit.lifeevents.models import LifeEvent, LifeEventStage
 
 
@@ -13,3 +18,9 @@ class LifeEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("code", "name", "committed_limit", "limit_unit", "promised_visits",
                     "published")
     inlines = [StageInline]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any,
+                     change: bool) -> None:
+        with transaction.atomic():
+            super().save_related(request, form, formsets, change)
+            catalogue_revision_bump()

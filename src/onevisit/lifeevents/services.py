@@ -3,12 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from onevisit.audit.services import audit_record
+from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.catalogue.models import ServiceItem
 from onevisit.catalogue.selectors import FieldConflict
+from onevisit.catalogue.services import catalogue_revision_bump
 from onevisit.lifeevents.models import LifeEvent, LifeEventStage
 from onevisit.lifeevents.selectors import (
     LifeEventIncomplete,
@@ -58,7 +58,7 @@ def bundle_guard(item: ServiceItem) -> None:
             continue  # the bundle is still being assembled; publishing it checks again
 
 
-@transaction.atomic
+@atomic_audited
 def life_event_define(
     *, code: str, name: str, region_code: str, committed_limit: int, limit_unit: str,
     promised_visits: int, stages: list[dict[str, Any]], actor: Any, description: str = "",
@@ -89,6 +89,7 @@ def life_event_define(
             life_event_plan(life_event=life_event)
         except (FieldConflict, LifeEventIncomplete) as exc:
             raise ValidationError(str(exc)) from exc
+    catalogue_revision_bump()
     audit_record(actor=actor, action="life_event.defined", entity="life_event",
                  entity_id=life_event.pk, data={"code": code, "stages": len(stages)})
     return life_event

@@ -158,7 +158,7 @@ class Simulation:
                 uploads=[Upload(key=key, filename="scan.pdf", content=SAMPLE_PDF)
                          for key in keys],
                 delivery=delivery,
-            )
+            ).application
         except DomainError as exc:
             self.events[f"refused at filing: {exc.message}"] += 1
             return None

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from onevisit import clock
@@ -19,7 +18,7 @@ from onevisit.applications.services import (
     cases_start_ready,
     subject_of,
 )
-from onevisit.audit.services import audit_record
+from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.certificates.services import certificates_issue
 from onevisit.delivery.services import delivery_prepare
 from onevisit.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -72,7 +71,7 @@ def _finish(work_item: WorkItem, outcome: str, note: str) -> None:
     work_item.save(update_fields=["finished_at", "outcome", "note"])
 
 
-@transaction.atomic
+@atomic_audited
 def case_claim(*, case_id: int, actor: Any) -> WorkItem:
     """Take a case from the department queue. Of two reviewers claiming at once, one wins."""
     _application, case = _locked_case(case_id, actor)
@@ -85,7 +84,7 @@ def case_claim(*, case_id: int, actor: Any) -> WorkItem:
     return work_item
 
 
-@transaction.atomic
+@atomic_audited
 def case_release(*, case_id: int, actor: Any) -> Case:
     """Give a claimed case back to the queue."""
     _application, case = _locked_case(case_id, actor)
@@ -97,7 +96,7 @@ def case_release(*, case_id: int, actor: Any) -> Case:
     return case
 
 
-@transaction.atomic
+@atomic_audited
 def case_approve(*, case_id: int, actor: Any, note: str = "") -> Case:
     """Approve a department's case. Later stages start; when every case is approved the
     application completes, its results are issued and its one delivery prepared."""
@@ -119,7 +118,7 @@ def case_approve(*, case_id: int, actor: Any, note: str = "") -> Case:
     return case
 
 
-@transaction.atomic
+@atomic_audited
 def case_reject(*, case_id: int, actor: Any, reason: str, legal_basis: str) -> Case:
     """Refuse (不予许可) with the reason and its legal basis; the application is refused
     and the other departments' open cases end."""
@@ -154,7 +153,7 @@ def case_reject(*, case_id: int, actor: Any, reason: str, legal_basis: str) -> C
     return case
 
 
-@transaction.atomic
+@atomic_audited
 def case_request_correction(
     *, case_id: int, actor: Any, entries: Sequence[CorrectionEntry], note: str = ""
 ) -> OneTimeNotice:
