@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -310,3 +311,14 @@ def test_notices_print_as_pdf(world, api):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+def test_document_numbers_are_unique_and_dated(world, api):
+    numbers = [api["citizen"].post("/applications", world.house_payload()).json()
+               for _ in range(3)]
+
+    assert len({n["number"] for n in numbers}) == 3
+    assert len({n["receipt_number"] for n in numbers}) == 3
+    for body in numbers:
+        assert re.fullmatch(r"OV\d{8}\d{8,}", body["number"])
+        assert body["receipt_number"][2:] == body["number"][2:]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import secrets
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from typing import Any
 
 import structlog
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onevisit import clock
@@ -291,8 +291,15 @@ def _clean_delivery(delivery: DeliveryChoice, subject: Subject) -> DeliveryChoic
 # --------------------------------------------------------------------------- transitions
 
 
-def _number(prefix: str) -> str:
-    return f"{prefix}{clock.now():%Y%m%d}{secrets.randbelow(10**8):08d}"
+def serial_number(prefix: str, pk: int) -> str:
+    """A document number: prefix, date, and the row's own key — unique without a shared
+    counter that concurrent filings would queue on. The date is the day in Hangzhou."""
+    return f"{prefix}{timezone.localdate(clock.now()):%Y%m%d}{pk:08d}"
+
+
+def _placeholder() -> str:
+    """A unique value a numbered row holds for the moment between insert and numbering."""
+    return uuid.uuid4().hex
 
 
 def _application_transition(application: Application, to: str, actor: Any) -> None:
@@ -456,13 +463,15 @@ def _notice_issue(
             previous.resolved_at = now
             previous.save(update_fields=["resolved_at"])
     notice = OneTimeNotice.objects.create(
-        application=application, case=case, kind=kind, number=_number("GZ"), issued_at=now,
+        application=application, case=case, kind=kind, number=_placeholder(), issued_at=now,
         issued_by=_user(actor),
         entries=[
             {"key": m.key, "name": m.name, "problem": str(m.problem), "status": m.status}
             for m in materials
         ],
     )
+    notice.number = serial_number("GZ", notice.pk)
+    OneTimeNotice.objects.filter(pk=notice.pk).update(number=notice.number)
     audit_record(actor=actor, action="notice.issued", entity="application",
                  entity_id=application.number,
                  data={"notice": notice.number, "kind": kind, "case": case.pk if case else None,
@@ -484,7 +493,7 @@ def _accept(*, application: Application, subject: Subject, actor: Any) -> list[C
     application.accepted_at = now
     application.due_at = deadline.due_at
     application.due_provisional = deadline.provisional
-    application.receipt_number = _number("SL")
+    application.receipt_number = serial_number("SL", application.pk)
     application.save(update_fields=[
         "status", "accepted_at", "due_at", "due_provisional", "receipt_number",
     ])
@@ -572,7 +581,7 @@ def application_submit(
         cleaned["_stage_items"] = {s.key: s.item.pk for s in subject.stages}
     now = clock.now()
     application = Application.objects.create(
-        number=_number("OV"), item=subject.item, life_event=subject.life_event,
+        number=_placeholder(), item=subject.item, life_event=subject.life_event,
         title=subject.title,
         applicant=actor if channel == Channel.ONLINE and _user(actor) else None,
         applicant_kind=applicant.kind, applicant_name=applicant.name,
@@ -585,6 +594,8 @@ def application_submit(
                           "address": delivery.address},
         filed_by=_user(actor),
     )
+    application.number = serial_number("OV", application.pk)
+    Application.objects.filter(pk=application.pk).update(number=application.number)
     ApplicationStatusChange.objects.create(
         application=application, status=application.status, at=now, actor=_user(actor)
     )

@@ -4,6 +4,7 @@ its PDF is rendered after commit by a background task."""
 from __future__ import annotations
 
 import secrets
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.db import transaction
 from onevisit import clock
 from onevisit.applications.constants import CaseStatus
 from onevisit.applications.models import Application
+from onevisit.applications.services import serial_number
 from onevisit.audit.services import audit_record
 from onevisit.certificates.models import Certificate
 from onevisit.pdf import render_pdf
@@ -34,7 +36,7 @@ def certificates_issue(*, application: Application, actor: Any) -> list[Certific
         if not case.item.result_name:
             continue
         certificate = Certificate.objects.create(
-            number=f"ZZ{now:%Y%m%d}{secrets.randbelow(10**8):08d}",
+            number=uuid.uuid4().hex,
             title=case.item.result_name, application=application, case=case,
             department_id=case.department_id, holder_name=application.applicant_name,
             holder_id=application.applicant_id_number, issued_at=now,
@@ -42,6 +44,8 @@ def certificates_issue(*, application: Application, actor: Any) -> list[Certific
             data={"item": case.item.name, "item_code": case.item.code,
                   "application": application.number},
         )
+        certificate.number = serial_number("ZZ", certificate.pk)
+        Certificate.objects.filter(pk=certificate.pk).update(number=certificate.number)
         audit_record(actor=actor, action="certificate.issued", entity="certificate",
                      entity_id=certificate.number, data={"case": case.pk})
         issued.append(certificate)

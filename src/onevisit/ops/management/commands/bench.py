@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,8 @@ class Command(BaseCommand):
         parser.add_argument("--requests", type=int, default=100,
                             help="measured filings per client")
         parser.add_argument("--warmup", type=int, default=10, help="unmeasured, per client")
-        parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+        parser.add_argument("--workers", type=int, default=os.cpu_count() or 2,
+                            help="gunicorn worker processes (default: one per CPU)")
         parser.add_argument("--threads", type=int, default=1, help="threads per worker")
 
     def handle(self, *args: Any, **options: Any) -> None:

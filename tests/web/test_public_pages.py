@@ -1,0 +1,70 @@
+"""Public pages: guides, a life event's one form and one material list, the four lists,
+certificate verification."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from onevisit.catalogue.models import ListEntry
+from onevisit.catalogue.services import list_entry_publish
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_life_events_and_items(world):
+    page = Client().get("/").content.decode()
+
+    assert "二手房交易登记一件事" in page
+    assert "建筑工程施工许可" in page
+
+
+def test_an_item_guide_shows_what_the_applicant_needs_to_know(world):
+    page = Client().get(f"/items/{world.transfer.code}/").content.decode()
+
+    for text in ("房屋所有权转移登记", "西湖区不动产登记中心", "《中华人民共和国行政许可法》",
+                 "不动产权证书", "政府部门已持有，您无需提交", "不动产登记申请书"):
+        assert text in page, text
+
+
+def test_a_life_event_guide_shows_one_form_and_one_material_list(world):
+    page = Client().get("/life-events/house/").content.decode()
+
+    assert page.count("不动产权证书") == 1  # asked for by two items, listed once
+    assert "合同备案" in page
+    assert "filing, tax" in page
+
+
+def test_unknown_or_draft_items_are_not_found(world):
+    assert Client().get("/items/NO-SUCH/").status_code == 404
+    assert Client().get("/life-events/nothing/").status_code == 404
+
+
+def test_only_published_list_entries_are_shown(world):
+    shown = ListEntry.objects.create(kind="power", code="QL-1", title="房屋所有权转移登记权",
+                                     item_codes=[world.transfer.code])
+    ListEntry.objects.create(kind="negative", code="FM-9", title="尚未公布的条目")
+    list_entry_publish(entry=shown, actor=None)
+
+    page = Client().get("/lists/").content.decode()
+    api = Client().get("/api/v1/lists/power").json()
+
+    assert "房屋所有权转移登记权" in page
+    assert "尚未公布的条目" not in page
+    assert [e["code"] for e in api] == ["QL-1"]
+    assert Client().get("/api/v1/lists/nonsense").status_code == 422
+
+
+def test_verification_page_for_an_unknown_code(world):
+    page = Client().get("/verify/?code=ABCDEFGHJKLM").content.decode()
+
+    assert "没有与该核验码对应的证照" in page
+
+
+def test_pages_switch_to_english(world):
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+
+    page = client.get("/").content.decode()
+
+    assert 'lang="en"' in page
