@@ -33,18 +33,13 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client as TestClient
 
 from onevisit.accounts.models import Role, User
 from onevisit.accounts.services import api_token_create
-from onevisit.applications.constants import Channel, DeliveryMethod
-from onevisit.applications.services import (
-    Applicant,
-    DeliveryChoice,
-    Upload,
-    application_submit,
-    subject_resolve,
-)
-from onevisit.demo.forms import SAMPLE_PDF, SAMPLE_PDF_BASE64, FormFiller
+from onevisit.applications.constants import DeliveryMethod
+from onevisit.applications.services import subject_resolve
+from onevisit.demo.forms import SAMPLE_PDF_BASE64, FormFiller
 from onevisit.ops.demo_setup import demo_world_load
 
 LIFE_EVENT = "second-hand-housing"
@@ -226,21 +221,16 @@ def _max_ids(tables: dict[str, Any]) -> dict[str, int]:
         return result
 
 
-def _capture_template(client: Client, subject: Any) -> list[TemplateRow]:
-    """Make one real filing through the services and return the rows it wrote, in order."""
+def _capture_template(client: Client) -> list[TemplateRow]:
+    """Make one real filing through the API in-process; return the rows it wrote, in order."""
     tables = _tables()
     before = _max_ids(tables)
-    payload = client.payload
-    user = User.objects.get(id_number=payload["applicant"]["id_number"],
-                            username__startswith="bench-")
-    application_submit(
-        subject=subject,
-        applicant=Applicant(**payload["applicant"]), data=payload["data"],
-        channel=Channel.ONLINE, actor=user,
-        uploads=[Upload(key=m["key"], filename="scan.pdf", content=SAMPLE_PDF)
-                 for m in payload["materials"]],
-        delivery=DeliveryChoice(**payload["delivery"]),
+    response = TestClient().post(
+        PATH, data=json.dumps(client.payload), content_type="application/json",
+        headers={"Authorization": f"Bearer {client.token}", "Idempotency-Key": "template"},
     )
+    if response.status_code != 201:
+        raise RuntimeError(f"the template filing failed: {response.content[:300]!r}")
     after = _max_ids(tables)
     rows: list[TemplateRow] = []
     with connection.cursor() as cursor:
@@ -254,7 +244,8 @@ def _capture_template(client: Client, subject: Any) -> list[TemplateRow]:
                      for row in cursor.fetchall()]
     order = ["applications_application", "applications_applicationstatuschange",
              "applications_applicationmaterial", "applications_case",
-             "applications_casestatuschange", "exchange_accesslog", "audit_auditevent"]
+             "applications_casestatuschange", "exchange_accesslog", "audit_auditevent",
+             "api_idempotencyrecord"]
     rows.sort(key=lambda r: (order.index(r.table) if r.table in order else len(order),
                              r.values["id"]))
     return rows
@@ -377,7 +368,7 @@ def run(*, clients: int, per_client: int, warmup: int, workers: int, threads: in
         out: TextIO) -> None:
     call_command("migrate", verbosity=0)
     prepared, _filler, subject = _clients(clients)
-    template = _capture_template(prepared[0], subject)
+    template = _capture_template(prepared[0])
     vendor = connection.vendor
     out.write(f"onevisit bench intake — {subject.title} via POST {PATH}\n")
     out.write(f"database: {vendor} · server: gunicorn {workers} workers × {threads} threads "

@@ -322,3 +322,18 @@ def test_document_numbers_are_unique_and_dated(world, api):
     for body in numbers:
         assert re.fullmatch(r"OV\d{8}\d{8,}", body["number"])
         assert body["receipt_number"][2:] == body["number"][2:]
+
+
+def test_id_numbers_are_masked_for_reviewers_and_unmasked_reads_are_logged(world, api):
+    number = api["citizen"].post("/applications", world.house_payload()).json()["number"]
+
+    reviewer_view = api["reviewer:xh-zjj"].get(f"/applications/{number}").json()
+    own_view = api["citizen"].get(f"/applications/{number}").json()
+    clerk_view = api["clerk"].get(f"/applications/{number}").json()
+    log = api["citizen"].get("/me/access-log").json()
+
+    masked = world.citizen_id[:4] + "*" * 10 + world.citizen_id[-4:]
+    assert reviewer_view["applicant_id_number"] == masked
+    assert own_view["applicant_id_number"] == clerk_view["applicant_id_number"] == world.citizen_id
+    reads = [row for row in log if row["evidence_type"] == "id_number"]
+    assert [(row["application_number"], row["actor"]) for row in reads] == [(number, "测试")]

@@ -55,6 +55,7 @@ from onevisit.delivery.services import (
 )
 from onevisit.errors import InvalidInput, NotAllowed, NotFound
 from onevisit.exchange.selectors import access_log_for_application, access_log_for_subject
+from onevisit.exchange.services import personal_data_read_log
 
 router = Router(tags=["applications"])
 ERRORS: dict[int, Any] = {
@@ -86,9 +87,11 @@ def _detail(user: Any, number: str) -> dict[str, Any]:
     application = application_detail(user=user, number=number)
     if application is None:
         raise NotFound(_("办件 %(number)s 不存在") % {"number": number})
-    return presenters.application_out(
-        application, unmasked=id_unmasked_for(user=user, application=application)
-    )
+    unmasked = id_unmasked_for(user=user, application=application)
+    if unmasked and application.applicant_id_number != user.id_number:
+        personal_data_read_log(actor=user, subject=application.applicant_id_number,
+                               application_number=number, purpose=_("窗口办理查看申请人证件号码"))
+    return presenters.application_out(application, unmasked=unmasked)
 
 
 def _visible(user: Any, number: str) -> Application:

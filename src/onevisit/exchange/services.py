@@ -12,6 +12,7 @@ from typing import Any
 
 import structlog
 from django.conf import settings
+from django.db import transaction
 
 from onevisit import clock
 from onevisit.exchange.models import AccessLog, FetchOutcome, RegistryRecord
@@ -85,6 +86,18 @@ def evidence_fetch_many(
         ))
     AccessLog.objects.bulk_create(logs)
     return results
+
+
+@transaction.atomic
+def personal_data_read_log(*, actor: Any, subject: str, application_number: str,
+                           purpose: str) -> None:
+    """Log a staff member's read of a person's unmasked ID number (DESIGN.md §8): it shows
+    in the person's own access log beside the registry fetches."""
+    AccessLog.objects.create(
+        at=clock.now(), actor=actor, application_number=application_number,
+        evidence_type="id_number", source="onevisit", subject_digest=subject_digest(subject),
+        subject_masked=subject_mask(subject), purpose=purpose, outcome=FetchOutcome.FOUND,
+    )
 
 
 @dataclass(frozen=True)

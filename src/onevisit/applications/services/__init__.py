@@ -1,0 +1,44 @@
+"""Intake (受理): filing, the completeness check, one-time notices, receipts, visits, and
+the department cases with their clocks. Other apps import from here."""
+
+from onevisit.applications.services.cases import (
+    application_finish,
+    case_clock_pause,
+    case_clock_resume,
+    cases_start_ready,
+)
+from onevisit.applications.services.common import application_lock, case_transition, serial_number
+from onevisit.applications.services.inputs import Applicant, DeliveryChoice, Upload
+from onevisit.applications.services.intake import (
+    Filing,
+    application_submit,
+    application_supplement,
+)
+from onevisit.applications.services.subjects import (
+    Stage,
+    Subject,
+    subject_of,
+    subject_resolve,
+)
+from onevisit.applications.services.visits import visit_record
+
+__all__ = [
+    "Applicant",
+    "DeliveryChoice",
+    "Filing",
+    "Stage",
+    "Subject",
+    "Upload",
+    "application_finish",
+    "application_lock",
+    "application_submit",
+    "application_supplement",
+    "case_clock_pause",
+    "case_clock_resume",
+    "case_transition",
+    "cases_start_ready",
+    "serial_number",
+    "subject_of",
+    "subject_resolve",
+    "visit_record",
+]

@@ -1,0 +1,119 @@
+"""What an application is for: one item, or a life event's current items."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from onevisit.applications.models import (
+    Application,
+)
+from onevisit.catalogue.models import ServiceItem
+from onevisit.catalogue.selectors import (
+    MergedField,
+    MergedMaterial,
+    catalogue_revision,
+    fields_merge,
+    item_current,
+    materials_merge,
+)
+from onevisit.errors import InvalidInput, NotFound
+from onevisit.lifeevents.models import LifeEvent
+from onevisit.lifeevents.selectors import life_event_by_code, life_event_plan
+
+
+@dataclass
+class Stage:
+    key: str
+    item: ServiceItem
+    depends_on: list[str]
+
+
+@dataclass
+class Subject:
+    """What an application is for: one item, or a life event's current items."""
+
+    title: str
+    item: ServiceItem | None
+    life_event: LifeEvent | None
+    stages: list[Stage]
+    fields: list[MergedField]
+    materials: list[MergedMaterial]
+    promised_visits: int
+    committed_limit: int
+    limit_unit: str
+
+
+# Resolved subjects by (item code, life event code), with the catalogue revision they were
+# resolved at: filing the same life event again costs one query instead of seven.
+_SUBJECTS: dict[tuple[str | None, str | None], tuple[int, Subject]] = {}
+
+
+def subject_resolve(*, item_code: str | None = None, life_event_code: str | None = None) -> Subject:
+    """The current published subject, resolved again whenever the catalogue changed."""
+    if bool(item_code) == bool(life_event_code):
+        raise InvalidInput(_("请指定一个事项或一件事"))
+    revision = catalogue_revision()
+    cached = _SUBJECTS.get((item_code, life_event_code))
+    if cached is not None and cached[0] == revision:
+        return cached[1]
+    subject = _subject_load(item_code=item_code, life_event_code=life_event_code)
+    _SUBJECTS[(item_code, life_event_code)] = (revision, subject)
+    return subject
+
+
+def _subject_load(*, item_code: str | None, life_event_code: str | None) -> Subject:
+    if item_code:
+        item = item_current(code=item_code)
+        if item is None:
+            raise NotFound(_("事项 %(code)s 不存在或未发布") % {"code": item_code})
+        return Subject(
+            title=item.name, item=item, life_event=None,
+            stages=[Stage(key="main", item=item, depends_on=[])],
+            fields=fields_merge([item]), materials=materials_merge([item]),
+            promised_visits=item.promised_visits, committed_limit=item.committed_limit,
+            limit_unit=item.limit_unit,
+        )
+    life_event = life_event_by_code(code=str(life_event_code))
+    if life_event is None:
+        raise NotFound(_("一件事 %(code)s 不存在或未发布") % {"code": life_event_code})
+    plan = life_event_plan(life_event=life_event)
+    return Subject(
+        title=life_event.name, item=None, life_event=life_event,
+        stages=[Stage(key=s.key, item=s.item, depends_on=s.depends_on) for s in plan.stages],
+        fields=plan.fields, materials=plan.materials,
+        promised_visits=life_event.promised_visits,
+        committed_limit=life_event.committed_limit, limit_unit=life_event.limit_unit,
+    )
+
+
+def subject_of(application: Application) -> Subject:
+    """The subject as filed: the pinned item versions, not today's catalogue."""
+    cases = list(application.cases.select_related("item").order_by("id"))
+    if cases:
+        items = [case.item for case in cases]
+        stages = [Stage(key=c.stage_key, item=c.item, depends_on=c.depends_on) for c in cases]
+    elif application.item is not None:
+        items = [application.item]
+        stages = [Stage(key="main", item=application.item, depends_on=[])]
+    elif application.life_event is not None:
+        pinned = application.data.get("_stage_items", {})
+        items = list(
+            ServiceItem.objects.filter(pk__in=pinned.values()).select_related("department")
+        )
+        by_pk = {item.pk: item for item in items}
+        plan_stages = application.life_event.stages.all()
+        stages = [
+            Stage(key=s.key, item=by_pk[pinned[s.key]], depends_on=list(s.depends_on))
+            for s in plan_stages
+        ]
+        items = [stage.item for stage in stages]
+    else:
+        raise NotFound(_("办件 %(number)s 没有申请事项") % {"number": application.number})
+    return Subject(
+        title=application.title, item=application.item, life_event=application.life_event,
+        stages=stages, fields=fields_merge(items), materials=materials_merge(items),
+        promised_visits=application.promised_visits,
+        committed_limit=application.committed_limit, limit_unit=application.limit_unit,
+    )
