@@ -26,8 +26,9 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from random import Random
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
 from django.apps import apps
 from django.conf import settings
@@ -145,37 +146,62 @@ def _server_stop(server: Server) -> None:
         server.process.kill()
 
 
-def _http_load(server: Server, clients: list[Client], per_client: int, warmup: int) -> Sample:
+class HttpFiler:
+    """One client: a kept-alive connection filing its payload again and again."""
+
+    def __init__(self, server: Server, client: Client) -> None:
+        self.conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+        self.token = client.token
+        self.body = json.dumps(client.payload).encode()
+
+    def step(self) -> str | None:
+        headers = {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json",
+                   "Idempotency-Key": uuid.uuid4().hex}
+        self.conn.request("POST", PATH, body=self.body, headers=headers)
+        response = self.conn.getresponse()
+        answer = response.read()
+        return None if response.status == 201 else f"{response.status} {answer[:200]!r}"
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class Filer(Protocol):
+    def step(self) -> str | None:
+        """File once; an error message, or None."""
+
+    def close(self) -> None: ...
+
+
+def _closed_loop(factories: list[Callable[[], Filer]], per_client: int, warmup: int) -> Sample:
+    """Each filer, in its own thread, files `warmup` times unmeasured, then `per_client`
+    times measured, each filing sent when the previous answer arrived."""
     errors: list[str] = []
     latencies: list[float] = []
     lock = threading.Lock()
-    barrier = threading.Barrier(len(clients) + 1)
+    barrier = threading.Barrier(len(factories) + 1)
 
-    def work(client: Client) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
-        body = json.dumps(client.payload).encode()
+    def work(factory: Callable[[], Filer]) -> None:
+        filer = factory()
         mine: list[float] = []
-        for index in range(warmup + per_client):
-            if index == warmup:
-                barrier.wait()
-            headers = {"Authorization": f"Bearer {client.token}",
-                       "Content-Type": "application/json",
-                       "Idempotency-Key": uuid.uuid4().hex}
-            started = time.perf_counter()
-            conn.request("POST", PATH, body=body, headers=headers)
-            response = conn.getresponse()
-            answer = response.read()
-            elapsed = time.perf_counter() - started
-            if response.status != 201:
-                with lock:
-                    errors.append(f"{response.status} {answer[:200]!r}")
-            elif index >= warmup:
-                mine.append(elapsed)
-        conn.close()
+        try:
+            for index in range(warmup + per_client):
+                if index == warmup:
+                    barrier.wait()
+                started = time.perf_counter()
+                error = filer.step()
+                elapsed = time.perf_counter() - started
+                if error is not None:
+                    with lock:
+                        errors.append(error)
+                elif index >= warmup:
+                    mine.append(elapsed)
+        finally:
+            filer.close()
         with lock:
             latencies.extend(mine)
 
-    threads = [threading.Thread(target=work, args=(c,)) for c in clients]
+    threads = [threading.Thread(target=work, args=(f,)) for f in factories]
     for thread in threads:
         thread.start()
     barrier.wait()
@@ -184,7 +210,7 @@ def _http_load(server: Server, clients: list[Client], per_client: int, warmup: i
         thread.join()
     seconds = time.perf_counter() - started
     if errors:
-        print(f"  {len(errors)} failed requests, first: {errors[0]}", file=sys.stderr)
+        print(f"  {len(errors)} failed filings, first: {errors[0]}", file=sys.stderr)
     return Sample(latencies=latencies, seconds=seconds, errors=len(errors))
 
 
@@ -295,7 +321,7 @@ class RawWriter:
             return self.jsonb(value)
         return value
 
-    def file_once(self) -> None:
+    def step(self) -> None:
         cursor = self.conn.cursor()
         cursor.execute("BEGIN" if self.postgres else "BEGIN IMMEDIATE")
         cursor.execute(
@@ -331,36 +357,6 @@ class RawWriter:
         self.conn.close()
 
 
-def _raw_load(template: list[TemplateRow], clients: int, per_client: int,
-              warmup: int) -> Sample:
-    latencies: list[float] = []
-    lock = threading.Lock()
-    barrier = threading.Barrier(clients + 1)
-
-    def work() -> None:
-        writer = RawWriter(template)
-        mine = []
-        for index in range(warmup + per_client):
-            if index == warmup:
-                barrier.wait()
-            started = time.perf_counter()
-            writer.file_once()
-            if index >= warmup:
-                mine.append(time.perf_counter() - started)
-        writer.close()
-        with lock:
-            latencies.extend(mine)
-
-    threads = [threading.Thread(target=work) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    return Sample(latencies=latencies, seconds=time.perf_counter() - started, errors=0)
-
-
 # --------------------------------------------------------------------------- report
 
 
@@ -377,10 +373,10 @@ def run(*, clients: int, per_client: int, warmup: int, workers: int, threads: in
               f"({', '.join(sorted({r.table for r in template}))})\n\n")
     server = _server_start(workers, threads)
     try:
-        http = _http_load(server, prepared, per_client, warmup)
+        http = _closed_loop([partial(HttpFiler, server, c) for c in prepared], per_client, warmup)
     finally:
         _server_stop(server)
-    raw = _raw_load(template, clients, per_client, warmup)
+    raw = _closed_loop([partial(RawWriter, template) for _ in prepared], per_client, warmup)
     out.write(f"{'':24}{'filings':>9}{'per second':>12}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}\n")
     for label, sample in (("onevisit (HTTP API)", http), ("raw SQL baseline", raw)):
         out.write(f"{label:24}{len(sample.latencies):>9}{sample.throughput:>12.1f}"

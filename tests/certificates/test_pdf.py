@@ -102,3 +102,17 @@ def test_no_system_cjk_font_is_a_clear_error(monkeypatch):
             pdf.cjk_font()
     finally:
         pdf.cjk_font.cache_clear()
+
+
+def test_the_one_time_notice_lists_every_missing_material_in_text(world, api, tmp_path):
+    payload = world.house_payload(materials=[])
+    number = api["citizen"].post("/applications", payload).json()["number"]
+    notice = api["citizen"].get(f"/applications/{number}").json()["notices"][0]["number"]
+
+    response = api["citizen"].client.get(f"/api/v1/applications/{number}/notices/{notice}.pdf")
+
+    text, fonts = _text_and_fonts(response.content, tmp_path)
+    assert "一次性告知书" in text
+    for material in ("存量房买卖合同", "契税纳税申报表", "不动产登记申请书"):
+        assert material in text
+    assert _embedded_cjk(fonts)
