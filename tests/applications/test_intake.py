@@ -337,3 +337,21 @@ def test_id_numbers_are_masked_for_reviewers_and_unmasked_reads_are_logged(world
     assert own_view["applicant_id_number"] == clerk_view["applicant_id_number"] == world.citizen_id
     reads = [row for row in log if row["evidence_type"] == "id_number"]
     assert [(row["application_number"], row["actor"]) for row in reads] == [(number, "测试")]
+
+
+def test_a_new_version_is_used_by_the_next_filing_at_once(world, api):
+    from onevisit.catalogue.services import item_new_version, item_publish
+
+    payload = {
+        "item_code": world.licence.code,
+        "applicant": {"kind": "person", "name": "王小明", "id_number": world.citizen_id},
+        "data": {"applicant_id_number": world.citizen_id, "phone": "13812345678"},
+        "materials": [{"key": "upload:330106-ZJ-009:drawings", "content_base64": b64(PDF)}],
+    }
+    api["citizen"].post("/applications", payload)  # resolves, and keeps, version 1
+    draft = item_new_version(item=world.licence, actor=None)
+    item_publish(item=draft, actor=None)
+
+    number = api["citizen"].post("/applications", payload).json()["number"]
+
+    assert Case.objects.get(application__number=number).item.version == 2

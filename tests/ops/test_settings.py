@@ -27,3 +27,9 @@ def test_production_starts_with_a_secret_of_its_own(tmp_path):
                     ONEVISIT_DATA_DIR=str(tmp_path))
 
     assert result.returncode == 0, result.stderr
+
+
+def test_models_and_migrations_agree(db):
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)

@@ -40,6 +40,10 @@ class Application(models.Model):
     channel = models.CharField(max_length=16, choices=Channel.choices)
     status = models.CharField(max_length=32, choices=ApplicationStatus.choices)
     data = models.JSONField(default=dict)
+    stages = models.JSONField(
+        default=list,
+        help_text=_("the stages as filed: key, item version (pk) and the stages it depends on"),
+    )
     promised_visits = models.PositiveSmallIntegerField()
     committed_limit = models.PositiveIntegerField()
     limit_unit = models.CharField(max_length=16, choices=LimitUnit.choices)

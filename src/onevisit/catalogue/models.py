@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -144,13 +146,15 @@ class MaterialRequirement(models.Model):
 
 
 class CatalogueRevision(models.Model):
-    """A counter bumped by every change to what is published. Readers that keep resolved
-    catalogue data in memory compare it on each use, so no process serves a stale plan."""
+    """A token renewed by every change to what is published. Readers that keep resolved
+    catalogue data in memory compare it on each use, so no process serves a stale plan.
+    A random token rather than a counter: a database restored or rolled back to another
+    state never shows a value some process has cached for a different state."""
 
-    value = models.PositiveBigIntegerField(default=0)
+    token = models.UUIDField(default=uuid.uuid4)
 
     def __str__(self) -> str:
-        return f"catalogue revision {self.value}"
+        return f"catalogue revision {self.token}"
 
 
 class ListEntry(models.Model):

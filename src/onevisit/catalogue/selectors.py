@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -22,9 +23,9 @@ class FieldConflict(ValueError):
     """Two items of one bundle define a shared field differently."""
 
 
-def catalogue_revision() -> int:
-    revision = CatalogueRevision.objects.filter(pk=1).values_list("value", flat=True).first()
-    return revision or 0
+def catalogue_revision() -> uuid.UUID | None:
+    """The published catalogue's current revision token; None before anything is published."""
+    return CatalogueRevision.objects.filter(pk=1).values_list("token", flat=True).first()
 
 
 def items_published() -> QuerySet[ServiceItem]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from onevisit import clock
@@ -40,9 +40,7 @@ def _run_guards(item: ServiceItem) -> None:
 
 def catalogue_revision_bump() -> None:
     """Mark the published catalogue as changed (inside the change's transaction)."""
-    updated = CatalogueRevision.objects.filter(pk=1).update(value=F("value") + 1)
-    if not updated:
-        CatalogueRevision.objects.get_or_create(pk=1, defaults={"value": 1})
+    CatalogueRevision.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4()})
 
 
 def _locked_draft(item: ServiceItem) -> ServiceItem:

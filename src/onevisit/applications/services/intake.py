@@ -177,8 +177,6 @@ def application_submit(
     material_keys_check(subject, uploads, tolerated_keys)
     for upload in uploads:
         upload_sniff(upload)
-    if subject.life_event is not None:
-        cleaned["_stage_items"] = {s.key: s.item.pk for s in subject.stages}
     now = clock.now()
     application = Application.objects.create(
         number=number_placeholder(), item=subject.item, life_event=subject.life_event,
@@ -188,6 +186,8 @@ def application_submit(
         applicant_id_number=applicant.id_number, channel=channel,
         status=ApplicationStatus.SUBMITTED,
         data=cleaned, promised_visits=subject.promised_visits,
+        stages=[{"key": s.key, "item": s.item.pk, "depends_on": s.depends_on}
+                for s in subject.stages],
         committed_limit=subject.committed_limit, limit_unit=subject.limit_unit,
         submitted_at=now, delivery_method=delivery.method,
         delivery_contact={"recipient": delivery.recipient, "phone": delivery.phone,

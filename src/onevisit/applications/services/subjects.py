@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from onevisit.catalogue.selectors import (
     catalogue_revision,
     fields_merge,
     item_current,
+    items_with_details,
     materials_merge,
 )
 from onevisit.errors import InvalidInput, NotFound
@@ -47,7 +49,7 @@ class Subject:
 
 # Resolved subjects by (item code, life event code), with the catalogue revision they were
 # resolved at: filing the same life event again costs one query instead of seven.
-_SUBJECTS: dict[tuple[str | None, str | None], tuple[int, Subject]] = {}
+_SUBJECTS: dict[tuple[str | None, str | None], tuple[uuid.UUID, Subject]] = {}
 
 
 def subject_resolve(*, item_code: str | None = None, life_event_code: str | None = None) -> Subject:
@@ -56,10 +58,11 @@ def subject_resolve(*, item_code: str | None = None, life_event_code: str | None
         raise InvalidInput(_("请指定一个事项或一件事"))
     revision = catalogue_revision()
     cached = _SUBJECTS.get((item_code, life_event_code))
-    if cached is not None and cached[0] == revision:
+    if revision is not None and cached is not None and cached[0] == revision:
         return cached[1]
     subject = _subject_load(item_code=item_code, life_event_code=life_event_code)
-    _SUBJECTS[(item_code, life_event_code)] = (revision, subject)
+    if revision is not None:
+        _SUBJECTS[(item_code, life_event_code)] = (revision, subject)
     return subject
 
 
@@ -89,31 +92,22 @@ def _subject_load(*, item_code: str | None, life_event_code: str | None) -> Subj
 
 
 def subject_of(application: Application) -> Subject:
-    """The subject as filed: the pinned item versions, not today's catalogue."""
-    cases = list(application.cases.select_related("item").order_by("id"))
-    if cases:
-        items = [case.item for case in cases]
-        stages = [Stage(key=c.stage_key, item=c.item, depends_on=c.depends_on) for c in cases]
-    elif application.item is not None:
-        items = [application.item]
-        stages = [Stage(key="main", item=application.item, depends_on=[])]
-    elif application.life_event is not None:
-        pinned = application.data.get("_stage_items", {})
-        items = list(
-            ServiceItem.objects.filter(pk__in=pinned.values()).select_related("department")
+    """The subject as filed: the item versions and stages pinned at filing, whatever the
+    catalogue says today."""
+    pinned = application.stages
+    items = {
+        item.pk: item
+        for item in items_with_details(
+            ServiceItem.objects.filter(pk__in=[s["item"] for s in pinned])
+            .select_related("department", "region")
         )
-        by_pk = {item.pk: item for item in items}
-        plan_stages = application.life_event.stages.all()
-        stages = [
-            Stage(key=s.key, item=by_pk[pinned[s.key]], depends_on=list(s.depends_on))
-            for s in plan_stages
-        ]
-        items = [stage.item for stage in stages]
-    else:
-        raise NotFound(_("办件 %(number)s 没有申请事项") % {"number": application.number})
+    }
+    stages = [Stage(key=s["key"], item=items[s["item"]], depends_on=list(s["depends_on"]))
+              for s in pinned]
+    ordered = [stage.item for stage in stages]
     return Subject(
         title=application.title, item=application.item, life_event=application.life_event,
-        stages=stages, fields=fields_merge(items), materials=materials_merge(items),
+        stages=stages, fields=fields_merge(ordered), materials=materials_merge(ordered),
         promised_visits=application.promised_visits,
         committed_limit=application.committed_limit, limit_unit=application.limit_unit,
     )
