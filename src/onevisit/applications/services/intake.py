@@ -273,7 +273,7 @@ def application_supplement(
                  data={"materials": sorted({u.key for u in uploads} | tolerated_keys)})
     if at_window:
         visit_add(application=application, purpose=VisitPurpose.SUPPLEMENT, actor=actor,
-                      new_trip=new_trip)
+                  new_trip=new_trip)
     if application.status == ApplicationStatus.NEEDS_SUPPLEMENT:
         _check_and_decide(application=application, subject=subject, actor=actor,
                           materials=list(application.materials.order_by("id")))
