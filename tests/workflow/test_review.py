@@ -221,3 +221,18 @@ def test_window_pickup_on_the_day_of_intake_is_the_same_trip(world, api):
     final = api["clerk"].get(f"/applications/{body['number']}").json()
     assert [v["purposes"] for v in final["visits"]] == [["intake", "pickup"]]
     assert Application.objects.get().status == "completed"
+
+
+def test_a_retried_decision_gets_the_first_answer(world, api):
+    body = _file(world, api)
+    reviewer = api["reviewer:xh-zjj"]
+    path = f"/cases/{_case(body, 'filing')}/approve"
+
+    first = reviewer.post(path, {"note": "同意"}, **{"Idempotency-Key": "decide-1"})
+    retry = reviewer.post(path, {"note": "同意"}, **{"Idempotency-Key": "decide-1"})
+    without_key = reviewer.post(path, {"note": "同意"})
+
+    assert first.status_code == retry.status_code == 200
+    assert first.json() == retry.json()
+    assert without_key.status_code == 409
+    assert WorkItem.objects.filter(case_id=_case(body, "filing")).count() == 1

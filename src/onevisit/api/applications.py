@@ -182,25 +182,43 @@ def application_visit_create(request: HttpRequest, number: str,
                              payload: VisitIn) -> Status[Any]:
     """Record that the applicant came to the hall (window clerks)."""
     user = _require(request, Role.CLERK)
-    visit = visit_record(number=number, purpose=payload.purpose, actor=user,
-                         new_trip=payload.new_trip)
-    return Status(201, {"occurred_at": visit.occurred_at, "purposes": visit.purposes})
+
+    def handler() -> tuple[int, Any]:
+        visit = visit_record(number=number, purpose=payload.purpose, actor=user,
+                             new_trip=payload.new_trip)
+        return 201, VisitOut.from_orm(visit).model_dump(mode="json")
+
+    return run_idempotent(request, endpoint=f"applications.{number}.visit",
+                          payload=payload.dict(), handler=handler)
 
 
 @router.post("/applications/{number}/pickup", auth=AUTH, response={200: DeliveryOut, **ERRORS})
-def application_pickup(request: HttpRequest, number: str, payload: PickupIn) -> Any:
+def application_pickup(request: HttpRequest, number: str, payload: PickupIn) -> Status[Any]:
     """Hand the result over at the window (window clerks)."""
     user = _require(request, Role.CLERK)
-    return delivery_pickup(number=number, actor=user, new_trip=payload.new_trip)
+
+    def handler() -> tuple[int, Any]:
+        delivery = delivery_pickup(number=number, actor=user, new_trip=payload.new_trip)
+        return 200, DeliveryOut.from_orm(delivery).model_dump(mode="json")
+
+    return run_idempotent(request, endpoint=f"applications.{number}.pickup",
+                          payload=payload.dict(), handler=handler)
 
 
 @router.post("/deliveries/{tracking_number}/delivered", auth=AUTH,
              response={200: DeliveryOut, **ERRORS})
-def delivery_delivered(request: HttpRequest, tracking_number: str, payload: DeliveredIn) -> Any:
-    """The courier's report that a parcel was delivered (idempotent)."""
+def delivery_delivered(request: HttpRequest, tracking_number: str,
+                       payload: DeliveredIn) -> Status[Any]:
+    """The courier's report that a parcel was delivered (a repeat changes nothing)."""
     user = _require(request, Role.COURIER, Role.CLERK)
-    return delivery_courier_delivered(tracking_number=tracking_number, note=payload.note,
-                                      actor=user)
+
+    def handler() -> tuple[int, Any]:
+        delivery = delivery_courier_delivered(tracking_number=tracking_number,
+                                              note=payload.note, actor=user)
+        return 200, DeliveryOut.from_orm(delivery).model_dump(mode="json")
+
+    return run_idempotent(request, endpoint=f"deliveries.{tracking_number}.delivered",
+                          payload=payload.dict(), handler=handler)
 
 
 @router.get("/applications/{number}/receipt.pdf", auth=AUTH, response={200: None, **ERRORS})

@@ -10,6 +10,7 @@ from ninja import Router, Status
 
 from onevisit.accounts.models import Role
 from onevisit.api.auth import AUTH
+from onevisit.api.idempotency import run_idempotent
 from onevisit.api.schemas import (
     CaseDecisionOut,
     CorrectionIn,
@@ -62,31 +63,52 @@ def queue(request: HttpRequest, limit: int = 100) -> list[dict[str, Any]]:
 
 
 @router.post("/cases/{case_id}/claim", auth=AUTH, response={200: CaseDecisionOut, **ERRORS})
-def claim(request: HttpRequest, case_id: int) -> dict[str, Any]:
-    work_item = case_claim(case_id=case_id, actor=_reviewer(request))
-    return _decision_out(work_item.case)
+def claim(request: HttpRequest, case_id: int) -> Status[Any]:
+    user = _reviewer(request)
+    return run_idempotent(
+        request, endpoint=f"cases.{case_id}.claim", payload={},
+        handler=lambda: (200, _decision_out(case_claim(case_id=case_id, actor=user).case)),
+    )
 
 
 @router.post("/cases/{case_id}/approve", auth=AUTH, response={200: CaseDecisionOut, **ERRORS})
-def approve(request: HttpRequest, case_id: int, payload: DecisionIn) -> dict[str, Any]:
-    return _decision_out(case_approve(case_id=case_id, actor=_reviewer(request),
-                                      note=payload.note))
+def approve(request: HttpRequest, case_id: int, payload: DecisionIn) -> Status[Any]:
+    """Approve. When every case of the application is approved it completes: results are
+    issued and its one delivery is prepared."""
+    user = _reviewer(request)
+    return run_idempotent(
+        request, endpoint=f"cases.{case_id}.approve", payload=payload.dict(),
+        handler=lambda: (200, _decision_out(
+            case_approve(case_id=case_id, actor=user, note=payload.note))),
+    )
 
 
 @router.post("/cases/{case_id}/reject", auth=AUTH, response={200: CaseDecisionOut, **ERRORS})
-def reject(request: HttpRequest, case_id: int, payload: RejectIn) -> dict[str, Any]:
-    return _decision_out(case_reject(case_id=case_id, actor=_reviewer(request),
-                                     reason=payload.reason, legal_basis=payload.legal_basis))
+def reject(request: HttpRequest, case_id: int, payload: RejectIn) -> Status[Any]:
+    """Refuse (不予许可) with the reason and its legal basis."""
+    user = _reviewer(request)
+    return run_idempotent(
+        request, endpoint=f"cases.{case_id}.reject", payload=payload.dict(),
+        handler=lambda: (200, _decision_out(case_reject(
+            case_id=case_id, actor=user, reason=payload.reason,
+            legal_basis=payload.legal_basis))),
+    )
 
 
 @router.post("/cases/{case_id}/corrections", auth=AUTH, response={201: NoticeOut, **ERRORS})
 def correction(request: HttpRequest, case_id: int, payload: CorrectionIn) -> Status[Any]:
     """Request a correction (补正): all problems in one notice; the case clock pauses."""
-    notice = case_request_correction(
-        case_id=case_id, actor=_reviewer(request), note=payload.note,
-        entries=[CorrectionEntry(key=e.key, problem=e.problem) for e in payload.entries],
-    )
-    return Status(201, notice)
+    user = _reviewer(request)
+
+    def handler() -> tuple[int, Any]:
+        notice = case_request_correction(
+            case_id=case_id, actor=user, note=payload.note,
+            entries=[CorrectionEntry(key=e.key, problem=e.problem) for e in payload.entries],
+        )
+        return 201, NoticeOut.from_orm(notice).model_dump(mode="json")
+
+    return run_idempotent(request, endpoint=f"cases.{case_id}.correction",
+                          payload=payload.dict(), handler=handler)
 
 
 @router.get("/metrics/kpis", auth=AUTH, response={200: dict[str, float], **ERRORS})
