@@ -135,6 +135,10 @@ class Case(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True)
     due_provisional = models.BooleanField(default=False)
+    warn_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text=_("when 80% of the allowed time is used: the yellow alert (黄牌)"),
+    )
     paused_at = models.DateTimeField(null=True, blank=True)
     remaining = models.PositiveIntegerField(
         null=True, blank=True,
@@ -153,7 +157,10 @@ class Case(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["application", "stage_key"], name="case_stage_once"),
         ]
-        indexes = [models.Index(fields=["department", "status", "due_at"])]
+        indexes = [
+            models.Index(fields=["department", "status", "due_at"]),
+            models.Index(fields=["status", "warn_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.application_id}/{self.stage_key}"

@@ -55,6 +55,7 @@ from onevisit.workflow.services import (
     case_approve,
     case_reject,
     case_request_correction,
+    deadline_scan,
 )
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -68,6 +69,8 @@ class Settings:
     forget_material: float = 0.15
     correction_rate: float = 0.04
     rejection_rate: float = 0.02
+    # Cases one department decides in a day; the rest wait, and some run late.
+    review_capacity: int = 8
     seed: int = 2017
 
 
@@ -131,6 +134,10 @@ class Simulation:
             self._review_queues()
         with clock.frozen_at(self._at(day, 17)):
             self._deliveries()
+        with clock.frozen_at(self._at(day, 23, 59)):
+            raised = deadline_scan()
+        self.events["supervision: yellow alerts (80% of time used)"] += raised["yellow"]
+        self.events["supervision: red alerts (overdue)"] += raised["red"]
 
     def _file(self) -> str | None:
         subjects, weights = zip(*self.subjects, strict=True)
@@ -204,10 +211,13 @@ class Simulation:
                     self._decide(case)
 
     def _review_queues(self) -> None:
+        done: Counter[int] = Counter()
         for case in Case.objects.filter(status=CaseStatus.PENDING).select_related(
             "item"
         ).order_by("due_at"):
-            self._decide(case)
+            if done[case.department_id] < self.settings.review_capacity:
+                done[case.department_id] += 1
+                self._decide(case)
 
     def _decide(self, case: Case) -> None:
         reviewer = self.staff.reviewers[case.department.code]

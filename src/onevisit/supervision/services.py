@@ -13,3 +13,17 @@ def alert_raise(
         resolved_at=None, defaults={"message": message, "raised_at": clock.now()},
     )
     return alert
+
+
+def alerts_raise_many(*, alerts: list[Alert]) -> None:
+    """Raise many alerts at once; one already open for the same subject is left alone."""
+    now = clock.now()
+    for alert in alerts:
+        alert.raised_at = now
+    Alert.objects.bulk_create(alerts, ignore_conflicts=True)
+
+
+def alerts_resolve(*, case_id: int, kinds: list[AlertKind]) -> int:
+    """Close a case's open alerts of these kinds (its deadline no longer runs)."""
+    return Alert.objects.filter(case_id=case_id, kind__in=kinds,
+                                resolved_at__isnull=True).update(resolved_at=clock.now())

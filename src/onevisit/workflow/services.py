@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from onevisit import clock
@@ -22,6 +23,9 @@ from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.certificates.services import certificates_issue
 from onevisit.delivery.services import delivery_prepare
 from onevisit.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from onevisit.supervision.models import Alert, AlertKind
+from onevisit.supervision.selectors import alert_open_for_case
+from onevisit.supervision.services import alerts_raise_many, alerts_resolve
 from onevisit.workflow.models import WorkItem, WorkItemOutcome
 
 
@@ -108,6 +112,7 @@ def case_approve(*, case_id: int, actor: Any, note: str = "") -> Case:
     case.decided_by = actor
     case.decision_reason = note
     case.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
+    alerts_resolve(case_id=case.pk, kinds=[AlertKind.DEADLINE_NEAR, AlertKind.OVERDUE])
     audit_record(actor=actor, action="case.approved", entity="case", entity_id=case.pk,
                  data={"application": application.number})
     cases_start_ready(application=application, actor=actor)
@@ -147,6 +152,7 @@ def case_reject(*, case_id: int, actor: Any, reason: str, legal_basis: str) -> C
         case_transition(case=other, to=CaseStatus.CANCELLED, actor=actor,
                         note=_("其他部门不予许可"))
         other.save(update_fields=["status"])
+    alerts_resolve(case_id=case.pk, kinds=[AlertKind.DEADLINE_NEAR, AlertKind.OVERDUE])
     audit_record(actor=actor, action="case.rejected", entity="case", entity_id=case.pk,
                  data={"reason": reason, "legal_basis": legal_basis})
     application_finish(application=application, approved=False, actor=actor)
@@ -186,3 +192,31 @@ def case_request_correction(
     audit_record(actor=actor, action="case.correction_requested", entity="case",
                  entity_id=case.pk, data={"notice": notice.number})
     return notice
+
+
+@transaction.atomic
+def deadline_scan() -> dict[str, int]:
+    """Electronic supervision (电子监察) of running cases against their stored deadlines:
+    a yellow alert once 80% of the allowed time is used, a red one past the deadline. Each
+    case gets each alert once; deciding the case closes them."""
+    now = clock.now()
+    running = Case.objects.filter(status__in=[CaseStatus.PENDING, CaseStatus.IN_REVIEW])
+    overdue = list(
+        running.filter(due_at__lte=now).exclude(alert_open_for_case(kind=AlertKind.OVERDUE))
+        .select_related("application", "item")
+    )
+    near = list(
+        running.filter(warn_at__lte=now, due_at__gt=now)
+        .exclude(alert_open_for_case(kind=AlertKind.DEADLINE_NEAR))
+        .select_related("application", "item")
+    )
+    alerts_raise_many(alerts=[
+        *[Alert(kind=AlertKind.OVERDUE, application_number=c.application.number, case_id=c.pk,
+                message=_("“%(item)s”已超过办理时限") % {"item": c.item.name})
+          for c in overdue],
+        *[Alert(kind=AlertKind.DEADLINE_NEAR, application_number=c.application.number,
+                case_id=c.pk,
+                message=_("“%(item)s”已用去八成办理时限") % {"item": c.item.name})
+          for c in near],
+    ])
+    return {"yellow": len(near), "red": len(overdue)}

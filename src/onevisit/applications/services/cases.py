@@ -74,12 +74,17 @@ def application_accept(*, application: Application, subject: Subject, actor: Any
     return cases
 
 
+# Yellow (黄牌) once this share of the allowed time is used; red (红牌) past the deadline.
+WARN_SHARE = 0.8
+
+
 def _clock_start(case: Case, now: dt.datetime) -> None:
     deadline = deadline_after(start=now, limit=case.item.committed_limit,
                               unit=case.item.limit_unit)
     case.started_at = now
     case.due_at = deadline.due_at
     case.due_provisional = deadline.provisional
+    case.warn_at = now + (deadline.due_at - now) * WARN_SHARE
 
 
 def case_clock_pause(*, case: Case, materials: list[ApplicationMaterial], actor: Any,
@@ -101,11 +106,15 @@ def case_clock_resume(*, case: Case, actor: Any) -> None:
     now = clock.now()
     case_transition(case=case, to=CaseStatus.PENDING, actor=actor, note=_("补正材料已提交"))
     deadline = deadline_after(start=now, limit=case.remaining or 0, unit=case.item.limit_unit)
+    # The yellow mark keeps its distance from the deadline: the pause moved both.
+    margin = (case.due_at - case.warn_at) if case.due_at and case.warn_at else dt.timedelta()
     case.due_at = deadline.due_at
+    case.warn_at = max(now, deadline.due_at - margin)
     case.due_provisional = deadline.provisional
     case.paused_at = None
     case.remaining = None
-    case.save(update_fields=["status", "due_at", "due_provisional", "paused_at", "remaining"])
+    case.save(update_fields=["status", "due_at", "warn_at", "due_provisional", "paused_at",
+                             "remaining"])
     audit_record(actor=actor, action="case.resumed", entity="case", entity_id=case.pk,
                  data={"due_at": case.due_at})
 
@@ -120,7 +129,8 @@ def cases_start_ready(*, application: Application, actor: Any) -> list[Case]:
         if case.status == CaseStatus.WAITING and set(case.depends_on) <= approved:
             case_transition(case=case, to=CaseStatus.PENDING, actor=actor)
             _clock_start(case, now)
-            case.save(update_fields=["status", "started_at", "due_at", "due_provisional"])
+            case.save(update_fields=["status", "started_at", "due_at", "warn_at",
+                                     "due_provisional"])
             started.append(case)
     return started
 
