@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -355,3 +356,17 @@ def test_a_new_version_is_used_by_the_next_filing_at_once(world, api):
     number = api["citizen"].post("/applications", payload).json()["number"]
 
     assert Case.objects.get(application__number=number).item.version == 2
+
+
+def test_errors_come_in_the_callers_language(world, api):
+    payload = world.house_payload()
+    payload["data"]["phone"] = "12345"
+
+    response = api["citizen"].client.post(
+        "/api/v1/applications", data=json.dumps(payload), content_type="application/json",
+        headers={"Accept-Language": "en"},
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"]["phone"].isascii()
+    assert "phone" in response.json()["errors"]["phone"].lower()
