@@ -116,6 +116,11 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
+# Filings carry their scanned materials base64-encoded in the JSON body: each file may be
+# up to 10 MB (checked per file, with a clear message), so the body may be much larger
+# than Django's 2.5 MB default.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024 * 1024
+
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"

@@ -370,3 +370,17 @@ def test_errors_come_in_the_callers_language(world, api):
     assert response.status_code == 422
     assert response.json()["errors"]["phone"].isascii()
     assert "phone" in response.json()["errors"]["phone"].lower()
+
+
+def test_a_scan_of_several_megabytes_is_taken_and_one_over_the_cap_is_refused(world, api):
+    payload = world.house_payload()
+    payload["materials"][0]["content_base64"] = b64(PDF + b"\0" * (4 * 1024 * 1024))
+
+    assert api["citizen"].post("/applications", payload).status_code == 201
+
+    payload["materials"][0]["content_base64"] = b64(PDF + b"\0" * (10 * 1024 * 1024))
+    response = api["citizen"].post("/applications", payload)
+
+    assert response.status_code == 422
+    assert "10 MB" in response.json()["errors"]["upload:330106-FW-001:sales-contract"]
+    assert Application.objects.count() == 1
