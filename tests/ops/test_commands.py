@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from onevisit.audit.services import audit_verify
 
@@ -61,3 +61,20 @@ def test_demo_accounts_are_refused_outside_demo_mode(settings):
 
     assert not User.objects.exists()
     assert not ServiceItem.objects.exists()
+
+
+def test_token_prints_a_working_bearer_token():
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    UserFactory(username="someone")
+    out = io.StringIO()
+
+    call_command("token", "someone", stdout=out)
+
+    token = out.getvalue().strip()
+    response = Client().get("/api/v1/applications", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    with pytest.raises(CommandError, match="no active user"):
+        call_command("token", "nobody")

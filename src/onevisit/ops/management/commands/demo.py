@@ -36,9 +36,5 @@ class Command(BaseCommand):
         ]
         for username, role in rows:
             self.stdout.write(f"  {username:22} {role}")
-        self.stdout.write(
-            "\nAPI clients use a bearer token: "
-            "onevisit shell -c \"from onevisit.accounts.services import api_token_create; "
-            "from onevisit.accounts.models import User; "
-            "print(api_token_create(user=User.objects.get(username='citizen'), name='cli'))\""
-        )
+        self.stdout.write("\nAPI clients use a bearer token: onevisit token citizen "
+                          "(see docs/api.md)")
