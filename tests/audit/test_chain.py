@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 
 from onevisit.audit.models import AuditEvent
 from onevisit.audit.services import audit_verify
+from tests.audit.tamper import triggers_lift
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,17 @@ def test_every_state_change_is_in_the_log(filed):
     assert actions == ["application.submitted", "application.accepted"]
 
 
+def test_the_database_refuses_to_change_or_delete_audit_rows(filed):
+    for statement in ("UPDATE audit_auditevent SET action = 'x' WHERE seq = 1",
+                      "DELETE FROM audit_auditevent WHERE seq = 1"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            connection.cursor().execute(statement)
+
+    assert audit_verify() == []
+
+
 def test_a_modified_row_is_detected(filed):
+    triggers_lift()
     event = AuditEvent.objects.get(seq=2)
     AuditEvent.objects.filter(pk=event.pk).update(data={"forged": True})
 
@@ -46,6 +57,7 @@ def test_a_modified_row_is_detected(filed):
 
 
 def test_a_deleted_row_is_detected(filed):
+    triggers_lift()
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditevent WHERE seq = 2")
 
@@ -58,6 +70,7 @@ def test_a_deleted_row_is_detected(filed):
 
 def test_the_last_row_deleted_is_detected(filed):
     last = AuditEvent.objects.order_by("-seq").first()
+    triggers_lift()
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditevent WHERE seq = %s", [last.seq])
 
