@@ -50,11 +50,17 @@ def certificates_issue(*, application: Application, actor: Any) -> list[Certific
                      entity_id=certificate.number, data={"case": case.pk})
         issued.append(certificate)
     if issued:
-        from onevisit.certificates.tasks import certificate_render
-
         ids = [c.pk for c in issued]
-        transaction.on_commit(lambda: [certificate_render.enqueue(pk) for pk in ids])
+        transaction.on_commit(lambda: _render_later(ids))
     return issued
+
+
+def _render_later(certificate_ids: list[int]) -> None:
+    # The task module imports this one; importing it here, late, avoids the cycle.
+    from onevisit.certificates.tasks import certificate_render
+
+    for certificate_id in certificate_ids:
+        certificate_render.enqueue(certificate_id)
 
 
 def certificate_pdf(*, certificate: Certificate) -> bytes:
