@@ -384,3 +384,16 @@ def test_a_scan_of_several_megabytes_is_taken_and_one_over_the_cap_is_refused(wo
     assert response.status_code == 422
     assert "10 MB" in response.json()["errors"]["upload:330106-FW-001:sales-contract"]
     assert Application.objects.count() == 1
+
+
+def test_a_malformed_request_names_each_field(world, api):
+    response = api["citizen"].post(
+        "/applications", {"life_event_code": "house", "applicant": {"kind": "alien"}}
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == {
+        "applicant.kind": "不是允许的值", "applicant.name": "必填",
+        "applicant.id_number": "必填",
+    }
+    assert Application.objects.count() == 0

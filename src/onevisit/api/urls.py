@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
@@ -33,12 +34,29 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     )
 
 
+# Pydantic's messages are English only: the common ones, in the caller's language.
+SCHEMA_MESSAGES = {
+    "missing": gettext_lazy("必填"),
+    "literal_error": gettext_lazy("不是允许的值"),
+    "string_too_long": gettext_lazy("过长"),
+    "string_type": gettext_lazy("应为文本"),
+    "int_parsing": gettext_lazy("应为整数"),
+    "bool_parsing": gettext_lazy("应为 true 或 false"),
+    "dict_type": gettext_lazy("应为对象"),
+    "list_type": gettext_lazy("应为列表"),
+    "json_invalid": gettext_lazy("不是有效的 JSON"),
+}
+
+
 @api.exception_handler(ValidationError)
 def schema_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = {}
     for error in exc.errors:
-        location = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body",))
-        errors[location or "body"] = str(error.get("msg", ""))
+        location = [str(part) for part in error.get("loc", ())]
+        if location[:1] == ["body"]:
+            location = location[2:]  # "body", then the view's parameter name
+        message = SCHEMA_MESSAGES.get(str(error.get("type")))
+        errors[".".join(location) or "body"] = str(message or error.get("msg", ""))
     return api.create_response(
         request, {"message": _("请求格式有误"), "errors": errors}, status=422
     )
