@@ -68,3 +68,28 @@ def test_pages_switch_to_english(world):
     page = client.get("/").content.decode()
 
     assert 'lang="en"' in page
+
+
+def test_pages_carry_a_content_security_policy_and_no_inline_code(world):
+    response = Client().get("/")
+
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "object-src 'none'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    page = response.content.decode()
+    assert "<style" not in page
+    assert "<script>" not in page
+    assert 'style="' not in page
+
+
+def test_the_stylesheet_is_one_of_our_own_static_files(world, client):
+    from django.contrib.staticfiles import finders
+
+    page = client.get("/").content.decode()
+
+    assert 'href="/static/web/onevisit.css"' in page
+    assert finders.find("web/onevisit.css") is not None
