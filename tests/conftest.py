@@ -76,6 +76,15 @@ class World:
     def reviewer(self, department: Department) -> User:
         return self.reviewers[department.code]
 
+    def licence_payload(self) -> dict[str, Any]:
+        """A filing of the single working-day item, 建筑工程施工许可."""
+        return {
+            "item_code": self.licence.code,
+            "applicant": {"kind": "person", "name": "王小明", "id_number": self.citizen_id},
+            "data": {"applicant_id_number": self.citizen_id, "phone": "13812345678"},
+            "materials": [{"key": "upload:330106-ZJ-009:drawings", "content_base64": b64(PDF)}],
+        }
+
     def house_payload(self, **overrides: Any) -> dict[str, Any]:
         payload: dict[str, Any] = {
             "life_event_code": "house",

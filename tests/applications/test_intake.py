@@ -282,12 +282,7 @@ def test_a_citizen_cannot_file_for_someone_else_or_at_a_window(world, api):
 def test_application_pins_the_item_version_it_was_filed_under(world, api):
     from onevisit.catalogue.services import item_new_version, item_publish
 
-    payload = {
-        "item_code": world.licence.code,
-        "applicant": {"kind": "person", "name": "王小明", "id_number": world.citizen_id},
-        "data": {"applicant_id_number": world.citizen_id, "phone": "13812345678"},
-        "materials": [{"key": "upload:330106-ZJ-009:drawings", "content_base64": b64(PDF)}],
-    }
+    payload = world.licence_payload()
     number = api["citizen"].post("/applications", payload).json()["number"]
     draft = item_new_version(item=world.licence, actor=None)
     draft.name = "建筑工程施工许可（新版）"
@@ -343,12 +338,7 @@ def test_id_numbers_are_masked_for_reviewers_and_unmasked_reads_are_logged(world
 def test_a_new_version_is_used_by_the_next_filing_at_once(world, api):
     from onevisit.catalogue.services import item_new_version, item_publish
 
-    payload = {
-        "item_code": world.licence.code,
-        "applicant": {"kind": "person", "name": "王小明", "id_number": world.citizen_id},
-        "data": {"applicant_id_number": world.citizen_id, "phone": "13812345678"},
-        "materials": [{"key": "upload:330106-ZJ-009:drawings", "content_base64": b64(PDF)}],
-    }
+    payload = world.licence_payload()
     api["citizen"].post("/applications", payload)  # resolves, and keeps, version 1
     draft = item_new_version(item=world.licence, actor=None)
     item_publish(item=draft, actor=None)

@@ -146,12 +146,7 @@ def test_a_claimed_case_belongs_to_its_claimant(world, api):
 
 
 def test_correction_pauses_the_clock_and_resumes_with_the_time_left(world, api):
-    body = api["citizen"].post("/applications", {
-        "item_code": world.licence.code,
-        "applicant": {"kind": "person", "name": "王小明", "id_number": world.citizen_id},
-        "data": {"applicant_id_number": world.citizen_id, "phone": "13812345678"},
-        "materials": [{"key": "upload:330106-ZJ-009:drawings", "content_base64": b64(PDF)}],
-    }).json()
+    body = api["citizen"].post("/applications", world.licence_payload()).json()
     case_id = body["cases"][0]["id"]
     reviewer = api["reviewer:xh-zjj"]
     monday = dt.datetime(2026, 11, 16, 10, tzinfo=dt.UTC)  # 18:00 in Hangzhou

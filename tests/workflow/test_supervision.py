@@ -11,19 +11,13 @@ from onevisit import clock
 from onevisit.applications.models import Case
 from onevisit.supervision.models import Alert
 from onevisit.workflow.services import deadline_scan
-from tests.conftest import PDF, b64
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def licence_case(world, api):
-    body = api["citizen"].post("/applications", {
-        "item_code": world.licence.code,
-        "applicant": {"kind": "person", "name": "王小明", "id_number": world.citizen_id},
-        "data": {"applicant_id_number": world.citizen_id, "phone": "13812345678"},
-        "materials": [{"key": "upload:330106-ZJ-009:drawings", "content_base64": b64(PDF)}],
-    }).json()
+    body = api["citizen"].post("/applications", world.licence_payload()).json()
     return Case.objects.get(pk=body["cases"][0]["id"])
 
 
