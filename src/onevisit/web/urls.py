@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onevisit.web import views
+from onevisit.web import views, workbench
 
 app_name = "web"
 urlpatterns = [
@@ -10,4 +10,8 @@ urlpatterns = [
     path("lists/", views.lists, name="lists"),
     path("verify/", views.verify, name="verify"),
     path("verify/<str:code>", views.verify, name="verify_code"),
+    path("workbench/", workbench.queue, name="workbench"),
+    path("workbench/cases/<int:case_id>/", workbench.case_detail, name="workbench_case"),
+    path("workbench/cases/<int:case_id>/<slug:action>/", workbench.case_action,
+         name="workbench_action"),
 ]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+from enum import StrEnum
 from typing import Any
 
 from django.db.models import QuerySet
@@ -17,4 +19,32 @@ def department_queue(*, actor: Any) -> QuerySet[Case]:
         )
         .select_related("application", "item")
         .order_by("due_at", "id")
+    )
+
+
+class Urgency(StrEnum):
+    GREEN = "green"
+    YELLOW = "yellow"
+    RED = "red"
+
+
+def case_urgency(*, case: Case, now: dt.datetime) -> Urgency:
+    """Green while less than 80% of the allowed time is used, yellow after (黄牌), red past
+    the deadline (红牌) — read from the stored marks, never recomputed."""
+    if case.due_at is not None and now >= case.due_at:
+        return Urgency.RED
+    if case.warn_at is not None and now >= case.warn_at:
+        return Urgency.YELLOW
+    return Urgency.GREEN
+
+
+def case_for_review(*, actor: Any, case_id: int) -> Case | None:
+    """A case of the reviewer's own department, with what reviewing it needs."""
+    return (
+        Case.objects.filter(pk=case_id, department_id=actor.department_id)
+        .select_related("application", "item", "department")
+        .prefetch_related("status_changes__actor", "work_items__assignee",
+                          "application__materials", "application__cases__department",
+                          "application__notices")
+        .first()
     )

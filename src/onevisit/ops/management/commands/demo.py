@@ -21,6 +21,7 @@ class Command(BaseCommand):
             ("catalogue and guides (一网通办)", "/"),
             ("the four lists (四张清单)", "/lists/"),
             ("certificate verification", "/verify/"),
+            ("review workbench (reviewers)", "/workbench/"),
             ("JSON API (OpenAPI)", "/api/docs"),
             ("catalogue editors (admin)", "/admin/"),
         ):

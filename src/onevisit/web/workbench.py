@@ -1,0 +1,104 @@
+"""The department workbench (后台审批): the queue by urgency, one case under review, and
+the reviewer's decisions. Every decision goes through the workflow services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from onevisit import clock
+from onevisit.accounts.models import Role
+from onevisit.applications.services import subject_of
+from onevisit.catalogue.constants import FieldType
+from onevisit.errors import DomainError, InvalidInput
+from onevisit.exchange.services import subject_mask
+from onevisit.workflow.selectors import case_for_review, case_urgency, department_queue
+from onevisit.workflow.services import (
+    CorrectionEntry,
+    case_approve,
+    case_claim,
+    case_reject,
+    case_request_correction,
+)
+
+QUEUE_LIMIT = 200
+
+
+def _reviewer(request: HttpRequest) -> Any:
+    user = request.user
+    if getattr(user, "role", None) != Role.REVIEWER or user.department_id is None:  # type: ignore[union-attr]
+        raise PermissionDenied(_("只有部门审批人员能使用审批工作台"))
+    return user
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    reviewer = _reviewer(request)
+    now = clock.now()
+    rows = [(case, case_urgency(case=case, now=now))
+            for case in department_queue(actor=reviewer)[:QUEUE_LIMIT]]
+    return render(request, "web/workbench/queue.html",
+                  {"rows": rows, "department": reviewer.department})
+
+
+@login_required
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    reviewer = _reviewer(request)
+    case = case_for_review(actor=reviewer, case_id=case_id)
+    if case is None:
+        raise Http404(_("本部门没有这个办件"))
+    application = case.application
+    subject = subject_of(application)
+    own = {m.key for m in subject.materials if case.item.code in m.item_codes}
+    fields = [
+        (f.label, subject_mask(str(value)) if f.type == FieldType.RESIDENT_ID else value)
+        for f in subject.fields
+        if (value := application.data.get(f.key)) not in (None, "")
+    ]
+    return render(request, "web/workbench/case.html", {
+        "case": case, "application": application,
+        "applicant_id": subject_mask(application.applicant_id_number),
+        "urgency": case_urgency(case=case, now=clock.now()), "fields": fields,
+        "materials": [(m, m.key in own) for m in application.materials.all()],
+        "others": [c for c in application.cases.all() if c.pk != case.pk],
+        "claimed_by_me": any(w.finished_at is None and w.assignee_id == reviewer.pk
+                             for w in case.work_items.all()),
+    })
+
+
+@require_POST
+@login_required
+def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
+    reviewer = _reviewer(request)
+    post = request.POST
+    try:
+        if action == "claim":
+            case_claim(case_id=case_id, actor=reviewer)
+            messages.success(request, _("已认领"))
+        elif action == "approve":
+            case_approve(case_id=case_id, actor=reviewer, note=post.get("note", ""))
+            messages.success(request, _("已准予"))
+        elif action == "reject":
+            case_reject(case_id=case_id, actor=reviewer, reason=post.get("reason", ""),
+                        legal_basis=post.get("legal_basis", ""))
+            messages.success(request, _("已作出不予许可决定"))
+        elif action == "correct":
+            entries = [CorrectionEntry(key=key, problem=post.get(f"problem:{key}", ""))
+                       for key in post.getlist("material")]
+            notice = case_request_correction(case_id=case_id, actor=reviewer, entries=entries,
+                                             note=post.get("note", ""))
+            messages.success(request, _("已出具补正告知书 %(number)s") % {"number": notice.number})
+        else:
+            raise Http404(_("未知的操作"))
+    except DomainError as exc:
+        details = "；".join(f"{k}：{v}" for k, v in exc.errors.items()) if isinstance(
+            exc, InvalidInput) else ""
+        messages.error(request, f"{exc.message} {details}".strip())
+    return redirect("web:workbench_case", case_id=case_id)

@@ -1,0 +1,121 @@
+"""The department workbench: queue by urgency, review with provenance, decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from onevisit import clock
+from onevisit.applications.models import Case, OneTimeNotice
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _browser(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def filed(world, api):
+    body = api["citizen"].post("/applications", world.house_payload()).json()
+    return {c["stage_key"]: c["id"] for c in body["cases"]}
+
+
+def test_the_queue_shows_red_yellow_and_green_by_the_stored_marks(world, filed, api):
+    filing = Case.objects.get(pk=filed["filing"])
+    licence = Case.objects.get(pk=api["citizen"].post(
+        "/applications", world.licence_payload()).json()["cases"][0]["id"])
+    Case.objects.filter(pk=filing.pk).update(due_at=clock.now() - dt.timedelta(hours=2))
+    Case.objects.filter(pk=licence.pk).update(warn_at=clock.now() - dt.timedelta(minutes=1))
+
+    page = _browser(world.reviewer(world.housing)).get("/workbench/").content.decode()
+
+    assert page.index('data-urgency="red"') < page.index('data-urgency="yellow"')
+    assert "已超期" in page
+    assert "存量房交易合同网签备案" in page
+    assert "建筑工程施工许可" in page
+
+
+def test_only_reviewers_use_the_workbench(world, filed):
+    assert Client().get("/workbench/").status_code == 302  # to the login page
+    for user in (world.citizen, world.clerk, world.supervisor):
+        assert _browser(user).get("/workbench/").status_code == 403
+        assert _browser(user).post(f"/workbench/cases/{filed['filing']}/approve/").status_code \
+            == 403
+    assert Case.objects.get(pk=filed["filing"]).status == "pending"
+
+
+def test_another_departments_case_is_not_found(world, filed):
+    tax = _browser(world.reviewer(world.tax))
+
+    assert tax.get(f"/workbench/cases/{filed['filing']}/").status_code == 404
+    tax.post(f"/workbench/cases/{filed['filing']}/approve/")
+    assert Case.objects.get(pk=filed["filing"]).status == "pending"
+
+
+def test_the_case_page_shows_materials_with_their_source_and_masks_ids(world, filed):
+    page = _browser(world.reviewer(world.housing)).get(
+        f"/workbench/cases/{filed['filing']}/").content.decode()
+
+    assert "数据共享获取（property）" in page
+    assert "申请人提交" in page
+    assert world.citizen_id not in page
+    assert world.citizen_id[:4] + "*" * 10 in page
+
+
+def test_a_reviewer_approves_from_the_page(world, filed):
+    reviewer = _browser(world.reviewer(world.housing))
+
+    response = reviewer.post(f"/workbench/cases/{filed['filing']}/approve/",
+                             {"note": "材料齐全"}, follow=True)
+
+    assert "已准予" in response.content.decode()
+    assert Case.objects.get(pk=filed["filing"]).status == "approved"
+    assert Case.objects.get(pk=filed["tax"]).status == "pending"
+
+
+def test_a_refusal_without_legal_basis_is_shown_and_changes_nothing(world, filed):
+    reviewer = _browser(world.reviewer(world.housing))
+
+    response = reviewer.post(f"/workbench/cases/{filed['filing']}/reject/",
+                             {"reason": "不符合条件", "legal_basis": ""}, follow=True)
+
+    assert "不予许可必须写明法律依据" in response.content.decode()
+    assert Case.objects.get(pk=filed["filing"]).status == "pending"
+
+
+def test_a_correction_names_every_ticked_material_in_one_notice(world, filed):
+    reviewer = _browser(world.reviewer(world.housing))
+    key = "upload:330106-FW-001:sales-contract"
+
+    reviewer.post(f"/workbench/cases/{filed['filing']}/correct/",
+                  {"material": [key], f"problem:{key}": "缺少买受人签字"})
+
+    notice = OneTimeNotice.objects.get(case_id=filed["filing"])
+    assert [(e["key"], e["problem"]) for e in notice.entries] == [(key, "缺少买受人签字")]
+    assert Case.objects.get(pk=filed["filing"]).status == "correction"
+
+
+def test_decisions_need_the_csrf_token(world, filed):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.reviewer(world.housing))
+
+    assert client.post(f"/workbench/cases/{filed['filing']}/approve/").status_code == 403
+    assert Case.objects.get(pk=filed["filing"]).status == "pending"
+
+
+def test_login_page_signs_a_reviewer_in(world):
+    UserFactory(username="li", reviewer=True, department=world.housing)
+    client = Client()
+
+    response = client.post("/accounts/login/", {"username": "li",
+                                                "password": "correct horse battery",
+                                                "next": "/workbench/"})
+
+    assert response.status_code == 302
+    assert client.get("/workbench/").status_code == 200
