@@ -14,4 +14,3 @@ def triggers_lift() -> None:
             cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_append_only")
         else:
             cursor.execute("DROP TRIGGER audit_event_no_update")
-            cursor.execute("DROP TRIGGER audit_event_no_delete")

@@ -62,7 +62,7 @@ def test_the_case_page_shows_materials_with_their_source_and_masks_ids(world, fi
     page = _browser(world.reviewer(world.housing)).get(
         f"/workbench/cases/{filed['filing']}/").content.decode()
 
-    assert "数据共享获取（property）" in page
+    assert "数据共享获取（不动产登记库（自然资源））" in page
     assert "申请人提交" in page
     assert world.citizen_id not in page
     assert world.citizen_id[:4] + "*" * 10 in page

@@ -51,6 +51,12 @@ def source_register(source: EvidenceSource) -> None:
     _SOURCES[source.code] = source
 
 
+def source_name(code: str) -> str:
+    """The source's name for people; its code if it is not registered (any more)."""
+    source = _SOURCES.get(code)
+    return source.name if source is not None else code
+
+
 def source_get(code: str) -> EvidenceSource:
     try:
         return _SOURCES[code]

@@ -19,6 +19,7 @@ from onevisit.applications.services import subject_of
 from onevisit.catalogue.constants import FieldType
 from onevisit.errors import DomainError, InvalidInput
 from onevisit.exchange.services import subject_mask
+from onevisit.exchange.sources import source_name
 from onevisit.workflow.selectors import case_for_review, case_urgency, department_queue
 from onevisit.workflow.services import (
     CorrectionEntry,
@@ -66,7 +67,8 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "case": case, "application": application,
         "applicant_id": subject_mask(application.applicant_id_number),
         "urgency": case_urgency(case=case, now=clock.now()), "fields": fields,
-        "materials": [(m, m.key in own) for m in application.materials.all()],
+        "materials": [(m, m.key in own, source_name(m.source) if m.source else "")
+                      for m in application.materials.all()],
         "others": [c for c in application.cases.all() if c.pk != case.pk],
         "claimed_by_me": any(w.finished_at is None and w.assignee_id == reviewer.pk
                              for w in case.work_items.all()),

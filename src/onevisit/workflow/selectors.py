@@ -28,9 +28,12 @@ class Urgency(StrEnum):
     RED = "red"
 
 
-def case_urgency(*, case: Case, now: dt.datetime) -> Urgency:
+def case_urgency(*, case: Case, now: dt.datetime) -> Urgency | None:
     """Green while less than 80% of the allowed time is used, yellow after (黄牌), red past
-    the deadline (红牌) — read from the stored marks, never recomputed."""
+    the deadline (红牌) — read from the stored marks, never recomputed. None when the
+    case's clock is not running (waiting, paused, or decided)."""
+    if case.status not in (CaseStatus.PENDING, CaseStatus.IN_REVIEW):
+        return None
     if case.due_at is not None and now >= case.due_at:
         return Urgency.RED
     if case.warn_at is not None and now >= case.warn_at:
