@@ -93,3 +93,14 @@ def test_the_stylesheet_is_one_of_our_own_static_files(world, client):
 
     assert 'href="/static/web/onevisit.css"' in page
     assert finders.find("web/onevisit.css") is not None
+
+
+def test_front_end_packages_are_served_from_our_own_static_files(world, client):
+    from django.contrib.staticfiles import finders
+
+    page = client.get("/").content.decode()
+
+    assert 'src="/static/vendor/htmx.min.js"' in page
+    assert finders.find("vendor/htmx.min.js") is not None
+    assert finders.find("vendor/echarts.min.js") is not None
+    assert "cdn" not in page.lower()

@@ -1,0 +1,59 @@
+"""Pages pass axe-core's WCAG 2.1 A/AA rules (no serious or critical violation)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import shot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _violations(page) -> list[str]:
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"] if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_public_pages_and_the_workbench_pass_axe(world, api, live_server, browser):
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: ./dev installs it from package-lock.json")
+    body = api["citizen"].post("/applications", world.house_payload()).json()
+    case = next(c["id"] for c in body["cases"] if c["stage_key"] == "filing")
+    # axe is injected by the test; the pages' own policy forbids any script not theirs.
+    context = browser.new_context(locale="zh-CN", bypass_csp=True)
+    page = context.new_page()
+    found = {}
+    for path in ("/", f"/items/{world.transfer.code}/", "/life-events/house/", "/lists/",
+                 "/verify/?code=ABCDEFGHJKLM", "/accounts/login/"):
+        page.goto(live_server.url + path)
+        found[path] = _violations(page)
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("用户名").fill("reviewer-xh-zjj")
+    page.get_by_label("密码").fill("correct horse battery")
+    page.get_by_role("button", name="登录").click()
+    for path in ("/workbench/", f"/workbench/cases/{case}/"):
+        page.goto(live_server.url + path)
+        found[path] = _violations(page)
+    shot(page, "accessibility-workbench-case")
+    context.close()
+
+    assert {path: v for path, v in found.items() if v} == {}
+
+
+def test_the_check_catches_a_real_violation(browser):
+    page = browser.new_page()
+    page.set_content('<html lang="zh-Hans"><body><main><img src="x.png"></main></body></html>')
+
+    assert any(v.startswith("image-alt") for v in _violations(page))
+    page.close()
