@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
+from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 
 from onevisit.applications.constants import ApplicationStatus, Channel
 from onevisit.applications.models import Application
 from onevisit.catalogue.constants import ItemStatus
 from onevisit.catalogue.models import ServiceItem
+from onevisit.metrics.models import DailyRollup, DepartmentRollup
 
 
 @dataclass(frozen=True)
@@ -86,3 +88,59 @@ def kpis(*, since: dt.datetime | None = None, until: dt.datetime | None = None) 
         average_duration_hours=_ratio(sum(durations) / 3600, n),
         average_share_of_committed_time=_ratio(sum(shares), len(shares)),
     )
+
+
+def _share(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+def dashboard_figures(*, since: dt.date, until: dt.date) -> dict[str, Any]:
+    """What the reform dashboard shows for [since, until], read from the rollups."""
+    daily = list(DailyRollup.objects.filter(day__gte=since, day__lte=until))
+    totals = {field: sum(getattr(row, field) for row in daily) for field in (
+        "filed", "filed_online", "completed", "completed_zero_visits", "completed_one_visit",
+        "completed_more_visits", "completed_on_time",
+    )}
+    departments = (
+        DepartmentRollup.objects.filter(day__gte=since, day__lte=until)
+        .values("department__name").annotate(decided=Sum("decided"),
+                                             on_time=Sum("decided_on_time"))
+        .order_by("-decided")
+    )
+    regions = (
+        DepartmentRollup.objects.filter(day__gte=since, day__lte=until)
+        .values("department__region__name").annotate(decided=Sum("decided"),
+                                                     on_time=Sum("decided_on_time"))
+        .order_by("-decided")
+    )
+    items = ServiceItem.objects.filter(status=ItemStatus.PUBLISHED).aggregate(
+        total=Count("id"), one_visit=Count("id", filter=Q(promised_visits__lte=1))
+    )
+    completed = totals["completed"]
+    return {
+        "tiles": {
+            "catalogue_one_visit_rate": _share(items["one_visit"], items["total"]),
+            "filed": totals["filed"],
+            "online_share": _share(totals["filed_online"], totals["filed"]),
+            "completed": completed,
+            "zero_visit_share": _share(totals["completed_zero_visits"], completed),
+            "at_most_one_visit_share": _share(
+                totals["completed_zero_visits"] + totals["completed_one_visit"], completed),
+            "on_time_rate": _share(totals["completed_on_time"], completed),
+        },
+        "trend": [
+            {"day": row.day.isoformat(), "filed": row.filed, "completed": row.completed,
+             "zero_visit_share": _share(row.completed_zero_visits, row.completed)}
+            for row in daily
+        ],
+        "departments": [
+            {"name": d["department__name"], "decided": d["decided"],
+             "on_time_rate": _share(d["on_time"], d["decided"])} for d in departments
+        ],
+        "regions": [
+            {"name": r["department__region__name"], "decided": r["decided"],
+             "on_time_rate": _share(r["on_time"], r["decided"])} for r in regions
+        ],
+        "visits": {"0": totals["completed_zero_visits"], "1": totals["completed_one_visit"],
+                   "2+": totals["completed_more_visits"]},
+    }

@@ -49,6 +49,7 @@ from onevisit.demo.staff import Staff
 from onevisit.errors import DomainError
 from onevisit.lifeevents.selectors import life_events_published
 from onevisit.metrics.selectors import Kpis, kpis
+from onevisit.metrics.services import rollups_refresh
 from onevisit.workflow.calendar import CalendarNotCoveredWarning, WorkingCalendar
 from onevisit.workflow.services import (
     CorrectionEntry,
@@ -110,10 +111,13 @@ class Simulation:
         calendar = WorkingCalendar()
         day = start if calendar.is_working_day(start) else calendar.add_working_days(start, 1)
         first = dt.datetime.combine(day, dt.time(9), tzinfo=TZ)
+        simulated = []
         for _ in range(self.settings.days):
             self._day(day)
+            simulated.append(day)
             day = calendar.add_working_days(day, 1)
         end = dt.datetime.combine(day, dt.time(9), tzinfo=TZ)
+        rollups_refresh(days=simulated)
         return Report(start=first, end=end, kpis=kpis(since=first, until=end),
                       events=self.events)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onevisit.web import views, workbench
+from onevisit.web import dashboard, views, workbench
 
 app_name = "web"
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
     path("lists/", views.lists, name="lists"),
     path("verify/", views.verify, name="verify"),
     path("verify/<str:code>", views.verify, name="verify_code"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/export.xlsx", dashboard.dashboard_export, name="dashboard_export"),
     path("workbench/", workbench.queue, name="workbench"),
     path("workbench/cases/<int:case_id>/", workbench.case_detail, name="workbench_case"),
     path("workbench/cases/<int:case_id>/<slug:action>/", workbench.case_action,

@@ -51,3 +51,13 @@ def case_for_review(*, actor: Any, case_id: int) -> Case | None:
                           "application__notices")
         .first()
     )
+
+
+def cases_overdue(*, now: dt.datetime, limit: int = 200) -> QuerySet[Case]:
+    """Running cases past their stored deadline, the longest overdue first."""
+    return (
+        Case.objects.filter(status__in=[CaseStatus.PENDING, CaseStatus.IN_REVIEW],
+                            due_at__lt=now)
+        .select_related("application", "item", "department")
+        .order_by("due_at")[:limit]
+    )

@@ -22,6 +22,7 @@ class Command(BaseCommand):
             ("the four lists (四张清单)", "/lists/"),
             ("certificate verification", "/verify/"),
             ("review workbench (reviewers)", "/workbench/"),
+            ("reform dashboard (supervisor)", "/dashboard/"),
             ("JSON API (OpenAPI)", "/api/docs"),
             ("catalogue editors (admin)", "/admin/"),
         ):

@@ -1,0 +1,44 @@
+"""Rollups the dashboard reads (DESIGN.md §7: dashboards read rollups, not raw rows)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from onevisit.accounts.models import Department
+
+
+class DailyRollup(models.Model):
+    """One day in Hangzhou: applications filed that day, and those completed that day."""
+
+    day = models.DateField(unique=True)
+    filed = models.PositiveIntegerField(default=0)
+    filed_online = models.PositiveIntegerField(default=0)
+    completed = models.PositiveIntegerField(default=0)
+    completed_zero_visits = models.PositiveIntegerField(default=0)
+    completed_one_visit = models.PositiveIntegerField(default=0)
+    completed_more_visits = models.PositiveIntegerField(default=0)
+    completed_on_time = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.filed} filed, {self.completed} completed"
+
+
+class DepartmentRollup(models.Model):
+    """One department's decisions on one day."""
+
+    day = models.DateField()
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    decided = models.PositiveIntegerField(default=0)
+    decided_on_time = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["day", "department"]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "department"], name="department_day_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.department_id}: {self.decided}"

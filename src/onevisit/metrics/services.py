@@ -1,0 +1,72 @@
+"""Recomputing the rollups from recorded facts. Idempotent: a day is rebuilt whole."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import Count
+
+from onevisit import clock
+from onevisit.applications.constants import ApplicationStatus, CaseStatus, Channel
+from onevisit.applications.models import Application, Case
+from onevisit.metrics.models import DailyRollup, DepartmentRollup
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def _bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=TZ)
+    return start, start + dt.timedelta(days=1)
+
+
+def _on_time(done: dt.datetime | None, due: dt.datetime | None) -> bool:
+    return due is None or (done is not None and done <= due)
+
+
+@transaction.atomic
+def rollups_refresh(*, days: Iterable[dt.date]) -> int:
+    """Rebuild the rollups of these days; returns how many days were rebuilt."""
+    count = 0
+    for day in sorted(set(days)):
+        start, end = _bounds(day)
+        filed = Application.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
+        completed = list(
+            Application.objects.filter(status=ApplicationStatus.COMPLETED,
+                                       completed_at__gte=start, completed_at__lt=end)
+            .annotate(visit_count=Count("visits"))
+            .values_list("visit_count", "completed_at", "due_at")
+        )
+        DailyRollup.objects.update_or_create(day=day, defaults={
+            "filed": filed.count(),
+            "filed_online": filed.filter(channel=Channel.ONLINE).count(),
+            "completed": len(completed),
+            "completed_zero_visits": sum(1 for v, _c, _d in completed if v == 0),
+            "completed_one_visit": sum(1 for v, _c, _d in completed if v == 1),
+            "completed_more_visits": sum(1 for v, _c, _d in completed if v > 1),
+            "completed_on_time": sum(1 for _v, c, d in completed if _on_time(c, d)),
+        })
+        per_department: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+        for department_id, decided_at, due_at in Case.objects.filter(
+            status__in=[CaseStatus.APPROVED, CaseStatus.REJECTED],
+            decided_at__gte=start, decided_at__lt=end,
+        ).values_list("department_id", "decided_at", "due_at"):
+            per_department[department_id][0] += 1
+            per_department[department_id][1] += int(_on_time(decided_at, due_at))
+        DepartmentRollup.objects.filter(day=day).delete()
+        DepartmentRollup.objects.bulk_create(
+            DepartmentRollup(day=day, department_id=department, decided=decided,
+                             decided_on_time=on_time)
+            for department, (decided, on_time) in per_department.items()
+        )
+        count += 1
+    return count
+
+
+def rollups_refresh_recent(*, days_back: int = 2) -> int:
+    """Today and the days before it: what a periodic task refreshes."""
+    today = clock.now().astimezone(TZ).date()
+    return rollups_refresh(days=[today - dt.timedelta(days=n) for n in range(days_back + 1)])

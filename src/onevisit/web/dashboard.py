@@ -1,0 +1,97 @@
+"""The reform dashboard (改革办 / 电子监察): KPIs from the rollups, charts, overdue cases,
+and the same figures as an Excel workbook."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from onevisit import clock
+from onevisit.accounts.models import Role
+from onevisit.metrics.selectors import dashboard_figures
+from onevisit.workflow.selectors import cases_overdue
+
+PERIOD_DAYS = 30
+
+
+def _supervisor(request: HttpRequest) -> None:
+    user = request.user
+    if getattr(user, "role", None) != Role.SUPERVISOR and not user.is_superuser:
+        raise PermissionDenied(_("只有电子监察人员能查看指标"))
+
+
+def _period() -> tuple[dt.date, dt.date]:
+    today = clock.now().astimezone(dt.timezone(dt.timedelta(hours=8))).date()
+    return today - dt.timedelta(days=PERIOD_DAYS - 1), today
+
+
+def _tile_labels() -> dict[str, str]:
+    return {
+        "catalogue_one_visit_rate": _("最多跑一次事项占比"),
+        "filed": _("申请件数"),
+        "online_share": _("网上申请占比"),
+        "completed": _("办结件数"),
+        "zero_visit_share": _("零上门办结占比"),
+        "at_most_one_visit_share": _("最多跑一次办结占比"),
+        "on_time_rate": _("按时办结率"),
+    }
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _supervisor(request)
+    since, until = _period()
+    figures = dashboard_figures(since=since, until=until)
+    labels = _tile_labels()
+    tiles = [(labels[key], value, isinstance(value, float))
+             for key, value in figures["tiles"].items()]
+    return render(request, "web/dashboard.html", {
+        "since": since, "until": until, "tiles": tiles, "figures": figures,
+        "chart_labels": {"filed": _("申请"), "completed": _("办结"),
+                         "decided": _("部门办结"), "visits": _("办结件跑动次数"),
+                         "on_time": _("按时办结率")},
+        "overdue": cases_overdue(now=clock.now()),
+    })
+
+
+@login_required
+def dashboard_export(request: HttpRequest) -> HttpResponse:
+    """The dashboard's figures as an .xlsx workbook (openpyxl)."""
+    _supervisor(request)
+    since, until = _period()
+    figures = dashboard_figures(since=since, until=until)
+    book = Workbook()
+    book.remove(book.worksheets[0])
+    sheet = book.create_sheet(_("指标"))
+    sheet.append([_("指标"), _("数值"), f"{since} – {until}"])
+    labels = _tile_labels()
+    for key, value in figures["tiles"].items():
+        sheet.append([labels[key], value])
+    trend = book.create_sheet(_("趋势"))
+    trend.append([_("日期"), _("申请"), _("办结"), _("零上门办结占比")])
+    for row in figures["trend"]:
+        trend.append([row["day"], row["filed"], row["completed"], row["zero_visit_share"]])
+    departments = book.create_sheet(_("部门"))
+    departments.append([_("部门"), _("部门办结"), _("按时办结率")])
+    for row in figures["departments"]:
+        departments.append([row["name"], row["decided"], row["on_time_rate"]])
+    overdue = book.create_sheet(_("超期"))
+    overdue.append([_("办件编号"), _("事项"), _("部门"), _("办理期限")])
+    for case in cases_overdue(now=clock.now()):
+        overdue.append([case.application.number, case.item.name, case.department.name,
+                        case.due_at.replace(tzinfo=None) if case.due_at else None])
+    content = io.BytesIO()
+    book.save(content)
+    response = HttpResponse(
+        content.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="onevisit-kpis-{until}.xlsx"'
+    return response
