@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,15 +22,14 @@ from onevisit.workflow.selectors import cases_overdue
 PERIOD_DAYS = 30
 
 
-def _supervisor(request: HttpRequest) -> None:
+def _figures_for(request: HttpRequest) -> tuple[dt.date, dt.date, dict[str, Any]]:
+    """The last PERIOD_DAYS days (Hangzhou time) and their figures, for supervisors only."""
     user = request.user
     if getattr(user, "role", None) != Role.SUPERVISOR and not user.is_superuser:
         raise PermissionDenied(_("只有电子监察人员能查看指标"))
-
-
-def _period() -> tuple[dt.date, dt.date]:
-    today = clock.now().astimezone(dt.timezone(dt.timedelta(hours=8))).date()
-    return today - dt.timedelta(days=PERIOD_DAYS - 1), today
+    until = clock.now().astimezone(dt.timezone(dt.timedelta(hours=8))).date()
+    since = until - dt.timedelta(days=PERIOD_DAYS - 1)
+    return since, until, dashboard_figures(since=since, until=until)
 
 
 def _tile_labels() -> dict[str, str]:
@@ -46,9 +46,7 @@ def _tile_labels() -> dict[str, str]:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    _supervisor(request)
-    since, until = _period()
-    figures = dashboard_figures(since=since, until=until)
+    since, until, figures = _figures_for(request)
     labels = _tile_labels()
     tiles = [(labels[key], value, isinstance(value, float))
              for key, value in figures["tiles"].items()]
@@ -64,9 +62,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard_export(request: HttpRequest) -> HttpResponse:
     """The dashboard's figures as an .xlsx workbook (openpyxl)."""
-    _supervisor(request)
-    since, until = _period()
-    figures = dashboard_figures(since=since, until=until)
+    since, until, figures = _figures_for(request)
     book = Workbook()
     book.remove(book.worksheets[0])
     sheet = book.create_sheet(_("指标"))
