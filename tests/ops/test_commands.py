@@ -78,3 +78,16 @@ def test_token_prints_a_working_bearer_token():
     assert response.status_code == 200
     with pytest.raises(CommandError, match="no active user"):
         call_command("token", "nobody")
+
+
+def test_the_scheduler_tasks_run_the_same_work(world, api, settings):
+    from onevisit.metrics.models import DailyRollup
+    from onevisit.metrics.tasks import rollups_refresh_task
+    from onevisit.workflow.tasks import deadline_scan_task
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    api["citizen"].post("/applications", world.house_payload())
+
+    assert deadline_scan_task.enqueue().return_value == {"yellow": 0, "red": 0}
+    assert rollups_refresh_task.enqueue().return_value == 3
+    assert DailyRollup.objects.filter(filed=1).count() == 1

@@ -29,7 +29,6 @@ from onevisit.api.schemas import (
     VisitIn,
     VisitOut,
 )
-from onevisit.applications.constants import Channel
 from onevisit.applications.documents import notice_pdf, receipt_pdf
 from onevisit.applications.models import Application
 from onevisit.applications.selectors import (
@@ -43,6 +42,7 @@ from onevisit.applications.services import (
     Upload,
     application_submit,
     application_supplement,
+    filing_allowed_check,
     subject_resolve,
     visit_record,
 )
@@ -108,24 +108,17 @@ def application_create(request: HttpRequest, payload: ApplicationIn) -> Status[A
     Citizens file online for themselves; window clerks file at the window (a visit is
     counted). Send an `Idempotency-Key` header: a retry returns the first answer and never
     files twice."""
-    user = _require(request, Role.CITIZEN, Role.CLERK)
-    expected = Channel.WINDOW if user.role == Role.CLERK else Channel.ONLINE
-    if payload.channel != expected:
-        raise NotAllowed(
-            _("该角色只能通过“%(channel)s”渠道申请") % {"channel": expected.label}
-        )
-    if (user.role == Role.CITIZEN and payload.applicant.kind == "person" and user.id_number
-            and payload.applicant.id_number.strip().upper() != user.id_number):
-        raise NotAllowed(_("只能以本人身份提交申请"))
+    user = request.auth  # type: ignore[attr-defined]
+    applicant = Applicant(kind=payload.applicant.kind, name=payload.applicant.name,
+                          id_number=payload.applicant.id_number)
+    filing_allowed_check(actor=user, channel=payload.channel, applicant=applicant)
 
     def handler() -> tuple[int, Any]:
         subject = subject_resolve(item_code=payload.item_code,
                                   life_event_code=payload.life_event_code)
         filing = application_submit(
             subject=subject,
-            applicant=Applicant(kind=payload.applicant.kind, name=payload.applicant.name,
-                                id_number=payload.applicant.id_number),
-            data=payload.data, channel=payload.channel, actor=user,
+            applicant=applicant, data=payload.data, channel=payload.channel, actor=user,
             uploads=_uploads(payload.materials), tolerated=payload.tolerated_missing,
             delivery=DeliveryChoice(**payload.delivery.dict()),
         )
@@ -250,8 +243,7 @@ def application_certificate_pdf(request: HttpRequest, number: str,
     if found is None:
         raise NotFound(_("证照 %(number)s 不存在") % {"number": certificate})
     content = certificate_pdf(certificate=found)
-    if user.role == Role.CITIZEN and application.delivery_method == "download":
-        delivery_download(number=number, actor=user)
+    delivery_download(number=number, actor=user)
     return HttpResponse(content, content_type="application/pdf")
 
 

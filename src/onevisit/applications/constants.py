@@ -64,6 +64,9 @@ ALLOWED_CASE_TRANSITIONS: dict[str, set[str]] = {
     CaseStatus.CANCELLED: set(),
 }
 
+# The case clock runs (and the department queue holds the case) only in these.
+RUNNING_CASE_STATUSES = (CaseStatus.PENDING, CaseStatus.IN_REVIEW)
+
 OPEN_CASE_STATUSES = (
     CaseStatus.WAITING, CaseStatus.PENDING, CaseStatus.IN_REVIEW, CaseStatus.CORRECTION,
 )

@@ -13,7 +13,7 @@ from onevisit.applications.services import visit_record
 from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.delivery.couriers import Parcel, courier_default
 from onevisit.delivery.models import Delivery, DeliveryEvent, DeliveryStatus
-from onevisit.errors import Conflict, InvalidInput, NotFound
+from onevisit.errors import Conflict, NotFound
 
 
 def delivery_prepare(*, application: Application, actor: Any) -> Delivery:
@@ -91,8 +91,11 @@ def delivery_pickup(*, number: str, actor: Any, new_trip: bool = False) -> Deliv
 
 
 @atomic_audited
-def delivery_download(*, number: str, actor: Any) -> Delivery:
+def delivery_download(*, number: str, actor: Any) -> Delivery | None:
+    """The applicant downloaded the result: for a download delivery, that is its delivery.
+    Anyone else reading the result, or a result sent another way, delivers nothing."""
     delivery = _locked(number)
-    if delivery.method != DeliveryMethod.DOWNLOAD:
-        raise InvalidInput(_("该办件的结果不通过网上下载送达"))
+    application = delivery.application
+    if delivery.method != DeliveryMethod.DOWNLOAD or application.applicant_id != actor.pk:
+        return None
     return _deliver(delivery, "downloaded", "", actor)

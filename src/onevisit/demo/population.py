@@ -23,7 +23,8 @@ from faker import Faker
 from stdnum.cn import ric, uscc
 
 from onevisit import clock
-from onevisit.exchange.services import RegistryEntry, registry_records_put
+from onevisit.exchange.services import registry_records_put
+from onevisit.exchange.sources import Evidence
 
 # County code → (district, ((township code, township, roads), …)). Codes and names from
 # the bundled GB/T 2260 table (accounts/data); 330113 临平区 and 330114 钱塘区 date from 2021.
@@ -362,7 +363,7 @@ def _organisation_check(body: str) -> str:
     return {10: "X", 11: "0"}.get(check, str(check))
 
 
-def _identity_records(resident: _Resident, maker: _Maker) -> list[RegistryEntry]:
+def _identity_records(resident: _Resident, maker: _Maker) -> list[Evidence]:
     """The ID card and household register the population registry holds for a person.
 
     An ID card issued at 16–25 is valid 10 years, at 26–45 20 years, from 46 for life."""
@@ -396,19 +397,19 @@ def _identity_records(resident: _Resident, maker: _Maker) -> list[RegistryEntry]
         ),
     }
     return [
-        RegistryEntry("population", "resident_id_card", resident.id_number, id_card, valid_until),
-        RegistryEntry("population", "household_register", resident.id_number, household),
+        Evidence("population", "resident_id_card", resident.id_number, id_card, valid_until),
+        Evidence("population", "household_register", resident.id_number, household),
     ]
 
 
 def _marriage_records(
     husband: _Resident, wife: _Resident, married_on: dt.date, serial: int
-) -> list[RegistryEntry]:
+) -> list[Evidence]:
     """One 结婚证 each, with the same number, issued where the couple's household is."""
     number = f"J{husband.county}-{married_on.year}-{serial:06d}"
     registry = f"杭州市{DISTRICTS[husband.county][0]}民政局婚姻登记处"
     return [
-        RegistryEntry("civil_affairs", "marriage_certificate", holder.id_number, {
+        Evidence("civil_affairs", "marriage_certificate", holder.id_number, {
             "certificate_number": number, "registered_on": married_on.isoformat(),
             "registry": registry, "holder_name": holder.name,
             "holder_id_number": holder.id_number, "spouse_name": spouse.name,
@@ -420,8 +421,8 @@ def _marriage_records(
 
 def _birth_record(
     birth: Birth, mother: _Resident, father: _Resident, maker: _Maker
-) -> RegistryEntry:
-    return RegistryEntry("health", "birth_medical_certificate", mother.id_number, {
+) -> Evidence:
+    return Evidence("health", "birth_medical_certificate", mother.id_number, {
         "certificate_number": birth.certificate_number, "newborn_name": birth.newborn_name,
         "gender": birth.gender, "birth_date": birth.birth_date.isoformat(),
         "birth_time": f"{maker.rng.randint(0, 23):02d}:{maker.rng.randint(0, 59):02d}",
@@ -454,7 +455,7 @@ def population_seed(*, people: int, companies: int, seed: int = 2017) -> Populat
             resident.properties = [maker.real_estate(resident) for _ in range(count)]
             owner = {"owner_name": resident.name, "owner_id_number": resident.id_number,
                      "properties": resident.properties}
-            records.append(RegistryEntry("property", "real_estate_certificate",
+            records.append(Evidence("property", "real_estate_certificate",
                                          resident.id_number, owner))
     parents = [
         (wife, husband) for husband, wife, _married_on in couples
@@ -469,7 +470,7 @@ def population_seed(*, people: int, companies: int, seed: int = 2017) -> Populat
     for _ in range(companies):
         company, licence = maker.company(maker.rng.choice(residents))
         company_list.append(company)
-        records.append(RegistryEntry("enterprise", "business_licence", company.uscc, licence))
+        records.append(Evidence("enterprise", "business_licence", company.uscc, licence))
     registry_records_put(entries=records)
     return Population(
         people=[r.person() for r in residents], companies=company_list, births=births

@@ -3,7 +3,6 @@ logged in the same transaction; the applicant can read that log."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import hmac
 from collections.abc import Iterable
@@ -100,16 +99,7 @@ def personal_data_read_log(*, actor: Any, subject: str, application_number: str,
     )
 
 
-@dataclass(frozen=True)
-class RegistryEntry:
-    source: str
-    evidence_type: str
-    subject: str
-    data: dict[str, Any]
-    valid_until: dt.date | None = None
-
-
-def registry_records_put(*, entries: Iterable[RegistryEntry]) -> None:
+def registry_records_put(*, entries: Iterable[Evidence]) -> None:
     """Upsert registry records in batches, keyed on (evidence type, subject)."""
     RegistryRecord.objects.bulk_create(
         [

@@ -14,9 +14,11 @@ from onevisit.exchange.models import RegistryRecord
 
 @dataclass(frozen=True)
 class Evidence:
+    """A record a registry holds: what it proves, about whom, and its content."""
+
+    source: str
     evidence_type: str
     subject: str
-    source: str
     data: dict[str, Any]
     valid_until: dt.date | None = None
 

@@ -1,16 +1,8 @@
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef
 
 from onevisit.supervision.models import Alert, AlertKind
-
-
-def alerts_open() -> QuerySet[Alert]:
-    return Alert.objects.filter(resolved_at__isnull=True)
-
-
-def alerts_for_application(*, application_number: str) -> QuerySet[Alert]:
-    return Alert.objects.filter(application_number=application_number)
 
 
 def alert_open_for_case(*, kind: AlertKind) -> Exists:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from onevisit import clock
 from onevisit.accounts.models import Role
-from onevisit.applications.services import subject_of
+from onevisit.applications.services import case_material_keys, subject_of
 from onevisit.catalogue.constants import FieldType
 from onevisit.errors import DomainError, InvalidInput
 from onevisit.exchange.services import subject_mask
@@ -57,7 +57,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         raise Http404(_("本部门没有这个办件"))
     application = case.application
     subject = subject_of(application)
-    own = {m.key for m in subject.materials if case.item.code in m.item_codes}
+    own = case_material_keys(subject=subject, item_code=case.item.code)
     fields = [
         (f.label, subject_mask(str(value)) if f.type == FieldType.RESIDENT_ID else value)
         for f in subject.fields

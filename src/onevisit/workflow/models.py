@@ -40,7 +40,7 @@ class WorkItemOutcome(models.TextChoices):
     APPROVED = "approved", _("准予")
     REJECTED = "rejected", _("不予许可")
     CORRECTION = "correction", _("要求补正")
-    RELEASED = "released", _("退回队列")
+    CANCELLED = "cancelled", _("因其他部门不予许可而终止")
 
 
 class WorkItem(models.Model):

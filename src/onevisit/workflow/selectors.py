@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from onevisit.applications.constants import CaseStatus
+from onevisit.applications.constants import RUNNING_CASE_STATUSES
 from onevisit.applications.models import Case
 
 
@@ -15,7 +15,7 @@ def department_queue(*, actor: Any) -> QuerySet[Case]:
     return (
         Case.objects.filter(
             department_id=actor.department_id,
-            status__in=[CaseStatus.PENDING, CaseStatus.IN_REVIEW],
+            status__in=RUNNING_CASE_STATUSES,
         )
         .select_related("application", "item")
         .order_by("due_at", "id")
@@ -32,7 +32,7 @@ def case_urgency(*, case: Case, now: dt.datetime) -> Urgency | None:
     """Green while less than 80% of the allowed time is used, yellow after (黄牌), red past
     the deadline (红牌) — read from the stored marks, never recomputed. None when the
     case's clock is not running (waiting, paused, or decided)."""
-    if case.status not in (CaseStatus.PENDING, CaseStatus.IN_REVIEW):
+    if case.status not in RUNNING_CASE_STATUSES:
         return None
     if case.due_at is not None and now >= case.due_at:
         return Urgency.RED
@@ -56,7 +56,7 @@ def case_for_review(*, actor: Any, case_id: int) -> Case | None:
 def cases_overdue(*, now: dt.datetime, limit: int = 200) -> QuerySet[Case]:
     """Running cases past their stored deadline, the longest overdue first."""
     return (
-        Case.objects.filter(status__in=[CaseStatus.PENDING, CaseStatus.IN_REVIEW],
+        Case.objects.filter(status__in=RUNNING_CASE_STATUSES,
                             due_at__lt=now)
         .select_related("application", "item", "department")
         .order_by("due_at")[:limit]

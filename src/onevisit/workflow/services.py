@@ -10,11 +10,17 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from onevisit import clock
-from onevisit.applications.constants import OPEN_CASE_STATUSES, CaseStatus, MaterialStatus
+from onevisit.applications.constants import (
+    OPEN_CASE_STATUSES,
+    RUNNING_CASE_STATUSES,
+    CaseStatus,
+    MaterialStatus,
+)
 from onevisit.applications.models import Application, Case, OneTimeNotice
 from onevisit.applications.services import (
     application_finish,
     case_clock_pause,
+    case_material_keys,
     case_transition,
     cases_start_ready,
     subject_of,
@@ -89,18 +95,6 @@ def case_claim(*, case_id: int, actor: Any) -> WorkItem:
 
 
 @atomic_audited
-def case_release(*, case_id: int, actor: Any) -> Case:
-    """Give a claimed case back to the queue."""
-    _application, case = _locked_case(case_id, actor)
-    work_item = _open_work_item(case, actor)
-    _finish(work_item, WorkItemOutcome.RELEASED, "")
-    case_transition(case=case, to=CaseStatus.PENDING, actor=actor)
-    case.save(update_fields=["status"])
-    audit_record(actor=actor, action="case.released", entity="case", entity_id=case.pk, data={})
-    return case
-
-
-@atomic_audited
 def case_approve(*, case_id: int, actor: Any, note: str = "") -> Case:
     """Approve a department's case. Later stages start; when every case is approved the
     application completes, its results are issued and its one delivery prepared."""
@@ -147,7 +141,7 @@ def case_reject(*, case_id: int, actor: Any, reason: str, legal_basis: str) -> C
     ])
     for other in application.cases.select_for_update().filter(status__in=OPEN_CASE_STATUSES):
         WorkItem.objects.filter(case=other, finished_at__isnull=True).update(
-            finished_at=clock.now(), outcome=WorkItemOutcome.RELEASED
+            finished_at=clock.now(), outcome=WorkItemOutcome.CANCELLED
         )
         case_transition(case=other, to=CaseStatus.CANCELLED, actor=actor,
                         note=_("其他部门不予许可"))
@@ -168,7 +162,7 @@ def case_request_correction(
         raise InvalidInput(_("补正告知至少列明一项材料"), {"entries": _("不能为空")})
     application, case = _locked_case(case_id, actor)
     materials = {m.key: m for m in application.materials.all()}
-    own_keys = {m.key for m in subject_of(application).materials if case.item.code in m.item_codes}
+    own_keys = case_material_keys(subject=subject_of(application), item_code=case.item.code)
     errors = {}
     for entry in entries:
         if entry.key not in materials:
@@ -200,7 +194,7 @@ def deadline_scan() -> dict[str, int]:
     a yellow alert once 80% of the allowed time is used, a red one past the deadline. Each
     case gets each alert once; deciding the case closes them."""
     now = clock.now()
-    running = Case.objects.filter(status__in=[CaseStatus.PENDING, CaseStatus.IN_REVIEW])
+    running = Case.objects.filter(status__in=RUNNING_CASE_STATUSES)
     overdue = list(
         running.filter(due_at__lte=now).exclude(alert_open_for_case(kind=AlertKind.OVERDUE))
         .select_related("application", "item")

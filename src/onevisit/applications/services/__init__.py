@@ -13,10 +13,12 @@ from onevisit.applications.services.intake import (
     Filing,
     application_submit,
     application_supplement,
+    filing_allowed_check,
 )
 from onevisit.applications.services.subjects import (
     Stage,
     Subject,
+    case_material_keys,
     subject_of,
     subject_resolve,
 )
@@ -35,8 +37,10 @@ __all__ = [
     "application_supplement",
     "case_clock_pause",
     "case_clock_resume",
+    "case_material_keys",
     "case_transition",
     "cases_start_ready",
+    "filing_allowed_check",
     "serial_number",
     "subject_of",
     "subject_resolve",

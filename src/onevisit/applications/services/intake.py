@@ -11,8 +11,10 @@ import structlog
 from django.utils.translation import gettext as _
 
 from onevisit import clock
+from onevisit.accounts.models import Role
 from onevisit.applications.constants import (
     PROBLEM_MATERIAL_STATUSES,
+    ApplicantKind,
     ApplicationStatus,
     Channel,
     MaterialStatus,
@@ -53,7 +55,7 @@ from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.catalogue.selectors import (
     MergedMaterial,
 )
-from onevisit.errors import Conflict, InvalidInput
+from onevisit.errors import Conflict, InvalidInput, NotAllowed
 from onevisit.exchange.services import FetchRequest, evidence_fetch_many
 from onevisit.exchange.sources import Evidence
 
@@ -153,6 +155,23 @@ class Filing:
     cases: list[Case]
     notices: list[OneTimeNotice]
     visits: list[Visit]
+
+
+def filing_allowed_check(*, actor: Any, channel: str, applicant: Applicant) -> None:
+    """Citizens file online, for themselves; window clerks file at the window. Other
+    roles do not file. Raises NotAllowed with the reason."""
+    role = str(getattr(actor, "role", ""))
+    channels: dict[str, Channel] = {Role.CITIZEN: Channel.ONLINE, Role.CLERK: Channel.WINDOW}
+    expected = channels.get(role)
+    if expected is None:
+        raise NotAllowed(_("您的角色不能执行此操作"))
+    if channel != expected:
+        raise NotAllowed(
+            _("该角色只能通过“%(channel)s”渠道申请") % {"channel": expected.label}
+        )
+    if (role == Role.CITIZEN and applicant.kind == ApplicantKind.PERSON and actor.id_number
+            and applicant.id_number.strip().upper() != actor.id_number):
+        raise NotAllowed(_("只能以本人身份提交申请"))
 
 
 @atomic_audited

@@ -111,3 +111,9 @@ def subject_of(application: Application) -> Subject:
         promised_visits=application.promised_visits,
         committed_limit=application.committed_limit, limit_unit=application.limit_unit,
     )
+
+
+def case_material_keys(*, subject: Subject, item_code: str) -> set[str]:
+    """The merged materials one department's case is about: those its item asks for. A
+    reviewer may examine and ask to correct only these."""
+    return {m.key for m in subject.materials if item_code in m.item_codes}
