@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "onevisit.delivery",
     "onevisit.supervision",
     "onevisit.metrics",
+    "onevisit.feedback",
     "onevisit.api",
     "onevisit.web",
     "onevisit.ops",

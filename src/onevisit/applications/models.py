@@ -220,3 +220,33 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.occurred_at:%Y-%m-%d} {','.join(self.purposes)}"
+
+
+class ApplicationDraft(models.Model):
+    """An online application being filled in (草稿): saved as it is typed, uploads kept,
+    nothing checked but the files; it becomes an `Application` when submitted."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drafts"
+    )
+    item_code = models.CharField(max_length=64, blank=True)
+    life_event_code = models.CharField(max_length=64, blank=True)
+    title = models.CharField(max_length=255)
+    applicant = models.JSONField(default=dict, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    delivery = models.JSONField(default=dict, blank=True)
+    uploads = models.JSONField(
+        default=dict, blank=True,
+        help_text=_("material key → stored file: path, content type, size, sha256, file name"),
+    )
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    application = models.OneToOneField(
+        Application, null=True, blank=True, on_delete=models.SET_NULL, related_name="draft"
+    )
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} {self.title}"

@@ -11,6 +11,7 @@ class AlertKind(models.TextChoices):
     DEADLINE_NEAR = "deadline_near", _("临近办理时限（黄牌）")
     OVERDUE = "overdue", _("超过办理时限（红牌）")
     CALENDAR_NOT_COVERED = "calendar_not_covered", _("工作日历未覆盖")
+    BAD_RATING = "bad_rating", _("差评待回访整改")
 
 
 class Alert(models.Model):

@@ -8,9 +8,16 @@ from onevisit.applications.services.cases import (
     cases_start_ready,
 )
 from onevisit.applications.services.common import application_lock, case_transition, serial_number
+from onevisit.applications.services.drafts import (
+    draft_delete,
+    draft_get,
+    draft_save,
+    draft_submit,
+)
 from onevisit.applications.services.inputs import Applicant, DeliveryChoice, Upload
 from onevisit.applications.services.intake import (
     Filing,
+    application_delivery_change,
     application_submit,
     application_supplement,
     filing_allowed_check,
@@ -31,6 +38,7 @@ __all__ = [
     "Stage",
     "Subject",
     "Upload",
+    "application_delivery_change",
     "application_finish",
     "application_lock",
     "application_submit",
@@ -40,6 +48,10 @@ __all__ = [
     "case_material_keys",
     "case_transition",
     "cases_start_ready",
+    "draft_delete",
+    "draft_get",
+    "draft_save",
+    "draft_submit",
     "filing_allowed_check",
     "serial_number",
     "subject_of",

@@ -309,3 +309,25 @@ def application_supplement(
 
 def _supplied_after(material: ApplicationMaterial, moment: dt.datetime) -> bool:
     return material.supplied_at is not None and material.supplied_at > moment
+
+
+@atomic_audited
+def application_delivery_change(*, number: str, delivery: DeliveryChoice,
+                                actor: Any) -> Application:
+    """The applicant changes how the result reaches her, until the result is ready."""
+    application = application_lock(number=number)
+    if application.applicant_id != actor.pk:
+        raise NotAllowed(_("只有申请人本人可以更改送达方式"))
+    if application.status in (ApplicationStatus.COMPLETED, ApplicationStatus.REJECTED):
+        raise Conflict(_("办件已办结，送达方式不能再更改"))
+    delivery = delivery_clean(delivery, subject_of(application))
+    contact = {"recipient": delivery.recipient, "phone": delivery.phone,
+               "address": delivery.address}
+    if (application.delivery_method, application.delivery_contact) == (delivery.method, contact):
+        return application
+    application.delivery_method = delivery.method
+    application.delivery_contact = contact
+    application.save(update_fields=["delivery_method", "delivery_contact"])
+    audit_record(actor=actor, action="application.delivery_changed", entity="application",
+                 entity_id=number, data={"method": delivery.method})
+    return application

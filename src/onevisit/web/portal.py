@@ -1,0 +1,352 @@
+"""The citizen portal (一网通办): apply online with one merged form, drafts, the one-time
+notice on screen, and "my applications" with timeline, delivery, results and rating."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from onevisit import clock
+from onevisit.accounts.models import Role
+from onevisit.applications.constants import (
+    PROBLEM_MATERIAL_STATUSES,
+    ApplicantKind,
+    ApplicationStatus,
+    CaseStatus,
+    DeliveryMethod,
+    NoticeKind,
+)
+from onevisit.applications.models import Application, ApplicationDraft, Case
+from onevisit.applications.selectors import application_detail, applications_visible_to
+from onevisit.applications.services import (
+    Applicant,
+    DeliveryChoice,
+    Subject,
+    Upload,
+    application_delivery_change,
+    application_supplement,
+    draft_delete,
+    draft_get,
+    draft_save,
+    draft_submit,
+    subject_resolve,
+)
+from onevisit.applications.services.inputs import MAX_UPLOAD_BYTES
+from onevisit.errors import DomainError, InvalidInput
+from onevisit.exchange.selectors import access_log_for_application, access_log_for_subject
+from onevisit.exchange.sources import source_name
+from onevisit.feedback.models import Rating, Reason, Score
+from onevisit.feedback.services import RATABLE_STATUSES, rating_submit
+from onevisit.workflow.calendar import time_remaining
+
+
+def _citizen(request: HttpRequest) -> Any:
+    user = request.user
+    if getattr(user, "role", None) != Role.CITIZEN:
+        raise PermissionDenied(_("只有办事群众和企业能在网上申请"))
+    return user
+
+
+def _error_text(exc: DomainError) -> str:
+    return str(exc.message)
+
+
+def _uploads(request: HttpRequest, prefix: str = "m:") -> list[Upload]:
+    """Files from the form. At most 10 MB plus one byte is read of each, enough for
+    the size check to refuse it."""
+    uploads = []
+    for name, file in request.FILES.items():
+        if name.startswith(prefix) and isinstance(file, UploadedFile):
+            uploads.append(Upload(key=name[len(prefix):], filename=file.name or "",
+                                  content=file.read(MAX_UPLOAD_BYTES + 1)))
+    return uploads
+
+
+# Applying online ---------------------------------------------------------------------
+
+def _form_context(subject: Subject, *, values: dict[str, Any], applicant: dict[str, str],
+                  delivery: dict[str, str], draft: ApplicationDraft | None,
+                  errors: dict[str, Any], message: str) -> dict[str, Any]:
+    uploaded = draft.uploads if draft is not None else {}
+    labels: dict[str, str] = {
+        "applicant.kind": _("申请人类型"), "applicant.name": _("姓名或单位名称"),
+        "applicant.id_number": _("证件号码"), "delivery.method": _("结果送达方式"),
+        "delivery.recipient": _("收件人"), "delivery.phone": _("收件人电话"),
+        "delivery.address": _("收件地址"),
+    }
+    labels |= {f.key: f.label for f in subject.fields}
+    labels |= {m.key: m.name for m in subject.materials}
+    return {
+        "subject": subject, "draft": draft, "message": message,
+        "error_list": [(labels.get(key, key), reason) for key, reason in errors.items()],
+        "fields": [(f, values.get(f.key, ""), errors.get(f.key)) for f in subject.fields],
+        "materials": [(m, uploaded.get(m.key), errors.get(m.key)) for m in subject.materials],
+        "applicant": applicant, "delivery": delivery,
+        "applicant_errors": {name: errors.get(f"applicant.{name}")
+                             for name in ("kind", "name", "id_number")},
+        "delivery_errors": {name: errors.get(f"delivery.{name}")
+                            for name in ("method", "recipient", "phone", "address")},
+        "applicant_kinds": ApplicantKind.choices,
+        "delivery_methods": [
+            (value, label) for value, label in DeliveryMethod.choices
+            if value != DeliveryMethod.COURIER or all(s.item.channel_courier
+                                                      for s in subject.stages)
+        ],
+    }
+
+
+@login_required
+def apply(request: HttpRequest, kind: str, code: str) -> HttpResponse:
+    """The merged form of an item or a life event: save as a draft, resume, submit."""
+    user = _citizen(request)
+    try:
+        subject = subject_resolve(item_code=code if kind == "items" else None,
+                                  life_event_code=code if kind == "life-events" else None)
+    except DomainError as exc:
+        raise Http404(_error_text(exc)) from exc
+    draft_id = request.POST.get("draft") or request.GET.get("draft")
+    try:
+        draft = draft_get(draft_id=int(draft_id), actor=user) if draft_id else None
+    except (ValueError, DomainError) as exc:
+        raise Http404(_("草稿不存在")) from exc
+    if draft is not None and draft.application is not None:
+        return redirect("web:my_application", number=draft.application.number)
+    if request.method != "POST":
+        return render(request, "web/portal/apply.html", _form_context(
+            subject, values=draft.data if draft else {},
+            applicant=draft.applicant if draft else {
+                "kind": ApplicantKind.PERSON, "name": user.get_full_name() or user.first_name,
+                "id_number": user.id_number},
+            delivery=draft.delivery if draft else {"method": DeliveryMethod.DOWNLOAD},
+            draft=draft, errors={}, message=""))
+    post = request.POST
+    values = {f.key: post.get(f"f:{f.key}", "") for f in subject.fields}
+    applicant = {"kind": post.get("applicant_kind", ApplicantKind.PERSON),
+                 "name": post.get("applicant_name", ""),
+                 "id_number": post.get("applicant_id_number", "")}
+    delivery = {name: post.get(f"delivery_{name}", "")
+                for name in ("method", "recipient", "phone", "address")}
+    try:
+        draft = draft_save(
+            actor=user, subject=subject, data=values, applicant=Applicant(**applicant),
+            delivery=DeliveryChoice(**delivery), uploads=_uploads(request),
+            draft_id=draft.pk if draft else None,
+        )
+        if post.get("action") != "submit":
+            messages.success(request, _("草稿已保存，可以随时回来继续填写"))
+            return redirect(f"{request.path}?draft={draft.pk}")
+        filing = draft_submit(draft_id=draft.pk, actor=user)
+    except InvalidInput as exc:
+        return render(request, "web/portal/apply.html", _form_context(
+            subject, values=values, applicant=applicant, delivery=delivery, draft=draft,
+            errors=exc.errors, message=_error_text(exc)), status=422)
+    except DomainError as exc:
+        return render(request, "web/portal/apply.html", _form_context(
+            subject, values=values, applicant=applicant, delivery=delivery, draft=draft,
+            errors={}, message=_error_text(exc)), status=exc.status)
+    number = filing.application.number if filing else draft.application.number  # type: ignore[union-attr]
+    return redirect("web:my_application", number=number)
+
+
+@require_POST
+@login_required
+def draft_discard(request: HttpRequest, draft_id: int) -> HttpResponse:
+    try:
+        draft_delete(draft_id=draft_id, actor=_citizen(request))
+    except DomainError as exc:
+        raise Http404(_error_text(exc)) from exc
+    messages.success(request, _("草稿已删除"))
+    return redirect("web:my_applications")
+
+
+# My applications ---------------------------------------------------------------------
+
+@login_required
+def my_applications(request: HttpRequest) -> HttpResponse:
+    user = _citizen(request)
+    applications = applications_visible_to(user=user).select_related("rating")[:200]
+    drafts = ApplicationDraft.objects.filter(owner=user, application__isnull=True)
+    return render(request, "web/portal/my_applications.html",
+                  {"applications": applications, "drafts": drafts})
+
+
+@dataclass(frozen=True)
+class Moment:
+    at: dt.datetime
+    text: str
+    who: str = ""
+
+
+def deadline_words(case: Case, now: dt.datetime) -> str:
+    """The state of a case's clock as a person would say it."""
+    if case.status in (CaseStatus.APPROVED, CaseStatus.REJECTED, CaseStatus.CANCELLED):
+        return _("已于 %(day)s 办结") % {
+            "day": f"{timezone.localtime(case.decided_at):%Y-%m-%d}"} if case.decided_at else ""
+    if case.status == CaseStatus.WAITING:
+        return _("等前置环节办完后开始计时")
+    if case.status == CaseStatus.CORRECTION:
+        return _("等您补正材料，办理时限暂停（还剩 %(n)s %(unit)s）") % {
+            "n": case.remaining or 0, "unit": case.item.get_limit_unit_display()}
+    if case.due_at is None:
+        return ""
+    due = f"{timezone.localtime(case.due_at):%Y-%m-%d %H:%M}"
+    if case.due_at < now:
+        return _("已超过承诺时限（应于 %(due)s 前办结），已转电子监察督办") % {"due": due}
+    left = time_remaining(now=now, due_at=case.due_at, unit=case.item.limit_unit)
+    return _("还剩 %(n)s %(unit)s，%(due)s 前办结") % {
+        "n": left, "unit": case.item.get_limit_unit_display(), "due": due}
+
+
+def _timeline(application: Application) -> list[Moment]:
+    moments = [Moment(c.at, str(c.get_status_display()))
+               for c in application.status_changes.all()]
+    for case in application.cases.all():
+        moments += [Moment(c.at, f"{case.department.name}：{c.get_status_display()}",
+                           c.note) for c in case.status_changes.all()
+                    if c.status != CaseStatus.WAITING]
+    moments += [Moment(n.issued_at, _("出具%(kind)s %(number)s") % {
+        "kind": n.get_kind_display(), "number": n.number}) for n in application.notices.all()]
+    moments += [Moment(v.occurred_at, _("到大厅办事（第 %(n)s 次跑动）") % {"n": index})
+                for index, v in enumerate(application.visits.all(), start=1)]
+    delivery = getattr(application, "delivery", None)
+    if delivery is not None:
+        moments += [Moment(e.at, _("送达：%(kind)s %(note)s") % {
+            "kind": _DELIVERY_EVENTS.get(e.kind, e.kind), "note": e.note})
+            for e in delivery.events.all()]
+    return sorted(moments, key=lambda m: m.at)
+
+
+_DELIVERY_EVENTS = {
+    "ready": _("结果已生成"), "dispatched": _("已交快递"), "delivered": _("快递已签收"),
+    "picked_up": _("已在窗口领取"), "downloaded": _("已下载"),
+}
+
+
+def _next_step(application: Application) -> str:
+    if application.status == ApplicationStatus.NEEDS_SUPPLEMENT:
+        return _("请按一次性告知书补齐下列材料，补齐后自动受理，无需到大厅")
+    if any(c.status == CaseStatus.CORRECTION for c in application.cases.all()):
+        return _("审批部门请您补正材料，请在下方上传，时限在补正期间暂停")
+    if application.status == ApplicationStatus.ACCEPTED:
+        return _("已受理，各部门正在办理，无需您再做什么")
+    if application.status == ApplicationStatus.COMPLETED:
+        return _("已办结，请下载或查收办理结果，并对本次服务作出评价")
+    if application.status == ApplicationStatus.REJECTED:
+        return _("不予许可，理由和依据见下方；可以对本次服务作出评价")
+    return ""
+
+
+def _open_notice_materials(application: Application) -> list[Any]:
+    """The materials the applicant is asked for now: those an open notice names."""
+    asked: set[str] = set()
+    for notice in application.notices.all():
+        if notice.resolved_at is None and notice.kind == NoticeKind.CORRECTION:
+            asked |= {e["key"] for e in notice.entries}
+    if application.status == ApplicationStatus.NEEDS_SUPPLEMENT:
+        asked |= {m.key for m in application.materials.all()
+                  if m.status in PROBLEM_MATERIAL_STATUSES}
+    return [m for m in application.materials.all() if m.key in asked]
+
+
+def _own_application(request: HttpRequest, number: str) -> tuple[Any, Application]:
+    user = _citizen(request)
+    application = application_detail(user=user, number=number)
+    if application is None:
+        raise Http404(_("办件 %(number)s 不存在") % {"number": number})
+    return user, application
+
+
+@login_required
+def my_application(request: HttpRequest, number: str) -> HttpResponse:
+    _user, application = _own_application(request, number)
+    now = clock.now()
+    rating = Rating.objects.filter(application=application).first()
+    return render(request, "web/portal/application.html", {
+        "application": application, "next_step": _next_step(application),
+        "cases": [(c, deadline_words(c, now)) for c in application.cases.all()],
+        "timeline": _timeline(application),
+        "asked": _open_notice_materials(application),
+        "open_notices": [n for n in application.notices.all() if n.resolved_at is None],
+        "delivery": getattr(application, "delivery", None),
+        "delivery_methods": DeliveryMethod.choices,
+        "delivery_open": application.status not in (ApplicationStatus.COMPLETED,
+                                                    ApplicationStatus.REJECTED),
+        "rating": rating, "ratable": rating is None and application.status in RATABLE_STATUSES,
+        "scores": Score.choices, "reasons": Reason.choices,
+        "access_log": [(row, source_name(row.source))
+                       for row in access_log_for_application(application_number=number)],
+        "refusals": [c for c in application.cases.all() if c.status == CaseStatus.REJECTED],
+    })
+
+
+def _post_action(request: HttpRequest, number: str, action: Any, done: str) -> HttpResponse:
+    try:
+        action()
+        messages.success(request, done)
+    except InvalidInput as exc:
+        details = "；".join(str(v) for v in exc.errors.values())
+        messages.error(request, f"{exc.message} {details}".strip())
+    except DomainError as exc:
+        messages.error(request, _error_text(exc))
+    return redirect("web:my_application", number=number)
+
+
+@require_POST
+@login_required
+def my_supplement(request: HttpRequest, number: str) -> HttpResponse:
+    user, _application = _own_application(request, number)
+    uploads = _uploads(request)
+    return _post_action(
+        request, number,
+        lambda: application_supplement(number=number, uploads=uploads, actor=user),
+        _("材料已提交"))
+
+
+@require_POST
+@login_required
+def my_delivery(request: HttpRequest, number: str) -> HttpResponse:
+    user, _application = _own_application(request, number)
+    post = request.POST
+    choice = DeliveryChoice(method=post.get("delivery_method", ""),
+                            recipient=post.get("delivery_recipient", ""),
+                            phone=post.get("delivery_phone", ""),
+                            address=post.get("delivery_address", ""))
+    return _post_action(
+        request, number,
+        lambda: application_delivery_change(number=number, delivery=choice, actor=user),
+        _("送达方式已更新"))
+
+
+@require_POST
+@login_required
+def my_rating(request: HttpRequest, number: str) -> HttpResponse:
+    user, _application = _own_application(request, number)
+    post = request.POST
+    try:
+        score = int(post.get("score", ""))
+    except ValueError:
+        score = 0
+    return _post_action(
+        request, number,
+        lambda: rating_submit(number=number, score=score, reasons=post.getlist("reasons"),
+                              comment=post.get("comment", ""), actor=user),
+        _("感谢您的评价"))
+
+
+@login_required
+def my_access_log(request: HttpRequest) -> HttpResponse:
+    user = _citizen(request)
+    rows = access_log_for_subject(subject=user.id_number)[:500] if user.id_number else []
+    return render(request, "web/portal/access_log.html",
+                  {"rows": [(row, source_name(row.source)) for row in rows]})
