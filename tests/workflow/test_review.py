@@ -78,9 +78,13 @@ def test_the_whole_life_event_completes_with_one_delivery_and_zero_visits(world,
     assert final["visits"] == []
     assert [c["title"] for c in final["certificates"]] == ["不动产权证书"]
     assert final["delivery"]["method"] == "courier"
-    assert final["delivery"]["status"] == "dispatched"
+    assert final["delivery"]["status"] == "ready"
     tracking = final["delivery"]["tracking_number"]
     assert tracking.startswith("OVP")
+    early = api["courier"].post(f"/deliveries/{tracking}/delivered", {"note": "本人签收"})
+    assert early.status_code == 409  # not handed to the courier yet
+    dispatched = api["clerk"].post(f"/deliveries/{tracking}/dispatched")
+    assert dispatched.json()["status"] == "dispatched"
 
     delivered = api["courier"].post(f"/deliveries/{tracking}/delivered", {"note": "本人签收"})
     again = api["courier"].post(f"/deliveries/{tracking}/delivered", {"note": "本人签收"})

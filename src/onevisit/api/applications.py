@@ -50,6 +50,7 @@ from onevisit.certificates.selectors import certificate_by_code
 from onevisit.certificates.services import certificate_pdf
 from onevisit.delivery.services import (
     delivery_courier_delivered,
+    delivery_courier_dispatch,
     delivery_download,
     delivery_pickup,
 )
@@ -196,6 +197,20 @@ def application_pickup(request: HttpRequest, number: str, payload: PickupIn) -> 
 
     return run_idempotent(request, endpoint=f"applications.{number}.pickup",
                           payload=payload.dict(), handler=handler)
+
+
+@router.post("/deliveries/{tracking_number}/dispatched", auth=AUTH,
+             response={200: DeliveryOut, **ERRORS})
+def delivery_dispatched(request: HttpRequest, tracking_number: str) -> Status[Any]:
+    """The hall hands the parcel to the courier (交寄; a repeat changes nothing)."""
+    user = _require(request, Role.COURIER, Role.CLERK)
+
+    def handler() -> tuple[int, Any]:
+        delivery = delivery_courier_dispatch(tracking_number=tracking_number, actor=user)
+        return 200, DeliveryOut.from_orm(delivery).model_dump(mode="json")
+
+    return run_idempotent(request, endpoint=f"deliveries.{tracking_number}.dispatched",
+                          payload={}, handler=handler)
 
 
 @router.post("/deliveries/{tracking_number}/delivered", auth=AUTH,

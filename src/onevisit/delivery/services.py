@@ -18,7 +18,8 @@ from onevisit.errors import Conflict, NotFound
 
 def delivery_prepare(*, application: Application, actor: Any) -> Delivery:
     """Create the delivery of a completed application (in the caller's transaction).
-    A courier delivery is handed to the courier at once and gets its tracking number."""
+    A courier delivery is booked with the courier at once and gets its tracking number;
+    it is dispatched when the hall hands the parcel over (`delivery_courier_dispatch`)."""
     now = clock.now()
     contact = application.delivery_contact
     delivery = Delivery.objects.create(
@@ -34,9 +35,8 @@ def delivery_prepare(*, application: Application, actor: Any) -> Delivery:
             reference=application.number, recipient=delivery.recipient, phone=delivery.phone,
             address=delivery.address,
         ))
-        delivery.status = DeliveryStatus.DISPATCHED
-        delivery.save(update_fields=["courier", "tracking_number", "status"])
-        DeliveryEvent.objects.create(delivery=delivery, at=now, kind="dispatched",
+        delivery.save(update_fields=["courier", "tracking_number"])
+        DeliveryEvent.objects.create(delivery=delivery, at=now, kind="booked",
                                      note=delivery.tracking_number)
     audit_record(actor=actor, action="delivery.prepared", entity="application",
                  entity_id=application.number,
@@ -67,15 +67,37 @@ def _deliver(delivery: Delivery, kind: str, note: str, actor: Any) -> Delivery:
     return delivery
 
 
-@atomic_audited
-def delivery_courier_delivered(*, tracking_number: str, note: str, actor: Any) -> Delivery:
-    """The courier reports the parcel delivered (idempotent)."""
+def _by_tracking_number(tracking_number: str) -> Delivery:
     delivery = (
         Delivery.objects.select_for_update().select_related("application")
         .filter(tracking_number=tracking_number).first()
     )
     if delivery is None:
         raise NotFound(_("运单号 %(no)s 不存在") % {"no": tracking_number})
+    return delivery
+
+
+@atomic_audited
+def delivery_courier_dispatch(*, tracking_number: str, actor: Any) -> Delivery:
+    """The hall hands the parcel to the courier (交寄; idempotent)."""
+    delivery = _by_tracking_number(tracking_number)
+    if delivery.status != DeliveryStatus.READY:
+        return delivery
+    delivery.status = DeliveryStatus.DISPATCHED
+    delivery.save(update_fields=["status"])
+    DeliveryEvent.objects.create(delivery=delivery, at=clock.now(), kind="dispatched",
+                                 note=tracking_number)
+    audit_record(actor=actor, action="delivery.dispatched", entity="application",
+                 entity_id=delivery.application.number, data={"tracking": tracking_number})
+    return delivery
+
+
+@atomic_audited
+def delivery_courier_delivered(*, tracking_number: str, note: str, actor: Any) -> Delivery:
+    """The courier reports the parcel delivered (idempotent)."""
+    delivery = _by_tracking_number(tracking_number)
+    if delivery.status == DeliveryStatus.READY:
+        raise Conflict(_("运单 %(no)s 尚未交寄") % {"no": tracking_number})
     return _deliver(delivery, "delivered", note, actor)
 
 

@@ -40,6 +40,7 @@ from onevisit.catalogue.selectors import items_published
 from onevisit.delivery.models import Delivery, DeliveryStatus
 from onevisit.delivery.services import (
     delivery_courier_delivered,
+    delivery_courier_dispatch,
     delivery_download,
     delivery_pickup,
 )
@@ -251,7 +252,9 @@ class Simulation:
         for delivery in Delivery.objects.exclude(status=DeliveryStatus.DELIVERED).select_related(
             "application"
         ):
-            if delivery.status == DeliveryStatus.DISPATCHED:
+            if delivery.method == DeliveryMethod.COURIER:
+                delivery_courier_dispatch(tracking_number=delivery.tracking_number,
+                                          actor=self.staff.clerk)
                 delivery_courier_delivered(tracking_number=delivery.tracking_number,
                                            note="本人签收", actor=self.staff.courier)
                 self.events["courier deliveries"] += 1
