@@ -17,10 +17,12 @@ from onevisit.applications.services.drafts import (
 from onevisit.applications.services.inputs import Applicant, DeliveryChoice, Upload
 from onevisit.applications.services.intake import (
     Filing,
+    IntakePreview,
     application_delivery_change,
     application_submit,
     application_supplement,
     filing_allowed_check,
+    intake_preview,
 )
 from onevisit.applications.services.subjects import (
     Stage,
@@ -35,6 +37,7 @@ __all__ = [
     "Applicant",
     "DeliveryChoice",
     "Filing",
+    "IntakePreview",
     "Stage",
     "Subject",
     "Upload",
@@ -53,6 +56,7 @@ __all__ = [
     "draft_save",
     "draft_submit",
     "filing_allowed_check",
+    "intake_preview",
     "serial_number",
     "subject_of",
     "subject_resolve",

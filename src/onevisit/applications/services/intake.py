@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import structlog
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from onevisit import clock
@@ -52,6 +53,7 @@ from onevisit.applications.services.notices import notice_issue
 from onevisit.applications.services.subjects import Subject, subject_of
 from onevisit.applications.services.visits import visit_add
 from onevisit.audit.services import atomic_audited, audit_record
+from onevisit.catalogue.constants import FieldType
 from onevisit.catalogue.selectors import (
     MergedMaterial,
 )
@@ -331,3 +333,45 @@ def application_delivery_change(*, number: str, delivery: DeliveryChoice,
     audit_record(actor=actor, action="application.delivery_changed", entity="application",
                  entity_id=number, data={"method": delivery.method})
     return application
+
+
+@dataclass(frozen=True)
+class IntakePreview:
+    """What the government already holds about an applicant at the window: which
+    materials need not be brought, and the values the form can be prefilled with."""
+
+    held: dict[str, bool]
+    prefill: dict[str, Any]
+    name: str
+
+
+@transaction.atomic
+def intake_preview(*, subject: Subject, applicant_id_number: str, actor: Any) -> IntakePreview:
+    """Check the registries for the applicant's own evidence before the form is filled.
+    Every read is logged under the subject's legal purpose, like a filing's."""
+    wanted = [m for m in subject.materials
+              if m.evidence_type_code and m.evidence_source and not m.subject_field]
+    fetched = evidence_fetch_many(
+        requests=[
+            FetchRequest(evidence_type=str(m.evidence_type_code), source=str(m.evidence_source),
+                         subject=applicant_id_number,
+                         purpose=_("窗口受理预填：%(purpose)s") % {"purpose": _purpose(subject, m)})
+            for m in wanted
+        ],
+        application_number="", actor=actor,
+    )
+    keys = {f.key for f in subject.fields}
+    prefill: dict[str, Any] = {
+        f.key: applicant_id_number for f in subject.fields
+        if f.type == FieldType.RESIDENT_ID and f.key == "applicant_id_number"
+    }
+    name = ""
+    for evidence in fetched:
+        if evidence is None:
+            continue
+        name = name or str(evidence.data.get("name", ""))
+        prefill |= {k: v for k, v in evidence.data.items() if k in keys and k not in prefill}
+    return IntakePreview(
+        held={m.key: evidence is not None for m, evidence in zip(wanted, fetched, strict=True)},
+        prefill=prefill, name=name,
+    )
