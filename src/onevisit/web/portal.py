@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -33,7 +32,6 @@ from onevisit.applications.services import (
     Applicant,
     DeliveryChoice,
     Subject,
-    Upload,
     application_delivery_change,
     application_supplement,
     draft_delete,
@@ -42,12 +40,19 @@ from onevisit.applications.services import (
     draft_submit,
     subject_resolve,
 )
-from onevisit.applications.services.inputs import MAX_UPLOAD_BYTES
 from onevisit.errors import DomainError, InvalidInput
 from onevisit.exchange.selectors import access_log_for_application, access_log_for_subject
 from onevisit.exchange.sources import source_name
 from onevisit.feedback.models import Rating, Reason, Score
 from onevisit.feedback.services import RATABLE_STATUSES, rating_submit
+from onevisit.web.merged_form import (
+    applicant_values,
+    delivery_choice,
+    delivery_values,
+    field_values,
+    form_context,
+    uploads_read,
+)
 from onevisit.workflow.calendar import time_remaining
 
 
@@ -62,48 +67,13 @@ def _error_text(exc: DomainError) -> str:
     return str(exc.message)
 
 
-def _uploads(request: HttpRequest, prefix: str = "m:") -> list[Upload]:
-    """Files from the form. At most 10 MB plus one byte is read of each, enough for
-    the size check to refuse it."""
-    uploads = []
-    for name, file in request.FILES.items():
-        if name.startswith(prefix) and isinstance(file, UploadedFile):
-            uploads.append(Upload(key=name[len(prefix):], filename=file.name or "",
-                                  content=file.read(MAX_UPLOAD_BYTES + 1)))
-    return uploads
-
-
 # Applying online ---------------------------------------------------------------------
 
-def _form_context(subject: Subject, *, values: dict[str, Any], applicant: dict[str, str],
-                  delivery: dict[str, str], draft: ApplicationDraft | None,
-                  errors: dict[str, Any], message: str) -> dict[str, Any]:
-    uploaded = draft.uploads if draft is not None else {}
-    labels: dict[str, str] = {
-        "applicant.kind": _("申请人类型"), "applicant.name": _("姓名或单位名称"),
-        "applicant.id_number": _("证件号码"), "delivery.method": _("结果送达方式"),
-        "delivery.recipient": _("收件人"), "delivery.phone": _("收件人电话"),
-        "delivery.address": _("收件地址"),
-    }
-    labels |= {f.key: f.label for f in subject.fields}
-    labels |= {m.key: m.name for m in subject.materials}
-    return {
-        "subject": subject, "draft": draft, "message": message,
-        "error_list": [(labels.get(key, key), reason) for key, reason in errors.items()],
-        "fields": [(f, values.get(f.key, ""), errors.get(f.key)) for f in subject.fields],
-        "materials": [(m, uploaded.get(m.key), errors.get(m.key)) for m in subject.materials],
-        "applicant": applicant, "delivery": delivery,
-        "applicant_errors": {name: errors.get(f"applicant.{name}")
-                             for name in ("kind", "name", "id_number")},
-        "delivery_errors": {name: errors.get(f"delivery.{name}")
-                            for name in ("method", "recipient", "phone", "address")},
-        "applicant_kinds": ApplicantKind.choices,
-        "delivery_methods": [
-            (value, label) for value, label in DeliveryMethod.choices
-            if value != DeliveryMethod.COURIER or all(s.item.channel_courier
-                                                      for s in subject.stages)
-        ],
-    }
+def _form_context(subject: Subject, *, draft: ApplicationDraft | None,
+                  **kwargs: Any) -> dict[str, Any]:
+    context = form_context(subject, uploaded=draft.uploads if draft else None, **kwargs)
+    context["draft"] = draft
+    return context
 
 
 @login_required
@@ -131,16 +101,13 @@ def apply(request: HttpRequest, kind: str, code: str) -> HttpResponse:
             delivery=draft.delivery if draft else {"method": DeliveryMethod.DOWNLOAD},
             draft=draft, errors={}, message=""))
     post = request.POST
-    values = {f.key: post.get(f"f:{f.key}", "") for f in subject.fields}
-    applicant = {"kind": post.get("applicant_kind", ApplicantKind.PERSON),
-                 "name": post.get("applicant_name", ""),
-                 "id_number": post.get("applicant_id_number", "")}
-    delivery = {name: post.get(f"delivery_{name}", "")
-                for name in ("method", "recipient", "phone", "address")}
+    values = field_values(post, subject)
+    applicant = applicant_values(post)
+    delivery = delivery_values(post)
     try:
         draft = draft_save(
             actor=user, subject=subject, data=values, applicant=Applicant(**applicant),
-            delivery=DeliveryChoice(**delivery), uploads=_uploads(request),
+            delivery=DeliveryChoice(**delivery), uploads=uploads_read(request),
             draft_id=draft.pk if draft else None,
         )
         if post.get("action") != "submit":
@@ -306,7 +273,7 @@ def _post_action(request: HttpRequest, number: str, action: Any, done: str) -> H
 @login_required
 def my_supplement(request: HttpRequest, number: str) -> HttpResponse:
     user, _application = _own_application(request, number)
-    uploads = _uploads(request)
+    uploads = uploads_read(request)
     return _post_action(
         request, number,
         lambda: application_supplement(number=number, uploads=uploads, actor=user),
@@ -317,11 +284,7 @@ def my_supplement(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 def my_delivery(request: HttpRequest, number: str) -> HttpResponse:
     user, _application = _own_application(request, number)
-    post = request.POST
-    choice = DeliveryChoice(method=post.get("delivery_method", ""),
-                            recipient=post.get("delivery_recipient", ""),
-                            phone=post.get("delivery_phone", ""),
-                            address=post.get("delivery_address", ""))
+    choice = delivery_choice(request.POST)
     return _post_action(
         request, number,
         lambda: application_delivery_change(number=number, delivery=choice, actor=user),
