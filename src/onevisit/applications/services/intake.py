@@ -340,7 +340,7 @@ class IntakePreview:
     """What the government already holds about an applicant at the window: which
     materials need not be brought, and the values the form can be prefilled with."""
 
-    held: dict[str, bool]
+    held: frozenset[str]
     prefill: dict[str, Any]
     name: str
 
@@ -349,8 +349,15 @@ class IntakePreview:
 def intake_preview(*, subject: Subject, applicant_id_number: str, actor: Any) -> IntakePreview:
     """Check the registries for the applicant's own evidence before the form is filled.
     Every read is logged under the subject's legal purpose, like a filing's."""
-    wanted = [m for m in subject.materials
-              if m.evidence_type_code and m.evidence_source and not m.subject_field]
+    keys = {f.key for f in subject.fields}
+    prefill: dict[str, Any] = {
+        f.key: applicant_id_number for f in subject.fields
+        if f.type == FieldType.RESIDENT_ID and f.key == "applicant_id_number"
+    }
+    # Only evidence about the applicant herself: its subject is her ID number.
+    wanted = [m for m in subject.materials if m.evidence_type_code and m.evidence_source
+              and (prefill.get(m.subject_field) if m.subject_field else applicant_id_number)
+              == applicant_id_number]
     fetched = evidence_fetch_many(
         requests=[
             FetchRequest(evidence_type=str(m.evidence_type_code), source=str(m.evidence_source),
@@ -360,11 +367,6 @@ def intake_preview(*, subject: Subject, applicant_id_number: str, actor: Any) ->
         ],
         application_number="", actor=actor,
     )
-    keys = {f.key for f in subject.fields}
-    prefill: dict[str, Any] = {
-        f.key: applicant_id_number for f in subject.fields
-        if f.type == FieldType.RESIDENT_ID and f.key == "applicant_id_number"
-    }
     name = ""
     for evidence in fetched:
         if evidence is None:
@@ -372,6 +374,7 @@ def intake_preview(*, subject: Subject, applicant_id_number: str, actor: Any) ->
         name = name or str(evidence.data.get("name", ""))
         prefill |= {k: v for k, v in evidence.data.items() if k in keys and k not in prefill}
     return IntakePreview(
-        held={m.key: evidence is not None for m, evidence in zip(wanted, fetched, strict=True)},
+        held=frozenset(m.key for m, evidence in zip(wanted, fetched, strict=True)
+                       if evidence is not None),
         prefill=prefill, name=name,
     )

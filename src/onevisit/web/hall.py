@@ -1,0 +1,220 @@
+"""The hall console (一窗受理): intake of any item or life event at one window with
+prefill from the registries, the one-time notice or receipt to print, supplements when
+the applicant comes back, result handover and courier hand-off."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from onevisit.accounts.models import Role
+from onevisit.applications.constants import ApplicantKind, Channel, DeliveryMethod
+from onevisit.applications.models import Application
+from onevisit.applications.selectors import application_detail
+from onevisit.applications.services import (
+    Applicant,
+    Subject,
+    application_submit,
+    application_supplement,
+    intake_preview,
+    subject_resolve,
+)
+from onevisit.catalogue.selectors import items_published
+from onevisit.delivery.models import Delivery, DeliveryStatus
+from onevisit.delivery.services import delivery_courier_dispatch, delivery_pickup
+from onevisit.errors import DomainError, InvalidInput
+from onevisit.exchange.services import personal_data_read_log
+from onevisit.lifeevents.selectors import life_events_published
+from onevisit.supervision.models import Alert
+from onevisit.web.merged_form import (
+    applicant_values,
+    delivery_choice,
+    delivery_values,
+    field_values,
+    form_context,
+    uploads_read,
+)
+
+
+def _clerk(request: HttpRequest) -> Any:
+    user = request.user
+    if getattr(user, "role", None) != Role.CLERK:
+        raise PermissionDenied(_("只有综合受理窗口人员能使用受理台"))
+    return user
+
+
+def _subject_choices() -> list[tuple[str, str]]:
+    events = [(f"life-events:{e.code}", _("一件事：%(name)s") % {"name": e.name})
+              for e in life_events_published()]
+    items = [(f"items:{i.code}", f"{i.name}（{i.department.name}）")
+             for i in items_published().filter(channel_window=True)
+             .select_related("department").order_by("department__code", "code")]
+    return events + items
+
+
+def _subject(value: str) -> Subject | None:
+    kind, _sep, code = value.partition(":")
+    if not code or kind not in ("items", "life-events"):
+        return None
+    try:
+        return subject_resolve(item_code=code if kind == "items" else None,
+                               life_event_code=code if kind == "life-events" else None)
+    except DomainError:
+        return None
+
+
+@login_required
+def intake(request: HttpRequest) -> HttpResponse:
+    """Step 1 chooses what and who; step 2 is the merged form with what the registries
+    hold; submitting runs the completeness check: a receipt or one notice naming all."""
+    clerk = _clerk(request)
+    params = request.POST if request.method == "POST" else request.GET
+    chosen = params.get("subject", "")
+    ticket = params.get("ticket", "")
+    subject = _subject(chosen)
+    id_number = params.get("applicant_id_number", "").strip().upper()
+    start: dict[str, Any] = {
+        "choices": _subject_choices(), "chosen": chosen, "ticket": ticket,
+        "id_number": id_number, "kind": params.get("applicant_kind", ApplicantKind.PERSON),
+    }
+    if subject is None or not id_number:
+        if chosen and subject is None:
+            start["message"] = _("请选择一个已发布的事项或一件事")
+        return render(request, "web/hall/intake_start.html", start)
+    base = {"chosen": chosen, "ticket": ticket}
+    if request.method != "POST":
+        preview = intake_preview(subject=subject, applicant_id_number=id_number, actor=clerk)
+        context = form_context(
+            subject, values=preview.prefill,
+            applicant={"kind": start["kind"], "name": preview.name, "id_number": id_number},
+            delivery={"method": DeliveryMethod.PICKUP}, errors={}, message="")
+        return render(request, "web/hall/intake_form.html",
+                      context | base | {"held": preview.held})
+    post = request.POST
+    held = frozenset(post.getlist("held"))
+    applicant = applicant_values(post)
+    try:
+        filing = application_submit(
+            subject=subject, applicant=Applicant(**applicant), data=field_values(post, subject),
+            channel=Channel.WINDOW, actor=clerk, uploads=uploads_read(request),
+            tolerated=post.getlist("tolerated"), delivery=delivery_choice(post),
+        )
+    except InvalidInput as exc:
+        context = form_context(subject, values=field_values(post, subject), applicant=applicant,
+                               delivery=delivery_values(post), errors=exc.errors,
+                               message=str(exc.message))
+        return render(request, "web/hall/intake_form.html", context | base | {"held": held},
+                      status=422)
+    number = filing.application.number
+    if filing.notices:
+        messages.warning(request, _("材料不齐，已出具一次性告知书，请打印交给申请人"))
+    else:
+        messages.success(request, _("已受理，请打印受理回执交给申请人"))
+    return redirect("web:hall_application", number=number)
+
+
+def _application(request: HttpRequest, number: str) -> tuple[Any, Application]:
+    clerk = _clerk(request)
+    application = application_detail(user=clerk, number=number)
+    if application is None:
+        raise Http404(_("办件 %(number)s 不存在") % {"number": number})
+    return clerk, application
+
+
+@login_required
+def application_view(request: HttpRequest, number: str) -> HttpResponse:
+    clerk, application = _application(request, number)
+    personal_data_read_log(actor=clerk, subject=application.applicant_id_number,
+                           application_number=number, purpose=_("窗口办理查看申请人证件号码"))
+    problems = [m for m in application.materials.all() if m.problem]
+    return render(request, "web/hall/application.html", {
+        "application": application, "problems": problems,
+        "open_notices": [n for n in application.notices.all() if n.resolved_at is None],
+        "visits": list(application.visits.all()),
+        "alerts": Alert.objects.filter(application_number=number, resolved_at__isnull=True),
+        "delivery": getattr(application, "delivery", None),
+    })
+
+
+def _act(request: HttpRequest, number: str, action: Any, done: str) -> HttpResponse:
+    try:
+        action()
+        messages.success(request, done)
+    except InvalidInput as exc:
+        details = "；".join(str(v) for v in exc.errors.values())
+        messages.error(request, f"{exc.message} {details}".strip())
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("web:hall_application", number=number)
+
+
+@require_POST
+@login_required
+def supplement(request: HttpRequest, number: str) -> HttpResponse:
+    """The applicant brings what the notice named: counted as a trip, a new one when
+    she came back on another occasion."""
+    clerk = _application(request, number)[0]
+    uploads = uploads_read(request)
+    new_trip = request.POST.get("new_trip") == "1"
+    return _act(request, number, lambda: application_supplement(
+        number=number, uploads=uploads, actor=clerk, at_window=True, new_trip=new_trip,
+        tolerated=request.POST.getlist("tolerated")), _("材料已收取"))
+
+
+@require_POST
+@login_required
+def pickup(request: HttpRequest, number: str) -> HttpResponse:
+    clerk = _application(request, number)[0]
+    new_trip = request.POST.get("new_trip") == "1"
+    return _act(request, number,
+                lambda: delivery_pickup(number=number, actor=clerk, new_trip=new_trip),
+                _("结果已交给申请人"))
+
+
+@login_required
+def find(request: HttpRequest) -> HttpResponse:
+    """Find an application by its number, its receipt number or the applicant's ID."""
+    clerk = _clerk(request)
+    query = request.GET.get("q", "").strip().upper()
+    results: list[Application] = []
+    if query:
+        results = list(Application.objects.filter(
+            Q(number=query) | Q(receipt_number=query) | Q(applicant_id_number=query)
+        )[:50])
+        if len(results) == 1:
+            return redirect("web:hall_application", number=results[0].number)
+        if any(r.applicant_id_number == query for r in results):
+            personal_data_read_log(actor=clerk, subject=query, application_number="",
+                                   purpose=_("窗口按证件号码查找办件"))
+    return render(request, "web/hall/find.html", {"query": query, "results": results})
+
+
+@login_required
+def parcels(request: HttpRequest) -> HttpResponse:
+    """Courier hand-off (交寄): results booked with the courier, waiting at the hall."""
+    _clerk(request)
+    waiting = (Delivery.objects.filter(method=DeliveryMethod.COURIER, status=DeliveryStatus.READY)
+               .select_related("application").order_by("created_at")[:200])
+    return render(request, "web/hall/parcels.html", {"parcels": waiting})
+
+
+@require_POST
+@login_required
+def parcel_dispatch(request: HttpRequest) -> HttpResponse:
+    clerk = _clerk(request)
+    tracking_numbers = request.POST.getlist("tracking_number")
+    try:
+        for tracking_number in tracking_numbers:
+            delivery_courier_dispatch(tracking_number=tracking_number, actor=clerk)
+        messages.success(request, _("已交寄 %(n)s 件") % {"n": len(tracking_numbers)})
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("web:hall_parcels")
