@@ -205,8 +205,9 @@ def test_the_applicant_sees_who_read_her_data(world):
     application = _accepted(world)
     page = _browser(world.citizen).get("/me/access-log/").content.decode()
     assert application.number in page
-    assert "resident-id-card" in page
-    assert "property-certificate" in page
+    assert "居民身份证" in page
+    assert "不动产权证书" in page
+    assert "窗口办理查看申请人证件号码" not in page  # nobody at a window read it
 
 
 def test_citizens_see_only_their_own_applications_and_staff_do_not_apply(world):

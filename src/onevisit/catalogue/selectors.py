@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from onevisit.catalogue.constants import ItemStatus, ListKind
 from onevisit.catalogue.models import (
     CatalogueRevision,
+    EvidenceType,
     ItemField,
     ListEntry,
     MaterialRequirement,
@@ -50,6 +51,11 @@ def item_current(*, code: str) -> ServiceItem | None:
 def items_current(*, codes: Iterable[str]) -> dict[str, ServiceItem]:
     items = items_with_details(items_published().filter(code__in=list(codes)))
     return {item.code: item for item in items}
+
+
+def evidence_type_names() -> dict[str, str]:
+    """Evidence type code → its name, for people reading access logs."""
+    return dict(EvidenceType.objects.values_list("code", "name"))
 
 
 def list_entries_published(*, kind: ListKind | str) -> QuerySet[ListEntry]:

@@ -14,4 +14,4 @@ def access_log_for_subject(*, subject: str) -> QuerySet[AccessLog]:
 
 
 def access_log_for_application(*, application_number: str) -> QuerySet[AccessLog]:
-    return AccessLog.objects.filter(application_number=application_number)
+    return AccessLog.objects.filter(application_number=application_number).select_related("actor")

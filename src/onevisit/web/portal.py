@@ -4,6 +4,7 @@ notice on screen, and "my applications" with timeline, delivery, results and rat
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from onevisit import clock
@@ -40,7 +42,9 @@ from onevisit.applications.services import (
     draft_submit,
     subject_resolve,
 )
+from onevisit.catalogue.selectors import evidence_type_names
 from onevisit.errors import DomainError, InvalidInput
+from onevisit.exchange.models import AccessLog
 from onevisit.exchange.selectors import access_log_for_application, access_log_for_subject
 from onevisit.exchange.sources import source_name
 from onevisit.feedback.models import Rating, Reason, Score
@@ -76,6 +80,13 @@ def _form_context(subject: Subject, *, draft: ApplicationDraft | None,
     return context
 
 
+def _account_values(user: Any, subject: Subject) -> dict[str, str]:
+    """What the form can take from the applicant's own account."""
+    known = {"applicant_id_number": user.id_number, "applicant_name": user.get_full_name(),
+             "applicant_phone": user.phone, "phone": user.phone}
+    return {f.key: known[f.key] for f in subject.fields if known.get(f.key)}
+
+
 @login_required
 def apply(request: HttpRequest, kind: str, code: str) -> HttpResponse:
     """The merged form of an item or a life event: save as a draft, resume, submit."""
@@ -94,7 +105,7 @@ def apply(request: HttpRequest, kind: str, code: str) -> HttpResponse:
         return redirect("web:my_application", number=draft.application.number)
     if request.method != "POST":
         return render(request, "web/portal/apply.html", _form_context(
-            subject, values=draft.data if draft else {},
+            subject, values=draft.data if draft else _account_values(user, subject),
             applicant=draft.applicant if draft else {
                 "kind": ApplicantKind.PERSON, "name": user.get_full_name() or user.first_name,
                 "id_number": user.id_number},
@@ -195,8 +206,9 @@ def _timeline(application: Application) -> list[Moment]:
 
 
 _DELIVERY_EVENTS = {
-    "ready": _("结果已生成"), "dispatched": _("已交快递"), "delivered": _("快递已签收"),
-    "picked_up": _("已在窗口领取"), "downloaded": _("已下载"),
+    "ready": gettext_lazy("结果已生成"), "booked": gettext_lazy("已预约快递"),
+    "dispatched": gettext_lazy("已交快递"), "delivered": gettext_lazy("快递已签收"),
+    "picked_up": gettext_lazy("已在窗口领取"), "downloaded": gettext_lazy("已下载"),
 }
 
 
@@ -251,8 +263,7 @@ def my_application(request: HttpRequest, number: str) -> HttpResponse:
                                                     ApplicationStatus.REJECTED),
         "rating": rating, "ratable": rating is None and application.status in RATABLE_STATUSES,
         "scores": Score.choices, "reasons": Reason.choices,
-        "access_log": [(row, source_name(row.source))
-                       for row in access_log_for_application(application_number=number)],
+        "access_log": _access_rows(access_log_for_application(application_number=number)),
         "refusals": [c for c in application.cases.all() if c.status == CaseStatus.REJECTED],
     })
 
@@ -311,5 +322,11 @@ def my_rating(request: HttpRequest, number: str) -> HttpResponse:
 def my_access_log(request: HttpRequest) -> HttpResponse:
     user = _citizen(request)
     rows = access_log_for_subject(subject=user.id_number)[:500] if user.id_number else []
-    return render(request, "web/portal/access_log.html",
-                  {"rows": [(row, source_name(row.source)) for row in rows]})
+    return render(request, "web/portal/access_log.html", {"rows": _access_rows(rows)})
+
+
+def _access_rows(rows: Iterable[AccessLog]) -> list[tuple[AccessLog, str, str]]:
+    """Each read with the names of its source and of what was read."""
+    names = evidence_type_names() | {"id_number": _("证件号码")}
+    return [(row, source_name(row.source), names.get(row.evidence_type, row.evidence_type))
+            for row in rows]

@@ -335,6 +335,12 @@ def application_delivery_change(*, number: str, delivery: DeliveryChoice,
     return application
 
 
+# Form fields prefilled from the applicant's own registry records: field key → record key.
+PREFILL_FROM_RECORDS = {
+    "applicant_name": "name", "applicant_phone": "phone", "household_address": "address",
+}
+
+
 @dataclass(frozen=True)
 class IntakePreview:
     """What the government already holds about an applicant at the window: which
@@ -373,6 +379,8 @@ def intake_preview(*, subject: Subject, applicant_id_number: str, actor: Any) ->
             continue
         name = name or str(evidence.data.get("name", ""))
         prefill |= {k: v for k, v in evidence.data.items() if k in keys and k not in prefill}
+        prefill |= {key: evidence.data[source] for key, source in PREFILL_FROM_RECORDS.items()
+                    if key in keys and key not in prefill and evidence.data.get(source)}
     return IntakePreview(
         held=frozenset(m.key for m, evidence in zip(wanted, fetched, strict=True)
                        if evidence is not None),
