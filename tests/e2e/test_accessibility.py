@@ -35,17 +35,28 @@ def test_public_pages_and_the_workbench_pass_axe(world, api, live_server, browse
     page = context.new_page()
     found = {}
     for path in ("/", f"/items/{world.transfer.code}/", "/life-events/house/", "/lists/",
-                 "/verify/?code=ABCDEFGHJKLM", "/accounts/login/"):
+                 "/verify/?code=ABCDEFGHJKLM", "/accounts/login/", "/search/?q=卖房"):
         page.goto(live_server.url + path)
         found[path] = _violations(page)
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("用户名").fill("reviewer-xh-zjj")
-    page.get_by_label("密码").fill("correct horse battery")
-    page.get_by_role("button", name="登录").click()
-    for path in ("/workbench/", f"/workbench/cases/{case}/"):
-        page.goto(live_server.url + path)
-        found[path] = _violations(page)
-    shot(page, "accessibility-workbench-case")
+    number = body["number"]
+    for username, paths in (
+        ("reviewer-xh-zjj", ("/workbench/", f"/workbench/cases/{case}/")),
+        ("citizen", ("/me/", f"/me/applications/{number}/", "/apply/life-events/house/",
+                     "/me/access-log/")),
+        ("clerk", ("/hall/intake/", f"/hall/intake/?subject=life-events:house"
+                   f"&applicant_id_number={world.citizen_id}", f"/hall/applications/{number}/",
+                   "/hall/parcels/")),
+    ):
+        page.goto(live_server.url + "/accounts/login/")
+        page.get_by_label("用户名").fill(username)
+        page.get_by_label("密码").fill("correct horse battery")
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        for path in paths:
+            page.goto(live_server.url + path)
+            found[path] = _violations(page)
+        shot(page, f"accessibility-{username}")
+        page.context.clear_cookies()
     context.close()
 
     assert {path: v for path, v in found.items() if v} == {}
