@@ -18,7 +18,10 @@ class Command(BaseCommand):
         staff = world.staff
         self.stdout.write(self.style.SUCCESS("onevisit demo is ready.\n"))
         for label, path in (
-            ("catalogue and guides (一网通办)", "/"),
+            ("search and guides (一网通办)", "/"),
+            ("apply online, my applications (citizen)", "/me/"),
+            ("hall console: window intake (clerk)", "/hall/intake/"),
+            ("hall queue: kiosk, display, windows", "/hall/"),
             ("the four lists (四张清单)", "/lists/"),
             ("certificate verification", "/verify/"),
             ("review workbench (reviewers)", "/workbench/"),
@@ -26,7 +29,7 @@ class Command(BaseCommand):
             ("JSON API (OpenAPI)", "/api/docs"),
             ("catalogue editors (admin)", "/admin/"),
         ):
-            self.stdout.write(f"  {label:34} {BASE}{path}")
+            self.stdout.write(f"  {label:40} {BASE}{path}")
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         rows = [
             ("admin", "事项管理员 / catalogue editor (admin site)"),
