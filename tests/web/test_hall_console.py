@@ -74,6 +74,7 @@ def test_a_missing_material_gets_a_notice_then_the_return_visit_is_counted(world
     assert application.visits.count() == 2
     page = clerk.get(f"/hall/applications/{application.number}/").content.decode()
     assert "跑动次数超过承诺" in page
+    assert "收取补齐材料" not in page  # nothing is asked for any more
     assert application.receipt_number in page
 
 

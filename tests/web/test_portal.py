@@ -120,6 +120,7 @@ def test_a_missing_material_shows_the_one_time_notice_and_can_be_supplied_online
     page = citizen.get(f"/me/applications/{application.number}/").content.decode()
     assert application.receipt_number in page
     assert "各部门办理情况" in page
+    assert "网上补交材料" not in page
     receipt = citizen.get(f"/documents/{application.number}/receipt.pdf")
     assert receipt["Content-Type"] == "application/pdf"
 

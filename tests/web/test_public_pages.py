@@ -12,11 +12,13 @@ from onevisit.catalogue.services import list_entry_publish
 pytestmark = pytest.mark.django_db
 
 
-def test_home_lists_life_events_and_items(world):
+def test_home_lists_life_events_and_finds_items(world):
     page = Client().get("/").content.decode()
+    found = Client().get("/search/?q=施工许可").content.decode()
 
     assert "二手房交易登记一件事" in page
-    assert "建筑工程施工许可" in page
+    assert "西湖区住房和城乡建设局" in page  # browse by department; items are not listed
+    assert 'href="/items/330106-ZJ-009/"' in found
 
 
 def test_an_item_guide_shows_what_the_applicant_needs_to_know(world):

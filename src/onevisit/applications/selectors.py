@@ -7,7 +7,8 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from onevisit.accounts.models import Role
-from onevisit.applications.models import Application, Case
+from onevisit.applications.constants import ApplicationStatus, NoticeKind
+from onevisit.applications.models import Application, ApplicationMaterial, Case, OneTimeNotice
 
 
 def applications_visible_to(*, user: Any) -> QuerySet[Application]:
@@ -43,3 +44,19 @@ def application_detail(*, user: Any, number: str) -> Application | None:
         )
         .first()
     )
+
+
+def notices_open(application: Application) -> list[OneTimeNotice]:
+    """The notices still waiting for the applicant: the latest intake notice while the
+    application waits for a supplement, and every unanswered correction notice."""
+    notices = list(application.notices.all())
+    intake = [n for n in notices if n.kind == NoticeKind.INTAKE]
+    waiting = intake[-1:] if application.status == ApplicationStatus.NEEDS_SUPPLEMENT else []
+    return waiting + [n for n in notices
+                      if n.kind == NoticeKind.CORRECTION and n.resolved_at is None]
+
+
+def materials_asked(application: Application) -> list[ApplicationMaterial]:
+    """The materials the applicant is asked for now: those the open notices name."""
+    asked = {entry["key"] for notice in notices_open(application) for entry in notice.entries}
+    return [m for m in application.materials.all() if m.key in asked]

@@ -38,6 +38,17 @@ def _run_guards(item: ServiceItem) -> None:
         guard(item)
 
 
+# Called inside the publishing transaction with the item just published (its previous
+# version already retired), so what other apps derive from the catalogue — the search
+# index — changes with it or not at all.
+PUBLISH_LISTENERS: list[Callable[[ServiceItem], None]] = []
+
+
+def publish_listener_register(listener: Callable[[ServiceItem], None]) -> None:
+    if listener not in PUBLISH_LISTENERS:
+        PUBLISH_LISTENERS.append(listener)
+
+
 def catalogue_revision_bump() -> None:
     """Mark the published catalogue as changed (inside the change's transaction)."""
     CatalogueRevision.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4()})
@@ -107,6 +118,8 @@ def item_publish(*, item: ServiceItem, actor: Any) -> ServiceItem:
     draft.published_at = clock.now()
     draft.save(update_fields=["status", "published_at"])
     catalogue_revision_bump()
+    for listener in PUBLISH_LISTENERS:
+        listener(draft)
     audit_record(actor=actor, action="item.published", entity="item", entity_id=draft.pk,
                  data={"code": draft.code, "version": draft.version})
     return draft

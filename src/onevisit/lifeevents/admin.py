@@ -6,6 +6,7 @@ from django.http import HttpRequest
 
 from onevisit.catalogue.services import catalogue_revision_bump
 from onevisit.lifeevents.models import LifeEvent, LifeEventStage
+from onevisit.lifeevents.services import life_event_listeners_notify
 
 
 class StageInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -24,3 +25,4 @@ class LifeEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         with transaction.atomic():
             super().save_related(request, form, formsets, change)
             catalogue_revision_bump()
+            life_event_listeners_notify(form.instance)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -15,6 +16,22 @@ from onevisit.lifeevents.selectors import (
     life_event_plan,
     life_events_containing,
 )
+
+# Called inside the transaction of `life_event_define` (or of an admin edit) with the life
+# event as defined, so what other apps derive from it — the search index — changes with it
+# or not at all.
+DEFINE_LISTENERS: list[Callable[[LifeEvent], None]] = []
+
+
+def life_event_listener_register(listener: Callable[[LifeEvent], None]) -> None:
+    if listener not in DEFINE_LISTENERS:
+        DEFINE_LISTENERS.append(listener)
+
+
+def life_event_listeners_notify(life_event: LifeEvent) -> None:
+    """Tell the listeners a life event changed (from `life_event_define` or the admin)."""
+    for listener in DEFINE_LISTENERS:
+        listener(life_event)
 
 
 def stages_check_acyclic(stages: dict[str, list[str]]) -> None:
@@ -90,6 +107,7 @@ def life_event_define(
         except (FieldConflict, LifeEventIncomplete) as exc:
             raise ValidationError(str(exc)) from exc
     catalogue_revision_bump()
+    life_event_listeners_notify(life_event)
     audit_record(actor=actor, action="life_event.defined", entity="life_event",
                  entity_id=life_event.pk, data={"code": code, "stages": len(stages)})
     return life_event

@@ -8,8 +8,10 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from onevisit.demo.catalogue import demo_catalogue_load
+from onevisit.demo.hall import demo_hall_ensure
 from onevisit.demo.population import Population, population_seed
 from onevisit.demo.staff import Staff, demo_staff_ensure
+from onevisit.search.services import search_reindex
 
 DEMO_PEOPLE = 2000
 DEMO_COMPANIES = 200
@@ -28,6 +30,8 @@ def demo_world_load(*, people: int = DEMO_PEOPLE, companies: int = DEMO_COMPANIE
             "the demo data and accounts are for demo mode only (ONEVISIT_DEBUG=1)"
         )
     demo_catalogue_load()
+    demo_hall_ensure()
+    search_reindex()  # publishing indexes; this also covers a catalogue loaded before search
     population = population_seed(people=people, companies=companies)
     citizen = next(p for p in population.people if p.property_certificate_numbers)
     staff = demo_staff_ensure(citizen_id_number=citizen.id_number, citizen_name=citizen.name)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from onevisit.accounts.models import Role
 from onevisit.applications.constants import ApplicantKind, Channel, DeliveryMethod
 from onevisit.applications.models import Application
-from onevisit.applications.selectors import application_detail
+from onevisit.applications.selectors import application_detail, materials_asked
 from onevisit.applications.services import (
     Applicant,
     Subject,
@@ -32,6 +32,9 @@ from onevisit.delivery.models import Delivery, DeliveryStatus
 from onevisit.delivery.services import delivery_courier_dispatch, delivery_pickup
 from onevisit.errors import DomainError, InvalidInput
 from onevisit.exchange.services import personal_data_read_log
+from onevisit.hall.models import QueueTicket
+from onevisit.hall.selectors import ticket_detail
+from onevisit.hall.services import ticket_link_application
 from onevisit.lifeevents.selectors import life_events_published
 from onevisit.supervision.models import Alert
 from onevisit.web.merged_form import (
@@ -71,16 +74,28 @@ def _subject(value: str) -> Subject | None:
         return None
 
 
+def _booked_subject(ticket: QueueTicket | None) -> str:
+    """What the applicant booked, when she came with an appointment."""
+    appointment = ticket.appointment if ticket is not None else None
+    if appointment is None:
+        return ""
+    if appointment.life_event_code:
+        return f"life-events:{appointment.life_event_code}"
+    return f"items:{appointment.item_code}" if appointment.item_code else ""
+
+
 @login_required
 def intake(request: HttpRequest) -> HttpResponse:
     """Step 1 chooses what and who; step 2 is the merged form with what the registries
     hold; submitting runs the completeness check: a receipt or one notice naming all."""
     clerk = _clerk(request)
     params = request.POST if request.method == "POST" else request.GET
-    chosen = params.get("subject", "")
     ticket = params.get("ticket", "")
+    served = ticket_detail(ticket_id=int(ticket)) if ticket.isdigit() else None
+    chosen = params.get("subject", "") or _booked_subject(served)
     subject = _subject(chosen)
-    id_number = params.get("applicant_id_number", "").strip().upper()
+    id_number = (params.get("applicant_id_number", "")
+                 or (served.id_number if served else "")).strip().upper()
     start: dict[str, Any] = {
         "choices": _subject_choices(), "chosen": chosen, "ticket": ticket,
         "id_number": id_number, "kind": params.get("applicant_kind", ApplicantKind.PERSON),
@@ -114,6 +129,11 @@ def intake(request: HttpRequest) -> HttpResponse:
         return render(request, "web/hall/intake_form.html", context | base | {"held": held},
                       status=422)
     number = filing.application.number
+    if served is not None:
+        try:
+            ticket_link_application(ticket_id=served.pk, application_number=number, actor=clerk)
+        except DomainError as exc:
+            messages.warning(request, str(exc.message))
     if filing.notices:
         messages.warning(request, _("材料不齐，已出具一次性告知书，请打印交给申请人"))
     else:
@@ -134,10 +154,8 @@ def application_view(request: HttpRequest, number: str) -> HttpResponse:
     clerk, application = _application(request, number)
     personal_data_read_log(actor=clerk, subject=application.applicant_id_number,
                            application_number=number, purpose=_("窗口办理查看申请人证件号码"))
-    problems = [m for m in application.materials.all() if m.problem]
     return render(request, "web/hall/application.html", {
-        "application": application, "problems": problems,
-        "open_notices": [n for n in application.notices.all() if n.resolved_at is None],
+        "application": application, "asked": materials_asked(application),
         "visits": list(application.visits.all()),
         "alerts": Alert.objects.filter(application_number=number, resolved_at__isnull=True),
         "delivery": getattr(application, "delivery", None),

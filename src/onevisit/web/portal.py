@@ -21,15 +21,18 @@ from django.views.decorators.http import require_POST
 from onevisit import clock
 from onevisit.accounts.models import Role
 from onevisit.applications.constants import (
-    PROBLEM_MATERIAL_STATUSES,
     ApplicantKind,
     ApplicationStatus,
     CaseStatus,
     DeliveryMethod,
-    NoticeKind,
 )
 from onevisit.applications.models import Application, ApplicationDraft, Case
-from onevisit.applications.selectors import application_detail, applications_visible_to
+from onevisit.applications.selectors import (
+    application_detail,
+    applications_visible_to,
+    materials_asked,
+    notices_open,
+)
 from onevisit.applications.services import (
     Applicant,
     DeliveryChoice,
@@ -226,18 +229,6 @@ def _next_step(application: Application) -> str:
     return ""
 
 
-def _open_notice_materials(application: Application) -> list[Any]:
-    """The materials the applicant is asked for now: those an open notice names."""
-    asked: set[str] = set()
-    for notice in application.notices.all():
-        if notice.resolved_at is None and notice.kind == NoticeKind.CORRECTION:
-            asked |= {e["key"] for e in notice.entries}
-    if application.status == ApplicationStatus.NEEDS_SUPPLEMENT:
-        asked |= {m.key for m in application.materials.all()
-                  if m.status in PROBLEM_MATERIAL_STATUSES}
-    return [m for m in application.materials.all() if m.key in asked]
-
-
 def _own_application(request: HttpRequest, number: str) -> tuple[Any, Application]:
     user = _citizen(request)
     application = application_detail(user=user, number=number)
@@ -255,8 +246,8 @@ def my_application(request: HttpRequest, number: str) -> HttpResponse:
         "application": application, "next_step": _next_step(application),
         "cases": [(c, deadline_words(c, now)) for c in application.cases.all()],
         "timeline": _timeline(application),
-        "asked": _open_notice_materials(application),
-        "open_notices": [n for n in application.notices.all() if n.resolved_at is None],
+        "asked": materials_asked(application),
+        "open_notices": notices_open(application),
         "delivery": getattr(application, "delivery", None),
         "delivery_methods": DeliveryMethod.choices,
         "delivery_open": application.status not in (ApplicationStatus.COMPLETED,

@@ -10,18 +10,28 @@ from onevisit.catalogue.constants import ListKind
 from onevisit.catalogue.selectors import (
     fields_merge,
     item_current,
-    items_published,
     list_entries_published,
     materials_merge,
 )
 from onevisit.certificates.selectors import certificate_by_code
 from onevisit.lifeevents.selectors import life_event_by_code, life_event_plan, life_events_published
+from onevisit.search.selectors import departments_facet, topics_facet
+
+HOME_LIFE_EVENTS = 12  # the others, and every topic, are one click away
+HOME_TOPICS = 24
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """A search box, then ways to browse: life events, topics, departments — never every
+    item (a county has about a thousand)."""
+    life_events = life_events_published()
+    topics = topics_facet()
     return render(request, "web/home.html", {
-        "life_events": life_events_published(),
-        "items": items_published().order_by("department__code", "code"),
+        "life_events": life_events[:HOME_LIFE_EVENTS],
+        "life_event_count": life_events.count(),
+        "topics": topics[:HOME_TOPICS],
+        "topic_count": len(topics),
+        "departments": departments_facet(),
     })
 
 

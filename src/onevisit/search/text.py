@@ -1,0 +1,262 @@
+"""Chinese text for search: jieba with the project's government-service vocabulary.
+
+Documents and queries go through the same segmenter, so a word of a query is a token of
+the index when the guide contains it. The index keeps jieba's search-mode tokens (a long
+word and the dictionary words inside it: 二手房 → 二手, 二手房); a query keeps the precise
+mode's words, each widened by its synonyms (`data/synonyms.txt`). Only word characters
+reach the database — every term is a run of letters or digits — so no query can carry
+FTS5 or tsquery syntax.
+
+The segmenter is built once per process (about half a second: jieba's dictionary plus
+ours) and holds nothing another process needs: every process builds the same one.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+DATA = Path(__file__).resolve().parent / "data"
+
+MAX_QUERY_CHARS = 100  # longer input is cut, not refused
+MAX_QUERY_WORDS = 12
+WHOLE_QUERY_MAX_CHARS = 16  # a short query is also tried as one word (a life event keyword)
+
+_WORD = re.compile(r"\w+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The search vocabulary files of `data/`, parsed."""
+
+    words: tuple[str, ...]  # added to the segmenter's dictionary, in file order
+    frequencies: dict[str, int | None]
+    synonyms: dict[str, tuple[str, ...]]  # word → the other words a query for it also finds
+    stopwords: frozenset[str]
+
+
+def _lines(name: str) -> Iterator[str]:
+    with (DATA / name).open(encoding="utf-8") as handle:
+        for raw in handle:
+            line = raw.split("#", 1)[0].strip()
+            if line:
+                yield line
+
+
+def _add_synonyms(synonyms: dict[str, list[str]], word: str, others: Iterable[str]) -> None:
+    known = synonyms.setdefault(word, [])
+    known.extend(other for other in others if other != word and other not in known)
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    frequencies: dict[str, int | None] = {}
+    for line in _lines("userdict.txt"):
+        parts = line.split()
+        frequency = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+        frequencies[normalize(parts[0])] = frequency
+    synonyms: dict[str, list[str]] = {}
+    for line in _lines("synonyms.txt"):
+        left, arrow, right = line.partition("=>")
+        sources = [normalize(word) for word in left.split()]
+        if arrow:
+            targets = [normalize(word) for word in right.split()]
+            for word in sources:
+                _add_synonyms(synonyms, word, [*sources, *targets])
+        else:
+            targets = []
+            for word in sources:
+                _add_synonyms(synonyms, word, sources)
+        for word in (*sources, *targets):
+            frequencies.setdefault(word, None)
+    stopwords = frozenset(normalize(line) for line in _lines("stopwords.txt"))
+    return Vocabulary(
+        words=tuple(frequencies), frequencies=frequencies,
+        synonyms={word: tuple(others) for word, others in synonyms.items()},
+        stopwords=stopwords,
+    )
+
+
+# --------------------------------------------------------------------------- segmenter
+
+_segmenter_lock = threading.Lock()
+
+
+def _segmenter() -> Any:
+    """jieba's tokenizer with our words, built once per process (under a lock: two threads
+    of one process must not build it twice)."""
+    with _segmenter_lock:
+        return _segmenter_build()
+
+
+@lru_cache(maxsize=1)
+def _segmenter_build() -> Any:
+    """jieba logs its start-up on stderr and keeps a cache of its parsed dictionary in the
+    system's temporary directory: here it is quiet, and its cache is kept in the data
+    directory, next to the database."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    cache_dir = Path(settings.DATA_DIR) / "cache"
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.tmp_dir = str(cache_dir)
+    tokenizer.initialize()
+    words = vocabulary()
+    for word in words.words:
+        tokenizer.add_word(word, freq=words.frequencies[word])
+    return tokenizer
+
+
+def segmenter_warm() -> None:
+    """Build the segmenter now (a web process may call it at start, not on a first search)."""
+    _segmenter()
+
+
+def normalize(text: str) -> str:
+    """Full-width to half-width, lower case, no control characters."""
+    return _CONTROL.sub(" ", unicodedata.normalize("NFKC", text)).lower()
+
+
+def _is_word(token: str) -> bool:
+    return _WORD.fullmatch(token) is not None
+
+
+def index_tokens(text: str) -> list[str]:
+    """The tokens a document's text is indexed under (jieba's search mode)."""
+    if not text.strip():
+        return []
+    return [token for token in _segmenter().cut_for_search(normalize(text)) if _is_word(token)]
+
+
+def keyword_tokens(keywords: str) -> list[str]:
+    """Tokens of a keyword list (space-separated): each keyword whole, then its parts, so a
+    query that is exactly one keyword (上户口) matches it whatever jieba makes of it."""
+    tokens: list[str] = []
+    for keyword in normalize(keywords).split():
+        if _is_word(keyword):
+            tokens.append(keyword)
+        tokens.extend(token for token in index_tokens(keyword) if token != keyword)
+    return tokens
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a query (jieba's precise mode), without punctuation and stopwords."""
+    if not text.strip():
+        return []
+    words = [token for token in _segmenter().cut(text) if _is_word(token)]
+    stopwords = vocabulary().stopwords
+    meaningful = [word for word in words if word not in stopwords] or words
+    return list(dict.fromkeys(meaningful))[:MAX_QUERY_WORDS]
+
+
+# --------------------------------------------------------------------------- queries
+
+Phrase = tuple[str, ...]  # tokens that must follow one another
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed query: a group per word, matched by any of its phrases (the word or one
+    of its synonyms). The selectors ask for every group, or `whole` (the query as one
+    word: a life event's keyword); failing that, for any group. `highlight` is what a
+    result marks, longest first.
+    """
+
+    text: str
+    groups: tuple[tuple[Phrase, ...], ...]
+    whole: Phrase | None
+    highlight: tuple[str, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.groups)
+
+
+def query_parse(text: str) -> Query:
+    """Parse what a person typed. Never raises; what is not a word is ignored."""
+    clean = normalize(text)[:MAX_QUERY_CHARS].strip()
+    synonyms = vocabulary().synonyms
+    groups: list[tuple[Phrase, ...]] = []
+    highlight: list[str] = []
+    for word in query_words(clean):
+        alternatives: list[Phrase] = [(word,)]
+        highlight.append(word)
+        for synonym in synonyms.get(word, ()):
+            phrase = tuple(query_words_raw(synonym))
+            if phrase and phrase not in alternatives:
+                alternatives.append(phrase)
+                highlight.append(synonym)
+        groups.append(tuple(alternatives))
+    compact = "".join(clean.split())
+    whole: Phrase | None = None
+    if len(groups) > 1 and _is_word(compact) and len(compact) <= WHOLE_QUERY_MAX_CHARS:
+        whole = (compact,)
+    ordered = sorted(dict.fromkeys(highlight), key=len, reverse=True)
+    return Query(text=clean, groups=tuple(groups), whole=whole, highlight=tuple(ordered))
+
+
+def query_words_raw(text: str) -> list[str]:
+    """A vocabulary word as the index's tokens (precise mode, stopwords kept)."""
+    return [token for token in _segmenter().cut(normalize(text)) if _is_word(token)]
+
+
+# --------------------------------------------------------------------------- snippets
+
+Segment = tuple[str, bool]  # (text, is a match)
+
+
+def _matcher(terms: Iterable[str]) -> re.Pattern[str] | None:
+    patterns = [re.escape(term) for term in terms if term]  # longest first: see Query
+    return re.compile("|".join(patterns), re.IGNORECASE) if patterns else None
+
+
+def mark(text: str, terms: Iterable[str]) -> list[Segment]:
+    """`text` as segments, the matches of any term marked."""
+    matcher = _matcher(terms)
+    segments: list[Segment] = []
+    position = 0
+    for match in matcher.finditer(text) if matcher else ():
+        if match.start() > position:
+            segments.append((text[position:match.start()], False))
+        segments.append((match.group(0), True))
+        position = match.end()
+    if position < len(text):
+        segments.append((text[position:], False))
+    return segments
+
+
+def snippet(text: str, terms: Iterable[str], *, width: int = 90, before: int = 24) -> list[Segment]:
+    """A window of `text` around the first match of any term, the matches marked.
+
+    Returned as segments so the page escapes the text and adds the marks itself.
+    """
+    terms = list(terms)
+    text = " ".join(text.split())
+    matcher = _matcher(terms)
+    first = matcher.search(text) if matcher else None
+    start = max(0, first.start() - before) if first else 0
+    end = min(len(text), start + width)
+    segments = mark(text[start:end], terms)
+    if start > 0:
+        segments.insert(0, ("…", False))
+    if end < len(text):
+        segments.append(("…", False))
+    return segments
+
+
+def display_text(text: str) -> str:
+    """What a person typed, fit to be shown back: one line, no control characters, cut."""
+    return " ".join(_CONTROL.sub(" ", text).split())[:MAX_QUERY_CHARS]
