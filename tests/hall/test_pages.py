@@ -8,7 +8,6 @@ import re
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 
 from onevisit import clock
 from onevisit.hall.constants import AppointmentStatus, TicketStatus
@@ -231,28 +230,14 @@ def test_a_clerk_calls_serves_and_finishes_from_the_console(hw):
     assert "当前没有等候的号" in _page(clerk.post(console + "call/", follow=True))
 
 
-def test_the_console_links_a_served_number_to_the_intake_page(hw, settings):
-    settings.ROOT_URLCONF = "tests.hall.intake_urls"
+def test_the_console_links_a_served_number_to_the_intake_page(hw):
     ticket = ticket_issue(category_id=hw.general.pk)
     ticket_call_next(window_id=hw.window1.pk, actor=hw.clerk)
     ticket_serve(ticket_id=ticket.pk, actor=hw.clerk)
 
     page = _page(_browser(hw.clerk).get(f"/hall/windows/{hw.window1.pk}/"))
 
-    assert f'href="/hall/intake-stand-in/?ticket={ticket.pk}"' in page
-    assert reverse("web:hall_intake") == "/hall/intake-stand-in/"
-
-
-def test_without_an_intake_page_the_console_shows_no_link(hw, settings):
-    settings.ROOT_URLCONF = "tests.hall.no_intake_urls"
-    ticket = ticket_issue(category_id=hw.general.pk)
-    ticket_call_next(window_id=hw.window1.pk, actor=hw.clerk)
-    ticket_serve(ticket_id=ticket.pk, actor=hw.clerk)
-
-    page = _page(_browser(hw.clerk).get(f"/hall/windows/{hw.window1.pk}/"))
-
-    assert 'data-status="serving"' in page
-    assert "?ticket=" not in page
+    assert f'href="/hall/intake/?ticket={ticket.pk}"' in page
 
 
 def test_the_console_reports_a_refused_move_and_changes_nothing(hw):

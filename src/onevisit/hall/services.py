@@ -447,7 +447,7 @@ def appointment_check_in(
     if appointment.status == AppointmentStatus.CHECKED_IN:
         return QueueTicket.objects.get(appointment=appointment)
     if appointment.status != AppointmentStatus.BOOKED:
-        raise Conflict(_("该预约已%(status)s，请现场取号")
+        raise Conflict(_("该预约当前为“%(status)s”，请现场取号")
                        % {"status": appointment.get_status_display()})
     now = clock.now()
     start = _slot_start_at(appointment)

@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from onevisit import clock
@@ -45,6 +45,7 @@ from onevisit.applications.services import (
     draft_submit,
     subject_resolve,
 )
+from onevisit.catalogue.constants import LimitUnit
 from onevisit.catalogue.selectors import evidence_type_names
 from onevisit.errors import DomainError, InvalidInput
 from onevisit.exchange.models import AccessLog
@@ -177,16 +178,22 @@ def deadline_words(case: Case, now: dt.datetime) -> str:
     if case.status == CaseStatus.WAITING:
         return _("等前置环节办完后开始计时")
     if case.status == CaseStatus.CORRECTION:
-        return _("等您补正材料，办理时限暂停（还剩 %(n)s %(unit)s）") % {
-            "n": case.remaining or 0, "unit": case.item.get_limit_unit_display()}
+        return _("等您补正材料，办理时限暂停（%(left)s）") % {
+            "left": _time_left(case.remaining or 0, case.item.limit_unit)}
     if case.due_at is None:
         return ""
     due = f"{timezone.localtime(case.due_at):%Y-%m-%d %H:%M}"
     if case.due_at < now:
         return _("已超过承诺时限（应于 %(due)s 前办结），已转电子监察督办") % {"due": due}
     left = time_remaining(now=now, due_at=case.due_at, unit=case.item.limit_unit)
-    return _("还剩 %(n)s %(unit)s，%(due)s 前办结") % {
-        "n": left, "unit": case.item.get_limit_unit_display(), "due": due}
+    return _("%(left)s，%(due)s 前办结") % {
+        "left": _time_left(left, case.item.limit_unit), "due": due}
+
+
+def _time_left(n: int, unit: str) -> str:
+    if unit == LimitUnit.MINUTES:
+        return ngettext("还剩 %(n)d 分钟", "还剩 %(n)d 分钟", n) % {"n": n}
+    return ngettext("还剩 %(n)d 个工作日", "还剩 %(n)d 个工作日", n) % {"n": n}
 
 
 def _timeline(application: Application) -> list[Moment]:
