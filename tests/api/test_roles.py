@@ -20,6 +20,7 @@ ALLOWED = {
     "supplement": {"citizen", "clerk"},
     "visit": {"clerk"},
     "pickup": {"clerk"},
+    "rating": {"citizen"},
     "dispatched": {"courier", "clerk"},
     "delivered": {"courier", "clerk"},
     "claim": {"reviewer:xh-zjj"},
@@ -49,6 +50,7 @@ def _call(client, endpoint: str, number: str, case: int):
                        {"materials": [{"key": "x", "content_base64": ""}]}),
         "visit": ("post", f"/applications/{number}/visits", {"purpose": "other"}),
         "pickup": ("post", f"/applications/{number}/pickup", {}),
+        "rating": ("post", f"/applications/{number}/rating", {"score": 5}),
         "dispatched": ("post", "/deliveries/OVP000000000000/dispatched", {}),
         "delivered": ("post", "/deliveries/OVP000000000000/delivered", {}),
         "claim": ("post", f"/cases/{case}/claim", {}),
@@ -84,7 +86,8 @@ def test_roles_outside_an_endpoint_are_refused_and_change_nothing(filed, api, ro
 
 @pytest.mark.parametrize("path", [
     "/api/v1/applications", "/api/v1/applications/X/supplements", "/api/v1/applications/X/visits",
-    "/api/v1/applications/X/pickup", "/api/v1/deliveries/X/dispatched",
+    "/api/v1/applications/X/pickup", "/api/v1/applications/X/rating",
+    "/api/v1/deliveries/X/dispatched",
     "/api/v1/deliveries/X/delivered", "/api/v1/cases/1/claim",
     "/api/v1/cases/1/approve", "/api/v1/cases/1/reject", "/api/v1/cases/1/corrections",
 ])

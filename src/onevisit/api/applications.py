@@ -23,6 +23,8 @@ from onevisit.api.schemas import (
     DeliveryOut,
     ErrorOut,
     PickupIn,
+    RatingIn,
+    RatingOut,
     SupplementIn,
     UploadIn,
     VerificationOut,
@@ -57,6 +59,7 @@ from onevisit.delivery.services import (
 from onevisit.errors import InvalidInput, NotAllowed, NotFound
 from onevisit.exchange.selectors import access_log_for_application, access_log_for_subject
 from onevisit.exchange.services import personal_data_read_log
+from onevisit.feedback.services import rating_submit
 
 router = Router(tags=["applications"])
 ERRORS: dict[int, Any] = {
@@ -168,6 +171,22 @@ def application_supplement_create(
         return 200, _detail(user, number)
 
     return run_idempotent(request, endpoint=f"applications.{number}.supplement",
+                          payload=payload.dict(), handler=handler)
+
+
+@router.post("/applications/{number}/rating", auth=AUTH, response={200: RatingOut, **ERRORS})
+def application_rating(request: HttpRequest, number: str, payload: RatingIn) -> Status[Any]:
+    """The applicant rates a finished application (好差评), once; a bad rating (1 or 2)
+    names its reasons and opens a follow-up. Sending the same rating again returns it."""
+    user = _require(request, Role.CITIZEN)
+    _visible(user, number)
+
+    def handler() -> tuple[int, Any]:
+        rating = rating_submit(number=number, score=payload.score, reasons=payload.reasons,
+                               comment=payload.comment, actor=user)
+        return 200, RatingOut.from_orm(rating).model_dump(mode="json")
+
+    return run_idempotent(request, endpoint=f"applications.{number}.rating",
                           payload=payload.dict(), handler=handler)
 
 

@@ -300,6 +300,22 @@ class DeliveredIn(Schema):
     note: str = Field(default="", max_length=255)
 
 
+class RatingIn(Schema):
+    score: int = Field(description="5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意")
+    reasons: list[str] = Field(
+        default_factory=list,
+        description="required for 1 or 2: slow, visits, materials, guide, online, attitude, "
+                    "result, other")
+    comment: str = ""
+
+
+class RatingOut(Schema):
+    score: int
+    reasons: list[str]
+    comment: str
+    rated_at: dt.datetime
+
+
 class VerificationOut(Schema):
     status: Literal["valid", "revoked", "unknown"]
     number: str | None = None
