@@ -91,7 +91,7 @@ def test_a_window_intake_with_a_notice_and_a_return_visit(hall_world, live_serve
     page.get_by_role("button", name="收取并再次检查").click()
 
     page.locator("#status").get_by_text("已受理").wait_for()
-    assert "跑动次数超过承诺" in page.content()
+    assert "跑动次数超过承诺：已跑动 2 次，承诺最多 0 次" in page.content()
     assert "已跑动 2 次" in page.content()
     shot(page, "newborn-accepted")
     application.refresh_from_db()

@@ -7,11 +7,15 @@ from onevisit.supervision.models import Alert, AlertKind
 def alert_raise(
     *, kind: AlertKind, application_number: str, message: str, case_id: int = 0
 ) -> Alert:
-    """Raise an alert, or return the open one of the same kind for the same subject."""
-    alert, _created = Alert.objects.get_or_create(
+    """Raise an alert, or return the open one of the same kind for the same subject with
+    its message brought up to date (a third visit is reported as three, not two)."""
+    alert, created = Alert.objects.get_or_create(
         kind=kind, application_number=application_number, case_id=case_id,
         resolved_at=None, defaults={"message": message, "raised_at": clock.now()},
     )
+    if not created and alert.message != message:
+        alert.message = message
+        alert.save(update_fields=["message"])
     return alert
 
 
