@@ -14,18 +14,35 @@ CHECKOUT = Path(__file__).resolve().parents[5]
 
 
 class Command(BaseCommand):
-    help = ("Run a benchmark from bench/ (e.g. `onevisit bench intake`) against the database "
-            "DATABASE_URL names; it adds demo data and filings to that database.")
+    help = ("Run a benchmark from bench/ (`onevisit bench intake`, `onevisit bench pages`) "
+            "against the database DATABASE_URL names; it adds demo data, filings and (pages) "
+            "a grown data set to that database: use a scratch database.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("name", choices=["intake"])
-        parser.add_argument("--clients", type=int, default=16)
-        parser.add_argument("--requests", type=int, default=100,
-                            help="measured filings per client")
-        parser.add_argument("--warmup", type=int, default=10, help="unmeasured, per client")
+        parser.add_argument("name", choices=["intake", "pages"])
+        parser.add_argument("--clients", type=int, default=None,
+                            help="concurrent clients (intake: 16, pages: 50)")
         parser.add_argument("--workers", type=int, default=os.cpu_count() or 2,
                             help="gunicorn worker processes (default: one per CPU)")
-        parser.add_argument("--threads", type=int, default=1, help="threads per worker")
+        parser.add_argument("--threads", type=int, default=1,
+                            help="threads per worker (1: sync workers; more: gthread)")
+        intake = parser.add_argument_group("intake")
+        intake.add_argument("--requests", type=int, default=100,
+                            help="measured filings per client")
+        intake.add_argument("--warmup", type=int, default=10,
+                            help="unmeasured filings per client")
+        pages = parser.add_argument_group("pages")
+        pages.add_argument("--items", type=int, default=1000,
+                           help="published service items in the data set")
+        pages.add_argument("--applications", type=int, default=100_000,
+                           help="applications in the data set")
+        pages.add_argument("--seconds", type=float, default=10.0, help="measured, per page")
+        pages.add_argument("--warmup-seconds", type=float, default=2.0,
+                           help="unmeasured, per page")
+        pages.add_argument("--client-processes", type=int, default=2,
+                           help="processes the client threads are spread over")
+        pages.add_argument("--pages", default="",
+                           help="comma-separated subset of home,guide,search,workbench")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not (CHECKOUT / "bench" / "__init__.py").is_file():
@@ -33,6 +50,18 @@ class Command(BaseCommand):
         logging.getLogger("onevisit").setLevel(logging.WARNING)
         sys.path.insert(0, str(CHECKOUT))
         module = importlib.import_module(f"bench.{options['name']}")
-        module.run(clients=options["clients"], per_client=options["requests"],
-                   warmup=options["warmup"], workers=options["workers"],
-                   threads=options["threads"], out=self.stdout)
+        if options["name"] == "intake":
+            module.run(clients=options["clients"] or 16, per_client=options["requests"],
+                       warmup=options["warmup"], workers=options["workers"],
+                       threads=options["threads"], out=self.stdout)
+            return
+        samples = module.run(
+            items=options["items"], applications=options["applications"],
+            clients=options["clients"] or 50, processes=options["client_processes"],
+            seconds=options["seconds"], warmup=options["warmup_seconds"],
+            workers=options["workers"], threads=options["threads"],
+            only=[key for key in options["pages"].split(",") if key], out=self.stdout,
+        )
+        failed = [key for key, sample in samples.items() if sample.errors]
+        if failed:
+            raise CommandError(f"requests failed on: {', '.join(failed)} (see above)")

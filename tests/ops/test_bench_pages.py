@@ -1,0 +1,83 @@
+"""The data set of `onevisit bench pages`: grown once, reused after, shaped like real work."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from bench.pages_data import dataset_ensure, source_items
+from onevisit import clock
+from onevisit.applications.constants import ApplicationStatus, CaseStatus
+from onevisit.applications.models import Application, Case
+from onevisit.catalogue.models import ServiceItem
+from onevisit.ops.demo_setup import demo_world_load
+from onevisit.search.models import SearchDocument
+from onevisit.workflow.models import WorkItem
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_source_list_interleaves_its_departments():
+    rows = source_items()
+    departments = {row.department for row in rows}
+
+    assert len(rows) == 1135
+    assert len(departments) == 34
+    assert {row.department for row in rows[:34]} == departments
+
+
+def test_the_data_set_is_grown_once_and_reused():
+    world = demo_world_load(people=200, companies=20)
+
+    first = dataset_ensure(items=40, applications=400, population=world.population,
+                           citizen=world.staff.citizen)
+    second = dataset_ensure(items=40, applications=400, population=world.population,
+                            citizen=world.staff.citizen)
+
+    assert (first.items_created, first.applications_created) == (40 - 26, 400)
+    assert (second.items_created, second.applications_created) == (0, 0)
+    assert ServiceItem.objects.filter(status="published").count() == 40
+    assert SearchDocument.objects.filter(kind="item").count() == 40
+    assert Application.objects.count() == 400
+    assert second.item_codes == first.item_codes
+    assert second.workbench_cases == first.workbench_cases > 0
+    assert second.workbench_username.startswith("reviewer-")
+
+
+def test_the_applications_follow_the_workflow_rules():
+    world = demo_world_load(people=200, companies=20)
+    dataset_ensure(items=40, applications=600, population=world.population,
+                   citizen=world.staff.citizen)
+
+    by_status = Counter(Application.objects.values_list("status", flat=True))
+    assert set(by_status) == {ApplicationStatus.COMPLETED, ApplicationStatus.ACCEPTED,
+                              ApplicationStatus.REJECTED, ApplicationStatus.NEEDS_SUPPLEMENT}
+    assert by_status[ApplicationStatus.COMPLETED] > 400
+    # Cases exist from acceptance on, one per stage as filed.
+    for application in Application.objects.prefetch_related("cases"):
+        keys = sorted(stage["key"] for stage in application.stages)
+        cases = list(application.cases.all())
+        if application.status == ApplicationStatus.NEEDS_SUPPLEMENT:
+            assert cases == []
+            continue
+        assert sorted(case.stage_key for case in cases) == keys
+        statuses = {case.status for case in cases}
+        if application.status == ApplicationStatus.COMPLETED:
+            assert statuses == {CaseStatus.APPROVED}
+            assert application.completed_at >= max(c.decided_at for c in cases)
+        elif application.status == ApplicationStatus.REJECTED:
+            assert CaseStatus.REJECTED in statuses
+        else:
+            assert statuses & {CaseStatus.PENDING, CaseStatus.IN_REVIEW, CaseStatus.CORRECTION}
+        approved = {c.stage_key for c in cases if c.status == CaseStatus.APPROVED}
+        for case in cases:
+            if case.status in (CaseStatus.PENDING, CaseStatus.IN_REVIEW, CaseStatus.APPROVED):
+                assert set(case.depends_on) <= approved
+                assert case.due_at is not None
+                assert case.warn_at is not None
+                assert case.started_at < case.warn_at < case.due_at
+    in_review = Case.objects.filter(status=CaseStatus.IN_REVIEW)
+    assert WorkItem.objects.filter(finished_at__isnull=True).count() == in_review.count()
+    assert not Application.objects.filter(submitted_at__gt=clock.now()).exists()
+    assert not Case.objects.filter(decided_at__gt=clock.now()).exists()
