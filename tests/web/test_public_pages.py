@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from onevisit.catalogue.models import ListEntry
+from onevisit.catalogue.constants import ItemStatus
+from onevisit.catalogue.models import ListEntry, ServiceItem
 from onevisit.catalogue.services import list_entry_publish
+from tests.conftest import Api
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +42,22 @@ def test_a_life_event_guide_shows_one_form_and_one_material_list(world):
 def test_unknown_or_draft_items_are_not_found(world):
     assert Client().get("/items/NO-SUCH/").status_code == 404
     assert Client().get("/life-events/nothing/").status_code == 404
+
+
+def test_a_life_event_with_a_retired_item_is_not_found_rather_than_broken(world):
+    ServiceItem.objects.filter(code=world.tax_item.code).update(status=ItemStatus.RETIRED)
+
+    assert Client().get("/life-events/house/").status_code == 404
+    assert _citizen(world).get("/apply/life-events/house/").status_code == 404
+    filed = Api(world.citizen).post("/applications", world.house_payload())
+    assert filed.status_code == 404
+    assert "330106-SW-001" in filed.json()["message"]
+
+
+def _citizen(world) -> Client:
+    client = Client()
+    client.force_login(world.citizen)
+    return client
 
 
 def test_only_published_list_entries_are_shown(world):

@@ -14,7 +14,12 @@ from onevisit.catalogue.selectors import (
     materials_merge,
 )
 from onevisit.certificates.selectors import certificate_by_code
-from onevisit.lifeevents.selectors import life_event_by_code, life_event_plan, life_events_published
+from onevisit.lifeevents.selectors import (
+    LifeEventIncomplete,
+    life_event_by_code,
+    life_event_plan,
+    life_events_published,
+)
 from onevisit.search.selectors import departments_facet, topics_facet
 
 HOME_LIFE_EVENTS = 12  # the others, and every topic, are one click away
@@ -48,8 +53,12 @@ def life_event_guide(request: HttpRequest, code: str) -> HttpResponse:
     life_event = life_event_by_code(code=code)
     if life_event is None:
         raise Http404(_("一件事不存在或未发布"))
-    return render(request, "web/life_event_guide.html",
-                  {"plan": life_event_plan(life_event=life_event)})
+    try:
+        plan = life_event_plan(life_event=life_event)
+    except LifeEventIncomplete as exc:
+        # One of its items was retired: the bundle cannot be applied for until it is fixed.
+        raise Http404(str(exc)) from exc
+    return render(request, "web/life_event_guide.html", {"plan": plan})
 
 
 def lists(request: HttpRequest) -> HttpResponse:

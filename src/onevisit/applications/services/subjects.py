@@ -22,7 +22,11 @@ from onevisit.catalogue.selectors import (
 )
 from onevisit.errors import InvalidInput, NotFound
 from onevisit.lifeevents.models import LifeEvent
-from onevisit.lifeevents.selectors import life_event_by_code, life_event_plan
+from onevisit.lifeevents.selectors import (
+    LifeEventIncomplete,
+    life_event_by_code,
+    life_event_plan,
+)
 
 
 @dataclass
@@ -81,7 +85,10 @@ def _subject_load(*, item_code: str | None, life_event_code: str | None) -> Subj
     life_event = life_event_by_code(code=str(life_event_code))
     if life_event is None:
         raise NotFound(_("一件事 %(code)s 不存在或未发布") % {"code": life_event_code})
-    plan = life_event_plan(life_event=life_event)
+    try:
+        plan = life_event_plan(life_event=life_event)
+    except LifeEventIncomplete as exc:
+        raise NotFound(str(exc)) from exc
     return Subject(
         title=life_event.name, item=None, life_event=life_event,
         stages=[Stage(key=s.key, item=s.item, depends_on=s.depends_on) for s in plan.stages],
