@@ -17,6 +17,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import secrets
 import socket
 import sqlite3
 import subprocess
@@ -118,7 +119,9 @@ class Server:
 
 def _server_start(workers: int, threads: int) -> Server:
     port = _free_port()
-    env = {**os.environ, "ONEVISIT_LOG_LEVEL": "WARNING"}
+    # DEBUG off, as in production (DEBUG keeps every query in memory).
+    env = {**os.environ, "ONEVISIT_DEBUG": "0", "ONEVISIT_LOG_LEVEL": "WARNING",
+           "ONEVISIT_SECRET_KEY": secrets.token_urlsafe(32)}
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "gunicorn", "onevisit.wsgi:application",
          "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
