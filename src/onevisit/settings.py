@@ -26,6 +26,10 @@ ALLOWED_HOSTS = env.get_list(env.ALLOWED_HOSTS)
 if DEBUG:
     ALLOWED_HOSTS += ["testserver"]
 
+# The department queue's index covers `warn_at` on PostgreSQL (INCLUDE); SQLite builds the
+# same index without it, which is all a county pilot needs — no warning on every command.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
