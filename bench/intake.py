@@ -17,10 +17,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import secrets
-import socket
 import sqlite3
-import subprocess
 import sys
 import threading
 import time
@@ -37,6 +34,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client as TestClient
 
+from bench.server import Server, percentile_ms, server_start, server_stop
 from onevisit.accounts.models import Role, User
 from onevisit.accounts.services import api_token_create
 from onevisit.applications.constants import DeliveryMethod
@@ -59,8 +57,7 @@ class Sample:
         return len(self.latencies) / self.seconds
 
     def percentile(self, q: int) -> float:
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))] * 1000
+        return percentile_ms(self.latencies, q)
 
 
 # --------------------------------------------------------------------------- set-up
@@ -103,50 +100,6 @@ def filer_data(filler: FormFiller, subject: Any, filer: Any) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- HTTP side
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class Server:
-    process: subprocess.Popen[bytes]
-    port: int
-
-
-def _server_start(workers: int, threads: int) -> Server:
-    port = _free_port()
-    # DEBUG off, as in production (DEBUG keeps every query in memory).
-    env = {**os.environ, "ONEVISIT_DEBUG": "0", "ONEVISIT_LOG_LEVEL": "WARNING",
-           "ONEVISIT_SECRET_KEY": secrets.token_urlsafe(32)}
-    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "gunicorn", "onevisit.wsgi:application",
-         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
-         "--log-level", "warning"],
-        env=env,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/api/v1/life-events")
-            if conn.getresponse().status == 200:
-                return Server(process=process, port=port)
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("the server did not start within 60 s")
-
-
-def _server_stop(server: Server) -> None:
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
 
 
 class HttpFiler:
@@ -374,11 +327,11 @@ def run(*, clients: int, per_client: int, warmup: int, workers: int, threads: in
               f"· {clients} concurrent clients · {os.cpu_count()} CPUs\n")
     out.write(f"rows written per filing: {len(template)} "
               f"({', '.join(sorted({r.table for r in template}))})\n\n")
-    server = _server_start(workers, threads)
+    server = server_start(workers=workers, threads=threads)
     try:
         http = _closed_loop([partial(HttpFiler, server, c) for c in prepared], per_client, warmup)
     finally:
-        _server_stop(server)
+        server_stop(server)
     raw = _closed_loop([partial(RawWriter, template) for _ in prepared], per_client, warmup)
     out.write(f"{'':24}{'filings':>9}{'per second':>12}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}\n")
     for label, sample in (("onevisit (HTTP API)", http), ("raw SQL baseline", raw)):

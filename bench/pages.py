@@ -26,9 +26,6 @@ import multiprocessing
 import os
 import re
 import resource
-import secrets
-import socket
-import subprocess
 import sys
 import threading
 import time
@@ -47,6 +44,7 @@ from django.db import connection, connections
 from django.urls import Resolver404, resolve
 
 from bench.pages_data import Dataset, dataset_ensure
+from bench.server import Server, percentile_ms, server_start, server_stop
 from onevisit.demo.staff import DEMO_PASSWORD
 from onevisit.ops.demo_setup import demo_world_load
 
@@ -78,59 +76,10 @@ class Sample:
         return len(self.latencies) / self.seconds if self.seconds else 0.0
 
     def percentile(self, q: int) -> float:
-        if not self.latencies:
-            return float("nan")
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))] * 1000
+        return percentile_ms(self.latencies, q)
 
 
 # --------------------------------------------------------------------------- server
-
-
-@dataclass
-class Server:
-    process: subprocess.Popen[bytes]
-    port: int
-    workers: int
-    threads: int
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def server_start(*, workers: int, threads: int) -> Server:
-    """gunicorn with DEBUG off and a secret of its own; ready when /healthz answers."""
-    port = _free_port()
-    env = {**os.environ, "ONEVISIT_DEBUG": "0", "ONEVISIT_LOG_LEVEL": "WARNING",
-           "ONEVISIT_SECRET_KEY": secrets.token_urlsafe(32)}
-    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "gunicorn", "onevisit.wsgi:application",
-         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
-         "--backlog", "2048", "--log-level", "warning"],
-        env=env,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return Server(process=process, port=port, workers=workers, threads=threads)
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("the server did not start within 60 s")
-
-
-def server_stop(server: Server) -> None:
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
 
 
 # --------------------------------------------------------------------------- clients
