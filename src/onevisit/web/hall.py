@@ -45,6 +45,7 @@ from onevisit.web.merged_form import (
     form_context,
     uploads_read,
 )
+from onevisit.web.outcomes import action_report, error_text
 
 
 def _clerk(request: HttpRequest) -> Any:
@@ -133,7 +134,7 @@ def intake(request: HttpRequest) -> HttpResponse:
         try:
             ticket_link_application(ticket_id=served.pk, application_number=number, actor=clerk)
         except DomainError as exc:
-            messages.warning(request, str(exc.message))
+            messages.warning(request, error_text(exc))
     if filing.notices:
         messages.warning(request, _("材料不齐，已出具一次性告知书，请打印交给申请人"))
     else:
@@ -163,14 +164,7 @@ def application_view(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _act(request: HttpRequest, number: str, action: Any, done: str) -> HttpResponse:
-    try:
-        action()
-        messages.success(request, done)
-    except InvalidInput as exc:
-        details = "；".join(str(v) for v in exc.errors.values())
-        messages.error(request, f"{exc.message} {details}".strip())
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
+    action_report(request, action, done)
     return redirect("web:hall_application", number=number)
 
 
@@ -229,10 +223,10 @@ def parcels(request: HttpRequest) -> HttpResponse:
 def parcel_dispatch(request: HttpRequest) -> HttpResponse:
     clerk = _clerk(request)
     tracking_numbers = request.POST.getlist("tracking_number")
-    try:
+
+    def dispatch() -> None:
         for tracking_number in tracking_numbers:
             delivery_courier_dispatch(tracking_number=tracking_number, actor=clerk)
-        messages.success(request, _("已交寄 %(n)s 件") % {"n": len(tracking_numbers)})
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
+
+    action_report(request, dispatch, _("已交寄 %(n)s 件") % {"n": len(tracking_numbers)})
     return redirect("web:hall_parcels")

@@ -51,6 +51,7 @@ from onevisit.hall.services import (
     ticket_serve,
 )
 from onevisit.lifeevents.selectors import life_events_published
+from onevisit.web.outcomes import error_text
 
 
 def _hall(code: str) -> Hall:
@@ -65,13 +66,6 @@ def _clerk(request: HttpRequest) -> Any:
     if getattr(user, "role", None) != Role.CLERK:
         raise PermissionDenied(_("只有窗口工作人员能使用叫号和预约签到"))
     return user
-
-
-def _error_text(exc: DomainError) -> str:
-    if isinstance(exc, InvalidInput) and exc.errors:
-        details = "；".join(str(reason) for reason in exc.errors.values())
-        return f"{exc.message}：{details}"
-    return str(exc.message)
 
 
 def _int(value: str | None) -> int | None:
@@ -113,7 +107,7 @@ def kiosk_issue(request: HttpRequest, hall: str) -> HttpResponse:
         ticket = ticket_issue(category_id=category_id, actor=request.user,
                               request_key=request.POST.get("request_key", "")[:64])
     except DomainError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
         return redirect("web:hall_kiosk", hall=place.code)
     return redirect(reverse("web:hall_ticket", args=[ticket.pk]) + "?kiosk=1")
 
@@ -128,7 +122,7 @@ def kiosk_check_in(request: HttpRequest, hall: str) -> HttpResponse:
     try:
         ticket = appointment_check_in(booking_code=code, actor=request.user, hall_id=place.pk)
     except DomainError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
         return redirect("web:hall_kiosk", hall=place.code)
     return redirect(reverse("web:hall_ticket", args=[ticket.pk]) + "?kiosk=1")
 
@@ -228,7 +222,7 @@ def window_action(request: HttpRequest, window_id: int, action: str) -> HttpResp
         else:
             raise Http404(_("未知的操作"))
     except DomainError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     return redirect("web:hall_window", window_id=place.pk)
 
 
@@ -336,7 +330,7 @@ def appointment_cancel_view(request: HttpRequest, code: str) -> HttpResponse:
                            actor=request.user if request.user.is_authenticated else None)
         messages.success(request, _("预约已取消"))
     except DomainError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     return redirect("web:hall_appointment", code=code)
 
 
@@ -362,6 +356,6 @@ def appointment_check_in_view(request: HttpRequest, code: str) -> HttpResponse:
         ticket = appointment_check_in(booking_code=code, actor=clerk)
         messages.success(request, _("已签到，排队号 %(number)s") % {"number": ticket.number})
     except DomainError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     return redirect(reverse("web:hall_appointments_day", args=[appointment.hall.code])
                     + f"?date={appointment.slot_date.isoformat()}")

@@ -61,6 +61,7 @@ from onevisit.web.merged_form import (
     form_context,
     uploads_read,
 )
+from onevisit.web.outcomes import action_report, error_text
 from onevisit.workflow.calendar import time_remaining
 
 
@@ -69,10 +70,6 @@ def _citizen(request: HttpRequest) -> Any:
     if getattr(user, "role", None) != Role.CITIZEN:
         raise PermissionDenied(_("只有办事群众和企业能在网上申请"))
     return user
-
-
-def _error_text(exc: DomainError) -> str:
-    return str(exc.message)
 
 
 # Applying online ---------------------------------------------------------------------
@@ -99,7 +96,7 @@ def apply(request: HttpRequest, kind: str, code: str) -> HttpResponse:
         subject = subject_resolve(item_code=code if kind == "items" else None,
                                   life_event_code=code if kind == "life-events" else None)
     except DomainError as exc:
-        raise Http404(_error_text(exc)) from exc
+        raise Http404(error_text(exc)) from exc
     draft_id = request.POST.get("draft") or request.GET.get("draft")
     try:
         draft = draft_get(draft_id=int(draft_id), actor=user) if draft_id else None
@@ -132,11 +129,11 @@ def apply(request: HttpRequest, kind: str, code: str) -> HttpResponse:
     except InvalidInput as exc:
         return render(request, "web/portal/apply.html", _form_context(
             subject, values=values, applicant=applicant, delivery=delivery, draft=draft,
-            errors=exc.errors, message=_error_text(exc)), status=422)
+            errors=exc.errors, message=error_text(exc)), status=422)
     except DomainError as exc:
         return render(request, "web/portal/apply.html", _form_context(
             subject, values=values, applicant=applicant, delivery=delivery, draft=draft,
-            errors={}, message=_error_text(exc)), status=exc.status)
+            errors={}, message=error_text(exc)), status=exc.status)
     number = filing.application.number if filing else draft.application.number  # type: ignore[union-attr]
     return redirect("web:my_application", number=number)
 
@@ -147,7 +144,7 @@ def draft_discard(request: HttpRequest, draft_id: int) -> HttpResponse:
     try:
         draft_delete(draft_id=draft_id, actor=_citizen(request))
     except DomainError as exc:
-        raise Http404(_error_text(exc)) from exc
+        raise Http404(error_text(exc)) from exc
     messages.success(request, _("草稿已删除"))
     return redirect("web:my_applications")
 
@@ -267,14 +264,7 @@ def my_application(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _post_action(request: HttpRequest, number: str, action: Any, done: str) -> HttpResponse:
-    try:
-        action()
-        messages.success(request, done)
-    except InvalidInput as exc:
-        details = "；".join(str(v) for v in exc.errors.values())
-        messages.error(request, f"{exc.message} {details}".strip())
-    except DomainError as exc:
-        messages.error(request, _error_text(exc))
+    action_report(request, action, done)
     return redirect("web:my_application", number=number)
 
 

@@ -23,9 +23,10 @@ from onevisit.applications.constants import CaseStatus
 from onevisit.applications.models import Case
 from onevisit.applications.services import case_material_keys, subject_of
 from onevisit.catalogue.constants import FieldType
-from onevisit.errors import DomainError, InvalidInput
+from onevisit.errors import DomainError
 from onevisit.exchange.services import subject_mask
 from onevisit.exchange.sources import source_name
+from onevisit.web.outcomes import error_text
 from onevisit.workflow.selectors import (
     Urgency,
     case_for_review,
@@ -143,7 +144,5 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
         else:
             raise Http404(_("未知的操作"))
     except DomainError as exc:
-        details = "；".join(f"{k}：{v}" for k, v in exc.errors.items()) if isinstance(
-            exc, InvalidInput) else ""
-        messages.error(request, f"{exc.message} {details}".strip())
+        messages.error(request, error_text(exc))
     return redirect("web:workbench_case", case_id=case_id)

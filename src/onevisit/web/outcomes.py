@@ -1,0 +1,29 @@
+"""How pages tell people what a service refused: one message, with every field's reason."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest
+
+from onevisit.errors import DomainError, InvalidInput
+
+
+def error_text(exc: DomainError) -> str:
+    """The refusal in one line: the message, then each field's reason."""
+    if isinstance(exc, InvalidInput) and exc.errors:
+        details = "；".join(str(reason) for reason in exc.errors.values())
+        return f"{exc.message}：{details}"
+    return str(exc.message)
+
+
+def action_report(request: HttpRequest, action: Callable[[], Any], done: str) -> None:
+    """Run a service for a form post and leave its outcome as a message on the next page."""
+    try:
+        action()
+    except DomainError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, done)
