@@ -8,7 +8,13 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from onevisit.accounts.models import Role
 from onevisit.applications.constants import ApplicationStatus, NoticeKind
-from onevisit.applications.models import Application, ApplicationMaterial, Case, OneTimeNotice
+from onevisit.applications.models import (
+    Application,
+    ApplicationDraft,
+    ApplicationMaterial,
+    Case,
+    OneTimeNotice,
+)
 
 
 def applications_visible_to(*, user: Any) -> QuerySet[Application]:
@@ -60,3 +66,18 @@ def materials_asked(application: Application) -> list[ApplicationMaterial]:
     """The materials the applicant is asked for now: those the open notices name."""
     asked = {entry["key"] for notice in notices_open(application) for entry in notice.entries}
     return [m for m in application.materials.all() if m.key in asked]
+
+
+def drafts_open(*, owner: Any) -> QuerySet[ApplicationDraft]:
+    """The owner's drafts not yet submitted, latest first."""
+    return ApplicationDraft.objects.filter(owner=owner, application__isnull=True)
+
+
+def applications_matching(*, query: str, limit: int = 50) -> list[Application]:
+    """Applications by their number, their receipt number or the applicant's ID number —
+    what a window clerk has in hand when the applicant comes back."""
+    query = query.strip().upper()
+    if not query:
+        return []
+    return list(Application.objects.filter(
+        Q(number=query) | Q(receipt_number=query) | Q(applicant_id_number=query))[:limit])

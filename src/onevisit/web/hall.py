@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,7 +17,11 @@ from django.views.decorators.http import require_POST
 from onevisit.accounts.models import Role
 from onevisit.applications.constants import ApplicantKind, Channel, DeliveryMethod
 from onevisit.applications.models import Application
-from onevisit.applications.selectors import application_detail, materials_asked
+from onevisit.applications.selectors import (
+    application_detail,
+    applications_matching,
+    materials_asked,
+)
 from onevisit.applications.services import (
     Applicant,
     Subject,
@@ -28,7 +31,7 @@ from onevisit.applications.services import (
     subject_resolve,
 )
 from onevisit.catalogue.selectors import items_published
-from onevisit.delivery.models import Delivery, DeliveryStatus
+from onevisit.delivery.selectors import parcels_waiting
 from onevisit.delivery.services import delivery_courier_dispatch, delivery_pickup
 from onevisit.errors import DomainError, InvalidInput
 from onevisit.exchange.services import personal_data_read_log
@@ -36,7 +39,7 @@ from onevisit.hall.models import QueueTicket
 from onevisit.hall.selectors import ticket_detail
 from onevisit.hall.services import ticket_link_application
 from onevisit.lifeevents.selectors import life_events_published
-from onevisit.supervision.models import Alert
+from onevisit.supervision.selectors import alerts_open
 from onevisit.web.merged_form import (
     applicant_values,
     delivery_choice,
@@ -158,7 +161,7 @@ def application_view(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "web/hall/application.html", {
         "application": application, "asked": materials_asked(application),
         "visits": list(application.visits.all()),
-        "alerts": Alert.objects.filter(application_number=number, resolved_at__isnull=True),
+        "alerts": alerts_open(application_number=number),
         "delivery": getattr(application, "delivery", None),
     })
 
@@ -196,16 +199,12 @@ def find(request: HttpRequest) -> HttpResponse:
     """Find an application by its number, its receipt number or the applicant's ID."""
     clerk = _clerk(request)
     query = request.GET.get("q", "").strip().upper()
-    results: list[Application] = []
-    if query:
-        results = list(Application.objects.filter(
-            Q(number=query) | Q(receipt_number=query) | Q(applicant_id_number=query)
-        )[:50])
-        if len(results) == 1:
-            return redirect("web:hall_application", number=results[0].number)
-        if any(r.applicant_id_number == query for r in results):
-            personal_data_read_log(actor=clerk, subject=query, application_number="",
-                                   purpose=_("窗口按证件号码查找办件"))
+    results = applications_matching(query=query)
+    if len(results) == 1:
+        return redirect("web:hall_application", number=results[0].number)
+    if any(r.applicant_id_number == query for r in results):
+        personal_data_read_log(actor=clerk, subject=query, application_number="",
+                               purpose=_("窗口按证件号码查找办件"))
     return render(request, "web/hall/find.html", {"query": query, "results": results})
 
 
@@ -213,9 +212,7 @@ def find(request: HttpRequest) -> HttpResponse:
 def parcels(request: HttpRequest) -> HttpResponse:
     """Courier hand-off (交寄): results booked with the courier, waiting at the hall."""
     _clerk(request)
-    waiting = (Delivery.objects.filter(method=DeliveryMethod.COURIER, status=DeliveryStatus.READY)
-               .select_related("application").order_by("created_at")[:200])
-    return render(request, "web/hall/parcels.html", {"parcels": waiting})
+    return render(request, "web/hall/parcels.html", {"parcels": parcels_waiting()[:200]})
 
 
 @require_POST

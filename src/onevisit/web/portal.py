@@ -30,6 +30,7 @@ from onevisit.applications.models import Application, ApplicationDraft, Case
 from onevisit.applications.selectors import (
     application_detail,
     applications_visible_to,
+    drafts_open,
     materials_asked,
     notices_open,
 )
@@ -51,7 +52,8 @@ from onevisit.errors import DomainError, InvalidInput
 from onevisit.exchange.models import AccessLog
 from onevisit.exchange.selectors import access_log_for_application, access_log_for_subject
 from onevisit.exchange.sources import source_name
-from onevisit.feedback.models import Rating, Reason, Score
+from onevisit.feedback.models import Reason, Score
+from onevisit.feedback.selectors import rating_of
 from onevisit.feedback.services import RATABLE_STATUSES, rating_submit
 from onevisit.web.merged_form import (
     applicant_values,
@@ -155,7 +157,7 @@ def draft_discard(request: HttpRequest, draft_id: int) -> HttpResponse:
 def my_applications(request: HttpRequest) -> HttpResponse:
     user = _citizen(request)
     applications = applications_visible_to(user=user).select_related("rating")[:200]
-    drafts = ApplicationDraft.objects.filter(owner=user, application__isnull=True)
+    drafts = drafts_open(owner=user)
     return render(request, "web/portal/my_applications.html",
                   {"applications": applications, "drafts": drafts})
 
@@ -245,7 +247,7 @@ def _own_application(request: HttpRequest, number: str) -> tuple[Any, Applicatio
 def my_application(request: HttpRequest, number: str) -> HttpResponse:
     _user, application = _own_application(request, number)
     now = clock.now()
-    rating = Rating.objects.filter(application=application).first()
+    rating = rating_of(application=application)
     return render(request, "web/portal/application.html", {
         "application": application, "next_step": _next_step(application),
         "cases": [(c, deadline_words(c, now)) for c in application.cases.all()],
