@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from onevisit.certificates.seals import seals_ensure
 from onevisit.demo.catalogue import demo_catalogue_load
 from onevisit.demo.hall import demo_hall_ensure
 from onevisit.demo.population import Population, population_seed
@@ -35,4 +36,6 @@ def demo_world_load(*, people: int = DEMO_PEOPLE, companies: int = DEMO_COMPANIE
     population = population_seed(people=people, companies=companies)
     citizen = next(p for p in population.people if p.property_certificate_numbers)
     staff = demo_staff_ensure(citizen_id_number=citizen.id_number, citizen_name=citizen.name)
+    # The seal PKI: a local CA and every department's seal, so results are sealed PDFs.
+    seals_ensure(actor=None)
     return DemoWorld(population=population, staff=staff)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from onevisit.applications.documents import notice_pdf, receipt_pdf
 from onevisit.applications.models import Application
 from onevisit.applications.selectors import applications_visible_to
+from onevisit.certificates.seals import SealUnavailable
 from onevisit.certificates.services import certificate_pdf
 from onevisit.delivery.services import delivery_download
 
@@ -49,6 +50,11 @@ def certificate(request: HttpRequest, number: str, certificate_number: str) -> H
     found = _visible(request, number).certificates.filter(number=certificate_number).first()
     if found is None:
         raise Http404(_("证照 %(number)s 不存在") % {"number": certificate_number})
-    content = certificate_pdf(certificate=found)
+    try:
+        content = certificate_pdf(certificate=found)
+    except SealUnavailable as exc:
+        # Never an unsealed result: say what is wrong until an operator sets up the seals.
+        return HttpResponse(str(exc.message), status=exc.status,
+                            content_type="text/plain; charset=utf-8")
     delivery_download(number=number, actor=request.user)
     return _pdf(content, f"{found.number}.pdf")

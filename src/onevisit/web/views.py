@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -13,7 +15,13 @@ from onevisit.catalogue.selectors import (
     list_entries_published,
     materials_merge,
 )
-from onevisit.certificates.selectors import certificate_by_code
+from onevisit.certificates.selectors import certificate_standing
+from onevisit.certificates.verification import (
+    MAX_PDF_BYTES,
+    pdf_verify_upload,
+    upload_too_big,
+)
+from onevisit.errors import InvalidInput
 from onevisit.lifeevents.selectors import (
     LifeEventIncomplete,
     life_event_by_code,
@@ -21,6 +29,7 @@ from onevisit.lifeevents.selectors import (
     life_events_published,
 )
 from onevisit.search.selectors import departments_facet, topics_facet
+from onevisit.web.outcomes import error_text
 
 HOME_LIFE_EVENTS = 12  # the others, and every topic, are one click away
 HOME_TOPICS = 24
@@ -67,6 +76,25 @@ def lists(request: HttpRequest) -> HttpResponse:
 
 
 def verify(request: HttpRequest, code: str = "") -> HttpResponse:
-    code = code or request.GET.get("code", "")
-    certificate = certificate_by_code(code=code) if code else None
-    return render(request, "web/verify.html", {"code": code, "certificate": certificate})
+    """Anyone checks a certificate: by its code or QR link (valid / revoked / unknown, who
+    issued it, when, and its seal's state), or by uploading the PDF (is the seal intact,
+    ours, and not revoked)."""
+    code = (code or request.GET.get("code", "")).strip()[:16]
+    context: dict[str, Any] = {
+        "code": code, "standing": certificate_standing(code=code) if code else None,
+        "max_mb": MAX_PDF_BYTES // (1024 * 1024),
+    }
+    if request.method == "POST":
+        try:
+            context["checked"] = pdf_verify_upload(content=_upload(request, "pdf"))
+        except InvalidInput as exc:
+            context["upload_error"] = error_text(exc)
+    return render(request, "web/verify.html", context)
+
+
+def _upload(request: HttpRequest, name: str) -> bytes:
+    """At most one byte over the cap is read: enough to refuse a file that is too big."""
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_PDF_BYTES + 64 * 1024:
+        raise upload_too_big(name)  # refused before the body is read
+    file = request.FILES.get(name)
+    return file.read(MAX_PDF_BYTES + 1) if file is not None else b""

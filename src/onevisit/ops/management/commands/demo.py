@@ -24,6 +24,7 @@ class Command(BaseCommand):
             ("hall queue: kiosk, display, windows", "/hall/"),
             ("the four lists (四张清单)", "/lists/"),
             ("certificate verification", "/verify/"),
+            ("seal CA certificate (offline checks)", "/pki/ca.pem"),
             ("review workbench (reviewers)", "/workbench/"),
             ("reform dashboard (supervisor)", "/dashboard/"),
             ("JSON API (OpenAPI)", "/api/docs"),

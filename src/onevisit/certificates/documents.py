@@ -1,0 +1,93 @@
+"""A certificate's sealed PDF: rendered by kind, sealed by the issuing department's active
+seal, stored once under MEDIA_ROOT with its digest. A certificate is never served
+unsealed: without a seal PKI the render fails and says which command sets it up."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+import structlog
+from django.conf import settings
+from django.db import transaction
+
+from onevisit.audit.services import atomic_audited, audit_record
+from onevisit.certificates.models import Certificate, SealCertificate
+from onevisit.certificates.rendering import certificate_render_unsealed
+from onevisit.certificates.sealing import pdf_seal
+from onevisit.certificates.seals import seal_for_department
+
+log = structlog.get_logger(__name__)
+
+
+def seal_reason(certificate: Certificate) -> str:
+    """The signature's stated reason; it names the certificate so a verifier can find it
+    (it is inside the signed bytes)."""
+    return (f"{certificate.title}（证照编号 {certificate.number}，"
+            f"核验码 {certificate.verification_code}）")
+
+
+def certificate_sealed_pdf(certificate: Certificate) -> tuple[bytes, SealCertificate]:
+    """Render and seal, without storing: the PDF and the seal that sealed it."""
+    seal = seal_for_department(department=certificate.department_id)
+    content = certificate_render_unsealed(certificate)
+    sealed = pdf_seal(content, seal=seal, reason=seal_reason(certificate),
+                      location=certificate.department.name)
+    return sealed, seal
+
+
+def _stored(certificate: Certificate) -> bytes | None:
+    if not (certificate.pdf and certificate.seal_id and certificate.pdf_sha256):
+        return None  # never rendered, or rendered before results were sealed
+    path = Path(settings.MEDIA_ROOT) / certificate.pdf
+    if not path.is_file():
+        return None
+    content = path.read_bytes()
+    if hashlib.sha256(content).hexdigest() != certificate.pdf_sha256:
+        log.warning("certificate_pdf_changed_on_disk", number=certificate.number)
+        return None
+    return content
+
+
+def certificate_pdf(*, certificate: Certificate) -> bytes:
+    """The certificate's sealed PDF, rendered and sealed on first use and stored."""
+    content = _stored(certificate)
+    if content is not None:
+        return content
+    content, seal = certificate_sealed_pdf(certificate)
+    return _store(certificate=certificate, content=content, seal=seal)
+
+
+@atomic_audited
+def _store(*, certificate: Certificate, content: bytes, seal: SealCertificate) -> bytes:
+    relative = Path("certificates") / f"{certificate.number}.pdf"
+    target = Path(settings.MEDIA_ROOT) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    partial.write_bytes(content)
+    # Two processes sealing the same certificate at once: the row lock orders them, and
+    # the second keeps the first one's PDF.
+    locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    already = _stored(locked)
+    if already is not None:
+        partial.unlink()
+        _copy_state(locked, certificate)
+        return already
+    partial.replace(target)
+    digest = hashlib.sha256(content).hexdigest()
+    Certificate.objects.filter(pk=certificate.pk).update(
+        pdf=str(relative), seal=seal, pdf_sha256=digest
+    )
+    certificate.pdf, certificate.seal, certificate.pdf_sha256 = str(relative), seal, digest
+    audit_record(actor=None, action="certificate.sealed", entity="certificate",
+                 entity_id=certificate.number, data={"seal": seal.serial, "sha256": digest})
+    transaction.on_commit(lambda: log.info("certificate_sealed", number=certificate.number,
+                                           seal=seal.serial))
+    return content
+
+
+def _copy_state(source: Certificate, target: Any) -> None:
+    target.pdf, target.seal_id, target.pdf_sha256 = source.pdf, source.seal_id, source.pdf_sha256
