@@ -90,6 +90,7 @@ def _clients(count: int) -> tuple[list[Client], FormFiller, Any]:
                           for key in filler.uploads(materials=subject.materials)],
             "delivery": {"method": DeliveryMethod.COURIER, "recipient": filer.name,
                          "phone": filer.person.phone, "address": filer.person.address},
+            "consent_to_fetch": True,
         }
         clients.append(Client(token=api_token_create(user=user, name="bench"), payload=payload))
     return clients, filler, subject

@@ -16,6 +16,7 @@ from onevisit.accounts.services import api_token_create
 from onevisit.catalogue.constants import FieldType
 from onevisit.catalogue.models import ServiceItem
 from onevisit.catalogue.services import item_publish
+from onevisit.certificates.seals import seals_ensure
 from onevisit.exchange.services import registry_record_put
 from onevisit.lifeevents.models import LifeEvent
 from onevisit.lifeevents.services import life_event_define
@@ -83,6 +84,7 @@ class World:
             "applicant": {"kind": "person", "name": "王小明", "id_number": self.citizen_id},
             "data": {"applicant_id_number": self.citizen_id, "phone": "13812345678"},
             "materials": [{"key": "upload:330106-ZJ-009:drawings", "content_base64": b64(PDF)}],
+            "consent_to_fetch": True,
         }
 
     def house_payload(self, **overrides: Any) -> dict[str, Any]:
@@ -103,6 +105,7 @@ class World:
             ],
             "delivery": {"method": "courier", "recipient": "王小明", "phone": "13812345678",
                          "address": "杭州市西湖区文三路 100 号 1 幢 101 室"},
+            "consent_to_fetch": True,
         }
         payload.update(overrides)
         return payload
@@ -178,6 +181,8 @@ def world(db: None) -> World:
     registry_record_put(source="property", evidence_type="property-certificate",
                         subject=citizen_id,
                         data={"number": "浙(2019)杭州市不动产权第0123456号"})
+    # The seal PKI: results are sealed by their department's seal, never served unsealed.
+    seals_ensure(actor=None)
     return World(
         housing=housing, tax=tax, registry=registry, filing=filing, tax_item=tax_item,
         transfer=transfer, licence=licence, house=house,
@@ -209,3 +214,16 @@ def api(world: World) -> dict[str, Api]:
 @pytest.fixture(autouse=True)
 def _media_root(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _archive_dir(settings: Any, tmp_path: Any) -> None:
+    settings.ONEVISIT = {**settings.ONEVISIT, "ARCHIVE_DIR": tmp_path / "archive"}
+
+
+@pytest.fixture(autouse=True)
+def _seal_keys(settings: Any, tmp_path: Any) -> None:
+    """Each test its own key directory (0700) and published PKI files."""
+    keys = tmp_path / "keys"
+    keys.mkdir(mode=0o700)
+    settings.ONEVISIT = {**settings.ONEVISIT, "KEY_DIR": keys, "PKI_DIR": tmp_path / "pki"}

@@ -39,6 +39,24 @@ DATABASE_URL = _declare(
 DATA_DIR = _declare(
     "ONEVISIT_DATA_DIR", "var", "Directory for the SQLite database, generated PDFs and uploads."
 )
+ARCHIVE_DIR = _declare(
+    "ONEVISIT_ARCHIVE_DIR",
+    "",
+    "Directory of the electronic archive (BagIt packages of closed applications). "
+    "Empty: ONEVISIT_DATA_DIR/archive.",
+)
+KEY_DIR = _declare(
+    "ONEVISIT_KEY_DIR",
+    "",
+    "Directory of the seal PKI's private keys (the issuing CA and each department's seal); "
+    "mode 0700, keys 0600, never in the database or an export. Empty: ONEVISIT_DATA_DIR/keys.",
+)
+PUBLIC_URL = _declare(
+    "ONEVISIT_PUBLIC_URL",
+    "http://127.0.0.1:8000",
+    "The site's public address: certificates carry a QR code of PUBLIC_URL/verify/<code>, "
+    "and seal certificates name PUBLIC_URL/pki/ca.crl as their CRL.",
+)
 ALLOWED_HOSTS = _declare(
     "ONEVISIT_ALLOWED_HOSTS", "127.0.0.1,localhost", "Comma-separated host names served."
 )
@@ -46,6 +64,16 @@ CJK_FONT = _declare(
     "ONEVISIT_CJK_FONT",
     "",
     "Path of the CJK font for PDFs. Empty: looked up with fontconfig (Noto Sans CJK SC).",
+)
+EVIDENCE_SOURCES = _declare(
+    "ONEVISIT_EVIDENCE_SOURCES",
+    "",
+    "Evidence sources reached over HTTP, as code=URL pairs separated by commas "
+    "(population=https://rk.example.gov.cn/exchange); each replaces the reference registry "
+    "of that code. Empty: every source is the reference registry in this database.",
+)
+EVIDENCE_TOKEN = _declare(
+    "ONEVISIT_EVIDENCE_TOKEN", "", "Bearer token sent to the HTTP evidence sources."
 )
 LOG_LEVEL = _declare("ONEVISIT_LOG_LEVEL", "INFO", "Log level (DEBUG, INFO, WARNING).")
 
@@ -60,3 +88,14 @@ def get_bool(variable: Variable) -> bool:
 
 def get_list(variable: Variable) -> list[str]:
     return [part.strip() for part in get(variable).split(",") if part.strip()]
+
+
+def get_pairs(variable: Variable) -> dict[str, str]:
+    """`a=x,b=y` as a mapping; a part without `=` is an error an operator must fix."""
+    pairs = {}
+    for part in get_list(variable):
+        key, sep, value = part.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise ValueError(f"{variable.name}: {part!r} is not of the form code=value")
+        pairs[key.strip()] = value.strip()
+    return pairs

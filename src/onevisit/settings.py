@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "onevisit.supervision",
     "onevisit.metrics",
     "onevisit.feedback",
+    "onevisit.archive",
     "onevisit.api",
     "onevisit.web",
     "onevisit.ops",
@@ -177,6 +178,14 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.get(env.LOG_LEVEL)},
+    "loggers": {
+        # The exchange keeps its own access log: no line per HTTP request.
+        "httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"},
+        # bagit logs each file it bags and each problem it finds; the archive reports those.
+        # pyHanko logs a revoked or tampered seal with a traceback; verification reports it.
+        "bagit": {"level": "ERROR"}, "pyhanko": {"level": "ERROR"},
+        "pyhanko_certvalidator": {"level": "ERROR"},
+    },
 }
 # structlog events (an event name plus fields) go through the standard logging above.
 structlog.configure(
@@ -191,7 +200,16 @@ structlog.configure(
 )
 
 ONEVISIT = {
+    # The electronic archive (电子文件归档): one BagIt package per closed application.
+    "ARCHIVE_DIR": Path(env.get(env.ARCHIVE_DIR) or DATA_DIR / "archive").resolve(),
     "CJK_FONT": env.get(env.CJK_FONT),
+    # The seal PKI: private keys in KEY_DIR (checked at start-up), the published CA
+    # certificate and CRL in PKI_DIR.
+    "KEY_DIR": Path(env.get(env.KEY_DIR) or DATA_DIR / "keys").resolve(),
+    "PKI_DIR": DATA_DIR / "pki",
+    "PUBLIC_URL": env.get(env.PUBLIC_URL).rstrip("/"),
+    "EVIDENCE_SOURCES": env.get_pairs(env.EVIDENCE_SOURCES),
+    "EVIDENCE_TOKEN": env.get(env.EVIDENCE_TOKEN),
     # Demo data and accounts with a printed password only ever exist in demo mode.
     "DEMO_ALLOWED": DEBUG,
     "SITE_NAME": _("一网通办"),

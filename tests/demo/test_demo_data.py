@@ -19,7 +19,7 @@ from onevisit.catalogue.models import (
 from onevisit.demo.catalogue import DISTRICT, ITEMS, LIFE_EVENTS, demo_catalogue_load
 from onevisit.demo.population import population_seed
 from onevisit.exchange.models import RegistryRecord
-from onevisit.exchange.sources import REFERENCE_REGISTRIES, source_get
+from onevisit.exchange.sources import source_get, sources_registered
 from onevisit.lifeevents.models import LifeEvent, LifeEventStage
 from onevisit.lifeevents.selectors import life_event_plan
 
@@ -67,8 +67,9 @@ def test_evidence_types_name_registered_sources_and_existing_fields() -> None:
     demo_catalogue_load()
 
     keys = set(FieldDef.objects.values_list("key", flat=True))
+    registered = {source.code for source in sources_registered()}
     for evidence in EvidenceType.objects.all():
-        assert evidence.source in REFERENCE_REGISTRIES, evidence.code
+        assert evidence.source in registered, evidence.code
         assert evidence.subject_field in keys, evidence.code
 
 
@@ -177,7 +178,7 @@ def test_registries_hold_the_evidence_the_catalogue_fetches() -> None:
         ("property", "real_estate_certificate", owner.id_number),
         ("civil_affairs", "marriage_certificate", married.id_number),
         ("health", "birth_medical_certificate", birth.mother_id_number),
-        ("enterprise", "business_licence", population.companies[0].uscc),
+        ("certificates", "business_licence", population.companies[0].uscc),
     }
     for source, evidence_type, subject in found:
         evidence = source_get(source).fetch(evidence_type=evidence_type, subject=subject)

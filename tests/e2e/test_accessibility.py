@@ -44,7 +44,8 @@ def test_public_pages_and_the_workbench_pass_axe(world, api, live_server, browse
         ("citizen", ("/me/", f"/me/applications/{number}/", "/apply/life-events/house/",
                      "/me/access-log/")),
         ("clerk", ("/hall/intake/", f"/hall/intake/?subject=life-events:house"
-                   f"&applicant_id_number={world.citizen_id}", f"/hall/applications/{number}/",
+                   f"&applicant_id_number={world.citizen_id}&consent=1",
+                   f"/hall/applications/{number}/",
                    "/hall/parcels/")),
     ):
         page.goto(live_server.url + "/accounts/login/")

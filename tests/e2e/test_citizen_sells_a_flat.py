@@ -64,6 +64,7 @@ def test_a_citizen_sells_a_flat_without_going_anywhere(world, api, live_server, 
     page.get_by_label("收件人", exact=True).fill("王小明")
     page.get_by_label("收件人电话").fill("13812345678")
     page.get_by_label("收件地址").fill("杭州市西湖区文三路 100 号 1 幢 101 室")
+    page.get_by_label("我同意政府部门为办理本次申请获取上述数据", exact=False).check()
     shot(page, "sell-flat-form")
     page.get_by_role("button", name="提交申请").click()
 

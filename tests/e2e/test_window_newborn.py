@@ -55,6 +55,7 @@ def test_a_window_intake_with_a_notice_and_a_return_visit(hall_world, live_serve
 
     page.get_by_label("办理事项或一件事").select_option(label="一件事：新生儿出生一件事")
     page.get_by_label("证件号码（读卡或输入）").fill(MOTHER)
+    page.get_by_label("申请人已当面同意", exact=False).check()
     page.get_by_role("button", name="查询并预填").click()
     assert page.get_by_label("申请人姓名").input_value() == "林晓燕"  # from the registry
     assert page.get_by_label("户籍地址").input_value().startswith("浙江省杭州市西湖区")

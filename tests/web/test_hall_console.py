@@ -34,6 +34,7 @@ def _intake_form(world, delivery: str = "pickup", **overrides):
         "delivery_phone": "13812345678", "delivery_address": "杭州市西湖区文三路 100 号",
         "m:upload:330106-FW-001:sales-contract": SimpleUploadedFile("a.pdf", PDF),
         "m:upload:330106-SW-001:tax-form": SimpleUploadedFile("c.png", PNG),
+        "consent": "1",  # the applicant agreed at the window
     }
     form.update(overrides)
     return form
@@ -41,7 +42,8 @@ def _intake_form(world, delivery: str = "pickup", **overrides):
 
 def test_prefill_shows_what_the_registries_hold_and_logs_the_reads(world):
     page = _browser(world.clerk).get(
-        "/hall/intake/", {"subject": SUBJECT, "applicant_id_number": world.citizen_id}
+        "/hall/intake/",
+        {"subject": SUBJECT, "applicant_id_number": world.citizen_id, "consent": "1"},
     ).content.decode()
 
     assert "王小明" in page  # the name comes from the population registry
@@ -50,6 +52,16 @@ def test_prefill_shows_what_the_registries_hold_and_logs_the_reads(world):
     reads = AccessLog.objects.filter(application_number="")
     assert {r.evidence_type for r in reads} == {"property-certificate", "resident-id-card"}
     assert all(r.purpose.startswith("窗口受理预填") for r in reads)
+
+
+def test_without_the_applicants_consent_the_window_reads_nothing(world):
+    page = _browser(world.clerk).get(
+        "/hall/intake/", {"subject": SUBJECT, "applicant_id_number": world.citizen_id}
+    ).content.decode()
+
+    assert "申请人未同意共享获取" in page
+    assert "已共享获取，无需提交" not in page
+    assert not AccessLog.objects.exists()
 
 
 def test_a_missing_material_gets_a_notice_then_the_return_visit_is_counted(world):

@@ -35,6 +35,7 @@ def _form(world, **overrides):
         "f:price": "1850000", "f:contract_date": "2026-11-20", "f:property_use": "住宅",
         "delivery_method": "courier", "delivery_recipient": "王小明",
         "delivery_phone": "13812345678", "delivery_address": "杭州市西湖区文三路 100 号",
+        "consent": "1",
     }
     form.update(overrides)
     return form
@@ -51,6 +52,10 @@ def test_the_form_merges_the_life_event_and_marks_what_the_government_holds(worl
     assert "房屋用途" in page
     assert "成交价格" in page
     assert "政府部门已持有，您无需提交" in page
+    # Before consenting, the applicant sees what would be fetched, from whom, and why.
+    assert "数据共享授权" in page
+    assert "人口库（公安）" in page
+    assert 'name="consent"' in page
     assert 'name="m:upload:330106-FW-001:sales-contract"' in page
     assert world.citizen_id in page  # the applicant is prefilled from the account
 

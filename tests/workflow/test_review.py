@@ -108,7 +108,8 @@ def test_certificate_is_verifiable_by_code(world, api):
     assert public.json()["department"] == "西湖区不动产登记中心"
     assert public.json()["holder"] == "王**"
     assert unknown.json() == {"status": "unknown", "number": None, "title": None,
-                              "department": None, "issued_at": None, "holder": None}
+                              "department": None, "issued_at": None, "holder": None,
+                              "seal_serial": None, "seal_status": None}
 
 
 def test_rejection_needs_reason_and_legal_basis_and_ends_the_other_cases(world, api):

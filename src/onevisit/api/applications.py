@@ -27,7 +27,6 @@ from onevisit.api.schemas import (
     RatingOut,
     SupplementIn,
     UploadIn,
-    VerificationOut,
     VisitIn,
     VisitOut,
 )
@@ -48,7 +47,6 @@ from onevisit.applications.services import (
     subject_resolve,
     visit_record,
 )
-from onevisit.certificates.selectors import certificate_by_code
 from onevisit.certificates.services import certificate_pdf
 from onevisit.delivery.services import (
     delivery_courier_delivered,
@@ -125,6 +123,7 @@ def application_create(request: HttpRequest, payload: ApplicationIn) -> Status[A
             applicant=applicant, data=payload.data, channel=payload.channel, actor=user,
             uploads=_uploads(payload.materials), tolerated=payload.tolerated_missing,
             delivery=DeliveryChoice(**payload.delivery.dict()),
+            consent=payload.consent_to_fetch,
         )
         unmasked = id_unmasked_for(user=user, application=filing.application)
         return 201, presenters.filing_out(filing, unmasked=unmasked)
@@ -304,18 +303,4 @@ def _access_out(row: Any) -> dict[str, Any]:
         "evidence_type": row.evidence_type, "source": row.source,
         "subject": row.subject_masked, "purpose": row.purpose, "outcome": row.outcome,
         "actor": (row.actor.get_full_name() or row.actor.username) if row.actor else None,
-    }
-
-
-@router.get("/certificates/verify/{code}", response=VerificationOut)
-def certificate_verify(request: HttpRequest, code: str) -> dict[str, Any]:
-    """Public check of a certificate by its verification code (valid / revoked / unknown)."""
-    certificate = certificate_by_code(code=code)
-    if certificate is None:
-        return {"status": "unknown"}
-    return {
-        "status": "revoked" if certificate.revoked_at else "valid",
-        "number": certificate.number, "title": certificate.title,
-        "department": certificate.department.name, "issued_at": certificate.issued_at,
-        "holder": certificate.holder_name[:1] + "*" * (len(certificate.holder_name) - 1),
     }

@@ -136,6 +136,11 @@ class ApplicationIn(Schema):
     materials: list[UploadIn] = []
     tolerated_missing: list[str] = []
     delivery: DeliveryIn = DeliveryIn()
+    consent_to_fetch: bool = Field(
+        False, description="The applicant agrees that the evidence the government holds "
+        "about her (see GET /fetch-preview) is fetched instead of uploaded. Without it "
+        "those materials are asked for.",
+    )
 
 
 class SupplementIn(Schema):
@@ -317,9 +322,43 @@ class RatingOut(Schema):
 
 
 class VerificationOut(Schema):
-    status: Literal["valid", "revoked", "unknown"]
+    status: Literal["valid", "revoked", "unknown"] = Field(
+        description="revoked: the certificate was revoked, or the seal that sealed it was"
+    )
     number: str | None = None
     title: str | None = None
     department: str | None = None
     issued_at: dt.datetime | None = None
     holder: str | None = None
+    seal_serial: str | None = Field(None, description="the seal certificate that sealed the "
+                                    "PDF; empty until the PDF is rendered")
+    seal_status: Literal["active", "retired", "revoked"] | None = Field(
+        None, description="retired: rotated out; what it sealed stays valid"
+    )
+
+
+class SignatureCheckOut(Schema):
+    status: Literal["tampered", "untrusted", "revoked", "valid"]
+    intact: bool = Field(description="the signed bytes are unchanged")
+    trusted: bool = Field(description="the signer chains to this platform's CA, not revoked")
+    revoked: bool
+    whole_file: bool = Field(description="nothing was added after the signature")
+    signed_at: dt.datetime | None = Field(description="the time the signer states")
+    signer: str
+    seal_serial: str | None
+    department: str | None
+
+
+class PdfVerificationOut(Schema):
+    status: Literal["unreadable", "unsigned", "tampered", "untrusted", "revoked", "valid"]
+    message: str
+    sha256: str
+    department: str | None = None
+    signed_at: dt.datetime | None = None
+    seal_serial: str | None = None
+    seal_status: Literal["active", "retired", "revoked"] | None = None
+    certificate: VerificationOut | None = Field(
+        None, description="the certificate this PDF is: by its digest, or as its genuine "
+        "seal names it"
+    )
+    signatures: list[SignatureCheckOut] = []

@@ -10,6 +10,8 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from onevisit.api.applications import router as applications_router
 from onevisit.api.catalogue import router as catalogue_router
+from onevisit.api.certificates import router as certificates_router
+from onevisit.api.exchange import router as exchange_router
 from onevisit.api.workflow import router as workflow_router
 from onevisit.errors import DomainError, InvalidInput
 
@@ -24,6 +26,8 @@ api = NinjaAPI(
 api.add_router("/v1/", catalogue_router)
 api.add_router("/v1/", applications_router)
 api.add_router("/v1/", workflow_router)
+api.add_router("/v1/", certificates_router)
+api.add_router("/v1/", exchange_router)
 
 
 @api.exception_handler(DomainError)
@@ -55,6 +59,8 @@ def schema_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         location = [str(part) for part in error.get("loc", ())]
         if location[:1] == ["body"]:
             location = location[2:]  # "body", then the view's parameter name
+        elif location[:1] == ["file"]:
+            location = location[1:]  # "file", then the form field's name
         message = SCHEMA_MESSAGES.get(str(error.get("type")))
         errors[".".join(location) or "body"] = str(message or error.get("msg", ""))
     return api.create_response(

@@ -79,6 +79,8 @@ class MaterialStatus(models.TextChoices):
     MISSING = "missing", _("缺少")
     INVALID = "invalid", _("不符合要求")
     OPTIONAL = "optional", _("非必需")
+    # The source holding it did not answer; retried in the background, or uploaded.
+    AWAITING_SOURCE = "awaiting_source", _("等待部门数据")
 
 
 PROBLEM_MATERIAL_STATUSES = (MaterialStatus.MISSING, MaterialStatus.INVALID)

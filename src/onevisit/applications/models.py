@@ -60,6 +60,14 @@ class Application(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",
     )
+    # The applicant's consent to fetch the evidence the government holds about her
+    # (online: given on the form; at a window: recorded by the clerk). Without it nothing
+    # is fetched and those materials are asked for as uploads.
+    consent_at = models.DateTimeField(_("同意共享获取时间"), null=True, blank=True)
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-submitted_at", "-id"]

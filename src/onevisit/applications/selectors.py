@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from onevisit.accounts.models import Role
-from onevisit.applications.constants import ApplicationStatus, NoticeKind
+from onevisit.applications.constants import ApplicationStatus, MaterialStatus, NoticeKind
 from onevisit.applications.models import (
     Application,
     ApplicationDraft,
@@ -63,9 +63,17 @@ def notices_open(application: Application) -> list[OneTimeNotice]:
 
 
 def materials_asked(application: Application) -> list[ApplicationMaterial]:
-    """The materials the applicant is asked for now: those the open notices name."""
+    """The materials the applicant is asked for now: those the open notices name, and
+    those waiting for a source that has not answered (she may upload them instead)."""
     asked = {entry["key"] for notice in notices_open(application) for entry in notice.entries}
-    return [m for m in application.materials.all() if m.key in asked]
+    return [m for m in application.materials.all()
+            if m.key in asked or m.status == MaterialStatus.AWAITING_SOURCE]
+
+
+def materials_awaiting_source(application: Application) -> list[ApplicationMaterial]:
+    """Materials whose source did not answer; the fetch is retried in the background."""
+    return [m for m in application.materials.all()
+            if m.status == MaterialStatus.AWAITING_SOURCE]
 
 
 def drafts_open(*, owner: Any) -> QuerySet[ApplicationDraft]:

@@ -79,6 +79,12 @@ class ServiceItem(models.Model):
     channel_online = models.BooleanField(_("网上办理"), default=True)
     channel_courier = models.BooleanField(_("快递送达"), default=True)
     result_name = models.CharField(_("办理结果"), max_length=128, blank=True)
+    result_evidence_type = models.ForeignKey(
+        EvidenceType, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("结果证照类型"),
+        help_text=_("the evidence type the result proves: issued results enter the "
+                    "certificate library and later applications fetch them"),
+    )
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -155,3 +155,34 @@ def materials_merge(items: Sequence[ServiceItem]) -> list[MergedMaterial]:
             current.requirement_ids.append(requirement.pk)
             current.item_codes.append(item.code)
     return list(merged.values())
+
+
+@dataclass(frozen=True)
+class EvidenceUse:
+    item_code: str
+    item_name: str
+    material: str
+
+
+@dataclass(frozen=True)
+class EvidenceCatalogueEntry:
+    """An evidence type, and the published items' materials it satisfies."""
+
+    evidence_type: EvidenceType
+    accepted_by: list[EvidenceUse]
+
+
+def evidence_catalogue() -> list[EvidenceCatalogueEntry]:
+    """The evidence catalogue (证照目录): which evidence type satisfies which material of
+    which published item; the type's `source` says which registry holds it."""
+    uses: dict[int, list[EvidenceUse]] = {}
+    for requirement in MaterialRequirement.objects.filter(
+        item__status=ItemStatus.PUBLISHED, evidence_type__isnull=False
+    ).select_related("item").order_by("item__code", "order", "id"):
+        uses.setdefault(requirement.evidence_type_id, []).append(  # type: ignore[arg-type]
+            EvidenceUse(item_code=requirement.item.code, item_name=requirement.item.name,
+                        material=requirement.name)
+        )
+    return [EvidenceCatalogueEntry(evidence_type=evidence_type,
+                                   accepted_by=uses.get(evidence_type.pk, []))
+            for evidence_type in EvidenceType.objects.order_by("code")]

@@ -5,20 +5,22 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from pathlib import Path
 from typing import Any
 
-import segno
-from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
+from stdnum.cn import uscc
 
 from onevisit import clock
 from onevisit.applications.constants import CaseStatus
 from onevisit.applications.models import Application
 from onevisit.applications.services import serial_number
-from onevisit.audit.services import audit_record
+from onevisit.audit.services import atomic_audited, audit_record
+from onevisit.catalogue.constants import SubjectKind
+from onevisit.catalogue.models import EvidenceType
+from onevisit.certificates.documents import certificate_pdf as certificate_pdf
 from onevisit.certificates.models import Certificate
-from onevisit.pdf import render_pdf
+from onevisit.errors import Conflict, InvalidInput, NotFound
 
 # No 0/O/1/I: codes are read aloud and typed from paper.
 _CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -32,20 +34,32 @@ def certificates_issue(*, application: Application, actor: Any) -> list[Certific
     """Issue the results of a completed application (runs in the caller's transaction)."""
     now = clock.now()
     issued = []
-    for case in application.cases.filter(status=CaseStatus.APPROVED).select_related("item"):
+    cases = application.cases.filter(status=CaseStatus.APPROVED).select_related(
+        "item__result_evidence_type"
+    )
+    for case in cases:
         if not case.item.result_name:
             continue
+        evidence_type = case.item.result_evidence_type
         certificate = Certificate.objects.create(
             number=uuid.uuid4().hex,
             title=case.item.result_name, application=application, case=case,
             department_id=case.department_id, holder_name=application.applicant_name,
             holder_id=application.applicant_id_number, issued_at=now,
             verification_code=verification_code_new(),
+            evidence_type=evidence_type.code if evidence_type else "",
             data={"item": case.item.name, "item_code": case.item.code,
                   "application": application.number},
         )
         certificate.number = serial_number("ZZ", certificate.pk)
-        Certificate.objects.filter(pk=certificate.pk).update(number=certificate.number)
+        if evidence_type is not None:
+            certificate.subject, certificate.data = _subject_of(
+                application, evidence_type, region=case.item.region_id, serial=certificate.pk,
+                data=certificate.data,
+            )
+        Certificate.objects.filter(pk=certificate.pk).update(
+            number=certificate.number, subject=certificate.subject, data=certificate.data
+        )
         audit_record(actor=actor, action="certificate.issued", entity="certificate",
                      entity_id=certificate.number, data={"case": case.pk})
         issued.append(certificate)
@@ -53,6 +67,37 @@ def certificates_issue(*, application: Application, actor: Any) -> list[Certific
         ids = [c.pk for c in issued]
         transaction.on_commit(lambda: _render_later(ids))
     return issued
+
+
+def _subject_of(
+    application: Application, evidence_type: EvidenceType, *, region: str, serial: int,
+    data: dict[str, Any],
+) -> tuple[str, dict[str, Any]]:
+    """The identifier the certificate is keyed on in the certificate library, and the
+    certificate's data with it. A company registered by this application has no credit
+    code yet: registration assigns one (一照一码)."""
+    subject = str(application.data.get(evidence_type.subject_field, "")).strip().upper()
+    if subject:
+        return subject, data
+    if evidence_type.subject_kind == SubjectKind.ENTERPRISE:
+        code = uscc_assign(region=region, serial=serial)
+        holder = str(application.data.get("company_name") or application.applicant_name)
+        return code, {**data, "company_uscc": code, "company_name": holder}
+    return application.applicant_id_number, data
+
+
+_ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def uscc_assign(*, region: str, serial: int) -> str:
+    """A unified social credit code (GB 32100) for a company registered here: 9 (market
+    regulation) 1 (enterprise), the six-digit region, an organisation code (GB 11714: eight
+    digits and their check character) from the serial, and the final check character."""
+    body = f"{serial % 10**8:08d}"
+    check = 11 - sum(int(d) * w for d, w in zip(body, _ORG_CODE_WEIGHTS, strict=True)) % 11
+    organisation = body + {10: "X", 11: "0"}.get(check, str(check))
+    partial = f"91{region[:6]}{organisation}"
+    return partial + uscc.calc_check_digit(partial)
 
 
 def _render_later(certificate_ids: list[int]) -> None:
@@ -63,21 +108,20 @@ def _render_later(certificate_ids: list[int]) -> None:
         certificate_render.enqueue(certificate_id)
 
 
-def certificate_pdf(*, certificate: Certificate) -> bytes:
-    """The certificate's PDF, rendered and stored on first use."""
-    if certificate.pdf:
-        path = Path(settings.MEDIA_ROOT) / certificate.pdf
-        if path.is_file():
-            return path.read_bytes()
-    qr = segno.make(f"/verify/{certificate.verification_code}", error="m")
-    content = render_pdf(
-        "certificates/certificate.html",
-        {"certificate": certificate, "qr_svg": qr.svg_inline(scale=3)},
-    )
-    relative = Path("certificates") / f"{certificate.number}.pdf"
-    target = Path(settings.MEDIA_ROOT) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(content)
-    Certificate.objects.filter(pk=certificate.pk).update(pdf=str(relative))
-    certificate.pdf = str(relative)
-    return content
+@atomic_audited
+def certificate_revoke(*, number: str, reason: str, actor: Any) -> Certificate:
+    """Revoke one certificate (issued in error, or superseded): verification by code or by
+    PDF reports it revoked from now on. Its seal stays valid for everything else."""
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput(_("撤销须说明原因"), {"reason": _("必填")})
+    certificate = Certificate.objects.select_for_update().filter(number=number.strip()).first()
+    if certificate is None:
+        raise NotFound(_("证照 %(number)s 不存在") % {"number": number})
+    if certificate.revoked_at is not None:
+        raise Conflict(_("证照 %(number)s 已撤销") % {"number": certificate.number})
+    certificate.revoked_at = clock.now()
+    certificate.save(update_fields=["revoked_at"])
+    audit_record(actor=actor, action="certificate.revoked", entity="certificate",
+                 entity_id=certificate.number, data={"reason": reason[:255]})
+    return certificate

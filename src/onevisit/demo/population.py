@@ -470,7 +470,8 @@ def population_seed(*, people: int, companies: int, seed: int = 2017) -> Populat
     for _ in range(companies):
         company, licence = maker.company(maker.rng.choice(residents))
         company_list.append(company)
-        records.append(Evidence("enterprise", "business_licence", company.uscc, licence))
+        # Licences issued before the platform, imported into the certificate library.
+        records.append(Evidence("certificates", "business_licence", company.uscc, licence))
     registry_records_put(entries=records)
     return Population(
         people=[r.person() for r in residents], companies=company_list, births=births

@@ -34,6 +34,7 @@ class FetchOutcome(models.TextChoices):
     NOT_FOUND = "not_found", _("未查到")
     EXPIRED = "expired", _("已过期")
     ERROR = "error", _("来源不可用")
+    REFUSED = "refused", _("超出用途，已拒绝")
 
 
 class AccessLog(models.Model):

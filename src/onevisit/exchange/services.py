@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 
 from onevisit import clock
+from onevisit.errors import NotAllowed
 from onevisit.exchange.models import AccessLog, FetchOutcome, RegistryRecord
 from onevisit.exchange.sources import Evidence, SourceUnavailable, source_get
 
@@ -39,52 +40,91 @@ class FetchRequest:
     purpose: str
 
 
-def evidence_fetch_many(
-    *, requests: list[FetchRequest], application_number: str, actor: Any,
-    case_id: int | None = None,
-) -> list[Evidence | None]:
-    """Fetch evidence for a filing and log every read, in the caller's transaction.
+@dataclass(frozen=True)
+class Fetched:
+    """What one request came back with. `evidence` is set only when it was found valid."""
 
-    Each answer is None if the evidence is not held, has expired, or its source is down
-    — the caller then asks for an upload instead."""
-    now = clock.now()
+    request: FetchRequest
+    outcome: FetchOutcome
+    evidence: Evidence | None = None
+
+
+class PurposeRefused(NotAllowed):
+    """An evidence type the case's item does not name was asked for (purpose limitation)."""
+
+
+def evidence_fetch(*, requests: list[FetchRequest], allowed: Collection[str]) -> list[Fetched]:
+    """Ask the sources, one batch per source; writes nothing.
+
+    Purpose limitation (DESIGN.md §3 rule 3): a request for an evidence type outside
+    `allowed` — the types the item's materials name — is refused without asking any
+    source. A source that is down or slow answers ERROR; the caller falls back to an
+    upload or waits for a background retry. Call it outside a database transaction when
+    you can: a remote source may take its whole timeout."""
+    on = clock.now().date()
     answers: dict[tuple[str, str, str], Evidence | None] = {}
     failed: set[str] = set()
-    by_source: dict[str, list[tuple[str, str]]] = {}
+    by_source: dict[str, list[FetchRequest]] = {}
     for request in requests:
-        by_source.setdefault(request.source, []).append((request.evidence_type, request.subject))
-    for source, wanted in by_source.items():
+        if request.evidence_type in allowed:
+            by_source.setdefault(request.source, []).append(request)
+    for source, asked in by_source.items():
+        purpose = "；".join(dict.fromkeys(r.purpose for r in asked))[:2000]
         try:
-            found = source_get(source).fetch_many(wanted=wanted)
-        except SourceUnavailable:
+            found = source_get(source).fetch_many(
+                wanted=list(dict.fromkeys((r.evidence_type, r.subject) for r in asked)),
+                purpose=purpose,
+            )
+        except SourceUnavailable as error:
             failed.add(source)
-            log.warning("evidence_source_unavailable", source=source)
+            log.warning("evidence_source_unavailable", source=source, error=str(error))
             continue
         for (evidence_type, subject), evidence in found.items():
             answers[(source, evidence_type, subject)] = evidence
-    results: list[Evidence | None] = []
-    logs = []
+    results = []
     for request in requests:
         evidence = answers.get((request.source, request.evidence_type, request.subject))
-        if request.source in failed:
-            outcome = FetchOutcome.ERROR
+        if request.evidence_type not in allowed:
+            results.append(Fetched(request, FetchOutcome.REFUSED))
+        elif request.source in failed:
+            results.append(Fetched(request, FetchOutcome.ERROR))
         elif evidence is None:
-            outcome = FetchOutcome.NOT_FOUND
-        elif evidence.expired(on=now.date()):
-            outcome, evidence = FetchOutcome.EXPIRED, None
+            results.append(Fetched(request, FetchOutcome.NOT_FOUND))
+        elif evidence.expired(on=on):
+            results.append(Fetched(request, FetchOutcome.EXPIRED))
         else:
-            outcome = FetchOutcome.FOUND
-        results.append(evidence)
-        logs.append(AccessLog(
+            results.append(Fetched(request, FetchOutcome.FOUND, evidence))
+    return results
+
+
+def access_log_write(*, fetched: Iterable[Fetched], application_number: str, actor: Any,
+                     case_id: int | None = None) -> None:
+    """Log every request — found, not found, failed or refused — naming who asked, for
+    which application and case, which evidence, which source, on which legal basis."""
+    now = clock.now()
+    AccessLog.objects.bulk_create([
+        AccessLog(
             at=now, actor=actor if getattr(actor, "pk", None) else None,
             application_number=application_number, case_id=case_id,
-            evidence_type=request.evidence_type, source=request.source,
-            subject_digest=subject_digest(request.subject),
-            subject_masked=subject_mask(request.subject), purpose=request.purpose,
-            outcome=outcome,
-        ))
-    AccessLog.objects.bulk_create(logs)
-    return results
+            evidence_type=f.request.evidence_type, source=f.request.source,
+            subject_digest=subject_digest(f.request.subject),
+            subject_masked=subject_mask(f.request.subject), purpose=f.request.purpose,
+            outcome=f.outcome,
+        )
+        for f in fetched
+    ])
+
+
+def evidence_fetch_logged(
+    *, requests: list[FetchRequest], allowed: Collection[str], application_number: str,
+    actor: Any, case_id: int | None = None,
+) -> list[Fetched]:
+    """Fetch and log in one step (the log row is committed even if a request was refused)."""
+    fetched = evidence_fetch(requests=requests, allowed=allowed)
+    with transaction.atomic():
+        access_log_write(fetched=fetched, application_number=application_number, actor=actor,
+                         case_id=case_id)
+    return fetched
 
 
 @transaction.atomic

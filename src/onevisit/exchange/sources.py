@@ -35,22 +35,31 @@ class EvidenceSource(ABC):
     name: ClassVar[str]
 
     @abstractmethod
-    def fetch(self, *, evidence_type: str, subject: str) -> Evidence | None:
-        """The evidence about `subject`, None if the source holds none."""
+    def fetch(self, *, evidence_type: str, subject: str, purpose: str = "") -> Evidence | None:
+        """The evidence about `subject`, None if the source holds none. `purpose` is the
+        legal purpose the requester states; a remote source records it."""
 
     def fetch_many(
-        self, *, wanted: list[tuple[str, str]]
+        self, *, wanted: list[tuple[str, str]], purpose: str = ""
     ) -> dict[tuple[str, str], Evidence | None]:
         """Several (evidence type, subject) pairs at once; a source that can batch
         its look-ups overrides this."""
-        return {pair: self.fetch(evidence_type=pair[0], subject=pair[1]) for pair in wanted}
+        return {pair: self.fetch(evidence_type=pair[0], subject=pair[1], purpose=purpose)
+                for pair in wanted}
 
 
 _SOURCES: dict[str, EvidenceSource] = {}
 
 
-def source_register(source: EvidenceSource) -> None:
+def source_register(source: EvidenceSource) -> EvidenceSource | None:
+    """Register a source under its code; returns the one it replaces, if any."""
+    previous = _SOURCES.get(source.code)
     _SOURCES[source.code] = source
+    return previous
+
+
+def sources_registered() -> list[EvidenceSource]:
+    return sorted(_SOURCES.values(), key=lambda source: source.code)
 
 
 def source_name(code: str) -> str:
@@ -74,31 +83,37 @@ class ReferenceRegistry(EvidenceSource):
         self.code = code  # type: ignore[misc]
         self.name = name  # type: ignore[misc]
 
-    def fetch(self, *, evidence_type: str, subject: str) -> Evidence | None:
+    def fetch(self, *, evidence_type: str, subject: str, purpose: str = "") -> Evidence | None:
         record = RegistryRecord.objects.filter(
             source=self.code, evidence_type=evidence_type, subject=subject
         ).first()
         if record is None:
             return None
-        return self._evidence(record)
+        return record_evidence(record, source=self.code)
 
     def fetch_many(
-        self, *, wanted: list[tuple[str, str]]
+        self, *, wanted: list[tuple[str, str]], purpose: str = ""
     ) -> dict[tuple[str, str], Evidence | None]:
-        match = Q()
-        for evidence_type, subject in wanted:
-            match |= Q(evidence_type=evidence_type, subject=subject)
+        if not wanted:
+            return {}
         found = {
-            (r.evidence_type, r.subject): self._evidence(r)
-            for r in RegistryRecord.objects.filter(match, source=self.code)
+            (r.evidence_type, r.subject): record_evidence(r, source=self.code)
+            for r in RegistryRecord.objects.filter(pairs_match(wanted), source=self.code)
         }
         return {pair: found.get(pair) for pair in wanted}
 
-    def _evidence(self, record: RegistryRecord) -> Evidence:
-        return Evidence(
-            evidence_type=record.evidence_type, subject=record.subject, source=self.code,
-            data=record.data, valid_until=record.valid_until,
-        )
+
+def pairs_match(wanted: list[tuple[str, str]]) -> Q:
+    """A filter for rows with any of the (evidence type, subject) pairs."""
+    match = Q()
+    for evidence_type, subject in wanted:
+        match |= Q(evidence_type=evidence_type, subject=subject)
+    return match
+
+
+def record_evidence(record: RegistryRecord, *, source: str) -> Evidence:
+    return Evidence(evidence_type=record.evidence_type, subject=record.subject, source=source,
+                    data=record.data, valid_until=record.valid_until)
 
 
 REFERENCE_REGISTRIES = {

@@ -169,7 +169,7 @@ class Simulation:
                 actor=self.staff.citizen if online else self.staff.clerk,
                 uploads=[Upload(key=key, filename="scan.pdf", content=SAMPLE_PDF)
                          for key in keys],
-                delivery=delivery,
+                delivery=delivery, consent=True,
             ).application
         except DomainError as exc:
             self.events[f"refused at filing: {exc.message}"] += 1

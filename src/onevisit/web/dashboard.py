@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from onevisit import clock
 from onevisit.accounts.models import Role
 from onevisit.metrics.selectors import dashboard_figures
+from onevisit.supervision.selectors import staff_access_report
 from onevisit.workflow.selectors import cases_overdue
 
 PERIOD_DAYS = 30
@@ -91,3 +92,25 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="onevisit-kpis-{until}.xlsx"'
     return response
+
+
+@login_required
+def access_report(request: HttpRequest) -> HttpResponse:
+    """Staff reading many people's data without a matching case (数据使用监察)."""
+    user = request.user
+    if getattr(user, "role", None) != Role.SUPERVISOR and not user.is_superuser:
+        raise PermissionDenied(_("只有电子监察人员能查看数据使用情况"))
+    days = _bounded(request.GET.get("days"), default=PERIOD_DAYS, low=1, high=366)
+    threshold = _bounded(request.GET.get("threshold"), default=20, low=1, high=100_000)
+    until = clock.now()
+    report = staff_access_report(since=until - dt.timedelta(days=days), until=until,
+                                 threshold=threshold)
+    return render(request, "web/access_report.html",
+                  {"report": report, "days": days, "threshold": threshold})
+
+
+def _bounded(value: str | None, *, default: int, low: int, high: int) -> int:
+    try:
+        return min(max(int(value or default), low), high)
+    except ValueError:
+        return default

@@ -100,17 +100,20 @@ def intake(request: HttpRequest) -> HttpResponse:
     subject = _subject(chosen)
     id_number = (params.get("applicant_id_number", "")
                  or (served.id_number if served else "")).strip().upper()
+    consent = params.get("consent") == "1"
     start: dict[str, Any] = {
         "choices": _subject_choices(), "chosen": chosen, "ticket": ticket,
         "id_number": id_number, "kind": params.get("applicant_kind", ApplicantKind.PERSON),
+        "consent": consent,
     }
     if subject is None or not id_number:
         if chosen and subject is None:
             start["message"] = _("请选择一个已发布的事项或一件事")
         return render(request, "web/hall/intake_start.html", start)
-    base = {"chosen": chosen, "ticket": ticket}
+    base = {"chosen": chosen, "ticket": ticket, "consent": consent}
     if request.method != "POST":
-        preview = intake_preview(subject=subject, applicant_id_number=id_number, actor=clerk)
+        preview = intake_preview(subject=subject, applicant_id_number=id_number, actor=clerk,
+                                 consent=consent)
         context = form_context(
             subject, values=preview.prefill,
             applicant={"kind": start["kind"], "name": preview.name, "id_number": id_number},
@@ -125,6 +128,7 @@ def intake(request: HttpRequest) -> HttpResponse:
             subject=subject, applicant=Applicant(**applicant), data=field_values(post, subject),
             channel=Channel.WINDOW, actor=clerk, uploads=uploads_read(request),
             tolerated=post.getlist("tolerated"), delivery=delivery_choice(post),
+            consent=consent,
         )
     except InvalidInput as exc:
         context = form_context(subject, values=field_values(post, subject), applicant=applicant,

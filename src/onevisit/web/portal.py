@@ -32,6 +32,7 @@ from onevisit.applications.selectors import (
     applications_visible_to,
     drafts_open,
     materials_asked,
+    materials_awaiting_source,
     notices_open,
 )
 from onevisit.applications.services import (
@@ -44,6 +45,7 @@ from onevisit.applications.services import (
     draft_get,
     draft_save,
     draft_submit,
+    fetch_preview,
     subject_resolve,
 )
 from onevisit.catalogue.constants import LimitUnit
@@ -76,10 +78,12 @@ def _citizen(request: HttpRequest) -> Any:
 
 # Applying online ---------------------------------------------------------------------
 
-def _form_context(subject: Subject, *, draft: ApplicationDraft | None,
+def _form_context(subject: Subject, *, draft: ApplicationDraft | None, consent: bool = False,
                   **kwargs: Any) -> dict[str, Any]:
     context = form_context(subject, uploaded=draft.uploads if draft else None, **kwargs)
     context["draft"] = draft
+    context["fetch_preview"] = fetch_preview(subject)
+    context["consent"] = consent
     return context
 
 
@@ -118,6 +122,7 @@ def apply(request: HttpRequest, kind: str, code: str) -> HttpResponse:
     values = field_values(post, subject)
     applicant = applicant_values(post)
     delivery = delivery_values(post)
+    consent = post.get("consent") == "1"
     try:
         draft = draft_save(
             actor=user, subject=subject, data=values, applicant=Applicant(**applicant),
@@ -127,15 +132,15 @@ def apply(request: HttpRequest, kind: str, code: str) -> HttpResponse:
         if post.get("action") != "submit":
             messages.success(request, _("草稿已保存，可以随时回来继续填写"))
             return redirect(f"{request.path}?draft={draft.pk}")
-        filing = draft_submit(draft_id=draft.pk, actor=user)
+        filing = draft_submit(draft_id=draft.pk, actor=user, consent=consent)
     except InvalidInput as exc:
         return render(request, "web/portal/apply.html", _form_context(
             subject, values=values, applicant=applicant, delivery=delivery, draft=draft,
-            errors=exc.errors, message=error_text(exc)), status=422)
+            consent=consent, errors=exc.errors, message=error_text(exc)), status=422)
     except DomainError as exc:
         return render(request, "web/portal/apply.html", _form_context(
             subject, values=values, applicant=applicant, delivery=delivery, draft=draft,
-            errors={}, message=error_text(exc)), status=exc.status)
+            consent=consent, errors={}, message=error_text(exc)), status=exc.status)
     number = filing.application.number if filing else draft.application.number  # type: ignore[union-attr]
     return redirect("web:my_application", number=number)
 
@@ -222,6 +227,9 @@ _DELIVERY_EVENTS = {
 
 
 def _next_step(application: Application) -> str:
+    if materials_awaiting_source(application):
+        return _("部分材料正在向持有部门获取，系统自动重试，获取后自动完成受理检查；"
+                 "您也可以直接上传这些材料")
     if application.status == ApplicationStatus.NEEDS_SUPPLEMENT:
         return _("请按一次性告知书补齐下列材料，补齐后自动受理，无需到大厅")
     if any(c.status == CaseStatus.CORRECTION for c in application.cases.all()):
@@ -253,6 +261,7 @@ def my_application(request: HttpRequest, number: str) -> HttpResponse:
         "cases": [(c, deadline_words(c, now)) for c in application.cases.all()],
         "timeline": _timeline(application),
         "asked": materials_asked(application),
+        "awaiting": materials_awaiting_source(application),
         "open_notices": notices_open(application),
         "delivery": getattr(application, "delivery", None),
         "delivery_methods": DeliveryMethod.choices,

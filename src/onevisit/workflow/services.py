@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import structlog
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -25,14 +26,25 @@ from onevisit.applications.services import (
     cases_start_ready,
     subject_of,
 )
+from onevisit.archive.services import package_create_later
 from onevisit.audit.services import atomic_audited, audit_record
+from onevisit.catalogue.models import EvidenceType
 from onevisit.certificates.services import certificates_issue
 from onevisit.delivery.services import delivery_prepare
 from onevisit.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from onevisit.exchange.models import FetchOutcome
+from onevisit.exchange.services import (
+    Fetched,
+    FetchRequest,
+    PurposeRefused,
+    evidence_fetch_logged,
+)
 from onevisit.supervision.models import Alert, AlertKind
 from onevisit.supervision.selectors import alert_open_for_case
 from onevisit.supervision.services import alerts_raise_many, alerts_resolve
 from onevisit.workflow.models import WorkItem, WorkItemOutcome
+
+log = structlog.get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -114,6 +126,7 @@ def case_approve(*, case_id: int, actor: Any, note: str = "") -> Case:
         application_finish(application=application, approved=True, actor=actor)
         certificates_issue(application=application, actor=actor)
         delivery_prepare(application=application, actor=actor)
+        package_create_later(application=application)
     return case
 
 
@@ -150,6 +163,7 @@ def case_reject(*, case_id: int, actor: Any, reason: str, legal_basis: str) -> C
     audit_record(actor=actor, action="case.rejected", entity="case", entity_id=case.pk,
                  data={"reason": reason, "legal_basis": legal_basis})
     application_finish(application=application, approved=False, actor=actor)
+    package_create_later(application=application)
     return case
 
 
@@ -186,6 +200,64 @@ def case_request_correction(
     audit_record(actor=actor, action="case.correction_requested", entity="case",
                  entity_id=case.pk, data={"notice": notice.number})
     return notice
+
+
+def case_evidence_fetch(*, case_id: int, evidence_type: str, actor: Any) -> Fetched:
+    """A reviewer fetches evidence for her department's case (again, or for the first
+    time after an outage). Only the evidence types the case's item names may be fetched
+    (purpose limitation); any other request is refused, and the refusal is logged and
+    kept. Found evidence replaces the material's upload gap."""
+    case = Case.objects.select_related("application", "item").filter(pk=case_id).first()
+    if case is None:
+        raise NotFound(_("部门办件 %(id)s 不存在") % {"id": case_id})
+    if getattr(actor, "department_id", None) != case.department_id:
+        raise NotAllowed(_("只能处理本部门的办件"))
+    application = case.application
+    if application.consent_at is None:
+        raise NotAllowed(_("申请人未同意共享获取，不能调取其数据"))
+    subject = subject_of(application)
+    own = [m for m in subject.materials
+           if case.item.code in m.item_codes and m.evidence_type_code == evidence_type]
+    source = own[0].evidence_source if own else EvidenceType.objects.filter(
+        code=evidence_type).values_list("source", flat=True).first()
+    subject_field = own[0].subject_field if own else None
+    request = FetchRequest(
+        evidence_type=evidence_type, source=str(source or ""),
+        subject=str(application.data.get(subject_field or "", application.applicant_id_number)),
+        purpose=_("%(item)s审查（%(basis)s）") % {
+            "item": case.item.name, "basis": case.item.legal_basis.splitlines()[0]},
+    )
+    allowed = {str(m.evidence_type_code) for m in subject.materials
+               if case.item.code in m.item_codes and m.evidence_type_code}
+    [answer] = evidence_fetch_logged(requests=[request], allowed=allowed,
+                                     application_number=application.number, actor=actor,
+                                     case_id=case.pk)
+    if answer.outcome == FetchOutcome.REFUSED:
+        log.warning("evidence_fetch_refused", case=case.pk, evidence_type=evidence_type,
+                    actor=getattr(actor, "pk", None))
+        raise PurposeRefused(
+            _("“%(item)s”的申请材料不包含该证明，不能调取（已记录）") % {"item": case.item.name}
+        )
+    if answer.evidence is not None:
+        _material_fetched(case=case, keys=[m.key for m in own], answer=answer, actor=actor)
+    return answer
+
+
+@atomic_audited
+def _material_fetched(*, case: Case, keys: list[str], answer: Fetched, actor: Any) -> None:
+    assert answer.evidence is not None  # noqa: S101 - the caller checked
+    application = Application.objects.select_for_update().get(pk=case.application_id)
+    for material in application.materials.filter(key__in=keys).exclude(
+        status=MaterialStatus.FETCHED
+    ):
+        material.status = MaterialStatus.FETCHED
+        material.source = answer.evidence.source
+        material.evidence = answer.evidence.data
+        material.problem = ""
+        material.supplied_at = clock.now()
+        material.save(update_fields=["status", "source", "evidence", "problem", "supplied_at"])
+    audit_record(actor=actor, action="case.evidence_fetched", entity="case", entity_id=case.pk,
+                 data={"evidence_type": answer.request.evidence_type})
 
 
 @transaction.atomic

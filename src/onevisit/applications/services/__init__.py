@@ -16,11 +16,14 @@ from onevisit.applications.services.drafts import (
 )
 from onevisit.applications.services.inputs import Applicant, DeliveryChoice, Upload
 from onevisit.applications.services.intake import (
+    FetchPreviewRow,
     Filing,
     IntakePreview,
     application_delivery_change,
+    application_evidence_retry,
     application_submit,
     application_supplement,
+    fetch_preview,
     filing_allowed_check,
     intake_preview,
 )
@@ -36,12 +39,14 @@ from onevisit.applications.services.visits import visit_record
 __all__ = [
     "Applicant",
     "DeliveryChoice",
+    "FetchPreviewRow",
     "Filing",
     "IntakePreview",
     "Stage",
     "Subject",
     "Upload",
     "application_delivery_change",
+    "application_evidence_retry",
     "application_finish",
     "application_lock",
     "application_submit",
@@ -55,6 +60,7 @@ __all__ = [
     "draft_get",
     "draft_save",
     "draft_submit",
+    "fetch_preview",
     "filing_allowed_check",
     "intake_preview",
     "serial_number",

@@ -106,8 +106,9 @@ def draft_uploads(draft: ApplicationDraft) -> list[Upload]:
 
 
 @transaction.atomic
-def draft_submit(*, draft_id: int, actor: Any) -> Filing | None:
-    """File the draft online. Returns the filing, or None when this draft was already
+def draft_submit(*, draft_id: int, actor: Any, consent: bool = False) -> Filing | None:
+    """File the draft online, with the applicant's consent to fetch what the government
+    holds or without it. Returns the filing, or None when this draft was already
     submitted (a retried submit files nothing twice: see `draft.application`)."""
     draft = _locked(draft_id, actor)
     if draft.application_id is not None:
@@ -117,7 +118,7 @@ def draft_submit(*, draft_id: int, actor: Any) -> Filing | None:
     filing = application_submit(
         subject=draft_subject(draft), applicant=applicant, data=draft.data,
         channel=Channel.ONLINE, actor=actor, uploads=draft_uploads(draft),
-        delivery=DeliveryChoice(**draft.delivery),
+        delivery=DeliveryChoice(**draft.delivery), consent=consent,
     )
     draft.application = filing.application
     draft.save(update_fields=["application"])

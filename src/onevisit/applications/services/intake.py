@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,12 +54,17 @@ from onevisit.applications.services.subjects import Subject, subject_of
 from onevisit.applications.services.visits import visit_add
 from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.catalogue.constants import FieldType
-from onevisit.catalogue.selectors import (
-    MergedMaterial,
-)
+from onevisit.catalogue.selectors import MergedMaterial, evidence_type_names
 from onevisit.errors import Conflict, InvalidInput, NotAllowed
-from onevisit.exchange.services import FetchRequest, evidence_fetch_many
-from onevisit.exchange.sources import Evidence
+from onevisit.exchange.models import FetchOutcome
+from onevisit.exchange.services import (
+    Fetched,
+    FetchRequest,
+    access_log_write,
+    evidence_fetch,
+    evidence_fetch_logged,
+)
+from onevisit.exchange.sources import source_name
 
 log = structlog.get_logger(__name__)
 
@@ -69,49 +74,70 @@ def _purpose(subject: Subject, material: MergedMaterial) -> str:
     return "；".join(f"{item.name}（{item.legal_basis.splitlines()[0]}）" for item in names)[:1000]
 
 
-def _check_materials(
-    *, application: Application, subject: Subject, uploads: Mapping[str, Upload],
-    tolerated: set[str], actor: Any,
-) -> list[ApplicationMaterial]:
-    """Decide where each material stands: fetched (once-only), uploaded, tolerated, or
-    missing. Held evidence is fetched in one batch, and every read is logged."""
-    to_fetch = [
-        m for m in subject.materials
-        if m.evidence_type_code and m.evidence_source and m.key not in uploads
+def evidence_allowed(subject: Subject) -> frozenset[str]:
+    """The evidence types the subject's items name: all a filing may fetch."""
+    return frozenset(str(m.evidence_type_code) for m in subject.materials
+                     if m.evidence_type_code)
+
+
+@dataclass(frozen=True)
+class FetchPreviewRow:
+    """One thing the government would fetch for this subject, shown before consent."""
+
+    material: str
+    evidence: str
+    source: str
+    purpose: str
+
+
+def fetch_preview(subject: Subject) -> list[FetchPreviewRow]:
+    """What a filing would fetch (with consent), from whom, and on which legal basis."""
+    names = evidence_type_names()
+    return [
+        FetchPreviewRow(material=m.name, evidence=names.get(str(m.evidence_type_code),
+                                                            str(m.evidence_type_code)),
+                        source=source_name(str(m.evidence_source)), purpose=_purpose(subject, m))
+        for m in subject.materials if m.evidence_type_code and m.evidence_source
     ]
-    fetched = evidence_fetch_many(
+
+
+def evidence_prefetch(
+    *, subject: Subject, data: Mapping[str, Any], applicant_id_number: str,
+    skip: Collection[str] = (), only: Collection[str] | None = None,
+) -> dict[str, Fetched]:
+    """Ask the sources for the evidence the materials name, by material key; writes
+    nothing. Runs before the filing's transaction, so a slow source never holds a lock."""
+    wanted = [
+        m for m in subject.materials
+        if m.evidence_type_code and m.evidence_source and m.key not in skip
+        and (only is None or m.key in only)
+    ]
+    fetched = evidence_fetch(
         requests=[
             FetchRequest(
                 evidence_type=str(m.evidence_type_code), source=str(m.evidence_source),
-                subject=str(application.data.get(m.subject_field or "",
-                                                 application.applicant_id_number)),
+                subject=str(data.get(m.subject_field or "", applicant_id_number)),
                 purpose=_purpose(subject, m),
             )
-            for m in to_fetch
+            for m in wanted
         ],
-        application_number=application.number, actor=actor,
+        allowed=evidence_allowed(subject),
     )
-    evidence_by_key = dict(zip([m.key for m in to_fetch], fetched, strict=True))
-    return [
-        _material_status(application=application, merged=merged,
-                         evidence=evidence_by_key.get(merged.key),
-                         upload=uploads.get(merged.key), tolerated=tolerated)
-        for merged in subject.materials
-    ]
+    return dict(zip([m.key for m in wanted], fetched, strict=True))
 
 
 def _material_status(
-    *, application: Application, merged: MergedMaterial, evidence: Evidence | None,
-    upload: Upload | None, tolerated: set[str],
+    *, application: Application, merged: MergedMaterial, fetched: Fetched | None,
+    upload: Upload | None, tolerated: set[str], consent: bool,
 ) -> ApplicationMaterial:
     material = ApplicationMaterial(
         application=application, key=merged.key, name=merged.name,
         evidence_type=merged.evidence_type_code or "",
     )
-    if evidence is not None:
+    if fetched is not None and fetched.evidence is not None:
         material.status = MaterialStatus.FETCHED
-        material.source = evidence.source
-        material.evidence = evidence.data
+        material.source = fetched.evidence.source
+        material.evidence = fetched.evidence.data
         return material
     if upload is not None:
         sniffed = upload_sniff(upload)
@@ -126,18 +152,36 @@ def _material_status(
     elif merged.key in tolerated and merged.tolerated_missing:
         material.status = MaterialStatus.TOLERATED
         material.tolerated_missing = True
+    elif fetched is not None and fetched.outcome == FetchOutcome.ERROR:
+        material.status = MaterialStatus.AWAITING_SOURCE
+        material.problem = _source_down_problem(fetched.request.source)
     else:
         material.status = MaterialStatus.MISSING
-        material.problem = (
-            _("政府部门未查到该证明，请提交") if merged.evidence_type_code else _("未提交")
-        )
+        material.problem = _missing_problem(merged, consent=consent)
     return material
+
+
+def _source_down_problem(source: str) -> str:
+    return _("%(source)s暂时无法访问，系统正在自动重试；您也可以直接上传该材料") % {
+        "source": source_name(source)}
+
+
+def _missing_problem(merged: MergedMaterial, *, consent: bool) -> str:
+    if not merged.evidence_type_code:
+        return _("未提交")
+    if not consent:
+        return _("您未同意由政府部门共享获取，请提交")
+    return _("政府部门未查到该证明，请提交")
 
 
 def _check_and_decide(*, application: Application, subject: Subject, actor: Any,
                       materials: list[ApplicationMaterial]) -> tuple[list[Case],
                                                                      list[OneTimeNotice]]:
-    """Accept (returning the new cases) or issue one notice naming every problem."""
+    """Accept (returning the new cases) or issue one notice naming every problem. While a
+    source has not answered, decide nothing: the one notice must name every problem,
+    including evidence the source turns out not to hold."""
+    if any(m.status == MaterialStatus.AWAITING_SOURCE for m in materials):
+        return [], []
     problems = [m for m in materials if m.status in PROBLEM_MATERIAL_STATUSES]
     if not problems:
         return application_accept(application=application, subject=subject, actor=actor), []
@@ -176,17 +220,19 @@ def filing_allowed_check(*, actor: Any, channel: str, applicant: Applicant) -> N
         raise NotAllowed(_("只能以本人身份提交申请"))
 
 
-@atomic_audited
 def application_submit(
     *, subject: Subject, applicant: Applicant, data: Mapping[str, Any], channel: str,
     actor: Any, uploads: Iterable[Upload] = (), tolerated: Iterable[str] = (),
-    delivery: DeliveryChoice | None = None,
+    delivery: DeliveryChoice | None = None, consent: bool = False,
 ) -> Filing:
     """File an application online or at a window and run the completeness check.
 
-    Invalid fields are all reported at once and nothing is stored. Evidence the government
-    holds is fetched, not asked for (once-only). Every missing material is named in one
-    one-time notice; otherwise the application is accepted with a receipt.
+    Invalid fields are all reported at once and nothing is stored. With the applicant's
+    `consent` (given online, or recorded by the window clerk), evidence the government
+    holds is fetched, not asked for (once-only); without it those materials are asked for.
+    Every missing material is named in one one-time notice; otherwise the application is
+    accepted with a receipt. If a source does not answer, the application is kept and
+    waits while the fetch is retried in the background (or the material is uploaded).
     """
     uploads = list(uploads)
     tolerated_keys = set(tolerated)
@@ -198,6 +244,23 @@ def application_submit(
     material_keys_check(subject, uploads, tolerated_keys)
     for upload in uploads:
         upload_sniff(upload)
+    fetched = evidence_prefetch(
+        subject=subject, data=cleaned, applicant_id_number=applicant.id_number,
+        skip={upload.key for upload in uploads},
+    ) if consent else {}
+    return _application_file(
+        subject=subject, applicant=applicant, cleaned=cleaned, channel=channel, actor=actor,
+        uploads=uploads, tolerated=tolerated_keys, delivery=delivery, consent=consent,
+        fetched=fetched,
+    )
+
+
+@atomic_audited
+def _application_file(
+    *, subject: Subject, applicant: Applicant, cleaned: dict[str, Any], channel: str,
+    actor: Any, uploads: list[Upload], tolerated: set[str], delivery: DeliveryChoice,
+    consent: bool, fetched: dict[str, Fetched],
+) -> Filing:
     now = clock.now()
     application = Application.objects.create(
         number=number_placeholder(), item=subject.item, life_event=subject.life_event,
@@ -214,20 +277,25 @@ def application_submit(
         delivery_contact={"recipient": delivery.recipient, "phone": delivery.phone,
                           "address": delivery.address},
         filed_by=actor_or_none(actor),
+        consent_at=now if consent else None,
+        consent_recorded_by=actor_or_none(actor) if consent else None,
     )
     application.number = serial_number("OV", application.pk)
     Application.objects.filter(pk=application.pk).update(number=application.number)
     ApplicationStatusChange.objects.create(
         application=application, status=application.status, at=now, actor=actor_or_none(actor)
     )
+    access_log_write(fetched=fetched.values(), application_number=application.number,
+                     actor=actor)
     by_key = {upload.key: upload for upload in uploads}
-    materials = ApplicationMaterial.objects.bulk_create(
-        _check_materials(application=application, subject=subject, uploads=by_key,
-                         tolerated=tolerated_keys, actor=actor)
-    )
+    materials = ApplicationMaterial.objects.bulk_create([
+        _material_status(application=application, merged=merged, fetched=fetched.get(merged.key),
+                         upload=by_key.get(merged.key), tolerated=tolerated, consent=consent)
+        for merged in subject.materials
+    ])
     audit_record(actor=actor, action="application.submitted", entity="application",
                  entity_id=application.number,
-                 data={"title": application.title, "channel": channel})
+                 data={"title": application.title, "channel": channel, "consent": consent})
     visits = []
     if channel == Channel.WINDOW:
         visits.append(
@@ -235,9 +303,90 @@ def application_submit(
         )
     cases, notices = _check_and_decide(application=application, subject=subject, actor=actor,
                                        materials=materials)
+    if application.status == ApplicationStatus.SUBMITTED:
+        number = application.number
+        transaction.on_commit(lambda: evidence_retry_schedule(number=number, attempt=0))
     log.info("application_submitted", number=application.number, status=application.status)
     return Filing(application=application, materials=materials, cases=cases, notices=notices,
                   visits=visits)
+
+
+# A source that did not answer at filing is asked again after these delays; after the
+# last, the applicant is asked for the material instead (one notice with everything).
+EVIDENCE_RETRY_DELAYS = (
+    dt.timedelta(minutes=1), dt.timedelta(minutes=5), dt.timedelta(minutes=15),
+    dt.timedelta(hours=1), dt.timedelta(hours=4),
+)
+
+
+def evidence_retry_schedule(*, number: str, attempt: int) -> None:
+    # The task module imports this one; importing it here, late, avoids the cycle.
+    from onevisit.applications.tasks import evidence_retry
+
+    if attempt < len(EVIDENCE_RETRY_DELAYS):
+        run_after = clock.now() + EVIDENCE_RETRY_DELAYS[attempt]
+        evidence_retry.using(run_after=run_after).enqueue(number, attempt)
+
+
+def application_evidence_retry(*, number: str, final: bool = False,
+                               actor: Any = None) -> Application | None:
+    """Ask again the sources that did not answer when the application was filed.
+
+    Found evidence is taken; evidence not held becomes a material to supply. A source
+    still down leaves the material waiting, unless `final`: then it is asked for. Once
+    nothing waits, the completeness check decides (receipt or one notice). Returns the
+    application, or None if there is no such application."""
+    application = Application.objects.filter(number=number).first()
+    if application is None or application.status != ApplicationStatus.SUBMITTED:
+        return application
+    waiting = set(application.materials.filter(status=MaterialStatus.AWAITING_SOURCE)
+                  .values_list("key", flat=True))
+    if not waiting:
+        return application
+    subject = subject_of(application)
+    fetched = evidence_prefetch(subject=subject, data=application.data,
+                                applicant_id_number=application.applicant_id_number,
+                                only=waiting)
+    return _evidence_retry_apply(number=number, subject=subject, fetched=fetched, final=final,
+                                 actor=actor)
+
+
+@atomic_audited
+def _evidence_retry_apply(*, number: str, subject: Subject, fetched: dict[str, Fetched],
+                          final: bool, actor: Any) -> Application:
+    application = application_lock(number=number)
+    if application.status != ApplicationStatus.SUBMITTED:
+        return application
+    access_log_write(fetched=fetched.values(), application_number=number, actor=actor)
+    merged = {m.key: m for m in subject.materials}
+    now = clock.now()
+    for material in application.materials.filter(status=MaterialStatus.AWAITING_SOURCE):
+        answer = fetched.get(material.key)
+        if answer is None or (answer.outcome == FetchOutcome.ERROR and not final):
+            continue
+        if answer.evidence is not None:
+            material.status = MaterialStatus.FETCHED
+            material.evidence = answer.evidence.data
+            material.problem = ""
+            material.supplied_at = now
+        else:
+            material.status = MaterialStatus.MISSING
+            material.problem = (_("%(source)s长时间无法访问，请提交该材料")
+                                % {"source": source_name(answer.request.source)}
+                                if answer.outcome == FetchOutcome.ERROR
+                                else _missing_problem(merged[material.key], consent=True))
+        material.save(update_fields=["status", "evidence", "problem", "supplied_at"])
+    audit_record(actor=actor, action="application.evidence_retried", entity="application",
+                 entity_id=number,
+                 data={key: str(f.outcome) for key, f in sorted(fetched.items())})
+    _check_and_decide(application=application, subject=subject, actor=actor,
+                      materials=list(application.materials.order_by("id")))
+    return application
+
+
+# The completeness check has not accepted the application yet: submitted (a source has
+# not answered) or waiting for what a one-time notice asked for.
+INTAKE_OPEN = (ApplicationStatus.SUBMITTED, ApplicationStatus.NEEDS_SUPPLEMENT)
 
 
 @atomic_audited
@@ -265,8 +414,9 @@ def application_supplement(
         ).select_related("case")
     )
     asked = {entry["key"] for notice in open_corrections for entry in notice.entries}
-    if application.status == ApplicationStatus.NEEDS_SUPPLEMENT:
-        asked |= {k for k, m in materials.items() if m.status in PROBLEM_MATERIAL_STATUSES}
+    if application.status in INTAKE_OPEN:
+        asked |= {k for k, m in materials.items()
+                  if m.status in (*PROBLEM_MATERIAL_STATUSES, MaterialStatus.AWAITING_SOURCE)}
     not_asked = sorted(({u.key for u in uploads} | tolerated_keys) - asked)
     if not_asked:
         raise Conflict(
@@ -275,6 +425,7 @@ def application_supplement(
     now = clock.now()
     for upload in uploads:
         material = materials[upload.key]
+        material.source = ""
         material.file, material.sha256 = upload_store(upload, sniffed[upload.key])
         material.content_type = sniffed[upload.key].content_type
         material.size = len(upload.content)
@@ -295,7 +446,7 @@ def application_supplement(
     if at_window:
         visit_add(application=application, purpose=VisitPurpose.SUPPLEMENT, actor=actor,
                   new_trip=new_trip)
-    if application.status == ApplicationStatus.NEEDS_SUPPLEMENT:
+    if application.status in INTAKE_OPEN:
         _check_and_decide(application=application, subject=subject, actor=actor,
                           materials=list(application.materials.order_by("id")))
     for notice in open_corrections:
@@ -351,30 +502,34 @@ class IntakePreview:
     name: str
 
 
-@transaction.atomic
-def intake_preview(*, subject: Subject, applicant_id_number: str, actor: Any) -> IntakePreview:
-    """Check the registries for the applicant's own evidence before the form is filled.
-    Every read is logged under the subject's legal purpose, like a filing's."""
+def intake_preview(*, subject: Subject, applicant_id_number: str, actor: Any,
+                   consent: bool) -> IntakePreview:
+    """With the applicant's consent (the clerk records it), check the registries for her
+    own evidence before the form is filled. Every read is logged under the subject's
+    legal purpose, like a filing's. Without consent nothing is read."""
     keys = {f.key for f in subject.fields}
     prefill: dict[str, Any] = {
         f.key: applicant_id_number for f in subject.fields
         if f.type == FieldType.RESIDENT_ID and f.key == "applicant_id_number"
     }
+    if not consent:
+        return IntakePreview(held=frozenset(), prefill=prefill, name="")
     # Only evidence about the applicant herself: its subject is her ID number.
     wanted = [m for m in subject.materials if m.evidence_type_code and m.evidence_source
               and (prefill.get(m.subject_field) if m.subject_field else applicant_id_number)
               == applicant_id_number]
-    fetched = evidence_fetch_many(
+    fetched = evidence_fetch_logged(
         requests=[
             FetchRequest(evidence_type=str(m.evidence_type_code), source=str(m.evidence_source),
                          subject=applicant_id_number,
                          purpose=_("窗口受理预填：%(purpose)s") % {"purpose": _purpose(subject, m)})
             for m in wanted
         ],
-        application_number="", actor=actor,
+        allowed=evidence_allowed(subject), application_number="", actor=actor,
     )
     name = ""
-    for evidence in fetched:
+    for answer in fetched:
+        evidence = answer.evidence
         if evidence is None:
             continue
         name = name or str(evidence.data.get("name", ""))
@@ -382,7 +537,7 @@ def intake_preview(*, subject: Subject, applicant_id_number: str, actor: Any) ->
         prefill |= {key: evidence.data[source] for key, source in PREFILL_FROM_RECORDS.items()
                     if key in keys and key not in prefill and evidence.data.get(source)}
     return IntakePreview(
-        held=frozenset(m.key for m, evidence in zip(wanted, fetched, strict=True)
-                       if evidence is not None),
+        held=frozenset(m.key for m, answer in zip(wanted, fetched, strict=True)
+                       if answer.evidence is not None),
         prefill=prefill, name=name,
     )

@@ -102,6 +102,8 @@ def _item_load(
         "promised_visits": spec.promised_visits, "channel_window": spec.channel_window,
         "channel_online": spec.channel_online, "channel_courier": spec.channel_courier,
         "result_name": spec.result_name,
+        "result_evidence_type": (evidence_types[spec.result_evidence]
+                                 if spec.result_evidence else None),
     }
     latest = versions.order_by("-version").first()
     draft, _created = ServiceItem.objects.update_or_create(

@@ -42,6 +42,7 @@ class ItemSpec:
     materials: tuple[MaterialSpec, ...]
     optional_fields: tuple[str, ...] = ()
     result_name: str = ""
+    result_evidence: str | None = None  # an EvidenceSpec code the result proves
     description: str = ""
     fee_yuan: Decimal = Decimal("0")
     fee_note: str = "不收费"
@@ -148,7 +149,7 @@ ITEMS: tuple[ItemSpec, ...] = (
             ID_CARD, PROPERTY,
             MARRIAGE,
         ),
-        result_name="不动产权证书",
+        result_name="不动产权证书", result_evidence="real_estate_certificate",
         description="法定时限30个工作日。" + MINUTES_NOTE,
         fee_yuan=Decimal("80.00"),
         fee_note="住宅类不动产登记费每件80元（发改价格规〔2016〕2559号），"
@@ -175,7 +176,7 @@ ITEMS: tuple[ItemSpec, ...] = (
             MaterialSpec("premises-declaration", "住所（经营场所）申报承诺书", original=True,
                          tolerated_missing=True, note="实行住所申报承诺制"),
         ),
-        result_name="营业执照",
+        result_name="营业执照", result_evidence="business_licence",
         description="实行“多证合一、一照一码”，营业执照载有统一社会信用代码，"
                     "整合原税务登记证、社会保险登记证等证照。",
     ),
@@ -244,6 +245,7 @@ ITEMS: tuple[ItemSpec, ...] = (
         statutory_limit=5, committed_limit=1, limit_unit=LimitUnit.WORKING_DAYS,
         promised_visits=0, fields=(*PERSON, *NEWBORN, "newborn_birth_place"),
         materials=(ID_CARD, MARRIAGE), result_name="出生医学证明",
+        result_evidence="birth_medical_certificate",
     ),
     ItemSpec(
         code="330106-GA-002", name="出生登记", department="xh-ga",
@@ -328,7 +330,7 @@ ITEMS: tuple[ItemSpec, ...] = (
             MaterialSpec("premises-declaration", "经营场所申报承诺书", original=True,
                          tolerated_missing=True),
         ),
-        result_name="营业执照",
+        result_name="营业执照", result_evidence="business_licence",
     ),
     ItemSpec(
         code="330106-SJ-003", name="食品经营许可", department="xh-scjg",
@@ -434,7 +436,7 @@ ITEMS: tuple[ItemSpec, ...] = (
                          original=True),
             MaterialSpec("joint-photo", "近期半身免冠双人合影照片", original=True, copies=2),
         ),
-        result_name="结婚证", channel_courier=False,
+        result_name="结婚证", result_evidence="marriage_certificate", channel_courier=False,
         description="符合结婚条件的当场登记，发给结婚证。",
     ),
     ItemSpec(

@@ -130,7 +130,7 @@ class EvidenceSpec:
     code: str
     name: str
     subject_kind: SubjectKind
-    source: str  # a code of onevisit.exchange.sources.REFERENCE_REGISTRIES
+    source: str  # a reference registry's code, or "certificates" (the certificate library)
     subject_field: str
 
 
@@ -145,7 +145,9 @@ EVIDENCE_TYPES: tuple[EvidenceSpec, ...] = (
                  "mother_id_number"),
     EvidenceSpec("real_estate_certificate", "不动产权证书", SubjectKind.PROPERTY, "property",
                  "applicant_id_number"),
-    EvidenceSpec("business_licence", "营业执照", SubjectKind.ENTERPRISE, "enterprise",
+    # Licences are fetched from the certificate library: those issued by 企业开办 here and
+    # those issued before, imported.
+    EvidenceSpec("business_licence", "营业执照", SubjectKind.ENTERPRISE, "certificates",
                  "company_uscc"),
 )
 

@@ -14,21 +14,23 @@ CHECKOUT = Path(__file__).resolve().parents[5]
 
 
 class Command(BaseCommand):
-    help = ("Run a benchmark from bench/ (`onevisit bench intake`, `onevisit bench pages`) "
-            "against the database DATABASE_URL names; it adds demo data, filings and (pages) "
-            "a grown data set to that database: use a scratch database.")
+    help = ("Run a benchmark from bench/ (`onevisit bench intake`, `onevisit bench pages`, "
+            "`onevisit bench seal`, `onevisit bench exchange`) against the database "
+            "DATABASE_URL names; it adds demo data, filings and (pages) a grown data set to "
+            "that database: use a scratch database.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("name", choices=["intake", "pages"])
+        parser.add_argument("name", choices=["intake", "pages", "seal", "exchange"])
         parser.add_argument("--clients", type=int, default=None,
                             help="concurrent clients (intake: 16, pages: 50)")
         parser.add_argument("--workers", type=int, default=os.cpu_count() or 2,
-                            help="gunicorn worker processes (default: one per CPU)")
+                            help="gunicorn worker processes, or (seal) the process pool's "
+                                 "workers (default: one per CPU)")
         parser.add_argument("--threads", type=int, default=1,
                             help="threads per worker (1: sync workers; more: gthread)")
         intake = parser.add_argument_group("intake")
         intake.add_argument("--requests", type=int, default=100,
-                            help="measured filings per client")
+                            help="measured filings (exchange: fetches) per client")
         intake.add_argument("--warmup", type=int, default=10,
                             help="unmeasured filings per client")
         pages = parser.add_argument_group("pages")
@@ -43,6 +45,12 @@ class Command(BaseCommand):
                            help="processes the client threads are spread over")
         pages.add_argument("--pages", default="",
                            help="comma-separated subset of home,guide,search,workbench")
+        exchange = parser.add_argument_group("exchange")
+        exchange.add_argument("--records", type=int, default=100_000,
+                              help="people in the registry the server holds")
+        seal = parser.add_argument_group("seal")
+        seal.add_argument("--count", type=int, default=200,
+                          help="documents per measurement (sealed, unsealed, verified)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not (CHECKOUT / "bench" / "__init__.py").is_file():
@@ -50,6 +58,13 @@ class Command(BaseCommand):
         logging.getLogger("onevisit").setLevel(logging.WARNING)
         sys.path.insert(0, str(CHECKOUT))
         module = importlib.import_module(f"bench.{options['name']}")
+        if options["name"] == "seal":
+            module.run(count=options["count"], workers=options["workers"], out=self.stdout)
+            return
+        if options["name"] == "exchange":
+            module.run(records=options["records"], requests=options["requests"],
+                       clients=options["clients"] or 8, out=self.stdout)
+            return
         if options["name"] == "intake":
             module.run(clients=options["clients"] or 16, per_client=options["requests"],
                        warmup=options["warmup"], workers=options["workers"],
