@@ -26,23 +26,15 @@ from django.core.management import call_command
 from django.db import connections
 
 from bench.server import percentile_ms
-from onevisit.applications.constants import CaseStatus, Channel, DeliveryMethod
-from onevisit.applications.models import Case
-from onevisit.applications.services import (
-    Applicant,
-    DeliveryChoice,
-    Upload,
-    application_submit,
-    subject_resolve,
-)
+from onevisit.applications.constants import DeliveryMethod
+from onevisit.applications.services import DeliveryChoice, subject_resolve
 from onevisit.certificates.documents import certificate_sealed_pdf
 from onevisit.certificates.models import Certificate
 from onevisit.certificates.rendering import certificate_render_unsealed
 from onevisit.certificates.verification import pdf_verify
-from onevisit.demo.forms import SAMPLE_PDF, FormFiller
-from onevisit.ops.demo_setup import demo_world_load
+from onevisit.demo.forms import FormFiller
+from onevisit.ops.demo_setup import demo_approve_all, demo_file, demo_world_load
 from onevisit.pdf import compact_font_build, compact_font_path
-from onevisit.workflow.services import case_approve
 
 ITEM = "330106-SJ-001"  # 企业设立登记 → 营业执照
 TARGET_PER_SECOND = 20.0
@@ -72,18 +64,10 @@ def _licence() -> Certificate:
     world = demo_world_load(people=200, companies=20)
     subject = subject_resolve(item_code=ITEM)
     filler = FormFiller(world.population, Random(20171))
-    filer = filler.filer_for(fields=subject.fields, materials=subject.materials)
-    filing = application_submit(
-        subject=subject,
-        applicant=Applicant(kind=filer.kind, name=filer.name, id_number=filer.id_number),
-        data=filler.data(fields=subject.fields, filer=filer), channel=Channel.ONLINE,
-        actor=world.staff.citizen,
-        uploads=[Upload(key=key, filename="scan.pdf", content=SAMPLE_PDF)
-                 for key in filler.uploads(materials=subject.materials)],
-        delivery=DeliveryChoice(method=DeliveryMethod.DOWNLOAD), consent=True,
-    )
-    for case in Case.objects.filter(application=filing.application, status=CaseStatus.PENDING):
-        case_approve(case_id=case.pk, actor=world.staff.reviewers[case.department.code])
+    filing = demo_file(subject=subject, filler=filler, staff=world.staff,
+                       filer=filler.filer_for(fields=subject.fields, materials=subject.materials),
+                       delivery=DeliveryChoice(method=DeliveryMethod.DOWNLOAD))
+    demo_approve_all(application=filing.application, staff=world.staff)
     return Certificate.objects.select_related("department", "application").get(
         application=filing.application
     )

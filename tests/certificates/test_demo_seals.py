@@ -8,21 +8,13 @@ from random import Random
 import pytest
 
 from onevisit.accounts.models import Department
-from onevisit.applications.constants import CaseStatus, Channel, DeliveryMethod
-from onevisit.applications.models import Case
-from onevisit.applications.services import (
-    Applicant,
-    DeliveryChoice,
-    Upload,
-    application_submit,
-    subject_resolve,
-)
+from onevisit.applications.constants import DeliveryMethod
+from onevisit.applications.services import DeliveryChoice, subject_resolve
 from onevisit.certificates.models import Certificate, SealCertificate
 from onevisit.certificates.services import certificate_pdf
 from onevisit.certificates.verification import pdf_verify
-from onevisit.demo.forms import SAMPLE_PDF, FormFiller
-from onevisit.ops.demo_setup import demo_world_load
-from onevisit.workflow.services import case_approve
+from onevisit.demo.forms import FormFiller
+from onevisit.ops.demo_setup import demo_approve_all, demo_file, demo_world_load
 
 pytestmark = pytest.mark.django_db
 
@@ -32,20 +24,10 @@ def test_the_demo_seals_every_result_of_the_newborn_bundle_by_its_department():
     demo_world_load(people=60, companies=5)  # idempotent: no second CA, no second seal
     subject = subject_resolve(life_event_code="newborn")
     filler = FormFiller(world.population, Random(5))
-    filer = filler.filer_for(fields=subject.fields, materials=subject.materials)
-    filing = application_submit(
-        subject=subject,
-        applicant=Applicant(kind=filer.kind, name=filer.name, id_number=filer.id_number),
-        data=filler.data(fields=subject.fields, filer=filer), channel=Channel.ONLINE,
-        actor=world.staff.citizen,
-        uploads=[Upload(key=key, filename="scan.pdf", content=SAMPLE_PDF)
-                 for key in filler.uploads(materials=subject.materials)],
-        delivery=DeliveryChoice(method=DeliveryMethod.DOWNLOAD), consent=True,
-    )
-    while pending := list(Case.objects.filter(application=filing.application,
-                                              status=CaseStatus.PENDING)):
-        for case in pending:
-            case_approve(case_id=case.pk, actor=world.staff.reviewers[case.department.code])
+    filing = demo_file(subject=subject, filler=filler, staff=world.staff,
+                       filer=filler.filer_for(fields=subject.fields, materials=subject.materials),
+                       delivery=DeliveryChoice(method=DeliveryMethod.DOWNLOAD))
+    demo_approve_all(application=filing.application, staff=world.staff)
 
     certificates = list(Certificate.objects.filter(application=filing.application)
                         .select_related("department").order_by("department__code"))

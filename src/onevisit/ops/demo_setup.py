@@ -1,4 +1,5 @@
-"""Loading the demo world: catalogue, synthetic population and staff accounts."""
+"""Loading the demo world (catalogue, synthetic population and staff accounts) and filing
+and approving applications in it through the real services."""
 
 from __future__ import annotations
 
@@ -7,12 +8,24 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from onevisit.applications.constants import CaseStatus, Channel
+from onevisit.applications.models import Application, Case
+from onevisit.applications.services import (
+    Applicant,
+    DeliveryChoice,
+    Filing,
+    Subject,
+    Upload,
+    application_submit,
+)
 from onevisit.certificates.seals import seals_ensure
 from onevisit.demo.catalogue import demo_catalogue_load
+from onevisit.demo.forms import SAMPLE_PDF, Filer, FormFiller
 from onevisit.demo.hall import demo_hall_ensure
 from onevisit.demo.population import Population, population_seed
 from onevisit.demo.staff import Staff, demo_staff_ensure
 from onevisit.search.services import search_reindex
+from onevisit.workflow.services import case_approve
 
 DEMO_PEOPLE = 2000
 DEMO_COMPANIES = 200
@@ -39,3 +52,29 @@ def demo_world_load(*, people: int = DEMO_PEOPLE, companies: int = DEMO_COMPANIE
     # The seal PKI: a local CA and every department's seal, so results are sealed PDFs.
     seals_ensure(actor=None)
     return DemoWorld(population=population, staff=staff)
+
+
+def demo_file(*, subject: Subject, filler: FormFiller, filer: Filer, staff: Staff,
+              channel: str = Channel.ONLINE, delivery: DeliveryChoice | None = None,
+              leave_out: int = 0) -> Filing:
+    """File the subject for a demo applicant as she would: her form filled from her
+    registry records, every material uploaded but `leave_out` of them, consent given —
+    online by the citizen account, at the window by the clerk."""
+    return application_submit(
+        subject=subject,
+        applicant=Applicant(kind=filer.kind, name=filer.name, id_number=filer.id_number),
+        data=filler.data(fields=subject.fields, filer=filer), channel=channel,
+        actor=staff.citizen if channel == Channel.ONLINE else staff.clerk,
+        uploads=[Upload(key=key, filename="scan.pdf", content=SAMPLE_PDF)
+                 for key in filler.uploads(materials=subject.materials, leave_out=leave_out)],
+        delivery=delivery, consent=True,
+    )
+
+
+def demo_approve_all(*, application: Application, staff: Staff) -> None:
+    """Every case of the application approved by its department's demo reviewer, stage
+    after stage, until none is pending."""
+    while pending := list(Case.objects.filter(application=application,
+                                              status=CaseStatus.PENDING)):
+        for case in pending:
+            case_approve(case_id=case.pk, actor=staff.reviewers[case.department.code])

@@ -25,15 +25,11 @@ from onevisit.applications.constants import (
 )
 from onevisit.applications.models import Application, Case
 from onevisit.applications.services import (
-    Applicant,
     DeliveryChoice,
     Subject,
     Upload,
     application_supplement,
     subject_resolve,
-)
-from onevisit.applications.services import (
-    application_submit as submit,
 )
 from onevisit.catalogue.constants import LimitUnit
 from onevisit.catalogue.selectors import items_published
@@ -51,6 +47,7 @@ from onevisit.errors import DomainError
 from onevisit.lifeevents.selectors import life_events_published
 from onevisit.metrics.selectors import Kpis, kpis
 from onevisit.metrics.services import rollups_refresh
+from onevisit.ops.demo_setup import demo_file
 from onevisit.workflow.calendar import CalendarNotCoveredWarning, WorkingCalendar
 from onevisit.workflow.services import (
     CorrectionEntry,
@@ -152,7 +149,6 @@ class Simulation:
         online = online_ok and (not window_ok or self.rng.random() < self.settings.online_share)
         filer = self.filler.filer_for(fields=subject.fields, materials=subject.materials)
         forgets = 1 if self.rng.random() < self.settings.forget_material else 0
-        keys = self.filler.uploads(materials=subject.materials, leave_out=forgets)
         courier_ok = all(stage.item.channel_courier for stage in subject.stages)
         if courier_ok and self.rng.random() < 0.6:
             delivery = DeliveryChoice(method=DeliveryMethod.COURIER, recipient=filer.person.name,
@@ -161,15 +157,10 @@ class Simulation:
             method = DeliveryMethod.DOWNLOAD if online else DeliveryMethod.PICKUP
             delivery = DeliveryChoice(method=method)
         try:
-            application = submit(
-                subject=subject,
-                applicant=Applicant(kind=filer.kind, name=filer.name, id_number=filer.id_number),
-                data=self.filler.data(fields=subject.fields, filer=filer),
-                channel=Channel.ONLINE if online else Channel.WINDOW,
-                actor=self.staff.citizen if online else self.staff.clerk,
-                uploads=[Upload(key=key, filename="scan.pdf", content=SAMPLE_PDF)
-                         for key in keys],
-                delivery=delivery, consent=True,
+            application = demo_file(
+                subject=subject, filler=self.filler, filer=filer, staff=self.staff,
+                channel=Channel.ONLINE if online else Channel.WINDOW, delivery=delivery,
+                leave_out=forgets,
             ).application
         except DomainError as exc:
             self.events[f"refused at filing: {exc.message}"] += 1
