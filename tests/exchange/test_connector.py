@@ -10,7 +10,8 @@ import httpx
 import pytest
 
 from onevisit.exchange.connector import HttpRegistry
-from onevisit.exchange.server import RegistryApp, file_lookup, serve
+from onevisit.exchange.models import RegistryRecord
+from onevisit.exchange.server import RegistryApp, database_lookup, file_lookup, serve
 from onevisit.exchange.sources import SourceUnavailable
 from tests.exchange.conftest import TEST_POLICY, free_port, http_source
 
@@ -106,3 +107,21 @@ def test_the_breaker_lets_one_trial_through_after_the_cool_down_and_closes_on_su
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.django_db(transaction=True)  # the server closes its old connections per request
+def test_a_registry_server_over_this_database_answers_from_the_named_sources_only():
+    RegistryRecord.objects.create(source="population", evidence_type="resident-id-card",
+                                  subject="330106199001011234", data={"name": "王小明"})
+    RegistryRecord.objects.create(source="property", evidence_type="property-certificate",
+                                  subject="330106199001011234", data={"number": "不该给出"})
+    lookup = database_lookup(["population", "civil_affairs"])
+
+    found = lookup([("resident-id-card", "330106199001011234"),
+                    ("property-certificate", "330106199001011234"),
+                    ("resident-id-card", "330106199202022345")])
+
+    assert list(found) == [("resident-id-card", "330106199001011234")]
+    evidence = found[("resident-id-card", "330106199001011234")]
+    assert (evidence.source, evidence.data) == ("population", {"name": "王小明"})
+    assert lookup([]) == {}

@@ -27,7 +27,7 @@ import structlog
 from django.db import close_old_connections
 
 from onevisit.exchange.models import RegistryRecord
-from onevisit.exchange.sources import Evidence
+from onevisit.exchange.sources import Evidence, pairs_match, record_evidence
 
 log = structlog.get_logger(__name__)
 
@@ -56,17 +56,11 @@ def database_lookup(sources: list[str]) -> Lookup:
 
     def lookup(wanted: list[tuple[str, str]]) -> dict[tuple[str, str], Evidence]:
         close_old_connections()
-        found = {}
-        for evidence_type, subject in wanted:
-            record = RegistryRecord.objects.filter(
-                source__in=sources, evidence_type=evidence_type, subject=subject
-            ).first()
-            if record is not None:
-                found[(evidence_type, subject)] = Evidence(
-                    source=record.source, evidence_type=evidence_type, subject=subject,
-                    data=record.data, valid_until=record.valid_until,
-                )
-        return found
+        if not wanted:
+            return {}
+        records = RegistryRecord.objects.filter(pairs_match(wanted), source__in=sources)
+        return {(r.evidence_type, r.subject): record_evidence(r, source=r.source)
+                for r in records}
 
     return lookup
 
