@@ -4,12 +4,25 @@ access log and the supervisor's report."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django_tasks_db.models import DBTaskResult
 
 from onevisit import clock
 from onevisit.applications.models import Application
-from onevisit.applications.services import application_evidence_retry
+from onevisit.applications.services import (
+    Applicant,
+    DeliveryChoice,
+    Upload,
+    application_evidence_retry,
+    draft_save,
+    draft_submit,
+    subject_resolve,
+)
+from onevisit.errors import Conflict
 from onevisit.exchange.models import AccessLog
 from onevisit.exchange.sources import Evidence, EvidenceSource
 from tests.conftest import PDF, b64
@@ -228,3 +241,97 @@ def test_a_clerks_preview_read_is_explained_by_her_filing(world, api):
 
     [row] = staff_access_report(since=now - dt.timedelta(days=1), until=now, threshold=1)
     assert (row.reads, row.unmatched_reads, row.flagged) == (2, 0, False)
+
+
+def test_the_catch_up_command_retries_what_a_stopped_worker_left_waiting(world, api, swap_source,
+                                                                         registry_process):
+    swap_source(http_source("population", f"http://127.0.0.1:{free_port()}"))
+    with clock.frozen_at(clock.now() - dt.timedelta(hours=6)):
+        old = api["citizen"].post("/applications", world.licence_payload()).json()["number"]
+    recent = api["citizen"].post("/applications", world.licence_payload()).json()["number"]
+    queued = DBTaskResult.objects.filter(task_path="onevisit.applications.tasks.evidence_retry")
+    queued.delete()  # the worker was down: what it had to run is as good as gone
+    out = io.StringIO()
+
+    call_command("evidence", "retry", "--pending", stdout=out)
+
+    assert "2 application(s) asked again: 1 decided, 1 still waiting" in out.getvalue()
+    # Filed before the whole retry schedule: the applicant is asked to upload.
+    assert Application.objects.get(number=old).status == "needs_supplement"
+    # Still within it: it waits, and background retries start again.
+    assert Application.objects.get(number=recent).status == "submitted"
+    assert [task.args_kwargs["args"] for task in queued] == [[recent, 0]]
+
+    swap_source(http_source("population", registry_process.url))
+    call_command("evidence", "retry", recent, stdout=out)
+
+    assert Application.objects.get(number=recent).status == "accepted"
+
+
+def test_the_catch_up_command_wants_numbers_or_pending():
+    with pytest.raises(CommandError, match="--pending"):
+        call_command("evidence", "retry")
+
+
+# ------------------------------------------------------------------------ drafts
+
+
+class _SlowSource(RecordingSource):
+    """A source that notes whether it was asked inside a database transaction, and lets
+    something happen while the question is out (another tab saving the draft)."""
+
+    def __init__(self, meanwhile=None) -> None:
+        super().__init__()
+        self.meanwhile = meanwhile
+        self.in_transaction: list[bool] = []
+
+    def fetch(self, *, evidence_type: str, subject: str, purpose: str = "") -> Evidence | None:
+        self.in_transaction.append(connection.in_atomic_block)
+        if self.meanwhile:
+            self.meanwhile()
+        return super().fetch(evidence_type=evidence_type, subject=subject, purpose=purpose)
+
+
+def _licence_draft(world):
+    subject = subject_resolve(item_code=world.licence.code)
+    payload = world.licence_payload()
+    return subject, draft_save(
+        actor=world.citizen, subject=subject, data=payload["data"],
+        applicant=Applicant(**payload["applicant"]), delivery=DeliveryChoice(),
+        uploads=[Upload(key=m["key"], filename="图纸.pdf", content=PDF)
+                 for m in payload["materials"]])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_draft_is_filed_with_its_evidence_fetched_outside_the_transaction(world, swap_source):
+    source = _SlowSource()
+    swap_source(source)
+    _subject, draft = _licence_draft(world)
+
+    filing = draft_submit(draft_id=draft.pk, actor=world.citizen, consent=True)
+
+    assert source.in_transaction == [False]
+    material = filing.application.materials.get(key="evidence:resident-id-card")
+    assert material.status == "fetched"
+    assert draft_submit(draft_id=draft.pk, actor=world.citizen, consent=True) is None
+    assert Application.objects.count() == 1
+
+
+def test_a_draft_changed_while_its_evidence_is_fetched_is_not_filed_in_its_old_form(
+        world, swap_source):
+    subject, draft = _licence_draft(world)
+
+    def another_tab_saves() -> None:
+        draft_save(actor=world.citizen, subject=subject, draft_id=draft.pk,
+                   data={**draft.data, "phone": "13900000000"},
+                   applicant=Applicant(**draft.applicant), delivery=DeliveryChoice())
+
+    swap_source(_SlowSource(meanwhile=another_tab_saves))
+
+    with pytest.raises(Conflict, match="草稿刚刚被修改"):
+        draft_submit(draft_id=draft.pk, actor=world.citizen, consent=True)
+
+    assert not Application.objects.exists()
+    draft.refresh_from_db()
+    assert draft.application is None
+    assert draft.data["phone"] == "13900000000"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -23,8 +24,10 @@ from onevisit.applications.services.inputs import (
 )
 from onevisit.applications.services.intake import (
     Filing,
-    application_submit,
+    PreparedFiling,
+    application_file,
     filing_allowed_check,
+    filing_prepare,
 )
 from onevisit.applications.services.subjects import Subject, subject_resolve
 from onevisit.errors import Conflict, NotFound
@@ -105,21 +108,36 @@ def draft_uploads(draft: ApplicationDraft) -> list[Upload]:
             for key, meta in sorted(draft.uploads.items())]
 
 
-@transaction.atomic
 def draft_submit(*, draft_id: int, actor: Any, consent: bool = False) -> Filing | None:
     """File the draft online, with the applicant's consent to fetch what the government
     holds or without it. Returns the filing, or None when this draft was already
-    submitted (a retried submit files nothing twice: see `draft.application`)."""
-    draft = _locked(draft_id, actor)
+    submitted (a retried submit files nothing twice: see `draft.application`).
+
+    The evidence is fetched before the filing's transaction, as for a direct filing; a
+    draft changed meanwhile (another tab saved it) is not filed in its older form."""
+    draft = draft_get(draft_id=draft_id, actor=actor)
     if draft.application_id is not None:
         return None
     applicant = Applicant(**draft.applicant)
     filing_allowed_check(actor=actor, channel=Channel.ONLINE, applicant=applicant)
-    filing = application_submit(
+    prepared = filing_prepare(
         subject=draft_subject(draft), applicant=applicant, data=draft.data,
         channel=Channel.ONLINE, actor=actor, uploads=draft_uploads(draft),
         delivery=DeliveryChoice(**draft.delivery), consent=consent,
     )
+    return _draft_file(draft_id=draft_id, actor=actor, prepared=prepared,
+                       version=draft.updated_at)
+
+
+@transaction.atomic
+def _draft_file(*, draft_id: int, actor: Any, prepared: PreparedFiling,
+                version: dt.datetime) -> Filing | None:
+    draft = _locked(draft_id, actor)
+    if draft.application_id is not None:
+        return None
+    if draft.updated_at != version:
+        raise Conflict(_("草稿刚刚被修改，请确认后重新提交"))
+    filing = application_file(prepared)
     draft.application = filing.application
     draft.save(update_fields=["application"])
     return filing

@@ -220,20 +220,30 @@ def filing_allowed_check(*, actor: Any, channel: str, applicant: Applicant) -> N
         raise NotAllowed(_("只能以本人身份提交申请"))
 
 
-def application_submit(
+@dataclass(frozen=True)
+class PreparedFiling:
+    """A filing checked and its evidence fetched, not yet stored (`filing_prepare`)."""
+
+    subject: Subject
+    applicant: Applicant
+    cleaned: dict[str, Any]
+    channel: str
+    actor: Any
+    uploads: list[Upload]
+    tolerated: set[str]
+    delivery: DeliveryChoice
+    consent: bool
+    fetched: dict[str, Fetched]
+
+
+def filing_prepare(
     *, subject: Subject, applicant: Applicant, data: Mapping[str, Any], channel: str,
     actor: Any, uploads: Iterable[Upload] = (), tolerated: Iterable[str] = (),
     delivery: DeliveryChoice | None = None, consent: bool = False,
-) -> Filing:
-    """File an application online or at a window and run the completeness check.
-
-    Invalid fields are all reported at once and nothing is stored. With the applicant's
-    `consent` (given online, or recorded by the window clerk), evidence the government
-    holds is fetched, not asked for (once-only); without it those materials are asked for.
-    Every missing material is named in one one-time notice; otherwise the application is
-    accepted with a receipt. If a source does not answer, the application is kept and
-    waits while the fetch is retried in the background (or the material is uploaded).
-    """
+) -> PreparedFiling:
+    """Check a filing and, with consent, fetch the evidence it names; writes nothing, so
+    it runs before the filing's transaction and a slow source never holds a lock.
+    Invalid fields are all reported at once (InvalidInput)."""
     uploads = list(uploads)
     tolerated_keys = set(tolerated)
     if channel not in Channel.values:
@@ -248,19 +258,38 @@ def application_submit(
         subject=subject, data=cleaned, applicant_id_number=applicant.id_number,
         skip={upload.key for upload in uploads},
     ) if consent else {}
-    return _application_file(
-        subject=subject, applicant=applicant, cleaned=cleaned, channel=channel, actor=actor,
-        uploads=uploads, tolerated=tolerated_keys, delivery=delivery, consent=consent,
-        fetched=fetched,
-    )
+    return PreparedFiling(subject=subject, applicant=applicant, cleaned=cleaned,
+                          channel=channel, actor=actor, uploads=uploads,
+                          tolerated=tolerated_keys, delivery=delivery, consent=consent,
+                          fetched=fetched)
+
+
+def application_submit(
+    *, subject: Subject, applicant: Applicant, data: Mapping[str, Any], channel: str,
+    actor: Any, uploads: Iterable[Upload] = (), tolerated: Iterable[str] = (),
+    delivery: DeliveryChoice | None = None, consent: bool = False,
+) -> Filing:
+    """File an application online or at a window and run the completeness check.
+
+    Invalid fields are all reported at once and nothing is stored. With the applicant's
+    `consent` (given online, or recorded by the window clerk), evidence the government
+    holds is fetched, not asked for (once-only); without it those materials are asked for.
+    Every missing material is named in one one-time notice; otherwise the application is
+    accepted with a receipt. If a source does not answer, the application is kept and
+    waits while the fetch is retried in the background (or the material is uploaded).
+    """
+    return application_file(filing_prepare(
+        subject=subject, applicant=applicant, data=data, channel=channel, actor=actor,
+        uploads=uploads, tolerated=tolerated, delivery=delivery, consent=consent,
+    ))
 
 
 @atomic_audited
-def _application_file(
-    *, subject: Subject, applicant: Applicant, cleaned: dict[str, Any], channel: str,
-    actor: Any, uploads: list[Upload], tolerated: set[str], delivery: DeliveryChoice,
-    consent: bool, fetched: dict[str, Fetched],
-) -> Filing:
+def application_file(prepared: PreparedFiling) -> Filing:
+    """Store a prepared filing and run the completeness check, in one transaction."""
+    subject, applicant, actor = prepared.subject, prepared.applicant, prepared.actor
+    channel, delivery, consent = prepared.channel, prepared.delivery, prepared.consent
+    fetched, uploads, tolerated = prepared.fetched, prepared.uploads, prepared.tolerated
     now = clock.now()
     application = Application.objects.create(
         number=number_placeholder(), item=subject.item, life_event=subject.life_event,
@@ -269,7 +298,7 @@ def _application_file(
         applicant_kind=applicant.kind, applicant_name=applicant.name,
         applicant_id_number=applicant.id_number, channel=channel,
         status=ApplicationStatus.SUBMITTED,
-        data=cleaned, promised_visits=subject.promised_visits,
+        data=prepared.cleaned, promised_visits=subject.promised_visits,
         stages=[{"key": s.key, "item": s.item.pk, "depends_on": s.depends_on}
                 for s in subject.stages],
         committed_limit=subject.committed_limit, limit_unit=subject.limit_unit,
@@ -382,6 +411,40 @@ def _evidence_retry_apply(*, number: str, subject: Subject, fetched: dict[str, F
     _check_and_decide(application=application, subject=subject, actor=actor,
                       materials=list(application.materials.order_by("id")))
     return application
+
+
+@dataclass(frozen=True)
+class RetryRound:
+    """What a catch-up round did: how many waiting applications it asked again, how many
+    of those the completeness check then decided, and how many still wait on a source."""
+
+    retried: int
+    decided: int
+    waiting: int
+
+
+def evidence_retry_pending(*, numbers: Iterable[str] = ()) -> RetryRound:
+    """Ask again, now, for every application still waiting on a source (or only the given
+    ones) — after the task worker was down, its scheduled retries never ran.
+
+    An application filed longer ago than the whole retry schedule is asked for the
+    material (the last attempt); one still waiting gets a new round of background retries.
+    """
+    waiting = Application.objects.filter(status=ApplicationStatus.SUBMITTED,
+                                         materials__status=MaterialStatus.AWAITING_SOURCE)
+    if numbers:
+        waiting = waiting.filter(number__in=list(numbers))
+    schedule_end = clock.now() - sum(EVIDENCE_RETRY_DELAYS, dt.timedelta())
+    pending = list(waiting.distinct().order_by("submitted_at")
+                   .values_list("number", "submitted_at"))
+    still = []
+    for number, submitted_at in pending:
+        application_evidence_retry(number=number, final=submitted_at <= schedule_end)
+        if waiting.filter(number=number).exists():
+            still.append(number)
+            evidence_retry_schedule(number=number, attempt=0)
+    return RetryRound(retried=len(pending), decided=len(pending) - len(still),
+                      waiting=len(still))
 
 
 # The completeness check has not accepted the application yet: submitted (a source has
