@@ -185,6 +185,8 @@ LOGGING = {
         # pyHanko logs a revoked or tampered seal with a traceback; verification reports it.
         "bagit": {"level": "ERROR"}, "pyhanko": {"level": "ERROR"},
         "pyhanko_certvalidator": {"level": "ERROR"},
+        # WeasyPrint logs each rendering step of every PDF; its warnings stay.
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }
 # structlog events (an event name plus fields) go through the standard logging above.
