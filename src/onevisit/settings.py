@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "onevisit.metrics",
     "onevisit.feedback",
     "onevisit.archive",
+    "onevisit.hotline",
     "onevisit.api",
     "onevisit.web",
     "onevisit.ops",

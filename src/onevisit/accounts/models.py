@@ -50,6 +50,8 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("电子监察")
     EDITOR = "editor", _("事项管理员")
     COURIER = "courier", _("寄递服务")
+    AGENT = "agent", _("12345 话务员")
+    DISPATCHER = "dispatcher", _("12345 派单员")
 
 
 class User(AbstractUser):
