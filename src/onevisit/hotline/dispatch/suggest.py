@@ -1,0 +1,184 @@
+"""Suggesting departments for a ticket (派单建议): the newest active learnt model (with the
+keyword rules weighed in as far as they helped on held-out tickets at training), or the
+keyword rules alone while the instance has none.
+
+Each process keeps the model it loaded, keyed by the stored model's id, and asks the
+database which model is current with one small query per suggestion (or at most every
+`MODEL_CHECK_SECONDS`, when set), so a model stored by another process is used at once
+everywhere. Nothing is kept that another process needs: every process loads the same model
+from the database. The departments' names and keyword rules are read again at most every
+`DEPARTMENTS_CHECK_SECONDS`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from django.db import connection
+
+from onevisit.accounts.models import Department
+from onevisit.hotline.constants import DispatchMethod
+from onevisit.hotline.dispatch.model import DispatchClassifier, features
+from onevisit.hotline.dispatch.rules import KeywordRule, rule_for, rules_score
+from onevisit.hotline.models import DispatchModel
+
+MODEL_CHECK_SECONDS = 0.0  # 0: ask which model is current on every suggestion
+DEPARTMENTS_CHECK_SECONDS = 10.0
+CHOICES = 3
+
+
+class Choice(NamedTuple):
+    department_code: str
+    department_name: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """Up to three departments, best first, each with a confidence between 0 and 1, and
+    how they were found ("model" or "rules"); `model_id` names the stored model."""
+
+    choices: list[Choice]
+    method: str
+    model_id: int | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """What `Ticket.suggestion` keeps."""
+        return {
+            "method": self.method,
+            "model_id": self.model_id,
+            "choices": [{"department": choice.department_code, "name": choice.department_name,
+                         "confidence": round(choice.confidence, 4)} for choice in self.choices],
+        }
+
+    @property
+    def best(self) -> str | None:
+        return self.choices[0].department_code if self.choices else None
+
+
+@dataclass
+class _Cache:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    checked_at: float = float("-inf")
+    model_id: int | None = None
+    classifier: DispatchClassifier | None = None
+    departments_checked_at: float = float("-inf")
+    names: dict[str, str] = field(default_factory=dict)
+    rules: dict[str, KeywordRule] = field(default_factory=dict)
+
+
+_cache = _Cache()
+
+
+def dispatch_cache_clear() -> None:
+    """Forget the loaded model and departments: the next suggestion asks the database."""
+    with _cache.lock:
+        _cache.checked_at = _cache.departments_checked_at = float("-inf")
+        _cache.model_id = None
+        _cache.classifier = None
+        _cache.names = {}
+        _cache.rules = {}
+
+
+_NEWEST = ("SELECT id FROM {table} WHERE active AND method = %s "
+           "ORDER BY created_at DESC, id DESC LIMIT 1")
+
+
+def _newest_id() -> int | None:
+    query = _NEWEST.format(table=connection.ops.quote_name(DispatchModel._meta.db_table))
+    with connection.cursor() as cursor:
+        cursor.execute(query, [DispatchMethod.MODEL.value])
+        row = cursor.fetchone()
+    return int(row[0]) if row else None
+
+
+def _current() -> tuple[int | None, DispatchClassifier | None]:
+    """The current model: which one is asked of the database on every call (one indexed
+    row, without the ORM's cost), or at most every MODEL_CHECK_SECONDS when that is set;
+    it is loaded only when it changed."""
+    now = time.monotonic()
+    if MODEL_CHECK_SECONDS and now - _cache.checked_at < MODEL_CHECK_SECONDS:
+        return _cache.model_id, _cache.classifier
+    newest = _newest_id()
+    if newest == _cache.model_id:
+        _cache.checked_at = now
+        return _cache.model_id, _cache.classifier
+    with _cache.lock:
+        if newest is None:
+            _cache.model_id, _cache.classifier = None, None
+        elif newest != _cache.model_id:
+            payload = DispatchModel.objects.values_list("payload", flat=True).get(pk=newest)
+            _cache.classifier = DispatchClassifier.from_bytes(bytes(payload))
+            _cache.model_id = newest
+        _cache.checked_at = now
+        return _cache.model_id, _cache.classifier
+
+
+def dispatch_departments() -> tuple[dict[str, str], dict[str, KeywordRule]]:
+    """The departments' names and keyword rules, by code (cached like the model)."""
+    return _departments()
+
+
+def _departments() -> tuple[dict[str, str], dict[str, KeywordRule]]:
+    now = time.monotonic()
+    if now - _cache.departments_checked_at >= DEPARTMENTS_CHECK_SECONDS:
+        with _cache.lock:
+            names = dict(Department.objects.values_list("code", "name"))
+            rules = {code: rule for code, name in names.items()
+                     if (rule := rule_for(name)) is not None}
+            _cache.names, _cache.rules = names, rules
+            _cache.departments_checked_at = now
+    return _cache.names, _cache.rules
+
+
+def _choices(ranked: Sequence[tuple[str, float]], names: dict[str, str]) -> list[Choice]:
+    return [Choice(code, names.get(code, ""), confidence)
+            for code, confidence in ranked[:CHOICES]]
+
+
+def _rules_for(classifier: DispatchClassifier, text: str,
+               rules: dict[str, KeywordRule]) -> list[tuple[str, float]]:
+    return rules_score(text, rules) if classifier.rules_weight else []
+
+
+def dispatch_suggest(*, text: str, region_code: str = "") -> Suggestion:
+    """The departments a ticket most likely belongs to. `text`: what the ticket says (its
+    title and text); `region_code`: its township, which the learnt model also weighs."""
+    model_id, classifier = _current()
+    names, rules = _departments()
+    if classifier is not None:
+        ranked = classifier.top(features(text, region_code), rules=_rules_for(classifier, text,
+                                                                              rules))
+        return Suggestion(choices=_choices(ranked, names), method=DispatchMethod.MODEL.value,
+                          model_id=model_id)
+    return Suggestion(choices=_choices(rules_score(text, rules), names),
+                      method=DispatchMethod.RULES.value)
+
+
+def dispatch_suggest_many(*, texts: Sequence[str],
+                          region_codes: Sequence[str] | None = None) -> list[Suggestion]:
+    """`dispatch_suggest` for many tickets at once (an import, a re-evaluation)."""
+    codes = list(region_codes) if region_codes is not None else [""] * len(texts)
+    if len(codes) != len(texts):
+        raise ValueError("one region code per text")
+    model_id, classifier = _current()
+    names, rules = _departments()
+    if classifier is None:
+        return [Suggestion(choices=_choices(rules_score(text, rules), names),
+                           method=DispatchMethod.RULES.value) for text in texts]
+    return [Suggestion(
+        choices=_choices(classifier.top(features(text, code),
+                                        rules=_rules_for(classifier, text, rules)), names),
+        method=DispatchMethod.MODEL.value, model_id=model_id,
+    ) for text, code in zip(texts, codes, strict=True)]
+
+
+def dispatch_rules_suggest(*, text: str) -> Suggestion:
+    """What the keyword rules alone suggest (also when a model exists)."""
+    names, rules = _departments()
+    return Suggestion(choices=_choices(rules_score(text, rules), names),
+                      method=DispatchMethod.RULES.value)

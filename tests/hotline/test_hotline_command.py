@@ -1,0 +1,153 @@
+"""`onevisit hotline train FILE` and `onevisit hotline evaluate FILE` on CSV (UTF-8, GBK)
+and .xlsx exports of past tickets."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from openpyxl import Workbook
+
+from onevisit.accounts.models import Region, RegionLevel
+from onevisit.demo.tickets import HOTLINE_DEPARTMENTS, hotline_departments_ensure, tickets_split
+from onevisit.hotline.dispatch import dispatch_cache_clear
+from onevisit.hotline.models import DispatchModel
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    dispatch_cache_clear()
+    yield
+    dispatch_cache_clear()
+
+
+@pytest.fixture
+def departments(db: None) -> None:
+    province = Region.objects.create(code="33", name="浙江省", level=RegionLevel.PROVINCE)
+    city = Region.objects.create(code="3301", name="杭州市", level=RegionLevel.CITY,
+                                 parent=province)
+    county = Region.objects.create(code="330106", name="西湖区", level=RegionLevel.COUNTY,
+                                   parent=city)
+    hotline_departments_ensure(region=county)
+
+
+SPLIT = tickets_split(train=240, test=120, seed=31)
+
+
+def _rows(tickets: list, *, by_name: bool) -> list[list[str]]:
+    return [[f"GD{index:05d}", ticket.title, ticket.text,
+             HOTLINE_DEPARTMENTS[ticket.department_code] if by_name else ticket.department_code,
+             "已办结"]
+            for index, ticket in enumerate(tickets)]
+
+
+def _csv(path: Path, header: list[str], rows: list[list[str]], encoding: str) -> Path:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+def _run(*args: str) -> str:
+    out = io.StringIO()
+    call_command("hotline", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_train_on_a_utf8_csv_skips_and_counts_unknown_departments_then_evaluate(
+        departments, tmp_path):
+    rows = _rows(SPLIT.train, by_name=False)
+    rows += [["GD90001", "", "某小区停车难", "杭州市西湖区档案馆", ""],
+             ["GD90002", "", "某某问题", "xh-unknown", ""],
+             ["GD90003", "", "某某问题", "xh-unknown", ""],
+             ["GD90004", "", "", "xh-cgj", ""]]
+    train = _csv(tmp_path / "train.csv", ["工单编号", "标题", "诉求内容", "承办单位", "状态"],
+                 rows, "utf-8")
+    output = _run("train", str(train))
+    assert "244 rows" in output
+    assert "240 used, 4 skipped" in output
+    assert "empty text or department: 1" in output
+    assert "unknown department: 3" in output
+    assert "xh-unknown: 2" in output
+    stored = DispatchModel.objects.get(active=True)
+    assert stored.samples == 240
+    assert f"dispatch model {stored.pk} stored and active" in output
+
+    test = _csv(tmp_path / "test.csv", ["text", "department"],
+                [[t.text, t.department_code] for t in SPLIT.test], "utf-8")
+    output = _run("evaluate", str(test))
+    assert f"dispatch by model {stored.pk} on 120 tickets: top-1 " in output
+    assert "keyword rules alone (baseline): top-1 " in output
+
+
+def test_train_on_a_gbk_csv_with_department_names(departments, tmp_path):
+    header = ["工单编号", "工单标题", "工单内容", "主办单位", "办理状态"]
+    train = _csv(tmp_path / "export.csv", header, _rows(SPLIT.train, by_name=True), "gbk")
+    output = _run("train", str(train))
+    assert "240 used, 0 skipped" in output
+    assert DispatchModel.objects.get(active=True).samples == 240
+
+
+def test_train_and_evaluate_on_xlsx(departments, tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["序号", "诉求内容", "处理部门", "答复内容"])
+    for index, ticket in enumerate(SPLIT.train):
+        # Departments by short name (without 杭州市), as exports often write them.
+        name = HOTLINE_DEPARTMENTS[ticket.department_code].removeprefix("杭州市")
+        sheet.append([index + 1, ticket.text, name, "已处理"])
+    sheet.append([999, "路灯坏了", "火星管理局", ""])
+    workbook.save(tmp_path / "train.xlsx")
+    output = _run("train", str(tmp_path / "train.xlsx"))
+    assert "240 used, 1 skipped" in output
+    assert "火星管理局: 1" in output
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["content", "dept"])
+    for ticket in SPLIT.test:
+        sheet.append([ticket.text, ticket.department_code])
+    workbook.save(tmp_path / "test.xlsx")
+    output = _run("evaluate", str(tmp_path / "test.xlsx"))
+    assert "on 120 tickets: top-1 " in output
+
+
+def test_evaluate_without_a_model_measures_the_rules(departments, tmp_path):
+    test = _csv(tmp_path / "test.csv", ["内容", "承办单位"],
+                [[t.text, t.department_code] for t in SPLIT.test], "utf-8")
+    output = _run("evaluate", str(test))
+    assert "dispatch by keyword rules (no trained model yet) on 120 tickets" in output
+
+
+@pytest.mark.parametrize(("name", "content", "reason"), [
+    ("broken.xlsx", b"PK\x03\x04 this is not a workbook", "not a readable .xlsx"),
+    ("binary.csv", b"\x00\x01\x02\x03" * 10, "not a CSV text file"),
+    ("latin.csv", "诉求内容,承办单位\n路灯坏了,xh-cgj\n".encode("utf-16"), "neither UTF-8 nor"),
+    ("empty.csv", b"", "the file is empty"),
+    ("nodept.csv", "诉求内容,来电时间\n路灯坏了,2026-01-01\n".encode(), "no department column"),
+    ("notext.csv", "编号,承办单位\n1,xh-cgj\n".encode(), "no text column"),
+    ("unknown.csv", "诉求内容,承办单位\n路灯坏了,火星局\n".encode(), "no usable rows"),
+    ("few.csv", "诉求内容,承办单位\n路灯坏了,xh-cgj\n油烟大,xh-cgj\n".encode(), "nothing stored"),
+    ("old.xls", b"\xd0\xcf\x11\xe0", "old .xls workbooks"),
+])
+def test_a_bad_file_is_refused_with_its_reason_and_nothing_stored(departments, tmp_path, name,
+                                                                  content, reason):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(CommandError, match=reason.replace(".", r"\.")):
+        call_command("hotline", "train", str(path), stdout=io.StringIO())
+    assert not DispatchModel.objects.exists()
+
+
+def test_a_missing_file_is_refused(departments, tmp_path):
+    with pytest.raises(CommandError, match="no such file"):
+        call_command("hotline", "evaluate", str(tmp_path / "none.csv"), stdout=io.StringIO())
