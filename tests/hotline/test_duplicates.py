@@ -1,0 +1,254 @@
+"""最多投一次: a new ticket matched against the open tickets, with its reasons."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from onevisit.accounts.models import Region, RegionLevel
+from onevisit.hotline import duplicates
+from onevisit.hotline.constants import TicketStatus
+from onevisit.hotline.duplicates import (
+    DuplicateMatch,
+    address_place,
+    address_similarity,
+    duplicate_bands,
+    duplicate_index_add,
+    duplicate_index_rebuild,
+    duplicate_index_remove,
+    duplicate_matches,
+    duplicate_score,
+    ticket_tokens,
+)
+from onevisit.hotline.models import DuplicateBand, Ticket
+
+pytestmark = pytest.mark.django_db
+
+CUIYUAN = "330106005"
+JIANGCUN = "330106011"
+LI, WANG, ZHAO = "digest-li", "digest-wang", "digest-zhao"  # callers' phone digests
+
+LIGHT = ("路灯不亮", "翠苑街道文三路478号门口的路灯已经坏了一个多星期，晚上一片漆黑，"
+         "老人小孩走路很危险，希望尽快派人修好。", "杭州市西湖区翠苑街道文三路478号")
+# Another caller, other words.
+LIGHT_AGAIN = ("", "文三路478号那里的路灯不亮好几天了，晚上黑漆漆的，走路很不安全，"
+               "请相关部门来修一下。", "文三路478号")
+# The first caller again.
+LIGHT_REPEAT = ("路灯还是不亮", "我上次反映过文三路478号路灯坏了，到现在还是没人来修，"
+                "晚上还是一片漆黑。", "文三路478号")
+# The same street, other matters: the same trouble at another place, and other trouble.
+LIGHT_ELSEWHERE = ("路灯不亮", "古翠路翠苑一区北门的路灯晚上不亮，老人小孩走路很危险，"
+                   "希望尽快派人修好。", "杭州市西湖区翠苑街道古翠路翠苑一区北门")
+MANHOLE = ("井盖破损", "古翠路翠苑一区门口窨井盖破损松动，车辆经过哐哐响，担心行人踩空，"
+           "请尽快更换。", "杭州市西湖区翠苑街道古翠路翠苑一区")
+LEAK = ("楼顶漏水", "翠苑三区12幢楼顶漏水，下雨天家里天花板渗水，物业一直不处理。",
+        "杭州市西湖区翠苑街道翠苑三区12幢")
+STALLS = ("占道经营", "文三路与古翠路交叉口晚上有流动摊贩占道经营，堵塞人行道，垃圾遍地。",
+          "杭州市西湖区翠苑街道文三路与古翠路交叉口")
+GARBAGE = ("垃圾桶满了", "古翠路翠苑一区门口的垃圾桶满了好几天没人清运，臭气熏天，苍蝇乱飞。",
+           "杭州市西湖区翠苑街道古翠路翠苑一区")
+# The first caller on another matter at her door.
+HER_MANHOLE = ("井盖松动", "文三路478号门口的井盖松动，走上去哐哐响，晚上看不见很危险。",
+               "杭州市西湖区翠苑街道文三路478号")
+NOISE = ("烧烤店噪音扰民", "益乐新村3幢楼下烧烤店每天营业到凌晨两点，油烟和噪音扰民，"
+         "影响休息。", "杭州市西湖区蒋村街道益乐新村3幢")
+WAGES = ("拖欠工资", "杭州华瑞科技有限公司拖欠我三个月工资共计两万元，老板一直推脱，"
+         "请求帮助讨薪。", "")
+
+
+@pytest.fixture
+def streets() -> None:
+    county = Region.objects.create(code="330106", name="西湖区", level=RegionLevel.COUNTY)
+    for code, name in ((CUIYUAN, "翠苑街道"), (JIANGCUN, "蒋村街道")):
+        Region.objects.create(code=code, name=name, level=RegionLevel.TOWNSHIP, parent=county)
+
+
+def _open(number: str, told: tuple[str, str, str], *, caller: str = "",
+          region: str = CUIYUAN, status: str = TicketStatus.DISPATCHED) -> Ticket:
+    title, text, address = told
+    ticket = Ticket.objects.create(
+        number=number, type="complaint", channel="phone", status=status, caller_digest=caller,
+        title=title, text=text, region_id=region, address=address, limit_days=5,
+        created_at=dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC),
+        tokens=" ".join(ticket_tokens(title=title, text=text, address=address)),
+    )
+    duplicate_index_add(ticket=ticket)
+    return ticket
+
+
+def _matches(told: tuple[str, str, str], *, caller: str, region: str = CUIYUAN,
+             exclude_ids: tuple[int, ...] = ()) -> list[DuplicateMatch]:
+    title, text, address = told
+    return duplicate_matches(tokens=ticket_tokens(title=title, text=text, address=address),
+                             region_code=region, address=address, caller_digest=caller,
+                             exclude_ids=exclude_ids)
+
+
+@pytest.fixture
+def open_tickets(streets: None) -> dict[str, Ticket]:
+    """The open tickets of two streets, the street light among them."""
+    return {
+        "light": _open("RX001", LIGHT, caller=LI),
+        "manhole": _open("RX002", MANHOLE, caller="digest-qian"),
+        "leak": _open("RX003", LEAK, caller="digest-sun"),
+        "stalls": _open("RX004", STALLS, caller="digest-zhou"),
+        "noise": _open("RX005", NOISE, caller="digest-wu", region=JIANGCUN),
+        "wages": _open("RX006", WAGES, caller="digest-zheng"),
+    }
+
+
+# ------------------------------------------------------------------------ tokens and bands
+
+
+def test_a_ticket_is_matched_on_its_words_and_its_place_without_the_divisions():
+    tokens = ticket_tokens(title=LIGHT[0], text=LIGHT[1], address=LIGHT[2])
+
+    # Without 的, 已经, 希望, 尽快, single characters; 路灯 and 不亮 found although the
+    # segmenter cuts 路灯不亮 into 路 and 灯不亮; 478号 joined; 翠苑 of 翠苑街道 in the text.
+    assert tokens == ["灯不亮", "翠苑", "三路", "文三路", "478", "478号", "门口", "路灯", "坏了",
+                      "一个多", "星期", "晚上", "一片", "漆黑", "老人", "小孩", "走路", "危险",
+                      "修好", "不亮"]
+    assert address_place("杭州市西湖区翠苑街道文三路 478 号") == "文三路478号"
+    assert address_place("翠苑一区12幢") == "翠苑一区12幢"  # a compound, not a county
+    assert address_place("西湖区文新农贸市场") == "西湖区文新农贸市场"
+
+
+def test_bands_are_the_same_in_every_process_and_differ_between_townships():
+    tokens = ["路灯", "不亮", "文三路", "478号"]
+
+    bands = duplicate_bands(tokens, region_code=CUIYUAN)
+
+    assert bands == [7270964253343649907, 5850810746843131018, -8432082950106207176,
+                     -3326845509640301182, 3762578471770811641, 7749442552076138486,
+                     -5551024093241320591, 8718335346413739756, -1561360474592656025,
+                     6389392693254945907]
+    assert len(bands) == duplicates.BANDS
+    assert duplicate_bands(reversed(tokens), region_code=CUIYUAN) == bands  # a set
+    assert not set(duplicate_bands(tokens, region_code=JIANGCUN)) & set(bands)
+    assert duplicate_bands([], region_code=CUIYUAN) == []
+
+
+def test_indexing_a_ticket_again_replaces_its_bands(open_tickets):
+    light = open_tickets["light"]
+    before = list(DuplicateBand.objects.filter(ticket=light).values_list("band", flat=True))
+
+    duplicate_index_add(ticket=light)
+
+    assert sorted(DuplicateBand.objects.filter(ticket=light).values_list("band", flat=True)) == (
+        sorted(before))
+    assert len(before) == duplicates.BANDS
+
+
+# ------------------------------------------------------------------------ matching
+
+
+def test_another_caller_on_the_same_matter_finds_it_with_the_reasons(open_tickets):
+    matches = _matches(LIGHT_AGAIN, caller=WANG)
+
+    assert matches == [DuplicateMatch(
+        ticket_id=open_tickets["light"].pk, number="RX001", score=0.734, kind="same_matter",
+        reasons=["共同词：文三路、478号、灯不亮、晚上、走路、路灯", "同一地点：文三路478号",
+                 "同一街道：翠苑街道"],
+    )]
+
+
+def test_the_same_caller_again_is_a_repeat(open_tickets):
+    matches = _matches(LIGHT_REPEAT, caller=LI)
+
+    assert matches == [DuplicateMatch(
+        ticket_id=open_tickets["light"].pk, number="RX001", score=0.779, kind="same_caller",
+        reasons=["同一来电人", "共同词：路灯、不亮、文三路、478号、坏了、晚上、一片、漆黑",
+                 "同一地点：文三路478号", "同一街道：翠苑街道"],
+    )]
+
+
+def test_other_matters_of_the_same_street_are_not_matched(open_tickets):
+    assert _matches(LIGHT_ELSEWHERE, caller=ZHAO) == []
+    assert _matches(GARBAGE, caller=ZHAO) == []
+
+
+def test_the_same_caller_on_another_matter_is_a_new_ticket(open_tickets):
+    assert _matches(HER_MANHOLE, caller=LI) == []
+
+
+def test_a_closed_ticket_is_matched_no_more(open_tickets):
+    light = open_tickets["light"]
+    Ticket.objects.filter(pk=light.pk).update(status=TicketStatus.CLOSED)
+    duplicate_index_remove(ticket_ids=[light.pk])
+
+    assert not DuplicateBand.objects.filter(ticket=light).exists()
+    assert _matches(LIGHT_AGAIN, caller=WANG) == []
+    assert _matches(LIGHT_REPEAT, caller=LI) == []  # nor found as the caller's own
+
+
+def test_removal_takes_only_the_given_tickets_out(open_tickets):
+    duplicate_index_remove(ticket_ids=[open_tickets["light"].pk, open_tickets["leak"].pk])
+    duplicate_index_remove(ticket_ids=[])
+
+    assert set(DuplicateBand.objects.values_list("ticket__number", flat=True)) == {
+        "RX002", "RX004", "RX005", "RX006"}
+    assert _matches(LIGHT_AGAIN, caller=WANG) == []
+
+
+def test_excluded_tickets_are_not_matched(open_tickets):
+    assert _matches(LIGHT_AGAIN, caller=WANG, exclude_ids=(open_tickets["light"].pk,)) == []
+
+
+def test_another_township_is_not_searched(open_tickets):
+    assert _matches(NOISE, caller=ZHAO, region=CUIYUAN) == []
+    assert [match.number for match in _matches(NOISE, caller=ZHAO, region=JIANGCUN)] == [
+        "RX005"]
+
+
+def test_the_index_is_rebuilt_from_the_open_tickets(open_tickets):
+    Ticket.objects.filter(number="RX003").update(status=TicketStatus.CLOSED)
+
+    assert duplicate_index_rebuild() == 5
+    assert DuplicateBand.objects.count() == 5 * duplicates.BANDS
+    assert not DuplicateBand.objects.filter(ticket__number="RX003").exists()
+
+
+# ------------------------------------------------------------------------ the exact score
+
+
+def test_the_score_of_a_paraphrase_names_what_both_share():
+    mine = ticket_tokens(title=LIGHT_AGAIN[0], text=LIGHT_AGAIN[1], address=LIGHT_AGAIN[2])
+    theirs = ticket_tokens(title=LIGHT[0], text=LIGHT[1], address=LIGHT[2])
+
+    scored = duplicate_score(tokens=mine, other_tokens=theirs, address=LIGHT_AGAIN[2],
+                             other_address=LIGHT[2], same_region=True)
+
+    assert scored.score == 0.734
+    assert scored.words == ("文三路", "478号", "灯不亮", "晚上", "走路", "路灯")
+    assert (scored.same_place, scored.same_region, scored.same_caller) == (True, True, False)
+    # Without addresses, the places the texts name (文三路, 478号) stand in for them.
+    assert duplicate_score(tokens=mine, other_tokens=theirs).score == 0.694
+    assert duplicate_score(tokens=mine, other_tokens=["井盖", "松动"]).score == 0.0
+
+
+def test_the_same_complaint_at_another_place_is_halved():
+    mine = ticket_tokens(title=LIGHT_ELSEWHERE[0], text=LIGHT_ELSEWHERE[1],
+                         address=LIGHT_ELSEWHERE[2])
+    theirs = ticket_tokens(title=LIGHT[0], text=LIGHT[1], address=LIGHT[2])
+
+    scored = duplicate_score(tokens=mine, other_tokens=theirs, address=LIGHT_ELSEWHERE[2],
+                             other_address=LIGHT[2], same_region=True)
+
+    assert scored.score == 0.406  # no more the same township's 0.1
+    assert scored.same_place is False
+
+
+@pytest.mark.parametrize(("address", "other", "expected"), [
+    ("文三路478号", "杭州市西湖区翠苑街道文三路478号门口", 0.8),
+    ("竞舟路与萍水街交叉口", "萍水街与竞舟路交叉口", 1.0),  # the same crossing
+    ("翠苑三区12幢", "翠苑三区15幢", 0.0),  # another building
+    ("留和路公交站附近", "屏基路公交站附近", 0.0),  # another road
+    ("文三路478号", "", None),
+])
+def test_address_similarity(address, other, expected):
+    tokens = ticket_tokens(title="", text="", address=address)
+    other_tokens = ticket_tokens(title="", text="", address=other)
+
+    assert address_similarity(tokens=tokens, address=address, other_tokens=other_tokens,
+                              other_address=other) == expected
