@@ -1,9 +1,11 @@
 """The search index: one document per guide (or, later, knowledge-base article).
 
 The text is kept twice: as written (for the page and its snippets) and as jieba tokens
-joined by spaces, which the database's full-text index reads — an FTS5 table on SQLite, a
-generated `tsvector` column with a GIN index on PostgreSQL (`migrations/0002_full_text.py`).
-Neither is known to the ORM; `selectors.search_run` queries them.
+joined by spaces, which the database's full-text index reads — an FTS5 table on SQLite
+(with the kind, so a search reads only the documents of its kinds), generated `tsvector`
+columns with GIN indexes on PostgreSQL, one of the whole document and one of its heading
+(`migrations/0002_full_text.py`, `0003_full_text_kind.py`). None is known to the ORM;
+`selectors` queries them.
 """
 
 from __future__ import annotations

@@ -4,11 +4,21 @@ A query is first run strictly (every word, or one of its synonyms, in the docume
 nothing matches every word, it is run again matching any word, and the results say so.
 Ranking: SQLite's bm25 with the heading (title, keywords, topic) weighted 10 to the body's
 1; PostgreSQL's ts_rank with the heading weighted A and the body B.
+
+The index's `kind` column narrows a search to its kinds inside the index: the portal's
+guides are searched as fast beside 100,000 knowledge-base entries as alone.
+
+`search_best` serves a short list rather than pages (the hotline's knowledge base): the
+documents with every word first, then, if fewer than asked for, those with some of them,
+each with its score; over many documents, common words are looked for in headings only
+(`query_plan`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,75 +67,229 @@ def _fts5_phrase(phrase: Phrase) -> str:
     return '"' + " ".join(phrase).replace('"', '""') + '"'
 
 
-def _fts5_expression(query: Query, *, strict: bool) -> str:
-    groups = [
-        "(" + " OR ".join(_fts5_phrase(phrase) for phrase in group) + ")"
-        for group in query.groups
-    ]
-    expression = (" AND " if strict else " OR ").join(groups)
-    if strict and query.whole:
-        expression = f"{_fts5_phrase(query.whole)} OR ({expression})"
-    return expression
+@dataclass(frozen=True)
+class Term:
+    """One word of a query as the database is asked for it: any of its phrases (the word
+    or a synonym), in the whole document or — a word too common to look for in every
+    body — in the heading only."""
+
+    phrases: tuple[Phrase, ...]
+    heading_only: bool = False
+
+    def in_heading(self) -> Term:
+        return Term(phrases=self.phrases, heading_only=True)
 
 
-def _ids_sqlite(query: Query, *, kinds: Sequence[str], strict: bool) -> list[int]:
+def _terms(query: Query) -> list[Term]:
+    return [Term(phrases=group) for group in query.groups]
+
+
+def _fts5_term(term: Term) -> str:
+    expression = "(" + " OR ".join(_fts5_phrase(phrase) for phrase in term.phrases) + ")"
+    return "{heading_tokens}: " + expression if term.heading_only else expression
+
+
+def _fts5_kinds(kinds: Sequence[str]) -> str:
+    """The kinds as a filter of the index's `kind` column (its tokens: life_event is
+    "life event"), so the index itself leaves out the other kinds' documents."""
+    phrases = {'"' + " ".join(_KIND_TOKEN.findall(kind.lower())) + '"' for kind in kinds}
+    return "{kind}: (" + " OR ".join(sorted(phrases)) + ")"
+
+
+_KIND_TOKEN = re.compile(r"[0-9a-z]+")
+
+
+def _fts5_expression(
+    terms: Sequence[Term], *, whole: Phrase | None, kinds: Sequence[str], strict: bool
+) -> str:
+    expression = (" AND " if strict else " OR ").join(
+        "(" + _fts5_term(term) + ")" for term in terms)
+    if strict and whole:
+        expression = f"{_fts5_phrase(whole)} OR ({expression})"
+    return f"{_fts5_kinds(kinds)} AND ({expression})"
+
+
+def _ranked_sqlite(
+    terms: Sequence[Term], *, whole: Phrase | None, kinds: Sequence[str], strict: bool,
+    limit: int,
+) -> list[tuple[int, float]]:
     table = connection.ops.quote_name(SearchDocument._meta.db_table)
     marks = ", ".join(["%s"] * len(kinds))
+    # bm25 is negative, the better the lower; the kind column weighs nothing.
     sql = (
-        f"SELECT d.id FROM search_document_fts JOIN {table} d "  # noqa: S608 — no input
+        f"SELECT d.id, bm25(search_document_fts, {HEADING_WEIGHT}, {BODY_WEIGHT}, 0.0) AS r "  # noqa: S608 — no input
+        f"FROM search_document_fts JOIN {table} d "
         "ON d.id = search_document_fts.rowid "
         f"WHERE search_document_fts MATCH %s AND d.kind IN ({marks}) "
-        f"ORDER BY bm25(search_document_fts, {HEADING_WEIGHT}, {BODY_WEIGHT}), d.id "
-        "LIMIT %s"
+        "ORDER BY r, d.id LIMIT %s"
     )
+    expression = _fts5_expression(terms, whole=whole, kinds=kinds, strict=strict)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [_fts5_expression(query, strict=strict), *kinds, MAX_HITS])
-        return [row[0] for row in cursor.fetchall()]
+        cursor.execute(sql, [expression, *kinds, limit])
+        return [(row[0], -row[1]) for row in cursor.fetchall()]
 
 
-def _tsquery(query: Query, *, strict: bool) -> tuple[str, list[str]]:
+@dataclass(frozen=True)
+class _PostgresQuery:
+    """A query as PostgreSQL is asked it: one tsquery per word, computed once in a
+    one-row subquery `query` (its columns t0, t1, … and whole); `match` tests a document
+    row `d` (a heading-only word against the heading's own vector, which has its own
+    index), `rank` is the tsquery the document is ranked by."""
+
+    columns: str
+    params: list[str]
+    match: str
+    rank: str
+
+
+def _postgres_query(
+    terms: Sequence[Term], *, whole: Phrase | None, strict: bool
+) -> _PostgresQuery:
     params: list[str] = []
 
-    def phrase_sql(phrase: Phrase) -> str:
-        params.append(" ".join(phrase))
-        return "phraseto_tsquery('simple', %s)"
+    def tsquery(phrases: Sequence[Phrase]) -> str:
+        params.extend(" ".join(phrase) for phrase in phrases)
+        return "(" + " || ".join("phraseto_tsquery('simple', %s)" for _ in phrases) + ")"
 
-    # The parameters follow the order of their marks in the text.
-    whole = phrase_sql(query.whole) if strict and query.whole else ""
-    groups = [
-        "(" + " || ".join(phrase_sql(phrase) for phrase in group) + ")"
-        for group in query.groups
+    columns = [f"{tsquery(term.phrases)} AS t{index}" for index, term in enumerate(terms)]
+    conditions = [
+        f"{'d.heading_vector' if term.heading_only else 'd.search_vector'} @@ query.t{index}"
+        for index, term in enumerate(terms)
     ]
-    expression = (" && " if strict else " || ").join(groups)
-    if whole:
-        expression = f"({whole} || ({expression}))"
-    return expression, params
+    match = (" AND " if strict else " OR ").join(conditions)
+    rank = (" && " if strict else " || ").join(f"query.t{index}" for index in range(len(terms)))
+    if strict and whole:
+        columns.append(f"{tsquery([whole])} AS whole")
+        match = f"d.search_vector @@ query.whole OR ({match})"
+        rank = f"query.whole || ({rank})"
+    return _PostgresQuery(columns=", ".join(columns), params=params, match=f"({match})",
+                          rank=f"({rank})")
 
 
-def _ids_postgresql(query: Query, *, kinds: Sequence[str], strict: bool) -> list[int]:
+def _ranked_postgresql(
+    terms: Sequence[Term], *, whole: Phrase | None, kinds: Sequence[str], strict: bool,
+    limit: int,
+) -> list[tuple[int, float]]:
     table = connection.ops.quote_name(SearchDocument._meta.db_table)
-    tsquery, params = _tsquery(query, strict=strict)
+    query = _postgres_query(terms, whole=whole, strict=strict)
     marks = ", ".join(["%s"] * len(kinds))
     # ts_rank's weights are {D, C, B, A}; normalization 1 divides by 1 + log(length).
     sql = (
-        f"SELECT d.id FROM {table} d, (SELECT {tsquery} AS q) AS query "  # noqa: S608
-        f"WHERE d.search_vector @@ query.q AND d.kind IN ({marks}) "
-        "ORDER BY ts_rank(ARRAY[0, 0, %s, %s]::float4[], d.search_vector, query.q, 1) DESC, "
-        "d.id "
-        "LIMIT %s"
+        f"SELECT d.id, ts_rank(ARRAY[0, 0, %s, %s]::float4[], d.search_vector, {query.rank}, 1) "  # noqa: S608
+        f"AS r FROM {table} d, (SELECT {query.columns}) AS query "
+        f"WHERE {query.match} AND d.kind IN ({marks}) "
+        "ORDER BY r DESC, d.id LIMIT %s"
     )
-    weights = [BODY_WEIGHT / HEADING_WEIGHT, 1.0]
+    rank_weights = [BODY_WEIGHT / HEADING_WEIGHT, 1.0]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *kinds, *weights, MAX_HITS])
-        return [row[0] for row in cursor.fetchall()]
+        cursor.execute(sql, [*rank_weights, *query.params, *kinds, limit])
+        return [(row[0], float(row[1])) for row in cursor.fetchall()]
 
 
-def _ranked_ids(query: Query, *, kinds: Sequence[str], strict: bool) -> list[int]:
+def _ranked(
+    terms: Sequence[Term], *, whole: Phrase | None, kinds: Sequence[str], strict: bool,
+    limit: int = MAX_HITS,
+) -> list[tuple[int, float]]:
+    """The best documents' ids with their scores (the higher the better; comparable
+    between queries of one index, not between SQLite and PostgreSQL)."""
+    options: dict[str, Any] = {"whole": whole, "kinds": kinds, "strict": strict,
+                               "limit": limit}
     if connection.vendor == "sqlite":
-        return _ids_sqlite(query, kinds=kinds, strict=strict)
+        return _ranked_sqlite(terms, **options)
     if connection.vendor == "postgresql":
-        return _ids_postgresql(query, kinds=kinds, strict=strict)
+        return _ranked_postgresql(terms, **options)
     raise ImproperlyConfigured(f"search needs SQLite or PostgreSQL, not {connection.vendor}")
+
+
+# --------------------------------------------------------------------------- common words
+
+# A word found in more than this share of the documents searched (and in more than
+# COMMON_MIN of them) is common: ranking it costs a score for each of those documents,
+# while it tells little about which of them is meant (bm25 and ts_rank weigh it little
+# for that reason).
+COMMON_SHARE = 0.01
+COMMON_MIN = 1000
+COUNTS_SECONDS = 600.0  # how long a count is reused
+COUNTS_MAX = 20_000
+
+# (database alias, what was counted) → (documents, when counted). Per process: a count a
+# few minutes old makes a query's plan a little less apt, never its results wrong.
+_counts: dict[tuple[str, str], tuple[int, float]] = {}
+
+
+def _counted(key: str, count: Callable[[], int]) -> int:
+    cache_key = (connection.alias, key)
+    now = time.monotonic()
+    cached = _counts.get(cache_key)
+    if cached is not None and now - cached[1] < COUNTS_SECONDS:
+        return cached[0]
+    if len(_counts) >= COUNTS_MAX:
+        _counts.clear()
+    value = count()
+    _counts[cache_key] = (value, now)
+    return value
+
+
+def _scalar(sql: str, params: Sequence[Any]) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+def _documents_of(kinds: Sequence[str]) -> int:
+    wanted = sorted(set(kinds))
+    return _counted(f"kinds:{','.join(wanted)}", lambda: SearchDocument.objects.filter(
+        kind__in=wanted).count())
+
+
+def _documents_with(term: Term, *, kinds: Sequence[str], cap: int) -> int:
+    """How many documents of the kinds have the term (in the heading, if heading-only),
+    counted up to `cap` + 1."""
+    if connection.vendor == "sqlite":
+        expression = f"{_fts5_kinds(kinds)} AND ({_fts5_term(term)})"
+        sql = ("SELECT count(*) FROM (SELECT 1 FROM search_document_fts "
+               "WHERE search_document_fts MATCH %s LIMIT %s)")
+        return _counted(expression, lambda: _scalar(sql, [expression, cap + 1]))
+    table = connection.ops.quote_name(SearchDocument._meta.db_table)
+    query = _postgres_query([term], whole=None, strict=True)
+    marks = ", ".join(["%s"] * len(kinds))
+    sql = (f"SELECT count(*) FROM (SELECT 1 FROM {table} d, "  # noqa: S608 — no input
+           f"(SELECT {query.columns}) AS query "
+           f"WHERE {query.match} AND d.kind IN ({marks}) LIMIT %s) AS found")
+    values = [*query.params, *kinds]
+    return _counted(f"{sql} {values}", lambda: _scalar(sql, [*values, cap + 1]))
+
+
+@dataclass(frozen=True)
+class Plan:
+    strict: list[Term]  # every word
+    relaxed: list[Term]  # any of these words
+
+
+def query_plan(query: Query, *, kinds: Sequence[str]) -> Plan:
+    """How a question is asked of many documents. A rare word is looked for everywhere; a
+    common one only in the headings, and not at all where it is common even there (in
+    the relaxed query: the strict one asks for every word, where one of them is rare —
+    the database then only reads the documents of the rare one — and in the headings
+    otherwise). A few documents are asked for every word everywhere."""
+    terms = _terms(query)
+    total = _documents_of(kinds)
+    common = int(max(COMMON_MIN, COMMON_SHARE * total))
+    if total <= common or not terms:
+        return Plan(strict=terms, relaxed=terms)
+    rare: list[Term] = []
+    heading: list[Term] = []
+    for term in terms:
+        if _documents_with(term, kinds=kinds, cap=common) <= common:
+            rare.append(term)
+        elif _documents_with(term.in_heading(), kinds=kinds, cap=common) <= common:
+            heading.append(term.in_heading())
+    strict = terms if rare else [term.in_heading() for term in terms]
+    return Plan(strict=strict, relaxed=[*rare, *heading])
+
+
+# --------------------------------------------------------------------------- results
 
 
 def _department_names(documents: Iterable[SearchDocument]) -> dict[int, str]:
@@ -166,9 +330,12 @@ def search_run(
     ids: list[int] = []
     relaxed = False
     if query and kinds:
-        ids = _ranked_ids(query, kinds=kinds, strict=True)
-        if not ids and len(query.groups) > 1:
-            ids = _ranked_ids(query, kinds=kinds, strict=False)
+        terms = _terms(query)
+        ids = [pk for pk, _score in _ranked(terms, whole=query.whole, kinds=kinds,
+                                             strict=True)]
+        if not ids and len(terms) > 1:
+            ids = [pk for pk, _score in _ranked(terms, whole=query.whole, kinds=kinds,
+                                                 strict=False)]
             relaxed = bool(ids)
     paginator: Paginator[int] = Paginator(ids, per_page)
     id_page = paginator.get_page(page)
@@ -179,6 +346,48 @@ def search_run(
         query=query, page=Page(hits, id_page.number, paginator),  # type: ignore[arg-type]
         relaxed=relaxed,
     )
+
+
+@dataclass(frozen=True)
+class BestHit:
+    hit: SearchHit
+    score: float  # the database's relevance, higher is better (see `_ranked`)
+    every_word: bool  # the document has every word, not only some
+
+
+@dataclass(frozen=True)
+class BestResults:
+    query: Query
+    hits: list[BestHit]
+
+
+def search_best(*, text: str, kinds: Sequence[str], limit: int) -> BestResults:
+    """The best `limit` documents of the kinds for what a person typed or said: those
+    with every word (or one of its synonyms) first, then, to fill the list, those with
+    some of them — a question asked in a sentence seldom has all its words in one
+    document. Common words are looked for as `query_plan` says. Never raises on any
+    text."""
+    query = query_parse(text)
+    ranked: list[tuple[int, float]] = []
+    strict = 0
+    if query and kinds and limit > 0:
+        plan = query_plan(query, kinds=kinds)
+        ranked = _ranked(plan.strict, whole=query.whole, kinds=kinds, strict=True,
+                         limit=limit)
+        strict = len(ranked)
+        if strict < limit and len(query.groups) > 1 and plan.relaxed:
+            seen = {pk for pk, _score in ranked}
+            more = _ranked(plan.relaxed, whole=None, kinds=kinds, strict=False,
+                           limit=limit + strict)
+            ranked += [(pk, score) for pk, score in more if pk not in seen][:limit - strict]
+    found = SearchDocument.objects.select_related("department").in_bulk(
+        [pk for pk, _score in ranked])
+    kept = [(found[pk], score, index < strict)
+            for index, (pk, score) in enumerate(ranked) if pk in found]
+    hits = _hits([document for document, _score, _every in kept], query.highlight)
+    return BestResults(query=query, hits=[
+        BestHit(hit=hit, score=score, every_word=every)
+        for hit, (_document, score, every) in zip(hits, kept, strict=True)])
 
 
 # --------------------------------------------------------------------------- browsing

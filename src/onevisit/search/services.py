@@ -8,7 +8,8 @@ not at all. `search_reindex` (`onevisit search reindex`) rebuilds everything, fo
 database filled before this app existed or after the vocabulary changed.
 
 Other kinds of documents (the hotline knowledge base) register a source with
-`search_source_register` and put their documents with `search_document_put`.
+`search_source_register` and put their documents with `search_document_put`, or many at once
+with `search_documents_put_many`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
-from django.db import transaction
+from django.db import connection, transaction
 
 from onevisit import clock
 from onevisit.catalogue.models import ServiceItem
@@ -85,9 +86,67 @@ def search_document_put(*, document: DocumentInput) -> SearchDocument:
     return row
 
 
+def _chunks(documents: Iterable[DocumentInput], size: int) -> Iterator[list[DocumentInput]]:
+    chunk: list[DocumentInput] = []
+    for document in documents:
+        chunk.append(document)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def search_documents_put_many(
+    *, documents: Iterable[DocumentInput], batch_size: int = 500
+) -> list[str]:
+    """Add or replace many documents, a batch at a time: one delete of the batch's former
+    documents and one multi-row insert (the full-text index follows, by its triggers or its
+    generated column). Returns the keys put, in order; a key given twice in a batch is
+    put once, as last given."""
+    keys: dict[str, None] = {}
+    for chunk in _chunks(documents, batch_size):
+        latest = {(document.kind, document.key): document for document in chunk}
+        by_kind: dict[str, list[str]] = {}
+        for kind, key in latest:
+            by_kind.setdefault(kind, []).append(key)
+        for kind, kind_keys in by_kind.items():
+            SearchDocument.objects.filter(kind=kind, key__in=kind_keys).delete()
+        now = clock.now()
+        rows = []
+        for document in latest.values():
+            heading_tokens, body_tokens = _tokens(document)
+            rows.append(SearchDocument(
+                kind=document.kind, key=document.key, title=document.title,
+                body=document.body, topic=document.topic,
+                department_id=document.department_id, extra=document.extra,
+                heading_tokens=heading_tokens, body_tokens=body_tokens, indexed_at=now,
+            ))
+        SearchDocument.objects.bulk_create(rows)
+        keys.update(dict.fromkeys(key for _kind, key in latest))
+    return list(keys)
+
+
 def search_document_remove(*, kind: str, key: str) -> int:
     deleted, _by_model = SearchDocument.objects.filter(kind=kind, key=key).delete()
     return deleted
+
+
+def search_index_optimize() -> None:
+    """After many documents were put at once: SQLite merges the full-text index's segments
+    into one (fewer to read per query); PostgreSQL gathers the planner's statistics (and,
+    outside a transaction, marks the pages visible for index-only scans)."""
+    table = connection.ops.quote_name(SearchDocument._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "INSERT INTO search_document_fts(search_document_fts) VALUES ('optimize')"
+            )
+            cursor.execute(f"ANALYZE {table}")
+        elif connection.in_atomic_block:
+            cursor.execute(f"ANALYZE {table}")
+        else:
+            cursor.execute(f"VACUUM (ANALYZE) {table}")
 
 
 # --------------------------------------------------------------------------- guides
@@ -133,6 +192,7 @@ def _life_event_document(
             "promised_visits": life_event.promised_visits,
             "committed_limit": life_event.committed_limit, "limit_unit": life_event.limit_unit,
             "department_ids": department_ids,
+            "item_codes": [item.code for item in stage_items],
         },
     )
 
@@ -202,7 +262,7 @@ def search_reindex(*, kinds: Iterable[str] | None = None) -> dict[str, int]:
     for kind, source in SOURCES.items():
         if kind not in wanted:
             continue
-        keys = {search_document_put(document=document).key for document in source()}
+        keys = set(search_documents_put_many(documents=source()))
         stale = set(
             SearchDocument.objects.filter(kind=kind).values_list("key", flat=True)
         ) - keys

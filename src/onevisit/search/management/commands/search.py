@@ -10,8 +10,8 @@ from onevisit.search.services import SOURCES, search_reindex
 class Command(BaseCommand):
     help = (
         "Search index tools. `onevisit search reindex` rebuilds the documents of every kind "
-        "(or of --kind …) from the published catalogue: after loading data from elsewhere "
-        "or changing the search vocabulary."
+        "(or of --kind …) from their sources — the published catalogue, the hotline's "
+        "knowledge base: after loading data from elsewhere or changing the search vocabulary."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -1,0 +1,351 @@
+"""The hotline knowledge base: how fast it answers and how often the right guide is on the
+agent's screen, at 100,000 entries.
+
+The benchmark's database gets the demo catalogue (`demo_world_load` with a small
+population: its guides are indexed as they are published) and N synthetic knowledge-base
+entries, indexed through the search index's bulk path: FAQs and past answers written from
+templates about the 1,135 service items of a real district's list (`data/guangan-items.csv`)
+and the demo catalogue's own items (linked to them), and past answers about the everyday
+matters people call 12345 about (noise, street lights, wages, …). The entries are made in
+batches of a fixed seed, each batch committed with its index: an interrupted build resumes,
+and a built one is reused.
+
+Measured, over the citizens' questions of `onevisit.demo.questions` (each paired with its
+right guide), in alternating rounds of every question:
+
+- `knowledge_search(text=…, limit=5)` (onevisit): the rate of questions with the right guide
+  first and among the first five, and the latency per question;
+- the baseline, in the same run against the same rows: a plain scan of the documents'
+  titles and bodies (`icontains` of each of the question's words, from the same segmenter
+  and stopwords), a word in a title counting 2 and in a body 1.
+
+Also shown: the top-5 rate of the guides alone (no entries competing), and how often the
+first five hold the right guide or an entry linked to its item.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from random import Random
+from typing import Any, TextIO
+
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.db.models import Case, IntegerField, Q, Value, When
+
+from bench.server import percentile_ms
+from onevisit import clock
+from onevisit.accounts.models import Department, Role, User
+from onevisit.demo.catalogue.items import ITEMS
+from onevisit.demo.questions import QUESTIONS, Question
+from onevisit.hotline.constants import KnowledgeKind
+from onevisit.hotline.knowledge import (
+    GUIDE_KINDS,
+    KNOWLEDGE_KINDS,
+    KnowledgeHit,
+    knowledge_entries_index,
+    knowledge_search,
+)
+from onevisit.hotline.models import KnowledgeEntry
+from onevisit.ops.demo_setup import demo_world_load
+from onevisit.search.constants import LIFE_EVENT
+from onevisit.search.models import SearchDocument
+from onevisit.search.selectors import search_best
+from onevisit.search.services import search_index_optimize
+from onevisit.search.text import query_words, segmenter_warm
+
+SOURCE = Path(__file__).resolve().parent / "data" / "guangan-items.csv"
+BENCH_USER = "bench-knowledge"  # the author of the synthetic entries: how they are counted
+BATCH = 2000
+ROUNDS = 3
+LIMIT = 5
+TARGET_P95_MS = 20.0
+TARGET_TOP5 = 0.90
+
+# --------------------------------------------------------------------------- the entries
+
+FAQ_TITLES = (
+    "{name}需要准备哪些材料？", "{name}可以在网上办理吗？", "{name}多久能办好？",
+    "{name}收费吗？", "办理{name}必须本人到场吗？", "{name}可以委托别人代办吗？",
+    "{name}在哪个窗口受理？", "{name}办好后结果怎么领取？", "外地户籍可以办理{name}吗？",
+    "{name}的申请条件是什么？", "{name}材料不齐能先受理吗？", "{name}的办理进度怎么查？",
+    "办理{name}要提前预约吗？", "{name}周末可以办吗？", "{name}被退回了怎么办？",
+    "{name}要交原件还是复印件？", "{name}能不能邮寄送达？", "{name}的法律依据是什么？",
+)
+ANSWER_TITLES = (
+    "市民咨询{name}办理事宜", "来电反映{name}办理进度慢", "咨询{name}所需材料",
+    "询问{name}能否网上办理", "反映{name}窗口排队时间长", "咨询{name}的收费标准",
+    "来电询问{name}办理地点", "反映{name}多次补正材料",
+)
+MATTERS = (
+    "小区路灯不亮", "夜间施工噪音扰民", "共享单车乱停放", "生活垃圾清运不及时",
+    "公交线路调整", "小区物业费纠纷", "用人单位拖欠工资", "占道经营", "餐饮油烟扰民",
+    "违章搭建", "道路井盖破损", "停车位被占用", "小区电梯故障", "自来水水压低",
+    "燃气管道老化", "广场舞噪音", "楼道堆放杂物", "学校周边交通拥堵", "河道有异味",
+    "树木遮挡采光", "快递驿站乱收费", "出租车拒载", "商户虚假宣传", "预付卡退费难",
+    "电动车充电不安全", "小区外墙脱落", "农贸市场卫生差", "路面积水", "公厕无人保洁",
+    "流浪犬伤人隐患", "培训机构退费", "装修噪音扰民", "高空抛物", "道路限速标志不清",
+)
+MATTER_TITLES = (
+    "反映{matter}问题", "{matter}，请求处理", "来电投诉{matter}", "市民反映{matter}多日未解决",
+    "咨询{matter}归哪个部门管",
+)
+SENTENCES = (
+    "{name}由{department}受理，承诺{days}个工作日内办结。",
+    "可通过浙里办或政务服务网在线申请，也可到区行政服务中心{window}号窗口办理。",
+    "需提交{material}和申请人有效身份证件，材料齐全、符合法定形式的当场受理。",
+    "本事项{fee}。",
+    "材料不齐全的，窗口一次性告知需要补正的全部材料，补齐后即可受理。",
+    "委托他人办理的，还需提供授权委托书和受托人的身份证件。",
+    "办结后结果可以选择快递送达，也可以到窗口自取。",
+    "办理进度会以短信通知，也可在网上随时查询。",
+    "工作时间为周一至周五上午九点至十二点、下午一点半至五点，周六上午提供延时服务。",
+    "对办理结果有异议的，可在收到决定之日起六十日内申请行政复议。",
+    "已通过数据共享获取的证照无需重复提交。",
+    "符合告知承诺制条件的，申请人书面承诺后可当场办理。",
+    "户籍不在本区的，持居住证也可以办理。",
+    "{material}遗失的，可先在网上申请补办。",
+    "如需加急，请在申请时说明理由，窗口将优先审核。",
+)
+MATTER_REPLIES = (
+    "经{department}现场核实，来电反映的{matter}情况属实，已责令相关单位限期整改。",
+    "{department}已安排工作人员于{days}日内处理完毕，并将持续跟踪。",
+    "该问题涉及多个部门，已由{department}牵头协调，处理结果将电话告知来电人。",
+    "经核实，{matter}问题已列入年度整治计划，预计{days}个月内完成。",
+    "来电人对处理结果表示认可，工单办结。",
+    "已约谈相关责任主体，要求立即整改，后续将加强日常巡查。",
+)
+MATERIALS = (
+    "申请表", "居民户口簿", "营业执照", "授权委托书", "不动产权证书", "结婚证",
+    "出生医学证明", "劳动合同", "房屋租赁合同", "银行账户信息", "近期免冠照片", "承诺书",
+    "公司章程", "身份证复印件", "学历证书", "健康证明",
+)
+FEES = ("不收费", "按规定收取工本费十元", "免收费用", "按国家规定标准收费")
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    department: str  # its department's name
+    item_code: str  # a demo item's code, or "" for an item of the source list
+
+
+def _topics() -> list[Topic]:
+    topics = [Topic(name=item.name, department=item.department, item_code=item.code)
+              for item in ITEMS]
+    with SOURCE.open(encoding="utf-8") as handle:
+        topics += [Topic(name=row["name"], department=row["department"], item_code="")
+                   for row in csv.DictReader(handle)]
+    return topics
+
+
+def _sentences(rng: Random, pool: Sequence[str], count: int, **slots: Any) -> str:
+    return "".join(sentence.format(**slots) for sentence in rng.sample(pool, count))
+
+
+def _entry(rng: Random, topics: Sequence[Topic], departments: dict[str, Department],
+           author: User, now: Any) -> KnowledgeEntry:
+    roll = rng.random()
+    slots = {"days": rng.choice((1, 3, 5, 7, 10, 15)), "window": rng.randint(1, 60),
+             "material": rng.choice(MATERIALS), "fee": rng.choice(FEES)}
+    if roll < 0.2:  # a past answer about a matter of daily life
+        matter = rng.choice(MATTERS)
+        department = rng.choice(list(departments.values()))
+        title = rng.choice(MATTER_TITLES).format(matter=matter)
+        body = _sentences(rng, MATTER_REPLIES, rng.randint(2, 4), matter=matter,
+                          department=department.name, **slots)
+        return KnowledgeEntry(kind=KnowledgeKind.ANSWER, title=title, body=body,
+                              item_codes=[], department=department, active=True,
+                              updated_at=now, updated_by=author)
+    topic = rng.choice(topics)
+    owner = departments.get(topic.department)  # a demo item's; the source list's are names
+    department_name = owner.name if owner else topic.department
+    kind = KnowledgeKind.FAQ if roll < 0.7 else KnowledgeKind.ANSWER
+    titles = FAQ_TITLES if kind == KnowledgeKind.FAQ else ANSWER_TITLES
+    body = _sentences(rng, SENTENCES, rng.randint(2, 5), name=topic.name,
+                      department=department_name, **slots)
+    return KnowledgeEntry(
+        kind=kind, title=rng.choice(titles).format(name=topic.name)[:200], body=body,
+        item_codes=[topic.item_code] if topic.item_code else [], department=owner,
+        active=True, updated_at=now, updated_by=author,
+    )
+
+
+def entries_ensure(*, entries: int, seed: int,
+                   progress: Callable[[str], object] = lambda _: None) -> int:
+    """Grow the synthetic entries of `seed` to `entries`, a committed batch at a time
+    (entries and their index together); returns how many were made now."""
+    author, _created = User.objects.get_or_create(
+        username=f"{BENCH_USER}-{seed}", defaults={"role": Role.AGENT})
+    have = KnowledgeEntry.objects.filter(updated_by=author).count()
+    topics = _topics()
+    departments = {department.code: department for department in Department.objects.all()}
+    made = 0
+    while have < entries:
+        # Entry n is the same whatever size the data set was grown in before.
+        batch_index, offset = divmod(have, BATCH)
+        rng = Random(seed * 1_000_003 + batch_index)
+        size = min(BATCH - offset, entries - have)
+        now = clock.now()
+        batch = [_entry(rng, topics, departments, author, now) for _ in range(BATCH)]
+        with transaction.atomic():
+            created = KnowledgeEntry.objects.bulk_create(batch[offset:offset + size])
+            knowledge_entries_index(entries=created)
+        have += size
+        made += size
+        if (have // BATCH) % 10 == 0 or have >= entries:
+            progress(f"  {have:,} entries indexed\n")
+    return made
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+def _baseline(text: str, *, limit: int) -> list[tuple[str, str]]:
+    """A plain scan: every document whose title or body contains a word of the question,
+    ranked by the words it contains (2 in the title, 1 in the body)."""
+    words = query_words(text)
+    if not words:
+        return []
+    score: Any = Value(0)
+    matched = Q()
+    for word in words:
+        score = score + Case(When(title__icontains=word, then=Value(2)),
+                             When(body__icontains=word, then=Value(1)),
+                             default=Value(0), output_field=IntegerField())
+        matched |= Q(title__icontains=word) | Q(body__icontains=word)
+    rows = (SearchDocument.objects.filter(matched, kind__in=KNOWLEDGE_KINDS)
+            .annotate(score=score).order_by("-score", "id").values_list("kind", "key"))
+    return list(rows[:limit])
+
+
+@dataclass
+class Sample:
+    latencies: list[float]
+    top1: int = 0
+    top5: int = 0
+    questions: int = 0
+
+    def rate(self, hits: int) -> float:
+        return hits / self.questions if self.questions else float("nan")
+
+
+def _guide_keys(hits: Sequence[KnowledgeHit]) -> list[str]:
+    return [hit.key for hit in hits if hit.is_guide]
+
+
+def _is_right(kind: str, key: str, question: Question) -> bool:
+    return kind in GUIDE_KINDS and key == question.code
+
+
+def _linked(hits: Sequence[KnowledgeHit], question: Question, bundles: dict[str, set[str]]
+            ) -> bool:
+    """The right guide, or an entry about its item (or one of its bundle's items)."""
+    wanted = bundles.get(question.code, {question.code})
+    return any((hit.key == question.code and hit.is_guide)
+               or (not hit.is_guide and wanted & set(hit.item_codes)) for hit in hits)
+
+
+def _measure(questions: Sequence[Question], rounds: int,
+             bundles: dict[str, set[str]]) -> tuple[dict[str, Sample], dict[str, int]]:
+    """Rounds of every question, onevisit's round and the baseline's in turn (so a change in
+    the machine's load during the run falls on both alike, and neither runs in the caches
+    the other just left); the rates from the first round."""
+    samples = {"onevisit": Sample([]), "baseline": Sample([])}
+    extra = {"linked": 0, "guides_only_top5": 0}
+    searches: dict[str, Callable[[str], list[tuple[str, str]]]] = {
+        "onevisit": lambda text: [(hit.kind, hit.key)
+                                  for hit in knowledge_search(text=text, limit=LIMIT)],
+        "baseline": lambda text: _baseline(text, limit=LIMIT),
+    }
+    for round_index in range(rounds):
+        for key, search in searches.items():
+            sample = samples[key]
+            for question in questions:
+                started = time.perf_counter()
+                found = search(question.text)
+                sample.latencies.append(time.perf_counter() - started)
+                if round_index:
+                    continue
+                sample.questions += 1
+                sample.top1 += any(_is_right(*pair, question) for pair in found[:1])
+                sample.top5 += any(_is_right(*pair, question) for pair in found[:LIMIT])
+    for question in questions:
+        hits = knowledge_search(text=question.text, limit=LIMIT)
+        extra["linked"] += _linked(hits, question, bundles)
+        guides = search_best(text=question.text, kinds=GUIDE_KINDS, limit=LIMIT).hits
+        extra["guides_only_top5"] += question.code in [
+            best.hit.document.key for best in guides]
+    return samples, extra
+
+
+def _bundles() -> dict[str, set[str]]:
+    return {document.key: set(document.extra.get("item_codes", ()))
+            for document in SearchDocument.objects.filter(kind=LIFE_EVENT)}
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def run(*, out: TextIO, entries: int = 100_000, seed: int) -> dict[str, Any]:
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    synthetic = KnowledgeEntry.objects.filter(updated_by__username=f"{BENCH_USER}-{seed}")
+    if not synthetic.exists():
+        # Loading the demo reindexes every kind: done before the entries are added.
+        out.write("loading the demo catalogue…\n")
+        demo_world_load(people=50, companies=5)
+    demo_seconds = time.perf_counter() - started
+    out.write(f"synthetic entries: growing to {entries:,} (seed {seed})…\n")
+    made = entries_ensure(entries=entries, seed=seed, progress=out.write)
+    if made:
+        search_index_optimize()
+    build_seconds = time.perf_counter() - started - demo_seconds
+    segmenter_warm()
+    bundles = _bundles()
+    _measure(QUESTIONS[:20], 1, bundles)  # warm-up: caches, the query planner
+    samples, extra = _measure(QUESTIONS, ROUNDS, bundles)
+
+    documents = SearchDocument.objects.filter(kind__in=KNOWLEDGE_KINDS).count()
+    guides = SearchDocument.objects.filter(kind__in=GUIDE_KINDS).count()
+    mine, base = samples["onevisit"], samples["baseline"]
+    out.write(f"\nonevisit bench hotline-knowledge — {len(QUESTIONS)} citizens' questions, "
+              f"each paired with its guide; {documents:,} documents searched "
+              f"({guides} guides, {documents - guides:,} entries)\n")
+    out.write(f"database: {connection.vendor} · {os.cpu_count()} CPUs · {ROUNDS} rounds of "
+              f"every question · limit {LIMIT}\n")
+    rate = f" ({made / build_seconds:,.0f} entries/s)" if made else ""
+    out.write(f"data set: demo catalogue loaded or found in {demo_seconds:.1f} s; {made:,} "
+              f"entries made and indexed now in {build_seconds:.1f} s{rate}\n\n")
+    out.write(f"{'':44}{'top-1':>8}{'top-5':>8}{'p50 ms':>9}{'p95 ms':>9}\n")
+    for label, sample in (("knowledge_search (onevisit)", mine),
+                          ("scan of titles and bodies (baseline)", base)):
+        out.write(f"{label:44}{sample.rate(sample.top1):>8.1%}{sample.rate(sample.top5):>8.1%}"
+                  f"{percentile_ms(sample.latencies, 50):>9.1f}"
+                  f"{percentile_ms(sample.latencies, 95):>9.1f}\n")
+    p95, base_p95 = percentile_ms(mine.latencies, 95), percentile_ms(base.latencies, 95)
+    out.write(f"\nratio p95 baseline to onevisit: {base_p95 / p95:.1f}; top-5 rate "
+              f"{mine.rate(mine.top5):.1%} against {base.rate(base.top5):.1%}\n")
+    out.write(f"the guides alone (no entries competing), top-5: "
+              f"{extra['guides_only_top5'] / len(QUESTIONS):.1%}; the right guide or an "
+              f"entry about its items in the top 5: {extra['linked'] / len(QUESTIONS):.1%}\n")
+    out.write(f"machine load average during the run: {os.getloadavg()[0]:.2f}\n")
+    met_speed = "met" if p95 <= TARGET_P95_MS else "NOT met"
+    met_rate = "met" if mine.rate(mine.top5) >= TARGET_TOP5 else "NOT met"
+    out.write(f"target p95 ≤ {TARGET_P95_MS:.0f} ms: {met_speed}; target top-5 ≥ "
+              f"{TARGET_TOP5:.0%}: {met_rate}\n")
+    return {
+        "documents": documents, "entries_made": made, "demo_seconds": demo_seconds,
+        "build_seconds": build_seconds,
+        "top1": mine.rate(mine.top1), "top5": mine.rate(mine.top5),
+        "p50_ms": percentile_ms(mine.latencies, 50), "p95_ms": p95,
+        "baseline_top1": base.rate(base.top1), "baseline_top5": base.rate(base.top5),
+        "baseline_p50_ms": percentile_ms(base.latencies, 50), "baseline_p95_ms": base_p95,
+        "guides_only_top5": extra["guides_only_top5"] / len(QUESTIONS),
+        "linked_top5": extra["linked"] / len(QUESTIONS),
+    }

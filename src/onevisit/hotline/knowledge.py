@@ -1,0 +1,394 @@
+"""The hotline's knowledge base (知识库): what an agent reads while the caller is on the line.
+
+It is built on the portal's search index (`onevisit.search`): the catalogue's guides — a
+service item's and a life event's, indexed as they are published — and two kinds of
+entries of its own, each linked to the items it is about:
+
+- FAQ entries (常见问题), written and edited by the centre's staff;
+- past answers (历史答复), each taken from a closed ticket: its question and the
+  department's reply.
+
+An entry is indexed in the transaction that saves it and dropped from the index in the
+one that deactivates it; `onevisit search reindex` rebuilds both kinds from the active
+entries (the sources are registered in `HotlineConfig.ready`).
+
+`knowledge_search` takes what the caller says, as she says it ("孩子刚出生要办哪些手续"),
+and returns the best few hits over guides and entries alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from onevisit import clock
+from onevisit.accounts.models import Role
+from onevisit.audit.services import atomic_audited, audit_record
+from onevisit.catalogue.selectors import items_published
+from onevisit.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from onevisit.hotline.constants import KnowledgeKind, TicketStatus, TicketType
+from onevisit.hotline.models import KnowledgeEntry, Ticket
+from onevisit.search.constants import ITEM, LIFE_EVENT
+from onevisit.search.selectors import BestHit, search_best
+from onevisit.search.services import (
+    DocumentInput,
+    DocumentSource,
+    search_document_put,
+    search_document_remove,
+    search_documents_put_many,
+)
+from onevisit.search.text import Segment
+
+ENTRY_KINDS: tuple[str, ...] = (KnowledgeKind.FAQ.value, KnowledgeKind.ANSWER.value)
+GUIDE_KINDS: tuple[str, ...] = (LIFE_EVENT, ITEM)
+KNOWLEDGE_KINDS: tuple[str, ...] = (*GUIDE_KINDS, *ENTRY_KINDS)
+
+# A guide is the catalogue's own, checked statement of a service: in the order of the
+# list its score counts double, so an FAQ or a past answer comes before it only when it
+# matches the question clearly better.
+GUIDE_WEIGHT = 2.0
+
+# The pages a guide hit links to (`reverse(url_name, args=[code])`).
+GUIDE_URL_NAMES: dict[str, str] = {ITEM: "web:item", LIFE_EVENT: "web:life_event"}
+
+KIND_LABELS: dict[str, Any] = {
+    ITEM: gettext_lazy("办事指南"),
+    LIFE_EVENT: gettext_lazy("一件事"),
+    KnowledgeKind.FAQ: KnowledgeKind.FAQ.label,
+    KnowledgeKind.ANSWER: KnowledgeKind.ANSWER.label,
+}
+
+MAX_LIMIT = 20
+MAX_ITEM_CODES = 20
+# Who writes the knowledge base: the centre's agents and dispatchers and the catalogue's
+# editors (and the system itself: loaders and commands act as None).
+EDITOR_ROLES = (Role.AGENT, Role.DISPATCHER, Role.EDITOR)
+
+
+# --------------------------------------------------------------------------- search
+
+
+@dataclass(frozen=True)
+class KnowledgeHit:
+    kind: str  # item or life_event (guides), faq or answer (entries)
+    key: str  # the guide's code, or the entry's id
+    title: str
+    title_marked: list[Segment]  # the title, the question's words marked
+    snippet: list[Segment]
+    item_codes: tuple[str, ...]  # the items it is about; a bundle's are its stages' items
+    department_names: tuple[str, ...]
+    code: str | None  # a guide's item or life event code
+    url_name: str | None  # a guide's page: reverse(url_name, args=[code])
+    entry_id: int | None  # an entry's id
+    every_word: bool  # it has every word of the question, not only some
+
+    @property
+    def is_guide(self) -> bool:
+        return self.kind in GUIDE_KINDS
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS.get(self.kind, self.kind))
+
+
+def _hit(best: BestHit) -> KnowledgeHit:
+    hit = best.hit
+    document = hit.document
+    guide = document.kind in GUIDE_KINDS
+    if document.kind == ITEM:
+        item_codes: tuple[str, ...] = (document.key,)
+    else:
+        item_codes = tuple(document.extra.get("item_codes", ()))
+    return KnowledgeHit(
+        kind=document.kind, key=document.key, title=document.title, title_marked=hit.title,
+        snippet=hit.snippet, item_codes=item_codes,
+        department_names=tuple(hit.department_names),
+        code=document.key if guide else None,
+        url_name=GUIDE_URL_NAMES.get(document.kind) if guide else None,
+        entry_id=None if guide else int(document.key), every_word=best.every_word,
+    )
+
+
+def knowledge_search(*, text: str, limit: int = 5) -> list[KnowledgeHit]:
+    """The best `limit` hits for a question: the best guides in at least half the places
+    (3 of 5) and the best FAQ entries and past answers in the others, either filling
+    what the other leaves empty. In the list, hits with every word of the question come
+    first, then by score, a guide's counting GUIDE_WEIGHT times. Never raises on any
+    text; an empty question finds nothing.
+
+    Guides and entries are searched apart (the index narrows each search to its kinds):
+    however many entries there are, they neither slow the search of the guides nor push
+    the right guide off the list, and a word common among the entries (looked for in their
+    headings only, `search.selectors.query_plan`) is still looked for everywhere in the
+    guides."""
+    limit = max(0, min(limit, MAX_LIMIT))
+    if limit == 0:
+        return []
+    guides = search_best(text=text, kinds=GUIDE_KINDS, limit=limit).hits
+    entries = search_best(text=text, kinds=ENTRY_KINDS, limit=limit).hits
+    guide_places = max(limit - len(entries), (limit + 1) // 2)
+    chosen = [*guides[:guide_places], *entries[:limit - min(len(guides), guide_places)]]
+    chosen.sort(key=lambda best: (
+        not best.every_word,
+        -best.score * (GUIDE_WEIGHT if best.hit.document.kind in GUIDE_KINDS else 1.0)))
+    return [_hit(best) for best in chosen]
+
+
+def knowledge_entry_get(*, entry_id: int) -> KnowledgeEntry | None:
+    return (KnowledgeEntry.objects.select_related("department", "updated_by", "source_ticket")
+            .filter(pk=entry_id).first())
+
+
+def knowledge_entries(*, kind: str | None = None, active: bool = True,
+                      item_code: str | None = None) -> QuerySet[KnowledgeEntry]:
+    """Entries, the latest changed first; of a kind, or linked to an item."""
+    entries = KnowledgeEntry.objects.filter(active=active).select_related("department")
+    if kind is not None:
+        entries = entries.filter(kind=kind)
+    if item_code is not None:
+        # The JSON list's text holds each code quoted (SQLite has no JSON containment).
+        entries = entries.filter(item_codes__icontains=f'"{item_code}"')
+    return entries.order_by("-updated_at", "-id")
+
+
+# --------------------------------------------------------------------------- the index
+
+
+def _item_names(codes: Iterable[str]) -> dict[str, str]:
+    """Names of the published items among `codes`, by code."""
+    wanted = set(codes)
+    if not wanted:
+        return {}
+    return dict(items_published().filter(code__in=wanted).values_list("code", "name"))
+
+
+def knowledge_entry_document(
+    entry: KnowledgeEntry, *, item_names: Mapping[str, str]
+) -> DocumentInput:
+    """What an entry is indexed as. The names of its items and its department are searched
+    with it (not shown): an FAQ written as "要带什么材料" under 社会保障卡申领 is found by
+    "办社保卡要带什么"."""
+    department = entry.department.name if entry.department_id and entry.department else ""
+    hidden = [item_names[code] for code in entry.item_codes if item_names.get(code)]
+    return DocumentInput(
+        kind=entry.kind, key=str(entry.pk), title=entry.title, body=entry.body,
+        hidden_text="\n".join([*hidden, department]).strip(),
+        department_id=entry.department_id,
+        extra={"item_codes": list(entry.item_codes)},
+    )
+
+
+def _index(entry: KnowledgeEntry) -> None:
+    search_document_put(document=knowledge_entry_document(
+        entry, item_names=_item_names(entry.item_codes)))
+
+
+def _entries_documents(entries: Iterable[KnowledgeEntry]) -> Iterator[DocumentInput]:
+    names: dict[str, str] = {}  # by code; "" for a code no published item has
+    for entry in entries:
+        missing = [code for code in entry.item_codes if code not in names]
+        if missing:
+            found = _item_names(missing)
+            names.update((code, found.get(code, "")) for code in missing)
+        yield knowledge_entry_document(entry, item_names=names)
+
+
+def knowledge_entries_index(*, entries: Iterable[KnowledgeEntry]) -> int:
+    """Index many entries at once (an imported knowledge base): through the search index's
+    bulk path. Inactive entries are dropped from the index instead. Returns the count
+    indexed."""
+    active: list[KnowledgeEntry] = []
+    for entry in entries:
+        if entry.active:
+            active.append(entry)
+        else:
+            search_document_remove(kind=entry.kind, key=str(entry.pk))
+    return len(search_documents_put_many(documents=_entries_documents(active)))
+
+
+def knowledge_source(kind: str) -> DocumentSource:
+    """The search source of one kind of entry: every active entry, for a full rebuild."""
+
+    def source() -> Iterator[DocumentInput]:
+        entries = (KnowledgeEntry.objects.filter(kind=kind, active=True)
+                   .select_related("department").order_by("pk"))
+        yield from _entries_documents(entries.iterator(chunk_size=1000))
+
+    return source
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _editor_require(actor: Any) -> None:
+    if actor is None or getattr(actor, "is_superuser", False):
+        return
+    if str(getattr(actor, "role", "")) not in EDITOR_ROLES:
+        raise NotAllowed(_("您的角色不能编辑知识库"))
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) else None
+
+
+def _clean_codes(item_codes: Any, errors: dict[str, Any]) -> list[str]:
+    """The codes, trimmed and deduplicated in order; each must name a published item."""
+    if isinstance(item_codes, str) or not isinstance(item_codes, Sequence) or not all(
+        isinstance(code, str) for code in item_codes
+    ):
+        errors["item_codes"] = _("事项编码须为编码列表")
+        return []
+    codes = list(dict.fromkeys(code.strip() for code in item_codes if code.strip()))
+    if len(codes) > MAX_ITEM_CODES:
+        errors["item_codes"] = _("最多关联 %(count)d 个事项") % {"count": MAX_ITEM_CODES}
+        return []
+    known = _item_names(codes)
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        errors["item_codes"] = _("事项目录中没有这些事项：%(codes)s") % {
+            "codes": "、".join(unknown)}
+    return codes
+
+
+def _clean(*, kind: str, title: str, body: str, item_codes: Any) -> tuple[str, str, list[str]]:
+    errors: dict[str, Any] = {}
+    if kind not in ENTRY_KINDS:
+        errors["kind"] = _("类型须为常见问题或历史答复")
+    title = " ".join(str(title).split())
+    body = str(body).strip()
+    max_title = KnowledgeEntry._meta.get_field("title").max_length or 200
+    if not title:
+        errors["title"] = _("请填写问题")
+    elif len(title) > max_title:
+        errors["title"] = _("问题不能超过 %(count)d 个字") % {"count": max_title}
+    if not body:
+        errors["body"] = _("请填写答案")
+    codes = _clean_codes(item_codes, errors)
+    if errors:
+        raise InvalidInput(_("知识条目未保存，请按提示修改"), errors)
+    return title, body, codes
+
+
+def _entry_lock(entry_id: int) -> KnowledgeEntry:
+    entry = KnowledgeEntry.objects.select_for_update().filter(pk=entry_id).first()
+    if entry is None:
+        raise NotFound(_("知识条目不存在"))
+    return entry
+
+
+@atomic_audited
+def knowledge_entry_save(
+    *, entry_id: int | None = None, kind: str, title: str, body: str,
+    item_codes: Sequence[str], actor: Any,
+) -> KnowledgeEntry:
+    """Add an entry (no `entry_id`) or change one, and index it in the same transaction.
+    Every item code must name an item of the published catalogue; a refused entry changes
+    nothing. A deactivated entry is not edited."""
+    _editor_require(actor)
+    title, body, codes = _clean(kind=kind, title=title, body=body, item_codes=item_codes)
+    now = clock.now()
+    if entry_id is None:
+        entry = KnowledgeEntry.objects.create(
+            kind=kind, title=title, body=body, item_codes=codes, active=True,
+            updated_at=now, updated_by=_user(actor),
+        )
+        action = "knowledge_entry.created"
+    else:
+        entry = _entry_lock(entry_id)
+        if not entry.active:
+            raise Conflict(_("知识条目已停用，不能修改"))
+        if entry.kind != kind:
+            search_document_remove(kind=entry.kind, key=str(entry.pk))
+        entry.kind, entry.title, entry.body, entry.item_codes = kind, title, body, codes
+        entry.updated_at, entry.updated_by = now, _user(actor)
+        entry.save(update_fields=["kind", "title", "body", "item_codes", "updated_at",
+                                  "updated_by"])
+        action = "knowledge_entry.updated"
+    _index(entry)
+    audit_record(actor=actor, action=action, entity="knowledge_entry", entity_id=entry.pk,
+                 data={"kind": entry.kind, "title": entry.title, "item_codes": codes})
+    return entry
+
+
+@atomic_audited
+def knowledge_entry_deactivate(*, entry_id: int, actor: Any) -> KnowledgeEntry:
+    """Take an entry out of the knowledge base: it is no longer found. The row is kept
+    (the audit chain and a ticket's history may name it)."""
+    _editor_require(actor)
+    entry = _entry_lock(entry_id)
+    if not entry.active:
+        raise Conflict(_("知识条目已停用"))
+    entry.active = False
+    entry.updated_at, entry.updated_by = clock.now(), _user(actor)
+    entry.save(update_fields=["active", "updated_at", "updated_by"])
+    search_document_remove(kind=entry.kind, key=str(entry.pk))
+    audit_record(actor=actor, action="knowledge_entry.deactivated", entity="knowledge_entry",
+                 entity_id=entry.pk, data={"kind": entry.kind})
+    return entry
+
+
+def _ticket_item_codes(ticket: Ticket) -> list[str]:
+    """The items of the ticket's application: its item, or its life event's stage items."""
+    application = ticket.application
+    if application is None:
+        return []
+    if application.item_id is not None and application.item is not None:
+        codes = [application.item.code]
+    elif application.life_event is not None:
+        codes = [stage.item_code for stage in application.life_event.stages.all()]
+    else:
+        codes = []
+    names = _item_names(codes)
+    return [code for code in dict.fromkeys(codes) if code in names]
+
+
+@atomic_audited
+def knowledge_answer_from_ticket(*, ticket: Ticket, actor: Any) -> KnowledgeEntry:
+    """Keep a closed ticket's answer for the next caller who asks the same: its title
+    (the agent's summary of the question) and the department's reply become a past answer,
+    linked to the items of the ticket's application if it has one. Taken again — after the
+    ticket was reopened and answered anew — the same entry is updated (and active again).
+
+    The caller's own account is not copied (it may name people and places), and a report
+    (举报) is never taken: its handling is confidential."""
+    _editor_require(actor)
+    locked = Ticket.objects.select_for_update().filter(pk=ticket.pk).first()
+    if locked is None:
+        raise NotFound(_("工单不存在"))
+    if locked.type == TicketType.REPORT:
+        raise InvalidInput(_("举报工单不能转为历史答复"),
+                           {"ticket": _("举报内容须保密")})
+    if locked.status != TicketStatus.CLOSED:
+        raise Conflict(_("只有已办结的工单可以转为历史答复"))
+    reply = locked.reply.strip()
+    if not reply:
+        raise InvalidInput(_("工单没有答复内容"), {"reply": _("必填")})
+    title = " ".join(locked.title.split())
+    codes = _ticket_item_codes(locked)
+    now = clock.now()
+    entry = (KnowledgeEntry.objects.select_for_update()
+             .filter(source_ticket=locked, kind=KnowledgeKind.ANSWER).order_by("pk").first())
+    created = entry is None
+    if entry is None:
+        entry = KnowledgeEntry.objects.create(
+            kind=KnowledgeKind.ANSWER, title=title, body=reply, item_codes=codes,
+            department_id=locked.lead_department_id, source_ticket=locked, active=True,
+            updated_at=now, updated_by=_user(actor),
+        )
+    else:
+        entry.title, entry.body, entry.item_codes = title, reply, codes
+        entry.department_id, entry.active = locked.lead_department_id, True
+        entry.updated_at, entry.updated_by = now, _user(actor)
+        entry.save(update_fields=["title", "body", "item_codes", "department", "active",
+                                  "updated_at", "updated_by"])
+    entry = KnowledgeEntry.objects.select_related("department").get(pk=entry.pk)
+    _index(entry)
+    audit_record(actor=actor, action="knowledge_entry.answer_from_ticket",
+                 entity="knowledge_entry", entity_id=entry.pk,
+                 data={"ticket": locked.number, "created": created, "item_codes": codes})
+    return entry
