@@ -59,6 +59,8 @@ class UserFactory(factory.django.DjangoModelFactory):
         supervisor = factory.Trait(role=Role.SUPERVISOR)
         courier = factory.Trait(role=Role.COURIER)
         reviewer = factory.Trait(role=Role.REVIEWER)
+        agent = factory.Trait(role=Role.AGENT)
+        dispatcher = factory.Trait(role=Role.DISPATCHER)
 
 
 class FieldDefFactory(factory.django.DjangoModelFactory):

@@ -75,6 +75,19 @@ EVIDENCE_SOURCES = _declare(
 EVIDENCE_TOKEN = _declare(
     "ONEVISIT_EVIDENCE_TOKEN", "", "Bearer token sent to the HTTP evidence sources."
 )
+HOTLINE_MAX_RETURNS = _declare(
+    "ONEVISIT_HOTLINE_MAX_RETURNS", "2",
+    "12345: how many times departments may return (退单) one ticket to the dispatcher.",
+)
+HOTLINE_MAX_REOPENS = _declare(
+    "ONEVISIT_HOTLINE_MAX_REOPENS", "2",
+    "12345: how many times an unsatisfied caller reopens (重办) a ticket before it is escalated.",
+)
+OPEN311_JURISDICTION = _declare(
+    "ONEVISIT_OPEN311_JURISDICTION", "330106",
+    "12345: the Open311 GeoReport v2 jurisdiction_id, the GB/T 2260 code of the county (or "
+    "city) the hotline serves; its townships are the `region` choices offered to clients.",
+)
 LOG_LEVEL = _declare("ONEVISIT_LOG_LEVEL", "INFO", "Log level (DEBUG, INFO, WARNING).")
 
 

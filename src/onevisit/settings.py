@@ -213,6 +213,10 @@ ONEVISIT = {
     "PUBLIC_URL": env.get(env.PUBLIC_URL).rstrip("/"),
     "EVIDENCE_SOURCES": env.get_pairs(env.EVIDENCE_SOURCES),
     "EVIDENCE_TOKEN": env.get(env.EVIDENCE_TOKEN),
+    "HOTLINE_MAX_RETURNS": int(env.get(env.HOTLINE_MAX_RETURNS)),
+    "HOTLINE_MAX_REOPENS": int(env.get(env.HOTLINE_MAX_REOPENS)),
+    # Open311 GeoReport v2 (/open311/v2/): the jurisdiction served, a county's region code.
+    "OPEN311_JURISDICTION": env.get(env.OPEN311_JURISDICTION).strip(),
     # Demo data and accounts with a printed password only ever exist in demo mode.
     "DEMO_ALLOWED": DEBUG,
     "SITE_NAME": _("一网通办"),

@@ -12,6 +12,7 @@ from onevisit.api.applications import router as applications_router
 from onevisit.api.catalogue import router as catalogue_router
 from onevisit.api.certificates import router as certificates_router
 from onevisit.api.exchange import router as exchange_router
+from onevisit.api.hotline import router as hotline_router
 from onevisit.api.workflow import router as workflow_router
 from onevisit.errors import DomainError, InvalidInput
 
@@ -28,6 +29,7 @@ api.add_router("/v1/", applications_router)
 api.add_router("/v1/", workflow_router)
 api.add_router("/v1/", certificates_router)
 api.add_router("/v1/", exchange_router)
+api.add_router("/v1/", hotline_router)
 
 
 @api.exception_handler(DomainError)

@@ -4,6 +4,7 @@ transitions between them, and the default limits."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -91,3 +92,31 @@ class KnowledgeKind(models.TextChoices):
 class DispatchMethod(models.TextChoices):
     MODEL = "model", _("模型")
     RULES = "rules", _("关键词规则")
+
+
+# What each history entry says, by its action.
+EVENT_ACTIONS: dict[str, Promise] = {
+    "created": _("登记"),
+    "answered_on_call": _("直接办结"),
+    "merged": _("并单"),
+    "merged_in": _("并入来电"),
+    "linked_as_repeat": _("重复来电，关联首次工单"),
+    "repeat_escalated": _("重复反映，督办"),
+    "split": _("拆单"),
+    "split_off": _("拆出来电"),
+    "dispatched": _("派单"),
+    "accepted": _("签收"),
+    "returned": _("退单"),
+    "extension_requested": _("申请延期"),
+    "extension_approved": _("批准延期"),
+    "extension_refused": _("不批准延期"),
+    "replied": _("答复"),
+    "co_opinion": _("协办意见"),
+    "closed": _("办结"),
+    "answered_with_master": _("随主工单答复"),
+    "reply_sent": _("答复已发送来电人"),
+    "followed_up": _("回访"),
+    "reopened": _("重办"),
+    "escalated": _("转督办"),
+    "open311_received": _("经 Open311 提交"),
+}

@@ -1,0 +1,172 @@
+"""Reading tickets: what each role may see of them (a report's caller is hidden from
+departments), the queues, a caller's history, deadline alerts, and the tickets about an
+application."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from onevisit import clock
+from onevisit.accounts.models import Role
+from onevisit.applications.models import Application
+from onevisit.hotline.constants import (
+    OPEN_STATUSES,
+    AssignmentRole,
+    ExtensionStatus,
+    TicketStatus,
+    TicketType,
+)
+from onevisit.hotline.models import Ticket, TicketExtension
+from onevisit.hotline.services.common import caller_digest
+
+# A yellow alert once this share of the time to the deadline is used; red once overdue.
+YELLOW_SHARE = 0.8
+
+
+def caller_visible(ticket: Ticket, viewer: Any) -> bool:
+    """Who may see who called. A report's caller (举报人) is known to the 12345 centre and
+    the supervisor only, never to a department; for other types the handling department
+    sees the caller to contact her."""
+    role = str(getattr(viewer, "role", ""))
+    if getattr(viewer, "is_superuser", False) or role in (Role.AGENT, Role.DISPATCHER,
+                                                          Role.SUPERVISOR):
+        return True
+    if role == Role.CITIZEN:
+        return bool(ticket.caller_id == viewer.pk)
+    return ticket.type != TicketType.REPORT
+
+
+def mask_phone(phone: str) -> str:
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
+
+
+@dataclass(frozen=True)
+class CallerShown:
+    name: str
+    phone: str
+
+
+def caller_shown(ticket: Ticket, viewer: Any) -> CallerShown | None:
+    """The caller as this viewer may see her: None when hidden; the phone masked for a
+    department (the centre relays calls)."""
+    if not caller_visible(ticket, viewer):
+        return None
+    role = str(getattr(viewer, "role", ""))
+    full = role in (Role.AGENT, Role.DISPATCHER) or ticket.caller_id == getattr(viewer, "pk", 0)
+    return CallerShown(name=ticket.caller_name,
+                       phone=ticket.caller_phone if full else mask_phone(ticket.caller_phone))
+
+
+def alert_level(ticket: Ticket, *, now: dt.datetime | None = None) -> str:
+    """"red" when overdue, "yellow" when 80% of the time is used, else ""; a closed or
+    merged ticket has none."""
+    if ticket.status not in OPEN_STATUSES or ticket.due_at is None:
+        return ""
+    now = now or clock.now()
+    if now > ticket.due_at:
+        return "red"
+    total = (ticket.due_at - ticket.created_at).total_seconds()
+    used = (now - ticket.created_at).total_seconds()
+    return "yellow" if total > 0 and used >= YELLOW_SHARE * total else ""
+
+
+def ticket_get(*, number: str, viewer: Any) -> Ticket | None:
+    """The ticket if this viewer may read it: the centre and supervisors any; a
+    department those it handles or handled and those about its cases' applications; a
+    citizen her own."""
+    ticket = (Ticket.objects.select_related("lead_department", "region", "application",
+                                            "master")
+              .filter(number=number).first())
+    if ticket is None:
+        return None
+    role = str(getattr(viewer, "role", ""))
+    if getattr(viewer, "is_superuser", False) or role in (Role.AGENT, Role.DISPATCHER,
+                                                          Role.SUPERVISOR):
+        return ticket
+    if role == Role.CITIZEN:
+        return ticket if ticket.caller_id == viewer.pk else None
+    if role == Role.REVIEWER and (
+            ticket.assignments.filter(department_id=viewer.department_id).exists()
+            or (ticket.application is not None and ticket.application.cases.filter(
+                department_id=viewer.department_id).exists())):
+        # Her department handles it, or it is about an application it has a case of.
+        return ticket
+    return None
+
+
+def dispatch_queue() -> QuerySet[Ticket]:
+    """What waits for the dispatcher: new and returned tickets, oldest deadline first."""
+    return (Ticket.objects.filter(status__in=(TicketStatus.NEW, TicketStatus.RETURNED))
+            .select_related("region").order_by("due_at", "id"))
+
+
+def extensions_pending() -> QuerySet[TicketExtension]:
+    return (TicketExtension.objects.filter(status=ExtensionStatus.PENDING)
+            .select_related("ticket", "department").order_by("requested_at"))
+
+
+def replied_to_close() -> QuerySet[Ticket]:
+    return Ticket.objects.filter(status=TicketStatus.REPLIED).order_by("replied_at", "id")
+
+
+def department_queue(*, department_id: int) -> QuerySet[Ticket]:
+    """A department's open tickets, as lead or co-handler, oldest deadline first."""
+    return (Ticket.objects.filter(
+        assignments__department_id=department_id, assignments__active=True,
+        status__in=(TicketStatus.DISPATCHED, TicketStatus.ACCEPTED))
+        .select_related("region").order_by("due_at", "id").distinct())
+
+
+def assignment_role(ticket: Ticket, department_id: int | None) -> str:
+    if department_id is None:
+        return ""
+    found = ticket.assignments.filter(department_id=department_id, active=True).first()
+    return found.role if found else ""
+
+
+@dataclass(frozen=True)
+class CallerHistory:
+    tickets: list[Ticket]
+    applications: list[Application]
+
+
+def caller_history(*, phone: str = "", id_number: str = "", limit: int = 20) -> CallerHistory:
+    """The caller's earlier tickets (by her phone) and applications (by her ID number),
+    newest first, for the agent on the call."""
+    digest = caller_digest(phone)
+    tickets = (list(Ticket.objects.filter(caller_digest=digest)
+                    .select_related("lead_department").order_by("-created_at")[:limit])
+               if digest else [])
+    applications = (list(Application.objects.filter(
+        applicant_id_number=id_number.strip().upper()).order_by("-submitted_at")[:limit])
+        if id_number.strip() else [])
+    return CallerHistory(tickets=tickets, applications=applications)
+
+
+def tickets_about_application(application: Application) -> list[Ticket]:
+    """Tickets that name the application (a complaint about it shows on its cases)."""
+    return list(Ticket.objects.filter(application=application)
+                .exclude(status=TicketStatus.MERGED).order_by("-created_at"))
+
+
+def complaints_about_applications(*, limit: int = 50) -> list[Ticket]:
+    """Open complaints that name an application, for the supervisor, newest first."""
+    return list(Ticket.objects.filter(type=TicketType.COMPLAINT, application__isnull=False,
+                                      status__in=OPEN_STATUSES)
+                .exclude(status=TicketStatus.MERGED)
+                .select_related("application", "lead_department")
+                .order_by("-created_at")[:limit])
+
+
+def tickets_escalated() -> QuerySet[Ticket]:
+    """For the supervisor: escalated by repeats or by reopens beyond the limit."""
+    return Ticket.objects.filter(escalated=True).order_by("-created_at")
+
+
+def lead_assignments_returned(ticket: Ticket) -> list[tuple[str, str]]:
+    return list(ticket.assignments.filter(role=AssignmentRole.LEAD, returned_at__isnull=False)
+                .values_list("department__name", "return_reason"))

@@ -1,0 +1,105 @@
+"""What every ticket service shares: locking, the transition table, the history, who may
+act, the caller's digest and the per-type limit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import re
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from onevisit import clock
+from onevisit.accounts.models import Department, Role
+from onevisit.audit.services import audit_record
+from onevisit.catalogue.constants import LimitUnit
+from onevisit.errors import Conflict, NotAllowed, NotFound
+from onevisit.hotline.constants import (
+    ALLOWED_TRANSITIONS,
+    DEFAULT_LIMIT_DAYS,
+    AssignmentRole,
+    TicketStatus,
+)
+from onevisit.hotline.models import Ticket, TicketAssignment, TicketEvent, TicketTypeRule
+from onevisit.workflow.calendar import deadline_after
+
+# The 12345 centre's own staff: agents take calls, dispatchers dispatch and decide.
+CENTRE_ROLES = (Role.AGENT, Role.DISPATCHER)
+
+
+def caller_digest(phone: str) -> str:
+    """A keyed digest of the caller's phone number: finds her earlier tickets and her
+    repeats without the number being read or shown."""
+    digits = re.sub(r"\D", "", phone)
+    if not digits:
+        return ""
+    return hmac.new(settings.SECRET_KEY.encode(), f"phone:{digits}".encode(),
+                    hashlib.sha256).hexdigest()
+
+
+def limit_days(ticket_type: str) -> int:
+    """The instance's limit for the type, in working days."""
+    rule = TicketTypeRule.objects.filter(type=ticket_type).first()
+    return rule.limit_days if rule else DEFAULT_LIMIT_DAYS[ticket_type]
+
+
+def due_after(start: dt.datetime, days: int) -> dt.datetime:
+    """The same working-day clock as the departments' cases."""
+    return deadline_after(start=start, limit=days, unit=LimitUnit.WORKING_DAYS).due_at
+
+
+def ticket_lock(number: str) -> Ticket:
+    ticket = Ticket.objects.select_for_update().filter(number=number).first()
+    if ticket is None:
+        raise NotFound(_("工单不存在"))
+    return ticket
+
+
+def role_require(actor: Any, roles: tuple[str, ...]) -> None:
+    if str(getattr(actor, "role", "")) not in roles and not getattr(actor, "is_superuser", False):
+        raise NotAllowed(_("您的角色不能执行此操作"))
+
+
+def lead_require(ticket: Ticket, actor: Any) -> Department:
+    """The acting staff member must belong to the ticket's lead department."""
+    role_require(actor, (Role.REVIEWER,))
+    if actor.department_id is None or actor.department_id != ticket.lead_department_id:
+        raise NotAllowed(_("只有主办部门可以办理该工单"))
+    return actor.department  # type: ignore[no-any-return]
+
+
+def assignment_active(ticket: Ticket, department_id: int,
+                      role: str = AssignmentRole.LEAD) -> TicketAssignment | None:
+    return TicketAssignment.objects.filter(ticket=ticket, department_id=department_id,
+                                           role=role, active=True).first()
+
+
+def event_add(*, ticket: Ticket, actor: Any, action: str, note: str = "",
+              department: Department | None = None) -> TicketEvent:
+    """Append to the ticket's history and the audit chain. The audit row names the ticket
+    and the action only: no caller, no text."""
+    event = TicketEvent.objects.create(
+        ticket=ticket, at=clock.now(), actor=actor if getattr(actor, "pk", None) else None,
+        action=action, status=ticket.status, department=department, note=note,
+    )
+    audit_record(actor=actor, action=f"ticket.{action}", entity="ticket",
+                 entity_id=ticket.number,
+                 data={"status": ticket.status,
+                       **({"department": department.code} if department else {})})
+    return event
+
+
+def ticket_transition(*, ticket: Ticket, to: str, actor: Any, action: str, note: str = "",
+                      department: Department | None = None,
+                      update_fields: tuple[str, ...] = ()) -> Ticket:
+    """Move a locked ticket along ALLOWED_TRANSITIONS, saving `update_fields` with it."""
+    if (ticket.status, to) not in ALLOWED_TRANSITIONS:
+        raise Conflict(_("工单当前状态为“%(status)s”，不能执行此操作")
+                       % {"status": TicketStatus(ticket.status).label})
+    ticket.status = to
+    ticket.save(update_fields=["status", *update_fields])
+    event_add(ticket=ticket, actor=actor, action=action, note=note, department=department)
+    return ticket
