@@ -8,6 +8,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    # Open311 GeoReport v2 for the 12345 hotline (plain views: the spec's XML and JSON).
+    path("open311/v2/", include("onevisit.api.open311")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("onevisit.web.urls")),
