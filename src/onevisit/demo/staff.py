@@ -18,6 +18,8 @@ class Staff:
     supervisor: User
     courier: User
     citizen: User
+    agent: User
+    dispatcher: User
     reviewers: dict[str, User]
 
 
@@ -47,5 +49,7 @@ def demo_staff_ensure(*, citizen_id_number: str, citizen_name: str) -> Staff:
         courier=_user("courier", role=Role.COURIER, name="寄递服务"),
         citizen=_user("citizen", role=Role.CITIZEN, name=citizen_name,
                       id_number=citizen_id_number),
+        agent=_user("agent", role=Role.AGENT, name="12345 话务员"),
+        dispatcher=_user("dispatcher", role=Role.DISPATCHER, name="12345 派单员"),
         reviewers=reviewers,
     )

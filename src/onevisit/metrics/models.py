@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from onevisit.accounts.models import Department
+from onevisit.accounts.models import Department, Region
 
 
 class DailyRollup(models.Model):
@@ -42,3 +42,29 @@ class DepartmentRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.department_id}: {self.decided}"
+
+
+class HotlineRollup(models.Model):
+    """12345 tickets of one day, by lead department (none: closed on the call) and by
+    township. Closings count on the day closed, follow-ups on the day of the follow-up,
+    complaints on the day filed."""
+
+    day = models.DateField()
+    department = models.ForeignKey(Department, null=True, on_delete=models.CASCADE,
+                                   related_name="+")
+    region = models.ForeignKey(Region, null=True, on_delete=models.CASCADE, related_name="+")
+    closed = models.PositiveIntegerField(default=0)
+    closed_first_contact = models.PositiveIntegerField(default=0)
+    closed_on_time = models.PositiveIntegerField(default=0)
+    closed_reopened = models.PositiveIntegerField(default=0)
+    followed_up = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    complaints = models.PositiveIntegerField(default=0)
+    repeat_complaints = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["day"]
+        indexes = [models.Index(fields=["day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.department_id}/{self.region_id}: {self.closed} closed"

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
 
 from onevisit.applications.constants import ApplicationStatus, Channel
 from onevisit.applications.models import Application
 from onevisit.catalogue.constants import ItemStatus
 from onevisit.catalogue.models import ServiceItem
-from onevisit.metrics.models import DailyRollup, DepartmentRollup
+from onevisit.metrics.models import DailyRollup, DepartmentRollup, HotlineRollup
 
 
 @dataclass(frozen=True)
@@ -143,4 +145,40 @@ def dashboard_figures(*, since: dt.date, until: dt.date) -> dict[str, Any]:
         ],
         "visits": {"0": totals["completed_zero_visits"], "1": totals["completed_one_visit"],
                    "2+": totals["completed_more_visits"]},
+        "hotline": hotline_figures(since=since, until=until),
+    }
+
+
+HOTLINE_SUMS = ("closed", "closed_first_contact", "closed_on_time", "closed_reopened",
+                "followed_up", "satisfied", "complaints", "repeat_complaints")
+
+
+def _hotline_rates(sums: Mapping[str, Any]) -> dict[str, Any]:
+    sums = {key: sums.get(key) or 0 for key in HOTLINE_SUMS}
+    return {
+        "closed": sums["closed"],
+        "first_contact_rate": _share(sums["closed_first_contact"], sums["closed"]),
+        "on_time_rate": _share(sums["closed_on_time"], sums["closed"]),
+        "satisfaction_rate": _share(sums["satisfied"], sums["followed_up"]),
+        "reopen_rate": _share(sums["closed_reopened"], sums["closed"]),
+        "repeat_complaint_rate": _share(sums["repeat_complaints"], sums["complaints"]),
+    }
+
+
+def hotline_figures(*, since: dt.date, until: dt.date) -> dict[str, Any]:
+    """The 12345 figures for [since, until] from the rollups: first-contact resolution,
+    on-time rate, satisfaction, reopen and repeat-complaint rates — overall, by lead
+    department (closed on the call: the centre) and by township."""
+    rows = HotlineRollup.objects.filter(day__gte=since, day__lte=until)
+    sums = {key: Sum(key) for key in HOTLINE_SUMS}
+    return {
+        "overall": _hotline_rates(rows.aggregate(**sums)),
+        "departments": [
+            {"name": r["department__name"] or str(_("12345 热线直接办结")), **_hotline_rates(r)}
+            for r in rows.values("department__name").annotate(**sums).order_by("-closed")
+        ],
+        "regions": [
+            {"name": r["region__name"] or str(_("未注明")), **_hotline_rates(r)}
+            for r in rows.values("region__name").annotate(**sums).order_by("-closed")
+        ],
     }

@@ -13,9 +13,14 @@ from django.db.models import Count
 from onevisit import clock
 from onevisit.applications.constants import ApplicationStatus, CaseStatus, Channel
 from onevisit.applications.models import Application, Case
-from onevisit.metrics.models import DailyRollup, DepartmentRollup
+from onevisit.feedback.models import Score
+from onevisit.hotline.constants import TicketStatus, TicketType
+from onevisit.hotline.models import Ticket
+from onevisit.metrics.models import DailyRollup, DepartmentRollup, HotlineRollup
 
 TZ = ZoneInfo("Asia/Shanghai")
+# A follow-up counts as satisfied from 基本满意 up (the usual 满意率 of the 12345 centres).
+SATISFIED_MIN = Score.FAIRLY_SATISFIED
 
 
 def _bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -62,8 +67,47 @@ def rollups_refresh(*, days: Iterable[dt.date]) -> int:
                              decided_on_time=on_time)
             for department, (decided, on_time) in per_department.items()
         )
+        _hotline_day(day, start, end)
         count += 1
     return count
+
+
+def _hotline_day(day: dt.date, start: dt.datetime, end: dt.datetime) -> None:
+    """Rebuild the day's 12345 rollup rows, one per (lead department, township)."""
+    rows: dict[tuple[int | None, str | None], HotlineRollup] = {}
+
+    def row(department_id: int | None, region_id: str | None) -> HotlineRollup:
+        key = (department_id, region_id)
+        if key not in rows:
+            rows[key] = HotlineRollup(day=day, department_id=department_id,
+                                      region_id=region_id)
+        return rows[key]
+
+    for department_id, region_id, first, closed_at, due_at, reopens in Ticket.objects.filter(
+        status=TicketStatus.CLOSED, closed_at__gte=start, closed_at__lt=end,
+    ).values_list("lead_department_id", "region_id", "closed_first_contact", "closed_at",
+                  "due_at", "reopen_count"):
+        target = row(department_id, region_id)
+        target.closed += 1
+        target.closed_first_contact += int(first)
+        target.closed_on_time += int(_on_time(closed_at, due_at))
+        target.closed_reopened += int(reopens > 0)
+    for department_id, region_id, score in Ticket.objects.filter(
+        followed_up_at__gte=start, followed_up_at__lt=end, satisfaction__isnull=False,
+    ).values_list("lead_department_id", "region_id", "satisfaction"):
+        target = row(department_id, region_id)
+        target.followed_up += 1
+        target.satisfied += int((score or 0) >= SATISFIED_MIN)
+    # A complaint merged into another (or a repeat) counts for its master's department.
+    for own, masters, region_id, repeat_of in Ticket.objects.filter(
+        type=TicketType.COMPLAINT, created_at__gte=start, created_at__lt=end,
+    ).values_list("lead_department_id", "master__lead_department_id", "region_id",
+                  "repeat_of_id"):
+        target = row(own or masters, region_id)
+        target.complaints += 1
+        target.repeat_complaints += int(repeat_of is not None)
+    HotlineRollup.objects.filter(day=day).delete()
+    HotlineRollup.objects.bulk_create(rows.values())
 
 
 def rollups_refresh_recent(*, days_back: int = 2) -> int:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from onevisit.accounts.models import Region
 from onevisit.applications.constants import CaseStatus, Channel
 from onevisit.applications.models import Application, Case
 from onevisit.applications.services import (
@@ -20,10 +21,12 @@ from onevisit.applications.services import (
 )
 from onevisit.certificates.seals import seals_ensure
 from onevisit.demo.catalogue import demo_catalogue_load
+from onevisit.demo.catalogue.reference import DISTRICT
 from onevisit.demo.forms import SAMPLE_PDF, Filer, FormFiller
 from onevisit.demo.hall import demo_hall_ensure
 from onevisit.demo.population import Population, population_seed
 from onevisit.demo.staff import Staff, demo_staff_ensure
+from onevisit.demo.tickets import hotline_departments_ensure
 from onevisit.search.services import search_reindex
 from onevisit.workflow.services import case_approve
 
@@ -46,6 +49,8 @@ def demo_world_load(*, people: int = DEMO_PEOPLE, companies: int = DEMO_COMPANIE
     demo_catalogue_load()
     demo_hall_ensure()
     search_reindex()  # publishing indexes; this also covers a catalogue loaded before search
+    # The departments the 12345 centre dispatches to, beyond those with catalogue items.
+    hotline_departments_ensure(region=Region.objects.get(code=DISTRICT))
     population = population_seed(people=people, companies=companies)
     citizen = next(p for p in population.people if p.property_certificate_numbers)
     staff = demo_staff_ensure(citizen_id_number=citizen.id_number, citizen_name=citizen.name)

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 
 from onevisit import clock
 from onevisit.accounts.models import Role
+from onevisit.hotline.selectors import complaints_about_applications, tickets_escalated
 from onevisit.metrics.selectors import dashboard_figures
 from onevisit.supervision.selectors import staff_access_report
 from onevisit.workflow.selectors import cases_overdue
@@ -57,6 +58,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                          "decided": _("部门办结"), "visits": _("办结件跑动次数"),
                          "on_time": _("按时办结率")},
         "overdue": cases_overdue(now=clock.now()),
+        "complaints": complaints_about_applications(),
+        "escalated": list(tickets_escalated()[:50]),
+        "hotline_tables": [(_("12345 各部门"), figures["hotline"]["departments"]),
+                           (_("12345 各街道（乡镇）"), figures["hotline"]["regions"])],
     })
 
 

@@ -26,6 +26,7 @@ from onevisit.catalogue.constants import FieldType
 from onevisit.errors import DomainError
 from onevisit.exchange.services import subject_mask
 from onevisit.exchange.sources import source_name
+from onevisit.hotline.selectors import tickets_about_application
 from onevisit.web.outcomes import error_text
 from onevisit.workflow.selectors import (
     Urgency,
@@ -114,6 +115,8 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "materials": [(m, m.key in own, source_name(m.source) if m.source else "")
                       for m in application.materials.all()],
         "others": [c for c in application.cases.all() if c.pk != case.pk],
+        # 12345 complaints about this application, for the department to see.
+        "tickets": tickets_about_application(application),
         "claimed_by_me": any(w.finished_at is None and w.assignee_id == reviewer.pk
                              for w in case.work_items.all()),
     })

@@ -15,12 +15,13 @@ CHECKOUT = Path(__file__).resolve().parents[5]
 
 class Command(BaseCommand):
     help = ("Run a benchmark from bench/ (`onevisit bench intake`, `onevisit bench pages`, "
-            "`onevisit bench seal`, `onevisit bench exchange`) against the database "
+            "`onevisit bench seal`, `onevisit bench exchange`, `onevisit bench hotline`) "
+            "against the database "
             "DATABASE_URL names; it adds demo data, filings and (pages) a grown data set to "
             "that database: use a scratch database.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("name", choices=["intake", "pages", "seal", "exchange"])
+        parser.add_argument("name", choices=["intake", "pages", "seal", "exchange", "hotline"])
         parser.add_argument("--clients", type=int, default=None,
                             help="concurrent clients (intake: 16, pages: 50)")
         parser.add_argument("--workers", type=int, default=os.cpu_count() or 2,
@@ -51,6 +52,20 @@ class Command(BaseCommand):
         seal = parser.add_argument_group("seal")
         seal.add_argument("--count", type=int, default=200,
                           help="documents per measurement (sealed, unsealed, verified)")
+        hotline = parser.add_argument_group("hotline")
+        hotline.add_argument("--parts", default="",
+                             help="comma-separated subset of dispatch,duplicates,knowledge")
+        hotline.add_argument("--train", type=int, default=20_000,
+                             help="generated tickets the dispatch model learns from")
+        hotline.add_argument("--test", type=int, default=5_000,
+                             help="held-out generated tickets it is measured on")
+        hotline.add_argument("--open-tickets", type=int, default=1_000_000,
+                             help="open tickets new ones are matched against")
+        hotline.add_argument("--probes", type=int, default=1000,
+                             help="new tickets matched (duplicates)")
+        hotline.add_argument("--entries", type=int, default=100_000,
+                             help="knowledge-base entries beside the catalogue's guides")
+        hotline.add_argument("--seed", type=int, default=12345)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not (CHECKOUT / "bench" / "__init__.py").is_file():
@@ -58,6 +73,12 @@ class Command(BaseCommand):
         logging.getLogger("onevisit").setLevel(logging.WARNING)
         sys.path.insert(0, str(CHECKOUT))
         module = importlib.import_module(f"bench.{options['name']}")
+        if options["name"] == "hotline":
+            module.run(out=self.stdout, parts=[p for p in options["parts"].split(",") if p],
+                       train=options["train"], test=options["test"],
+                       open_tickets=options["open_tickets"], probes=options["probes"],
+                       entries=options["entries"], seed=options["seed"])
+            return
         if options["name"] == "seal":
             module.run(count=options["count"], workers=options["workers"], out=self.stdout)
             return

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from onevisit.demo.staff import DEMO_PASSWORD
+from onevisit.ops.demo_hotline import demo_hotline_load
 from onevisit.ops.demo_setup import demo_world_load
 
 BASE = "http://127.0.0.1:8000"
@@ -16,6 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         world = demo_world_load()
         staff = world.staff
+        demo_hotline_load(staff=staff)
         self.stdout.write(self.style.SUCCESS("onevisit demo is ready.\n"))
         for label, path in (
             ("search and guides (一网通办)", "/"),
@@ -26,6 +28,8 @@ class Command(BaseCommand):
             ("certificate verification", "/verify/"),
             ("seal CA certificate (offline checks)", "/pki/ca.pem"),
             ("review workbench (reviewers)", "/workbench/"),
+            ("12345 hotline console (agent, dispatcher)", "/hotline/"),
+            ("12345 department tickets (reviewers)", "/hotline/department/"),
             ("reform dashboard (supervisor)", "/dashboard/"),
             ("JSON API (OpenAPI)", "/api/docs"),
             ("catalogue editors (admin)", "/admin/"),
@@ -37,6 +41,8 @@ class Command(BaseCommand):
             ("clerk", "综合受理窗口 / window clerk"),
             ("supervisor", "电子监察 / supervisor"),
             ("courier", "寄递服务 / courier"),
+            ("agent", "12345 话务员 / hotline agent"),
+            ("dispatcher", "12345 派单员 / hotline dispatcher"),
             ("citizen", f"申请人 / citizen {staff.citizen.first_name}"),
             *[(user.username, user.first_name) for user in staff.reviewers.values()],
         ]

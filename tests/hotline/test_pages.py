@@ -1,0 +1,148 @@
+"""The hotline pages: the agent console, a ticket with its actions, a department's
+tickets, complaints on the case page, and the 12345 figures on the reform dashboard."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from onevisit import clock
+from onevisit.hotline.models import Ticket
+from onevisit.hotline.services import (
+    ticket_accept,
+    ticket_close,
+    ticket_create,
+    ticket_dispatch,
+    ticket_follow_up,
+    ticket_reply,
+)
+from onevisit.metrics.services import rollups_refresh
+
+pytestmark = pytest.mark.django_db
+
+
+def _browser(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_agent_files_a_call_from_the_console(hw):
+    agent = _browser(hw.agent)
+    assert agent.get("/hotline/").status_code == 200
+
+    response = agent.post("/hotline/", {
+        "type": "complaint", "channel": "phone", "text": "翠苑街道文三路478号路灯坏了一个多星期",
+        "caller_name": "李女士", "caller_phone": "13905710001",
+        "region_code": hw.cuiyuan.code, "action": "file"})
+
+    ticket = Ticket.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/hotline/tickets/{ticket.number}/"
+    page = agent.get(response["Location"]).content.decode()
+    assert "翠苑街道文三路478号路灯坏了一个多星期" in page
+    assert "13905710001" in page
+
+
+def test_the_console_shows_every_reason_for_bad_input_and_files_nothing(hw):
+    page = _browser(hw.agent).post("/hotline/", {"type": "complaint", "channel": "phone",
+                                                 "text": "", "region_code": "1"})
+
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "请填写诉求内容" in body
+    assert "行政区划代码不存在" in body
+    assert not Ticket.objects.exists()
+
+
+def test_only_the_centre_uses_the_console(hw):
+    assert _browser(hw.urban_reviewer).get("/hotline/").status_code == 403
+    assert _browser(hw.world.citizen).get("/hotline/caller/").status_code == 403
+
+
+def test_the_dispatcher_dispatches_from_the_ticket_page_and_the_department_works_it(hw):
+    ticket = ticket_create(data=hw.complaint(), actor=hw.agent).ticket
+    dispatcher = _browser(hw.dispatcher)
+    page = dispatcher.get(f"/hotline/tickets/{ticket.number}/").content.decode()
+    assert "派单" in page
+
+    dispatcher.post(f"/hotline/tickets/{ticket.number}/dispatch/", {"lead": hw.urban.code})
+    department = _browser(hw.urban_reviewer)
+    listing = department.get("/hotline/department/").content.decode()
+    assert ticket.number in listing
+    department.post(f"/hotline/tickets/{ticket.number}/accept/")
+    department.post(f"/hotline/tickets/{ticket.number}/extension/", {"days": "abc",
+                                                                     "reason": "x"})
+    department.post(f"/hotline/tickets/{ticket.number}/reply/", {"reply": "已修复"})
+
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.reply) == ("replied", "已修复")
+    assert not ticket.extensions.exists()  # "abc" days: refused, nothing stored
+
+
+def test_a_complaint_about_an_application_shows_on_its_case(hw, api):
+    body = api["citizen"].post("/applications", hw.world.licence_payload()).json()
+    ticket = ticket_create(data=hw.complaint(
+        text="我的施工许可申请交了很久没有消息", application_number=body["number"]),
+        actor=hw.agent).ticket
+    case = Ticket.objects.get(pk=ticket.pk).application.cases.get()
+
+    page = _browser(hw.world.reviewers["xh-zjj"]).get(f"/workbench/cases/{case.pk}/")
+
+    assert ticket.number in page.content.decode()
+    # The department may open it although it was not dispatched to it.
+    assert _browser(hw.world.reviewers["xh-zjj"]).get(
+        f"/hotline/tickets/{ticket.number}/").status_code == 200
+
+
+def test_the_dashboard_shows_the_hotline_figures_by_department_and_township(hw):
+    day = dt.datetime(2026, 11, 25, 2, 0, tzinfo=dt.UTC)
+    with clock.frozen_at(day):
+        ticket_create(data=hw.complaint(type="consultation", text="社保卡丢了怎么补办"),
+                      actor=hw.agent, answer="到社保服务窗口或在浙里办补办。")
+        ticket = ticket_create(data=hw.complaint(), actor=hw.agent).ticket
+        ticket_dispatch(number=ticket.number, lead=hw.urban.code, actor=hw.dispatcher)
+        ticket_accept(number=ticket.number, actor=hw.urban_reviewer)
+        ticket_reply(number=ticket.number, reply="已修复", actor=hw.urban_reviewer)
+        ticket_close(number=ticket.number, actor=hw.agent)
+        ticket_follow_up(number=ticket.number, satisfaction=2, actor=hw.agent)
+        ticket_create(data=hw.complaint(text="文三路478号路灯还是坏的，上次反映过"),
+                      actor=hw.agent)
+    rollups_refresh(days=[dt.date(2026, 11, 25)])
+
+    from onevisit.metrics.selectors import hotline_figures
+
+    figures = hotline_figures(since=dt.date(2026, 11, 25), until=dt.date(2026, 11, 25))
+    assert figures["overall"] == {
+        "closed": 1, "first_contact_rate": 1.0, "on_time_rate": 1.0,
+        "satisfaction_rate": 0.0, "reopen_rate": 0.0, "repeat_complaint_rate": 0.5,
+    }
+    assert {row["name"] for row in figures["regions"]} == {"翠苑街道"}
+
+
+def test_a_closed_answer_goes_into_the_knowledge_base_from_the_ticket_page(hw):
+    ticket = ticket_create(data=hw.complaint(type="consultation", title="社保卡丢了怎么补办",
+                                             text="社保卡丢了怎么补办"),
+                           actor=hw.agent, answer="到社保服务窗口或在浙里办补办。").ticket
+
+    response = _browser(hw.agent).post(f"/hotline/tickets/{ticket.number}/to-knowledge/")
+
+    assert response.status_code == 302
+    from onevisit.hotline.knowledge import knowledge_search
+
+    hits = knowledge_search(text="社保卡丢了", limit=5)
+    assert [hit.kind for hit in hits][:1] == ["answer"]
+
+
+def test_the_supervisor_sees_complaints_about_applications_and_escalations(hw, api):
+    body = api["citizen"].post("/applications", hw.world.licence_payload()).json()
+    complaint = ticket_create(data=hw.complaint(
+        text="我的施工许可申请交了很久没有消息", application_number=body["number"]),
+        actor=hw.agent).ticket
+
+    page = _browser(hw.world.supervisor).get("/dashboard/").content.decode()
+
+    assert complaint.number in page
+    assert body["number"] in page
