@@ -1,0 +1,27 @@
+"""`onevisit bench hotline`: the 12345 hotline's three measured parts, each beside a
+baseline from the same run — dispatch suggestions (`bench/hotline_dispatch.py`), duplicate
+detection against the open tickets (`bench/hotline_duplicates.py`) and the knowledge base
+(`bench/hotline_knowledge.py`)."""
+
+from __future__ import annotations
+
+from typing import Any, TextIO
+
+from bench import hotline_dispatch, hotline_duplicates, hotline_knowledge
+
+PARTS = ("dispatch", "duplicates", "knowledge")
+
+
+def run(*, out: TextIO, parts: list[str], train: int, test: int, open_tickets: int,
+        probes: int, entries: int, seed: int) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    for part in parts or PARTS:
+        out.write(f"\n== {part}\n")
+        if part == "dispatch":
+            results[part] = hotline_dispatch.run(out=out, train=train, test=test, seed=seed)
+        elif part == "duplicates":
+            results[part] = hotline_duplicates.run(out=out, open_tickets=open_tickets,
+                                                   probes=probes, seed=seed)
+        else:
+            results[part] = hotline_knowledge.run(out=out, entries=entries, seed=seed)
+    return results
