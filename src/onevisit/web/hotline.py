@@ -28,6 +28,7 @@ from onevisit.hotline.constants import (
     TicketType,
 )
 from onevisit.hotline.knowledge import knowledge_answer_from_ticket, knowledge_search
+from onevisit.hotline.open311 import townships
 from onevisit.hotline.services import (
     TicketInput,
     ticket_accept,
@@ -100,6 +101,7 @@ def console(request: HttpRequest) -> HttpResponse:
     return render(request, "web/hotline/console.html", {
         "values": values or {"type": TicketType.CONSULTATION, "channel": TicketChannel.PHONE},
         "errors": errors, "types": TicketType.choices, "channels": TicketChannel.choices,
+        "townships": townships(),
         "dispatch_queue": list(selectors.dispatch_queue()[:50]),
         "extensions": list(selectors.extensions_pending()[:50]),
         "to_close": list(selectors.replied_to_close()[:50]),
