@@ -409,3 +409,11 @@ def test_dispatch_learns_from_the_dispatchers_corrections_and_the_returns(hw):
                                actor=hw.agent).ticket.suggestion
     assert suggestion["method"] == "model"
     assert suggestion["choices"][0]["department"] == "xh-zjj"
+
+
+def test_the_learning_task_stores_nothing_while_history_is_too_short(hw):
+    from onevisit.hotline.models import DispatchModel
+    from onevisit.hotline.tasks import dispatch_learn
+
+    assert dispatch_learn.call() == 0
+    assert not DispatchModel.objects.exists()

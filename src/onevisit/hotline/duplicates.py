@@ -40,7 +40,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Literal
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
@@ -166,14 +166,8 @@ def _copies(token: str) -> int:
     trouble."""
     if token.isdigit() or token in _SUBJECT:
         return 3
-    frequency = _frequencies().get(token, 0)
+    frequency = search_text.word_frequency(token)
     return 3 if not frequency else 2 if frequency < RARE_FREQUENCY else 1
-
-
-def _frequencies() -> dict[str, int]:
-    segmenter: Any = search_text._segmenter()
-    frequencies: dict[str, int] = segmenter.FREQ
-    return frequencies
 
 
 # --------------------------------------------------------------------------- MinHash

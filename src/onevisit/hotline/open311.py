@@ -255,20 +255,23 @@ def open311_request_file(*, key: Open311Key, request: Open311Request) -> TicketF
         caller_phone=request.phone, region_code=region, address=address,
         application_number=request.application_number.strip())
     try:
-        filing = ticket_create(data=data, actor=Open311Client(key_id=key.pk, name=key.name))
+        filing = ticket_create(
+            data=data, actor=Open311Client(key_id=key.pk, name=key.name),
+            received=lambda ticket: _received_note(ticket=ticket, key=key,
+                                                   coordinates=coordinates,
+                                                   media_url=media_url))
     except InvalidInput as exc:
         raise InvalidInput(exc.message, {_ARGUMENTS.get(k, k): str(v)
                                          for k, v in exc.errors.items()}) from exc
-    _received_note(ticket=filing.ticket, key=key, coordinates=coordinates,
-                   media_url=media_url)
     log.info("open311_request_filed", number=filing.ticket.number, key=key.pk,
              outcome=filing.outcome)
     return filing
 
 
-@atomic_audited
 def _received_note(*, ticket: Ticket, key: Open311Key, coordinates: tuple[float, float] | None,
                    media_url: str) -> None:
+    """In the filing's transaction: the client, its coordinates and media link in the
+    ticket's history, the key in the audit chain."""
     parts = [_("经 Open311 客户端“%(name)s”提交") % {"name": key.name}]
     if coordinates is not None:
         parts.append(_("坐标（WGS84）：%(lat).6f, %(long).6f")

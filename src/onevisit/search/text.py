@@ -121,6 +121,13 @@ def _segmenter_build() -> Any:
     return tokenizer
 
 
+def word_frequency(word: str) -> int:
+    """How often jieba's dictionary (with our words) has seen the word; 0 for a word it
+    does not know. Rare and unknown words tell texts apart better than common ones."""
+    frequencies: dict[str, int] = _segmenter().FREQ
+    return frequencies.get(word, 0)
+
+
 def segmenter_warm() -> None:
     """Build the segmenter now (a web process may call it at start, not on a first search)."""
     _segmenter()

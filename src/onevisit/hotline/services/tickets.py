@@ -3,6 +3,7 @@ on the call when the answer is known (直接办结), merged or split by the disp
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,13 +119,15 @@ def _clean(data: TicketInput, actor: Any) -> tuple[dict[str, Any], list[tuple[Up
 
 
 def ticket_create(*, data: TicketInput, actor: Any, answer: str = "",
-                  independent: bool = False) -> TicketFiling:
+                  independent: bool = False,
+                  received: Callable[[Ticket], None] | None = None) -> TicketFiling:
     """File a ticket once. A repeat by the same caller on a matter still open is linked to
     her first ticket and escalates it; another caller's report of an open matter is merged
     under it, to be answered with it — never a new independent ticket (最多投一次), unless
     the agent judged the matches wrong (`independent`). With an `answer` the agent closes
-    the ticket on the call (直接办结). Matching and the dispatch suggestion are computed
-    before the transaction: they only read."""
+    the ticket on the call (直接办结). `received` runs in the filing's transaction once the
+    ticket exists: a channel (Open311) records there who sent it. Matching and the
+    dispatch suggestion are computed before the transaction: they only read."""
     if str(getattr(actor, "role", "")) != Role.CITIZEN:
         role_require(actor, CENTRE_ROLES)
     cleaned, files = _clean(data, actor)
@@ -139,13 +142,14 @@ def ticket_create(*, data: TicketInput, actor: Any, answer: str = "",
                                   region_code=cleaned["region"].code if cleaned["region"] else "")
     return _ticket_file(cleaned=cleaned, files=files, tokens=tokens, matches=matches,
                         suggestion=suggestion, actor=actor, answer=answer.strip(),
-                        independent=independent)
+                        independent=independent, received=received)
 
 
 @atomic_audited
 def _ticket_file(*, cleaned: dict[str, Any], files: list[tuple[Upload, Any]],
                  tokens: list[str], matches: list[DuplicateMatch], suggestion: Suggestion,
-                 actor: Any, answer: str, independent: bool) -> TicketFiling:
+                 actor: Any, answer: str, independent: bool,
+                 received: Callable[[Ticket], None] | None) -> TicketFiling:
     now = clock.now()
     days = limit_days(cleaned["type"])
     staff = actor if getattr(actor, "pk", None) else None
@@ -164,6 +168,8 @@ def _ticket_file(*, cleaned: dict[str, Any], files: list[tuple[Upload, Any]],
             content_type=sniffed.content_type, file=path, size=len(upload.content),
             sha256=digest, added_at=now)
     event_add(ticket=ticket, actor=actor, action="created")
+    if received is not None:
+        received(ticket)
     outcome = "new"
     match = _first_open(matches) if not independent else None
     if match is not None:
