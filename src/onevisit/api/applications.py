@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -30,6 +28,7 @@ from onevisit.api.schemas import (
     VisitIn,
     VisitOut,
 )
+from onevisit.api.uploads import upload_decode
 from onevisit.applications.documents import notice_pdf, receipt_pdf
 from onevisit.applications.models import Application
 from onevisit.applications.selectors import (
@@ -54,7 +53,7 @@ from onevisit.delivery.services import (
     delivery_download,
     delivery_pickup,
 )
-from onevisit.errors import InvalidInput, NotAllowed, NotFound
+from onevisit.errors import NotAllowed, NotFound
 from onevisit.exchange.selectors import access_log_for_application, access_log_for_subject
 from onevisit.exchange.services import personal_data_read_log
 from onevisit.feedback.services import rating_submit
@@ -73,16 +72,9 @@ def _require(request: HttpRequest, *roles: str) -> Any:
 
 
 def _uploads(items: list[UploadIn]) -> list[Upload]:
-    uploads = []
-    for item in items:
-        try:
-            content = base64.b64decode(item.content_base64, validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise InvalidInput(
-                _("上传内容不是有效的 base64"), {item.key: _("无法解码上传内容")}
-            ) from exc
-        uploads.append(Upload(key=item.key, filename=item.filename, content=content))
-    return uploads
+    return [upload_decode(key=item.key, filename=item.filename,
+                          content_base64=item.content_base64, field=item.key)
+            for item in items]
 
 
 def _detail(user: Any, number: str) -> dict[str, Any]:

@@ -3,8 +3,6 @@ history for the agent on the call."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 from typing import Any, Literal
 
@@ -16,8 +14,9 @@ from onevisit.accounts.models import Role
 from onevisit.api.auth import AUTH
 from onevisit.api.idempotency import run_idempotent
 from onevisit.api.schemas import ErrorOut
+from onevisit.api.uploads import upload_decode
 from onevisit.applications.services import Upload
-from onevisit.errors import InvalidInput, NotAllowed, NotFound
+from onevisit.errors import NotAllowed, NotFound
 from onevisit.hotline import selectors
 from onevisit.hotline.models import Ticket
 from onevisit.hotline.services import (
@@ -225,15 +224,9 @@ def _viewed(number: str, user: Any) -> dict[str, Any]:
 
 
 def _attachments(items: list[AttachmentIn]) -> list[Upload]:
-    uploads = []
-    for index, item in enumerate(items):
-        try:
-            content = base64.b64decode(item.content_base64, validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise InvalidInput(_("附件不是有效的 base64"),
-                               {f"attachments.{index}": _("无法解码")}) from exc
-        uploads.append(Upload(key=str(index), filename=item.filename, content=content))
-    return uploads
+    return [upload_decode(key=str(index), filename=item.filename,
+                          content_base64=item.content_base64, field=f"attachments.{index}")
+            for index, item in enumerate(items)]
 
 
 @router.post("/tickets", auth=AUTH, response={201: FilingOut, **ERRORS})

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from onevisit import clock
 from onevisit.accounts.models import Role
 from onevisit.applications.models import Application
+from onevisit.exchange.services import subject_mask
 from onevisit.hotline.constants import (
     OPEN_STATUSES,
     AssignmentRole,
@@ -40,10 +41,6 @@ def caller_visible(ticket: Ticket, viewer: Any) -> bool:
     return ticket.type != TicketType.REPORT
 
 
-def mask_phone(phone: str) -> str:
-    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
-
-
 @dataclass(frozen=True)
 class CallerShown:
     name: str
@@ -58,7 +55,7 @@ def caller_shown(ticket: Ticket, viewer: Any) -> CallerShown | None:
     role = str(getattr(viewer, "role", ""))
     full = role in (Role.AGENT, Role.DISPATCHER) or ticket.caller_id == getattr(viewer, "pk", 0)
     return CallerShown(name=ticket.caller_name,
-                       phone=ticket.caller_phone if full else mask_phone(ticket.caller_phone))
+                       phone=ticket.caller_phone if full else subject_mask(ticket.caller_phone))
 
 
 def alert_level(ticket: Ticket, *, now: dt.datetime | None = None) -> str:

@@ -4,12 +4,9 @@ act, the caller's digest and the per-type limit."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import re
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from onevisit import clock
@@ -17,6 +14,7 @@ from onevisit.accounts.models import Department, Role
 from onevisit.audit.services import audit_record
 from onevisit.catalogue.constants import LimitUnit
 from onevisit.errors import Conflict, NotAllowed, NotFound
+from onevisit.exchange.services import subject_digest
 from onevisit.hotline.constants import (
     ALLOWED_TRANSITIONS,
     DEFAULT_LIMIT_DAYS,
@@ -34,10 +32,7 @@ def caller_digest(phone: str) -> str:
     """A keyed digest of the caller's phone number: finds her earlier tickets and her
     repeats without the number being read or shown."""
     digits = re.sub(r"\D", "", phone)
-    if not digits:
-        return ""
-    return hmac.new(settings.SECRET_KEY.encode(), f"phone:{digits}".encode(),
-                    hashlib.sha256).hexdigest()
+    return subject_digest(f"phone:{digits}") if digits else ""
 
 
 def limit_days(ticket_type: str) -> int:

@@ -18,7 +18,7 @@ from onevisit.audit.services import atomic_audited
 from onevisit.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from onevisit.feedback.models import BAD_SCORE_MAX, Score
 from onevisit.hotline.constants import AssignmentRole, ExtensionStatus, TicketStatus
-from onevisit.hotline.duplicates import duplicate_index_remove
+from onevisit.hotline.duplicates import duplicate_index_add, duplicate_index_remove
 from onevisit.hotline.models import Ticket, TicketAssignment, TicketEvent, TicketExtension
 from onevisit.hotline.services.common import (
     CENTRE_ROLES,
@@ -240,6 +240,7 @@ def ticket_follow_up(*, number: str, satisfaction: int, actor: Any, note: str = 
     department = ticket.lead_department
     TicketAssignment.objects.filter(ticket=ticket, active=True, role=AssignmentRole.LEAD
                                     ).update(accepted_at=None)
+    duplicate_index_add(ticket=ticket)  # open again: a repeat or another caller matches it
     return ticket_transition(ticket=ticket, to=TicketStatus.DISPATCHED, actor=actor,
                              action="reopened", note=note, department=department,
                              update_fields=("reopen_count", "due_at", "closed_at",

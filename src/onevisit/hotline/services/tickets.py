@@ -196,7 +196,7 @@ def _first_open(matches: list[DuplicateMatch]) -> DuplicateMatch | None:
 
 
 def _attach_to(*, ticket: Ticket, match: DuplicateMatch, actor: Any) -> str:
-    master = ticket_lock(Ticket.objects.only("number").get(pk=match.ticket_id).number)
+    master = Ticket.objects.select_for_update().get(pk=match.ticket_id)
     reasons = [str(r) for r in match.reasons]
     reason = {"kind": match.kind, "score": round(match.score, 3), "reasons": reasons,
               "master": master.number}
