@@ -25,11 +25,30 @@ def _declare(name: str, default: str, help: str) -> Variable:
     return variable
 
 
-DEBUG = _declare("ONEVISIT_DEBUG", "1", "1 for the development/demo mode, 0 in production.")
+DEBUG = _declare(
+    "ONEVISIT_DEBUG", "0",
+    "1 turns on the development/demo mode (`./dev demo` sets it); off unless set.",
+)
 SECRET_KEY = _declare(
     "ONEVISIT_SECRET_KEY",
     "insecure-demo-key-change-me",
     "Django secret key. Production refuses to start with the default.",
+)
+SECRET_KEY_FALLBACKS = _declare(
+    "ONEVISIT_SECRET_KEY_FALLBACKS", "",
+    "Earlier secret keys, comma-separated, still accepted for sessions and signed links "
+    "while a rotation settles (docs/security.md).",
+)
+DIGEST_KEY = _declare(
+    "ONEVISIT_DIGEST_KEY",
+    "insecure-demo-digest-key",
+    "Key of the digests that let ID numbers and phones be looked up without storing them "
+    "(access log, 12345 callers). Separate from the secret key, so rotating that one never "
+    "breaks a lookup. Production refuses to start with the default.",
+)
+DIGEST_KEY_FALLBACKS = _declare(
+    "ONEVISIT_DIGEST_KEY_FALLBACKS", "",
+    "Earlier digest keys, comma-separated: rows digested under them are still found.",
 )
 DATABASE_URL = _declare(
     "DATABASE_URL",
@@ -87,6 +106,32 @@ OPEN311_JURISDICTION = _declare(
     "ONEVISIT_OPEN311_JURISDICTION", "330106",
     "12345: the Open311 GeoReport v2 jurisdiction_id, the GB/T 2260 code of the county (or "
     "city) the hotline serves; its townships are the `region` choices offered to clients.",
+)
+STAFF_SESSION_HOURS = _declare(
+    "ONEVISIT_STAFF_SESSION_HOURS", "9",
+    "How long a staff member's sign-in lasts (a working day); citizens keep "
+    "ONEVISIT_CITIZEN_SESSION_HOURS.",
+)
+CITIZEN_SESSION_HOURS = _declare(
+    "ONEVISIT_CITIZEN_SESSION_HOURS", "24", "How long a citizen's sign-in lasts.",
+)
+API_TOKEN_DAYS = _declare(
+    "ONEVISIT_API_TOKEN_DAYS", "90",
+    "Default lifetime of a new API token (`onevisit token create … --days N` overrides it).",
+)
+LOGIN_FAILURES = _declare(
+    "ONEVISIT_LOGIN_FAILURES", "5",
+    "Wrong passwords before sign-in is locked, counted per account and per address.",
+)
+LOGIN_LOCKOUT_MINUTES = _declare(
+    "ONEVISIT_LOGIN_LOCKOUT_MINUTES", "15", "How long a sign-in lockout lasts.",
+)
+RATE_LIMITS = _declare(
+    "ONEVISIT_RATE_LIMITS",
+    "kiosk=30/m,appointment=10/h,verify=30/m,open311=20/h",
+    "Per-address limits of anonymous endpoints that create things: queue numbers at the "
+    "kiosk, appointments, certificate verification by upload, Open311 filings "
+    "(name=count/period, period s, m, h or d).",
 )
 LOG_LEVEL = _declare("ONEVISIT_LOG_LEVEL", "INFO", "Log level (DEBUG, INFO, WARNING).")
 

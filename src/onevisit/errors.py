@@ -43,3 +43,9 @@ class NotAllowed(DomainError):
 
 class NotFound(DomainError):
     status = 404
+
+
+class TooManyRequests(DomainError):
+    """The caller's address used a rate-limited endpoint too often; try again later."""
+
+    status = 429

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -18,10 +19,12 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.get_bool(env.DEBUG)
 SECRET_KEY = env.get(env.SECRET_KEY)
-if not DEBUG and env.SECRET_KEY.default == SECRET_KEY:
-    raise ImproperlyConfigured(
-        "ONEVISIT_SECRET_KEY is the demo default; set a secret of your own in production."
-    )
+SECRET_KEY_FALLBACKS = env.get_list(env.SECRET_KEY_FALLBACKS)
+for _secret in (env.SECRET_KEY, env.DIGEST_KEY):
+    if not DEBUG and env.get(_secret) == _secret.default:
+        raise ImproperlyConfigured(
+            f"{_secret.name} is the demo default; set a secret of your own in production."
+        )
 ALLOWED_HOSTS = env.get_list(env.ALLOWED_HOSTS)
 if DEBUG:
     ALLOWED_HOSTS += ["testserver"]
@@ -40,6 +43,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "onevisit.accounts",
     "onevisit.audit",
     "onevisit.catalogue",
@@ -71,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "onevisit.urls"
@@ -94,23 +99,39 @@ TEMPLATES = [
 ]
 
 _database_url = env.get(env.DATABASE_URL)
-if _database_url:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
-else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(DATA_DIR / "onevisit.sqlite3"),
-            "OPTIONS": {
-                # WAL lets readers work while one writer commits; IMMEDIATE takes the write
-                # lock at BEGIN so two writers queue instead of failing half-way.
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-            },
-        }
+_database = dj_database_url.parse(_database_url, conn_max_age=60) if _database_url else {
+    "ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "onevisit.sqlite3"),
+}
+if _database["ENGINE"] == "django.db.backends.sqlite3":
+    # The same SQLite settings whether the file is named by DATABASE_URL or not. WAL lets
+    # readers work while one writer commits; IMMEDIATE takes the write lock at BEGIN so two
+    # writers queue (up to the timeout) instead of failing half-way.
+    _database = {
+        "ENGINE": "django.db.backends.sqlite3", "NAME": _database["NAME"],
+        "OPTIONS": {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        },
     }
+DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Sign-in is throttled per account and per address (django-axes); the lockout page and
+# its audit row come from `web.signin`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(env.get(env.LOGIN_FAILURES))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(env.get(env.LOGIN_LOCKOUT_MINUTES)))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "onevisit.web.signin.lockout_response"
+AXES_VERBOSE = False
+
+# A staff member's sign-in lasts a working day; a citizen's its own, shorter or longer.
+SESSION_COOKIE_AGE = int(float(env.get(env.CITIZEN_SESSION_HOURS)) * 3600)
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
@@ -211,6 +232,10 @@ ONEVISIT = {
     "KEY_DIR": Path(env.get(env.KEY_DIR) or DATA_DIR / "keys").resolve(),
     "PKI_DIR": DATA_DIR / "pki",
     "PUBLIC_URL": env.get(env.PUBLIC_URL).rstrip("/"),
+    "DIGEST_KEYS": [env.get(env.DIGEST_KEY), *env.get_list(env.DIGEST_KEY_FALLBACKS)],
+    "STAFF_SESSION_SECONDS": int(float(env.get(env.STAFF_SESSION_HOURS)) * 3600),
+    "API_TOKEN_DAYS": int(env.get(env.API_TOKEN_DAYS)),
+    "RATE_LIMITS": env.get_pairs(env.RATE_LIMITS),
     "EVIDENCE_SOURCES": env.get_pairs(env.EVIDENCE_SOURCES),
     "EVIDENCE_TOKEN": env.get(env.EVIDENCE_TOKEN),
     "HOTLINE_MAX_RETURNS": int(env.get(env.HOTLINE_MAX_RETURNS)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import authenticate
+from django.test import RequestFactory
 
 from onevisit import settings as project_settings
 from tests.factories import UserFactory
@@ -17,5 +18,6 @@ def test_passwords_are_stored_with_argon2_and_still_log_in(settings):
     user = UserFactory(username="argon", password="correct horse battery")
 
     assert user.password.startswith("argon2$")
-    assert authenticate(username="argon", password="correct horse battery") == user
-    assert authenticate(username="argon", password="wrong horse") is None
+    request = RequestFactory().post("/accounts/login/")
+    assert authenticate(request, username="argon", password="correct horse battery") == user
+    assert authenticate(request, username="argon", password="wrong horse") is None

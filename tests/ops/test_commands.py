@@ -71,13 +71,13 @@ def test_token_prints_a_working_bearer_token():
     UserFactory(username="someone")
     out = io.StringIO()
 
-    call_command("token", "someone", stdout=out)
+    call_command("token", "create", "someone", stdout=out)
 
     token = out.getvalue().strip()
     response = Client().get("/api/v1/applications", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
     with pytest.raises(CommandError, match="no active user"):
-        call_command("token", "nobody")
+        call_command("token", "create", "nobody")
 
 
 def test_the_scheduler_tasks_run_the_same_work(world, api, settings):

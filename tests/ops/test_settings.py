@@ -1,32 +1,62 @@
-"""Settings come from the environment; production refuses the demo secret."""
+"""Settings come from the environment: DEBUG off unless turned on, production refuses the
+demo secrets, SQLite gets the same settings however it is named."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 
+import pytest
 
-def _start(**env: str) -> subprocess.CompletedProcess[str]:
+SHOW = ("import django, json; django.setup(); from django.conf import settings; "
+        "print(json.dumps({'debug': settings.DEBUG, 'db': settings.DATABASES['default']}, "
+        "default=str))")
+SECRETS = {"ONEVISIT_SECRET_KEY": "s" * 50, "ONEVISIT_DIGEST_KEY": "d" * 50}
+
+
+def _start(tmp_path, **env: str) -> subprocess.CompletedProcess[str]:
+    """A process with only these onevisit variables (not the test suite's)."""
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith("ONEVISIT_") and k != "DATABASE_URL"}
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "onevisit.settings", **env},
-        capture_output=True, text=True, check=False,
+        [sys.executable, "-c", SHOW],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "onevisit.settings",
+             "ONEVISIT_DATA_DIR": str(tmp_path), **env},
+        capture_output=True, text=True, check=False, timeout=120,
     )
 
 
-def test_production_refuses_the_demo_secret(tmp_path):
-    result = _start(ONEVISIT_DEBUG="0", ONEVISIT_DATA_DIR=str(tmp_path))
+@pytest.mark.parametrize("missing", ["ONEVISIT_SECRET_KEY", "ONEVISIT_DIGEST_KEY"])
+def test_production_refuses_the_demo_secrets(tmp_path, missing):
+    result = _start(tmp_path, **{k: v for k, v in SECRETS.items() if k != missing})
 
     assert result.returncode != 0
-    assert "ONEVISIT_SECRET_KEY" in result.stderr
+    assert f"{missing} is the demo default" in result.stderr
 
 
-def test_production_starts_with_a_secret_of_its_own(tmp_path):
-    result = _start(ONEVISIT_DEBUG="0", ONEVISIT_SECRET_KEY="s" * 50,
-                    ONEVISIT_DATA_DIR=str(tmp_path))
+def test_production_starts_with_secrets_of_its_own_and_debug_is_off_unless_asked(tmp_path):
+    production = _start(tmp_path, **SECRETS)
+    demo = _start(tmp_path, ONEVISIT_DEBUG="1")
 
-    assert result.returncode == 0, result.stderr
+    assert production.returncode == 0, production.stderr
+    assert json.loads(production.stdout)["debug"] is False
+    assert json.loads(demo.stdout)["debug"] is True
+
+
+def test_sqlite_named_by_url_gets_the_default_sqlite_settings(tmp_path):
+    default = json.loads(_start(tmp_path, ONEVISIT_DEBUG="1").stdout)["db"]
+    by_url = json.loads(_start(tmp_path, ONEVISIT_DEBUG="1",
+                               DATABASE_URL=f"sqlite:///{tmp_path / 'onevisit.sqlite3'}")
+                        .stdout)["db"]
+
+    assert by_url["OPTIONS"] == default["OPTIONS"] == {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE", "timeout": 20,
+    }
+    assert by_url["NAME"] == default["NAME"]
+    assert by_url.get("CONN_MAX_AGE", 0) == default.get("CONN_MAX_AGE", 0) == 0
 
 
 def test_models_and_migrations_agree(db):

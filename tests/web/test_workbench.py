@@ -69,6 +69,28 @@ def test_the_case_page_shows_materials_with_their_source_and_masks_ids(world, fi
     assert world.citizen_id[:4] + "*" * 10 in page
 
 
+def test_the_case_page_shows_the_fetched_record_beside_the_form_and_logs_the_read(
+        world, filed):
+    from onevisit.exchange.models import AccessLog
+
+    reviewer = world.reviewer(world.registry)
+    transfer = Case.objects.get(pk=filed["transfer"])
+    before = AccessLog.objects.count()
+
+    page = _browser(reviewer).get(f"/workbench/cases/{transfer.pk}/").content.decode()
+
+    records = page[page.index("登记信息（数据共享获取，与表单对照）"):page.index("材料及来源")]
+    assert "居民身份证 · 人口库（公安）" in records
+    assert "<th>姓名或名称</th><td>王小明</td>" in records
+    assert "浙(2019)杭州市不动产权第0123456号" in records
+    assert world.citizen_id not in page
+    read = AccessLog.objects.order_by("-id").first()
+    assert AccessLog.objects.count() == before + 1
+    assert (read.actor, read.case_id, read.evidence_type) == (
+        reviewer, transfer.pk, "property-certificate,resident-id-card")
+    assert read.purpose == "审查办件：房屋所有权转移登记"
+
+
 def test_a_reviewer_approves_from_the_page(world, filed):
     reviewer = _browser(world.reviewer(world.housing))
 

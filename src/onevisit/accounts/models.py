@@ -64,12 +64,80 @@ class User(AbstractUser):
 
 
 class ApiToken(models.Model):
-    """A bearer token for API clients; only its SHA-256 is stored."""
+    """A bearer token for API clients; only its SHA-256 is stored, with the key's first
+    characters so an owner can tell her tokens apart. It works until it expires or is
+    revoked."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=64)
     key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.name}"
+        return f"{self.user} · {self.name} ({self.prefix}…)"
+
+
+class SubjectKind(models.TextChoices):
+    """Whom an account may act for: a person or a company (the applicant kinds)."""
+
+    PERSON = "person", _("自然人")
+    ENTERPRISE = "enterprise", _("法人")
+
+
+class AuthorisationBasis(models.TextChoices):
+    LEGAL_REPRESENTATIVE = "legal_representative", _("法定代表人")
+    MANDATE = "mandate", _("授权委托")
+
+
+class Authorisation(models.Model):
+    """An account acting for a company or another person (授权委托): the company's legal
+    representative, or an agent with a written mandate limited in scope and time.
+    Recorded by staff who checked the documents; revocable; never deleted."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="authorisations")
+    subject_kind = models.CharField(max_length=16, choices=SubjectKind.choices)
+    subject_id = models.CharField(_("统一社会信用代码或证件号码"), max_length=18)
+    subject_name = models.CharField(_("名称或姓名"), max_length=128)
+    basis = models.CharField(max_length=32, choices=AuthorisationBasis.choices)
+    # Item and life-event codes the mandate covers; empty: every matter.
+    scope = models.JSONField(default=list, blank=True)
+    valid_from = models.DateTimeField()
+    valid_until = models.DateTimeField(null=True, blank=True)
+    document = models.CharField(_("授权委托书编号"), max_length=64, blank=True)
+    recorded_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoke_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "subject_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.subject_name} ({self.get_basis_display()})"
+
+
+class RateCounter(models.Model):
+    """How often one address used one rate-limited endpoint in one time window."""
+
+    scope = models.CharField(max_length=32)
+    address = models.CharField(max_length=64)
+    slot = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "address", "slot"],
+                                    name="rate_counter_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.address} #{self.slot}: {self.count}"

@@ -1,20 +1,55 @@
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+from collections.abc import Collection
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from onevisit.accounts.models import ApiToken, User
+from django.db.models import Q, QuerySet
+
+from onevisit import clock
+from onevisit.accounts.models import ApiToken, Authorisation, User
 
 _DATA = Path(__file__).resolve().parent / "data"
 
 
+# How stale a token's "last used" may get before a request writes it again.
+_LAST_USED_PRECISION = dt.timedelta(hours=1)
+
+
 def user_for_api_key(*, key: str) -> User | None:
+    """The active user a token that has neither expired nor been revoked belongs to."""
     digest = hashlib.sha256(key.encode()).hexdigest()
-    token = ApiToken.objects.select_related("user").filter(key_hash=digest).first()
+    now = clock.now()
+    token = (ApiToken.objects.select_related("user")
+             .filter(key_hash=digest, revoked_at__isnull=True, expires_at__gt=now).first())
     if token is None or not token.user.is_active:
         return None
+    if token.last_used_at is None or token.last_used_at < now - _LAST_USED_PRECISION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def api_tokens_of(*, user: User | None = None) -> QuerySet[ApiToken]:
+    """Tokens newest first, with their owners; only one user's when given."""
+    tokens = ApiToken.objects.select_related("user").order_by("-created_at", "-id")
+    return tokens.filter(user=user) if user is not None else tokens
+
+
+def authorisation_valid(*, user: Any, subject_kind: str, subject_id: str,
+                        codes: Collection[str]) -> Authorisation | None:
+    """The user's authorisation to act for this company or person in a matter named by
+    `codes` (the item's or life event's codes), valid now; None if there is none. A
+    mandate with a scope covers a matter when it names any of its codes."""
+    now = clock.now()
+    candidates = Authorisation.objects.filter(
+        user_id=getattr(user, "pk", 0) or 0, subject_kind=subject_kind, subject_id=subject_id,
+        revoked_at__isnull=True, valid_from__lte=now,
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now)).order_by("-valid_from")
+    wanted = set(codes)
+    return next((a for a in candidates if not a.scope or wanted & set(a.scope)), None)
 
 
 @lru_cache(maxsize=1)

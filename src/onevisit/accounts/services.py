@@ -1,25 +1,173 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any, cast
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
-from onevisit.accounts.models import ApiToken, Department, Region, RegionLevel, User
+from onevisit import clock
+from onevisit.accounts.models import (
+    ApiToken,
+    Authorisation,
+    AuthorisationBasis,
+    Department,
+    RateCounter,
+    Region,
+    RegionLevel,
+    SubjectKind,
+    User,
+)
+from onevisit.audit.services import atomic_audited, audit_record
+from onevisit.catalogue.constants import FieldType
+from onevisit.catalogue.validation import FieldInvalid, field_value_clean
+from onevisit.errors import Conflict, InvalidInput
 
 REGION_DATA = Path(__file__).resolve().parent / "data"
 
 
-def api_token_create(*, user: User, name: str) -> str:
-    """Create a token and return its key; the key is shown once and never stored."""
+@atomic_audited
+def api_token_create(*, user: User, name: str, days: int | None = None,
+                     actor: Any = None) -> str:
+    """Create a token and return its key; the key is shown once and never stored, only
+    its SHA-256. It expires after `days` (default ONEVISIT_API_TOKEN_DAYS)."""
+    days = cast(int, settings.ONEVISIT["API_TOKEN_DAYS"]) if days is None else days
+    if not 1 <= days <= 366:
+        raise InvalidInput(_("有效期应为1至366天"), {"days": _("有效期应为1至366天")})
     key = secrets.token_urlsafe(32)
-    ApiToken.objects.create(
-        user=user, name=name, key_hash=hashlib.sha256(key.encode()).hexdigest()
+    token = ApiToken.objects.create(
+        user=user, name=name[:64], key_hash=hashlib.sha256(key.encode()).hexdigest(),
+        prefix=key[:8], expires_at=clock.now() + dt.timedelta(days=days),
     )
+    audit_record(actor=actor, action="api_token.created", entity="api_token",
+                 entity_id=token.pk, data={"user": user.username, "days": days})
     return key
+
+
+@atomic_audited
+def api_token_revoke(*, token_id: int, actor: Any = None) -> ApiToken:
+    """Revoke a token at once; revoking a revoked token changes nothing."""
+    token = ApiToken.objects.select_for_update().filter(pk=token_id).first()
+    if token is None:
+        raise InvalidInput(_("没有该令牌"), {"token": _("没有该令牌")})
+    if token.revoked_at is None:
+        token.revoked_at = clock.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, action="api_token.revoked", entity="api_token",
+                     entity_id=token.pk, data={"user": token.user.username})
+    return token
+
+
+def _subject_clean(*, kind: str, subject_id: str) -> str:
+    field_type = FieldType.USCC if kind == SubjectKind.ENTERPRISE else FieldType.RESIDENT_ID
+    try:
+        return str(field_value_clean(field_type=field_type, value=subject_id, choices=[]))
+    except FieldInvalid as exc:
+        raise InvalidInput(_("授权信息有误"), {"subject_id": exc.reason}) from exc
+
+
+@atomic_audited
+def authorisation_grant(
+    *, user: User, subject_kind: str, subject_id: str, subject_name: str, basis: str,
+    actor: Any, scope: Iterable[str] = (), valid_from: dt.datetime | None = None,
+    valid_until: dt.datetime | None = None, document: str = "",
+) -> Authorisation:
+    """Record that `user` may act for a company or person (授权委托): as the company's
+    legal representative, or as an agent with a mandate, which must name its end.
+    Staff record it after checking the documents."""
+    errors: dict[str, str] = {}
+    if subject_kind not in SubjectKind.values:
+        errors["subject_kind"] = _("应为 person 或 enterprise")
+    if basis not in AuthorisationBasis.values:
+        errors["basis"] = _("应为 legal_representative 或 mandate")
+    elif (basis == AuthorisationBasis.LEGAL_REPRESENTATIVE
+          and subject_kind != SubjectKind.ENTERPRISE):
+        errors["basis"] = _("法定代表人只能代表法人")
+    name = subject_name.strip()
+    if not 2 <= len(name) <= 128:
+        errors["subject_name"] = _("姓名或名称应为2至128个字符")
+    valid_from = valid_from or clock.now()
+    if basis == AuthorisationBasis.MANDATE and valid_until is None:
+        errors["valid_until"] = _("授权委托必须写明有效期")
+    if valid_until is not None and valid_until <= valid_from:
+        errors["valid_until"] = _("有效期截止应晚于开始")
+    if errors:
+        raise InvalidInput(_("授权信息有误"), errors)
+    subject_id = _subject_clean(kind=subject_kind, subject_id=subject_id)
+    if subject_kind == SubjectKind.PERSON and subject_id == user.id_number:
+        raise InvalidInput(_("授权信息有误"), {"subject_id": _("本人无需授权")})
+    authorisation = Authorisation.objects.create(
+        user=user, subject_kind=subject_kind, subject_id=subject_id, subject_name=name,
+        basis=basis, scope=sorted({code.strip() for code in scope if code.strip()}),
+        valid_from=valid_from, valid_until=valid_until, document=document.strip()[:64],
+        recorded_by=actor if getattr(actor, "pk", None) else None, recorded_at=clock.now(),
+    )
+    audit_record(actor=actor, action="authorisation.granted", entity="authorisation",
+                 entity_id=authorisation.pk,
+                 data={"user": user.username, "subject_kind": subject_kind, "basis": basis,
+                       "scope": authorisation.scope,
+                       "valid_until": valid_until.isoformat() if valid_until else None})
+    return authorisation
+
+
+@atomic_audited
+def authorisation_revoke(*, authorisation_id: int, actor: Any, reason: str) -> Authorisation:
+    """End an authorisation now (the company or person withdrew it)."""
+    authorisation = Authorisation.objects.select_for_update().filter(pk=authorisation_id).first()
+    if authorisation is None:
+        raise InvalidInput(_("没有该授权"), {"authorisation": _("没有该授权")})
+    if not reason.strip():
+        raise InvalidInput(_("请说明撤销原因"), {"reason": _("必填")})
+    if authorisation.revoked_at is not None:
+        raise Conflict(_("该授权已被撤销"))
+    authorisation.revoked_at = clock.now()
+    authorisation.revoked_by = actor if getattr(actor, "pk", None) else None
+    authorisation.revoke_reason = reason.strip()[:200]
+    authorisation.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    audit_record(actor=actor, action="authorisation.revoked", entity="authorisation",
+                 entity_id=authorisation.pk, data={"reason": authorisation.revoke_reason})
+    return authorisation
+
+
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def rate_parse(rate: str) -> tuple[int, int]:
+    """`30/m` → (30, 60): so many uses per period (s, m, h or d)."""
+    count, _sep, period = rate.partition("/")
+    if not count.strip().isdigit() or period.strip() not in _PERIODS:
+        raise ValueError(f"rate limit {rate!r} is not of the form count/period (s, m, h, d)")
+    return int(count), _PERIODS[period.strip()]
+
+
+def rate_limit_hit(*, scope: str, address: str) -> bool:
+    """Count one use of a rate-limited endpoint by an address; True when it is over the
+    limit configured for `scope` (ONEVISIT_RATE_LIMITS). One atomic statement, so every
+    process shares the count; rows of past windows are removed as new windows start."""
+    rate = cast(dict[str, str], settings.ONEVISIT["RATE_LIMITS"]).get(scope)
+    if not rate:
+        return False
+    limit, period = rate_parse(rate)
+    slot = int(clock.now().timestamp()) // period
+    table = RateCounter._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (scope, address, slot, count) VALUES (%s, %s, %s, 1) "  # noqa: S608 - the model's own table
+            f"ON CONFLICT (scope, address, slot) DO UPDATE SET count = {table}.count + 1 "
+            "RETURNING count",
+            [scope, address[:64], slot],
+        )
+        row = cursor.fetchone()
+        count = int(row[0]) if row else 1
+        if count == 1:
+            RateCounter.objects.filter(scope=scope, slot__lt=slot - 1).delete()
+    return count > limit
 
 
 def _rows(name: str) -> Iterable[dict[str, str]]:
@@ -52,3 +200,10 @@ def department_ensure(*, code: str, name: str, region_code: str) -> Department:
         code=code, defaults={"name": name, "region_id": region_code}
     )
     return department
+
+
+@atomic_audited
+def sign_in_lockout_record(*, username: str, address: str) -> None:
+    """An attempt to sign in while the account or the address is locked out."""
+    audit_record(actor=None, action="account.sign_in_locked", entity="account",
+                 entity_id=username or "-", data={"address": address})

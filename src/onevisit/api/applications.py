@@ -39,10 +39,11 @@ from onevisit.applications.selectors import (
 from onevisit.applications.services import (
     Applicant,
     DeliveryChoice,
+    PreparedFiling,
     Upload,
-    application_submit,
+    application_file,
     application_supplement,
-    filing_allowed_check,
+    filing_prepare,
     subject_resolve,
     visit_record,
 )
@@ -103,25 +104,29 @@ def application_create(request: HttpRequest, payload: ApplicationIn) -> Status[A
     counted). Send an `Idempotency-Key` header: a retry returns the first answer and never
     files twice."""
     user = request.auth  # type: ignore[attr-defined]
-    applicant = Applicant(kind=payload.applicant.kind, name=payload.applicant.name,
-                          id_number=payload.applicant.id_number)
-    filing_allowed_check(actor=user, channel=payload.channel, applicant=applicant)
+    prepared: list[PreparedFiling] = []
 
-    def handler() -> tuple[int, Any]:
-        subject = subject_resolve(item_code=payload.item_code,
-                                  life_event_code=payload.life_event_code)
-        filing = application_submit(
-            subject=subject,
-            applicant=applicant, data=payload.data, channel=payload.channel, actor=user,
+    def prepare() -> None:
+        # Who may file for whom, the fields and the fetches: before the filing's
+        # transaction, so a refusal's trace stays and a slow registry holds no lock.
+        prepared.append(filing_prepare(
+            subject=subject_resolve(item_code=payload.item_code,
+                                    life_event_code=payload.life_event_code),
+            applicant=Applicant(kind=payload.applicant.kind, name=payload.applicant.name,
+                                id_number=payload.applicant.id_number),
+            data=payload.data, channel=payload.channel, actor=user,
             uploads=_uploads(payload.materials), tolerated=payload.tolerated_missing,
             delivery=DeliveryChoice(**payload.delivery.dict()),
             consent=payload.consent_to_fetch,
-        )
+        ))
+
+    def handler() -> tuple[int, Any]:
+        filing = application_file(prepared[0])
         unmasked = id_unmasked_for(user=user, application=filing.application)
         return 201, presenters.filing_out(filing, unmasked=unmasked)
 
     return run_idempotent(request, endpoint="applications.create",
-                          payload=payload.dict(), handler=handler)
+                          payload=payload.dict(), handler=handler, prepare=prepare)
 
 
 @router.get("/applications", auth=AUTH, response=ApplicationPageOut)

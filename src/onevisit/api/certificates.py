@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Router, UploadedFile
 
+from onevisit.accounts.services import rate_limit_hit
 from onevisit.api.schemas import ErrorOut, PdfVerificationOut, VerificationOut
 from onevisit.certificates.models import Certificate
 from onevisit.certificates.selectors import CertificateStanding, certificate_standing
@@ -16,6 +18,7 @@ from onevisit.certificates.verification import (
     pdf_verify_upload,
     upload_too_big,
 )
+from onevisit.errors import TooManyRequests
 
 router = Router(tags=["certificates"])
 
@@ -66,11 +69,14 @@ def _pdf_out(result: PdfVerification) -> dict[str, Any]:
     }
 
 
-@router.post("/certificates/verify-pdf", response={200: PdfVerificationOut, 422: ErrorOut})
+@router.post("/certificates/verify-pdf",
+             response={200: PdfVerificationOut, 422: ErrorOut, 429: ErrorOut})
 def certificate_verify_pdf(request: HttpRequest, pdf: File[UploadedFile]) -> dict[str, Any]:
     """Check an uploaded certificate PDF (multipart field `pdf`, at most 10 MB): is its seal
     intact, issued by this platform's CA, not revoked — and which certificate is it. The
-    file is not stored."""
+    file is not stored. Limited per address (ONEVISIT_RATE_LIMITS `verify`)."""
+    if rate_limit_hit(scope="verify", address=request.META.get("REMOTE_ADDR", "")):
+        raise TooManyRequests(_("提交过于频繁，请稍后再试"))
     if pdf.size is not None and pdf.size > MAX_PDF_BYTES:
         raise upload_too_big("pdf")
     return _pdf_out(pdf_verify_upload(content=pdf.read(MAX_PDF_BYTES + 1)))

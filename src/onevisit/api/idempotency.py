@@ -19,14 +19,18 @@ Handler = Callable[[], tuple[int, Any]]
 
 
 def run_idempotent(request: HttpRequest, *, endpoint: str, payload: Any,
-                   handler: Handler) -> Status[Any]:
+                   handler: Handler, prepare: Callable[[], None] | None = None) -> Status[Any]:
     """Run `handler` once per (user, Idempotency-Key); repeats get the first answer.
 
     The record is written in the same transaction as the change, so a crash leaves
     neither; a concurrent duplicate hits the unique key, rolls back, and returns the
-    answer of the request that won."""
+    answer of the request that won. `prepare` runs first, outside that transaction (checks
+    and slow reads whose traces must stay even when the change is refused), but not for
+    a repeat that is answered from the record."""
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key:
+        if prepare is not None:
+            prepare()
         return Status(*handler())
     if len(key) > 128:
         raise InvalidInput(_("Idempotency-Key 过长"), {"Idempotency-Key": _("最多128个字符")})
@@ -46,6 +50,8 @@ def run_idempotent(request: HttpRequest, *, endpoint: str, payload: Any,
     earlier = replay()
     if earlier is not None:
         return Status(*earlier)
+    if prepare is not None:
+        prepare()
     try:
         with transaction.atomic():
             status, body = handler()

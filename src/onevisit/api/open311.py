@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from onevisit import clock
+from onevisit.accounts.services import rate_limit_hit
 from onevisit.errors import DomainError, InvalidInput
 from onevisit.hotline import open311
 from onevisit.hotline.models import Ticket
@@ -219,6 +220,8 @@ def _attributes(request: HttpRequest) -> dict[str, str]:
 
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     """POST Service Request: file a ticket (a token comes back: the ticket number)."""
+    if rate_limit_hit(scope="open311", address=request.META.get("REMOTE_ADDR", "")):
+        raise Open311Error(429, _("提交过于频繁，请稍后再试"))
     key = open311.open311_key_check(_argument(request, "api_key"))
     if key is None:
         raise Open311Error(403, _("api_key 缺失或无效，不能提交诉求"))

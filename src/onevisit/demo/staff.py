@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from onevisit.accounts.models import Department, Role, User
+from onevisit import clock
+from onevisit.accounts.models import (
+    Authorisation,
+    AuthorisationBasis,
+    Department,
+    Role,
+    SubjectKind,
+    User,
+)
+from onevisit.accounts.services import authorisation_grant
 
 DEMO_PASSWORD = "onevisit-demo"  # noqa: S105 - printed for the demo; refused outside DEBUG
 
@@ -53,3 +65,38 @@ def demo_staff_ensure(*, citizen_id_number: str, citizen_name: str) -> Staff:
         dispatcher=_user("dispatcher", role=Role.DISPATCHER, name="12345 派单员"),
         reviewers=reviewers,
     )
+
+
+def demo_account_for(*, id_number: str, name: str, company: tuple[str, str] | None = None,
+                     phone: str = "") -> User:
+    """The citizen account of a person of the demo population (made once, no password: the
+    simulation files through it, nobody signs in with it); with `company` (credit code,
+    name), bound to the company she represents."""
+    digest = hashlib.sha256(id_number.encode()).hexdigest()[:12]
+    user, _created = User.objects.get_or_create(
+        username=f"resident-{digest}",
+        defaults={"role": Role.CITIZEN, "first_name": name, "id_number": id_number,
+                  "phone": phone, "password": make_password(None)},
+    )
+    if company is not None:
+        demo_binding_ensure(user=user, company=company, legal_representative=True)
+    return user
+
+
+def demo_binding_ensure(*, user: User, company: tuple[str, str],
+                        legal_representative: bool) -> Authorisation:
+    """Bind a demo account to a company (credit code, name) once: as its legal
+    representative, or as its agent with a year's mandate for every matter."""
+    existing = Authorisation.objects.filter(user=user, subject_id=company[0],
+                                            revoked_at__isnull=True).first()
+    if existing is not None:
+        return existing
+    if legal_representative:
+        return authorisation_grant(user=user, subject_kind=SubjectKind.ENTERPRISE,
+                                   subject_id=company[0], subject_name=company[1],
+                                   basis=AuthorisationBasis.LEGAL_REPRESENTATIVE, actor=None)
+    return authorisation_grant(user=user, subject_kind=SubjectKind.ENTERPRISE,
+                               subject_id=company[0], subject_name=company[1],
+                               basis=AuthorisationBasis.MANDATE, actor=None,
+                               valid_until=clock.now() + dt.timedelta(days=365),
+                               document="DEMO-WT-0001")

@@ -3,12 +3,12 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from onevisit.exchange.models import AccessLog
-from onevisit.exchange.services import subject_digest
+from onevisit.exchange.services import subject_digests
 
 
 def access_log_for_subject(*, subject: str) -> QuerySet[AccessLog]:
     """Every read of this person's or company's data (the applicant's own view)."""
-    return AccessLog.objects.filter(subject_digest=subject_digest(subject)).select_related(
+    return AccessLog.objects.filter(subject_digest__in=subject_digests(subject)).select_related(
         "actor"
     )
 

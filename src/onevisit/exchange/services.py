@@ -7,7 +7,7 @@ import hashlib
 import hmac
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import structlog
 from django.conf import settings
@@ -22,8 +22,24 @@ log = structlog.get_logger(__name__)
 
 
 def subject_digest(subject: str) -> str:
-    """A keyed digest of an ID number: lets the log be searched without storing it."""
-    return hmac.new(settings.SECRET_KEY.encode(), subject.encode(), hashlib.sha256).hexdigest()
+    """A keyed digest of an ID number: lets the log be searched without storing it. Keyed
+    by ONEVISIT_DIGEST_KEY, not the secret key, so rotating the secret key never breaks a
+    lookup (docs/security.md)."""
+    return _digest(_digest_keys()[0], subject)
+
+
+def subject_digests(subject: str) -> list[str]:
+    """The subject's digest under the current key and every earlier one still configured
+    (ONEVISIT_DIGEST_KEY_FALLBACKS): what a lookup must match after a key rotation."""
+    return [_digest(key, subject) for key in _digest_keys()]
+
+
+def _digest_keys() -> list[str]:
+    return cast(list[str], settings.ONEVISIT["DIGEST_KEYS"])
+
+
+def _digest(key: str, subject: str) -> str:
+    return hmac.new(key.encode(), subject.encode(), hashlib.sha256).hexdigest()
 
 
 def subject_mask(subject: str) -> str:
@@ -129,13 +145,16 @@ def evidence_fetch_logged(
 
 @transaction.atomic
 def personal_data_read_log(*, actor: Any, subject: str, application_number: str,
-                           purpose: str) -> None:
-    """Log a staff member's read of a person's unmasked ID number (DESIGN.md §8): it shows
-    in the person's own access log beside the registry fetches."""
+                           purpose: str, evidence_type: str = "id_number",
+                           case_id: int | None = None) -> None:
+    """Log a staff member's read of a person's data held here — her unmasked ID number, or
+    the registry records fetched for her application (DESIGN.md §8): it shows in the
+    person's own access log beside the registry fetches."""
     AccessLog.objects.create(
-        at=clock.now(), actor=actor, application_number=application_number,
-        evidence_type="id_number", source="onevisit", subject_digest=subject_digest(subject),
-        subject_masked=subject_mask(subject), purpose=purpose, outcome=FetchOutcome.FOUND,
+        at=clock.now(), actor=actor, application_number=application_number, case_id=case_id,
+        evidence_type=evidence_type[:64], source="onevisit",
+        subject_digest=subject_digest(subject), subject_masked=subject_mask(subject),
+        purpose=purpose, outcome=FetchOutcome.FOUND,
     )
 
 

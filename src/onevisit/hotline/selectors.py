@@ -22,7 +22,7 @@ from onevisit.hotline.constants import (
     TicketType,
 )
 from onevisit.hotline.models import Ticket, TicketExtension
-from onevisit.hotline.services.common import caller_digest
+from onevisit.hotline.services.common import caller_digests
 
 # A yellow alert once this share of the time to the deadline is used; red once overdue.
 YELLOW_SHARE = 0.8
@@ -134,10 +134,10 @@ class CallerHistory:
 def caller_history(*, phone: str = "", id_number: str = "", limit: int = 20) -> CallerHistory:
     """The caller's earlier tickets (by her phone) and applications (by her ID number),
     newest first, for the agent on the call."""
-    digest = caller_digest(phone)
-    tickets = (list(Ticket.objects.filter(caller_digest=digest)
+    digests = caller_digests(phone)
+    tickets = (list(Ticket.objects.filter(caller_digest__in=digests)
                     .select_related("lead_department").order_by("-created_at")[:limit])
-               if digest else [])
+               if digests else [])
     applications = (list(Application.objects.filter(
         applicant_id_number=id_number.strip().upper()).order_by("-submitted_at")[:limit])
         if id_number.strip() else [])

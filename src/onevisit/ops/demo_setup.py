@@ -25,7 +25,12 @@ from onevisit.demo.catalogue.reference import DISTRICT
 from onevisit.demo.forms import SAMPLE_PDF, Filer, FormFiller
 from onevisit.demo.hall import demo_hall_ensure
 from onevisit.demo.population import Population, population_seed
-from onevisit.demo.staff import Staff, demo_staff_ensure
+from onevisit.demo.staff import (
+    Staff,
+    demo_account_for,
+    demo_binding_ensure,
+    demo_staff_ensure,
+)
 from onevisit.demo.tickets import hotline_departments_ensure
 from onevisit.search.services import search_reindex
 from onevisit.workflow.services import case_approve
@@ -54,6 +59,12 @@ def demo_world_load(*, people: int = DEMO_PEOPLE, companies: int = DEMO_COMPANIE
     population = population_seed(people=people, companies=companies)
     citizen = next(p for p in population.people if p.property_certificate_numbers)
     staff = demo_staff_ensure(citizen_id_number=citizen.id_number, citizen_name=citizen.name)
+    # The demo citizen also acts for a company: the one she represents, or else as the agent
+    # of the first, so the portal shows filing for a company too.
+    own = [c for c in population.companies if c.legal_rep_id_number == citizen.id_number]
+    for company in own or population.companies[:1]:
+        demo_binding_ensure(user=staff.citizen, company=(company.uscc, company.name),
+                            legal_representative=bool(own))
     # The seal PKI: a local CA and every department's seal, so results are sealed PDFs.
     seals_ensure(actor=None)
     return DemoWorld(population=population, staff=staff)
@@ -64,12 +75,20 @@ def demo_file(*, subject: Subject, filler: FormFiller, filer: Filer, staff: Staf
               leave_out: int = 0) -> Filing:
     """File the subject for a demo applicant as she would: her form filled from her
     registry records, every material uploaded but `leave_out` of them, consent given —
-    online by the citizen account, at the window by the clerk."""
+    online by her own account (a company by its legal representative's), at the window by
+    the clerk."""
+    if channel == Channel.WINDOW:
+        actor = staff.clerk
+    elif filer.person.id_number == staff.citizen.id_number and filer.company is None:
+        actor = staff.citizen
+    else:
+        actor = demo_account_for(
+            id_number=filer.person.id_number, name=filer.person.name, phone=filer.person.phone,
+            company=(filer.company.uscc, filer.company.name) if filer.company else None)
     return application_submit(
         subject=subject,
         applicant=Applicant(kind=filer.kind, name=filer.name, id_number=filer.id_number),
-        data=filler.data(fields=subject.fields, filer=filer), channel=channel,
-        actor=staff.citizen if channel == Channel.ONLINE else staff.clerk,
+        data=filler.data(fields=subject.fields, filer=filer), channel=channel, actor=actor,
         uploads=[Upload(key=key, filename="scan.pdf", content=SAMPLE_PDF)
                  for key in filler.uploads(materials=subject.materials, leave_out=leave_out)],
         delivery=delivery, consent=True,

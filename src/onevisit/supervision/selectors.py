@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from onevisit.accounts.models import Role, User
 from onevisit.applications.models import Application, Case
 from onevisit.exchange.models import AccessLog
-from onevisit.exchange.services import subject_digest
+from onevisit.exchange.services import subject_digests
 from onevisit.supervision.models import Alert, AlertKind
 
 ONE_DAY = dt.timedelta(days=1)
@@ -64,11 +64,11 @@ def staff_access_report(*, since: dt.datetime, until: dt.datetime,
         departments[number].add(department_id)
     actors = {u.pk: u for u in User.objects.filter(pk__in={r["actor_id"] for r in rows})
               .select_related("department")}
-    filed: dict[int, list[tuple[dt.datetime, str]]] = defaultdict(list)
+    filed: dict[int, list[tuple[dt.datetime, list[str]]]] = defaultdict(list)
     for actor_id, at, id_number in Application.objects.filter(
         filed_by_id__in=actors, submitted_at__gte=since, submitted_at__lt=until + ONE_DAY,
     ).values_list("filed_by_id", "submitted_at", "applicant_id_number"):
-        filed[actor_id].append((at, subject_digest(id_number)))
+        filed[actor_id].append((at, subject_digests(id_number)))
 
     def explained(row: dict[str, Any]) -> bool:
         actor = actors[row["actor_id"]]
@@ -76,8 +76,8 @@ def staff_access_report(*, since: dt.datetime, until: dt.datetime,
         if number:
             return (filed_by.get(number) == actor.pk
                     or actor.department_id in departments.get(number, set()))
-        return any(digest == row["subject_digest"] and row["at"] <= at <= row["at"] + ONE_DAY
-                   for at, digest in filed[actor.pk])
+        return any(row["subject_digest"] in digests and row["at"] <= at <= row["at"] + ONE_DAY
+                   for at, digests in filed[actor.pk])
 
     by_actor: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:

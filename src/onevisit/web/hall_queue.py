@@ -51,7 +51,7 @@ from onevisit.hall.services import (
     ticket_serve,
 )
 from onevisit.lifeevents.selectors import life_events_published
-from onevisit.web.outcomes import error_text
+from onevisit.web.outcomes import error_text, rate_limited
 
 
 def _hall(code: str) -> Hall:
@@ -99,6 +99,8 @@ def kiosk_categories(request: HttpRequest, hall: str) -> HttpResponse:
 @require_POST
 def kiosk_issue(request: HttpRequest, hall: str) -> HttpResponse:
     place = _hall(hall)
+    if (refused := rate_limited(request, "kiosk")) is not None:
+        return refused
     category_id = _int(request.POST.get("category"))
     if category_id is None or not place.categories.filter(pk=category_id).exists():
         messages.error(request, _("请选择业务类别"))
@@ -277,6 +279,8 @@ def appointment_new(request: HttpRequest, hall: str) -> HttpResponse:
     if request.method != "POST":
         return render(request, "web/hall/appointment_new.html",
                       _booking_context(request, place, request.GET))
+    if (refused := rate_limited(request, "appointment")) is not None:
+        return refused
     post = request.POST
     context = _booking_context(request, place, post)
     slot_date, slot_start = _parse_date(post.get("date")), _parse_time(post.get("slot"))

@@ -6,8 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
+from onevisit.accounts.services import rate_limit_hit
 from onevisit.errors import DomainError, InvalidInput
 
 
@@ -27,3 +29,11 @@ def action_report(request: HttpRequest, action: Callable[[], Any], done: str) ->
         messages.error(request, error_text(exc))
     else:
         messages.success(request, done)
+
+
+def rate_limited(request: HttpRequest, scope: str) -> HttpResponse | None:
+    """Count this use of an anonymous endpoint that creates things; a 429 page when the
+    address used it too often (ONEVISIT_RATE_LIMITS), else None."""
+    if not rate_limit_hit(scope=scope, address=request.META.get("REMOTE_ADDR", "")):
+        return None
+    return render(request, "web/rate_limited.html", status=429)

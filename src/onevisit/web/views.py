@@ -29,7 +29,7 @@ from onevisit.lifeevents.selectors import (
     life_events_published,
 )
 from onevisit.search.selectors import departments_facet, topics_facet
-from onevisit.web.outcomes import error_text
+from onevisit.web.outcomes import error_text, rate_limited
 
 HOME_LIFE_EVENTS = 12  # the others, and every topic, are one click away
 HOME_TOPICS = 24
@@ -85,6 +85,8 @@ def verify(request: HttpRequest, code: str = "") -> HttpResponse:
         "max_mb": MAX_PDF_BYTES // (1024 * 1024),
     }
     if request.method == "POST":
+        if (refused := rate_limited(request, "verify")) is not None:
+            return refused
         try:
             context["checked"] = pdf_verify_upload(content=_upload(request, "pdf"))
         except InvalidInput as exc:

@@ -15,16 +15,17 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from onevisit import clock
 from onevisit.accounts.models import Role
-from onevisit.applications.constants import CaseStatus
+from onevisit.applications.constants import CaseStatus, MaterialStatus
 from onevisit.applications.models import Case
 from onevisit.applications.services import case_material_keys, subject_of
 from onevisit.catalogue.constants import FieldType
 from onevisit.errors import DomainError
-from onevisit.exchange.services import subject_mask
+from onevisit.exchange.services import personal_data_read_log, subject_mask
 from onevisit.exchange.sources import source_name
 from onevisit.hotline.selectors import tickets_about_application
 from onevisit.web.outcomes import error_text
@@ -94,6 +95,25 @@ def queue(request: HttpRequest) -> HttpResponse:
     })
 
 
+# The record keys registries commonly use, in people's words; others are shown as sent.
+RECORD_LABELS = {
+    "name": _lazy("姓名或名称"), "holder_name": _lazy("持证人"), "owner_name": _lazy("权利人"),
+    "id_number": _lazy("证件号码"), "gender": _lazy("性别"), "birth_date": _lazy("出生日期"),
+    "address": _lazy("住址"), "ethnicity": _lazy("民族"), "valid_from": _lazy("有效期起"),
+    "valid_until": _lazy("有效期至"), "issuing_authority": _lazy("签发机关"),
+    "number": _lazy("证号"), "certificate_number": _lazy("证号"),
+    "legal_representative": _lazy("法定代表人"),
+}
+
+
+def _record_rows(record: dict[str, Any]) -> list[tuple[str, str]]:
+    """A fetched record as the registry returned it, ID numbers masked."""
+    return [(str(RECORD_LABELS.get(key, key)),
+             subject_mask(str(value)) if key.endswith("id_number") else
+             "、".join(map(str, value)) if isinstance(value, list) else str(value))
+            for key, value in record.items() if value not in (None, "", [], {})]
+
+
 @login_required
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     reviewer = _reviewer(request)
@@ -108,8 +128,20 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         for f in subject.fields
         if (value := application.data.get(f.key)) not in (None, "")
     ]
+    registry = [
+        (material, source_name(material.source), _record_rows(material.evidence))
+        for material in application.materials.all()
+        if material.key in own and material.status == MaterialStatus.FETCHED and material.evidence
+    ]
+    if registry:
+        personal_data_read_log(
+            actor=reviewer, subject=application.applicant_id_number,
+            application_number=application.number, case_id=case.pk,
+            evidence_type=",".join(sorted({m.evidence_type for m, _s, _r in registry})),
+            purpose=_("审查办件：%(item)s") % {"item": case.item.name},
+        )
     return render(request, "web/workbench/case.html", {
-        "case": case, "application": application,
+        "case": case, "application": application, "registry": registry,
         "applicant_id": subject_mask(application.applicant_id_number),
         "urgency": case_urgency(case=case, now=clock.now()), "fields": fields,
         "materials": [(m, m.key in own, source_name(m.source) if m.source else "")

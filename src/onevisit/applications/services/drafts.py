@@ -26,7 +26,6 @@ from onevisit.applications.services.intake import (
     Filing,
     PreparedFiling,
     application_file,
-    filing_allowed_check,
     filing_prepare,
 )
 from onevisit.applications.services.subjects import Subject, subject_resolve
@@ -118,10 +117,8 @@ def draft_submit(*, draft_id: int, actor: Any, consent: bool = False) -> Filing 
     draft = draft_get(draft_id=draft_id, actor=actor)
     if draft.application_id is not None:
         return None
-    applicant = Applicant(**draft.applicant)
-    filing_allowed_check(actor=actor, channel=Channel.ONLINE, applicant=applicant)
     prepared = filing_prepare(
-        subject=draft_subject(draft), applicant=applicant, data=draft.data,
+        subject=draft_subject(draft), applicant=Applicant(**draft.applicant), data=draft.data,
         channel=Channel.ONLINE, actor=actor, uploads=draft_uploads(draft),
         delivery=DeliveryChoice(**draft.delivery), consent=consent,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from onevisit import clock
 from onevisit.accounts.models import Role
+from onevisit.accounts.selectors import authorisation_valid
 from onevisit.applications.constants import (
     PROBLEM_MATERIAL_STATUSES,
     ApplicantKind,
@@ -63,6 +65,7 @@ from onevisit.exchange.services import (
     access_log_write,
     evidence_fetch,
     evidence_fetch_logged,
+    subject_mask,
 )
 from onevisit.exchange.sources import source_name
 
@@ -203,9 +206,40 @@ class Filing:
     visits: list[Visit]
 
 
-def filing_allowed_check(*, actor: Any, channel: str, applicant: Applicant) -> None:
-    """Citizens file online, for themselves; window clerks file at the window. Other
-    roles do not file. Raises NotAllowed with the reason."""
+def _subject_code(subject: Subject) -> str:
+    if subject.life_event is not None:
+        return str(subject.life_event.code)
+    return str(subject.item.code) if subject.item is not None else ""
+
+
+@atomic_audited
+def _refusal_log(*, actor: Any, applicant: Applicant, subject: Subject, reason: str,
+                 fetched: Iterable[Fetched] = ()) -> None:
+    """Keep a refused filing's trace: the attempt in the audit log, and in the access log
+    of the person or company it named (and any reads already made), so she sees it."""
+    attempt = Fetched(FetchRequest(evidence_type="applicant", source="onevisit",
+                                   subject=applicant.id_number,
+                                   purpose=_("以申请人名义提交“%(title)s”被拒绝：%(reason)s")
+                                   % {"title": subject.title, "reason": reason}),
+                      FetchOutcome.REFUSED)
+    access_log_write(fetched=[*fetched, attempt], application_number="", actor=actor)
+    audit_record(actor=actor, action="application.filing_refused", entity="user",
+                 entity_id=getattr(actor, "pk", "") or "",
+                 data={"applicant_kind": applicant.kind,
+                       "applicant": subject_mask(applicant.id_number),
+                       "subject": _subject_code(subject), "reason": reason})
+    log.warning("application_filing_refused", actor=getattr(actor, "pk", None),
+                subject=_subject_code(subject), reason=reason)
+
+
+def filing_allowed_check(*, actor: Any, channel: str, applicant: Applicant,
+                         subject: Subject) -> None:
+    """Who may file for whom (the trust rule). Window clerks file at the window, for the
+    person or company whose identity they checked in person. Online, a citizen account
+    files for its own verified person (its ID number), or for a company or person it is
+    bound to by a recorded, valid authorisation covering this matter (法定代表人 or
+    授权委托). Other roles do not file. Refused before anything is read; a refusal naming
+    someone else is logged where that person or company can see it."""
     role = str(getattr(actor, "role", ""))
     channels: dict[str, Channel] = {Role.CITIZEN: Channel.ONLINE, Role.CLERK: Channel.WINDOW}
     expected = channels.get(role)
@@ -215,9 +249,50 @@ def filing_allowed_check(*, actor: Any, channel: str, applicant: Applicant) -> N
         raise NotAllowed(
             _("该角色只能通过“%(channel)s”渠道申请") % {"channel": expected.label}
         )
-    if (role == Role.CITIZEN and applicant.kind == ApplicantKind.PERSON and actor.id_number
-            and applicant.id_number.strip().upper() != actor.id_number):
-        raise NotAllowed(_("只能以本人身份提交申请"))
+    if role != Role.CITIZEN:
+        return
+    if applicant.kind == ApplicantKind.PERSON and actor.id_number and (
+            applicant.id_number == actor.id_number):
+        return
+    if authorisation_valid(user=actor, subject_kind=applicant.kind,
+                           subject_id=applicant.id_number,
+                           codes={_subject_code(subject)}) is not None:
+        return
+    if applicant.kind == ApplicantKind.ENTERPRISE:
+        reason = _("您不是该企业的法定代表人，也没有该企业对本事项的有效授权委托")
+    elif not actor.id_number:
+        reason = _("您的账户尚未实名认证，只能凭有效的授权委托代他人申请")
+    else:
+        reason = _("只能以本人身份申请，或凭有效的授权委托代他人申请")
+    _refusal_log(actor=actor, applicant=applicant, subject=subject, reason=reason)
+    raise NotAllowed(reason)
+
+
+# Where a registry record names the person or company it is about: the name the applicant
+# gives must be this one.
+HOLDER_NAME_KEYS = ("name", "holder_name", "owner_name")
+
+
+def _name_key(name: str) -> str:
+    """Names compare without spaces, width or the variants of the middle dot of
+    transliterated names (阿卜杜拉·买买提)."""
+    folded = unicodedata.normalize("NFKC", name)
+    return "".join(folded.split()).replace("•", "·").replace("・", "·").replace("．", "·")
+
+
+def applicant_name_check(*, applicant: Applicant, fetched: Mapping[str, Fetched]) -> str:
+    """The applicant's name must be the one the registries hold for her ID number (or the
+    company's for its credit code). Returns the name of the first record that disagrees,
+    or "" when none does."""
+    for answer in fetched.values():
+        if answer.evidence is None or answer.request.subject != applicant.id_number:
+            continue
+        data = answer.evidence.data
+        registered = next((str(data[k]) for k in HOLDER_NAME_KEYS if data.get(k)), "")
+        if registered and _name_key(registered) != _name_key(applicant.name):
+            return evidence_type_names().get(answer.request.evidence_type,
+                                             answer.request.evidence_type)
+    return ""
 
 
 @dataclass(frozen=True)
@@ -241,14 +316,17 @@ def filing_prepare(
     actor: Any, uploads: Iterable[Upload] = (), tolerated: Iterable[str] = (),
     delivery: DeliveryChoice | None = None, consent: bool = False,
 ) -> PreparedFiling:
-    """Check a filing and, with consent, fetch the evidence it names; writes nothing, so
-    it runs before the filing's transaction and a slow source never holds a lock.
-    Invalid fields are all reported at once (InvalidInput)."""
+    """Check a filing and, with consent, fetch the evidence it names; writes nothing (but
+    the trace of a refusal), so it runs before the filing's transaction and a slow source
+    never holds a lock. Who may file for whom is checked before anything is read
+    (`filing_allowed_check`); invalid fields are all reported at once (InvalidInput); an
+    applicant name the fetched registry record disagrees with is refused."""
     uploads = list(uploads)
     tolerated_keys = set(tolerated)
     if channel not in Channel.values:
         raise InvalidInput(_("受理渠道无效"), {"channel": _("应为 online 或 window")})
     applicant = applicant_clean(applicant)
+    filing_allowed_check(actor=actor, channel=channel, applicant=applicant, subject=subject)
     cleaned = fields_clean(subject.fields, data)
     delivery = delivery_clean(delivery or DeliveryChoice(), subject)
     material_keys_check(subject, uploads, tolerated_keys)
@@ -258,6 +336,12 @@ def filing_prepare(
         subject=subject, data=cleaned, applicant_id_number=applicant.id_number,
         skip={upload.key for upload in uploads},
     ) if consent else {}
+    mismatch = applicant_name_check(applicant=applicant, fetched=fetched)
+    if mismatch:
+        reason = _("与%(evidence)s登记的姓名或名称不一致") % {"evidence": mismatch}
+        _refusal_log(actor=actor, applicant=applicant, subject=subject, reason=reason,
+                     fetched=fetched.values())
+        raise InvalidInput(_("申请人信息与登记信息不一致"), {"applicant.name": reason})
     return PreparedFiling(subject=subject, applicant=applicant, cleaned=cleaned,
                           channel=channel, actor=actor, uploads=uploads,
                           tolerated=tolerated_keys, delivery=delivery, consent=consent,

@@ -14,7 +14,7 @@ from onevisit.accounts.models import Department, Role
 from onevisit.audit.services import audit_record
 from onevisit.catalogue.constants import LimitUnit
 from onevisit.errors import Conflict, NotAllowed, NotFound
-from onevisit.exchange.services import subject_digest
+from onevisit.exchange.services import subject_digest, subject_digests
 from onevisit.hotline.constants import (
     ALLOWED_TRANSITIONS,
     DEFAULT_LIMIT_DAYS,
@@ -33,6 +33,12 @@ def caller_digest(phone: str) -> str:
     repeats without the number being read or shown."""
     digits = re.sub(r"\D", "", phone)
     return subject_digest(f"phone:{digits}") if digits else ""
+
+
+def caller_digests(phone: str) -> list[str]:
+    """The caller's digest under the current and every earlier digest key."""
+    digits = re.sub(r"\D", "", phone)
+    return subject_digests(f"phone:{digits}") if digits else []
 
 
 def limit_days(ticket_type: str) -> int:

@@ -48,5 +48,5 @@ class Command(BaseCommand):
         ]
         for username, role in rows:
             self.stdout.write(f"  {username:22} {role}")
-        self.stdout.write("\nAPI clients use a bearer token: onevisit token citizen "
+        self.stdout.write("\nAPI clients use a bearer token: onevisit token create citizen "
                           "(see docs/api.md)")
