@@ -28,11 +28,12 @@ def _free_port() -> int:
 
 
 def server_start(*, workers: int, threads: int) -> Server:
-    """gunicorn with DEBUG off, as in production, and a secret of its own; ready when
+    """gunicorn with DEBUG off, as in production, and secrets of its own; ready when
     /healthz answers."""
     port = _free_port()
     env = {**os.environ, "ONEVISIT_DEBUG": "0", "ONEVISIT_LOG_LEVEL": "WARNING",
-           "ONEVISIT_SECRET_KEY": secrets.token_urlsafe(32)}
+           "ONEVISIT_SECRET_KEY": secrets.token_urlsafe(32),
+           "ONEVISIT_DIGEST_KEY": secrets.token_urlsafe(32)}
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "gunicorn", "onevisit.wsgi:application",
          "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
