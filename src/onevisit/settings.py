@@ -209,6 +209,8 @@ LOGGING = {
         "pyhanko_certvalidator": {"level": "ERROR"},
         # WeasyPrint logs each rendering step of every PDF; its warnings stay.
         "weasyprint.progress": {"level": "WARNING"},
+        # django-axes logs every sign-in; the audit log keeps the lockouts.
+        "axes": {"level": "WARNING"},
     },
 }
 # structlog events (an event name plus fields) go through the standard logging above.
