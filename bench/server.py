@@ -29,7 +29,7 @@ def _free_port() -> int:
 
 def server_start(*, workers: int, threads: int) -> Server:
     """gunicorn with DEBUG off, as in production, and secrets of its own; ready when
-    /healthz answers."""
+    /healthz answers. The master and its workers are a process group of their own."""
     port = _free_port()
     env = {**os.environ, "ONEVISIT_DEBUG": "0", "ONEVISIT_LOG_LEVEL": "WARNING",
            "ONEVISIT_SECRET_KEY": secrets.token_urlsafe(32),
@@ -38,7 +38,7 @@ def server_start(*, workers: int, threads: int) -> Server:
         [sys.executable, "-m", "gunicorn", "onevisit.wsgi:application",
          "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
          "--backlog", "2048", "--log-level", "warning"],
-        env=env,
+        env=env, start_new_session=True,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
