@@ -43,7 +43,9 @@ class Command(BaseCommand):
             ("courier", "寄递服务 / courier"),
             ("agent", "12345 话务员 / hotline agent"),
             ("dispatcher", "12345 派单员 / hotline dispatcher"),
-            ("citizen", f"申请人 / citizen {staff.citizen.first_name}"),
+            ("citizen", f"申请人 / citizen {staff.citizen.first_name}"
+                        + "".join(f"，可代 {a.subject_name} 办理（{a.get_basis_display()}）"
+                                  for a in staff.citizen.authorisations.all())),
             *[(user.username, user.first_name) for user in staff.reviewers.values()],
         ]
         for username, role in rows:
