@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "onevisit.accounts",
     "onevisit.audit",
+    "onevisit.files",
     "onevisit.catalogue",
     "onevisit.lifeevents",
     "onevisit.search",

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
-import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
-from onevisit import clock
 from onevisit.applications.constants import (
     ApplicantKind,
     DeliveryMethod,
@@ -24,6 +19,7 @@ from onevisit.catalogue.selectors import (
 )
 from onevisit.catalogue.validation import FieldInvalid, field_value_clean
 from onevisit.errors import InvalidInput
+from onevisit.files.services import file_store
 
 
 @dataclass(frozen=True)
@@ -79,15 +75,13 @@ def upload_sniff(upload: Upload) -> _Sniffed:
     )
 
 
-def upload_store(upload: Upload, sniffed: _Sniffed) -> tuple[str, str]:
-    """Write an upload under a server-chosen name; the client's file name never reaches
-    the disk. Returns (relative path, sha256)."""
-    now = clock.now()
-    relative = Path("materials") / f"{now:%Y/%m}" / f"{uuid.uuid4().hex}.{sniffed.extension}"
-    target = Path(settings.MEDIA_ROOT) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(upload.content)
-    return str(relative), hashlib.sha256(upload.content).hexdigest()
+def upload_store(upload: Upload, sniffed: _Sniffed, *, folder: str = "materials",
+                 ) -> tuple[str, str]:
+    """Store a checked upload for a row written in the same transaction, under a
+    server-chosen name (the client's file name never reaches the storage); a rollback or
+    a crash leaves no file behind (`onevisit.files.services`). Returns (name, sha256)."""
+    stored = file_store(content=upload.content, folder=folder, extension=sniffed.extension)
+    return stored.name, stored.sha256
 
 
 def fields_clean(fields: list[MergedField], data: Mapping[str, Any]) -> dict[str, Any]:

@@ -65,6 +65,7 @@ from onevisit.exchange.services import (
     evidence_fetch_logged,
 )
 from onevisit.exchange.sources import source_name
+from onevisit.files.services import files_guard
 
 log = structlog.get_logger(__name__)
 
@@ -284,6 +285,7 @@ def application_submit(
     ))
 
 
+@files_guard()
 @atomic_audited
 def application_file(prepared: PreparedFiling) -> Filing:
     """Store a prepared filing and run the completeness check, in one transaction."""
@@ -452,6 +454,7 @@ def evidence_retry_pending(*, numbers: Iterable[str] = ()) -> RetryRound:
 INTAKE_OPEN = (ApplicationStatus.SUBMITTED, ApplicationStatus.NEEDS_SUPPLEMENT)
 
 
+@files_guard()
 @atomic_audited
 def application_supplement(
     *, number: str, uploads: Iterable[Upload], actor: Any, at_window: bool = False,
