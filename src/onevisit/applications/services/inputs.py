@@ -19,6 +19,7 @@ from onevisit.catalogue.selectors import (
 )
 from onevisit.catalogue.validation import FieldInvalid, field_value_clean
 from onevisit.errors import InvalidInput
+from onevisit.files.checks import UploadRefused, decoded_check
 from onevisit.files.services import file_store
 
 
@@ -60,7 +61,9 @@ class _Sniffed:
     extension: str
 
 
-def upload_sniff(upload: Upload) -> _Sniffed:
+def upload_type(upload: Upload) -> _Sniffed:
+    """The upload's type by its content (never its name), size and type refused with the
+    reason; not yet opened (see `upload_sniff`)."""
     if not upload.content:
         raise InvalidInput(_("上传文件为空"), {upload.key: _("上传文件为空")})
     if len(upload.content) > MAX_UPLOAD_BYTES:
@@ -73,6 +76,18 @@ def upload_sniff(upload: Upload) -> _Sniffed:
     raise InvalidInput(
         _("上传文件类型不受支持"), {upload.key: _("只接受 PDF、JPEG 或 PNG 文件")}
     )
+
+
+def upload_sniff(upload: Upload) -> _Sniffed:
+    """An upload checked before anything is stored: its type, its size, and what it
+    decodes to (an image's pixels from its header, a PDF's decompressed streams), so a
+    decompression bomb or a file that cannot be opened is refused naming the field."""
+    sniffed = upload_type(upload)
+    try:
+        decoded_check(upload.content, sniffed.content_type)
+    except UploadRefused as exc:
+        raise InvalidInput(_("上传文件无法接受"), {upload.key: exc.reason}) from exc
+    return sniffed
 
 
 def upload_store(upload: Upload, sniffed: _Sniffed, *, folder: str = "materials",

@@ -48,6 +48,7 @@ from onevisit.applications.services.inputs import (
     material_keys_check,
     upload_sniff,
     upload_store,
+    upload_type,
 )
 from onevisit.applications.services.notices import notice_issue
 from onevisit.applications.services.subjects import Subject, subject_of
@@ -141,7 +142,7 @@ def _material_status(
         material.evidence = fetched.evidence.data
         return material
     if upload is not None:
-        sniffed = upload_sniff(upload)
+        sniffed = upload_type(upload)  # opened and checked by filing_prepare
         material.file, material.sha256 = upload_store(upload, sniffed)
         material.content_type = sniffed.content_type
         material.size = len(upload.content)
