@@ -4,6 +4,7 @@ a few hundred kilobytes."""
 
 from __future__ import annotations
 
+import functools
 import io
 import struct
 import zlib
@@ -41,6 +42,7 @@ def pdf(*, streams: tuple[tuple[bytes, bytes], ...] = (), padding: int = 0,
     return out.getvalue()
 
 
+@functools.cache
 def deflated_zeros(length: int) -> bytes:
     """zlib data that inflates to `length` zero bytes, built a megabyte at a time."""
     compressor = zlib.compressobj(9)
@@ -55,6 +57,7 @@ def deflated_zeros(length: int) -> bytes:
     return b"".join(parts)
 
 
+@functools.cache
 def pdf_bomb(decoded: int = 500 * 1024 * 1024) -> bytes:
     """A valid PDF with one FlateDecode stream that inflates to `decoded` bytes."""
     return pdf(streams=((b"/Filter/FlateDecode", deflated_zeros(decoded)),))

@@ -29,7 +29,6 @@ CONTRACT = "upload:330106-FW-001:sales-contract"
 FORM = "upload:330106-SW-001:tax-form"
 MB = 1024 * 1024
 PNG_BOMB = png_header(60000, 60000)
-PDF_BOMB = pdf_bomb(500 * MB)
 
 
 def _nothing_stored() -> None:
@@ -40,33 +39,51 @@ def _nothing_stored() -> None:
 
 def test_the_bombs_are_small_on_the_wire():
     assert len(PNG_BOMB) < 1024
-    assert len(PDF_BOMB) < 600 * 1024
+    assert len(pdf_bomb()) < 600 * 1024
 
 
-@pytest.mark.parametrize(("key", "content", "reason"), [
-    (FORM, PNG_BOMB, "图片超过 50 百万像素的上限"),
-    (CONTRACT, PDF_BOMB, "PDF 中有数据流解压后超过 50 MB"),
-    (CONTRACT, pdf(streams=tuple((b"/Filter/FlateDecode", deflated_zeros(45 * MB))
-                                 for _ in range(5))), "PDF 解压后的数据合计超过 200 MB"),
-    (CONTRACT, pdf(streams=((b"/Subtype/Image/Width 60000/Height 60000/BitsPerComponent 8"
-                             b"/ColorSpace/DeviceGray/Filter/DCTDecode", b"\xff\xd8\xff"),)),
-     "PDF 中的图片超过 50 百万像素的上限"),
-    (CONTRACT, pdf(streams=((b"/Filter[/FlateDecode/FlateDecode]",
-                             zlib.compress(deflated_zeros(400 * MB), 9)),)),
-     "PDF 中有数据流解压后超过 50 MB"),
-    (CONTRACT, pdf(streams=((b"/Filter/LZWDecode", b"\x80\x0b\x60\x50"),)),
-     "PDF 使用了无法检查的压缩方式（LZWDecode）"),
-    (CONTRACT, encrypted_pdf(), "PDF 文件已加密，请上传未加密的文件"),
-    (CONTRACT, b"%PDF-1.4\n% not a document, only its first line\n", "PDF 文件已损坏，无法读取"),
-    (FORM, b"\x89PNG\r\n\x1a\n" + b"\x00" * 16, "图片文件已损坏，无法读取"),
-])
+BROKEN_PDF = b"%PDF-1.4\n% not a document, only its first line\n"
+BROKEN_PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+
+
+def _stacked(count: int, each: int) -> bytes:
+    return pdf(streams=tuple((b"/Filter/FlateDecode", deflated_zeros(each))
+                             for _ in range(count)))
+
+
+def _big_embedded_image() -> bytes:
+    return pdf(streams=((b"/Subtype/Image/Width 60000/Height 60000/BitsPerComponent 8"
+                         b"/ColorSpace/DeviceGray/Filter/DCTDecode", b"\xff\xd8\xff"),))
+
+
+def _nested_flate() -> bytes:
+    return pdf(streams=((b"/Filter[/FlateDecode/FlateDecode]",
+                         zlib.compress(deflated_zeros(400 * MB), 9)),))
+
+
+def _lzw() -> bytes:
+    return pdf(streams=((b"/Filter/LZWDecode", b"\x80\x0b\x60\x50"),))
+
+
+@pytest.mark.parametrize(("key", "build", "reason"), [
+    (FORM, lambda: PNG_BOMB, "图片超过 50 百万像素的上限"),
+    (CONTRACT, pdf_bomb, "PDF 中有数据流解压后超过 50 MB"),
+    (CONTRACT, lambda: _stacked(5, 45 * MB), "PDF 解压后的数据合计超过 200 MB"),
+    (CONTRACT, _big_embedded_image, "PDF 中的图片超过 50 百万像素的上限"),
+    (CONTRACT, _nested_flate, "PDF 中有数据流解压后超过 50 MB"),
+    (CONTRACT, _lzw, "PDF 使用了无法检查的压缩方式（LZWDecode）"),
+    (CONTRACT, encrypted_pdf, "PDF 文件已加密，请上传未加密的文件"),
+    (CONTRACT, lambda: BROKEN_PDF, "PDF 文件已损坏，无法读取"),
+    (FORM, lambda: BROKEN_PNG, "图片文件已损坏，无法读取"),
+], ids=["png-60000x60000", "pdf-500MB-stream", "pdf-5x45MB", "pdf-embedded-image",
+        "pdf-nested-flate", "pdf-lzw", "pdf-encrypted", "pdf-broken", "png-broken"])
 def test_a_filing_with_a_bomb_or_a_broken_file_is_refused_naming_the_material(
-    world, api, key, content, reason
+    world, api, key, build, reason
 ):
     payload = world.house_payload()
     for material in payload["materials"]:
         if material["key"] == key:
-            material["content_base64"] = b64(content)
+            material["content_base64"] = b64(build())
 
     response = api["citizen"].post("/applications", payload)
 
@@ -77,7 +94,7 @@ def test_a_filing_with_a_bomb_or_a_broken_file_is_refused_naming_the_material(
 
 def test_the_refusal_comes_in_the_callers_language(world, api):
     payload = world.house_payload()
-    payload["materials"][0]["content_base64"] = b64(PDF_BOMB)
+    payload["materials"][0]["content_base64"] = b64(pdf_bomb())
 
     response = api["citizen"].client.post(
         "/api/v1/applications", data=json.dumps(payload), content_type="application/json",
@@ -135,7 +152,7 @@ def test_a_draft_with_a_bomb_is_refused_and_nothing_is_saved(world):
         draft_save(actor=world.citizen, subject=subject_resolve(life_event_code="house"),
                    data=payload["data"], applicant=Applicant(**payload["applicant"]),
                    delivery=DeliveryChoice(),
-                   uploads=[Upload(key=CONTRACT, filename="合同.pdf", content=PDF_BOMB)])
+                   uploads=[Upload(key=CONTRACT, filename="合同.pdf", content=pdf_bomb())])
 
     assert refused.value.errors == {CONTRACT: "PDF 中有数据流解压后超过 50 MB"}
     assert ApplicationDraft.objects.count() == 0
@@ -149,8 +166,8 @@ def _verify(content: bytes, *, api: bool) -> Any:
 
 
 def test_verifying_a_pdf_bomb_is_refused_before_it_is_opened(world):
-    api = _verify(PDF_BOMB, api=True)
-    page = _verify(PDF_BOMB, api=False)
+    api = _verify(pdf_bomb(), api=True)
+    page = _verify(pdf_bomb(), api=False)
 
     assert api.status_code == 422
     assert api.json() == {"message": "上传文件无法接受",
