@@ -30,9 +30,11 @@ from tests.factories import (
     UserFactory,
     resident_id,
 )
+from tests.files.builders import image, pdf
 
-PDF = b"%PDF-1.4\n% test material\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+# Small real files: intake opens them (pixels from the header, PDF streams) before storing.
+PDF = pdf()
+PNG = image("PNG")
 
 
 def b64(content: bytes) -> str:

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "axes",
     "onevisit.accounts",
     "onevisit.audit",
+    "onevisit.files",
     "onevisit.catalogue",
     "onevisit.lifeevents",
     "onevisit.search",

@@ -17,6 +17,7 @@ from onevisit.exchange.models import AccessLog
 from onevisit.supervision.models import Alert
 from tests.conftest import PDF, b64
 from tests.factories import resident_id
+from tests.files.builders import pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -364,11 +365,11 @@ def test_errors_come_in_the_callers_language(world, api):
 
 def test_a_scan_of_several_megabytes_is_taken_and_one_over_the_cap_is_refused(world, api):
     payload = world.house_payload()
-    payload["materials"][0]["content_base64"] = b64(PDF + b"\0" * (4 * 1024 * 1024))
+    payload["materials"][0]["content_base64"] = b64(pdf(padding=4 * 1024 * 1024))
 
     assert api["citizen"].post("/applications", payload).status_code == 201
 
-    payload["materials"][0]["content_base64"] = b64(PDF + b"\0" * (10 * 1024 * 1024))
+    payload["materials"][0]["content_base64"] = b64(pdf(padding=10 * 1024 * 1024))
     response = api["citizen"].post("/applications", payload)
 
     assert response.status_code == 422

@@ -14,6 +14,7 @@ from ninja import Status
 
 from onevisit.api.models import IdempotencyRecord
 from onevisit.errors import Conflict, InvalidInput
+from onevisit.files.services import files_guard
 
 Handler = Callable[[], tuple[int, Any]]
 
@@ -53,7 +54,8 @@ def run_idempotent(request: HttpRequest, *, endpoint: str, payload: Any,
     if prepare is not None:
         prepare()
     try:
-        with transaction.atomic():
+        # A loser of the race rolls back its files with its rows, at once.
+        with files_guard(), transaction.atomic():
             status, body = handler()
             IdempotencyRecord.objects.create(
                 user=user, key=key, endpoint=endpoint, request_hash=digest,

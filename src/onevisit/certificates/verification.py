@@ -32,6 +32,7 @@ from onevisit.certificates.constants import SealStatus
 from onevisit.certificates.models import Certificate, SealCertificate
 from onevisit.certificates.seals import certificate_load, crl_current, trust_roots
 from onevisit.errors import InvalidInput
+from onevisit.files.checks import UploadRefused, pdf_check
 
 MAX_PDF_BYTES = 10 * 1024 * 1024
 _NUMBER_IN_REASON = re.compile(r"证照编号 ([0-9A-Z]+)")
@@ -177,14 +178,22 @@ def pdf_verify(content: bytes) -> PdfVerification:
 
 
 def pdf_verify_upload(*, content: bytes, field_name: str = "pdf") -> PdfVerification:
-    """An uploaded PDF checked: refused, with the reason, if empty, over 10 MB or not a
-    PDF by its content (whatever its name or declared type says)."""
+    """An uploaded PDF checked: refused, with the reason, if empty, over 10 MB, not a
+    PDF by its content (whatever its name or declared type says), or one that decodes to
+    too much (a decompression bomb) — before pyHanko opens it to validate the seal. One
+    that cannot be parsed is reported `unreadable`."""
     if not content:
         raise InvalidInput(_("上传文件为空"), {field_name: _("请选择要核验的 PDF 文件")})
     if len(content) > MAX_PDF_BYTES:
         raise upload_too_big(field_name)
     if not content.startswith(b"%PDF-"):
         raise InvalidInput(_("上传文件不是 PDF"), {field_name: _("只能核验 PDF 格式的电子证照")})
+    try:
+        pdf_check(content)
+    except UploadRefused as exc:
+        if exc.unreadable:
+            return PdfVerification(status="unreadable", sha256=hashlib.sha256(content).hexdigest())
+        raise InvalidInput(_("上传文件无法接受"), {field_name: exc.reason}) from exc
     return pdf_verify(content)
 
 

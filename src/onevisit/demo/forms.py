@@ -18,12 +18,15 @@ from onevisit.catalogue.constants import FieldType
 from onevisit.catalogue.selectors import MergedField, MergedMaterial
 from onevisit.demo.population import Birth, Company, Person, Population
 
-# A tiny but real PDF: what an applicant's scanned material is, as far as intake can tell.
+# A tiny but real PDF (with its cross-reference table, so intake's check can open it):
+# what an applicant's scanned material is, as far as intake can tell.
 SAMPLE_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n% demo material\n"
+    b"1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n"
+    b"2 0 obj\n<</Type/Pages/Kids[3 0 R]/Count 1>>\nendobj\n"
+    b"3 0 obj\n<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>\nendobj\n"
+    b"xref\n0 4\n0000000000 65535 f \n0000000031 00000 n \n0000000076 00000 n \n"
+    b"0000000127 00000 n \ntrailer\n<</Size 4/Root 1 0 R>>\nstartxref\n192\n%%EOF\n"
 )
 SAMPLE_PDF_BASE64 = base64.b64encode(SAMPLE_PDF).decode()
 

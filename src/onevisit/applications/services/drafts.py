@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -30,6 +28,7 @@ from onevisit.applications.services.intake import (
 )
 from onevisit.applications.services.subjects import Subject, subject_resolve
 from onevisit.errors import Conflict, NotFound
+from onevisit.files.services import file_read, files_guard
 
 MAX_TEXT = 2000
 
@@ -51,6 +50,7 @@ def _text(value: Any) -> str:
     return str(value if value is not None else "")[:MAX_TEXT]
 
 
+@files_guard()
 @transaction.atomic
 def draft_save(
     *, actor: Any, subject: Subject, data: Mapping[str, Any], applicant: Applicant,
@@ -101,9 +101,7 @@ def _locked(draft_id: int, actor: Any) -> ApplicationDraft:
 
 
 def draft_uploads(draft: ApplicationDraft) -> list[Upload]:
-    root = Path(settings.MEDIA_ROOT)
-    return [Upload(key=key, filename=meta.get("filename", ""),
-                   content=(root / meta["file"]).read_bytes())
+    return [Upload(key=key, filename=meta.get("filename", ""), content=file_read(meta["file"]))
             for key, meta in sorted(draft.uploads.items())]
 
 
@@ -126,6 +124,7 @@ def draft_submit(*, draft_id: int, actor: Any, consent: bool = False) -> Filing 
                        version=draft.updated_at)
 
 
+@files_guard()
 @transaction.atomic
 def _draft_file(*, draft_id: int, actor: Any, prepared: PreparedFiling,
                 version: dt.datetime) -> Filing | None:

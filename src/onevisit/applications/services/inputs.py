@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
-import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
-from onevisit import clock
 from onevisit.applications.constants import (
     ApplicantKind,
     DeliveryMethod,
@@ -24,6 +19,8 @@ from onevisit.catalogue.selectors import (
 )
 from onevisit.catalogue.validation import FieldInvalid, field_value_clean
 from onevisit.errors import InvalidInput
+from onevisit.files.checks import UploadRefused, decoded_check
+from onevisit.files.services import file_store
 
 
 @dataclass(frozen=True)
@@ -64,7 +61,9 @@ class _Sniffed:
     extension: str
 
 
-def upload_sniff(upload: Upload) -> _Sniffed:
+def upload_type(upload: Upload) -> _Sniffed:
+    """The upload's type by its content (never its name), size and type refused with the
+    reason; not yet opened (see `upload_sniff`)."""
     if not upload.content:
         raise InvalidInput(_("上传文件为空"), {upload.key: _("上传文件为空")})
     if len(upload.content) > MAX_UPLOAD_BYTES:
@@ -79,15 +78,25 @@ def upload_sniff(upload: Upload) -> _Sniffed:
     )
 
 
-def upload_store(upload: Upload, sniffed: _Sniffed) -> tuple[str, str]:
-    """Write an upload under a server-chosen name; the client's file name never reaches
-    the disk. Returns (relative path, sha256)."""
-    now = clock.now()
-    relative = Path("materials") / f"{now:%Y/%m}" / f"{uuid.uuid4().hex}.{sniffed.extension}"
-    target = Path(settings.MEDIA_ROOT) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(upload.content)
-    return str(relative), hashlib.sha256(upload.content).hexdigest()
+def upload_sniff(upload: Upload) -> _Sniffed:
+    """An upload checked before anything is stored: its type, its size, and what it
+    decodes to (an image's pixels from its header, a PDF's decompressed streams), so a
+    decompression bomb or a file that cannot be opened is refused naming the field."""
+    sniffed = upload_type(upload)
+    try:
+        decoded_check(upload.content, sniffed.content_type)
+    except UploadRefused as exc:
+        raise InvalidInput(_("上传文件无法接受"), {upload.key: exc.reason}) from exc
+    return sniffed
+
+
+def upload_store(upload: Upload, sniffed: _Sniffed, *, folder: str = "materials",
+                 ) -> tuple[str, str]:
+    """Store a checked upload for a row written in the same transaction, under a
+    server-chosen name (the client's file name never reaches the storage); a rollback or
+    a crash leaves no file behind (`onevisit.files.services`). Returns (name, sha256)."""
+    stored = file_store(content=upload.content, folder=folder, extension=sniffed.extension)
+    return stored.name, stored.sha256
 
 
 def fields_clean(fields: list[MergedField], data: Mapping[str, Any]) -> dict[str, Any]:

@@ -50,6 +50,7 @@ from onevisit.applications.services.inputs import (
     material_keys_check,
     upload_sniff,
     upload_store,
+    upload_type,
 )
 from onevisit.applications.services.notices import notice_issue
 from onevisit.applications.services.subjects import Subject, subject_of
@@ -68,6 +69,7 @@ from onevisit.exchange.services import (
     subject_mask,
 )
 from onevisit.exchange.sources import source_name
+from onevisit.files.services import files_guard
 
 log = structlog.get_logger(__name__)
 
@@ -143,7 +145,7 @@ def _material_status(
         material.evidence = fetched.evidence.data
         return material
     if upload is not None:
-        sniffed = upload_sniff(upload)
+        sniffed = upload_type(upload)  # opened and checked by filing_prepare
         material.file, material.sha256 = upload_store(upload, sniffed)
         material.content_type = sniffed.content_type
         material.size = len(upload.content)
@@ -368,6 +370,7 @@ def application_submit(
     ))
 
 
+@files_guard()
 @atomic_audited
 def application_file(prepared: PreparedFiling) -> Filing:
     """Store a prepared filing and run the completeness check, in one transaction."""
@@ -536,6 +539,7 @@ def evidence_retry_pending(*, numbers: Iterable[str] = ()) -> RetryRound:
 INTAKE_OPEN = (ApplicationStatus.SUBMITTED, ApplicationStatus.NEEDS_SUPPLEMENT)
 
 
+@files_guard()
 @atomic_audited
 def application_supplement(
     *, number: str, uploads: Iterable[Upload], actor: Any, at_window: bool = False,

@@ -18,6 +18,7 @@ from onevisit.applications.services.common import number_placeholder
 from onevisit.applications.services.inputs import upload_sniff, upload_store
 from onevisit.audit.services import atomic_audited
 from onevisit.errors import InvalidInput
+from onevisit.files.services import files_guard
 from onevisit.hotline.constants import OPEN_STATUSES, TicketChannel, TicketStatus, TicketType
 from onevisit.hotline.dispatch import Suggestion, dispatch_suggest
 from onevisit.hotline.duplicates import (
@@ -145,6 +146,7 @@ def ticket_create(*, data: TicketInput, actor: Any, answer: str = "",
                         independent=independent, received=received)
 
 
+@files_guard()
 @atomic_audited
 def _ticket_file(*, cleaned: dict[str, Any], files: list[tuple[Upload, Any]],
                  tokens: list[str], matches: list[DuplicateMatch], suggestion: Suggestion,
@@ -162,7 +164,7 @@ def _ticket_file(*, cleaned: dict[str, Any], files: list[tuple[Upload, Any]],
     ticket.number = serial_number("RX", ticket.pk)
     Ticket.objects.filter(pk=ticket.pk).update(number=ticket.number)
     for upload, sniffed in files:
-        path, digest = upload_store(upload, sniffed)
+        path, digest = upload_store(upload, sniffed, folder="attachments")
         TicketAttachment.objects.create(
             ticket=ticket, filename=upload.filename[:200] or "attachment",
             content_type=sniffed.content_type, file=path, size=len(upload.content),
