@@ -76,6 +76,7 @@ print(json.dumps({
     "cases_per_application": sorted({a.cases.count() for a in Application.objects.all()}),
     "referenced": sorted(materials.values_list("file", flat=True)),
     "on_disk": sorted(p for p in on_disk if p.startswith("materials/")),
+    "pending": sorted(p for p in on_disk if p.startswith("pending/")),
 }))
 """
 
@@ -182,6 +183,10 @@ def test_a_server_killed_mid_filing_loses_nothing_and_files_nothing_twice(crash_
         server_stop(server)
     assert set(retried.values()) <= {201}
 
+    # The sweep a scheduler runs, without its grace period: every filing is over.
+    _run(env, "-c", "import django, datetime; django.setup(); "
+         "from onevisit.files.services import files_sweep; "
+         "files_sweep(grace=datetime.timedelta(0))")
     books = json.loads(_run(env, "-c", "import django; django.setup()\n" + RECONCILE)
                        .splitlines()[-1])
     keys = len(answered) + len(unanswered)
@@ -191,4 +196,5 @@ def test_a_server_killed_mid_filing_loses_nothing_and_files_nothing_twice(crash_
     assert len(books["materials_per_application"]) == 1  # none half-written
     assert books["cases_per_application"] == [3]
     assert books["referenced"] == books["on_disk"]  # no orphan file, none missing
+    assert books["pending"] == []
     assert "audit chain intact" in _run(env, "-m", "onevisit.cli", "audit", "verify")
