@@ -142,7 +142,7 @@ def _check_body(request: HttpRequest) -> None:
                       gettext_lazy("表单数据格式有误")) from exc
     if b"\x00" in body:
         raise _nul_refusal("body")
-    if JSON_NUL.search(body):
+    if b"\\u0000" in body and JSON_NUL.search(body):
         try:
             field = _json_nul_field(json.loads(body)) or "body"
         except ValueError:
