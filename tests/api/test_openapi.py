@@ -26,3 +26,34 @@ def test_the_docs_page_and_schema_are_served(db):
     schema = client.get("/api/openapi.json").json()
     assert "/api/v1/applications" in schema["paths"]
     assert json.loads(COMMITTED.read_text(encoding="utf-8"))["info"]["title"] == "onevisit API"
+
+
+def test_the_document_states_the_constraints_the_server_checks():
+    document = json.loads(openapi_document())
+    schemas = document["components"]["schemas"]
+
+    days = schemas["ExtensionIn"]["properties"]["days"]
+    assert (days["minimum"], days["maximum"]) == (1, 30)
+    score = schemas["RatingIn"]["properties"]["score"]
+    assert (score["minimum"], score["maximum"]) == (1, 5)
+    for schema, field in (("DispatchIn", "lead"), ("ReplyIn", "reply"), ("TicketIn", "text"),
+                          ("ReasonIn", "reason"), ("RejectIn", "legal_basis")):
+        assert schemas[schema]["properties"][field]["pattern"] == "\\S", (schema, field)
+    assert schemas["CorrectionIn"]["properties"]["entries"]["minItems"] == 1
+
+
+def test_every_operation_documents_its_error_answers():
+    document = json.loads(openapi_document())
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            statuses = set(operation["responses"])
+            assert "422" in statuses, (method, path)
+            if "requestBody" in operation:
+                assert {"400", "413"} <= statuses, (method, path)
+            if operation.get("security"):
+                assert {"401", "403"} <= statuses, (method, path)
+            for status in statuses - {"200", "201"}:
+                content = operation["responses"][status].get("content", {})
+                if status >= "400":
+                    assert content["application/json"]["schema"] == {
+                        "$ref": "#/components/schemas/ErrorOut"}, (method, path, status)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -30,6 +30,7 @@ from onevisit.errors import InvalidInput, NotFound
 from onevisit.lifeevents.selectors import life_event_by_code, life_event_plan, life_events_published
 
 router = Router(tags=["catalogue"])
+ListKindName = Literal["power", "responsibility", "negative", "fiscal_fund"]  # ListKind
 PAGE_SIZE = 50
 
 
@@ -77,7 +78,7 @@ def life_event_detail(request: HttpRequest, code: str) -> dict[str, Any]:
 
 
 @router.get("/lists/{kind}", response={200: list[ListEntryOut], 422: ErrorOut})
-def list_entries(request: HttpRequest, kind: str) -> list[dict[str, Any]]:
+def list_entries(request: HttpRequest, kind: ListKindName) -> list[dict[str, Any]]:
     """One of the four lists (权力清单 power, 责任清单 responsibility, 负面清单 negative,
     财政专项资金 fiscal_fund), as published."""
     if kind not in ListKind.values:

@@ -14,7 +14,7 @@ from ninja import Field, Router, Schema
 from onevisit import clock
 from onevisit.accounts.models import Role
 from onevisit.api.auth import AUTH
-from onevisit.api.schemas import ErrorOut
+from onevisit.api.schemas import ErrorOut, RowId
 from onevisit.applications.services import FetchPreviewRow, fetch_preview, subject_resolve
 from onevisit.catalogue.selectors import evidence_catalogue
 from onevisit.errors import NotAllowed
@@ -78,7 +78,7 @@ def fetch_preview_get(request: HttpRequest, item_code: str | None = None,
 
 @router.post("/cases/{case_id}/evidence", auth=AUTH,
              response={200: EvidenceFetchOut, **ERRORS})
-def case_evidence_fetch_post(request: HttpRequest, case_id: int,
+def case_evidence_fetch_post(request: HttpRequest, case_id: RowId,
                              payload: EvidenceFetchIn) -> dict[str, Any]:
     """A reviewer fetches evidence for her department's case. Only the evidence types the
     case's item names may be fetched: anything else is refused (403) and logged."""

@@ -13,7 +13,7 @@ from ninja import Field, Router, Schema, Status
 from onevisit.accounts.models import Role
 from onevisit.api.auth import AUTH
 from onevisit.api.idempotency import run_idempotent
-from onevisit.api.schemas import ErrorOut
+from onevisit.api.schemas import NON_BLANK, ErrorOut, RowId
 from onevisit.api.uploads import upload_decode
 from onevisit.applications.services import Upload
 from onevisit.errors import NotAllowed, NotFound
@@ -34,6 +34,7 @@ from onevisit.hotline.services import (
     ticket_return,
     ticket_split,
 )
+from onevisit.hotline.services.handling import MAX_EXTENSION_DAYS
 
 router = Router(tags=["hotline"])
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
@@ -50,7 +51,7 @@ class AttachmentIn(Schema):
 class TicketIn(Schema):
     type: TicketTypeName
     channel: ChannelName
-    text: str = Field(..., max_length=4000)
+    text: str = Field(..., max_length=4000, pattern=NON_BLANK)
     title: str = Field("", max_length=120)
     caller_name: str = Field("", max_length=64)
     caller_phone: str = Field("", max_length=20)
@@ -121,18 +122,18 @@ class FilingOut(Schema):
 
 
 class DispatchIn(Schema):
-    lead: str = Field(..., max_length=32)
+    lead: str = Field(..., max_length=32, pattern=NON_BLANK)
     co: list[str] = []
     note: str = Field("", max_length=1000)
 
 
 class ReasonIn(Schema):
-    reason: str = Field(..., max_length=1000)
+    reason: str = Field(..., max_length=1000, pattern=NON_BLANK)
 
 
 class ExtensionIn(Schema):
-    days: int
-    reason: str = Field(..., max_length=1000)
+    days: int = Field(..., ge=1, le=MAX_EXTENSION_DAYS, description="working days")
+    reason: str = Field(..., max_length=1000, pattern=NON_BLANK)
 
 
 class ExtensionOut(Schema):
@@ -148,11 +149,11 @@ class DecisionIn(Schema):
 
 
 class ReplyIn(Schema):
-    reply: str = Field(..., max_length=4000)
+    reply: str = Field(..., max_length=4000, pattern=NON_BLANK)
 
 
 class OpinionIn(Schema):
-    opinion: str = Field(..., max_length=4000)
+    opinion: str = Field(..., max_length=4000, pattern=NON_BLANK)
 
 
 class FollowUpIn(Schema):
@@ -166,7 +167,7 @@ class MergeIn(Schema):
 
 
 class SplitIn(Schema):
-    note: str = Field(..., max_length=1000)
+    note: str = Field(..., max_length=1000, pattern=NON_BLANK)
 
 
 class QueueOut(Schema):
@@ -310,7 +311,7 @@ def extension_request(request: HttpRequest, number: str, payload: ExtensionIn) -
 
 @router.post("/ticket-extensions/{extension_id}/decision", auth=AUTH,
              response={200: ExtensionOut, **ERRORS})
-def extension_decide(request: HttpRequest, extension_id: int,
+def extension_decide(request: HttpRequest, extension_id: RowId,
                      payload: DecisionIn) -> Status[Any]:
     user = request.auth  # type: ignore[attr-defined]
 

@@ -4,15 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from ninja import Schema
+from ninja import Path, Schema
 from pydantic import Field
+
+# A text the server refuses when blank: at least one character that is not white space.
+NON_BLANK = r"\S"
+# Database keys are 64-bit; a larger number names nothing.
+MAX_ID = 2**63 - 1
+# A filing's form: far more fields than any item or life event has.
+MAX_FORM_FIELDS = 500
+# A row's number in a path: a larger one names nothing (and the database cannot compare it).
+RowId = Annotated[int, Path(..., ge=1, le=MAX_ID)]
 
 
 class ErrorOut(Schema):
-    message: str
-    errors: dict[str, str] = {}
+    message: str = Field(description="what was refused, in the caller's language")
+    errors: dict[str, str] = Field(
+        default={}, description="one reason per field; at most 50 are listed, then `_more` "
+        "counts the rest")
 
 
 # --------------------------------------------------------------------------- catalogue
@@ -110,7 +121,7 @@ class ListEntryOut(Schema):
 
 class ApplicantIn(Schema):
     kind: Literal["person", "enterprise"] = "person"
-    name: str = Field(max_length=128)
+    name: str = Field(min_length=2, max_length=128, pattern=NON_BLANK)
     id_number: str = Field(max_length=32)
 
 
@@ -132,7 +143,7 @@ class ApplicationIn(Schema):
     life_event_code: str | None = None
     channel: Literal["online", "window"] = "online"
     applicant: ApplicantIn
-    data: dict[str, Any] = {}
+    data: dict[str, Any] = Field(default={}, max_length=MAX_FORM_FIELDS)
     materials: list[UploadIn] = []
     tolerated_missing: list[str] = []
     delivery: DeliveryIn = DeliveryIn()
@@ -281,17 +292,17 @@ class DecisionIn(Schema):
 
 
 class RejectIn(Schema):
-    reason: str = Field(max_length=2000)
-    legal_basis: str = Field(max_length=2000)
+    reason: str = Field(max_length=2000, pattern=NON_BLANK)
+    legal_basis: str = Field(max_length=2000, pattern=NON_BLANK)
 
 
 class CorrectionEntryIn(Schema):
     key: str
-    problem: str = Field(max_length=255)
+    problem: str = Field(max_length=255, pattern=NON_BLANK)
 
 
 class CorrectionIn(Schema):
-    entries: list[CorrectionEntryIn]
+    entries: list[CorrectionEntryIn] = Field(min_length=1)
     note: str = Field(default="", max_length=2000)
 
 
@@ -306,12 +317,14 @@ class DeliveredIn(Schema):
 
 
 class RatingIn(Schema):
-    score: int = Field(description="5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意")
-    reasons: list[str] = Field(
+    score: int = Field(ge=1, le=5,
+                       description="5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意")
+    reasons: list[Literal["slow", "visits", "materials", "guide", "online", "attitude",
+                          "result", "other"]] = Field(
         default_factory=list,
         description="required for 1 or 2: slow, visits, materials, guide, online, attitude, "
                     "result, other")
-    comment: str = ""
+    comment: str = Field(default="", max_length=500)
 
 
 class RatingOut(Schema):

@@ -19,6 +19,7 @@ from onevisit.api.schemas import (
     NoticeOut,
     QueueEntryOut,
     RejectIn,
+    RowId,
 )
 from onevisit.applications.models import Case
 from onevisit.errors import NotAllowed
@@ -63,7 +64,7 @@ def queue(request: HttpRequest, limit: int = 100) -> list[dict[str, Any]]:
 
 
 @router.post("/cases/{case_id}/claim", auth=AUTH, response={200: CaseDecisionOut, **ERRORS})
-def claim(request: HttpRequest, case_id: int) -> Status[Any]:
+def claim(request: HttpRequest, case_id: RowId) -> Status[Any]:
     user = _reviewer(request)
     return run_idempotent(
         request, endpoint=f"cases.{case_id}.claim", payload={},
@@ -72,7 +73,7 @@ def claim(request: HttpRequest, case_id: int) -> Status[Any]:
 
 
 @router.post("/cases/{case_id}/approve", auth=AUTH, response={200: CaseDecisionOut, **ERRORS})
-def approve(request: HttpRequest, case_id: int, payload: DecisionIn) -> Status[Any]:
+def approve(request: HttpRequest, case_id: RowId, payload: DecisionIn) -> Status[Any]:
     """Approve. When every case of the application is approved it completes: results are
     issued and its one delivery is prepared."""
     user = _reviewer(request)
@@ -84,7 +85,7 @@ def approve(request: HttpRequest, case_id: int, payload: DecisionIn) -> Status[A
 
 
 @router.post("/cases/{case_id}/reject", auth=AUTH, response={200: CaseDecisionOut, **ERRORS})
-def reject(request: HttpRequest, case_id: int, payload: RejectIn) -> Status[Any]:
+def reject(request: HttpRequest, case_id: RowId, payload: RejectIn) -> Status[Any]:
     """Refuse (不予许可) with the reason and its legal basis."""
     user = _reviewer(request)
     return run_idempotent(
@@ -96,7 +97,7 @@ def reject(request: HttpRequest, case_id: int, payload: RejectIn) -> Status[Any]
 
 
 @router.post("/cases/{case_id}/corrections", auth=AUTH, response={201: NoticeOut, **ERRORS})
-def correction(request: HttpRequest, case_id: int, payload: CorrectionIn) -> Status[Any]:
+def correction(request: HttpRequest, case_id: RowId, payload: CorrectionIn) -> Status[Any]:
     """Request a correction (补正): all problems in one notice; the case clock pauses."""
     user = _reviewer(request)
 

@@ -21,9 +21,14 @@ from stdnum.cn import ric
 from stdnum.cn import uscc as cn_uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
+from onevisit import clock
 from onevisit.accounts.models import Region
 from onevisit.accounts.selectors import county_codes
 from onevisit.catalogue.constants import FieldType
+
+# Resident ID numbers (GB 11643) are issued to people born since 1900; an earlier birth
+# date is a typing error.
+EARLIEST_BIRTH_YEAR = 1900
 
 
 class FieldInvalid(ValueError):
@@ -55,8 +60,10 @@ def resident_id(value: object) -> str:
         birth = ric.get_birth_date(number)
     except StdnumError as exc:
         raise FieldInvalid(_("居民身份证号码中的出生日期无效")) from exc
-    if birth > timezone.localdate():
+    if birth > timezone.localtime(clock.now()).date():
         raise FieldInvalid(_("居民身份证号码中的出生日期在未来"))
+    if birth.year < EARLIEST_BIRTH_YEAR:
+        raise FieldInvalid(_("居民身份证号码中的出生日期早于 1900 年"))
     if number[:6] not in county_codes() and not _stdnum_knows_county(number[:6]):
         raise FieldInvalid(_("居民身份证号码中的地区代码不存在"))
     return str(number)

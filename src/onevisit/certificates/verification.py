@@ -159,7 +159,7 @@ def pdf_verify(content: bytes) -> PdfVerification:
     try:
         reader = PdfFileReader(io.BytesIO(content), strict=False)
         embedded = list(reader.embedded_signatures)
-    except (PdfReadError, ValueError, KeyError, TypeError, IndexError):
+    except (PdfReadError, ValueError, KeyError, TypeError, IndexError, AttributeError):
         return PdfVerification(status="unreadable", sha256=digest)
     if not embedded:
         return PdfVerification(status="unsigned", sha256=digest,
@@ -167,7 +167,7 @@ def pdf_verify(content: bytes) -> PdfVerification:
     context = validation_context()
     try:
         checks = [_signature_check(signature, context) for signature in embedded]
-    except (PdfReadError, ValueError, KeyError, TypeError, IndexError):
+    except (PdfReadError, ValueError, KeyError, TypeError, IndexError, AttributeError):
         return PdfVerification(status="unreadable", sha256=digest)
     status = min((check.status for check in checks), key=OUTCOMES.index)
     certificate = _certificate_for(digest, checks[-1])

@@ -57,6 +57,8 @@ def ticket_dispatch(*, number: str, lead: str, co: Iterable[str] = (), actor: An
     """派单: the dispatcher confirms one lead department (主办) and any co-handlers (协办).
     The suggestion shown is kept beside the choice, so dispatch learns from corrections."""
     role_require(actor, (Role.DISPATCHER,))
+    if not lead.strip():
+        raise InvalidInput(_("请选择主办部门"), {"lead": _("必填")})
     lead_department, *others = _departments([lead, *co])
     if lead_department in others or len(set(others)) != len(others):
         raise InvalidInput(_("主办和协办部门不能重复"), {"co": _("请去掉重复的部门")})
