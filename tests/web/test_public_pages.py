@@ -124,3 +124,12 @@ def test_front_end_packages_are_served_from_our_own_static_files(world, client):
     assert finders.find("vendor/htmx.min.js") is not None
     assert finders.find("vendor/echarts.min.js") is not None
     assert "cdn" not in page.lower()
+
+
+def test_a_pages_message_line_names_at_most_ten_reasons():
+    from onevisit.errors import InvalidInput
+    from onevisit.web.outcomes import error_text
+
+    text = error_text(InvalidInput("表单有误", {f"f{n}": f"原因{n}" for n in range(25)}))
+
+    assert text == "表单有误：" + "；".join(f"原因{n}" for n in range(10)) + "；另有 15 处"

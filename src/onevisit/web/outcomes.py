@@ -8,15 +8,22 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from onevisit.accounts.services import rate_limit_hit
 from onevisit.errors import DomainError, InvalidInput
 
+# A page's message line names at most this many reasons, then how many more there are.
+MAX_REASONS = 10
+
 
 def error_text(exc: DomainError) -> str:
-    """The refusal in one line: the message, then each field's reason."""
+    """The refusal in one line: the message, then each field's reason (at most ten)."""
     if isinstance(exc, InvalidInput) and exc.errors:
-        details = "；".join(str(reason) for reason in exc.errors.values())
+        reasons = [str(reason) for reason in exc.errors.values()]
+        details = "；".join(reasons[:MAX_REASONS])
+        if len(reasons) > MAX_REASONS:
+            details += _("；另有 %(count)d 处") % {"count": len(reasons) - MAX_REASONS}
         return f"{exc.message}：{details}"
     return str(exc.message)
 
