@@ -428,7 +428,7 @@ def _publish_file(name: str, content: bytes) -> Path:
 
 
 @dataclass(frozen=True)
-class Revocation:
+class CrlEntry:
     """One CRL entry: a certificate's serial, when it was revoked, and why."""
 
     serial: str
@@ -436,13 +436,13 @@ class Revocation:
     code: str  # a RevocationReason, or "" for a seal revoked before codes were recorded
 
 
-def revocations() -> list[Revocation]:
+def revocations() -> list[CrlEntry]:
     """Everything the CRL must list: each revoked seal, and each document certificate
     whose certificate was revoked (with that revocation's date and code) or whose seal
     was (with the seal's)."""
     now = _now()
     entries = [
-        Revocation(serial=row.serial, revoked_at=row.revoked_at or now, code=row.reason_code)
+        CrlEntry(serial=row.serial, revoked_at=row.revoked_at or now, code=row.reason_code)
         for row in SealCertificate.objects.filter(status=SealStatus.REVOKED, kind=SealKind.SEAL)
     ]
     signers = (DocumentSigner.objects
@@ -457,7 +457,7 @@ def revocations() -> list[Revocation]:
         when, code = ((certificate_at, certificate_code) if certificate_at is not None
                       else (seal_at or now, seal_code))
         # A certificate revoked on the simulation's clock is never dated after the CRL.
-        entries.append(Revocation(serial=serial, revoked_at=min(when, now), code=code))
+        entries.append(CrlEntry(serial=serial, revoked_at=min(when, now), code=code))
     return sorted(entries, key=lambda entry: (entry.revoked_at, entry.serial))
 
 
