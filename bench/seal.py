@@ -5,12 +5,14 @@ A real 营业执照 is made first: a company of the demo population files 企业
 in a process pool of one worker per CPU (forked, each worker warmed up with one document):
 
 - sealed: render the certificate to PDF (WeasyPrint, the compact cut of the CJK font —
-  built first if missing —, QR code) and seal
-  it (PAdES B-B by the department's ECDSA P-256 seal, chain embedded) — what
-  `certificate_pdf` does before it stores the file;
+  built first if missing —, QR code) and seal it: a fresh ECDSA P-256 key and its
+  certificate issued by the CA for this one document, then a PAdES B-B signature with
+  it, chain embedded — what `certificate_pdf` does before it stores the file and
+  records the document certificate;
 - the baseline, in the same run: the same certificate rendered to the same PDF, unsealed;
 - verifications: the sealed PDF checked as an upload is (pyHanko's validator against the
-  CA and the current CRL, the seal and the certificate looked up in the database).
+  CA and the current CRL, the document certificate, seal and certificate looked up in
+  the database).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from django.db import connections
 from bench.server import percentile_ms
 from onevisit.applications.constants import DeliveryMethod
 from onevisit.applications.services import DeliveryChoice, subject_resolve
-from onevisit.certificates.documents import certificate_sealed_pdf
+from onevisit.certificates.documents import certificate_pdf, certificate_sealed_pdf
 from onevisit.certificates.models import Certificate
 from onevisit.certificates.rendering import certificate_render_unsealed
 from onevisit.certificates.verification import pdf_verify
@@ -137,7 +139,10 @@ def run(*, count: int, workers: int, out: TextIO) -> dict[str, Sample]:
         out.write("building the compact CJK font first (`onevisit fonts build`, once)…\n")
         compact_font_build()
     certificate = _licence()
-    sealed, seal = certificate_sealed_pdf(certificate)
+    sealed = certificate_pdf(certificate=certificate)  # stored: its signer is on record
+    seal = certificate.seal
+    if seal is None:
+        raise RuntimeError("the certificate was not sealed")
     unsealed = certificate_render_unsealed(certificate)
     _shared[:] = [_Shared(certificate=certificate, sealed=sealed)]
     vendor = connections["default"].vendor
@@ -146,8 +151,9 @@ def run(*, count: int, workers: int, out: TextIO) -> dict[str, Sample]:
     with context.Pool(workers, initializer=_warm) as pool:
         samples = _alternating(pool, count, rounds=4)
         samples["verify"] = _measure(pool, _verify, count)
-    out.write(f"onevisit bench seal — {certificate.title} {certificate.number}, sealed by "
-              f"{seal.subject} (ECDSA P-256, PAdES B-B, chain embedded)\n")
+    out.write(f"onevisit bench seal — {certificate.title} {certificate.number}, sealed under "
+              f"{seal.subject}'s seal (a document certificate per PDF: fresh ECDSA P-256 "
+              f"key, issued by the CA; PAdES B-B, chain embedded)\n")
     out.write(f"database: {vendor} · process pool: {workers} workers · "
               f"{os.cpu_count()} CPUs · {count} documents per measurement\n")
     out.write(f"PDF: {len(unsealed) / 1024:.1f} KiB unsealed, "

@@ -131,16 +131,134 @@ def test_a_package_bagged_anew_over_a_changed_file_does_not_pass(package):
     bag.save(manifests=True)
     assert bag.is_valid()
 
+    recorded_tags = package.tagmanifest_sha256
+
     _out, err, failure = _verify()
 
     assert failure == "1 个档案包已损坏（共校验 1 个）"
     found = _sha256(root / "manifest-sha256.txt")
+    found_tags = _sha256(root / "tagmanifest-sha256.txt")
     package.refresh_from_db()
     assert package.damage == [
         {"kind": "registration", "path": "manifest-sha256.txt", "expected": recorded,
          "found": found},
+        {"kind": "registration", "path": "tagmanifest-sha256.txt", "expected": recorded_tags,
+         "found": found_tags},
     ]
     assert f"manifest-sha256.txt：与归档登记不符（登记为 {recorded}，实为 {found}）" in err
+
+
+def _retain_until_moved(package: ArchivePackage) -> str:
+    """bag-info.txt edited to keep the package until 2099; the registered last day."""
+    info = package_root(package) / "bag-info.txt"
+    text = info.read_text(encoding="utf-8")
+    registered = package.retain_until.isoformat()
+    assert f"Retain-Until: {registered}\n" in text
+    info.write_text(text.replace(f"Retain-Until: {registered}", "Retain-Until: 2099-12-31"),
+                    encoding="utf-8")
+    return registered
+
+
+def test_a_bag_is_bagit_1_0_with_a_tag_manifest_registered_at_archiving(package):
+    root = package_root(package)
+
+    assert (root / "bagit.txt").read_text(encoding="utf-8") == (
+        "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n")
+    bag = bagit.Bag(str(root))
+    assert bag.version_info == (1, 0)
+    assert bag.validate() is True
+    lines = (root / "tagmanifest-sha256.txt").read_text(encoding="utf-8").splitlines()
+    assert sorted(line.split(" ", 1)[1] for line in lines) == [
+        "bag-info.txt", "bagit.txt", "manifest-sha256.txt"]
+    for line in lines:
+        digest, name = line.split(" ", 1)
+        assert digest == _sha256(root / name)
+    assert package.tagmanifest_sha256 == _sha256(root / "tagmanifest-sha256.txt")
+
+
+def test_an_edited_bag_info_is_named(package):
+    """A later Retain-Until typed into bag-info.txt: the tag manifest no longer matches."""
+    root = package_root(package)
+    registered = _retain_until_moved(package)
+
+    _out, err, failure = _verify()
+
+    assert failure == "1 个档案包已损坏（共校验 1 个）"
+    package.refresh_from_db()
+    assert package.status == "damaged"
+    found = _sha256(root / "bag-info.txt")
+    changed = next(p for p in package.damage if p["kind"] == "changed")
+    assert changed["path"] == "bag-info.txt"
+    assert changed["found"] == found
+    assert package.damage[-1] == {"kind": "registration", "path": "bag-info.txt Retain-Until",
+                                  "expected": registered, "found": "2099-12-31"}
+    assert (f"  - bag-info.txt Retain-Until：与归档登记不符（登记为 {registered}，实为 2099-12-31）"
+            in err.splitlines())
+
+
+def test_an_edited_bag_info_with_its_tag_manifest_written_again_is_named(package):
+    """bagit finds such a bag valid; the tag manifest registered at archiving does not."""
+    root = package_root(package)
+    recorded = package.tagmanifest_sha256
+    registered = _retain_until_moved(package)
+    bag = bagit.Bag(str(root))
+    bag.save()
+    assert bag.is_valid()
+
+    _out, err, failure = _verify()
+
+    assert failure == "1 个档案包已损坏（共校验 1 个）"
+    package.refresh_from_db()
+    assert package.damage == [
+        {"kind": "registration", "path": "bag-info.txt Retain-Until",
+         "expected": registered, "found": "2099-12-31"},
+        {"kind": "registration", "path": "tagmanifest-sha256.txt", "expected": recorded,
+         "found": _sha256(root / "tagmanifest-sha256.txt")},
+    ]
+    assert "tagmanifest-sha256.txt：与归档登记不符" in err
+
+
+def test_an_edited_bag_info_with_its_tag_manifest_removed_is_named(package):
+    root = package_root(package)
+    registered = _retain_until_moved(package)
+    (root / "tagmanifest-sha256.txt").unlink()
+    assert bagit.Bag(str(root)).is_valid()
+
+    _out, err, failure = _verify()
+
+    assert failure == "1 个档案包已损坏（共校验 1 个）"
+    package.refresh_from_db()
+    assert package.damage == [
+        {"kind": "registration", "path": "bag-info.txt Retain-Until",
+         "expected": registered, "found": "2099-12-31"},
+        {"kind": "missing", "path": "tagmanifest-sha256.txt"},
+    ]
+    assert "  - tagmanifest-sha256.txt：文件缺失（清单中有，档案包中没有）" in err.splitlines()
+
+
+def test_a_package_written_as_bagit_0_97_before_tag_manifests_were_registered_verifies(
+    package
+):
+    """Packages made before: BagIt 0.97, no tag manifest digest registered. Whole, they
+    pass; their bag-info.txt is still held to the registration."""
+    root = package_root(package)
+    (root / "bagit.txt").write_text("BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n",
+                                    encoding="utf-8")
+    bagit.Bag(str(root)).save()
+    ArchivePackage.objects.filter(pk=package.pk).update(tagmanifest_sha256="")
+
+    assert _verify()[2] is None
+
+    registered = _retain_until_moved(package)
+    bagit.Bag(str(root)).save()
+    _out, _err, failure = _verify()
+
+    assert failure == "1 个档案包已损坏（共校验 1 个）"
+    package.refresh_from_db()
+    assert package.damage == [
+        {"kind": "registration", "path": "bag-info.txt Retain-Until",
+         "expected": registered, "found": "2099-12-31"},
+    ]
 
 
 def test_a_package_directory_gone_is_reported_unreadable(package):

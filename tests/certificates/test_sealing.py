@@ -16,7 +16,8 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from onevisit.audit.models import AuditEvent
-from onevisit.certificates.models import Certificate, SealCertificate
+from onevisit.certificates.models import Certificate, DocumentSigner, SealCertificate
+from onevisit.certificates.sealing import signing_certificate_v2
 from onevisit.certificates.seals import SealUnavailable, crl_current
 from onevisit.certificates.services import certificate_pdf
 from onevisit.certificates.verification import pdf_verify
@@ -57,13 +58,29 @@ def test_the_result_is_sealed_by_its_departments_seal_and_pyhanko_trusts_it(worl
     status = _pyhanko(content)
     certificate.refresh_from_db()
     seal = SealCertificate.objects.get(kind="seal", department=world.registry)
+    ca = SealCertificate.objects.get(kind="ca")
+    signer = DocumentSigner.objects.get(certificate=certificate)
     assert (status.intact, status.valid, status.trusted) == (True, True, True)
-    assert status.signing_cert.sha256.hex() == seal.fingerprint
-    assert status.signing_cert.subject.native["common_name"] == "西湖区不动产登记中心"
+    # Signed by a certificate of its own, issued by the CA to the department and naming
+    # this certificate's verification code.
+    assert status.signing_cert.sha256.hex() == signer.fingerprint
+    assert f"{status.signing_cert.serial_number:016X}" == signer.serial
+    assert status.signing_cert.subject.native == {
+        "country_name": "CN", "organization_name": "西湖区不动产登记中心",
+        "organizational_unit_name": "xh-bdc", "serial_number": certificate.verification_code,
+        "common_name": "西湖区不动产登记中心",
+    }
+    assert status.signing_cert.issuer.native["common_name"] == ca.subject
+    assert signer.seal == seal
     assert certificate.seal == seal
-    # The chain travels inside the PDF: the seal certificate and the CA's.
+    # The chain travels inside the PDF: the document's certificate and the CA's.
     signed = PdfFileReader(io.BytesIO(content)).embedded_signatures[0].signed_data
     assert len(signed["certificates"]) == 2
+    # The signing-certificate-v2 attribute, put together from a template, is the one
+    # pyHanko encodes for this certificate.
+    attributes = signed["signer_infos"][0]["signed_attrs"]
+    found = next(a for a in attributes if a["type"].native == "signing_certificate_v2")
+    assert found.dump() == signing_certificate_v2(status.signing_cert)
     assert certificate_pdf(certificate=certificate) == content  # stored, not sealed again
     assert AuditEvent.objects.filter(action="certificate.sealed",
                                      entity_id=certificate.number).count() == 1
@@ -109,7 +126,7 @@ def test_a_revoked_seal_is_caught_by_pyhanko_with_the_crl_and_by_pdfsig_only_wit
     seal = SealCertificate.objects.get(kind="seal", department=world.registry)
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seal", "revoke", seal.serial, "--reason", "印章私钥泄露",
-                     stdout=StringIO())
+                     "--code", "key_compromise", stdout=StringIO())
     crl = crl_current()
     assert crl is not None
 

@@ -24,7 +24,9 @@ from onevisit.certificates.seals import (
     key_dir_check,
     seal_for_department,
     seal_issue,
+    seal_revoke,
 )
+from onevisit.errors import InvalidInput
 from tests.factories import DepartmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +59,8 @@ def test_the_whole_lifecycle_from_the_command_line(departments, settings,
     rotated = _seal("rotate", "xh-scjg")
     second = SealCertificate.objects.get(kind="seal", department=market, status="active")
     with django_capture_on_commit_callbacks(execute=True):  # the CRL follows the commit
-        revoked = _seal("revoke", second.serial, "--reason", "私钥所在服务器失窃")
+        revoked = _seal("revoke", second.serial, "--reason", "私钥所在服务器失窃",
+                        "--code", "key_compromise")
     listing = _seal("list")
 
     assert "CA created: 西湖区电子印章签发机构" in created
@@ -73,16 +76,19 @@ def test_the_whole_lifecycle_from_the_command_line(departments, settings,
     lines = {line.split()[2]: line.split()[:4] for line in listing.splitlines()[1:]}
     assert lines[first.serial] == ["seal", "xh-scjg", first.serial, "retired"]
     assert lines[second.serial] == ["seal", "xh-scjg", second.serial, "revoked"]
-    assert "(revoked: 私钥所在服务器失窃)" in listing
+    assert "(revoked: 私钥所在服务器失窃; keyCompromise)" in listing
     assert [e.action for e in AuditEvent.objects.filter(entity="seal").order_by("seq")] == [
         "seal.ca_created", "seal.issued", "seal.retired", "seal.rotated", "seal.revoked",
         "seal.crl_published",
     ]
     assert audit_verify() == []
-    # The CRL published after the revocation lists the revoked seal and only it.
+    # The CRL published after the revocation lists the revoked seal and only it, with the
+    # reason code the operator gave.
     pki = settings.ONEVISIT["PKI_DIR"]
     crl = x509.load_der_x509_crl((pki / "ca.crl").read_bytes())
     assert [f"{entry.serial_number:016X}" for entry in crl] == [second.serial]
+    assert [entry.extensions.get_extension_for_class(x509.CRLReason).value.reason
+            for entry in crl] == [x509.ReasonFlags.key_compromise]
     assert x509.load_pem_x509_crl((pki / "ca.crl.pem").read_bytes()) == crl
     ca = x509.load_pem_x509_certificate((pki / "ca.pem").read_bytes())
     assert crl.is_signature_valid(ca.public_key())
@@ -166,15 +172,20 @@ def test_revocation_needs_a_reason_and_is_final(departments):
     before = _state()
 
     with pytest.raises(CommandError, match="吊销须说明原因"):
-        _seal("revoke", serial, "--reason", "  ")
+        _seal("revoke", serial, "--reason", "  ", "--code", "superseded")
     with pytest.raises(CommandError, match="不存在"):
-        _seal("revoke", "FFFFFFFFFFFFFFFF", "--reason", "误操作")
+        _seal("revoke", "FFFFFFFFFFFFFFFF", "--reason", "误操作", "--code", "superseded")
+    with pytest.raises(InvalidInput) as invalid:
+        seal_revoke(serial=serial, reason="印章管理员离职", code="unspecified", actor=None)
     assert _state() == before
+    assert set(invalid.value.errors) == {"code"}
 
-    _seal("revoke", serial.lower(), "--reason", "印章管理员离职")
+    _seal("revoke", serial.lower(), "--reason", "印章管理员离职", "--code",
+          "cessation_of_operation")
     with pytest.raises(CommandError, match="不能变为"):
-        _seal("revoke", serial, "--reason", "再次吊销")
-    assert SealCertificate.objects.get(kind="seal").reason == "印章管理员离职"
+        _seal("revoke", serial, "--reason", "再次吊销", "--code", "key_compromise")
+    row = SealCertificate.objects.get(kind="seal")
+    assert (row.reason, row.reason_code) == ("印章管理员离职", "cessation_of_operation")
 
 
 def test_without_a_ca_nothing_can_be_sealed_and_the_error_names_the_command(departments):

@@ -50,7 +50,7 @@ def _revoke_seal(department, capture) -> SealCertificate:
     seal = SealCertificate.objects.get(kind="seal", department=department, status="active")
     with capture(execute=True):
         call_command("seal", "revoke", seal.serial, "--reason", "印章私钥泄露",
-                     stdout=StringIO())
+                     "--code", "key_compromise", stdout=StringIO())
     seal.refresh_from_db()
     return seal
 
@@ -102,6 +102,7 @@ def test_a_valid_certificate_by_code_shows_who_issued_it_and_its_seal(world, cer
         "status": "valid", "number": certificate.number, "title": "不动产权证书",
         "department": "西湖区不动产登记中心", "issued_at": api["issued_at"],
         "holder": "王**", "seal_serial": seal.serial, "seal_status": "active",
+        "revocation_reason": None, "revocation_code": None,
     }
 
 
@@ -123,8 +124,10 @@ def test_revoking_the_seal_makes_what_it_sealed_report_revoked(
     assert "已撤销</strong>" in page
     assert "盖在该证照上的电子印章已被吊销" in page
     assert "已吊销" in page
-    assert (api["status"], api["seal_serial"], api["seal_status"]) == (
-        "revoked", seal.serial, "revoked")
+    assert "印章吊销原因</th><td>印章私钥泄露（私钥泄露）</td>" in page
+    assert (api["status"], api["seal_serial"], api["seal_status"], api["revocation_reason"],
+            api["revocation_code"]) == ("revoked", seal.serial, "revoked", "印章私钥泄露",
+                                        "key_compromise")
 
 
 def test_a_revoked_certificate_reports_revoked(certificate):
@@ -158,7 +161,7 @@ def test_an_unknown_code_is_unknown(world):
     assert "没有与该核验码对应的证照" in page
     assert api == {"status": "unknown", "number": None, "title": None, "department": None,
                    "issued_at": None, "holder": None, "seal_serial": None,
-                   "seal_status": None}
+                   "seal_status": None, "revocation_reason": None, "revocation_code": None}
 
 
 # --------------------------------------------------------------------------- by PDF
@@ -319,13 +322,24 @@ def test_revoking_a_certificate_from_the_command_line(certificate):
     out = StringIO()
 
     call_command("certificates", "revoke", certificate.number, "--reason", "登记错误",
-                 stdout=out)
+                 "--code", "superseded", stdout=out)
 
     assert f"certificate revoked: {certificate.number}" in out.getvalue()
-    assert Client().get(f"/api/v1/certificates/verify/{certificate.verification_code}"
-                        ).json()["status"] == "revoked"
-    assert _api_upload(content).json()["status"] == "revoked"
+    by_code = Client().get(f"/api/v1/certificates/verify/{certificate.verification_code}"
+                           ).json()
+    assert (by_code["status"], by_code["revocation_reason"], by_code["revocation_code"]) == (
+        "revoked", "登记错误", "superseded")
+    by_file = _api_upload(content).json()
+    assert (by_file["status"], by_file["revocation_reason"], by_file["revocation_code"]) == (
+        "revoked", "登记错误", "superseded")
+    page = _page(certificate.verification_code)
+    assert "撤销原因</th><td>登记错误（已换发）</td>" in page
+    uploaded = _upload(content).content.decode()
+    assert "已吊销</strong>" in uploaded
+    assert "撤销原因</th><td>登记错误（已换发）</td>" in uploaded
     with pytest.raises(CommandError, match="已撤销"):
-        call_command("certificates", "revoke", certificate.number, "--reason", "再次")
+        call_command("certificates", "revoke", certificate.number, "--reason", "再次",
+                     "--code", "superseded")
     with pytest.raises(CommandError, match="撤销须说明原因"):
-        call_command("certificates", "revoke", certificate.number, "--reason", " ")
+        call_command("certificates", "revoke", certificate.number, "--reason", " ",
+                     "--code", "superseded")

@@ -109,7 +109,8 @@ def test_certificate_is_verifiable_by_code(world, api):
     assert public.json()["holder"] == "王**"
     assert unknown.json() == {"status": "unknown", "number": None, "title": None,
                               "department": None, "issued_at": None, "holder": None,
-                              "seal_serial": None, "seal_status": None}
+                              "seal_serial": None, "seal_status": None,
+                              "revocation_reason": None, "revocation_code": None}
 
 
 def test_rejection_needs_reason_and_legal_basis_and_ends_the_other_cases(world, api):

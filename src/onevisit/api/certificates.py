@@ -11,7 +11,11 @@ from ninja import File, Router, UploadedFile
 from onevisit.accounts.services import rate_limit_hit
 from onevisit.api.schemas import ErrorOut, PdfVerificationOut, VerificationOut
 from onevisit.certificates.models import Certificate
-from onevisit.certificates.selectors import CertificateStanding, certificate_standing
+from onevisit.certificates.selectors import (
+    CertificateStanding,
+    Revocation,
+    certificate_standing,
+)
 from onevisit.certificates.verification import (
     MAX_PDF_BYTES,
     PdfVerification,
@@ -37,7 +41,14 @@ def _certificate_out(standing: CertificateStanding) -> dict[str, Any]:
         "holder": _masked(certificate.holder_name),
         "seal_serial": standing.seal.serial if standing.seal else None,
         "seal_status": standing.seal_status,
+        **_revocation_out(standing.revocation),
     }
+
+
+def _revocation_out(revocation: Revocation | None) -> dict[str, Any]:
+    if revocation is None:
+        return {"revocation_reason": None, "revocation_code": None}
+    return {"revocation_reason": revocation.reason, "revocation_code": revocation.code or None}
 
 
 @router.get("/certificates/verify/{code}", response=VerificationOut)
@@ -56,6 +67,7 @@ def _pdf_out(result: PdfVerification) -> dict[str, Any]:
         "signed_at": last.signed_at if last else None,
         "seal_serial": result.seal.serial if result.seal else None,
         "seal_status": result.seal.status if result.seal else None,
+        **_revocation_out(result.revocation),
         "certificate": (_certificate_out(certificate_standing(code=certificate.verification_code))
                         if certificate is not None else None),
         "signatures": [{

@@ -348,6 +348,14 @@ class VerificationOut(Schema):
     seal_status: Literal["active", "retired", "revoked"] | None = Field(
         None, description="retired: rotated out; what it sealed stays valid"
     )
+    revocation_reason: str | None = Field(
+        None, description="when revoked: why, as the department gave it (the certificate's "
+        "own revocation, or its seal's)"
+    )
+    revocation_code: Literal["key_compromise", "affiliation_changed", "superseded",
+                             "cessation_of_operation", "privilege_withdrawn"] | None = Field(
+        None, description="when revoked: the RFC 5280 reason code, as the CRL carries it"
+    )
 
 
 class SignatureCheckOut(Schema):
@@ -373,5 +381,13 @@ class PdfVerificationOut(Schema):
     certificate: VerificationOut | None = Field(
         None, description="the certificate this PDF is: by its digest, or as its genuine "
         "seal names it"
+    )
+    revocation_reason: str | None = Field(
+        None, description="when revoked: why, as the department gave it (the certificate's "
+        "own revocation, or its seal's)"
+    )
+    revocation_code: Literal["key_compromise", "affiliation_changed", "superseded",
+                             "cessation_of_operation", "privilege_withdrawn"] | None = Field(
+        None, description="when revoked: the RFC 5280 reason code, as the CRL carries it"
     )
     signatures: list[SignatureCheckOut] = []

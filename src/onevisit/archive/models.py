@@ -34,6 +34,11 @@ class ArchivePackage(models.Model):
     manifest_sha256 = models.CharField(
         max_length=64, help_text=_("SHA-256 of manifest-sha256.txt at archiving")
     )
+    tagmanifest_sha256 = models.CharField(
+        max_length=64, blank=True,
+        help_text=_("SHA-256 of tagmanifest-sha256.txt at archiving; empty for packages "
+                    "registered before tag manifests were"),
+    )
     status = models.CharField(
         _("状态"), max_length=16, choices=PackageStatus.choices, default=PackageStatus.ARCHIVED
     )

@@ -26,3 +26,27 @@ ALLOWED_SEAL_TRANSITIONS: dict[str, set[str]] = {
     # Revocation is final and published in the CRL.
     SealStatus.REVOKED: set(),
 }
+
+
+class RevocationReason(models.TextChoices):
+    """Why a seal or a certificate was revoked: the RFC 5280 reason codes (§5.3.1) an
+    operator may give, carried in each CRL entry. The values are the names of
+    cryptography's `x509.ReasonFlags`. `unspecified` is not offered: RFC 5280
+    asks issuers to leave the code out rather than use it, and every revocation here says
+    why."""
+
+    KEY_COMPROMISE = "key_compromise", _("私钥泄露")
+    AFFILIATION_CHANGED = "affiliation_changed", _("主体信息变更")
+    SUPERSEDED = "superseded", _("已换发")
+    CESSATION_OF_OPERATION = "cessation_of_operation", _("停止使用")
+    PRIVILEGE_WITHDRAWN = "privilege_withdrawn", _("许可被撤销")
+
+
+# The CRL reason code (RFC 5280 §5.3.1) of each reason, by its ASN.1 name.
+CRL_REASON_NAMES: dict[str, str] = {
+    RevocationReason.KEY_COMPROMISE: "keyCompromise",
+    RevocationReason.AFFILIATION_CHANGED: "affiliationChanged",
+    RevocationReason.SUPERSEDED: "superseded",
+    RevocationReason.CESSATION_OF_OPERATION: "cessationOfOperation",
+    RevocationReason.PRIVILEGE_WITHDRAWN: "privilegeWithdrawn",
+}

@@ -13,11 +13,12 @@ from typing import Any
 import structlog
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from onevisit.audit.services import atomic_audited, audit_record
-from onevisit.certificates.models import Certificate, SealCertificate
+from onevisit.certificates.models import Certificate, DocumentSigner
 from onevisit.certificates.rendering import certificate_render_unsealed
-from onevisit.certificates.sealing import pdf_seal
+from onevisit.certificates.sealing import SealedPdf, pdf_seal
 from onevisit.certificates.seals import seal_for_department
 
 log = structlog.get_logger(__name__)
@@ -30,13 +31,13 @@ def seal_reason(certificate: Certificate) -> str:
             f"核验码 {certificate.verification_code}）")
 
 
-def certificate_sealed_pdf(certificate: Certificate) -> tuple[bytes, SealCertificate]:
-    """Render and seal, without storing: the PDF and the seal that sealed it."""
+def certificate_sealed_pdf(certificate: Certificate) -> SealedPdf:
+    """Render and seal, without storing: the PDF, the department's seal it was sealed
+    under, and the document certificate that signed it."""
     seal = seal_for_department(department=certificate.department_id)
     content = certificate_render_unsealed(certificate)
-    sealed = pdf_seal(content, seal=seal, reason=seal_reason(certificate),
-                      location=certificate.department.name)
-    return sealed, seal
+    return pdf_seal(content, seal=seal, code=certificate.verification_code,
+                    reason=seal_reason(certificate), location=certificate.department.name)
 
 
 def _stored(certificate: Certificate) -> bytes | None:
@@ -57,12 +58,12 @@ def certificate_pdf(*, certificate: Certificate) -> bytes:
     content = _stored(certificate)
     if content is not None:
         return content
-    content, seal = certificate_sealed_pdf(certificate)
-    return _store(certificate=certificate, content=content, seal=seal)
+    return _store(certificate=certificate, sealed=certificate_sealed_pdf(certificate))
 
 
 @atomic_audited
-def _store(*, certificate: Certificate, content: bytes, seal: SealCertificate) -> bytes:
+def _store(*, certificate: Certificate, sealed: SealedPdf) -> bytes:
+    content, seal, document = sealed.content, sealed.seal, sealed.document
     relative = Path("certificates") / f"{certificate.number}.pdf"
     target = Path(settings.MEDIA_ROOT) / relative
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -76,6 +77,13 @@ def _store(*, certificate: Certificate, content: bytes, seal: SealCertificate) -
         partial.unlink()
         _copy_state(locked, certificate)
         return already
+    # The document certificate is recorded with the file, in one transaction: every
+    # certificate that signed a PDF anyone was given can be put in the CRL.
+    DocumentSigner.objects.create(
+        certificate=certificate, seal=seal, serial=document.serial,
+        fingerprint=document.fingerprint, created_at=timezone.now(),
+        not_after=document.not_after,
+    )
     partial.replace(target)
     digest = hashlib.sha256(content).hexdigest()
     Certificate.objects.filter(pk=certificate.pk).update(
@@ -83,7 +91,8 @@ def _store(*, certificate: Certificate, content: bytes, seal: SealCertificate) -
     )
     certificate.pdf, certificate.seal, certificate.pdf_sha256 = str(relative), seal, digest
     audit_record(actor=None, action="certificate.sealed", entity="certificate",
-                 entity_id=certificate.number, data={"seal": seal.serial, "sha256": digest})
+                 entity_id=certificate.number, data={"seal": seal.serial, "sha256": digest,
+                                                     "signer": document.serial})
     transaction.on_commit(lambda: log.info("certificate_sealed", number=certificate.number,
                                            seal=seal.serial))
     return content

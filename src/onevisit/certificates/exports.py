@@ -20,17 +20,19 @@ from onevisit.errors import InvalidInput
 
 README = """Sealed electronic certificates (电子证照) and what verifies them offline.
 
-certificates/*.pdf  each certificate, sealed (PAdES) by its issuing department's seal
+certificates/*.pdf  each certificate, sealed (PAdES) under its issuing department's seal
+                    with a certificate of its own that the CA issued (embedded)
 ca.pem              the issuing CA: the only trust anchor needed
-seals/*.pem         every seal certificate the CA issued (also embedded in each PDF)
-ca.crl, ca.crl.pem  the certificate revocation list at the time of export
+seals/*.pem         every seal certificate the CA issued
+ca.crl, ca.crl.pem  the certificate revocation list at the time of export: revoked
+                    seals and the certificates of revoked documents, with reason codes
 manifest.json       number, title, department, issue time, verification code and SHA-256
                     of each PDF
 
 With poppler (pdfsig) and NSS tools:
   certutil -N -d sql:nssdb --empty-password
   certutil -A -d sql:nssdb -n onevisit-ca -t C,C,C -i ca.pem
-  crlutil -I -d sql:nssdb -i ca.crl        # so that revoked seals report revoked
+  crlutil -I -d sql:nssdb -i ca.crl        # so that revoked certificates report revoked
   pdfsig -nssdir sql:nssdb certificates/NUMBER.pdf
 Adobe Reader: add ca.pem as a trusted certificate (Preferences → Signatures → Identities
 & Trusted Certificates), then open a PDF; the seal panel shows who sealed it and whether

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onevisit.accounts.models import Department
 from onevisit.applications.models import Application, Case
-from onevisit.certificates.constants import SealKind, SealStatus
+from onevisit.certificates.constants import RevocationReason, SealKind, SealStatus
 
 
 class SealCertificate(models.Model):
@@ -31,6 +31,10 @@ class SealCertificate(models.Model):
     retired_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     reason = models.CharField(max_length=255, blank=True)
+    # The RFC 5280 reason code of the revocation; empty for seals revoked before codes
+    # were recorded (their CRL entries carry none).
+    reason_code = models.CharField(max_length=32, choices=RevocationReason.choices,
+                                   blank=True)
 
     class Meta:
         ordering = ["kind", "-created_at", "-id"]
@@ -80,6 +84,9 @@ class Certificate(models.Model):
     )
     pdf_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revocation_reason = models.CharField(_("撤销原因"), max_length=255, blank=True)
+    revocation_code = models.CharField(max_length=32, choices=RevocationReason.choices,
+                                       blank=True)
 
     class Meta:
         ordering = ["-issued_at", "-id"]
@@ -87,3 +94,27 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} {self.number}"
+
+
+class DocumentSigner(models.Model):
+    """The X.509 certificate that signed one sealed PDF of a certificate (电子证照): a fresh
+    ECDSA P-256 key per document, its certificate issued by the CA and naming the
+    department and the certificate's verification code. Revoking the certificate puts
+    every one of its document signers in the CRL; revoking the department's seal puts
+    every document signer sealed under it there. The key is discarded once the PDF is
+    signed; only the certificate's serial and fingerprint are kept (the PDF embeds it)."""
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT,
+                                    related_name="signers")
+    # The department's seal the document was sealed under.
+    seal = models.ForeignKey(SealCertificate, on_delete=models.PROTECT, related_name="+")
+    serial = models.CharField(max_length=40, unique=True)  # upper-case hex
+    fingerprint = models.CharField(max_length=64, unique=True)  # SHA-256 of the DER, hex
+    created_at = models.DateTimeField()
+    not_after = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.serial} ({self.certificate_id})"

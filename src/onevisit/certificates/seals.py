@@ -11,6 +11,11 @@ active seal (what it sealed stays valid) and issues a new one; `seal_revoke` rev
 seal (what it sealed reports revoked) and republishes the CRL. Every step writes an audit
 event in its transaction. The CA certificate and CRL are published in PKI_DIR
 (settings.ONEVISIT["PKI_DIR"]) and served at /pki/ca.pem and /pki/ca.crl.
+
+Each sealed document is signed with a certificate of its own that the CA issues
+(`sealing.pdf_seal`, `DocumentSigner`): the CRL lists a revoked seal, and the document
+certificates of every revoked certificate and of everything sealed under a revoked seal,
+each entry with the RFC 5280 reason code the operator gave (ADR 0008).
 """
 
 from __future__ import annotations
@@ -33,13 +38,19 @@ from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onevisit.accounts.models import Department
 from onevisit.audit.services import atomic_audited, audit_record
-from onevisit.certificates.constants import ALLOWED_SEAL_TRANSITIONS, SealKind, SealStatus
-from onevisit.certificates.models import SealCertificate
+from onevisit.certificates.constants import (
+    ALLOWED_SEAL_TRANSITIONS,
+    RevocationReason,
+    SealKind,
+    SealStatus,
+)
+from onevisit.certificates.models import DocumentSigner, SealCertificate
 from onevisit.errors import Conflict, DomainError, InvalidInput, NotFound
 
 log = structlog.get_logger(__name__)
@@ -132,7 +143,7 @@ def key_load(serial: str) -> ec.EllipticCurvePrivateKey:
 # --------------------------------------------------------------------------- certificates
 
 
-def _serial_new() -> int:
+def serial_new() -> int:
     # 63 random bits with the top one set: positive, always 16 hex digits, easy to type.
     return secrets.randbits(62) | (1 << 62)
 
@@ -195,7 +206,7 @@ def seal_ca_init(*, actor: Any, name: str = DEFAULT_CA_NAME) -> SealCertificate:
     cert = (
         x509.CertificateBuilder()
         .subject_name(subject).issuer_name(subject).public_key(key.public_key())
-        .serial_number(_serial_new())
+        .serial_number(serial_new())
         .not_valid_before(now - CLOCK_SKEW)
         .not_valid_after(now + dt.timedelta(days=round(365.25 * CA_YEARS)))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
@@ -237,7 +248,7 @@ def _seal_certificate(department: Department, ca: SealCertificate) -> tuple[
     cert = (
         x509.CertificateBuilder()
         .subject_name(subject).issuer_name(ca_cert.subject).public_key(key.public_key())
-        .serial_number(_serial_new())
+        .serial_number(serial_new())
         .not_valid_before(now - CLOCK_SKEW).not_valid_after(not_after)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.KeyUsage(
@@ -344,23 +355,40 @@ def seal_rotate(*, department: Department, actor: Any) -> SealCertificate:
                         data={"replaces": old.serial if old else None})
 
 
-@atomic_audited
-def seal_revoke(*, serial: str, reason: str, actor: Any) -> SealCertificate:
-    """Revoke a seal: documents it sealed report revoked from now on, here and, once the
-    new CRL is fetched, in any validator. The CRL is re-published after commit."""
+def revocation_reason_check(*, reason: str, code: str, missing: str) -> tuple[str, str]:
+    """The operator's reason (required) and its RFC 5280 reason code (one of
+    RevocationReason), or InvalidInput naming the field."""
     reason = reason.strip()
+    errors = {}
     if not reason:
-        raise InvalidInput(_("吊销须说明原因"), {"reason": _("必填")})
+        errors["reason"] = _("必填")
+    if code not in RevocationReason.values:
+        errors["code"] = _("须为以下之一：%(codes)s") % {
+            "codes": "、".join(f"{value}（{label}）" for value, label in RevocationReason.choices)}
+    if errors:
+        raise InvalidInput(missing if "reason" in errors else _("吊销原因代码无效"), errors)
+    return reason[:255], code
+
+
+@atomic_audited
+def seal_revoke(*, serial: str, reason: str, code: str, actor: Any) -> SealCertificate:
+    """Revoke a seal: documents sealed under it report revoked from now on, here and in
+    any validator holding the CRL, which is re-published as soon as this commits: it
+    lists the seal and every document certificate sealed under it, with the reason code
+    (`code`, a RevocationReason)."""
+    reason, code = revocation_reason_check(reason=reason, code=code,
+                                           missing=_("吊销须说明原因"))
     row = (SealCertificate.objects.select_for_update()
            .filter(serial=serial.strip().upper(), kind=SealKind.SEAL).first())
     if row is None:
         raise NotFound(_("电子印章 %(serial)s 不存在") % {"serial": serial})
     _transition(row, SealStatus.REVOKED)
-    row.status, row.revoked_at, row.reason = SealStatus.REVOKED, _now(), reason[:255]
-    row.save(update_fields=["status", "revoked_at", "reason"])
+    row.status, row.revoked_at, row.reason, row.reason_code = (
+        SealStatus.REVOKED, _now(), reason, code)
+    row.save(update_fields=["status", "revoked_at", "reason", "reason_code"])
     audit_record(actor=actor, action="seal.revoked", entity="seal", entity_id=row.serial,
                  data={"department": row.department.code if row.department else None,
-                       "reason": row.reason})
+                       "reason": row.reason, "code": code})
     transaction.on_commit(lambda: crl_publish(actor=actor))
     return row
 
@@ -399,15 +427,45 @@ def _publish_file(name: str, content: bytes) -> Path:
     return target
 
 
-def _revoked_seals() -> list[SealCertificate]:
-    return list(SealCertificate.objects.filter(status=SealStatus.REVOKED,
-                                               kind=SealKind.SEAL).order_by("revoked_at"))
+@dataclass(frozen=True)
+class CrlEntry:
+    """One CRL entry: a certificate's serial, when it was revoked, and why."""
+
+    serial: str
+    revoked_at: dt.datetime
+    code: str  # a RevocationReason, or "" for a seal revoked before codes were recorded
+
+
+def revocations() -> list[CrlEntry]:
+    """Everything the CRL must list: each revoked seal, and each document certificate
+    whose certificate was revoked (with that revocation's date and code) or whose seal
+    was (with the seal's)."""
+    now = _now()
+    entries = [
+        CrlEntry(serial=row.serial, revoked_at=row.revoked_at or now, code=row.reason_code)
+        for row in SealCertificate.objects.filter(status=SealStatus.REVOKED, kind=SealKind.SEAL)
+    ]
+    signers = (DocumentSigner.objects
+               .filter(Q(certificate__revoked_at__isnull=False)
+                       | Q(seal__status=SealStatus.REVOKED))
+               .values_list("serial", "certificate__revoked_at", "certificate__revocation_code",
+                            "seal__revoked_at", "seal__reason_code"))
+    for serial, certificate_at, certificate_code, seal_at, seal_code in signers.iterator(
+            chunk_size=2000):
+        # A certificate revoked on its own is listed with its own date and reason, whether
+        # its seal was revoked before or after.
+        when, code = ((certificate_at, certificate_code) if certificate_at is not None
+                      else (seal_at or now, seal_code))
+        # A certificate revoked on the simulation's clock is never dated after the CRL.
+        entries.append(CrlEntry(serial=serial, revoked_at=min(when, now), code=code))
+    return sorted(entries, key=lambda entry: (entry.revoked_at, entry.serial))
 
 
 @atomic_audited
 def crl_publish(*, actor: Any) -> PublishedCrl:
-    """Sign a CRL of every revoked seal with the CA key; publish it in PKI_DIR as DER
-    (ca.crl) and PEM (ca.crl.pem), beside the CA certificate (ca.pem)."""
+    """Sign a CRL of everything revoked (see `revocations`), each entry with its reason
+    code, with the CA key; publish it in PKI_DIR as DER (ca.crl) and PEM (ca.crl.pem),
+    beside the CA certificate (ca.pem)."""
     ca = ca_active()
     if ca is None:
         raise SealUnavailable(_("尚未建立电子印章签发机构，请先运行 %(command)s")
@@ -415,7 +473,7 @@ def crl_publish(*, actor: Any) -> PublishedCrl:
     ca_cert = certificate_load(ca)
     ca_key = key_load(ca.serial)
     now = _now()
-    revoked = _revoked_seals()
+    revoked = revocations()
     ca_ski = ca_cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
     builder = (
         x509.CertificateRevocationListBuilder()
@@ -426,18 +484,21 @@ def crl_publish(*, actor: Any) -> PublishedCrl:
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski),
                        critical=False)
     )
-    for row in revoked:
-        builder = builder.add_revoked_certificate(
-            x509.RevokedCertificateBuilder().serial_number(int(row.serial, 16))
-            .revocation_date(row.revoked_at or now).build()
-        )
+    for entry in revoked:
+        revoked_builder = (x509.RevokedCertificateBuilder()
+                           .serial_number(int(entry.serial, 16))
+                           .revocation_date(entry.revoked_at))
+        if entry.code:
+            revoked_builder = revoked_builder.add_extension(
+                x509.CRLReason(x509.ReasonFlags[entry.code]), critical=False)
+        builder = builder.add_revoked_certificate(revoked_builder.build())
     crl = builder.sign(ca_key, hashes.SHA256())
     der = crl.public_bytes(serialization.Encoding.DER)
     _publish_file("ca.crl", der)
     _publish_file("ca.crl.pem", crl.public_bytes(serialization.Encoding.PEM))
     _publish_file("ca.pem", ca.pem.encode())
     audit_record(actor=actor, action="seal.crl_published", entity="seal", entity_id=ca.serial,
-                 data={"revoked": [row.serial for row in revoked],
+                 data={"revoked": len(revoked),
                        "next_update": (now + dt.timedelta(days=CRL_DAYS)).isoformat()})
     return PublishedCrl(der=der, crl=crl)
 
@@ -466,7 +527,7 @@ def crl_current() -> PublishedCrl | None:
     published = _crl_read(ca)
     if published is not None:
         listed = {serial_text(entry.serial_number) for entry in published.crl}
-        expected = {row.serial for row in _revoked_seals()}
+        expected = {entry.serial for entry in revocations()}
         next_update = published.crl.next_update_utc
         fresh = next_update is not None and next_update - CRL_REFRESH_MARGIN > timezone.now()
         if fresh and listed == expected:

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from onevisit.certificates.constants import SealStatus
+from onevisit.certificates.constants import RevocationReason, SealStatus
 from onevisit.certificates.models import Certificate, SealCertificate
 
 
@@ -12,6 +13,34 @@ def certificate_by_code(*, code: str) -> Certificate | None:
         .filter(verification_code=code.strip().upper())
         .first()
     )
+
+
+@dataclass(frozen=True)
+class Revocation:
+    """Why what vouches for a certificate was revoked: the certificate itself, or the seal
+    it was sealed under."""
+
+    of: str  # "certificate" or "seal"
+    revoked_at: dt.datetime | None
+    reason: str  # as the operator gave it
+    code: str  # a RevocationReason, "" if recorded before codes were
+
+    @property
+    def code_label(self) -> str:
+        return str(RevocationReason(self.code).label) if self.code else ""
+
+
+def revocation_of(certificate: Certificate | None, seal: SealCertificate | None
+                  ) -> Revocation | None:
+    """The certificate's own revocation if it was revoked, else its seal's, else None."""
+    if certificate is not None and certificate.revoked_at is not None:
+        return Revocation(of="certificate", revoked_at=certificate.revoked_at,
+                          reason=certificate.revocation_reason,
+                          code=certificate.revocation_code)
+    if seal is not None and seal.status == SealStatus.REVOKED:
+        return Revocation(of="seal", revoked_at=seal.revoked_at, reason=seal.reason,
+                          code=seal.reason_code)
+    return None
 
 
 @dataclass(frozen=True)
@@ -29,6 +58,10 @@ class CertificateStanding:
     @property
     def seal_status_label(self) -> str | None:
         return str(SealStatus(self.seal.status).label) if self.seal else None
+
+    @property
+    def revocation(self) -> Revocation | None:
+        return revocation_of(self.certificate, self.seal)
 
 
 def certificate_standing(*, code: str) -> CertificateStanding:

@@ -20,7 +20,8 @@ from onevisit.catalogue.constants import SubjectKind
 from onevisit.catalogue.models import EvidenceType
 from onevisit.certificates.documents import certificate_pdf as certificate_pdf
 from onevisit.certificates.models import Certificate
-from onevisit.errors import Conflict, InvalidInput, NotFound
+from onevisit.certificates.seals import crl_publish, revocation_reason_check
+from onevisit.errors import Conflict, NotFound
 
 # No 0/O/1/I: codes are read aloud and typed from paper.
 _CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -109,19 +110,26 @@ def _render_later(certificate_ids: list[int]) -> None:
 
 
 @atomic_audited
-def certificate_revoke(*, number: str, reason: str, actor: Any) -> Certificate:
+def certificate_revoke(*, number: str, reason: str, code: str, actor: Any) -> Certificate:
     """Revoke one certificate (issued in error, or superseded): verification by code or by
-    PDF reports it revoked from now on. Its seal stays valid for everything else."""
-    reason = reason.strip()
-    if not reason:
-        raise InvalidInput(_("撤销须说明原因"), {"reason": _("必填")})
+    PDF reports it revoked from now on, with the reason. As soon as this commits the CRL
+    is re-published listing the certificate of every sealed copy of it with the reason
+    code (`code`, a RevocationReason), so offline validators holding the new CRL report
+    it revoked too. Its department's seal stays valid for everything else."""
+    reason, code = revocation_reason_check(reason=reason, code=code,
+                                           missing=_("撤销须说明原因"))
     certificate = Certificate.objects.select_for_update().filter(number=number.strip()).first()
     if certificate is None:
         raise NotFound(_("证照 %(number)s 不存在") % {"number": number})
     if certificate.revoked_at is not None:
         raise Conflict(_("证照 %(number)s 已撤销") % {"number": certificate.number})
     certificate.revoked_at = clock.now()
-    certificate.save(update_fields=["revoked_at"])
+    certificate.revocation_reason, certificate.revocation_code = reason, code
+    certificate.save(update_fields=["revoked_at", "revocation_reason", "revocation_code"])
+    signers = list(certificate.signers.values_list("serial", flat=True))
     audit_record(actor=actor, action="certificate.revoked", entity="certificate",
-                 entity_id=certificate.number, data={"reason": reason[:255]})
+                 entity_id=certificate.number,
+                 data={"reason": reason, "code": code, "signers": signers})
+    if signers:
+        transaction.on_commit(lambda: crl_publish(actor=actor))
     return certificate

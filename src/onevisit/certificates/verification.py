@@ -6,8 +6,10 @@ The outcome, worst first: `unreadable` (not a PDF), `unsigned` (no seal), `tampe
 signed bytes changed, or content was added after sealing), `untrusted` (sealed, but not
 by a seal of our CA), `revoked` (the seal, or the certificate itself, was revoked), and
 `valid`. It names who sealed it (the department of the seal), when (the time the signer
-stated: B-B signatures carry no timestamp token), which seal, and which certificate: the
-one whose stored PDF has this digest, or the one the signature names, if it is genuine.
+stated: B-B signatures carry no timestamp token), which seal, which certificate — the one
+whose stored PDF has this digest, or the one whose document certificate signed it (for
+PDFs sealed before document certificates: the one the signature's reason names), if the
+signature is genuine — and, when revoked, why.
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverage
 from pyhanko_certvalidator import ValidationContext
 
 from onevisit.certificates.constants import SealStatus
-from onevisit.certificates.models import Certificate, SealCertificate
+from onevisit.certificates.models import Certificate, DocumentSigner, SealCertificate
 from onevisit.certificates.seals import certificate_load, crl_current, trust_roots
+from onevisit.certificates.selectors import Revocation, revocation_of
 from onevisit.errors import InvalidInput
 from onevisit.files.checks import UploadRefused, pdf_check
 
@@ -51,8 +54,11 @@ class SignatureCheck:
     whole_file: bool  # nothing was added after the signature
     signed_at: dt.datetime | None
     signer: str  # the certificate's subject, as the PDF states it
-    seal: SealCertificate | None
+    seal: SealCertificate | None  # the department's seal it was sealed under
     reason: str
+    # The certificate whose document certificate made this signature (sealed since each
+    # document has its own), whether or not the signed bytes are intact.
+    document: Certificate | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,13 @@ class PdfVerification:
     @property
     def message(self) -> str:
         return str(OUTCOME_MESSAGES[self.status]())
+
+    @property
+    def revocation(self) -> Revocation | None:
+        """Why it is revoked (the certificate's own revocation, or its seal's)."""
+        if self.status != "revoked":
+            return None
+        return revocation_of(self.certificate, self.seal)
 
 
 OUTCOME_MESSAGES = {
@@ -112,11 +125,17 @@ def _signature_check(signature: EmbeddedPdfSignature, context: ValidationContext
                      ) -> SignatureCheck:
     status: PdfSignatureStatus = validate_pdf_signature(signature, context)
     fingerprint = status.signing_cert.sha256.hex()
-    seal = (SealCertificate.objects.select_related("department")
-            .filter(fingerprint=fingerprint).first())
+    signer = (DocumentSigner.objects.select_related("seal__department", "certificate")
+              .filter(fingerprint=fingerprint).first())
+    document = signer.certificate if signer is not None else None
+    seal = signer.seal if signer is not None else (
+        # Sealed before each document had its own certificate: by the seal itself.
+        SealCertificate.objects.select_related("department").filter(fingerprint=fingerprint)
+        .first())
     whole_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     # The CRL says so, or the database does (crl_current re-publishes a CRL that lags).
-    revoked = status.revoked or (seal is not None and seal.status == SealStatus.REVOKED)
+    revoked = (status.revoked or (seal is not None and seal.status == SealStatus.REVOKED)
+               or (document is not None and document.revoked_at is not None))
     if not (status.intact and status.valid) or not whole_file:
         outcome = "tampered"
     elif revoked:
@@ -130,7 +149,7 @@ def _signature_check(signature: EmbeddedPdfSignature, context: ValidationContext
         status=outcome, intact=bool(status.intact), valid=bool(status.valid),
         trusted=bool(status.trusted), revoked=revoked, whole_file=whole_file,
         signed_at=status.signer_reported_dt, signer=status.signing_cert.subject.human_friendly,
-        seal=seal, reason=str(reason) if reason is not None else "",
+        seal=seal, reason=str(reason) if reason is not None else "", document=document,
     )
 
 
@@ -143,6 +162,9 @@ def _certificate_for(digest: str, last: SignatureCheck | None) -> Certificate | 
     # is ours and the bytes it signed are intact.
     if last.seal is None or last.seal.department_id is None or not (last.intact and last.valid):
         return None
+    if last.document is not None:
+        return (Certificate.objects.select_related("department", "seal")
+                .get(pk=last.document.pk))
     match = _NUMBER_IN_REASON.search(last.reason)
     if match is None:
         return None

@@ -1,5 +1,7 @@
 """Fixity checks of the archive: every package validated in full by bagit (every file's
-digest recomputed), and what is wrong named file by file."""
+digest recomputed, tag files against the tag manifest too), the manifests and the
+bag-info.txt fields that the registration holds compared with it, and what is wrong named
+file by file."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from onevisit.archive.constants import PackageStatus, ProblemKind
 from onevisit.archive.models import ArchivePackage
 from onevisit.archive.selectors import packages_to_verify
 from onevisit.archive.services.common import Problem, package_dir, package_transition
-from onevisit.archive.services.packages import MANIFEST
+from onevisit.archive.services.packages import MANIFEST, TAG_MANIFEST
 from onevisit.audit.services import atomic_audited, audit_record
 
 log = structlog.get_logger(__name__)
@@ -69,16 +71,47 @@ def package_inspect(*, package: ArchivePackage) -> list[Problem]:
         problems = _file_problems(bag, root) or [
             Problem(ProblemKind.UNREADABLE, detail=str(error))
         ]
-    # A bag made anew over changed files validates; the registration tells it apart.
-    oxum = bag.info.get("Payload-Oxum", "")
-    if oxum != package.payload_oxum:
-        problems.append(Problem(ProblemKind.REGISTRATION, "bag-info.txt Payload-Oxum",
-                                package.payload_oxum, str(oxum)))
-    manifest = root / MANIFEST
-    found = _digest(manifest, "sha256") if manifest.is_file() else ""
-    if manifest.is_file() and found != package.manifest_sha256:
-        problems.append(Problem(ProblemKind.REGISTRATION, MANIFEST, package.manifest_sha256,
-                                found))
+    # A bag made anew over changed files validates, and so does one whose tag manifest
+    # was written again (or removed) over an edited bag-info.txt: the registration tells
+    # them apart.
+    problems += _registration_problems(bag, root, package)
+    return problems
+
+
+def _registered_info(package: ArchivePackage) -> dict[str, str]:
+    """The bag-info.txt fields the registration fixes, as archiving wrote them."""
+    return {
+        "External-Identifier": package.application.number,
+        "Payload-Oxum": package.payload_oxum,
+        "Retention-Class": package.retention,
+        "Retain-Until": (package.retain_until.isoformat() if package.retain_until
+                         else "permanent"),
+    }
+
+
+def _registration_problems(bag: bagit.Bag, root: Path, package: ArchivePackage
+                           ) -> list[Problem]:
+    problems = []
+    for name, expected in _registered_info(package).items():
+        found = bag.info.get(name, "")
+        if found != expected:
+            problems.append(Problem(ProblemKind.REGISTRATION, f"bag-info.txt {name}",
+                                    expected, str(found)))
+    registered = ((MANIFEST, package.manifest_sha256),
+                  # Empty for packages made before tag manifests were registered: those
+                  # rely on bagit's check and on the fields above.
+                  (TAG_MANIFEST, package.tagmanifest_sha256))
+    for name, expected in registered:
+        if not expected:
+            continue
+        path = root / name
+        if not path.is_file():
+            if not any(problem.path == name for problem in problems):
+                problems.append(Problem(ProblemKind.MISSING, name))
+            continue
+        found = _digest(path, "sha256")
+        if found != expected:
+            problems.append(Problem(ProblemKind.REGISTRATION, name, expected, found))
     return problems
 
 

@@ -65,6 +65,11 @@ log = structlog.get_logger(__name__)
 
 BAG_CHECKSUMS = ["sha256"]
 MANIFEST = "manifest-sha256.txt"
+TAG_MANIFEST = "tagmanifest-sha256.txt"
+# RFC 8493. bagit-python 1.9 reads and validates 1.0 bags but always declares 0.97 in
+# the bags it makes (make_bag has no version argument).
+BAGIT_VERSION = "1.0"
+BAGIT_TXT = f"BagIt-Version: {BAGIT_VERSION}\nTag-File-Character-Encoding: UTF-8\n"
 # A build directory this old belongs to a process that died: the catch-up removes it.
 STALE_BUILD_SECONDS = 24 * 3600
 
@@ -195,22 +200,36 @@ def _bag_info(
     return info
 
 
+@dataclass(frozen=True)
+class _Built:
+    oxum: str  # Payload-Oxum
+    manifest: str  # SHA-256 of manifest-sha256.txt
+    tagmanifest: str  # SHA-256 of tagmanifest-sha256.txt
+
+
 def _bag_build(
     building: Path, application: Application, cases: list[Case], *, retention: str,
     until: dt.date | None,
-) -> tuple[str, str]:
-    """Write the payload into `building` and make it a bag there. Returns its
-    Payload-Oxum and the SHA-256 of its manifest."""
+) -> _Built:
+    """Write the payload into `building` and make it a BagIt 1.0 bag there, with a tag
+    manifest over bagit.txt, bag-info.txt and the payload manifest."""
     for file in _payload(application, cases, retention=retention, until=until):
         target = building / file.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(file.content)
-    bag = bagit.make_bag(str(building), bag_info=_bag_info(
+    bagit.make_bag(str(building), bag_info=_bag_info(
         application, cases, retention=retention, until=until,
     ), checksums=BAG_CHECKSUMS)
-    manifest = hashlib.sha256((building / MANIFEST).read_bytes()).hexdigest()
+    # Declare the version the bag follows, then let bagit write the tag manifest again
+    # over the new bagit.txt (save() rewrites bag-info.txt as it was and every tag
+    # manifest; the payload manifests stay as they are).
+    (building / "bagit.txt").write_text(BAGIT_TXT, encoding="utf-8")
+    bag = bagit.Bag(str(building))
+    bag.save()
     _fsync_tree(building)
-    return str(bag.info["Payload-Oxum"]), manifest
+    return _Built(oxum=str(bag.info["Payload-Oxum"]),
+                  manifest=hashlib.sha256((building / MANIFEST).read_bytes()).hexdigest(),
+                  tagmanifest=hashlib.sha256((building / TAG_MANIFEST).read_bytes()).hexdigest())
 
 
 def _fsync(path: Path) -> None:
@@ -231,7 +250,7 @@ def _fsync_tree(root: Path) -> None:
 
 @atomic_audited
 def _package_register(
-    *, number: str, building: Path, relative: str, oxum: str, manifest: str, retention: str,
+    *, number: str, building: Path, relative: str, built: _Built, retention: str,
     until: dt.date | None,
 ) -> ArchivePackage:
     """Rename the complete bag into place and register it, under the application's lock:
@@ -250,12 +269,14 @@ def _package_register(
     _fsync(target.parent)
     package = ArchivePackage.objects.create(
         application=application, path=relative, created_at=clock.now(), retention=retention,
-        retain_until=until, payload_oxum=oxum, manifest_sha256=manifest,
+        retain_until=until, payload_oxum=built.oxum, manifest_sha256=built.manifest,
+        tagmanifest_sha256=built.tagmanifest,
     )
     audit_record(actor=None, action="archive_package.created", entity="archive_package",
                  entity_id=number, data={"path": relative, "retention": retention,
-                                         "retain_until": until, "payload_oxum": oxum,
-                                         "manifest_sha256": manifest})
+                                         "retain_until": until, "payload_oxum": built.oxum,
+                                         "manifest_sha256": built.manifest,
+                                         "tagmanifest_sha256": built.tagmanifest})
     return package
 
 
@@ -285,11 +306,10 @@ def package_create(*, application_number: str) -> ArchivePackage:
     building = Path(tempfile.mkdtemp(prefix=f"{BUILDING_PREFIX}{slug(application.number)}-",
                                      dir=root))
     try:
-        oxum, manifest = _bag_build(building, application, cases, retention=retention,
-                                    until=until)
+        built = _bag_build(building, application, cases, retention=retention, until=until)
         package = _package_register(number=application.number, building=building,
-                                    relative=relative, oxum=oxum, manifest=manifest,
-                                    retention=retention, until=until)
+                                    relative=relative, built=built, retention=retention,
+                                    until=until)
     finally:
         if building.exists():
             tree_remove(building)

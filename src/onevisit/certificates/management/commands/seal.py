@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from onevisit.certificates.constants import CRL_REASON_NAMES, RevocationReason
 from onevisit.certificates.seals import (
     crl_publish,
     department_by_code,
@@ -17,14 +18,18 @@ from onevisit.certificates.seals import (
 )
 from onevisit.errors import DomainError
 
+REASON_CODE_HELP = "the reason code in the CRL: " + ", ".join(
+    f"{value} ({CRL_REASON_NAMES[value]}, {label})" for value, label in RevocationReason.choices)
+
 
 class Command(BaseCommand):
     help = (
         "The seal PKI (电子印章). `onevisit seal init-ca` creates the issuing CA; "
         "`issue DEPT_CODE` a department's seal; `list`; `rotate DEPT_CODE` a new key and "
         "certificate (the old seal is retired, what it sealed stays valid); "
-        "`revoke SERIAL --reason TEXT` (what it sealed reports revoked); `crl` publishes "
-        "the certificate revocation list. Keys stay in ONEVISIT_KEY_DIR."
+        "`revoke SERIAL --reason TEXT --code CODE` (what it sealed reports revoked; CODE is "
+        "the RFC 5280 reason code carried in the CRL); `crl` publishes the certificate "
+        "revocation list. Keys stay in ONEVISIT_KEY_DIR."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -39,6 +44,8 @@ class Command(BaseCommand):
         revoke = actions.add_parser("revoke", help="revoke a seal and publish the CRL")
         revoke.add_argument("serial")
         revoke.add_argument("--reason", required=True)
+        revoke.add_argument("--code", required=True, choices=RevocationReason.values,
+                            help=REASON_CODE_HELP)
         actions.add_parser("crl", help="publish the certificate revocation list")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -63,7 +70,8 @@ class Command(BaseCommand):
                               f"{department.code} {row.subject} serial {row.serial}, "
                               f"valid until {row.not_after:%Y-%m-%d}")
         elif action == "revoke":
-            row = seal_revoke(serial=options["serial"], reason=options["reason"], actor=None)
+            row = seal_revoke(serial=options["serial"], reason=options["reason"],
+                              code=options["code"], actor=None)
             self.stdout.write(f"seal revoked: {row.serial} ({row.subject}); "
                               f"CRL published: {pki_dir() / 'ca.crl'}")
         elif action == "crl":
@@ -85,4 +93,7 @@ class Command(BaseCommand):
             department = row.department.code if row.department else "-"
             self.stdout.write(f"{row.kind:5} {department:12} {row.serial:17} {row.status:8} "
                               f"{row.not_after:%Y-%m-%d}  {row.subject}"
-                              + (f"  (revoked: {row.reason})" if row.reason else ""))
+                              + (f"  (revoked: {row.reason}"
+                                 + (f"; {CRL_REASON_NAMES[row.reason_code]}"
+                                    if row.reason_code else "") + ")"
+                                 if row.reason else ""))
