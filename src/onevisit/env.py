@@ -121,17 +121,18 @@ API_TOKEN_DAYS = _declare(
 )
 LOGIN_FAILURES = _declare(
     "ONEVISIT_LOGIN_FAILURES", "5",
-    "Wrong passwords before sign-in is locked, counted per account and per address.",
+    "Wrong passwords before an account's sign-in is locked (per address: the `signin` "
+    "rate limit of ONEVISIT_RATE_LIMITS).",
 )
 LOGIN_LOCKOUT_MINUTES = _declare(
     "ONEVISIT_LOGIN_LOCKOUT_MINUTES", "15", "How long a sign-in lockout lasts.",
 )
 RATE_LIMITS = _declare(
     "ONEVISIT_RATE_LIMITS",
-    "kiosk=30/m,appointment=10/h,verify=30/m,open311=20/h",
+    "kiosk=30/m,appointment=10/h,verify=30/m,open311=20/h,signin=30/h",
     "Per-address limits of anonymous endpoints that create things: queue numbers at the "
-    "kiosk, appointments, certificate verification by upload, Open311 filings "
-    "(name=count/period, period s, m, h or d).",
+    "kiosk, appointments, certificate verification by upload, Open311 filings; and wrong "
+    "passwords from one address (signin) (name=count/period, period s, m, h or d).",
 )
 LOG_LEVEL = _declare("ONEVISIT_LOG_LEVEL", "INFO", "Log level (DEBUG, INFO, WARNING).")
 

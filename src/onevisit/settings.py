@@ -119,15 +119,17 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Sign-in is throttled per account and per address (django-axes); the lockout page and
-# its audit row come from `web.signin`.
+# Sign-in is throttled per account by django-axes (a few wrong passwords lock it for a
+# while), and per address by `web.signin` with a higher limit: a hall's staff share one
+# address, and one mistyped account must not lock them all out. The lockout page and its
+# audit row come from `web.signin`.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(env.get(env.LOGIN_FAILURES))
 AXES_COOLOFF_TIME = dt.timedelta(minutes=int(env.get(env.LOGIN_LOCKOUT_MINUTES)))
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "onevisit.web.signin.lockout_response"
 AXES_VERBOSE = False

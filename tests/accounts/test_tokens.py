@@ -101,3 +101,26 @@ def test_the_admin_revokes_tokens_and_cannot_add_or_delete_them():
 
     assert response.status_code == 302
     assert _get(key) == 401
+
+
+def test_the_admin_refuses_a_mandate_without_an_end_beside_its_field_and_saves_nothing():
+    from onevisit.accounts.models import Authorisation
+    from tests.factories import resident_id
+
+    admin = UserFactory(username="root2", is_staff=True, is_superuser=True)
+    agent = UserFactory(username="agent-li")
+    browser = Client()
+    browser.force_login(admin)
+
+    response = browser.post("/admin/accounts/authorisation/add/", {
+        "user": agent.pk, "subject_kind": "person", "subject_id": resident_id(seq="990"),
+        "subject_name": "赵秀英", "basis": "mandate", "scope": "[]",
+        "valid_from_0": "2026-12-01", "valid_from_1": "09:00:00", "valid_until_0": "",
+        "valid_until_1": "", "document": "WT-1",
+    })
+
+    assert response.status_code == 200  # the form again, not a redirect with "added"
+    page = response.content.decode()
+    assert "授权委托必须写明有效期" in page
+    assert "成功" not in page
+    assert not Authorisation.objects.exists()

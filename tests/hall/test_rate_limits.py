@@ -30,7 +30,9 @@ def test_the_kiosk_issues_so_many_numbers_a_minute_to_one_address(hw):
     assert codes == [302, 302, 302, 429]
     assert QueueTicket.objects.count() == 3
     refused = script.post("/hall/xihu/kiosk/issue/", {"category": hw.general.pk})
-    assert "提交次数过多" in refused.content.decode()
+    page = refused.content.decode()
+    assert "请在 1 分钟内稍后再试" in page
+    assert '<a href="/hall/xihu/kiosk/">' in page  # back to the kiosk, not the portal
     assert QueueTicket.objects.count() == 3
     # Another address is not held back, and the next minute the limit starts again.
     assert Client(REMOTE_ADDR="127.0.0.67").post(

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
@@ -10,10 +11,11 @@ from django.utils.translation import gettext_lazy
 from onevisit.accounts.models import ApiToken, Authorisation, Department, Region, User
 from onevisit.accounts.services import (
     api_token_revoke,
+    authorisation_check,
     authorisation_grant,
     authorisation_revoke,
 )
-from onevisit.errors import DomainError
+from onevisit.errors import DomainError, InvalidInput
 
 
 @admin.register(User)
@@ -76,6 +78,31 @@ def _authorisations_revoke(modeladmin: Any, request: HttpRequest,
     messages.success(request, _("所选授权已撤销"))
 
 
+class AuthorisationForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Checked by the service's own rules, every problem beside its field, before the
+    admin says anything was saved."""
+
+    class Meta:
+        model = Authorisation
+        fields = ("user", "subject_kind", "subject_id", "subject_name", "basis", "scope",
+                  "valid_from", "valid_until", "document")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors or self.instance.pk is not None:
+            return data
+        try:
+            data["subject_id"] = authorisation_check(
+                user=data["user"], subject_kind=data["subject_kind"],
+                subject_id=data["subject_id"], subject_name=data["subject_name"],
+                basis=data["basis"], valid_from=data["valid_from"],
+                valid_until=data.get("valid_until"))
+        except InvalidInput as exc:
+            for field, reason in exc.errors.items():
+                self.add_error(field if field in self.fields else None, str(reason))
+        return data
+
+
 @admin.register(Authorisation)
 class AuthorisationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Authorisations (法定代表人, 授权委托) are recorded through the service, after the
@@ -85,6 +112,7 @@ class AuthorisationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                     "valid_until", "revoked_at")
     list_filter = ("basis", "subject_kind")
     search_fields = ("user__username", "subject_name", "subject_id", "document")
+    form = AuthorisationForm
     fields = ("user", "subject_kind", "subject_id", "subject_name", "basis", "scope",
               "valid_from", "valid_until", "document")
     actions = [_authorisations_revoke]

@@ -68,14 +68,19 @@ class ApiToken(models.Model):
     characters so an owner can tell her tokens apart. It works until it expires or is
     revoked."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=64)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens",
+                             verbose_name=_("用户"))
+    name = models.CharField(_("名称"), max_length=64)
     key_hash = models.CharField(max_length=64, unique=True)
-    prefix = models.CharField(max_length=8, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    prefix = models.CharField(_("前缀"), max_length=8, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("到期时间"))
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API 令牌（用 onevisit token create 创建）")
+        verbose_name_plural = _("API 令牌（用 onevisit token create 创建）")
 
     def __str__(self) -> str:
         return f"{self.user} · {self.name} ({self.prefix}…)"
@@ -98,27 +103,35 @@ class Authorisation(models.Model):
     representative, or an agent with a written mandate limited in scope and time.
     Recorded by staff who checked the documents; revocable; never deleted."""
 
-    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="authorisations")
-    subject_kind = models.CharField(max_length=16, choices=SubjectKind.choices)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="authorisations",
+                             verbose_name=_("被授权账户"))
+    subject_kind = models.CharField(_("代办对象类型"), max_length=16,
+                                    choices=SubjectKind.choices)
     subject_id = models.CharField(_("统一社会信用代码或证件号码"), max_length=18)
     subject_name = models.CharField(_("名称或姓名"), max_length=128)
-    basis = models.CharField(max_length=32, choices=AuthorisationBasis.choices)
-    # Item and life-event codes the mandate covers; empty: every matter.
-    scope = models.JSONField(default=list, blank=True)
-    valid_from = models.DateTimeField()
-    valid_until = models.DateTimeField(null=True, blank=True)
+    basis = models.CharField(_("授权依据"), max_length=32, choices=AuthorisationBasis.choices)
+    scope = models.JSONField(
+        _("授权范围"), default=list, blank=True,
+        help_text=_("事项或一件事编码的列表，如 [\"330106-ZJ-009\"]；留空 [] 表示全部事项"))
+    valid_from = models.DateTimeField(_("有效期起"))
+    valid_until = models.DateTimeField(_("有效期至"), null=True, blank=True,
+                                       help_text=_("授权委托必填；法定代表人可留空"))
     document = models.CharField(_("授权委托书编号"), max_length=64, blank=True)
     recorded_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("登记人"),
     )
-    recorded_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    recorded_at = models.DateTimeField(_("登记时间"))
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
     revoked_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("撤销人"),
     )
-    revoke_reason = models.CharField(max_length=200, blank=True)
+    revoke_reason = models.CharField(_("撤销原因"), max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("授权委托")
+        verbose_name_plural = _("授权委托")
         indexes = [models.Index(fields=["user", "subject_id"])]
 
     def __str__(self) -> str:

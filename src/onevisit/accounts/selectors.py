@@ -5,12 +5,13 @@ import hashlib
 from collections.abc import Collection
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from onevisit import clock
-from onevisit.accounts.models import ApiToken, Authorisation, User
+from onevisit.accounts.models import ApiToken, Authorisation, RateCounter, User
 
 _DATA = Path(__file__).resolve().parent / "data"
 
@@ -62,3 +63,32 @@ def county_codes() -> frozenset[str]:
     with (_DATA / "areas.csv").open(encoding="utf-8") as handle:
         next(handle)
         return frozenset(line.split(",", 1)[0] for line in handle if line.strip())
+
+
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def rate_parse(rate: str) -> tuple[int, int]:
+    """`30/m` → (30, 60): so many uses per period (s, m, h or d)."""
+    count, _sep, period = rate.partition("/")
+    if not count.strip().isdigit() or period.strip() not in _PERIODS:
+        raise ValueError(f"rate limit {rate!r} is not of the form count/period (s, m, h, d)")
+    return int(count), _PERIODS[period.strip()]
+
+
+def rate_of(scope: str) -> tuple[int, int] | None:
+    """The (count, period in seconds) configured for `scope`, or None when unlimited."""
+    rate = cast(dict[str, str], settings.ONEVISIT["RATE_LIMITS"]).get(scope)
+    return rate_parse(rate) if rate else None
+
+
+def rate_limit_reached(*, scope: str, address: str) -> bool:
+    """Whether the address has used up `scope` in the current window, without counting."""
+    rate = rate_of(scope)
+    if rate is None:
+        return False
+    limit, period = rate
+    slot = int(clock.now().timestamp()) // period
+    used = (RateCounter.objects.filter(scope=scope, address=address[:64], slot=slot)
+            .values_list("count", flat=True).first())
+    return (used or 0) >= limit

@@ -24,6 +24,7 @@ from onevisit.accounts.models import (
     SubjectKind,
     User,
 )
+from onevisit.accounts.selectors import rate_of
 from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.catalogue.constants import FieldType
 from onevisit.catalogue.validation import FieldInvalid, field_value_clean
@@ -64,12 +65,38 @@ def api_token_revoke(*, token_id: int, actor: Any = None) -> ApiToken:
     return token
 
 
-def _subject_clean(*, kind: str, subject_id: str) -> str:
-    field_type = FieldType.USCC if kind == SubjectKind.ENTERPRISE else FieldType.RESIDENT_ID
+def authorisation_check(
+    *, user: User, subject_kind: str, subject_id: str, subject_name: str, basis: str,
+    valid_from: dt.datetime, valid_until: dt.datetime | None,
+) -> str:
+    """Every problem of an authorisation to record, at once (InvalidInput naming each
+    field); the subject's ID number or credit code, cleaned, when there is none."""
+    errors: dict[str, str] = {}
+    if subject_kind not in SubjectKind.values:
+        errors["subject_kind"] = _("应为 person 或 enterprise")
+    if basis not in AuthorisationBasis.values:
+        errors["basis"] = _("应为 legal_representative 或 mandate")
+    elif (basis == AuthorisationBasis.LEGAL_REPRESENTATIVE
+          and subject_kind != SubjectKind.ENTERPRISE):
+        errors["basis"] = _("法定代表人只能代表法人")
+    if not 2 <= len(subject_name.strip()) <= 128:
+        errors["subject_name"] = _("姓名或名称应为2至128个字符")
+    if basis == AuthorisationBasis.MANDATE and valid_until is None:
+        errors["valid_until"] = _("授权委托必须写明有效期")
+    if valid_until is not None and valid_until <= valid_from:
+        errors["valid_until"] = _("有效期截止应晚于开始")
+    field_type = FieldType.USCC if subject_kind == SubjectKind.ENTERPRISE else (
+        FieldType.RESIDENT_ID)
     try:
-        return str(field_value_clean(field_type=field_type, value=subject_id, choices=[]))
+        subject_id = str(field_value_clean(field_type=field_type, value=subject_id, choices=[]))
     except FieldInvalid as exc:
-        raise InvalidInput(_("授权信息有误"), {"subject_id": exc.reason}) from exc
+        errors["subject_id"] = str(exc.reason)
+    else:
+        if subject_kind == SubjectKind.PERSON and subject_id == user.id_number:
+            errors["subject_id"] = _("本人无需授权")
+    if errors:
+        raise InvalidInput(_("授权信息有误"), errors)
+    return subject_id
 
 
 @atomic_audited
@@ -81,29 +108,13 @@ def authorisation_grant(
     """Record that `user` may act for a company or person (授权委托): as the company's
     legal representative, or as an agent with a mandate, which must name its end.
     Staff record it after checking the documents."""
-    errors: dict[str, str] = {}
-    if subject_kind not in SubjectKind.values:
-        errors["subject_kind"] = _("应为 person 或 enterprise")
-    if basis not in AuthorisationBasis.values:
-        errors["basis"] = _("应为 legal_representative 或 mandate")
-    elif (basis == AuthorisationBasis.LEGAL_REPRESENTATIVE
-          and subject_kind != SubjectKind.ENTERPRISE):
-        errors["basis"] = _("法定代表人只能代表法人")
-    name = subject_name.strip()
-    if not 2 <= len(name) <= 128:
-        errors["subject_name"] = _("姓名或名称应为2至128个字符")
     valid_from = valid_from or clock.now()
-    if basis == AuthorisationBasis.MANDATE and valid_until is None:
-        errors["valid_until"] = _("授权委托必须写明有效期")
-    if valid_until is not None and valid_until <= valid_from:
-        errors["valid_until"] = _("有效期截止应晚于开始")
-    if errors:
-        raise InvalidInput(_("授权信息有误"), errors)
-    subject_id = _subject_clean(kind=subject_kind, subject_id=subject_id)
-    if subject_kind == SubjectKind.PERSON and subject_id == user.id_number:
-        raise InvalidInput(_("授权信息有误"), {"subject_id": _("本人无需授权")})
+    subject_id = authorisation_check(
+        user=user, subject_kind=subject_kind, subject_id=subject_id,
+        subject_name=subject_name, basis=basis, valid_from=valid_from, valid_until=valid_until)
     authorisation = Authorisation.objects.create(
-        user=user, subject_kind=subject_kind, subject_id=subject_id, subject_name=name,
+        user=user, subject_kind=subject_kind, subject_id=subject_id,
+        subject_name=subject_name.strip(),
         basis=basis, scope=sorted({code.strip() for code in scope if code.strip()}),
         valid_from=valid_from, valid_until=valid_until, document=document.strip()[:64],
         recorded_by=actor if getattr(actor, "pk", None) else None, recorded_at=clock.now(),
@@ -135,25 +146,14 @@ def authorisation_revoke(*, authorisation_id: int, actor: Any, reason: str) -> A
     return authorisation
 
 
-_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def rate_parse(rate: str) -> tuple[int, int]:
-    """`30/m` → (30, 60): so many uses per period (s, m, h or d)."""
-    count, _sep, period = rate.partition("/")
-    if not count.strip().isdigit() or period.strip() not in _PERIODS:
-        raise ValueError(f"rate limit {rate!r} is not of the form count/period (s, m, h, d)")
-    return int(count), _PERIODS[period.strip()]
-
-
 def rate_limit_hit(*, scope: str, address: str) -> bool:
     """Count one use of a rate-limited endpoint by an address; True when it is over the
     limit configured for `scope` (ONEVISIT_RATE_LIMITS). One atomic statement, so every
     process shares the count; rows of past windows are removed as new windows start."""
-    rate = cast(dict[str, str], settings.ONEVISIT["RATE_LIMITS"]).get(scope)
-    if not rate:
+    rate = rate_of(scope)
+    if rate is None:
         return False
-    limit, period = rate_parse(rate)
+    limit, period = rate
     slot = int(clock.now().timestamp()) // period
     table = RateCounter._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:

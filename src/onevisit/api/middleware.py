@@ -123,6 +123,11 @@ def _check_body(request: HttpRequest) -> None:
     content_type = request.content_type or ""
     try:
         if content_type in FORM_TYPES:
+            if request.path_info.startswith(API_PREFIX):
+                # Parsing a multipart body consumes the stream; an API operation that
+                # expects JSON reads the body afterwards and must find it (then refuse it
+                # as not JSON), so the body is read, and kept, first.
+                request.body  # noqa: B018
             for key, values in request.POST.lists():
                 if "\x00" in key or any("\x00" in value for value in values):
                     raise _nul_refusal(key.replace("\x00", ""))

@@ -99,7 +99,8 @@ def kiosk_categories(request: HttpRequest, hall: str) -> HttpResponse:
 @require_POST
 def kiosk_issue(request: HttpRequest, hall: str) -> HttpResponse:
     place = _hall(hall)
-    if (refused := rate_limited(request, "kiosk")) is not None:
+    if (refused := rate_limited(request, "kiosk",
+                                back=reverse("web:hall_kiosk", args=[place.code]))) is not None:
         return refused
     category_id = _int(request.POST.get("category"))
     if category_id is None or not place.categories.filter(pk=category_id).exists():

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from onevisit.accounts.selectors import rate_of
 from onevisit.accounts.services import rate_limit_hit
 from onevisit.errors import DomainError, InvalidInput
 
@@ -38,9 +39,15 @@ def action_report(request: HttpRequest, action: Callable[[], Any], done: str) ->
         messages.success(request, done)
 
 
-def rate_limited(request: HttpRequest, scope: str) -> HttpResponse | None:
+def rate_limited(request: HttpRequest, scope: str, back: str = "") -> HttpResponse | None:
     """Count this use of an anonymous endpoint that creates things; a 429 page when the
-    address used it too often (ONEVISIT_RATE_LIMITS), else None."""
+    address used it too often (ONEVISIT_RATE_LIMITS), saying how long to wait and leading
+    back to the page the person came from; else None."""
     if not rate_limit_hit(scope=scope, address=request.META.get("REMOTE_ADDR", "")):
         return None
-    return render(request, "web/rate_limited.html", status=429)
+    period = (rate_of(scope) or (0, 60))[1]
+    wait = (_("%(n)d 秒") % {"n": period} if period < 60 else
+            _("%(n)d 分钟") % {"n": period // 60} if period < 3600 else
+            _("%(n)d 小时") % {"n": period // 3600})
+    return render(request, "web/rate_limited.html",
+                  {"wait": wait, "back": back or request.path}, status=429)

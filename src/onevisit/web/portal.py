@@ -326,6 +326,9 @@ def my_access_log(request: HttpRequest) -> HttpResponse:
 
 def _access_rows(rows: Iterable[AccessLog]) -> list[tuple[AccessLog, str, str]]:
     """Each read with the names of its source and of what was read."""
-    names = evidence_type_names() | {"id_number": _("证件号码")}
-    return [(row, source_name(row.source), names.get(row.evidence_type, row.evidence_type))
+    names = evidence_type_names() | {"id_number": _("证件号码"),
+                                     "applicant": _("以您的名义提交申请")}
+    sources = {"onevisit": _("本平台")}
+    return [(row, sources.get(row.source) or source_name(row.source),
+             "、".join(names.get(code, code) for code in row.evidence_type.split(",")))
             for row in rows]

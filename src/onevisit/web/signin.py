@@ -6,23 +6,47 @@ import datetime as dt
 from typing import Any, cast
 
 from django.conf import settings
+from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from onevisit.accounts.models import Role
-from onevisit.accounts.services import sign_in_lockout_record
+from onevisit.accounts.selectors import rate_limit_reached, rate_of
+from onevisit.accounts.services import rate_limit_hit, sign_in_lockout_record
+
+
+class SignInView(LoginView):
+    """Django's sign-in page, with wrong passwords counted per address: past the `signin`
+    limit (ONEVISIT_RATE_LIMITS) the address gets the lockout page until the window ends.
+    django-axes locks the account itself after fewer tries."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        address = request.META.get("REMOTE_ADDR", "")
+        if rate_limit_reached(scope="signin", address=address):
+            return _locked(request, username=request.POST.get("username", ""),
+                           minutes=(rate_of("signin") or (0, 3600))[1] // 60, account=False)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        rate_limit_hit(scope="signin", address=self.request.META.get("REMOTE_ADDR", ""))
+        return super().form_invalid(form)
 
 
 def lockout_response(request: HttpRequest, original_response: HttpResponse | None = None,
                      credentials: dict[str, Any] | None = None) -> HttpResponse:
-    """django-axes calls this for every attempt while an account or an address is locked
-    out: a page that says so and for how long, and an audit row."""
+    """django-axes calls this for every attempt while an account is locked out."""
     username = str((credentials or {}).get("username") or request.POST.get("username", ""))
-    sign_in_lockout_record(username=username[:150],
-                           address=request.META.get("REMOTE_ADDR", ""))
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
+    return _locked(request, username=username, account=True,
+                   minutes=int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+
+
+def _locked(request: HttpRequest, *, username: str, minutes: int,
+            account: bool) -> HttpResponse:
+    """A page that says who is locked out and for how long, and an audit row."""
+    sign_in_lockout_record(username=username[:150], address=request.META.get("REMOTE_ADDR", ""))
+    return render(request, "registration/locked_out.html",
+                  {"minutes": minutes, "account": account}, status=429)
 
 
 def sign_in_expiry_set(sender: Any, request: HttpRequest | None, user: Any,

@@ -98,19 +98,44 @@ def queue(request: HttpRequest) -> HttpResponse:
 # The record keys registries commonly use, in people's words; others are shown as sent.
 RECORD_LABELS = {
     "name": _lazy("姓名或名称"), "holder_name": _lazy("持证人"), "owner_name": _lazy("权利人"),
-    "id_number": _lazy("证件号码"), "gender": _lazy("性别"), "birth_date": _lazy("出生日期"),
-    "address": _lazy("住址"), "ethnicity": _lazy("民族"), "valid_from": _lazy("有效期起"),
-    "valid_until": _lazy("有效期至"), "issuing_authority": _lazy("签发机关"),
-    "number": _lazy("证号"), "certificate_number": _lazy("证号"),
-    "legal_representative": _lazy("法定代表人"),
+    "id_number": _lazy("证件号码"), "holder_id_number": _lazy("持证人证件号码"),
+    "owner_id_number": _lazy("权利人证件号码"), "gender": _lazy("性别"),
+    "birth_date": _lazy("出生日期"), "address": _lazy("地址"), "ethnicity": _lazy("民族"),
+    "valid_from": _lazy("有效期起"), "valid_until": _lazy("有效期至"),
+    "issuing_authority": _lazy("签发机关"), "number": _lazy("证号"),
+    "certificate_number": _lazy("证号"), "legal_representative": _lazy("法定代表人"),
+    "uscc": _lazy("统一社会信用代码"), "type": _lazy("类型"),
+    "registered_capital": _lazy("注册资本"), "established_on": _lazy("成立日期"),
+    "business_term": _lazy("营业期限"), "business_scope": _lazy("经营范围"),
+    "registered_on": _lazy("登记日期"), "registry": _lazy("登记机关"),
+    "authority": _lazy("登记机构"), "spouse_name": _lazy("配偶姓名"),
+    "spouse_id_number": _lazy("配偶证件号码"), "properties": _lazy("不动产"),
+    "use": _lazy("用途"), "land_use": _lazy("土地用途"), "right_type": _lazy("权利类型"),
+    "right_nature": _lazy("权利性质"), "building_area_m2": _lazy("建筑面积（㎡）"),
+    "co_ownership": _lazy("共有情况"), "household_number": _lazy("户号"),
+    "householder": _lazy("户主"), "relation_to_householder": _lazy("与户主关系"),
+    "registration_authority": _lazy("登记机关"), "township_code": _lazy("乡镇街道代码"),
+    "newborn_name": _lazy("新生儿姓名"), "mother_name": _lazy("母亲姓名"),
+    "mother_id_number": _lazy("母亲证件号码"), "father_name": _lazy("父亲姓名"),
+    "father_id_number": _lazy("父亲证件号码"), "birth_place": _lazy("出生地点"),
+    "hospital": _lazy("接生机构"), "issued_on": _lazy("签发日期"),
 }
 
 
+def _record_value(key: str, value: Any) -> str:
+    """One value as people read it: ID numbers masked, lists and nested records spelled
+    out with their own labels."""
+    if isinstance(value, dict):
+        return "；".join(f"{RECORD_LABELS.get(k, k)}：{_record_value(k, v)}"
+                        for k, v in value.items() if v not in (None, "", [], {}))
+    if isinstance(value, list):
+        return " | ".join(_record_value(key, item) for item in value)
+    return subject_mask(str(value)) if key.endswith("id_number") else str(value)
+
+
 def _record_rows(record: dict[str, Any]) -> list[tuple[str, str]]:
-    """A fetched record as the registry returned it, ID numbers masked."""
-    return [(str(RECORD_LABELS.get(key, key)),
-             subject_mask(str(value)) if key.endswith("id_number") else
-             "、".join(map(str, value)) if isinstance(value, list) else str(value))
+    """A fetched record as the registry returned it."""
+    return [(str(RECORD_LABELS.get(key, key)), _record_value(key, value))
             for key, value in record.items() if value not in (None, "", [], {})]
 
 
