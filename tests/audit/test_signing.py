@@ -121,6 +121,25 @@ def test_a_checkpoint_is_written_when_enough_seconds_have_passed(
     assert [c["seq"] for c in checkpoint_files()] == [1, 4]
 
 
+def test_a_clock_set_back_after_a_simulation_re_anchors_the_checkpoints(
+    settings, django_capture_on_commit_callbacks,
+):
+    settings.ONEVISIT = {**settings.ONEVISIT, "AUDIT_CHECKPOINT_EVENTS": 1000,
+                         "AUDIT_CHECKPOINT_SECONDS": 300}
+    with django_capture_on_commit_callbacks(execute=True):
+        with clock.frozen_at(START + dt.timedelta(days=2)):
+            record()
+        with clock.frozen_at(START):
+            record(2)
+        with clock.frozen_at(START + dt.timedelta(seconds=300)):
+            record()
+
+    assert [(c["seq"], c["time"]) for c in checkpoint_files()] == [
+        (1, "2026-11-22T09:00:00+00:00"), (2, "2026-11-20T09:00:00+00:00"),
+        (4, "2026-11-20T09:05:00+00:00"),
+    ]
+
+
 def _change_that_fails() -> None:
     with transaction.atomic():
         audit_record(actor=None, action="thing.done", entity="thing", entity_id=1)

@@ -146,8 +146,9 @@ def _checkpoint_due(head: AuditHead, *, seq: int, now: dt.datetime) -> bool:
         return True
     every = cast(int, settings.ONEVISIT["AUDIT_CHECKPOINT_EVENTS"])
     seconds = cast(int, settings.ONEVISIT["AUDIT_CHECKPOINT_SECONDS"])
-    return bool(seq - head.checkpoint_seq >= every
-                or (now - head.checkpoint_at).total_seconds() >= seconds)
+    elapsed = (now - head.checkpoint_at).total_seconds()
+    # A clock set back (after a simulation ran ahead) counts as due, and re-anchors it.
+    return bool(seq - head.checkpoint_seq >= every or elapsed >= seconds or elapsed < 0)
 
 
 def _checkpoint_after_commit(*, seq: int, hash: str, at: dt.datetime) -> None:
