@@ -70,6 +70,22 @@ KEY_DIR = _declare(
     "Directory of the seal PKI's private keys (the issuing CA and each department's seal); "
     "mode 0700, keys 0600, never in the database or an export. Empty: ONEVISIT_DATA_DIR/keys.",
 )
+AUDIT_CHECKPOINT_DIR = _declare(
+    "ONEVISIT_AUDIT_CHECKPOINT_DIR",
+    "",
+    "Directory of the audit log's signed checkpoints, written outside the database so a cut "
+    "or rewritten log is detected; in production on another machine or WORM storage. "
+    "Empty: ONEVISIT_DATA_DIR/audit-checkpoints.",
+)
+AUDIT_CHECKPOINT_EVENTS = _declare(
+    "ONEVISIT_AUDIT_CHECKPOINT_EVENTS", "1000",
+    "Audit log: write a signed checkpoint after this many events since the last one.",
+)
+AUDIT_CHECKPOINT_SECONDS = _declare(
+    "ONEVISIT_AUDIT_CHECKPOINT_SECONDS", "300",
+    "Audit log: write a signed checkpoint at the first event this many seconds after the "
+    "last one.",
+)
 PUBLIC_URL = _declare(
     "ONEVISIT_PUBLIC_URL",
     "http://127.0.0.1:8000",

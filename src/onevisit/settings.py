@@ -167,6 +167,23 @@ STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 
+# Files go through Django's storage API. The audit log's signed checkpoints have their own
+# storage, outside the database; point it at object storage with a retention lock (WORM,
+# e.g. django-storages' S3 backend) or another machine's mount in production.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "audit_checkpoints": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": str(Path(env.get(env.AUDIT_CHECKPOINT_DIR)
+                                 or DATA_DIR / "audit-checkpoints").resolve()),
+            "file_permissions_mode": 0o640,
+            "directory_permissions_mode": 0o750,
+        },
+    },
+}
+
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
@@ -237,6 +254,9 @@ ONEVISIT = {
     # certificate and CRL in PKI_DIR.
     "KEY_DIR": Path(env.get(env.KEY_DIR) or DATA_DIR / "keys").resolve(),
     "PKI_DIR": DATA_DIR / "pki",
+    # The audit log: a signed checkpoint after this many events or seconds since the last.
+    "AUDIT_CHECKPOINT_EVENTS": int(env.get(env.AUDIT_CHECKPOINT_EVENTS)),
+    "AUDIT_CHECKPOINT_SECONDS": int(env.get(env.AUDIT_CHECKPOINT_SECONDS)),
     "PUBLIC_URL": env.get(env.PUBLIC_URL).rstrip("/"),
     "DIGEST_KEYS": [env.get(env.DIGEST_KEY), *env.get_list(env.DIGEST_KEY_FALLBACKS)],
     "STAFF_SESSION_SECONDS": int(float(env.get(env.STAFF_SESSION_HOURS)) * 3600),

@@ -41,10 +41,19 @@ class AuditEvent(models.Model):
 
 
 class AuditHead(models.Model):
-    """A single row holding the chain's tip; locking it serialises appends."""
+    """A single row holding the chain's tip; locking it serialises appends.
+
+    The tip is signed with the audit key (`audit.signing`), which the database never
+    sees: a head moved back or rewritten by someone with rights over the database no
+    longer verifies. The database refuses to delete the head or move it back (migration
+    0003). `checkpoint_seq`/`checkpoint_at` only schedule the next checkpoint."""
 
     last_seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+    key_id = models.CharField(max_length=16, blank=True, default="")
+    signature = models.CharField(max_length=100, blank=True, default="")
+    checkpoint_seq = models.PositiveBigIntegerField(default=0)
+    checkpoint_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"audit head #{self.last_seq}"
