@@ -335,3 +335,21 @@ def test_a_draft_changed_while_its_evidence_is_fetched_is_not_filed_in_its_old_f
     draft.refresh_from_db()
     assert draft.application is None
     assert draft.data["phone"] == "13900000000"
+
+
+def test_a_name_the_registry_disagrees_with_once_it_answers_is_named_in_the_notice(
+        world, api, swap_source, registry_process):
+    swap_source(http_source("population", f"http://127.0.0.1:{free_port()}"))
+    payload = world.licence_payload()
+    payload["applicant"]["name"] = "李四"
+    number = api["citizen"].post("/applications", payload).json()["number"]
+
+    swap_source(http_source("population", registry_process.url))
+    application = application_evidence_retry(number=number)
+
+    assert application.status == "needs_supplement"
+    material = application.materials.get(key="evidence:resident-id-card")
+    assert material.status == "invalid"
+    assert material.problem == "申请人姓名或名称与居民身份证登记的不一致，请核对"
+    notice = application.notices.get()
+    assert [entry["key"] for entry in notice.entries] == ["evidence:resident-id-card"]

@@ -475,12 +475,21 @@ def _evidence_retry_apply(*, number: str, subject: Subject, fetched: dict[str, F
         return application
     access_log_write(fetched=fetched.values(), application_number=number, actor=actor)
     merged = {m.key: m for m in subject.materials}
+    applicant = Applicant(kind=application.applicant_kind, name=application.applicant_name,
+                          id_number=application.applicant_id_number)
     now = clock.now()
     for material in application.materials.filter(status=MaterialStatus.AWAITING_SOURCE):
         answer = fetched.get(material.key)
         if answer is None or (answer.outcome == FetchOutcome.ERROR and not final):
             continue
-        if answer.evidence is not None:
+        mismatch = applicant_name_check(applicant=applicant, fetched={material.key: answer})
+        if mismatch:
+            # Filed while the registry was down: the name it now returns disagrees, so the
+            # one notice names it for the applicant (or the window) to put right.
+            material.status = MaterialStatus.INVALID
+            material.problem = _("申请人姓名或名称与%(evidence)s登记的不一致，请核对") % {
+                "evidence": mismatch}
+        elif answer.evidence is not None:
             material.status = MaterialStatus.FETCHED
             material.evidence = answer.evidence.data
             material.problem = ""
