@@ -334,6 +334,14 @@ class RatingOut(Schema):
     rated_at: dt.datetime
 
 
+RevocationCode = Literal["key_compromise", "affiliation_changed", "superseded",
+                         "cessation_of_operation", "privilege_withdrawn"]
+REVOCATION_REASON = Field(None, description="when revoked: why, as the department gave it "
+                          "(the certificate's own revocation, or its seal's)")
+REVOCATION_CODE = Field(None, description="when revoked: the RFC 5280 reason code, as the "
+                        "CRL carries it")
+
+
 class VerificationOut(Schema):
     status: Literal["valid", "revoked", "unknown"] = Field(
         description="revoked: the certificate was revoked, or the seal that sealed it was"
@@ -348,14 +356,8 @@ class VerificationOut(Schema):
     seal_status: Literal["active", "retired", "revoked"] | None = Field(
         None, description="retired: rotated out; what it sealed stays valid"
     )
-    revocation_reason: str | None = Field(
-        None, description="when revoked: why, as the department gave it (the certificate's "
-        "own revocation, or its seal's)"
-    )
-    revocation_code: Literal["key_compromise", "affiliation_changed", "superseded",
-                             "cessation_of_operation", "privilege_withdrawn"] | None = Field(
-        None, description="when revoked: the RFC 5280 reason code, as the CRL carries it"
-    )
+    revocation_reason: str | None = REVOCATION_REASON
+    revocation_code: RevocationCode | None = REVOCATION_CODE
 
 
 class SignatureCheckOut(Schema):
@@ -382,12 +384,6 @@ class PdfVerificationOut(Schema):
         None, description="the certificate this PDF is: by its digest, or as its genuine "
         "seal names it"
     )
-    revocation_reason: str | None = Field(
-        None, description="when revoked: why, as the department gave it (the certificate's "
-        "own revocation, or its seal's)"
-    )
-    revocation_code: Literal["key_compromise", "affiliation_changed", "superseded",
-                             "cessation_of_operation", "privilege_withdrawn"] | None = Field(
-        None, description="when revoked: the RFC 5280 reason code, as the CRL carries it"
-    )
+    revocation_reason: str | None = REVOCATION_REASON
+    revocation_code: RevocationCode | None = REVOCATION_CODE
     signatures: list[SignatureCheckOut] = []

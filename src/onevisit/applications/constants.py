@@ -5,15 +5,16 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from onevisit.accounts.models import SubjectKind
+
 
 class Channel(models.TextChoices):
     ONLINE = "online", _("网上申请")
     WINDOW = "window", _("窗口受理")
 
 
-class ApplicantKind(models.TextChoices):
-    PERSON = "person", _("自然人")
-    ENTERPRISE = "enterprise", _("法人")
+# An applicant is a person or a company: the subjects an account may act for.
+ApplicantKind = SubjectKind
 
 
 class ApplicationStatus(models.TextChoices):
