@@ -252,3 +252,11 @@ def test_the_draft_path_refuses_someone_elses_id_too(world):
     assert Application.objects.count() == 0
     assert AccessLog.objects.exclude(outcome="refused").count() == 0
     assert len(_refusals(other)) == 1
+
+
+def test_the_variants_of_a_transliterated_names_middle_dot_are_one_name():
+    from onevisit.applications.services.intake import _name_key
+
+    assert {_name_key(n) for n in ("阿卜杜拉·买买提", "阿卜杜拉•买买提", "阿卜杜拉．买买提",
+                                   "阿卜杜拉.买买提", "阿卜杜拉 · 买买提")} == {"阿卜杜拉·买买提"}
+    assert _name_key("王小明") != _name_key("王晓明")

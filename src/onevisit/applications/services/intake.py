@@ -279,7 +279,8 @@ def _name_key(name: str) -> str:
     """Names compare without spaces, width or the variants of the middle dot of
     transliterated names (阿卜杜拉·买买提)."""
     folded = unicodedata.normalize("NFKC", name)
-    return "".join(folded.split()).replace("•", "·").replace("・", "·").replace("．", "·")
+    # NFKC has made a full-width full stop a plain one already.
+    return "".join(folded.split()).translate(str.maketrans({"•": "·", "・": "·", ".": "·"}))
 
 
 def applicant_name_check(*, applicant: Applicant, fetched: Mapping[str, Fetched]) -> str:
