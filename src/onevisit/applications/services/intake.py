@@ -275,12 +275,15 @@ def filing_allowed_check(*, actor: Any, channel: str, applicant: Applicant,
 HOLDER_NAME_KEYS = ("name", "holder_name", "owner_name")
 
 
+_MIDDLE_DOTS = str.maketrans("•・.", "···")
+
+
 def _name_key(name: str) -> str:
     """Names compare without spaces, width or the variants of the middle dot of
     transliterated names (阿卜杜拉·买买提)."""
     folded = unicodedata.normalize("NFKC", name)
     # NFKC has made a full-width full stop a plain one already.
-    return "".join(folded.split()).translate(str.maketrans({"•": "·", "・": "·", ".": "·"}))
+    return "".join(folded.split()).translate(_MIDDLE_DOTS)
 
 
 def applicant_name_check(*, applicant: Applicant, fetched: Mapping[str, Fetched]) -> str:
