@@ -4,18 +4,17 @@ that commits has every file it names, and concurrent duplicates store one set.""
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import connection, connections
+from django.db import connection
 
 from onevisit.applications.models import Application, ApplicationMaterial
 from onevisit.applications.services import intake
 from onevisit.files.models import StoredFile
+from tests.concurrency import race
 from tests.conftest import PDF, b64
 from tests.files.media import media_files
 
@@ -85,34 +84,13 @@ def test_a_committed_filing_has_every_file_and_nothing_else(
         assert len(content) == material.size
 
 
-def _race(*calls: Callable[[], Any]) -> list[Any]:
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], Any]) -> None:
-        barrier.wait()
-        try:
-            results[index] = call()
-        except Exception as exc:  # the test inspects what each thread got
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="real concurrency needs PostgreSQL")
 def test_concurrent_duplicates_with_one_idempotency_key_store_one_set_of_files(world, api):
     payload = world.house_payload()
     client = api["citizen"]
 
-    results = _race(*[
+    results = race(*[
         (lambda: client.post("/applications", payload, **{"Idempotency-Key": "same"}))
         for _ in range(3)
     ])

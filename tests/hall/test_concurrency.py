@@ -7,12 +7,11 @@ test_appointments.py)."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from onevisit import clock
 from onevisit.errors import Conflict
@@ -24,6 +23,7 @@ from onevisit.hall.services import (
     ticket_call_next,
     ticket_issue,
 )
+from tests.concurrency import race
 from tests.factories import UserFactory, resident_id
 from tests.hall.conftest import MONDAY, at
 
@@ -36,27 +36,7 @@ NOW = at(MONDAY, 9, 30)
 
 
 def _race(*calls: Callable[[], Any], moment: dt.datetime = NOW) -> list[Any]:
-    """Run the calls at once in threads, each on its own connection and at `moment`;
-    return each result or exception."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], Any]) -> None:
-        with clock.frozen_at(moment):
-            barrier.wait()
-            try:
-                results[index] = call()
-            except Exception as exc:  # the test inspects what each thread got
-                results[index] = exc
-            finally:
-                connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
+    return race(*calls, moment=moment, timeout=30)
 
 
 def _issue(hw, count: int) -> list[QueueTicket]:

@@ -5,45 +5,20 @@ sequential conflict is tested in test_review.py on both databases)."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from onevisit.applications.models import Application, Case
 from onevisit.errors import Conflict
 from onevisit.workflow.models import WorkItem
 from onevisit.workflow.services import case_approve, case_claim
+from tests.concurrency import race
 from tests.factories import UserFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]
-
-
-def _race(*calls: Callable[[], Any]) -> list[Any]:
-    """Run the calls at once in threads; return each result or exception."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], Any]) -> None:
-        barrier.wait()
-        try:
-            results[index] = call()
-        except Exception as exc:  # the test inspects what each thread got
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def _filing_case(world, api) -> int:
@@ -56,7 +31,7 @@ def test_two_reviewers_deciding_at_once_one_wins(world, api):
     first = world.reviewer(world.housing)
     second = UserFactory(username="second", reviewer=True, department=world.housing)
 
-    results = _race(lambda: case_approve(case_id=case_id, actor=first),
+    results = race(lambda: case_approve(case_id=case_id, actor=first),
                     lambda: case_approve(case_id=case_id, actor=second))
 
     wins = [r for r in results if isinstance(r, Case)]
@@ -71,7 +46,7 @@ def test_two_reviewers_claiming_at_once_one_wins(world, api):
     case_id = _filing_case(world, api)
     second = UserFactory(username="second", reviewer=True, department=world.housing)
 
-    results = _race(lambda: case_claim(case_id=case_id, actor=world.reviewer(world.housing)),
+    results = race(lambda: case_claim(case_id=case_id, actor=world.reviewer(world.housing)),
                     lambda: case_claim(case_id=case_id, actor=second))
 
     assert sorted(type(r).__name__ for r in results) == ["Conflict", "WorkItem"]
@@ -82,7 +57,7 @@ def test_the_same_submission_sent_twice_at_once_files_once(world, api):
     payload = world.house_payload()
     client = api["citizen"]
 
-    results = _race(*[
+    results = race(*[
         (lambda: client.post("/applications", payload, **{"Idempotency-Key": "same"}))
         for _ in range(3)
     ])
