@@ -9,6 +9,7 @@ stops past the limit; an embedded image's pixel count is checked like an image's
 
 from __future__ import annotations
 
+import abc
 import io
 import warnings
 import zlib
@@ -166,14 +167,14 @@ def _decoder(name: str) -> type[_Stage]:
     return stage
 
 
-class _Stage:
+class _Stage(abc.ABC):
     """One filter of a chain: an iterator of decoded chunks over the previous one's."""
 
     def __init__(self, chunks: Iterable[bytes]) -> None:
         self.chunks = chunks
 
-    def __iter__(self) -> Iterator[bytes]:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def __iter__(self) -> Iterator[bytes]: ...
 
 
 class _Inflate(_Stage):
