@@ -4,6 +4,7 @@ departments, and an API client that speaks with a bearer token."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from onevisit import clock
 from onevisit.accounts.models import Department, Region, RegionLevel, User
 from onevisit.accounts.services import api_token_create
 from onevisit.catalogue.constants import FieldType
@@ -212,6 +214,18 @@ def api(world: World) -> dict[str, Api]:
     for code, reviewer in world.reviewers.items():
         clients[f"reviewer:{code}"] = Api(reviewer)
     return clients
+
+
+# Every test runs on the same day: a Tuesday, a working day, inside working hours.
+FIXED_START = dt.datetime(2026, 12, 8, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock() -> Any:
+    """No test depends on the day it is run: the clock starts at FIXED_START and runs on
+    (tests that need another moment use `clock.frozen_at` or `clock.running_from`)."""
+    with clock.running_from(FIXED_START):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -110,6 +110,11 @@ EVIDENCE_SOURCES = _declare(
 EVIDENCE_TOKEN = _declare(
     "ONEVISIT_EVIDENCE_TOKEN", "", "Bearer token sent to the HTTP evidence sources."
 )
+WORKING_HOURS = _declare(
+    "ONEVISIT_WORKING_HOURS", "09:00-12:00,13:30-17:00",
+    "Working hours of a working day (HH:MM-HH:MM, comma-separated, in order): a time limit "
+    "in minutes counts only the minutes inside them on working days (docs/calendar.md).",
+)
 HOTLINE_MAX_RETURNS = _declare(
     "ONEVISIT_HOTLINE_MAX_RETURNS", "2",
     "12345: how many times departments may return (退单) one ticket to the dispatcher.",

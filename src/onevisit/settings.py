@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "axes",
     "onevisit.accounts",
     "onevisit.audit",
+    "onevisit.workdays",
     "onevisit.files",
     "onevisit.catalogue",
     "onevisit.lifeevents",
@@ -266,6 +267,8 @@ ONEVISIT = {
     "RATE_LIMITS": env.get_pairs(env.RATE_LIMITS),
     "EVIDENCE_SOURCES": env.get_pairs(env.EVIDENCE_SOURCES),
     "EVIDENCE_TOKEN": env.get(env.EVIDENCE_TOKEN),
+    # The working hours of every working day: limits in minutes count only these.
+    "WORKING_HOURS": env.get_list(env.WORKING_HOURS),
     "HOTLINE_MAX_RETURNS": int(env.get(env.HOTLINE_MAX_RETURNS)),
     "HOTLINE_MAX_REOPENS": int(env.get(env.HOTLINE_MAX_REOPENS)),
     # Open311 GeoReport v2 (/open311/v2/): the jurisdiction served, a county's region code.

@@ -235,7 +235,7 @@ def test_a_life_event_is_kept_as_long_as_its_longest_kept_item(
     assert kept == [("30y", dt.date(2056, 12, 31)), ("permanent", None)]
 
 
-@pytest.mark.filterwarnings("ignore::onevisit.workflow.calendar.CalendarNotCoveredWarning")
+@pytest.mark.filterwarnings("ignore::onevisit.workdays.calendar.CalendarNotCoveredWarning")
 def test_retention_counts_from_the_year_after_closing_in_china_time(
     world, api, immediate_tasks, django_capture_on_commit_callbacks
 ):

@@ -20,7 +20,7 @@ from onevisit.hall.services import (
     ticket_call_next,
     ticket_issue,
 )
-from onevisit.workflow.models import CalendarOverride, CalendarYear
+from onevisit.workdays.models import CalendarOverride, CalendarYear
 from tests.factories import resident_id
 from tests.hall.conftest import MONDAY, at
 

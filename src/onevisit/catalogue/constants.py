@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from onevisit.workdays.constants import LimitUnit as LimitUnit
+
 
 class ItemKind(models.TextChoices):
     LICENSING = "licensing", _("行政许可")
@@ -16,11 +18,6 @@ class ItemStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     PUBLISHED = "published", _("已发布")
     RETIRED = "retired", _("已停用")
-
-
-class LimitUnit(models.TextChoices):
-    WORKING_DAYS = "working_days", _("工作日")
-    MINUTES = "minutes", _("分钟")
 
 
 class FieldType(models.TextChoices):

@@ -19,7 +19,7 @@ from onevisit.hall.constants import (
     TicketStatus,
 )
 from onevisit.hall.models import Appointment, Hall, QueueTicket, ServiceCategory, ServiceWindow
-from onevisit.workflow.calendar import WorkingCalendar
+from onevisit.workdays.calendar import WorkingCalendar
 
 
 def service_day(now: dt.datetime) -> dt.date:

@@ -48,7 +48,7 @@ from onevisit.lifeevents.selectors import life_events_published
 from onevisit.metrics.selectors import Kpis, kpis
 from onevisit.metrics.services import rollups_refresh
 from onevisit.ops.demo_setup import demo_file
-from onevisit.workflow.calendar import CalendarNotCoveredWarning, WorkingCalendar
+from onevisit.workdays.calendar import CalendarNotCoveredWarning, WorkingCalendar
 from onevisit.workflow.services import (
     CorrectionEntry,
     case_approve,

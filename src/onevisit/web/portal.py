@@ -66,7 +66,7 @@ from onevisit.web.merged_form import (
     uploads_read,
 )
 from onevisit.web.outcomes import action_report, error_text
-from onevisit.workflow.calendar import time_remaining
+from onevisit.workdays.calendar import time_remaining
 
 
 def _citizen(request: HttpRequest) -> Any:

@@ -1,4 +1,4 @@
-"""Department work (后台审批) and the working-day calendar."""
+"""Department work (后台审批): work items, the claims on cases and what came of them."""
 
 from __future__ import annotations
 
@@ -8,32 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from onevisit.accounts.models import Department
 from onevisit.applications.models import Case
-
-
-class CalendarOverride(models.Model):
-    """A day whose status differs from what `chinese-calendar` says, or a day of a year
-    the package does not cover (调休, local holidays)."""
-
-    date = models.DateField(unique=True)
-    is_working_day = models.BooleanField()
-    note = models.CharField(max_length=128, blank=True)
-
-    class Meta:
-        ordering = ["date"]
-
-    def __str__(self) -> str:
-        return f"{self.date} {'班' if self.is_working_day else '休'}"
-
-
-class CalendarYear(models.Model):
-    """A year whose holidays an administrator has entered in full as overrides, so the
-    calendar may count it without `chinese-calendar` (weekends rest unless overridden)."""
-
-    year = models.PositiveSmallIntegerField(unique=True)
-    note = models.CharField(max_length=255, blank=True)
-
-    def __str__(self) -> str:
-        return str(self.year)
 
 
 class WorkItemOutcome(models.TextChoices):

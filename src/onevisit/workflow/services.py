@@ -21,6 +21,7 @@ from onevisit.applications.models import Application, Case, OneTimeNotice
 from onevisit.applications.services import (
     application_finish,
     case_clock_pause,
+    case_lock,
     case_material_keys,
     case_transition,
     cases_start_ready,
@@ -54,12 +55,8 @@ class CorrectionEntry:
 
 
 def _locked_case(case_id: int, actor: Any) -> tuple[Application, Case]:
-    """Lock the application, then the case: the one order every writer uses."""
-    application_id = Case.objects.filter(pk=case_id).values_list("application_id", flat=True)
-    if not application_id:
-        raise NotFound(_("部门办件 %(id)s 不存在") % {"id": case_id})
-    application = Application.objects.select_for_update().get(pk=application_id[0])
-    case = Case.objects.select_for_update().select_related("item").get(pk=case_id)
+    """Lock the application, then the case (`case_lock`: the one order every writer uses)."""
+    application, case = case_lock(case_id=case_id)
     if getattr(actor, "department_id", None) != case.department_id:
         raise NotAllowed(_("只能处理本部门的办件"))
     return application, case
@@ -68,8 +65,7 @@ def _locked_case(case_id: int, actor: Any) -> tuple[Application, Case]:
 def _open_work_item(case: Case, actor: Any) -> WorkItem:
     """The reviewer's claim on the case; claiming it first if it is still in the queue."""
     if case.status == CaseStatus.PENDING:
-        case_transition(case=case, to=CaseStatus.IN_REVIEW, actor=actor)
-        case.save(update_fields=["status"])
+        case_transition(case_id=case.pk, to=CaseStatus.IN_REVIEW, actor=actor)
         return WorkItem.objects.create(case=case, department_id=case.department_id,
                                        assignee=actor, claimed_at=clock.now())
     if case.status != CaseStatus.IN_REVIEW:
@@ -113,11 +109,7 @@ def case_approve(*, case_id: int, actor: Any, note: str = "") -> Case:
     application, case = _locked_case(case_id, actor)
     work_item = _open_work_item(case, actor)
     _finish(work_item, WorkItemOutcome.APPROVED, note)
-    case_transition(case=case, to=CaseStatus.APPROVED, actor=actor, note=note)
-    case.decided_at = clock.now()
-    case.decided_by = actor
-    case.decision_reason = note
-    case.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
+    case = case_transition(case_id=case.pk, to=CaseStatus.APPROVED, actor=actor, note=note)
     alerts_resolve(case_id=case.pk, kinds=[AlertKind.DEADLINE_NEAR, AlertKind.OVERDUE])
     audit_record(actor=actor, action="case.approved", entity="case", entity_id=case.pk,
                  data={"application": application.number})
@@ -144,21 +136,14 @@ def case_reject(*, case_id: int, actor: Any, reason: str, legal_basis: str) -> C
     application, case = _locked_case(case_id, actor)
     work_item = _open_work_item(case, actor)
     _finish(work_item, WorkItemOutcome.REJECTED, reason)
-    case_transition(case=case, to=CaseStatus.REJECTED, actor=actor, note=reason)
-    case.decided_at = clock.now()
-    case.decided_by = actor
-    case.decision_reason = reason
-    case.decision_legal_basis = legal_basis
-    case.save(update_fields=[
-        "status", "decided_at", "decided_by", "decision_reason", "decision_legal_basis",
-    ])
-    for other in application.cases.select_for_update().filter(status__in=OPEN_CASE_STATUSES):
+    case = case_transition(case_id=case.pk, to=CaseStatus.REJECTED, actor=actor, note=reason,
+                           legal_basis=legal_basis)
+    for other in application.cases.filter(status__in=OPEN_CASE_STATUSES):
         WorkItem.objects.filter(case=other, finished_at__isnull=True).update(
             finished_at=clock.now(), outcome=WorkItemOutcome.CANCELLED
         )
-        case_transition(case=other, to=CaseStatus.CANCELLED, actor=actor,
+        case_transition(case_id=other.pk, to=CaseStatus.CANCELLED, actor=actor,
                         note=_("其他部门不予许可"))
-        other.save(update_fields=["status"])
     alerts_resolve(case_id=case.pk, kinds=[AlertKind.DEADLINE_NEAR, AlertKind.OVERDUE])
     audit_record(actor=actor, action="case.rejected", entity="case", entity_id=case.pk,
                  data={"reason": reason, "legal_basis": legal_basis})
@@ -195,7 +180,7 @@ def case_request_correction(
         material.problem = entry.problem.strip()
         material.save(update_fields=["status", "problem"])
         named.append(material)
-    notice = case_clock_pause(case=case, materials=named, actor=actor, note=note)
+    notice = case_clock_pause(case_id=case.pk, materials=named, actor=actor, note=note)
     _finish(work_item, WorkItemOutcome.CORRECTION, note)
     audit_record(actor=actor, action="case.correction_requested", entity="case",
                  entity_id=case.pk, data={"notice": notice.number})

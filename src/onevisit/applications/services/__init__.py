@@ -4,10 +4,11 @@ the department cases with their clocks. Other apps import from here."""
 from onevisit.applications.services.cases import (
     application_finish,
     case_clock_pause,
-    case_clock_resume,
+    case_lock,
+    case_transition,
     cases_start_ready,
 )
-from onevisit.applications.services.common import application_lock, case_transition, serial_number
+from onevisit.applications.services.common import application_lock, serial_number
 from onevisit.applications.services.drafts import (
     draft_delete,
     draft_get,
@@ -57,7 +58,7 @@ __all__ = [
     "application_submit",
     "application_supplement",
     "case_clock_pause",
-    "case_clock_resume",
+    "case_lock",
     "case_material_keys",
     "case_transition",
     "cases_start_ready",

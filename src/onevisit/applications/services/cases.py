@@ -1,4 +1,5 @@
-"""Department cases: acceptance into cases, stage order, and the case clock."""
+"""Department cases: acceptance into cases, stage order, their one transition service
+and the case clock it owns."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from onevisit import clock
 from onevisit.applications.constants import (
+    ALLOWED_CASE_TRANSITIONS,
     ApplicationStatus,
     CaseStatus,
     NoticeKind,
@@ -23,15 +25,15 @@ from onevisit.applications.models import (
 from onevisit.applications.services.common import (
     actor_or_none,
     application_transition,
-    case_transition,
     serial_number,
 )
 from onevisit.applications.services.notices import notice_issue
 from onevisit.applications.services.subjects import Subject
-from onevisit.audit.services import audit_record
+from onevisit.audit.services import atomic_audited, audit_record
+from onevisit.errors import Conflict, NotFound
 from onevisit.supervision.models import AlertKind
 from onevisit.supervision.services import alert_raise
-from onevisit.workflow.calendar import deadline_after, time_remaining
+from onevisit.workdays.calendar import deadline_after, time_remaining
 
 
 def application_accept(*, application: Application, subject: Subject, actor: Any) -> list[Case]:
@@ -87,50 +89,97 @@ def _clock_start(case: Case, now: dt.datetime) -> None:
     case.warn_at = now + (deadline.due_at - now) * WARN_SHARE
 
 
-def case_clock_pause(*, case: Case, materials: list[ApplicationMaterial], actor: Any,
+def case_lock(*, case_id: int) -> tuple[Application, Case]:
+    """Lock the case's application, then the case: the one order every writer of a case
+    takes its locks in, so two writers never wait on each other crosswise."""
+    application_id = Case.objects.filter(pk=case_id).values_list("application_id", flat=True)
+    if not application_id:
+        raise NotFound(_("部门办件 %(id)s 不存在") % {"id": case_id})
+    application = Application.objects.select_for_update().get(pk=application_id[0])
+    case = Case.objects.select_for_update().select_related("item").get(pk=case_id)
+    return application, case
+
+
+@atomic_audited
+def case_transition(*, case_id: int, to: str, actor: Any, note: str = "",
+                    legal_basis: str = "") -> Case:
+    """The one way a department case changes state (STYLE.md §3): lock it, check
+    ALLOWED_CASE_TRANSITIONS, save the fields the move owns, append the status row.
+
+    The move owns the case's clock (DESIGN.md §3 rule 5): a case leaving WAITING starts
+    it, a correction (补正) pauses it keeping the time left, the correction's arrival
+    resumes it with that time. A decision records when, by whom and why (`note`), and a
+    refusal its `legal_basis`. An illegal move is refused with a Conflict, nothing changed.
+    """
+    _application, case = case_lock(case_id=case_id)
+    _case_move(case=case, to=to, actor=actor, note=note, legal_basis=legal_basis)
+    return case
+
+
+def _case_move(*, case: Case, to: str, actor: Any, note: str, legal_basis: str) -> None:
+    """`case_transition` on a case its caller has locked (application first)."""
+    if to not in ALLOWED_CASE_TRANSITIONS[case.status]:
+        raise Conflict(
+            _("部门办件当前状态为“%(status)s”，不能变为“%(to)s”")
+            % {"status": case.get_status_display(), "to": CaseStatus(to).label}
+        )
+    now = clock.now()
+    before = case.status
+    fields = ["status"]
+    if before == CaseStatus.WAITING and to == CaseStatus.PENDING:
+        _clock_start(case, now)
+        fields += ["started_at", "due_at", "warn_at", "due_provisional"]
+    elif to == CaseStatus.CORRECTION:
+        case.remaining = time_remaining(now=now, due_at=case.due_at or now,
+                                        unit=case.item.limit_unit)
+        case.paused_at = now
+        fields += ["remaining", "paused_at"]
+    elif before == CaseStatus.CORRECTION and to == CaseStatus.PENDING:
+        deadline = deadline_after(start=now, limit=case.remaining or 0,
+                                  unit=case.item.limit_unit)
+        # The yellow mark keeps its distance from the deadline: the pause moved both.
+        margin = (case.due_at - case.warn_at) if case.due_at and case.warn_at \
+            else dt.timedelta()
+        case.due_at = deadline.due_at
+        case.warn_at = max(now, deadline.due_at - margin)
+        case.due_provisional = deadline.provisional
+        case.paused_at = None
+        case.remaining = None
+        fields += ["due_at", "warn_at", "due_provisional", "paused_at", "remaining"]
+    elif to in (CaseStatus.APPROVED, CaseStatus.REJECTED):
+        case.decided_at = now
+        case.decided_by = actor_or_none(actor)
+        case.decision_reason = note
+        case.decision_legal_basis = legal_basis if to == CaseStatus.REJECTED else ""
+        fields += ["decided_at", "decided_by", "decision_reason", "decision_legal_basis"]
+    case.status = to
+    case.save(update_fields=fields)
+    CaseStatusChange.objects.create(case=case, status=to, at=now, actor=actor_or_none(actor),
+                                    note=note)
+    audit_record(actor=actor, action="case.transition", entity="case", entity_id=case.pk,
+                 data={"from": before, "to": to, "due_at": case.due_at})
+
+
+@atomic_audited
+def case_clock_pause(*, case_id: int, materials: list[ApplicationMaterial], actor: Any,
                      note: str) -> OneTimeNotice:
     """Correction request (补正): one notice naming everything; the case clock stops."""
-    now = clock.now()
-    notice = notice_issue(application=case.application, kind=NoticeKind.CORRECTION,
+    application, case = case_lock(case_id=case_id)
+    notice = notice_issue(application=application, kind=NoticeKind.CORRECTION,
                            materials=materials, actor=actor, case=case)
-    case_transition(case=case, to=CaseStatus.CORRECTION, actor=actor, note=note)
-    case.remaining = time_remaining(now=now, due_at=case.due_at or now,
-                                    unit=case.item.limit_unit)
-    case.paused_at = now
-    case.save(update_fields=["status", "remaining", "paused_at"])
+    _case_move(case=case, to=CaseStatus.CORRECTION, actor=actor, note=note, legal_basis="")
     return notice
 
 
-def case_clock_resume(*, case: Case, actor: Any) -> None:
-    """The correction arrived: the case returns to the queue with the time it had left."""
-    now = clock.now()
-    case_transition(case=case, to=CaseStatus.PENDING, actor=actor, note=_("补正材料已提交"))
-    deadline = deadline_after(start=now, limit=case.remaining or 0, unit=case.item.limit_unit)
-    # The yellow mark keeps its distance from the deadline: the pause moved both.
-    margin = (case.due_at - case.warn_at) if case.due_at and case.warn_at else dt.timedelta()
-    case.due_at = deadline.due_at
-    case.warn_at = max(now, deadline.due_at - margin)
-    case.due_provisional = deadline.provisional
-    case.paused_at = None
-    case.remaining = None
-    case.save(update_fields=["status", "due_at", "warn_at", "due_provisional", "paused_at",
-                             "remaining"])
-    audit_record(actor=actor, action="case.resumed", entity="case", entity_id=case.pk,
-                 data={"due_at": case.due_at})
-
-
 def cases_start_ready(*, application: Application, actor: Any) -> list[Case]:
-    """Start every waiting case whose stages it depends on are all approved."""
+    """Start every waiting case whose stages it depends on are all approved. The
+    application is locked by the caller."""
     cases = list(application.cases.select_for_update().select_related("item"))
     approved = {c.stage_key for c in cases if c.status == CaseStatus.APPROVED}
     started = []
-    now = clock.now()
     for case in cases:
         if case.status == CaseStatus.WAITING and set(case.depends_on) <= approved:
-            case_transition(case=case, to=CaseStatus.PENDING, actor=actor)
-            _clock_start(case, now)
-            case.save(update_fields=["status", "started_at", "due_at", "warn_at",
-                                     "due_provisional"])
+            _case_move(case=case, to=CaseStatus.PENDING, actor=actor, note="", legal_basis="")
             started.append(case)
     return started
 

@@ -1,4 +1,4 @@
-"""Numbering, locking and status history shared by the intake services."""
+"""Numbering, locking and the application's status history shared by the intake services."""
 
 from __future__ import annotations
 
@@ -11,15 +11,11 @@ from django.utils.translation import gettext as _
 from onevisit import clock
 from onevisit.applications.constants import (
     ALLOWED_APPLICATION_TRANSITIONS,
-    ALLOWED_CASE_TRANSITIONS,
     ApplicationStatus,
-    CaseStatus,
 )
 from onevisit.applications.models import (
     Application,
     ApplicationStatusChange,
-    Case,
-    CaseStatusChange,
 )
 from onevisit.errors import Conflict, NotFound
 
@@ -48,18 +44,6 @@ def application_transition(application: Application, to: str, actor: Any) -> Non
     ApplicationStatusChange.objects.create(
         application=application, status=to, at=clock.now(), actor=actor_or_none(actor)
     )
-
-
-def case_transition(*, case: Case, to: str, actor: Any, note: str = "") -> None:
-    """Move a locked case along ALLOWED_CASE_TRANSITIONS, appending its history row."""
-    if to not in ALLOWED_CASE_TRANSITIONS[case.status]:
-        raise Conflict(
-            _("部门办件当前状态为“%(status)s”，不能变为“%(to)s”")
-            % {"status": case.get_status_display(), "to": CaseStatus(to).label}
-        )
-    case.status = to
-    CaseStatusChange.objects.create(case=case, status=to, at=clock.now(),
-                                    actor=actor_or_none(actor), note=note)
 
 
 def actor_or_none(actor: Any) -> Any:

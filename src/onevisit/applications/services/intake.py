@@ -19,6 +19,7 @@ from onevisit.applications.constants import (
     PROBLEM_MATERIAL_STATUSES,
     ApplicantKind,
     ApplicationStatus,
+    CaseStatus,
     Channel,
     MaterialStatus,
     NoticeKind,
@@ -32,7 +33,7 @@ from onevisit.applications.models import (
     OneTimeNotice,
     Visit,
 )
-from onevisit.applications.services.cases import application_accept, case_clock_resume
+from onevisit.applications.services.cases import application_accept, case_transition
 from onevisit.applications.services.common import (
     actor_or_none,
     application_lock,
@@ -572,11 +573,11 @@ def application_supplement(
         raise InvalidInput(_("没有提交任何材料"), {"materials": _("至少提交一份材料")})
     sniffed = {upload.key: upload_sniff(upload) for upload in uploads}
     materials = {m.key: m for m in application.materials.all()}
-    open_corrections = list(
-        OneTimeNotice.objects.filter(
-            application=application, kind=NoticeKind.CORRECTION, resolved_at__isnull=True
-        ).select_related("case")
+    open_notices = list(
+        OneTimeNotice.objects.filter(application=application, resolved_at__isnull=True)
+        .select_related("case")
     )
+    open_corrections = [n for n in open_notices if n.kind == NoticeKind.CORRECTION]
     asked = {entry["key"] for notice in open_corrections for entry in notice.entries}
     if application.status in INTAKE_OPEN:
         asked |= {k for k, m in materials.items()
@@ -613,14 +614,18 @@ def application_supplement(
     if application.status in INTAKE_OPEN:
         _check_and_decide(application=application, subject=subject, actor=actor,
                           materials=list(application.materials.order_by("id")))
-    for notice in open_corrections:
-        if not all(_supplied_after(materials[e["key"]], notice.issued_at) for e in notice.entries):
+    # A notice is resolved once everything it named has arrived (or is tolerated): an
+    # intake notice, and a correction notice, whose case then returns to the queue.
+    for notice in open_notices:
+        if notice.resolved_at is not None or not all(
+            _supplied_after(materials[e["key"]], notice.issued_at) for e in notice.entries
+        ):
             continue
         notice.resolved_at = now
         notice.save(update_fields=["resolved_at"])
         if notice.case is not None:
-            case_clock_resume(case=Case.objects.select_for_update().get(pk=notice.case.pk),
-                              actor=actor)
+            case_transition(case_id=notice.case.pk, to=CaseStatus.PENDING, actor=actor,
+                            note=_("补正材料已提交"))
     return application
 
 

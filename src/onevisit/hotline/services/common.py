@@ -22,7 +22,7 @@ from onevisit.hotline.constants import (
     TicketStatus,
 )
 from onevisit.hotline.models import Ticket, TicketAssignment, TicketEvent, TicketTypeRule
-from onevisit.workflow.calendar import deadline_after
+from onevisit.workdays.calendar import deadline_after
 
 # The 12345 centre's own staff: agents take calls, dispatchers dispatch and decide.
 CENTRE_ROLES = (Role.AGENT, Role.DISPATCHER)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from onevisit.workflow.models import CalendarOverride, CalendarYear
+from onevisit.workdays.models import CalendarOverride, CalendarYear
 
 
 @admin.register(CalendarOverride)
