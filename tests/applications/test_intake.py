@@ -175,6 +175,41 @@ def test_supplement_after_notice_leads_to_acceptance(world, api):
     assert response.json()["visits"] == []
 
 
+def test_the_intake_notice_is_resolved_when_its_materials_arrive(world, api):
+    """A later correction asks only for what the reviewer named: the answered intake
+    notice no longer counts as asking for anything."""
+    payload = world.house_payload()
+    payload["materials"] = payload["materials"][:1]
+    body = api["citizen"].post("/applications", payload).json()
+    missing = sorted(e["key"] for e in body["notices"][0]["entries"])
+
+    supplied = api["citizen"].post(f"/applications/{body['number']}/supplements", {
+        "materials": [{"key": key, "content_base64": b64(PDF)} for key in missing],
+    }).json()
+
+    [notice] = supplied["notices"]
+    assert notice["resolved_at"] is not None
+    assert not OneTimeNotice.objects.filter(application__number=body["number"],
+                                            resolved_at__isnull=True).exists()
+    filing = next(c["id"] for c in supplied["cases"] if c["stage_key"] == "filing")
+    key = "upload:330106-FW-001:sales-contract"
+    asked = api["reviewer:xh-zjj"].post(f"/cases/{filing}/corrections", {"entries": [
+        {"key": key, "problem": "合同缺少第2页"}]})
+    assert asked.status_code == 201, asked.json()
+    [open_notice] = OneTimeNotice.objects.filter(application__number=body["number"],
+                                                 resolved_at__isnull=True)
+    assert [e["key"] for e in open_notice.entries] == [key]
+
+    corrected = api["citizen"].post(f"/applications/{body['number']}/supplements", {
+        "materials": [{"key": key, "content_base64": b64(PDF)}],
+    })
+
+    assert corrected.status_code == 200, corrected.json()
+    assert Case.objects.get(pk=filing).status == "pending"
+    assert not OneTimeNotice.objects.filter(application__number=body["number"],
+                                            resolved_at__isnull=True).exists()
+
+
 def test_partial_supplement_names_only_what_is_still_missing(world, api):
     payload = world.house_payload()
     payload["materials"] = payload["materials"][:1]

@@ -91,3 +91,48 @@ def test_the_scheduler_tasks_run_the_same_work(world, api, settings):
     assert deadline_scan_task.enqueue().return_value == {"yellow": 0, "red": 0}
     assert rollups_refresh_task.enqueue().return_value == 3
     assert DailyRollup.objects.filter(filed=1).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("seed", "start"),
+    [
+        # A Sunday in December: the run starts on Monday.
+        (2017, "2026-12-06"),
+        # National Day: the run starts after the holiday week.
+        (1, "2026-10-01"),
+        # A year chinese-calendar does not cover: weekdays, provisional deadlines.
+        (99, "2027-03-05"),
+    ],
+)
+def test_simulate_runs_for_any_seed_and_start_day(seed, start):
+    out = io.StringIO()
+
+    call_command("simulate", "--days", "2", "--per-day", "8", "--seed", str(seed),
+                 "--start", start, stdout=out)
+
+    report = out.getvalue()
+    assert "Simulated 2 working days" in report
+    assert "applications filed                                                 16" in report
+    assert "decision refused" not in report
+    assert audit_verify() == []
+
+
+def test_simulate_starts_on_the_next_working_day():
+    out = io.StringIO()
+
+    call_command("simulate", "--days", "1", "--per-day", "2", "--start", "2026-09-30",
+                 stdout=out)
+
+    # 30 September is a Wednesday; the run covers it and ends on 8 October.
+    assert "(2026-09-30 to 2026-10-08)" in out.getvalue()
+
+
+def test_simulate_refuses_to_run_backwards_over_recorded_facts():
+    call_command("simulate", "--days", "1", "--per-day", "2", "--start", "2026-12-08",
+                 stdout=io.StringIO())
+
+    with pytest.raises(CommandError, match="start on 2026-12-09 or later"):
+        call_command("simulate", "--days", "1", "--per-day", "2", "--start", "2026-12-07",
+                     stdout=io.StringIO())
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("simulate", "--start", "next monday", stdout=io.StringIO())

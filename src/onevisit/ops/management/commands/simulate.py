@@ -4,7 +4,7 @@ import datetime as dt
 import logging
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Max
 from django.utils import timezone
 
@@ -28,14 +28,28 @@ LABELS = {
 }
 
 
-def _start_day() -> dt.date:
-    """Today, or the day after the last recorded filing if an earlier run went further:
-    simulated time never runs backwards over recorded facts."""
-    today = timezone.localdate(clock.now())
+def _start_day(asked: dt.date | None) -> dt.date:
+    """The day asked for, or by default today (by `onevisit.clock`) or the day after the
+    last recorded filing if an earlier run went further: simulated time never runs
+    backwards over recorded facts, so an earlier day asked for is refused."""
     latest = Application.objects.aggregate(latest=Max("submitted_at"))["latest"]
-    if latest is None:
-        return today
-    return max(today, timezone.localdate(latest) + dt.timedelta(days=1))
+    first_free = timezone.localdate(latest) + dt.timedelta(days=1) if latest else None
+    if asked is None:
+        today = timezone.localdate(clock.now())
+        return max(today, first_free) if first_free else today
+    if first_free and asked < first_free:
+        raise CommandError(
+            f"--start {asked}: applications are recorded up to {first_free - dt.timedelta(days=1)}"
+            f"; start on {first_free} or later"
+        )
+    return asked
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise CommandError(f"--start {text!r}: expected a date as YYYY-MM-DD") from exc
 
 
 class Command(BaseCommand):
@@ -45,6 +59,12 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=5, help="working days to simulate")
         parser.add_argument("--per-day", type=int, default=40, help="applications per day")
         parser.add_argument("--seed", type=int, default=2017)
+        parser.add_argument(
+            "--start", type=_date, default=None,
+            help="first day (YYYY-MM-DD; a day of rest starts on the next working day). "
+                 "Default: today by the onevisit clock, or the day after the last recorded "
+                 "filing. The same seed and start give the same run.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         # Thousands of routine events would bury the report; warnings still show.
@@ -53,7 +73,7 @@ class Command(BaseCommand):
         settings = Settings(days=options["days"], per_day=options["per_day"],
                             seed=options["seed"])
         report = simulate(settings=settings, population=world.population, staff=world.staff,
-                          start=_start_day())
+                          start=_start_day(options["start"]))
         self.stdout.write(f"Simulated {settings.days} working days "
                           f"({report.start:%Y-%m-%d} to {report.end:%Y-%m-%d}), "
                           f"{settings.per_day} applications a day.\n")
