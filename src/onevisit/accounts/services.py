@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from onevisit import clock
+from onevisit.accounts.identifiers import FieldInvalid, resident_id, uscc
 from onevisit.accounts.models import (
     ApiToken,
     Authorisation,
@@ -26,8 +27,6 @@ from onevisit.accounts.models import (
 )
 from onevisit.accounts.selectors import rate_of
 from onevisit.audit.services import atomic_audited, audit_record
-from onevisit.catalogue.constants import FieldType
-from onevisit.catalogue.validation import FieldInvalid, field_value_clean
 from onevisit.errors import Conflict, InvalidInput
 
 REGION_DATA = Path(__file__).resolve().parent / "data"
@@ -85,10 +84,11 @@ def authorisation_check(
         errors["valid_until"] = _("授权委托必须写明有效期")
     if valid_until is not None and valid_until <= valid_from:
         errors["valid_until"] = _("有效期截止应晚于开始")
-    field_type = FieldType.USCC if subject_kind == SubjectKind.ENTERPRISE else (
-        FieldType.RESIDENT_ID)
+    clean = uscc if subject_kind == SubjectKind.ENTERPRISE else resident_id
     try:
-        subject_id = str(field_value_clean(field_type=field_type, value=subject_id, choices=[]))
+        if not subject_id.strip():
+            raise FieldInvalid(_("必填"))
+        subject_id = clean(subject_id)
     except FieldInvalid as exc:
         errors["subject_id"] = str(exc.reason)
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import quote
 
 import pyshacl
@@ -14,7 +15,6 @@ from onevisit.accounts.models import Department, Region
 from onevisit.catalogue.constants import ItemKind, LimitUnit
 from onevisit.catalogue.models import EvidenceType, ServiceItem
 from onevisit.catalogue.selectors import items_published, items_with_details
-from onevisit.lifeevents.selectors import life_events_published
 
 CPSV = Namespace("http://purl.org/vocab/cpsv#")
 CV = Namespace("http://data.europa.eu/m8g/")
@@ -44,11 +44,11 @@ CHANNEL_FIELDS = {
 }
 
 
-def _zh(text: str) -> Literal:
+def zh(text: str) -> Literal:
     return Literal(text, lang=LANG)
 
 
-class _Builder:
+class GraphBuilder:
     """Adds catalogue objects to a graph under stable URIs below `base`."""
 
     def __init__(self, base: str) -> None:
@@ -65,7 +65,7 @@ class _Builder:
         concept = self.uri("concept", scheme, code)
         self.graph.add((scheme_uri, RDF.type, SKOS.ConceptScheme))
         self.graph.add((concept, RDF.type, SKOS.Concept))
-        self.graph.add((concept, SKOS.prefLabel, _zh(label)))
+        self.graph.add((concept, SKOS.prefLabel, zh(label)))
         self.graph.add((concept, SKOS.inScheme, scheme_uri))
         return concept
 
@@ -73,14 +73,14 @@ class _Builder:
         node = self.uri("region", region.code)
         self.graph.add((node, RDF.type, DCTERMS.Location))
         self.graph.add((node, DCTERMS.identifier, Literal(region.code)))
-        self.graph.add((node, LOCN.geographicName, _zh(region.name)))
+        self.graph.add((node, LOCN.geographicName, zh(region.name)))
         return node
 
     def organisation(self, department: Department) -> URIRef:
         node = self.uri("organisation", department.code)
         self.graph.add((node, RDF.type, CV.PublicOrganisation))
         self.graph.add((node, DCTERMS.identifier, Literal(department.code)))
-        self.graph.add((node, SKOS.prefLabel, _zh(department.name)))
+        self.graph.add((node, SKOS.prefLabel, zh(department.name)))
         self.graph.add((node, DCTERMS.spatial, self.region(department.region)))
         return node
 
@@ -88,7 +88,7 @@ class _Builder:
         node = self.uri("evidence-type", evidence_type.code)
         self.graph.add((node, RDF.type, CV.EvidenceType))
         self.graph.add((node, DCTERMS.identifier, Literal(evidence_type.code)))
-        self.graph.add((node, DCTERMS.title, _zh(evidence_type.name)))
+        self.graph.add((node, DCTERMS.title, zh(evidence_type.name)))
         return node
 
     def part(self, kind: URIRef, code: str, *segments: str) -> URIRef:
@@ -103,15 +103,15 @@ class _Builder:
         node = self.uri("service", item.code)
         graph.add((node, RDF.type, CPSV.PublicService))
         graph.add((node, DCTERMS.identifier, Literal(item.code)))
-        graph.add((node, DCTERMS.title, _zh(item.name)))
+        graph.add((node, DCTERMS.title, zh(item.name)))
         # CPSV-AP requires a description; an item without one repeats its name.
-        graph.add((node, DCTERMS.description, _zh(item.description or item.name)))
+        graph.add((node, DCTERMS.description, zh(item.description or item.name)))
         kind = self.concept("item-kind", item.kind, str(ItemKind(item.kind).label))
         graph.add((node, DCTERMS.type, kind))
         graph.add((node, CV.hasCompetentAuthority, self.organisation(item.department)))
         graph.add((node, DCTERMS.spatial, self.region(item.region)))
         if item.topic:
-            graph.add((node, DCAT.keyword, _zh(item.topic)))
+            graph.add((node, DCAT.keyword, zh(item.topic)))
         # xsd:duration has no unit for working days, so only minute limits are exported.
         if item.limit_unit == LimitUnit.MINUTES:
             duration = Literal(f"PT{item.committed_limit}M", datatype=XSD.duration)
@@ -121,11 +121,11 @@ class _Builder:
         self.requirements(node, item)
         if item.legal_basis:
             legal = self.part(ELI.LegalResource, item.code, "legal-basis")
-            graph.add((legal, DCTERMS.description, _zh(item.legal_basis)))
+            graph.add((legal, DCTERMS.description, zh(item.legal_basis)))
             graph.add((node, CV.hasLegalResource, legal))
         if item.result_name:
             output = self.part(CV.Output, item.code, "output")
-            graph.add((output, DCTERMS.title, _zh(item.result_name)))
+            graph.add((output, DCTERMS.title, zh(item.result_name)))
             graph.add((node, CPSV.produces, output))
         return node
 
@@ -144,48 +144,51 @@ class _Builder:
         self.graph.add((node, CV.currency, CURRENCY_CNY))
         self.graph.add((CURRENCY_CNY, RDF.type, SKOS.Concept))
         if item.fee_note:
-            self.graph.add((node, DCTERMS.description, _zh(item.fee_note)))
+            self.graph.add((node, DCTERMS.description, zh(item.fee_note)))
         self.graph.add((service, CV.hasCost, node))
 
     def requirements(self, service: URIRef, item: ServiceItem) -> None:
         graph = self.graph
         conditions = self.part(CV.Requirement, item.code, "conditions")
-        graph.add((conditions, DCTERMS.title, _zh(str(ServiceItem.conditions.field.verbose_name))))
-        graph.add((conditions, DCTERMS.description, _zh(item.conditions)))
+        graph.add((conditions, DCTERMS.title, zh(str(ServiceItem.conditions.field.verbose_name))))
+        graph.add((conditions, DCTERMS.description, zh(item.conditions)))
         graph.add((service, CV.holdsRequirement, conditions))
         for material in item.materials.all():
             node = self.part(CV.Requirement, item.code, "material", material.code)
-            graph.add((node, DCTERMS.title, _zh(material.name)))
+            graph.add((node, DCTERMS.title, zh(material.name)))
             if material.note:
-                graph.add((node, DCTERMS.description, _zh(material.note)))
+                graph.add((node, DCTERMS.description, zh(material.note)))
             graph.add((service, CV.holdsRequirement, node))
             if material.evidence_type is not None:
                 evidence_type = self.evidence_type(material.evidence_type)
                 graph.add((service, CV.hasInputType, evidence_type))
 
 
+class GraphPart(Protocol):
+    """What an app above the catalogue adds to its graph, given the published services
+    by item code (lifeevents: the life events grouping them)."""
+
+    def __call__(self, *, builder: GraphBuilder, services: dict[str, URIRef]) -> None: ...
+
+
+_parts: list[GraphPart] = []
+
+
+def cpsv_part_register(part: GraphPart) -> None:
+    if part not in _parts:
+        _parts.append(part)
+
+
 def catalogue_graph(*, base: str = DEFAULT_BASE) -> Graph:
-    """The published items and life events as CPSV-AP public services and life events."""
-    builder = _Builder(base)
+    """The published items, and what registered parts add (the life events), as CPSV-AP
+    public services and life events."""
+    builder = GraphBuilder(base)
     graph = builder.graph
     items = items_with_details(items_published().select_related("department__region"))
     with translation.override("zh-hans"):
         services = {item.code: builder.service(item) for item in items}
-    for life_event in life_events_published():
-        node = builder.uri("life-event", life_event.code)
-        graph.add((node, RDF.type, CV.LifeEvent))
-        # No reasoning runs during validation: the superclass that cv:isGroupedBy asks for
-        # is stated explicitly.
-        graph.add((node, RDF.type, CV.Event))
-        graph.add((node, DCTERMS.identifier, Literal(life_event.code)))
-        graph.add((node, DCTERMS.title, _zh(life_event.name)))
-        if life_event.description:
-            graph.add((node, DCTERMS.description, _zh(life_event.description)))
-        for stage in life_event.stages.all():
-            service = services.get(stage.item_code)
-            if service is not None:
-                graph.add((node, CV.hasRelatedService, service))
-                graph.add((service, CV.isGroupedBy, node))
+    for part in _parts:
+        part(builder=builder, services=services)
     return graph
 
 

@@ -13,71 +13,19 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 import phonenumbers
-from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from stdnum import numdb
-from stdnum.cn import ric
-from stdnum.cn import uscc as cn_uscc
-from stdnum.exceptions import ValidationError as StdnumError
 
-from onevisit import clock
+# The identifier checks are the accounts app's; the catalogue's fields use them.
+from onevisit.accounts.identifiers import FieldInvalid as FieldInvalid
+from onevisit.accounts.identifiers import resident_id as resident_id
+from onevisit.accounts.identifiers import uscc as uscc
+from onevisit.accounts.identifiers import value_text
 from onevisit.accounts.models import Region
-from onevisit.accounts.selectors import county_codes
 from onevisit.catalogue.constants import FieldType
-
-# Resident ID numbers (GB 11643) are issued to people born since 1900; an earlier birth
-# date is a typing error.
-EARLIEST_BIRTH_YEAR = 1900
-
-
-class FieldInvalid(ValueError):
-    def __init__(self, reason: str | Promise) -> None:
-        super().__init__(str(reason))
-        self.reason = reason
-
-
-def _text(value: object) -> str:
-    if not isinstance(value, str | int):
-        raise FieldInvalid(_("应为文本"))
-    return str(value).strip()
-
-
-def _stdnum_knows_county(code: str) -> bool:
-    """python-stdnum's place table keeps codes since abolished (older ID numbers carry
-    them) but predates districts created after it (330113 临平区, 330114 钱塘区), where its
-    own `get_birth_place` raises KeyError. Ask the table itself, never that function."""
-    return any("county" in props for _part, props in numdb.get("cn/loc").info(code))
-
-
-def resident_id(value: object) -> str:
-    number = ric.compact(_text(value)).upper()
-    if len(number) != 18 or not number[:17].isdigit():
-        raise FieldInvalid(_("居民身份证号码应为18位，前17位为数字"))
-    if ric.calc_check_digit(number) != number[-1]:
-        raise FieldInvalid(_("居民身份证号码校验位不正确"))
-    try:
-        birth = ric.get_birth_date(number)
-    except StdnumError as exc:
-        raise FieldInvalid(_("居民身份证号码中的出生日期无效")) from exc
-    if birth > timezone.localtime(clock.now()).date():
-        raise FieldInvalid(_("居民身份证号码中的出生日期在未来"))
-    if birth.year < EARLIEST_BIRTH_YEAR:
-        raise FieldInvalid(_("居民身份证号码中的出生日期早于 1900 年"))
-    if number[:6] not in county_codes() and not _stdnum_knows_county(number[:6]):
-        raise FieldInvalid(_("居民身份证号码中的地区代码不存在"))
-    return str(number)
-
-
-def uscc(value: object) -> str:
-    try:
-        return str(cn_uscc.validate(_text(value)))
-    except StdnumError as exc:
-        raise FieldInvalid(_("统一社会信用代码无效（长度、字符或校验位错误）")) from exc
 
 
 def phone(value: object) -> str:
-    text = _text(value)
+    text = value_text(value)
     try:
         parsed = phonenumbers.parse(text, "CN")
     except phonenumbers.NumberParseException as exc:
@@ -89,7 +37,7 @@ def phone(value: object) -> str:
 
 def money(value: object) -> str:
     try:
-        amount = Decimal(_text(value))
+        amount = Decimal(value_text(value))
     except InvalidOperation as exc:
         raise FieldInvalid(_("金额应为数字")) from exc
     if not amount.is_finite() or amount < 0:
@@ -101,7 +49,7 @@ def money(value: object) -> str:
 
 def date(value: object) -> str:
     try:
-        return dt.date.fromisoformat(_text(value)).isoformat()
+        return dt.date.fromisoformat(value_text(value)).isoformat()
     except ValueError as exc:
         raise FieldInvalid(_("日期格式应为 YYYY-MM-DD")) from exc
 
@@ -110,7 +58,7 @@ _CJK_OR_DIGIT = re.compile(r"[\u4e00-\u9fff0-9]")
 
 
 def address(value: object) -> str:
-    text = _text(value)
+    text = value_text(value)
     if not 5 <= len(text) <= 255:
         raise FieldInvalid(_("地址应为5至255个字符"))
     if not _CJK_OR_DIGIT.search(text):
@@ -119,7 +67,7 @@ def address(value: object) -> str:
 
 
 def region(value: object) -> str:
-    code = _text(value)
+    code = value_text(value)
     if not code.isdigit() or not Region.objects.filter(code=code).exists():
         raise FieldInvalid(_("行政区划代码不存在"))
     return code
@@ -129,13 +77,13 @@ def integer(value: object) -> int:
     if isinstance(value, bool):
         raise FieldInvalid(_("应为整数"))
     try:
-        return int(_text(value))
+        return int(value_text(value))
     except ValueError as exc:
         raise FieldInvalid(_("应为整数")) from exc
 
 
 def text(value: object) -> str:
-    result = _text(value)
+    result = value_text(value)
     if len(result) > 500:
         raise FieldInvalid(_("最多500个字符"))
     return result

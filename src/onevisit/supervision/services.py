@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from onevisit import clock
+from onevisit.applications.receivers import Anomaly
 from onevisit.supervision.models import Alert, AlertKind
 
 
@@ -31,3 +32,10 @@ def alerts_resolve(*, case_id: int, kinds: list[AlertKind]) -> int:
     """Close a case's open alerts of these kinds (its deadline no longer runs)."""
     return Alert.objects.filter(case_id=case_id, kind__in=kinds,
                                 resolved_at__isnull=True).update(resolved_at=clock.now())
+
+
+def alert_from_anomaly(anomaly: Anomaly) -> None:
+    """What intake reports (visits over the promise, a year the calendar does not cover)
+    becomes an alert."""
+    alert_raise(kind=AlertKind(anomaly.kind.value),
+                application_number=anomaly.application_number, message=anomaly.message)

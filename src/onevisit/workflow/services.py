@@ -27,7 +27,6 @@ from onevisit.applications.services import (
     cases_start_ready,
     subject_of,
 )
-from onevisit.archive.services import package_create_later
 from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.catalogue.models import EvidenceType
 from onevisit.certificates.services import certificates_issue
@@ -118,7 +117,6 @@ def case_approve(*, case_id: int, actor: Any, note: str = "") -> Case:
         application_finish(application=application, approved=True, actor=actor)
         certificates_issue(application=application, actor=actor)
         delivery_prepare(application=application, actor=actor)
-        package_create_later(application=application)
     return case
 
 
@@ -148,7 +146,6 @@ def case_reject(*, case_id: int, actor: Any, reason: str, legal_basis: str) -> C
     audit_record(actor=actor, action="case.rejected", entity="case", entity_id=case.pk,
                  data={"reason": reason, "legal_basis": legal_basis})
     application_finish(application=application, approved=False, actor=actor)
-    package_create_later(application=application)
     return case
 
 

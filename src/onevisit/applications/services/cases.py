@@ -22,6 +22,7 @@ from onevisit.applications.models import (
     CaseStatusChange,
     OneTimeNotice,
 )
+from onevisit.applications.receivers import AnomalyKind, anomaly_report, closed_report
 from onevisit.applications.services.common import (
     actor_or_none,
     application_transition,
@@ -31,8 +32,6 @@ from onevisit.applications.services.notices import notice_issue
 from onevisit.applications.services.subjects import Subject
 from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.errors import Conflict, NotFound
-from onevisit.supervision.models import AlertKind
-from onevisit.supervision.services import alert_raise
 from onevisit.workdays.calendar import deadline_after, time_remaining
 
 
@@ -67,8 +66,9 @@ def application_accept(*, application: Application, subject: Subject, actor: Any
         for case in cases
     )
     if deadline.provisional:
-        alert_raise(kind=AlertKind.CALENDAR_NOT_COVERED, application_number=application.number,
-                    message=_("工作日历未覆盖办理期限所在年份，期限按周末规则暂计"))
+        anomaly_report(kind=AnomalyKind.CALENDAR_NOT_COVERED,
+                       application_number=application.number,
+                       message=_("工作日历未覆盖办理期限所在年份，期限按周末规则暂计"))
     audit_record(actor=actor, action="application.accepted", entity="application",
                  entity_id=application.number,
                  data={"receipt": application.receipt_number, "cases": len(cases),
@@ -185,11 +185,13 @@ def cases_start_ready(*, application: Application, actor: Any) -> list[Case]:
 
 
 def application_finish(*, application: Application, approved: bool, actor: Any) -> None:
-    """Close the application once its cases are decided (completed or rejected)."""
+    """Close the application once its cases are decided (completed or rejected); the
+    archive hears of it (`receivers.closed_report`)."""
     now = clock.now()
     target = ApplicationStatus.COMPLETED if approved else ApplicationStatus.REJECTED
     application_transition(application, target, actor)
     application.completed_at = now
     application.save(update_fields=["status", "completed_at"])
+    closed_report(application=application)
     audit_record(actor=actor, action=f"application.{target}", entity="application",
                  entity_id=application.number, data={})

@@ -15,11 +15,10 @@ from onevisit.applications.models import (
     Application,
     Visit,
 )
+from onevisit.applications.receivers import AnomalyKind, anomaly_report
 from onevisit.applications.services.common import actor_or_none, application_lock
 from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.errors import InvalidInput
-from onevisit.supervision.models import AlertKind
-from onevisit.supervision.services import alert_raise
 
 
 def visit_add(
@@ -46,8 +45,8 @@ def visit_add(
         visit.save(update_fields=["purposes"])
     count = Visit.objects.filter(application=application).count()
     if count > application.promised_visits:
-        alert_raise(
-            kind=AlertKind.VISITS_EXCEEDED, application_number=application.number,
+        anomaly_report(
+            kind=AnomalyKind.VISITS_EXCEEDED, application_number=application.number,
             message=_("已跑动 %(count)d 次，承诺最多 %(promised)d 次")
             % {"count": count, "promised": application.promised_visits},
         )
