@@ -196,7 +196,8 @@ def deadline_words(case: Case, now: dt.datetime) -> str:
 
 def _time_left(n: int, unit: str) -> str:
     if unit == LimitUnit.MINUTES:
-        return ngettext("还剩 %(n)d 分钟", "还剩 %(n)d 分钟", n) % {"n": n}
+        return ngettext("还剩 %(n)d 分钟（按工作时间计算）", "还剩 %(n)d 分钟（按工作时间计算）",
+                        n) % {"n": n}
     return ngettext("还剩 %(n)d 个工作日", "还剩 %(n)d 个工作日", n) % {"n": n}
 
 

@@ -25,6 +25,7 @@ import chinese_calendar
 import structlog
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import ngettext
 
 from onevisit.workdays.constants import LimitUnit
 from onevisit.workdays.models import CalendarOverride, CalendarYear
@@ -222,3 +223,11 @@ def time_remaining(*, now: dt.datetime, due_at: dt.datetime, unit: str) -> int:
                                              due_at.astimezone(TZ).date())
     _warn_uncovered(calendar)
     return left
+
+
+def limit_text(*, limit: int, unit: str) -> str:
+    """A time limit as the citizen reads it, saying how it is counted."""
+    if unit == LimitUnit.MINUTES:
+        return ngettext("%(n)d 分钟（按工作时间计算）", "%(n)d 分钟（按工作时间计算）",
+                        limit) % {"n": limit}
+    return ngettext("%(n)d 个工作日", "%(n)d 个工作日", limit) % {"n": limit}
