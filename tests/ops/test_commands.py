@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import warnings
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from onevisit import clock
 from onevisit.audit.services import audit_verify
+from onevisit.hotline.models import Ticket
+from onevisit.workdays.calendar import CalendarNotCoveredWarning, WorkingCalendar
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +42,24 @@ def test_demo_is_idempotent_and_prints_the_logins():
     assert "http://127.0.0.1:8000/api/docs" in second.getvalue()
     assert "reviewer-xh-bdc" in second.getvalue()
     assert first.getvalue() == second.getvalue()
+
+
+def test_demo_behaves_on_a_sunday_in_december():
+    sunday = dt.datetime(2026, 12, 6, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    out = io.StringIO()
+
+    with warnings.catch_warnings(), clock.running_from(sunday):
+        warnings.simplefilter("ignore", CalendarNotCoveredWarning)
+        call_command("demo", stdout=out)
+
+    assert "onevisit demo is ready." in out.getvalue()
+    assert Ticket.objects.exists()
+    calendar = WorkingCalendar()
+    # Every 12345 deadline falls at the end of a working day, none on the weekend.
+    for due_at in Ticket.objects.values_list("due_at", flat=True):
+        local = due_at.astimezone(dt.timezone(dt.timedelta(hours=8)))
+        assert calendar.is_working_day(local.date()), local
+    assert audit_verify() == []
 
 
 def test_env_lists_every_variable():
