@@ -145,10 +145,6 @@ class WorkingCalendar:
         return [(dt.datetime.combine(day, p.start, tzinfo=TZ),
                  dt.datetime.combine(day, p.end, tzinfo=TZ)) for p in working_hours()]
 
-    def is_working_time(self, moment: dt.datetime) -> bool:
-        return any(start <= moment < end
-                   for start, end in self.periods(moment.astimezone(TZ).date()))
-
     def add_working_minutes(self, start: dt.datetime, minutes: int) -> dt.datetime:
         """The moment `minutes` of working time after `start`. Time outside working hours
         (nights, the lunch break, days of rest) does not count: a clock started then runs
