@@ -34,11 +34,15 @@ def test_a_sunday_filing_counts_its_minutes_from_monday_opening(world, api, live
     with clock.running_from(dt.datetime(2026, 12, 6, 6, 10, tzinfo=HANGZHOU)):
         _sign_in(page, f"{live_server.url}/me/applications/{number}/", "citizen")
         page.locator("#committed-limit").get_by_text("50 分钟（按工作时间计算）").wait_for()
-        page.get_by_text("还剩 15 分钟（按工作时间计算），2026-12-07 09:15 前办结").wait_for()
+        # Filing and tax both promise 15 minutes; nothing of them is used before opening.
+        left = page.get_by_text("还剩 15 分钟（按工作时间计算），2026-12-07 09:15 前办结")
+        left.first.wait_for()
+        assert left.count() == 2
         shot(page, "minutes-citizen-sunday")
 
         desk = browser.new_context(locale="zh-CN").new_page()
         _sign_in(desk, f"{live_server.url}/workbench/cases/{filing.pk}/", "reviewer-xh-zjj")
         desk.locator("#committed-limit").get_by_text(
             "15 分钟（按工作时间计算） · 应办结时间 2026-12-07 09:15").wait_for()
+        desk.get_by_text("剩余 15 分钟（按工作时间计算）").wait_for()
         shot(desk, "minutes-workbench-sunday")

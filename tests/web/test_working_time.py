@@ -42,6 +42,10 @@ def test_filed_at_dawn_on_a_sunday_the_promise_runs_from_monday_opening(world, a
     assert "还剩 15 分钟（按工作时间计算），2026-12-07 09:15 前办结" in page
     desk = workbench.content.decode()
     assert "承诺时限：15 分钟（按工作时间计算） · 应办结时间 2026-12-07 09:15" in desk
+    assert "剩余 15 分钟（按工作时间计算）" in desk
+    with clock.frozen_at(dt.datetime(2026, 12, 7, 9, 5, tzinfo=HANGZHOU)):
+        queue = _browser(world.reviewer(world.housing)).get("/workbench/").content.decode()
+    assert "剩余 10 分钟（按工作时间计算）" in queue
 
 
 def test_a_limit_in_working_days_is_shown_in_working_days(world, api):

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.timesince import timesince, timeuntil
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -29,6 +29,7 @@ from onevisit.exchange.services import personal_data_read_log, subject_mask
 from onevisit.exchange.sources import source_name
 from onevisit.hotline.selectors import tickets_about_application
 from onevisit.web.outcomes import error_text
+from onevisit.workdays.calendar import WorkingCalendar, limit_text, time_remaining
 from onevisit.workflow.selectors import (
     Urgency,
     case_for_review,
@@ -64,16 +65,24 @@ class QueueRow:
     due: str  # the deadline, local time
 
 
-def _queue_row(case: Case, now: dt.datetime) -> QueueRow:
+def _time_left(case: Case, now: dt.datetime, calendar: WorkingCalendar) -> str:
+    """How late, or how much working time is left (working days, or working minutes)."""
+    if case.due_at is None:
+        return ""
+    if case.due_at <= now:
+        return _("已超期 %(late)s") % {"late": timesince(case.due_at, now)}
+    unit = case.item.limit_unit
+    left = time_remaining(now=now, due_at=case.due_at, unit=unit, calendar=calendar)
+    return _("剩余 %(left)s") % {"left": limit_text(limit=left, unit=unit)}
+
+
+def _queue_row(case: Case, now: dt.datetime, calendar: WorkingCalendar) -> QueueRow:
     """The row's texts, made here rather than by template filters: a queue page shows
     fifty rows, and per row the filters cost more than the rest of the page."""
     urgency = case_urgency(case=case, now=now)
     deadline = due = ""
     if case.due_at is not None:
-        if urgency == Urgency.RED:
-            deadline = _("已超期 %(late)s") % {"late": timesince(case.due_at, now)}
-        else:
-            deadline = _("剩余 %(left)s") % {"left": timeuntil(case.due_at, now)}
+        deadline = _time_left(case, now, calendar)
         due = f"{timezone.localtime(case.due_at):%Y-%m-%d %H:%M}"
     return QueueRow(case=case, urgency=urgency, status=str(CaseStatus(case.status).label),
                     deadline=deadline, due=due)
@@ -86,8 +95,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     after = request.GET.get("after", "")
     after_case_id = int(after) if after.isdigit() else None
     cases = list(department_queue(actor=reviewer, after_case_id=after_case_id)[:QUEUE_PAGE + 1])
+    calendar = WorkingCalendar()
     return render(request, "web/workbench/queue.html", {
-        "rows": [_queue_row(case, now) for case in cases[:QUEUE_PAGE]],
+        "rows": [_queue_row(case, now, calendar) for case in cases[:QUEUE_PAGE]],
         "department": reviewer.department,
         "counts": department_queue_counts(actor=reviewer, now=now),
         "next_after": cases[QUEUE_PAGE - 1].pk if len(cases) > QUEUE_PAGE else None,
@@ -169,6 +179,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "case": case, "application": application, "registry": registry,
         "applicant_id": subject_mask(application.applicant_id_number),
         "urgency": case_urgency(case=case, now=clock.now()), "fields": fields,
+        "time_left": _time_left(case, clock.now(), WorkingCalendar()),
         "materials": [(m, m.key in own, source_name(m.source) if m.source else "")
                       for m in application.materials.all()],
         "others": [c for c in application.cases.all() if c.pk != case.pk],

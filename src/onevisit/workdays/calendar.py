@@ -95,6 +95,8 @@ class WorkingCalendar:
     def _load(self, start: dt.date, end: dt.date) -> None:
         if self._loaded and self._loaded[0] <= start and end <= self._loaded[1]:
             return
+        # Read ahead: one calendar answering for many deadlines (a queue page) reads once.
+        end = max(end, start + LOAD_AHEAD)
         self._overrides = dict(
             CalendarOverride.objects.filter(date__range=(start, end)).values_list(
                 "date", "is_working_day"
@@ -104,8 +106,7 @@ class WorkingCalendar:
         self._loaded = (start, end)
 
     def is_working_day(self, day: dt.date) -> bool:
-        if self._loaded is None or not self._loaded[0] <= day <= self._loaded[1]:
-            self._load(day, day + LOAD_AHEAD)
+        self._load(day, day)
         if day in self._overrides:
             return self._overrides[day]
         if day.year in self._entered_years:
@@ -152,7 +153,6 @@ class WorkingCalendar:
         moment = start.astimezone(TZ)
         left = dt.timedelta(minutes=minutes)
         day = moment.date()
-        self._load(day, day + LOAD_AHEAD)
         while True:
             for begin, end in self.periods(day):
                 if end <= moment:
@@ -209,9 +209,11 @@ def deadline_after(*, start: dt.datetime, limit: int, unit: str) -> Deadline:
     return Deadline(due_at=due_at, provisional=provisional)
 
 
-def time_remaining(*, now: dt.datetime, due_at: dt.datetime, unit: str) -> int:
-    """What is left on a clock paused at `now`: whole working days, or working minutes."""
-    calendar = WorkingCalendar()
+def time_remaining(*, now: dt.datetime, due_at: dt.datetime, unit: str,
+                   calendar: WorkingCalendar | None = None) -> int:
+    """What is left on a clock at `now`: whole working days, or working minutes. Pass one
+    `calendar` for many clocks read at once."""
+    calendar = calendar or WorkingCalendar()
     if unit == LimitUnit.MINUTES:
         left = calendar.working_minutes_between(now, due_at)
     else:

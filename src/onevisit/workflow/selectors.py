@@ -16,7 +16,7 @@ from onevisit.applications.models import Case
 QUEUE_FIELDS = (
     "id", "status", "due_at", "warn_at",
     "application__number", "application__title", "application__applicant_name",
-    "item__name",
+    "item__name", "item__limit_unit",
 )
 
 
