@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 
 from onevisit import clock
@@ -54,3 +55,17 @@ def test_a_limit_in_working_days_is_shown_in_working_days(world, api):
     page = _browser(world.citizen).get(f"/me/applications/{body['number']}/").content.decode()
 
     assert "承诺时限：5 个工作日" in page
+
+
+def test_the_receipt_says_the_minutes_are_working_time(world, api):
+    with clock.frozen_at(SUNDAY_EARLY):
+        number = api["citizen"].post("/applications", world.house_payload()).json()["number"]
+    application = Application.objects.get(number=number)
+
+    receipt = render_to_string("applications/receipt.html", {
+        "application": application,
+        "cases": application.cases.select_related("item", "department"),
+    })
+
+    assert "<th>承诺时限</th><td>50 分钟（按工作时间计算）</td>" in receipt
+    assert "2026年12月7日 09:50" in receipt
