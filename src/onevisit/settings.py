@@ -257,6 +257,8 @@ LOGGING = {
         "weasyprint.progress": {"level": "WARNING"},
         # django-axes logs every sign-in; the audit log keeps the lockouts.
         "axes": {"level": "WARNING"},
+        # APScheduler logs each firing; the scheduler logs what it enqueues (ops.scheduler).
+        "apscheduler": {"level": "WARNING"},
     },
 }
 # structlog events (an event name plus fields) go through the standard logging above.

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -74,5 +75,9 @@ def jobs_from(schedule: Mapping[str, Mapping[str, str]]) -> list[Job]:
     return jobs
 
 
+def schedule_configured() -> dict[str, dict[str, str]]:
+    return cast(dict[str, dict[str, str]], settings.ONEVISIT["SCHEDULE"])
+
+
 def jobs_configured() -> list[Job]:
-    return jobs_from(settings.ONEVISIT["SCHEDULE"])
+    return jobs_from(schedule_configured())

@@ -5,6 +5,7 @@ run whichever enqueues it (`JobRun`'s unique job + period)."""
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 import signal
@@ -97,7 +98,7 @@ class Scheduler:
         for job in self.jobs:
             # Triggers start at the shared epoch, so each fires as a period begins.
             scheduler.add_job(
-                self._guarded(lambda job=job: self.tick(job), job.name), id=job.name,
+                self._guarded(functools.partial(self.tick, job), job.name), id=job.name,
                 trigger=IntervalTrigger(seconds=int(job.period.total_seconds()),
                                         start_date=EPOCH, timezone=EPOCH.tzinfo),
             )

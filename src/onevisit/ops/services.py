@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import traceback
-from typing import Any
+from typing import Any, cast
 
 import structlog
 from django.conf import settings
@@ -56,14 +56,18 @@ def scheduler_lease_release(*, owner: str) -> None:
     SchedulerLease.objects.filter(name=LEASE, owner=owner).update(expires_at=clock.now())
 
 
+def _attempts() -> int:
+    return cast(int, settings.ONEVISIT["SCHEDULE_ATTEMPTS"])
+
+
 def _retry_delay(attempt: int) -> dt.timedelta:
     """The wait before the retry that follows failed attempt `attempt` (1, 2, …): doubling."""
-    return dt.timedelta(seconds=settings.ONEVISIT["SCHEDULE_RETRY_SECONDS"] * 2 ** (attempt - 1))
+    first = cast(int, settings.ONEVISIT["SCHEDULE_RETRY_SECONDS"])
+    return dt.timedelta(seconds=first * 2 ** (attempt - 1))
 
 
 def stale_after(job: Job) -> dt.timedelta:
-    backoff = sum((_retry_delay(n) for n in range(1, settings.ONEVISIT["SCHEDULE_ATTEMPTS"])),
-                  dt.timedelta())
+    backoff = sum((_retry_delay(n) for n in range(1, _attempts())), dt.timedelta())
     return max(3 * job.period, STALE_MINIMUM) + backoff
 
 
@@ -152,7 +156,7 @@ def _job_run_failed(*, run_id: int, error: Exception) -> None:
     with transaction.atomic():
         run = JobRun.objects.select_for_update().get(pk=run_id)
         run.error = text
-        if run.attempts < settings.ONEVISIT["SCHEDULE_ATTEMPTS"]:
+        if run.attempts < _attempts():
             retry_at = now + _retry_delay(run.attempts)
             run.status = JobRunStatus.RETRYING
             run.save(update_fields=["status", "error"])

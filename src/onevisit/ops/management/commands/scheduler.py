@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from onevisit.ops.schedule import jobs_configured
+from onevisit.ops.schedule import jobs_configured, schedule_configured
 from onevisit.ops.scheduler import Scheduler
 
 
@@ -30,8 +30,9 @@ class Command(BaseCommand):
         if options["check"]:
             for job in jobs:
                 self.stdout.write(f"{job.name:22} every {job.period}  {job.task}")
-            off = sorted(set(settings.ONEVISIT["SCHEDULE"]) - {job.name for job in jobs})
+            off = sorted(set(schedule_configured()) - {job.name for job in jobs})
             if off:
                 self.stdout.write("off: " + ", ".join(off))
             return
-        Scheduler(jobs=jobs, lease_seconds=settings.ONEVISIT["SCHEDULER_LEASE_SECONDS"]).run()
+        lease_seconds = cast(int, settings.ONEVISIT["SCHEDULER_LEASE_SECONDS"])
+        Scheduler(jobs=jobs, lease_seconds=lease_seconds).run()
