@@ -67,9 +67,9 @@ def test_schedulers_and_worker_run_each_period_once_and_the_standby_takes_over(
                    capture_output=True)
     database = tmp_path / "onevisit.sqlite3"
 
-    def rows(sql: str) -> list[tuple[object, ...]]:
+    def rows(sql: str, *params: object) -> list[tuple[object, ...]]:
         with sqlite3.connect(database, timeout=20) as connection:
-            return connection.execute(sql).fetchall()
+            return connection.execute(sql, params).fetchall()
 
     def owner(log: Path) -> str | None:
         match = re.search(r"event='scheduler_active'.*owner='([^']+)'", log.read_text())
@@ -83,8 +83,8 @@ def test_schedulers_and_worker_run_each_period_once_and_the_standby_takes_over(
           lambda: "scheduler_started" in second_log.read_text(), seconds=180)
     worker, _ = processes("db_worker", "--no-reload", "--interval", "0.3",
                           "--no-startup-delay", env=env, log=tmp_path / "worker.log")
-    succeeded = "select count(*) from ops_jobrun where status = 'succeeded' and job = '{}'"
-    _wait("three deadline scans", lambda: rows(succeeded.format("deadline_scan"))[0][0] >= 3,
+    succeeded = "select count(*) from ops_jobrun where status = 'succeeded' and job = ?"
+    _wait("three deadline scans", lambda: rows(succeeded, "deadline_scan")[0][0] >= 3,
           seconds=180)
     assert owner(second_log) is None  # a standby while the first one lives
 
@@ -92,8 +92,9 @@ def test_schedulers_and_worker_run_each_period_once_and_the_standby_takes_over(
     first.wait(timeout=30)
     second_owner = _wait("the standby to take over", lambda: owner(second_log), seconds=60)
     by_second = ("select count(*) from ops_jobrun where status = 'succeeded' "
-                 f"and scheduler = '{second_owner}' and job = 'deadline_scan'")
-    _wait("a scan enqueued by the standby", lambda: rows(by_second)[0][0] >= 2, seconds=60)
+                 "and scheduler = ? and job = 'deadline_scan'")
+    _wait("a scan enqueued by the standby",
+          lambda: rows(by_second, second_owner)[0][0] >= 2, seconds=60)
     for process in (second, worker):
         process.send_signal(signal.SIGTERM)
     assert second.wait(timeout=60) == 0

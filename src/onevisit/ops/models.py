@@ -25,7 +25,8 @@ class JobRun(models.Model):
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     result = models.JSONField(_("结果"), null=True, blank=True)
-    error = models.TextField(_("错误"), blank=True)
+    error = models.TextField(_("错误"), blank=True,
+                             help_text="the exception and its message, then the traceback")
 
     class Meta:
         verbose_name = _("定时作业运行")
@@ -38,6 +39,11 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} @ {self.due_at:%Y-%m-%d %H:%M:%S}"
+
+    @property
+    def error_summary(self) -> str:
+        """The error's first line: the exception and its message, or why the run was lost."""
+        return self.error.split("\n", 1)[0]
 
 
 class SchedulerLease(models.Model):

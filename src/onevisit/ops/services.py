@@ -150,8 +150,8 @@ def job_run_execute(*, run_id: int) -> Any:
 def _job_run_failed(*, run_id: int, error: Exception) -> None:
     from onevisit.ops.tasks import job_run_task
 
-    text = "".join(traceback.format_exception(error))[-ERROR_LIMIT:]
-    summary = f"{type(error).__name__}: {error}"[:500]
+    summary = f"{type(error).__name__}: {error}".replace("\n", " ")[:500]
+    text = f"{summary}\n\n" + "".join(traceback.format_exception(error))[-ERROR_LIMIT:]
     now = clock.now()
     with transaction.atomic():
         run = JobRun.objects.select_for_update().get(pk=run_id)
