@@ -205,6 +205,8 @@ _JOBS = {
     "crl_publish": ("onevisit.certificates.tasks.crl_refresh_task", "1h", "30m"),
     "files_sweep": ("onevisit.files.tasks.files_sweep_task", "1h", "15m"),
     "audit_checkpoint": ("onevisit.audit.tasks.audit_checkpoint_task", "1h", "10m"),
+    "audit_verify": ("onevisit.audit.tasks.audit_verify_task", "1d", "1h"),
+    "archive_verify": ("onevisit.archive.tasks.packages_verify_task", "7d", "1d"),
 }
 SCHEDULE = {name: {"task": task, "every": demo if DEBUG else production}
             for name, (task, production, demo) in _JOBS.items()}

@@ -84,6 +84,9 @@ def test_production_periods_are_the_defaults():
         "files_sweep": ("onevisit.files.tasks.files_sweep_task", dt.timedelta(hours=1)),
         "audit_checkpoint": ("onevisit.audit.tasks.audit_checkpoint_task",
                              dt.timedelta(hours=1)),
+        "audit_verify": ("onevisit.audit.tasks.audit_verify_task", dt.timedelta(days=1)),
+        "archive_verify": ("onevisit.archive.tasks.packages_verify_task",
+                           dt.timedelta(days=7)),
     }
 
 

@@ -2,11 +2,15 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from onevisit.archive.services import package_create, packages_create_pending
+from onevisit.archive.services import package_create, packages_create_pending, packages_verify
 
 
 class ArchiveCatchUpIncomplete(Exception):
     """Some closed applications could not be archived; the others were."""
+
+
+class ArchivePackagesDamaged(Exception):
+    """The fixity check found damaged packages: restore them from a copy."""
 
 
 @task()
@@ -28,3 +32,15 @@ def packages_create_pending_task() -> dict[str, int]:
             + "; ".join(f"{number}: {reason}" for number, reason in result.failed)
         )
     return {"created": len(result.created)}
+
+
+@task()
+def packages_verify_task() -> dict[str, int]:
+    """The periodic fixity check of every package held. A damaged package (marked so, with
+    what is wrong) fails the run, so the scheduler reports it to the operators."""
+    results = packages_verify()
+    damaged = [result.package.application.number for result in results if result.problems]
+    if damaged:
+        raise ArchivePackagesDamaged(f"{len(damaged)} of {len(results)} packages damaged: "
+                                     + ", ".join(damaged))
+    return {"verified": len(results)}
