@@ -103,6 +103,7 @@ def test_periods_come_from_settings_and_off_turns_a_job_off(schedule):
     assert [period_parse(text) for text in ("30s", "10m", "2h", "1d", "OFF")] == [
         dt.timedelta(seconds=30), dt.timedelta(minutes=10), dt.timedelta(hours=2),
         dt.timedelta(days=1), None]
+    assert [job.every for job in jobs_configured()] == ["90s", "2h"]
 
 
 @pytest.mark.parametrize(("spec", "message"), [
@@ -135,7 +136,7 @@ def test_check_lists_the_jobs_and_their_periods(schedule, capsys):
     call_command("scheduler", "--check")
 
     assert capsys.readouterr().out == (
-        f"deadline_scan          every 0:01:30  {DEADLINE_SCAN}\noff: rollups\n")
+        f"deadline_scan          every 90s   {DEADLINE_SCAN}\noff: rollups\n")
 
 
 def test_a_scheduler_started_twice_enqueues_each_due_job_once(at, work):

@@ -31,6 +31,15 @@ class Job:
     task: str  # dotted path of a django-tasks task taking no arguments
     period: dt.timedelta
 
+    @property
+    def every(self) -> str:
+        """The period as settings write it: 90s, 10m, 2h, 1d."""
+        seconds = int(self.period.total_seconds())
+        for unit, size in sorted(_UNIT_SECONDS.items(), key=lambda pair: -pair[1]):
+            if seconds % size == 0:
+                return f"{seconds // size}{unit}"
+        raise AssertionError("periods are whole seconds")
+
     def period_start(self, moment: dt.datetime) -> dt.datetime:
         """The start of the period `moment` falls in."""
         elapsed = (moment - EPOCH) // self.period

@@ -29,7 +29,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         if options["check"]:
             for job in jobs:
-                self.stdout.write(f"{job.name:22} every {job.period}  {job.task}")
+                self.stdout.write(f"{job.name:22} every {job.every:5} {job.task}")
             off = sorted(set(schedule_configured()) - {job.name for job in jobs})
             if off:
                 self.stdout.write("off: " + ", ".join(off))
