@@ -207,6 +207,7 @@ _JOBS = {
     "audit_checkpoint": ("onevisit.audit.tasks.audit_checkpoint_task", "1h", "10m"),
     "audit_verify": ("onevisit.audit.tasks.audit_verify_task", "1d", "1h"),
     "archive_verify": ("onevisit.archive.tasks.packages_verify_task", "7d", "1d"),
+    "runs_prune": ("onevisit.ops.tasks.job_runs_prune_task", "1d", "1d"),
 }
 SCHEDULE = {name: {"task": task, "every": demo if DEBUG else production}
             for name, (task, production, demo) in _JOBS.items()}

@@ -17,7 +17,7 @@ from onevisit.ops.constants import JobRunStatus
 from onevisit.ops.models import JobRun, SchedulerLease
 from onevisit.ops.schedule import Job, jobs_configured, period_parse
 from onevisit.ops.scheduler import Scheduler
-from onevisit.ops.services import job_run_enqueue, job_run_execute
+from onevisit.ops.services import job_run_enqueue, job_run_execute, job_runs_prune
 from tests.ops import jobs
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +87,7 @@ def test_production_periods_are_the_defaults():
         "audit_verify": ("onevisit.audit.tasks.audit_verify_task", dt.timedelta(days=1)),
         "archive_verify": ("onevisit.archive.tasks.packages_verify_task",
                            dt.timedelta(days=7)),
+        "runs_prune": ("onevisit.ops.tasks.job_runs_prune_task", dt.timedelta(days=1)),
     }
 
 
@@ -291,3 +292,37 @@ def test_a_pending_run_holds_the_next_period_until_it_is_stale(at):
         assert job_run_execute(run_id=first.pk) is None
     first.refresh_from_db()
     assert (first.status, first.attempts) == (JobRunStatus.FAILED, 0)
+
+
+def test_old_runs_and_task_results_are_pruned_failures_kept_longer(at, work):
+    def finished(job: str, days_ago: int, status: str) -> JobRun:
+        moment = T0 - dt.timedelta(days=days_ago)
+        return JobRun.objects.create(job=job, task=DEADLINE_SCAN, due_at=moment,
+                                     status=status, scheduler="a", enqueued_at=moment,
+                                     finished_at=moment)
+    finished("deadline_scan", 31, JobRunStatus.SUCCEEDED)
+    finished("deadline_scan", 91, JobRunStatus.FAILED)
+    kept = {finished("rollups", 31, JobRunStatus.FAILED).pk,
+            finished("rollups", 29, JobRunStatus.SUCCEEDED).pk}
+    with at(T0 - dt.timedelta(days=20)):
+        run = job_run_enqueue(job=SCAN, scheduler="a")
+    with at(T0 - dt.timedelta(days=20)):
+        work()
+    with at(T0 - dt.timedelta(days=10)):
+        job_run_enqueue(job=ROLL, scheduler="a")
+    with at(T0 - dt.timedelta(days=10)):
+        work()
+    assert run is not None
+    kept.add(run.pk)
+    kept.add(run.pk + 1)
+    # The task backend stamps its results with the wall clock: put them where they belong.
+    for result, days_ago in zip(DBTaskResult.objects.order_by("enqueued_at"), (20, 10),
+                                strict=True):
+        DBTaskResult.objects.filter(pk=result.pk).update(
+            finished_at=T0 - dt.timedelta(days=days_ago))
+
+    with at(T0):
+        assert job_runs_prune() == {"runs": 2, "task_results": 1}
+
+    assert set(JobRun.objects.values_list("pk", flat=True)) == kept
+    assert DBTaskResult.objects.get().finished_at == T0 - dt.timedelta(days=10)

@@ -19,7 +19,7 @@ import pytest
 
 ONEVISIT = [sys.executable, "-m", "onevisit.cli"]
 JOBS_OFF = ("appointments_missed", "dispatch_learn", "archive_pending", "crl_publish",
-            "files_sweep", "audit_checkpoint", "audit_verify", "archive_verify")
+            "files_sweep", "audit_checkpoint", "audit_verify", "archive_verify", "runs_prune")
 
 
 def _env(data_dir: Path) -> dict[str, str]:

@@ -15,6 +15,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 from onevisit import clock
 from onevisit.ops.constants import ALLOWED_JOB_RUN_TRANSITIONS, PENDING_STATUSES, JobRunStatus
@@ -24,6 +27,11 @@ from onevisit.ops.schedule import Job
 log = structlog.get_logger(__name__)
 
 LEASE = "scheduler"
+# How long finished records are kept: succeeded runs and the task backend's finished
+# results a month and a fortnight, failures a quarter (for the investigation).
+RUNS_KEPT = dt.timedelta(days=30)
+FAILED_RUNS_KEPT = dt.timedelta(days=90)
+TASK_RESULTS_KEPT = dt.timedelta(days=14)
 # A run still pending this long after it was enqueued (beyond its retries' backoff) is
 # reported failed: no worker ran it, or its worker died mid-run.
 STALE_MINIMUM = dt.timedelta(minutes=30)
@@ -170,3 +178,21 @@ def _job_run_failed(*, run_id: int, error: Exception) -> None:
         run.save(update_fields=["status", "error", "finished_at"])
     log.error("scheduled_job_failed", job=run.job, run=run_id, attempts=run.attempts,
               error=summary)
+
+
+def job_runs_prune() -> dict[str, int]:
+    """Delete the runs finished long ago (failures kept longer) and, with the database task
+    backend, its finished task results, so neither table grows without end."""
+    now = clock.now()
+    runs, _ = JobRun.objects.filter(
+        Q(status=JobRunStatus.SUCCEEDED, finished_at__lt=now - RUNS_KEPT)
+        | Q(status=JobRunStatus.FAILED, finished_at__lt=now - FAILED_RUNS_KEPT)
+    ).delete()
+    results = 0
+    backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
+    if isinstance(backend, DatabaseBackend):
+        results, _ = (DBTaskResult.objects.finished()
+                      .filter(backend_name=backend.alias, finished_at__lt=now - TASK_RESULTS_KEPT)
+                      .delete())
+    log.info("scheduled_job_runs_pruned", runs=runs, task_results=results)
+    return {"runs": runs, "task_results": results}
