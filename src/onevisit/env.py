@@ -155,6 +155,26 @@ RATE_LIMITS = _declare(
     "kiosk, appointments, certificate verification by upload, Open311 filings; and wrong "
     "passwords from one address (signin) (name=count/period, period s, m, h or d).",
 )
+SCHEDULE = _declare(
+    "ONEVISIT_SCHEDULE", "",
+    "Periods of the scheduler's periodic jobs, as job=period pairs separated by commas "
+    "(deadline_scan=5m,dispatch_learn=off; period 30s, 10m, 2h or 1d, or off). Unnamed jobs "
+    "keep their default: production periods, or the demo's short ones in demo mode "
+    "(docs/operations.md lists both).",
+)
+SCHEDULE_ATTEMPTS = _declare(
+    "ONEVISIT_SCHEDULE_ATTEMPTS", "3",
+    "How many times a failing periodic job is tried before its run is reported failed.",
+)
+SCHEDULE_RETRY_SECONDS = _declare(
+    "ONEVISIT_SCHEDULE_RETRY_SECONDS", "60",
+    "Delay before a failed periodic job's first retry; each further retry waits twice as long.",
+)
+SCHEDULER_LEASE_SECONDS = _declare(
+    "ONEVISIT_SCHEDULER_LEASE_SECONDS", "30",
+    "How long the active scheduler's lease lasts without renewal: a standby scheduler takes "
+    "over this long after the active one dies.",
+)
 LOG_LEVEL = _declare("ONEVISIT_LOG_LEVEL", "INFO", "Log level (DEBUG, INFO, WARNING).")
 
 

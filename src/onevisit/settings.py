@@ -194,6 +194,32 @@ TASKS = {
     }
 }
 
+# Periodic jobs: `onevisit scheduler` enqueues each job's task every period and the task
+# worker runs it (docs/operations.md). Each job: its task, its production period and the
+# demo's short one. ONEVISIT_SCHEDULE overrides periods by name. A new job is one line.
+_JOBS = {
+    "deadline_scan": ("onevisit.workflow.tasks.deadline_scan_task", "10m", "1m"),
+    "rollups": ("onevisit.metrics.tasks.rollups_refresh_task", "10m", "2m"),
+    "appointments_missed": ("onevisit.hall.tasks.appointments_mark_missed_task", "30m", "5m"),
+    "dispatch_learn": ("onevisit.hotline.tasks.dispatch_learn", "1d", "30m"),
+    "archive_pending": ("onevisit.archive.tasks.packages_create_pending_task", "1h", "5m"),
+    "crl_publish": ("onevisit.certificates.tasks.crl_refresh_task", "1h", "30m"),
+    "files_sweep": ("onevisit.files.tasks.files_sweep_task", "1h", "15m"),
+    "audit_checkpoint": ("onevisit.audit.tasks.audit_checkpoint_task", "1h", "10m"),
+    "audit_verify": ("onevisit.audit.tasks.audit_verify_task", "1d", "1h"),
+    "archive_verify": ("onevisit.archive.tasks.packages_verify_task", "7d", "1d"),
+    "runs_prune": ("onevisit.ops.tasks.job_runs_prune_task", "1d", "1d"),
+}
+SCHEDULE = {name: {"task": task, "every": demo if DEBUG else production}
+            for name, (task, production, demo) in _JOBS.items()}
+for _name, _every in env.get_pairs(env.SCHEDULE).items():
+    if _name not in SCHEDULE:
+        raise ImproperlyConfigured(
+            f"{env.SCHEDULE.name}: there is no periodic job {_name!r}; the jobs are "
+            + ", ".join(SCHEDULE)
+        )
+    SCHEDULE[_name] = {**SCHEDULE[_name], "every": _every}
+
 # Every page: scripts and styles only from our own origin or with the response's nonce.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -235,6 +261,8 @@ LOGGING = {
         "weasyprint.progress": {"level": "WARNING"},
         # django-axes logs every sign-in; the audit log keeps the lockouts.
         "axes": {"level": "WARNING"},
+        # APScheduler logs each firing; the scheduler logs what it enqueues (ops.scheduler).
+        "apscheduler": {"level": "WARNING"},
     },
 }
 # structlog events (an event name plus fields) go through the standard logging above.
@@ -273,6 +301,12 @@ ONEVISIT = {
     "HOTLINE_MAX_REOPENS": int(env.get(env.HOTLINE_MAX_REOPENS)),
     # Open311 GeoReport v2 (/open311/v2/): the jurisdiction served, a county's region code.
     "OPEN311_JURISDICTION": env.get(env.OPEN311_JURISDICTION).strip(),
+    # The scheduler: the jobs above; a failing job's attempts and the first retry's delay
+    # (doubling after); the active scheduler's lease, after which a standby takes over.
+    "SCHEDULE": SCHEDULE,
+    "SCHEDULE_ATTEMPTS": int(env.get(env.SCHEDULE_ATTEMPTS)),
+    "SCHEDULE_RETRY_SECONDS": int(env.get(env.SCHEDULE_RETRY_SECONDS)),
+    "SCHEDULER_LEASE_SECONDS": int(env.get(env.SCHEDULER_LEASE_SECONDS)),
     # Demo data and accounts with a printed password only ever exist in demo mode.
     "DEMO_ALLOWED": DEBUG,
     "SITE_NAME": _("一网通办"),

@@ -63,3 +63,54 @@ def test_models_and_migrations_agree(db):
     from django.core.management import call_command
 
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def _scheduler_check(tmp_path, schedule: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith("ONEVISIT_") and k != "DATABASE_URL"}
+    return subprocess.run(
+        [sys.executable, "-m", "onevisit.cli", "scheduler", "--check"],
+        env={**clean, "ONEVISIT_DATA_DIR": str(tmp_path), "ONEVISIT_SCHEDULE": schedule,
+             **SECRETS},
+        capture_output=True, text=True, check=False, timeout=120,
+    )
+
+
+def test_the_schedule_variable_sets_periods_by_name(tmp_path):
+    result = _scheduler_check(tmp_path, "deadline_scan=5m, dispatch_learn=off")
+
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "deadline_scan          every 5m    onevisit.workflow.tasks.deadline_scan_task" in lines
+    assert "rollups                every 10m   onevisit.metrics.tasks.rollups_refresh_task" in lines
+    assert lines[-1] == "off: dispatch_learn"
+
+
+@pytest.mark.parametrize(("schedule", "message"), [
+    ("rollups=5x", "periodic job 'rollups': '5x' is not a period"),
+    ("rollup=5m", "ONEVISIT_SCHEDULE: there is no periodic job 'rollup'; the jobs are "
+                  "deadline_scan, rollups,"),
+    ("rollups", "ONEVISIT_SCHEDULE: 'rollups' is not of the form code=value"),
+])
+def test_a_bad_schedule_variable_stops_the_scheduler_with_the_fix(tmp_path, schedule, message):
+    result = _scheduler_check(tmp_path, schedule)
+
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_demo_mode_runs_the_jobs_at_the_demo_periods(tmp_path):
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith("ONEVISIT_") and k != "DATABASE_URL"}
+    result = subprocess.run(
+        [sys.executable, "-m", "onevisit.cli", "scheduler", "--check"],
+        env={**clean, "ONEVISIT_DATA_DIR": str(tmp_path), "ONEVISIT_DEBUG": "1"},
+        capture_output=True, text=True, check=False, timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    periods = dict(line.split()[0:3:2] for line in result.stdout.splitlines())
+    assert periods == {"deadline_scan": "1m", "rollups": "2m", "appointments_missed": "5m",
+                       "dispatch_learn": "30m", "archive_pending": "5m", "crl_publish": "30m",
+                       "files_sweep": "15m", "audit_checkpoint": "10m", "audit_verify": "1h",
+                       "archive_verify": "1d", "runs_prune": "1d"}

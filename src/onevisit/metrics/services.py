@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Count
+from django.db.models.functions import TruncDate
 
 from onevisit import clock
 from onevisit.applications.constants import ApplicationStatus, CaseStatus, Channel
@@ -110,7 +111,25 @@ def _hotline_day(day: dt.date, start: dt.datetime, end: dt.datetime) -> None:
     HotlineRollup.objects.bulk_create(rows.values())
 
 
+# How far back a refresh looks for days with facts but no rollup yet.
+CATCH_UP_DAYS = 60
+
+
+def _days_without_rollup(*, today: dt.date) -> set[dt.date]:
+    """Days of the last CATCH_UP_DAYS with filings or completions but no rollup: history
+    recorded while no refresh ran (a demo's, a simulation's, an outage's)."""
+    since, _ = _bounds(today - dt.timedelta(days=CATCH_UP_DAYS))
+    days: set[dt.date] = set()
+    for moment in ("submitted_at", "completed_at"):
+        days.update(Application.objects.filter(**{f"{moment}__gte": since})
+                    .annotate(day=TruncDate(moment, tzinfo=TZ))
+                    .values_list("day", flat=True).distinct())
+    return days - set(DailyRollup.objects.filter(day__in=days).values_list("day", flat=True))
+
+
 def rollups_refresh_recent(*, days_back: int = 2) -> int:
-    """Today and the days before it: what a periodic task refreshes."""
+    """Today and the days before it, and any recent day with facts but no rollup yet: what
+    the periodic task refreshes."""
     today = clock.now().astimezone(TZ).date()
-    return rollups_refresh(days=[today - dt.timedelta(days=n) for n in range(days_back + 1)])
+    recent = {today - dt.timedelta(days=n) for n in range(days_back + 1)}
+    return rollups_refresh(days=recent | _days_without_rollup(today=today))

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from onevisit.demo.staff import DEMO_PASSWORD
+from onevisit.ops.demo_history import demo_history_load
 from onevisit.ops.demo_hotline import demo_hotline_load
 from onevisit.ops.demo_setup import demo_world_load
 
@@ -17,6 +18,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         world = demo_world_load()
         staff = world.staff
+        # Applications first: the hotline's history rolls up its days, theirs included.
+        demo_history_load(population=world.population, staff=staff)
         demo_hotline_load(staff=staff)
         self.stdout.write(self.style.SUCCESS("onevisit demo is ready.\n"))
         for label, path in (
