@@ -100,3 +100,8 @@ def test_an_idempotent_retry_acknowledges_once(raised, api):
 
     assert (first.status_code, again.status_code) == (200, 200)
     assert AuditEvent.objects.filter(action="alert.acknowledged").count() == 1
+
+
+def test_out_of_range_query_values_are_refused(raised, api):
+    for query in ("older_than_days=-1", "limit=0", "limit=201", "before=-5"):
+        assert api["supervisor"].get(f"/supervision/alerts?{query}").status_code == 422

@@ -4,11 +4,11 @@ close) for supervisors, and a department's 督办 (list, answer) for its reviewe
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from onevisit import clock
@@ -152,9 +152,9 @@ def _follow_up_out(order: FollowUpOrder) -> dict[str, Any]:
 @router.get("/supervision/alerts", auth=AUTH, response={200: list[AlertOut], **ERRORS})
 def alerts(request: HttpRequest, status: AlertStatusIn | None = None,
            kind: AlertKindIn | None = None, department: str = "",
-           older_than_days: int = Query(0, ge=0, le=3650),
-           before: int = Query(0, ge=0, le=MAX_ID),
-           limit: int = Query(50, ge=1, le=200)) -> list[dict[str, Any]]:
+           older_than_days: Annotated[int, Field(ge=0, le=3650)] = 0,
+           before: Annotated[int, Field(ge=0, le=MAX_ID)] = 0,
+           limit: Annotated[int, Field(ge=1, le=200)] = 50) -> list[dict[str, Any]]:
     """The inbox, newest first; the next page: `before` = the last id received."""
     user = _supervisor(request)
     where = InboxFilter(status=status or "", kind=kind or "", department=department,
@@ -241,7 +241,7 @@ def _department_staff(request: HttpRequest) -> Any:
 
 @router.get("/supervision/follow-ups", auth=AUTH, response={200: list[FollowUpOut], **ERRORS})
 def follow_ups(request: HttpRequest,
-               limit: int = Query(100, ge=1, le=500)) -> list[dict[str, Any]]:
+               limit: Annotated[int, Field(ge=1, le=500)] = 100) -> list[dict[str, Any]]:
     """The caller's department's 督办, unanswered first."""
     user = _department_staff(request)
     return [_follow_up_out(o) for o in
