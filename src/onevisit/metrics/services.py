@@ -46,6 +46,7 @@ def rollups_refresh(*, days: Iterable[dt.date]) -> int:
             .values_list("visit_count", "completed_at", "due_at")
         )
         DailyRollup.objects.update_or_create(day=day, defaults={
+            "computed_at": clock.now(),
             "filed": filed.count(),
             "filed_online": filed.filter(channel=Channel.ONLINE).count(),
             "completed": len(completed),
@@ -111,6 +112,26 @@ def _hotline_day(day: dt.date, start: dt.datetime, end: dt.datetime) -> None:
 
 
 def rollups_refresh_recent(*, days_back: int = 2) -> int:
-    """Today and the days before it: what a periodic task refreshes."""
+    """Today and the days before it."""
     today = clock.now().astimezone(TZ).date()
     return rollups_refresh(days=[today - dt.timedelta(days=n) for n in range(days_back + 1)])
+
+
+# Days back the periodic refresh makes sure are rolled up at all (a dashboard year).
+ROLLUP_HORIZON_DAYS = 366
+
+
+def rollups_refresh_due() -> int:
+    """What the periodic task rebuilds so the dashboard is never silently stale: today and
+    yesterday; every day of the last year that has no rollup yet; and every day rolled up
+    before it ended (facts recorded later, as `onevisit simulate` records days ahead of
+    the wall clock, are then counted)."""
+    now = clock.now()
+    today = now.astimezone(TZ).date()
+    horizon = today - dt.timedelta(days=ROLLUP_HORIZON_DAYS)
+    have = set(DailyRollup.objects.filter(day__gte=horizon).values_list("day", flat=True))
+    due = {today, today - dt.timedelta(days=1)}
+    due |= {horizon + dt.timedelta(days=n) for n in range(ROLLUP_HORIZON_DAYS)} - have
+    due |= {day for day, computed in DailyRollup.objects.values_list("day", "computed_at")
+            if computed is None or computed < _bounds(day)[1]}
+    return rollups_refresh(days=due)
