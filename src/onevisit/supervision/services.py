@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from onevisit import clock
 from onevisit.accounts.models import Department, Role
@@ -24,8 +25,9 @@ from onevisit.supervision.models import Alert, AlertKind, FollowUpOrder
 from onevisit.workflow.calendar import deadline_after
 
 # What an alert closed by its own rule says (the case it watched was decided).
-RULE_CLOSED_REASON = "办件已办结，时限不再计算"
-ANSWERED_CLOSED_REASON = "部门已答复督办"
+# Stored in Chinese, translated when read (selectors.alert_close_reason).
+RULE_CLOSED_REASON = gettext_noop("办件已办结，时限不再计算")
+ANSWERED_CLOSED_REASON = gettext_noop("部门已答复督办")
 TEXT_MAX = 2000
 
 
