@@ -86,6 +86,11 @@ AUDIT_CHECKPOINT_SECONDS = _declare(
     "Audit log: write a signed checkpoint at the first event this many seconds after the "
     "last one.",
 )
+DASHBOARD_STALE_MINUTES = _declare(
+    "ONEVISIT_DASHBOARD_STALE_MINUTES", "15",
+    "Dashboard: warn that the figures are stale when the rollups behind them are older "
+    "than this many minutes (the rollup task runs every few minutes).",
+)
 PUBLIC_URL = _declare(
     "ONEVISIT_PUBLIC_URL",
     "http://127.0.0.1:8000",

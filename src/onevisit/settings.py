@@ -288,6 +288,7 @@ ONEVISIT = {
     # The audit log: a signed checkpoint after this many events or seconds since the last.
     "AUDIT_CHECKPOINT_EVENTS": int(env.get(env.AUDIT_CHECKPOINT_EVENTS)),
     "AUDIT_CHECKPOINT_SECONDS": int(env.get(env.AUDIT_CHECKPOINT_SECONDS)),
+    "DASHBOARD_STALE_MINUTES": int(env.get(env.DASHBOARD_STALE_MINUTES)),
     "PUBLIC_URL": env.get(env.PUBLIC_URL).rstrip("/"),
     "DIGEST_KEYS": [env.get(env.DIGEST_KEY), *env.get_list(env.DIGEST_KEY_FALLBACKS)],
     "STAFF_SESSION_SECONDS": int(float(env.get(env.STAFF_SESSION_HOURS)) * 3600),

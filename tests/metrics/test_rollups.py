@@ -38,7 +38,7 @@ def test_a_day_is_rebuilt_from_facts_and_rebuilding_changes_nothing(world, api):
     assert sorted(DepartmentRollup.objects.values_list("department__code", "decided")) == [
         ("xh-bdc", 1), ("xh-sw", 1), ("xh-zjj", 1),
     ]
-    figures = dashboard_figures(since=DAY, until=DAY)
+    figures = dashboard_figures(since=DAY, until=DAY, now=MORNING + dt.timedelta(minutes=10))
     assert figures["tiles"]["online_share"] == 0.5
     assert figures["tiles"]["zero_visit_share"] == 1.0
     assert figures["visits"] == {"0": 1, "1": 0, "2+": 0}

@@ -12,7 +12,7 @@ from onevisit import clock
 from onevisit.applications.constants import ApplicationStatus
 from onevisit.applications.models import Application
 from onevisit.metrics.models import DailyRollup
-from onevisit.metrics.services import rollups_refresh_recent
+from onevisit.metrics.services import rollups_refresh_due
 from onevisit.ops.demo_history import HISTORY, demo_history_load
 from onevisit.ops.demo_setup import demo_world_load
 from onevisit.workflow.services import deadline_scan
@@ -30,7 +30,7 @@ def test_the_scan_finds_overdue_and_nearly_due_cases_and_rollups_cover_the_perio
         filed = demo_history_load(population=world.population, staff=world.staff)
         again = demo_history_load(population=world.population, staff=world.staff)
         raised = deadline_scan()
-        rollups_refresh_recent()
+        rollups_refresh_due()
 
     assert (filed, again) == (len(HISTORY) + 1, 0)
     assert raised["red"] >= 2

@@ -18,6 +18,7 @@ from onevisit.api.certificates import router as certificates_router
 from onevisit.api.exchange import router as exchange_router
 from onevisit.api.hotline import router as hotline_router
 from onevisit.api.middleware import error_body, status_message
+from onevisit.api.supervision import router as supervision_router
 from onevisit.api.workflow import router as workflow_router
 from onevisit.errors import DomainError, InvalidInput
 
@@ -74,6 +75,7 @@ api.add_router("/v1/", workflow_router)
 api.add_router("/v1/", certificates_router)
 api.add_router("/v1/", exchange_router)
 api.add_router("/v1/", hotline_router)
+api.add_router("/v1/", supervision_router)
 
 
 @api.exception_handler(DomainError)

@@ -18,6 +18,8 @@ class DailyRollup(models.Model):
     completed_one_visit = models.PositiveIntegerField(default=0)
     completed_more_visits = models.PositiveIntegerField(default=0)
     completed_on_time = models.PositiveIntegerField(default=0)
+    # When this day was rolled up: its figures hold every fact recorded until then.
+    computed_at = models.DateTimeField(null=True)
 
     class Meta:
         ordering = ["day"]

@@ -6,15 +6,19 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.utils.translation import gettext as _
 
-from onevisit.applications.constants import ApplicationStatus, Channel
-from onevisit.applications.models import Application
+from onevisit.accounts.models import Department
+from onevisit.applications.constants import OPEN_CASE_STATUSES, ApplicationStatus, Channel
+from onevisit.applications.models import Application, Case
 from onevisit.catalogue.constants import ItemStatus
 from onevisit.catalogue.models import ServiceItem
 from onevisit.metrics.models import DailyRollup, DepartmentRollup, HotlineRollup
+
+TZ = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True)
@@ -92,35 +96,91 @@ def kpis(*, since: dt.datetime | None = None, until: dt.datetime | None = None) 
     )
 
 
-def _share(part: int, whole: int) -> float:
-    return round(part / whole, 4) if whole else 0.0
+def _share(part: int, whole: int) -> float | None:
+    """A rate, or None where there is nothing to rate (shown as "—", never as 0 %)."""
+    return round(part / whole, 4) if whole else None
 
 
-def dashboard_figures(*, since: dt.date, until: dt.date) -> dict[str, Any]:
-    """What the reform dashboard shows for [since, until], read from the rollups."""
+def _day_bounds(since: dt.date, until: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    return (dt.datetime.combine(since, dt.time.min, tzinfo=TZ),
+            dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min, tzinfo=TZ))
+
+
+def _open_overdue(*, since: dt.date, until: dt.date,
+                  now: dt.datetime) -> tuple[int, dict[int, int]]:
+    """Work still open whose deadline fell in the period and has passed: late already,
+    so 按时办结率 counts it as late (live, from the stored deadlines: two counts)."""
+    start, end = _day_bounds(since, until)
+    due = {"due_at__gte": start, "due_at__lt": min(end, now)}
+    applications = Application.objects.filter(status=ApplicationStatus.ACCEPTED, **due).count()
+    cases = dict(Case.objects.filter(status__in=OPEN_CASE_STATUSES, **due)
+                 .values_list("department_id").annotate(n=Count("id")).order_by())
+    return applications, cases
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """How fresh the rollups behind a period are: `as_of` is the time up to which every
+    fact is counted (None: nothing rolled up yet); `missing` the days not rolled up."""
+
+    as_of: dt.datetime | None
+    missing: int
+    stale: bool
+
+
+def rollup_freshness(*, since: dt.date, until: dt.date, now: dt.datetime,
+                     stale_after: dt.timedelta) -> Freshness:
+    rows = dict(DailyRollup.objects.filter(day__gte=since, day__lte=until)
+                .values_list("day", "computed_at"))
+    today = now.astimezone(TZ).date()
+    missing = sum(1 for n in range((min(until, today) - since).days + 1)
+                  if since + dt.timedelta(days=n) not in rows)
+    # A day rolled up after it ended is complete; one rolled up earlier holds the facts
+    # until then. The period is as fresh as its least fresh day.
+    partial = [at for day, at in rows.items()
+               if at is not None and at < _day_bounds(day, day)[1]]
+    complete = [at for at in rows.values() if at is not None]
+    as_of = min(partial) if partial else max(complete) if complete else None
+    if as_of is not None and not partial:
+        as_of = min(as_of, now)
+    stale = missing > 0 or as_of is None or (bool(partial) and now - as_of > stale_after)
+    return Freshness(as_of=as_of, missing=missing, stale=stale)
+
+
+def latest_rolled_up_day() -> dt.date | None:
+    """The last day with recorded activity (simulated days can lie ahead of today)."""
+    last: dt.date | None = (DailyRollup.objects.filter(Q(filed__gt=0) | Q(completed__gt=0))
+                            .aggregate(last=Max("day"))["last"])
+    return last
+
+
+def dashboard_figures(*, since: dt.date, until: dt.date, now: dt.datetime,
+                      department: Department | None = None) -> dict[str, Any]:
+    """What the reform dashboard shows for [since, until], read from the rollups, with
+    open overdue work counted live. With a department, only that department's cases."""
     daily = list(DailyRollup.objects.filter(day__gte=since, day__lte=until))
     totals = {field: sum(getattr(row, field) for row in daily) for field in (
         "filed", "filed_online", "completed", "completed_zero_visits", "completed_one_visit",
         "completed_more_visits", "completed_on_time",
     )}
-    departments = (
-        DepartmentRollup.objects.filter(day__gte=since, day__lte=until)
-        .values("department__name").annotate(decided=Sum("decided"),
-                                             on_time=Sum("decided_on_time"))
-        .order_by("-decided")
-    )
+    department_rows = DepartmentRollup.objects.filter(day__gte=since, day__lte=until)
+    if department is not None:
+        department_rows = department_rows.filter(department=department)
+    departments = (department_rows.values("department_id", "department__name")
+                   .annotate(decided=Sum("decided"), on_time=Sum("decided_on_time"))
+                   .order_by("-decided"))
     regions = (
-        DepartmentRollup.objects.filter(day__gte=since, day__lte=until)
-        .values("department__region__name").annotate(decided=Sum("decided"),
-                                                     on_time=Sum("decided_on_time"))
+        department_rows.values("department__region__name")
+        .annotate(decided=Sum("decided"), on_time=Sum("decided_on_time"))
         .order_by("-decided")
     )
     items = ServiceItem.objects.filter(status=ItemStatus.PUBLISHED).aggregate(
         total=Count("id"), one_visit=Count("id", filter=Q(promised_visits__lte=1))
     )
+    overdue_applications, overdue_cases = _open_overdue(since=since, until=until, now=now)
     completed = totals["completed"]
-    return {
-        "tiles": {
+    if department is None:
+        tiles: dict[str, Any] = {
             "catalogue_one_visit_rate": _share(items["one_visit"], items["total"]),
             "filed": totals["filed"],
             "online_share": _share(totals["filed_online"], totals["filed"]),
@@ -128,8 +188,20 @@ def dashboard_figures(*, since: dt.date, until: dt.date) -> dict[str, Any]:
             "zero_visit_share": _share(totals["completed_zero_visits"], completed),
             "at_most_one_visit_share": _share(
                 totals["completed_zero_visits"] + totals["completed_one_visit"], completed),
-            "on_time_rate": _share(totals["completed_on_time"], completed),
-        },
+            "on_time_rate": _share(totals["completed_on_time"],
+                                   completed + overdue_applications),
+            "open_overdue": overdue_applications,
+        }
+    else:
+        decided = sum(d["decided"] for d in departments)
+        late_open = overdue_cases.get(department.pk, 0)
+        tiles = {
+            "decided": decided,
+            "on_time_rate": _share(sum(d["on_time"] for d in departments), decided + late_open),
+            "open_overdue": late_open,
+        }
+    return {
+        "tiles": tiles,
         "trend": [
             {"day": row.day.isoformat(), "filed": row.filed, "completed": row.completed,
              "zero_visit_share": _share(row.completed_zero_visits, row.completed)}
@@ -137,7 +209,10 @@ def dashboard_figures(*, since: dt.date, until: dt.date) -> dict[str, Any]:
         ],
         "departments": [
             {"name": d["department__name"], "decided": d["decided"],
-             "on_time_rate": _share(d["on_time"], d["decided"])} for d in departments
+             "open_overdue": overdue_cases.get(d["department_id"], 0),
+             "on_time_rate": _share(d["on_time"],
+                                    d["decided"] + overdue_cases.get(d["department_id"], 0))}
+            for d in departments
         ],
         "regions": [
             {"name": r["department__region__name"], "decided": r["decided"],

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Count
-from django.db.models.functions import TruncDate
 
 from onevisit import clock
 from onevisit.applications.constants import ApplicationStatus, CaseStatus, Channel
@@ -47,6 +46,7 @@ def rollups_refresh(*, days: Iterable[dt.date]) -> int:
             .values_list("visit_count", "completed_at", "due_at")
         )
         DailyRollup.objects.update_or_create(day=day, defaults={
+            "computed_at": clock.now(),
             "filed": filed.count(),
             "filed_online": filed.filter(channel=Channel.ONLINE).count(),
             "completed": len(completed),
@@ -111,25 +111,27 @@ def _hotline_day(day: dt.date, start: dt.datetime, end: dt.datetime) -> None:
     HotlineRollup.objects.bulk_create(rows.values())
 
 
-# How far back a refresh looks for days with facts but no rollup yet.
-CATCH_UP_DAYS = 60
-
-
-def _days_without_rollup(*, today: dt.date) -> set[dt.date]:
-    """Days of the last CATCH_UP_DAYS with filings or completions but no rollup: history
-    recorded while no refresh ran (a demo's, a simulation's, an outage's)."""
-    since, _ = _bounds(today - dt.timedelta(days=CATCH_UP_DAYS))
-    days: set[dt.date] = set()
-    for moment in ("submitted_at", "completed_at"):
-        days.update(Application.objects.filter(**{f"{moment}__gte": since})
-                    .annotate(day=TruncDate(moment, tzinfo=TZ))
-                    .values_list("day", flat=True).distinct())
-    return days - set(DailyRollup.objects.filter(day__in=days).values_list("day", flat=True))
-
-
 def rollups_refresh_recent(*, days_back: int = 2) -> int:
-    """Today and the days before it, and any recent day with facts but no rollup yet: what
-    the periodic task refreshes."""
+    """Today and the days before it."""
     today = clock.now().astimezone(TZ).date()
-    recent = {today - dt.timedelta(days=n) for n in range(days_back + 1)}
-    return rollups_refresh(days=recent | _days_without_rollup(today=today))
+    return rollups_refresh(days=[today - dt.timedelta(days=n) for n in range(days_back + 1)])
+
+
+# Days back the periodic refresh makes sure are rolled up at all (a dashboard year).
+ROLLUP_HORIZON_DAYS = 366
+
+
+def rollups_refresh_due() -> int:
+    """What the periodic task rebuilds so the dashboard is never silently stale: today and
+    yesterday; every day of the last year that has no rollup yet; and every day rolled up
+    before it ended (facts recorded later, as `onevisit simulate` records days ahead of
+    the wall clock, are then counted)."""
+    now = clock.now()
+    today = now.astimezone(TZ).date()
+    horizon = today - dt.timedelta(days=ROLLUP_HORIZON_DAYS)
+    have = set(DailyRollup.objects.filter(day__gte=horizon).values_list("day", flat=True))
+    due = {today, today - dt.timedelta(days=1)}
+    due |= {horizon + dt.timedelta(days=n) for n in range(ROLLUP_HORIZON_DAYS)} - have
+    due |= {day for day, computed in DailyRollup.objects.values_list("day", "computed_at")
+            if computed is None or computed < _bounds(day)[1]}
+    return rollups_refresh(days=due)

@@ -19,7 +19,7 @@ from onevisit.demo.forms import FormFiller
 from onevisit.demo.population import Population
 from onevisit.demo.staff import Staff
 from onevisit.ops.demo_setup import demo_approve_all, demo_file
-from onevisit.workflow.calendar import deadline_after
+from onevisit.workdays.calendar import deadline_after
 
 SEED = 2017
 TZ = ZoneInfo("Asia/Shanghai")

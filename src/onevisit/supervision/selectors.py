@@ -5,13 +5,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from onevisit.accounts.models import Role, User
 from onevisit.applications.models import Application, Case
 from onevisit.exchange.models import AccessLog
 from onevisit.exchange.services import subject_digests
-from onevisit.supervision.models import Alert, AlertKind
+from onevisit.supervision.constants import AlertStatus, FollowUpStatus
+from onevisit.supervision.models import Alert, AlertKind, FollowUpOrder
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -24,6 +27,99 @@ def alert_open_for_case(*, kind: AlertKind) -> Exists:
 
 def alerts_open(*, application_number: str) -> QuerySet[Alert]:
     return Alert.objects.filter(application_number=application_number, resolved_at__isnull=True)
+
+
+# Each kind's rule, as the inbox states it beside the alert (DESIGN.md §3).
+ALERT_RULES = {
+    AlertKind.VISITS_EXCEEDED: gettext_lazy(
+        "跑次：申请人到现场的次数超过事项承诺的最多跑动次数（每次到场都有记录）"),
+    AlertKind.DEADLINE_NEAR: gettext_lazy("办理时限：部门办件已用去八成承诺时限（黄牌）"),
+    AlertKind.OVERDUE: gettext_lazy("办理时限：部门办件超过承诺时限仍未办结（红牌）"),
+    AlertKind.CALENDAR_NOT_COVERED: gettext_lazy(
+        "工作日历：办理期限所在年份的节假日未录入，期限暂按周末规则计算"),
+    AlertKind.BAD_RATING: gettext_lazy("好差评：差评须回访并整改"),
+    AlertKind.FOLLOW_UP_OVERDUE: gettext_lazy("督办：被督办部门未在期限内答复"),
+}
+# Audit actions that are the facts behind each kind (the rest of the history is context).
+ALERT_EVENTS = {
+    AlertKind.VISITS_EXCEEDED: ("visit.",),
+    AlertKind.DEADLINE_NEAR: ("case.",),
+    AlertKind.OVERDUE: ("case.",),
+    AlertKind.CALENDAR_NOT_COVERED: ("application.accepted",),
+    AlertKind.BAD_RATING: ("rating.",),
+    AlertKind.FOLLOW_UP_OVERDUE: ("follow_up.",),
+}
+# Ages the inbox filters by: raised at least this many days ago.
+AGE_DAYS = (1, 3, 7, 30)
+PAGE = 50
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    status: str = ""
+    kind: str = ""
+    department: str = ""  # a department code
+    older_than_days: int = 0
+    mine: bool = False
+
+
+def alerts_inbox(*, actor: Any, now: dt.datetime, where: InboxFilter,
+                 before_id: int | None = None) -> QuerySet[Alert]:
+    """The supervisors' inbox, newest first (keyset: pass the last id seen as
+    `before_id`). A department's alerts are those of its cases, and those about a whole
+    application it has a case of."""
+    alerts = Alert.objects.all()
+    if where.status:
+        alerts = alerts.filter(status=where.status)
+    if where.kind:
+        alerts = alerts.filter(kind=where.kind)
+    if where.department:
+        cases = Case.objects.filter(department__code=where.department)
+        alerts = alerts.filter(
+            Q(case_id__in=cases.values("pk"))
+            | Q(case_id=0, application_number__in=cases.values("application__number")))
+    if where.older_than_days:
+        alerts = alerts.filter(raised_at__lte=now - dt.timedelta(days=where.older_than_days))
+    if where.mine:
+        alerts = alerts.filter(acknowledged_by=actor)
+    if before_id is not None:
+        alerts = alerts.filter(pk__lt=before_id)
+    return alerts.annotate(
+        open_follow_ups=Count("follow_ups", filter=Q(follow_ups__status=FollowUpStatus.OPEN)),
+    ).order_by("-id")
+
+
+def alert_status_counts() -> dict[str, int]:
+    counts = dict(Alert.objects.values_list("status").annotate(n=Count("id")).order_by())
+    return {status: counts.get(status, 0) for status in AlertStatus.values}
+
+
+def alert_get(*, alert_id: int) -> Alert | None:
+    return Alert.objects.select_related("acknowledged_by", "closed_by").filter(
+        pk=alert_id).first()
+
+
+def alert_close_reason(alert: Alert) -> str:
+    """The reason as the reader reads it: a closing by the alert's own rule is translated."""
+    return _(alert.close_reason) if alert.closed_by_id is None and alert.close_reason else \
+        alert.close_reason
+
+
+def follow_ups_of_alert(*, alert: Alert) -> list[FollowUpOrder]:
+    return list(alert.follow_ups.select_related("department", "requested_by", "answered_by")
+                .order_by("requested_at", "id"))
+
+
+def follow_ups_for_department(*, department_id: int) -> QuerySet[FollowUpOrder]:
+    """A department's 督办: unanswered first, soonest deadline first."""
+    return (FollowUpOrder.objects.filter(department_id=department_id)
+            .select_related("alert", "requested_by", "answered_by")
+            .order_by("-status", "due_at", "id"))
+
+
+def follow_ups_open_count(*, department_id: int) -> int:
+    return FollowUpOrder.objects.filter(department_id=department_id,
+                                        status=FollowUpStatus.OPEN).count()
 
 
 @dataclass(frozen=True)

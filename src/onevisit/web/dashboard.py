@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -15,23 +18,72 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from onevisit import clock
-from onevisit.accounts.models import Role
+from onevisit.accounts.models import Department, Role
 from onevisit.hotline.selectors import complaints_about_applications, tickets_escalated
-from onevisit.metrics.selectors import dashboard_figures
+from onevisit.metrics.selectors import (
+    dashboard_figures,
+    latest_rolled_up_day,
+    rollup_freshness,
+)
 from onevisit.supervision.selectors import staff_access_report
 from onevisit.workflow.selectors import cases_overdue
 
 PERIOD_DAYS = 30
+MAX_PERIOD_DAYS = 366
+TZ = dt.timezone(dt.timedelta(hours=8))
 
 
-def _figures_for(request: HttpRequest) -> tuple[dt.date, dt.date, dict[str, Any]]:
-    """The last PERIOD_DAYS days (Hangzhou time) and their figures, for supervisors only."""
+@dataclass(frozen=True)
+class Period:
+    since: dt.date
+    until: dt.date
+    department: Department | None
+    problems: list[str]
+
+
+def _supervisor(request: HttpRequest) -> None:
     user = request.user
     if getattr(user, "role", None) != Role.SUPERVISOR and not user.is_superuser:
         raise PermissionDenied(_("只有电子监察人员能查看指标"))
-    until = clock.now().astimezone(dt.timezone(dt.timedelta(hours=8))).date()
-    since = until - dt.timedelta(days=PERIOD_DAYS - 1)
-    return since, until, dashboard_figures(since=since, until=until)
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _period(request: HttpRequest) -> Period:
+    """The period and department asked for. By default the last PERIOD_DAYS days up to
+    today, or up to the last day with recorded activity when that lies ahead (days that
+    `onevisit simulate` recorded). A value that cannot be used is named and left out."""
+    get = request.GET
+    problems = []
+    today = clock.now().astimezone(TZ).date()
+    latest = latest_rolled_up_day()
+    until = _date(get.get("until"))
+    if get.get("until") and until is None:
+        problems.append(_("截止日期格式应为 YYYY-MM-DD"))
+    until = until or max(today, latest or today)
+    since = _date(get.get("since"))
+    if get.get("since") and since is None:
+        problems.append(_("起始日期格式应为 YYYY-MM-DD"))
+    if since is not None and not 0 <= (until - since).days < MAX_PERIOD_DAYS:
+        problems.append(_("起始日期应早于截止日期，且期间不超过 %(days)d 天")
+                        % {"days": MAX_PERIOD_DAYS})
+        since = None
+    since = since or until - dt.timedelta(days=PERIOD_DAYS - 1)
+    code = get.get("department", "")
+    department = Department.objects.filter(code=code).first() if code else None
+    if code and department is None:
+        problems.append(_("没有这个部门"))
+    return Period(since=since, until=until, department=department, problems=problems)
+
+
+def _percent(value: float | None) -> str:
+    """A rate as people read it; "—" where there was nothing to rate."""
+    return "—" if value is None else f"{value * 100:.0f}%"
 
 
 def _tile_labels() -> dict[str, str]:
@@ -43,47 +95,75 @@ def _tile_labels() -> dict[str, str]:
         "zero_visit_share": _("零上门办结占比"),
         "at_most_one_visit_share": _("最多跑一次办结占比"),
         "on_time_rate": _("按时办结率"),
+        "open_overdue": _("超期未办结"),
+        "decided": _("部门办结"),
     }
+
+
+def _rates_shown(row: dict[str, Any]) -> dict[str, Any]:
+    return {key: _percent(value) if key.endswith(("_rate", "_share")) else value
+            for key, value in row.items()}
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    since, until, figures = _figures_for(request)
+    _supervisor(request)
+    period = _period(request)
+    for problem in period.problems:
+        messages.error(request, problem)
+    now = clock.now()
+    figures = dashboard_figures(since=period.since, until=period.until, now=now,
+                                department=period.department)
+    freshness = rollup_freshness(
+        since=period.since, until=period.until, now=now,
+        stale_after=dt.timedelta(
+            minutes=cast(int, settings.ONEVISIT["DASHBOARD_STALE_MINUTES"])))
     labels = _tile_labels()
-    tiles = [(labels[key], value, isinstance(value, float))
-             for key, value in figures["tiles"].items()]
+    tiles = [(key, labels[key], _percent(value) if key.endswith(("_rate", "_share"))
+              else value) for key, value in figures["tiles"].items()]
+    hotline = figures["hotline"]
     return render(request, "web/dashboard.html", {
-        "since": since, "until": until, "tiles": tiles, "figures": figures,
+        "period": period, "tiles": tiles, "figures": figures, "freshness": freshness,
+        "now": now, "departments": Department.objects.order_by("code"),
+        "department_rows": [_rates_shown(row) for row in figures["departments"]],
         "chart_labels": {"filed": _("申请"), "completed": _("办结"),
                          "decided": _("部门办结"), "visits": _("办结件跑动次数"),
                          "on_time": _("按时办结率")},
-        "overdue": cases_overdue(now=clock.now()),
+        "overdue": cases_overdue(now=now),
         "complaints": complaints_about_applications(),
         "escalated": list(tickets_escalated()[:50]),
-        "hotline_tables": [(_("12345 各部门"), figures["hotline"]["departments"]),
-                           (_("12345 各街道（乡镇）"), figures["hotline"]["regions"])],
+        "hotline_overall": _rates_shown(hotline["overall"]),
+        "hotline_tables": [
+            (_("12345 各部门"), [_rates_shown(r) for r in hotline["departments"]]),
+            (_("12345 各街道（乡镇）"), [_rates_shown(r) for r in hotline["regions"]])],
     })
 
 
 @login_required
 def dashboard_export(request: HttpRequest) -> HttpResponse:
     """The dashboard's figures as an .xlsx workbook (openpyxl)."""
-    since, until, figures = _figures_for(request)
+    _supervisor(request)
+    period = _period(request)
+    since, until = period.since, period.until
+    figures = dashboard_figures(since=since, until=until, now=clock.now(),
+                                department=period.department)
     book = Workbook()
     book.remove(book.worksheets[0])
     sheet = book.create_sheet(_("指标"))
     sheet.append([_("指标"), _("数值"), f"{since} – {until}"])
     labels = _tile_labels()
     for key, value in figures["tiles"].items():
-        sheet.append([labels[key], value])
+        sheet.append([labels[key], "—" if value is None else value])
     trend = book.create_sheet(_("趋势"))
     trend.append([_("日期"), _("申请"), _("办结"), _("零上门办结占比")])
     for row in figures["trend"]:
-        trend.append([row["day"], row["filed"], row["completed"], row["zero_visit_share"]])
+        trend.append([row["day"], row["filed"], row["completed"],
+                      "—" if row["zero_visit_share"] is None else row["zero_visit_share"]])
     departments = book.create_sheet(_("部门"))
     departments.append([_("部门"), _("部门办结"), _("按时办结率")])
     for row in figures["departments"]:
-        departments.append([row["name"], row["decided"], row["on_time_rate"]])
+        departments.append([row["name"], row["decided"],
+                            "—" if row["on_time_rate"] is None else row["on_time_rate"]])
     overdue = book.create_sheet(_("超期"))
     overdue.append([_("办件编号"), _("事项"), _("部门"), _("办理期限")])
     for case in cases_overdue(now=clock.now()):

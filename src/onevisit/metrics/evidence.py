@@ -1,0 +1,80 @@
+"""An alert's evidence for the supervisor: the rule, the application and its cases, the
+trips, the rating, 12345 tickets naming it and the recorded events. It reads across the
+apps an alert may concern (feedback, hotline, audit), so it sits above them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from onevisit.accounts.models import Department
+from onevisit.applications.models import Application, Case, Visit
+from onevisit.audit.models import AuditEvent
+from onevisit.feedback.models import Rating
+from onevisit.hotline.models import Ticket
+from onevisit.hotline.selectors import tickets_about_application
+from onevisit.supervision.models import Alert, AlertKind
+from onevisit.supervision.selectors import ALERT_EVENTS, ALERT_RULES
+
+
+@dataclass(frozen=True)
+class EvidenceEvent:
+    at: dt.datetime
+    action: str
+    entity: str
+    entity_id: str
+    actor: str
+    cause: bool  # one of the facts the alert's rule counts
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What an alert rests on: its rule, the application and its cases, the trips, the
+    rating, 12345 tickets naming it, and the recorded events (audit log). No personal
+    data beyond what the supervisor's role needs: no ID numbers."""
+
+    rule: str
+    application: Application | None
+    cases: list[Case]
+    case: Case | None
+    visits: list[Visit]
+    rating: Rating | None
+    tickets: list[Ticket]
+    events: list[EvidenceEvent]
+    departments: list[Department]
+
+
+def application_evidence(*, number: str, alert: Alert | None = None) -> Evidence:
+    application = (Application.objects.select_related("item", "life_event")
+                   .filter(number=number).first())
+    cases = list(Case.objects.filter(application__number=number)
+                 .select_related("item", "department").order_by("id"))
+    case = next((c for c in cases if alert is not None and c.pk == alert.case_id), None)
+    entities = Q(entity="application", entity_id=number) | Q(
+        entity="case", entity_id__in=[str(c.pk) for c in cases])
+    if alert is not None:
+        entities |= Q(entity="alert", entity_id=str(alert.pk)) | Q(
+            entity="follow_up",
+            entity_id__in=[str(pk) for pk in alert.follow_ups.values_list("pk", flat=True)])
+    causes = ALERT_EVENTS.get(AlertKind(alert.kind), ()) if alert is not None else ()
+    events = [
+        EvidenceEvent(at=e.occurred_at, action=e.action, entity=e.entity,
+                      entity_id=e.entity_id,
+                      actor=(e.actor.get_full_name() or e.actor.username) if e.actor else "",
+                      cause=e.action.startswith(causes) if causes else False)
+        for e in AuditEvent.objects.filter(entities).select_related("actor")
+        .order_by("seq")[:500]
+    ]
+    department_ids = {c.department_id for c in cases}
+    return Evidence(
+        rule=str(ALERT_RULES.get(AlertKind(alert.kind), "")) if alert is not None else "",
+        application=application, cases=cases, case=case,
+        visits=list(application.visits.all()) if application else [],
+        rating=Rating.objects.filter(application=application).first() if application else None,
+        tickets=tickets_about_application(application) if application else [],
+        events=events,
+        departments=sorted(Department.objects.filter(pk__in=department_ids),
+                           key=lambda d: (d.pk != (case.department_id if case else 0), d.code)),
+    )
