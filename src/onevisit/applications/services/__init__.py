@@ -30,6 +30,7 @@ from onevisit.applications.services.intake import (
     filing_prepare,
     intake_preview,
 )
+from onevisit.applications.services.notifying import applicant_notify, tolerated_due_notify
 from onevisit.applications.services.subjects import (
     Stage,
     Subject,
@@ -49,6 +50,7 @@ __all__ = [
     "Stage",
     "Subject",
     "Upload",
+    "applicant_notify",
     "application_delivery_change",
     "application_evidence_retry",
     "application_file",
@@ -72,5 +74,6 @@ __all__ = [
     "serial_number",
     "subject_of",
     "subject_resolve",
+    "tolerated_due_notify",
     "visit_record",
 ]

@@ -27,8 +27,10 @@ from onevisit.applications.services.common import (
     serial_number,
 )
 from onevisit.applications.services.notices import notice_issue
+from onevisit.applications.services.notifying import applicant_notify, when
 from onevisit.applications.services.subjects import Subject
 from onevisit.audit.services import audit_record
+from onevisit.notifications.constants import NotifyEvent
 from onevisit.supervision.models import AlertKind
 from onevisit.supervision.services import alert_raise
 from onevisit.workflow.calendar import deadline_after, time_remaining
@@ -71,6 +73,9 @@ def application_accept(*, application: Application, subject: Subject, actor: Any
                  entity_id=application.number,
                  data={"receipt": application.receipt_number, "cases": len(cases),
                        "due_at": application.due_at})
+    applicant_notify(application=application, event=NotifyEvent.ACCEPTED,
+                     key=application.number, receipt=application.receipt_number,
+                     due=when(application.due_at))
     return cases
 
 
@@ -144,3 +149,8 @@ def application_finish(*, application: Application, approved: bool, actor: Any) 
     application.save(update_fields=["status", "completed_at"])
     audit_record(actor=actor, action=f"application.{target}", entity="application",
                  entity_id=application.number, data={})
+    if not approved:
+        refused = application.cases.filter(status=CaseStatus.REJECTED).first()
+        applicant_notify(application=application, event=NotifyEvent.REFUSED,
+                         key=application.number,
+                         reason=refused.decision_reason if refused else "")
