@@ -281,7 +281,7 @@ def phone_code_consume(*, phone: str, code: str) -> None:
 def citizen_check(*, phone: str, name: str, id_number: str, password: str) -> tuple[str, str]:
     """Every problem of a sign-up at once (InvalidInput naming each field); the cleaned
     phone and ID number when there is none. One account per phone and per person."""
-    errors: dict[str, str] = {}
+    errors: dict[str, Any] = {}
     try:
         phone = phone_clean(phone)
     except InvalidInput as exc:

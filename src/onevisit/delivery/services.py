@@ -43,12 +43,13 @@ def delivery_prepare(*, application: Application, actor: Any) -> Delivery:
     audit_record(actor=actor, action="delivery.prepared", entity="application",
                  entity_id=application.number,
                  data={"method": delivery.method, "tracking": delivery.tracking_number})
-    how = {
+    ways: dict[str, str] = {
         DeliveryMethod.PICKUP: _("请带身份证件到窗口领取"),
         DeliveryMethod.COURIER: _("已交快递，运单号 %(tracking)s") % {
             "tracking": delivery.tracking_number},
         DeliveryMethod.DOWNLOAD: _("请登录“我的办件”下载"),
-    }.get(delivery.method, "")
+    }
+    how = ways.get(delivery.method, "")
     applicant_notify(application=application, event=NotifyEvent.RESULT_READY,
                      key=application.number, how=str(how))
     return delivery
