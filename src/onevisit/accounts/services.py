@@ -287,7 +287,7 @@ def citizen_check(*, phone: str, name: str, id_number: str, password: str) -> tu
     except InvalidInput as exc:
         errors.update(exc.errors)
     else:
-        if User.objects.filter(Q(username=phone) | Q(phone=phone)).exists():
+        if User.objects.filter(Q(username=_username(phone)) | Q(phone=phone)).exists():
             errors["phone"] = _("该手机号码已注册，请直接登录")
     if not 2 <= len(name.strip()) <= 64:
         errors["name"] = _("姓名应为2至64个字符")
@@ -308,13 +308,19 @@ def citizen_check(*, phone: str, name: str, id_number: str, password: str) -> tu
     return phone, id_number
 
 
+def _username(phone: str) -> str:
+    """A mainland mobile number as people type it (without +86): the user name."""
+    return phone.removeprefix("+86")
+
+
 @atomic_audited
 def citizen_create(*, phone: str, name: str, id_number: str, password: str) -> User:
     """The citizen account of a person whose phone and identity were verified: her phone
-    number is her user name. Checked again here, inside the transaction."""
+    number (as typed, without +86) is her user name. Checked again here, inside the
+    transaction."""
     phone, id_number = citizen_check(phone=phone, name=name, id_number=id_number,
                                      password=password)
-    user = User(username=phone, phone=phone, first_name=name.strip(), id_number=id_number,
+    user = User(username=_username(phone), phone=phone, first_name=name.strip(), id_number=id_number,
                 role=Role.CITIZEN)
     user.set_password(password)
     user.save()
