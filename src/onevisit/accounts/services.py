@@ -320,8 +320,8 @@ def citizen_create(*, phone: str, name: str, id_number: str, password: str) -> U
     transaction."""
     phone, id_number = citizen_check(phone=phone, name=name, id_number=id_number,
                                      password=password)
-    user = User(username=_username(phone), phone=phone, first_name=name.strip(), id_number=id_number,
-                role=Role.CITIZEN)
+    user = User(username=_username(phone), phone=phone, first_name=name.strip(),
+                id_number=id_number, role=Role.CITIZEN)
     user.set_password(password)
     user.save()
     audit_record(actor=user, action="account.registered", entity="user", entity_id=user.pk,
