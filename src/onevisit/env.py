@@ -155,10 +155,35 @@ LOGIN_LOCKOUT_MINUTES = _declare(
 )
 RATE_LIMITS = _declare(
     "ONEVISIT_RATE_LIMITS",
-    "kiosk=30/m,appointment=10/h,verify=30/m,open311=20/h,signin=30/h",
+    "kiosk=30/m,appointment=10/h,verify=30/m,open311=20/h,signin=30/h,phone_code=5/h",
     "Per-address limits of anonymous endpoints that create things: queue numbers at the "
-    "kiosk, appointments, certificate verification by upload, Open311 filings; and wrong "
-    "passwords from one address (signin) (name=count/period, period s, m, h or d).",
+    "kiosk, appointments, certificate verification by upload, Open311 filings; wrong "
+    "passwords from one address (signin); sign-up codes sent by SMS, per address and per "
+    "phone number (phone_code) (name=count/period, period s, m, h or d).",
+)
+SMS_SENDER = _declare(
+    "ONEVISIT_SMS_SENDER", "onevisit.notifications.senders.OutboxSms",
+    "The SMS sender plugin (a subclass of onevisit.notifications.senders.SmsSender); the "
+    "default keeps each SMS in the outbox shown on /outbox/.",
+)
+EMAIL_BACKEND = _declare(
+    "ONEVISIT_EMAIL_BACKEND", "onevisit.notifications.senders.OutboxEmailBackend",
+    "Django's e-mail backend for notifications (e.g. "
+    "django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST etc. set in "
+    "ONEVISIT_EMAIL_HOST); the default keeps each e-mail in the outbox.",
+)
+EMAIL_HOST = _declare("ONEVISIT_EMAIL_HOST", "localhost", "SMTP server for e-mail.")
+EMAIL_FROM = _declare("ONEVISIT_EMAIL_FROM", "noreply@onevisit.invalid",
+                      "The sender address of notification e-mails.")
+PERSON_EVIDENCE = _declare(
+    "ONEVISIT_PERSON_EVIDENCE", "resident_id_card",
+    "The evidence type checked when a citizen signs up: her name must be the one the "
+    "population registry holds for her ID number.",
+)
+ENTERPRISE_EVIDENCE = _declare(
+    "ONEVISIT_ENTERPRISE_EVIDENCE", "business_licence",
+    "The evidence type checked when an account binds itself to a company as its legal "
+    "representative (the record's legal_representative must be the account's name).",
 )
 SCHEDULE = _declare(
     "ONEVISIT_SCHEDULE", "",

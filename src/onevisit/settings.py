@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "onevisit.accounts",
     "onevisit.audit",
     "onevisit.workdays",
+    "onevisit.notifications",
     "onevisit.files",
     "onevisit.catalogue",
     "onevisit.lifeevents",
@@ -98,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "onevisit.web.context.citizen_counts",
             ],
         },
     },
@@ -142,6 +144,7 @@ SESSION_COOKIE_AGE = int(float(env.get(env.CITIZEN_SESSION_HOURS)) * 3600)
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
+# Staff land on their own workbench (`web.signin`); citizens on the home page.
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
 PASSWORD_HASHERS = [
@@ -186,6 +189,11 @@ STORAGES = {
         },
     },
 }
+
+# Notification e-mails (onevisit.notifications); the default keeps them in the outbox.
+EMAIL_BACKEND = env.get(env.EMAIL_BACKEND)
+EMAIL_HOST = env.get(env.EMAIL_HOST)
+DEFAULT_FROM_EMAIL = env.get(env.EMAIL_FROM)
 
 TASKS = {
     "default": {
@@ -311,4 +319,9 @@ ONEVISIT = {
     # Demo data and accounts with a printed password only ever exist in demo mode.
     "DEMO_ALLOWED": DEBUG,
     "SITE_NAME": _("一网通办"),
+    # Notifications: the SMS sender plugin; who a sign-up or a company binding is checked
+    # against (evidence type codes).
+    "SMS_SENDER": env.get(env.SMS_SENDER),
+    "PERSON_EVIDENCE": env.get(env.PERSON_EVIDENCE),
+    "ENTERPRISE_EVIDENCE": env.get(env.ENTERPRISE_EVIDENCE),
 }

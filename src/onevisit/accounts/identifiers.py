@@ -1,9 +1,10 @@
 """Identifiers of the people and companies accounts act for: the resident ID number
-(GB 11643) and the unified social credit code (GB 32100), checked as a person would be
-told to correct them. The catalogue's field validation uses them for its fields."""
+(GB 11643), the unified social credit code (GB 32100) and phone numbers, checked as a
+person would be told to correct them. The catalogue's field validation uses them for its fields."""
 
 from __future__ import annotations
 
+import phonenumbers
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -63,3 +64,14 @@ def uscc(value: object) -> str:
         return str(cn_uscc.validate(value_text(value)))
     except StdnumError as exc:
         raise FieldInvalid(_("统一社会信用代码无效（长度、字符或校验位错误）")) from exc
+
+
+def phone(value: object) -> str:
+    text = value_text(value)
+    try:
+        parsed = phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException as exc:
+        raise FieldInvalid(_("电话号码格式不正确")) from exc
+    if not phonenumbers.is_valid_number(parsed):
+        raise FieldInvalid(_("电话号码不是有效的号码"))
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)

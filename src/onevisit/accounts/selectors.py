@@ -92,3 +92,10 @@ def rate_limit_reached(*, scope: str, address: str) -> bool:
     used = (RateCounter.objects.filter(scope=scope, address=address[:64], slot=slot)
             .values_list("count", flat=True).first())
     return (used or 0) >= limit
+
+
+def user_by_id_number(*, id_number: str, role: str) -> User | None:
+    """The active account of this role held by the person with this ID number."""
+    if not id_number:
+        return None
+    return User.objects.filter(id_number=id_number, role=role, is_active=True).first()

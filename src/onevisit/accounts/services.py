@@ -3,25 +3,33 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import hmac
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from onevisit import clock
 from onevisit.accounts.identifiers import FieldInvalid, resident_id, uscc
+from onevisit.accounts.identifiers import phone as phone_number
 from onevisit.accounts.models import (
     ApiToken,
     Authorisation,
     AuthorisationBasis,
     Department,
+    PhoneCode,
     RateCounter,
     Region,
     RegionLevel,
+    Role,
     SubjectKind,
     User,
 )
@@ -207,3 +215,115 @@ def sign_in_lockout_record(*, username: str, address: str) -> None:
     """An attempt to sign in while the account or the address is locked out."""
     audit_record(actor=None, action="account.sign_in_locked", entity="account",
                  entity_id=username or "-", data={"address": address})
+
+
+# A sign-up code lasts this long and allows this many wrong tries.
+PHONE_CODE_MINUTES = 10
+PHONE_CODE_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class IssuedCode:
+    phone: str
+    code: str
+    minutes: int
+
+
+def _code_hash(phone: str, code: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), f"{phone}:{code}".encode(),
+                    hashlib.sha256).hexdigest()
+
+
+def phone_clean(phone: str) -> str:
+    """A mainland mobile number, cleaned; InvalidInput naming `phone` otherwise."""
+    try:
+        return phone_number(phone)
+    except FieldInvalid as exc:
+        raise InvalidInput(_("手机号码有误"), {"phone": str(exc.reason)}) from exc
+
+
+def phone_code_issue(*, phone: str) -> IssuedCode:
+    """A new 6-digit code for the phone (in the caller's transaction): only its keyed hash
+    is stored; earlier codes for the phone stop working."""
+    phone = phone_clean(phone)
+    now = clock.now()
+    code = f"{secrets.randbelow(10**6):06d}"
+    PhoneCode.objects.filter(phone=phone, used_at__isnull=True).update(used_at=now)
+    PhoneCode.objects.create(phone=phone, code_hash=_code_hash(phone, code), created_at=now,
+                             expires_at=now + dt.timedelta(minutes=PHONE_CODE_MINUTES))
+    return IssuedCode(phone=phone, code=code, minutes=PHONE_CODE_MINUTES)
+
+
+def phone_code_consume(*, phone: str, code: str) -> None:
+    """Check the code last sent to the phone and use it up. A wrong code counts against
+    the tries (the count is committed even though the check fails); an expired, used-up
+    or unknown code is refused. Runs in its own transaction."""
+    phone = phone_clean(phone)
+    problem = ""
+    with transaction.atomic():
+        issued = (PhoneCode.objects.select_for_update()
+                  .filter(phone=phone, used_at__isnull=True).order_by("-created_at").first())
+        now = clock.now()
+        if issued is None or issued.expires_at <= now:
+            problem = _("验证码已过期或未发送，请重新获取")
+        elif issued.attempts >= PHONE_CODE_ATTEMPTS:
+            problem = _("验证码错误次数过多，请重新获取")
+        elif not hmac.compare_digest(issued.code_hash, _code_hash(phone, code.strip())):
+            issued.attempts += 1
+            issued.save(update_fields=["attempts"])
+            problem = _("验证码不正确")
+        else:
+            issued.used_at = now
+            issued.save(update_fields=["used_at"])
+    if problem:
+        raise InvalidInput(problem, {"code": problem})
+
+
+def citizen_check(*, phone: str, name: str, id_number: str, password: str) -> tuple[str, str]:
+    """Every problem of a sign-up at once (InvalidInput naming each field); the cleaned
+    phone and ID number when there is none. One account per phone and per person."""
+    errors: dict[str, Any] = {}
+    try:
+        phone = phone_clean(phone)
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    else:
+        if User.objects.filter(Q(username=_username(phone)) | Q(phone=phone)).exists():
+            errors["phone"] = _("该手机号码已注册，请直接登录")
+    if not 2 <= len(name.strip()) <= 64:
+        errors["name"] = _("姓名应为2至64个字符")
+    try:
+        id_number = resident_id(id_number)
+    except FieldInvalid as exc:
+        errors["id_number"] = str(exc.reason)
+    else:
+        if User.objects.filter(role=Role.CITIZEN, id_number=id_number).exists():
+            errors["id_number"] = _("该身份证号码已注册账户")
+    try:
+        validate_password(password)
+    except ValidationError as exc:
+        errors["password"] = " ".join(exc.messages)
+    if errors:
+        raise InvalidInput(_("注册信息有误"), errors)
+    return phone, id_number
+
+
+def _username(phone: str) -> str:
+    """A mainland mobile number as people type it (without +86): the user name."""
+    return phone.removeprefix("+86")
+
+
+@atomic_audited
+def citizen_create(*, phone: str, name: str, id_number: str, password: str) -> User:
+    """The citizen account of a person whose phone and identity were verified: her phone
+    number (as typed, without +86) is her user name. Checked again here, inside the
+    transaction."""
+    phone, id_number = citizen_check(phone=phone, name=name, id_number=id_number,
+                                     password=password)
+    user = User(username=_username(phone), phone=phone, first_name=name.strip(),
+                id_number=id_number, role=Role.CITIZEN)
+    user.set_password(password)
+    user.save()
+    audit_record(actor=user, action="account.registered", entity="user", entity_id=user.pk,
+                 data={"phone": phone[:3] + "****" + phone[-4:]})
+    return user

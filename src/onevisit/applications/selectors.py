@@ -5,9 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from onevisit.accounts.models import Role
-from onevisit.applications.constants import ApplicationStatus, MaterialStatus, NoticeKind
+from onevisit.applications.constants import (
+    ApplicationStatus,
+    CaseStatus,
+    MaterialStatus,
+    NoticeKind,
+)
 from onevisit.applications.models import (
     Application,
     ApplicationDraft,
@@ -79,6 +85,33 @@ def materials_awaiting_source(application: Application) -> list[ApplicationMater
 def drafts_open(*, owner: Any) -> QuerySet[ApplicationDraft]:
     """The owner's drafts not yet submitted, latest first."""
     return ApplicationDraft.objects.filter(owner=owner, application__isnull=True)
+
+
+def draft_latest(*, owner: Any, item_code: str = "",
+                 life_event_code: str = "") -> ApplicationDraft | None:
+    """The owner's latest unsubmitted draft of this item or life event (to resume it)."""
+    return drafts_open(owner=owner).filter(item_code=item_code,
+                                           life_event_code=life_event_code).first()
+
+
+def applications_waiting_for_applicant(*, user: Any) -> dict[str, str]:
+    """需要您办理: the citizen's applications that wait for her to act, each with what she
+    has to do — materials the one-time notice asks for, a correction, a material accepted
+    under 容缺 still to supply. Application number → what to do."""
+    mine = applications_visible_to(user=user)
+    waiting: dict[str, str] = {}
+    for number in mine.filter(status=ApplicationStatus.NEEDS_SUPPLEMENT).values_list(
+            "number", flat=True):
+        waiting[number] = _("按一次性告知书补齐材料")
+    for number in mine.filter(status=ApplicationStatus.ACCEPTED,
+                              cases__status=CaseStatus.CORRECTION).values_list(
+            "number", flat=True):
+        waiting.setdefault(number, _("补正材料"))
+    for number in mine.filter(status=ApplicationStatus.ACCEPTED,
+                              materials__status=MaterialStatus.TOLERATED).values_list(
+            "number", flat=True):
+        waiting.setdefault(number, _("补交容缺受理的材料"))
+    return waiting
 
 
 def applications_matching(*, query: str, limit: int = 50) -> list[Application]:

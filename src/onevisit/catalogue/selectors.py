@@ -186,3 +186,7 @@ def evidence_catalogue() -> list[EvidenceCatalogueEntry]:
     return [EvidenceCatalogueEntry(evidence_type=evidence_type,
                                    accepted_by=uses.get(evidence_type.pk, []))
             for evidence_type in EvidenceType.objects.order_by("code")]
+
+
+def evidence_type_get(*, code: str) -> EvidenceType | None:
+    return EvidenceType.objects.filter(code=code).first()

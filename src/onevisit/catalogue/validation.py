@@ -12,27 +12,16 @@ import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
-import phonenumbers
 from django.utils.translation import gettext_lazy as _
 
 # The identifier checks are the accounts app's; the catalogue's fields use them.
 from onevisit.accounts.identifiers import FieldInvalid as FieldInvalid
+from onevisit.accounts.identifiers import phone as phone
 from onevisit.accounts.identifiers import resident_id as resident_id
 from onevisit.accounts.identifiers import uscc as uscc
 from onevisit.accounts.identifiers import value_text
 from onevisit.accounts.models import Region
 from onevisit.catalogue.constants import FieldType
-
-
-def phone(value: object) -> str:
-    text = value_text(value)
-    try:
-        parsed = phonenumbers.parse(text, "CN")
-    except phonenumbers.NumberParseException as exc:
-        raise FieldInvalid(_("电话号码格式不正确")) from exc
-    if not phonenumbers.is_valid_number(parsed):
-        raise FieldInvalid(_("电话号码不是有效的号码"))
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 def money(value: object) -> str:

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from onevisit.applications.constants import DeliveryMethod
+from onevisit.applications.models import Application
 from onevisit.delivery.models import Delivery, DeliveryStatus
 
 
@@ -10,3 +12,13 @@ def parcels_waiting() -> QuerySet[Delivery]:
     """Courier results booked and waiting at the hall to be handed over (交寄), oldest first."""
     return (Delivery.objects.filter(method=DeliveryMethod.COURIER, status=DeliveryStatus.READY)
             .select_related("application").order_by("created_at"))
+
+
+def results_waiting_for_applicant(*, applications: QuerySet[Application]) -> dict[str, str]:
+    """Results of these applications waiting for the applicant: to pick up at the window
+    or to download. Application number → what to do."""
+    todo: dict[str, str] = {DeliveryMethod.PICKUP: _("到窗口领取办理结果"),
+            DeliveryMethod.DOWNLOAD: _("下载办理结果")}
+    return {number: str(todo[method]) for number, method in Delivery.objects.filter(
+        application__in=applications, status=DeliveryStatus.READY,
+        method__in=list(todo)).values_list("application__number", "method")}

@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from onevisit import clock
 from onevisit.applications.constants import DeliveryMethod, VisitPurpose
 from onevisit.applications.models import Application
-from onevisit.applications.services import visit_record
+from onevisit.applications.services import applicant_notify, visit_record
 from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.delivery.couriers import Parcel, courier_default
 from onevisit.delivery.models import Delivery, DeliveryEvent, DeliveryStatus
 from onevisit.errors import Conflict, NotFound
+from onevisit.notifications.constants import NotifyEvent
 
 
 def delivery_prepare(*, application: Application, actor: Any) -> Delivery:
@@ -41,6 +43,15 @@ def delivery_prepare(*, application: Application, actor: Any) -> Delivery:
     audit_record(actor=actor, action="delivery.prepared", entity="application",
                  entity_id=application.number,
                  data={"method": delivery.method, "tracking": delivery.tracking_number})
+    ways: dict[str, str] = {
+        DeliveryMethod.PICKUP: _("请带身份证件到窗口领取"),
+        DeliveryMethod.COURIER: _("已交快递，运单号 %(tracking)s") % {
+            "tracking": delivery.tracking_number},
+        DeliveryMethod.DOWNLOAD: _("请登录“我的办件”下载"),
+    }
+    how = ways.get(delivery.method, "")
+    applicant_notify(application=application, event=NotifyEvent.RESULT_READY,
+                     key=application.number, how=str(how))
     return delivery
 
 
@@ -54,6 +65,10 @@ def _locked(number: str) -> Delivery:
     return delivery
 
 
+DELIVERY_KINDS = {"delivered": gettext_lazy("快递已签收"),
+                  "picked_up": gettext_lazy("已在窗口领取"), "downloaded": gettext_lazy("已下载")}
+
+
 def _deliver(delivery: Delivery, kind: str, note: str, actor: Any) -> Delivery:
     if delivery.status == DeliveryStatus.DELIVERED:
         return delivery  # a repeated confirmation changes nothing
@@ -64,6 +79,9 @@ def _deliver(delivery: Delivery, kind: str, note: str, actor: Any) -> Delivery:
     DeliveryEvent.objects.create(delivery=delivery, at=now, kind=kind, note=note)
     audit_record(actor=actor, action=f"delivery.{kind}", entity="application",
                  entity_id=delivery.application.number, data={"note": note})
+    applicant_notify(application=delivery.application, event=NotifyEvent.DELIVERED,
+                     key=delivery.application.number,
+                     how=str(DELIVERY_KINDS.get(kind, kind)))
     return delivery
 
 

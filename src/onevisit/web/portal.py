@@ -30,6 +30,7 @@ from onevisit.applications.models import Application, ApplicationDraft, Case
 from onevisit.applications.selectors import (
     application_detail,
     applications_visible_to,
+    draft_latest,
     drafts_open,
     materials_asked,
     materials_awaiting_source,
@@ -57,6 +58,7 @@ from onevisit.exchange.sources import source_name
 from onevisit.feedback.models import Reason, Score
 from onevisit.feedback.selectors import rating_of
 from onevisit.feedback.services import RATABLE_STATUSES, rating_submit
+from onevisit.web.context import waiting_for
 from onevisit.web.merged_form import (
     applicant_values,
     delivery_choice,
@@ -110,6 +112,13 @@ def apply(request: HttpRequest, kind: str, code: str) -> HttpResponse:
         raise Http404(_("草稿不存在")) from exc
     if draft is not None and draft.application is not None:
         return redirect("web:my_application", number=draft.application.number)
+    if draft is None and request.method != "POST":
+        # The guide's 在线申请 resumes the draft of the same item or life event.
+        earlier = draft_latest(owner=user, item_code=code if kind == "items" else "",
+                               life_event_code=code if kind == "life-events" else "")
+        if earlier is not None:
+            messages.info(request, _("已为您打开上次保存的草稿，可以继续填写"))
+            return redirect(f"{request.path}?draft={earlier.pk}")
     if request.method != "POST":
         return render(request, "web/portal/apply.html", _form_context(
             subject, values=draft.data if draft else _account_values(user, subject),
@@ -163,8 +172,11 @@ def my_applications(request: HttpRequest) -> HttpResponse:
     user = _citizen(request)
     applications = applications_visible_to(user=user).select_related("rating")[:200]
     drafts = drafts_open(owner=user)
-    return render(request, "web/portal/my_applications.html",
-                  {"applications": applications, "drafts": drafts})
+    waiting = waiting_for(user)
+    return render(request, "web/portal/my_applications.html", {
+        "applications": [(a, waiting.get(a.number, "")) for a in applications],
+        "waiting": [(a, waiting[a.number]) for a in applications if a.number in waiting],
+        "drafts": drafts})
 
 
 @dataclass(frozen=True)
@@ -259,6 +271,7 @@ def my_application(request: HttpRequest, number: str) -> HttpResponse:
     rating = rating_of(application=application)
     return render(request, "web/portal/application.html", {
         "application": application, "next_step": _next_step(application),
+        "waiting": waiting_for(_user).get(application.number, ""),
         "cases": [(c, deadline_words(c, now)) for c in application.cases.all()],
         "timeline": _timeline(application),
         "asked": materials_asked(application),

@@ -1,4 +1,5 @@
-"""Sign-in: the lockout page after too many wrong passwords, and how long a sign-in lasts."""
+"""Sign-in: where each role lands, the lockout page after too many wrong passwords, and
+how long a sign-in lasts."""
 
 from __future__ import annotations
 
@@ -9,17 +10,37 @@ from django.conf import settings
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from onevisit.accounts.models import Role
 from onevisit.accounts.selectors import rate_limit_reached, rate_of
 from onevisit.accounts.services import rate_limit_hit, sign_in_lockout_record
 
+# Where each staff role starts its day; citizens (and roles not named) land on the portal.
+WORKBENCHES: dict[str, str] = {
+    Role.CLERK: "web:hall_intake",
+    Role.AGENT: "web:hotline",
+    Role.DISPATCHER: "web:hotline",
+    Role.REVIEWER: "web:workbench",
+    Role.SUPERVISOR: "web:alerts",
+}
+
+
+def landing_url(user: Any) -> str:
+    """The page a user starts from after signing in: staff their own workbench."""
+    role = str(getattr(user, "role", ""))
+    return reverse(WORKBENCHES.get(role, settings.LOGIN_REDIRECT_URL))
+
 
 class SignInView(LoginView):
     """Django's sign-in page, with wrong passwords counted per address: past the `signin`
     limit (ONEVISIT_RATE_LIMITS) the address gets the lockout page until the window ends.
-    django-axes locks the account itself after fewer tries."""
+    django-axes locks the account itself after fewer tries. Staff land on their own
+    workbench; a safe `next` still wins."""
+
+    def get_default_redirect_url(self) -> str:
+        return landing_url(self.request.user)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         address = request.META.get("REMOTE_ADDR", "")

@@ -31,6 +31,7 @@ from onevisit.applications.services.intake import (
     filing_prepare,
     intake_preview,
 )
+from onevisit.applications.services.notifying import applicant_notify, tolerated_due_notify
 from onevisit.applications.services.subjects import (
     Stage,
     Subject,
@@ -50,6 +51,7 @@ __all__ = [
     "Stage",
     "Subject",
     "Upload",
+    "applicant_notify",
     "application_delivery_change",
     "application_evidence_retry",
     "application_file",
@@ -73,5 +75,6 @@ __all__ = [
     "serial_number",
     "subject_of",
     "subject_resolve",
+    "tolerated_due_notify",
     "visit_record",
 ]

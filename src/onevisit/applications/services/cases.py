@@ -29,9 +29,11 @@ from onevisit.applications.services.common import (
     serial_number,
 )
 from onevisit.applications.services.notices import notice_issue
+from onevisit.applications.services.notifying import applicant_notify, when
 from onevisit.applications.services.subjects import Subject
 from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.errors import Conflict, NotFound
+from onevisit.notifications.constants import NotifyEvent
 from onevisit.workdays.calendar import deadline_after, time_remaining
 
 
@@ -73,6 +75,9 @@ def application_accept(*, application: Application, subject: Subject, actor: Any
                  entity_id=application.number,
                  data={"receipt": application.receipt_number, "cases": len(cases),
                        "due_at": application.due_at})
+    applicant_notify(application=application, event=NotifyEvent.ACCEPTED,
+                     key=application.number, receipt=application.receipt_number,
+                     due=when(application.due_at))
     return cases
 
 
@@ -195,3 +200,8 @@ def application_finish(*, application: Application, approved: bool, actor: Any) 
     closed_report(application=application)
     audit_record(actor=actor, action=f"application.{target}", entity="application",
                  entity_id=application.number, data={})
+    if not approved:
+        refused = application.cases.filter(status=CaseStatus.REJECTED).first()
+        applicant_notify(application=application, event=NotifyEvent.REFUSED,
+                         key=application.number,
+                         reason=refused.decision_reason if refused else "")

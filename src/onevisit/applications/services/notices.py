@@ -14,8 +14,10 @@ from onevisit.applications.models import (
     OneTimeNotice,
 )
 from onevisit.applications.services.common import actor_or_none, number_placeholder, serial_number
+from onevisit.applications.services.notifying import applicant_notify
 from onevisit.audit.services import audit_record
 from onevisit.errors import Conflict
+from onevisit.notifications.constants import NotifyEvent
 
 
 def notice_issue(
@@ -66,4 +68,8 @@ def notice_issue(
                  entity_id=application.number,
                  data={"notice": notice.number, "kind": kind, "case": case.pk if case else None,
                        "materials": [m.key for m in materials]})
+    applicant_notify(application=application, event=NotifyEvent.CORRECTION, key=notice.number,
+                     notice=notice.number,
+                     materials="；".join(f"{m.name}（{m.problem}）" if m.problem else m.name
+                                        for m in materials))
     return notice

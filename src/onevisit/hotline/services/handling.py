@@ -30,7 +30,9 @@ from onevisit.hotline.services.common import (
     ticket_lock,
     ticket_transition,
 )
-from onevisit.hotline.services.replies import reply_send_later, reply_text, sender
+from onevisit.hotline.services.replies import reply_send_later
+from onevisit.notifications.constants import NotifyEvent
+from onevisit.notifications.services import notification_send
 
 log = structlog.get_logger(__name__)
 
@@ -250,8 +252,10 @@ def ticket_follow_up(*, number: str, satisfaction: int, actor: Any, note: str = 
 
 
 def ticket_reply_deliver(*, number: str) -> int:
-    """Send a closed ticket's reply to its caller and to the callers merged into it, each
-    once (a retried task sends nothing twice). Returns how many messages went out."""
+    """Send a closed ticket's reply to its caller and to the callers merged into it
+    (through `notifications`: by SMS, and to the caller's account when she has one), each
+    once per closing (a retried task sends nothing twice). Returns how many callers were
+    told."""
     ticket = Ticket.objects.filter(number=number).first()
     if ticket is None or ticket.closed_at is None:
         return 0
@@ -261,10 +265,14 @@ def ticket_reply_deliver(*, number: str) -> int:
             target = Ticket.objects.select_for_update().get(pk=target.pk)
             if target.events.filter(action="reply_sent", at__gte=target.closed_at).exists():
                 continue
-            if not target.caller_phone:
+            if not target.caller_phone and target.caller is None:
                 continue
-            sender().send(ticket_number=target.number, phone=target.caller_phone,
-                          text=reply_text(target))
+            notification_send(
+                event=NotifyEvent.HOTLINE_REPLY,
+                key=f"{target.number}:{target.closed_at:%Y%m%d%H%M%S}" if target.closed_at
+                else target.number,
+                user=target.caller, phone=target.caller_phone,
+                context={"number": target.number, "reply": target.reply})
             event_add(ticket=target, actor=None, action="reply_sent")
             sent += 1
     log.info("ticket_reply_sent", number=number, messages=sent)

@@ -1,0 +1,62 @@
+"""The messages' wording (templates): one subject and one text per event, written from
+the values the event recorded, in the reader's language (SMS and e-mail in the site's)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from onevisit.notifications.constants import NotifyEvent
+
+
+@dataclass(frozen=True)
+class Wording:
+    subject: Promise
+    text: Promise
+
+
+WORDINGS: dict[str, Wording] = {
+    NotifyEvent.ACCEPTED: Wording(
+        _("您的申请已受理"),
+        _("您申请的“%(title)s”（办件号 %(number)s）已受理，受理回执号 %(receipt)s，"
+          "承诺 %(due)s 前办结。")),
+    NotifyEvent.CORRECTION: Wording(
+        _("请补正材料"),
+        _("您申请的“%(title)s”（办件号 %(number)s）需要补正材料，一次性告知书 %(notice)s："
+          "%(materials)s。请登录“我的办件”上传，无需到大厅。")),
+    NotifyEvent.TOLERATED_DUE: Wording(
+        _("请补交容缺材料"),
+        _("您申请的“%(title)s”（办件号 %(number)s）容缺受理的材料 %(materials)s 请于 "
+          "%(due)s 前补交，补交前办理结果暂不发放。")),
+    NotifyEvent.RESULT_READY: Wording(
+        _("办理结果已出"),
+        _("您申请的“%(title)s”（办件号 %(number)s）已办结，办理结果%(how)s。")),
+    NotifyEvent.DELIVERED: Wording(
+        _("办理结果已送达"),
+        _("您申请的“%(title)s”（办件号 %(number)s）的办理结果已送达（%(how)s）。"
+          "欢迎对本次服务作出评价。")),
+    NotifyEvent.REFUSED: Wording(
+        _("不予许可决定"),
+        _("您申请的“%(title)s”（办件号 %(number)s）不予许可，理由：%(reason)s。"
+          "不服的，可以依法申请行政复议或者提起行政诉讼，详见“我的办件”。")),
+    NotifyEvent.HOTLINE_REPLY: Wording(
+        _("12345 工单答复"),
+        _("【12345】您反映的事项（工单号 %(number)s）已办结。答复：%(reply)s")),
+}
+
+
+class _Blank(dict[str, Any]):
+    """A value the event did not record reads as empty rather than failing."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def wording_render(*, event: str, context: Mapping[str, Any]) -> tuple[str, str]:
+    """The subject and text of a message, in the active language."""
+    wording = WORDINGS[event]
+    return str(wording.subject), str(wording.text) % _Blank(context)
