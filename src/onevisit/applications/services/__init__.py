@@ -30,6 +30,7 @@ from onevisit.applications.services.intake import (
     filing_prepare,
     intake_preview,
 )
+from onevisit.applications.services.progress import Progress, progress_lookup, stage_names
 from onevisit.applications.services.subjects import (
     Stage,
     Subject,
@@ -46,6 +47,7 @@ __all__ = [
     "Filing",
     "IntakePreview",
     "PreparedFiling",
+    "Progress",
     "Stage",
     "Subject",
     "Upload",
@@ -55,6 +57,8 @@ __all__ = [
     "application_finish",
     "application_lock",
     "application_submit",
+    "progress_lookup",
+    "stage_names",
     "application_supplement",
     "case_clock_pause",
     "case_clock_resume",
