@@ -45,7 +45,8 @@ def test_the_receipt_number_and_the_query_code_show_the_progress(accepted):
     text = page.content.decode()
     assert page.status_code == 200
     assert "二手房交易登记一件事" in text
-    assert "合同备案" in text and "转移登记" in text  # stage names, not keys
+    assert "合同备案" in text
+    assert "转移登记" in text
     assert "已受理" in text
     assert accepted.applicant_name not in text
     assert accepted.applicant_id_number not in text
@@ -218,7 +219,8 @@ def test_limits_read_in_working_days_and_minutes_only_for_minute_items(world):
     assert "15 分钟" in page
     assert "480" not in page
     licence = _browser().get(f"/items/{world.licence.code}/").content.decode()
-    assert "15 个工作日" in licence and "5 个工作日" in licence
+    assert "15 个工作日" in licence
+    assert "5 个工作日" in licence
 
 
 def test_the_guide_says_where_when_and_whom_to_ask(world):
@@ -270,10 +272,12 @@ def test_every_page_has_the_site_identity_and_footer(world, settings):
     page = _browser().get("/").content.decode()
 
     assert "西湖区政务服务网" in page
-    assert "主办单位" in page and "杭州市西湖区人民政府办公室" in page
+    assert "主办单位" in page
+    assert "杭州市西湖区人民政府办公室" in page
     assert "网站标识码 3301060099" in page
     assert 'href="/accessibility/"' in page
-    assert 'href="/progress/"' in page and 'href="/12345/"' in page
+    assert 'href="/progress/"' in page
+    assert 'href="/12345/"' in page
     assert "无障碍声明" in _browser().get("/accessibility/").content.decode()
 
 

@@ -38,7 +38,7 @@ class ItemFieldInline(_DraftOnlyInline):
     model = ItemField
 
 
-class MaterialInline(_DraftOnlyInline, TranslationTabularInline):  # type: ignore[misc]
+class MaterialInline(_DraftOnlyInline, TranslationTabularInline):  # type: ignore[type-arg]
     model = MaterialRequirement
 
 

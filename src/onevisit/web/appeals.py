@@ -45,7 +45,7 @@ def _citizen_or_visitor(request: HttpRequest) -> Any:
 
 def appeal_new(request: HttpRequest) -> HttpResponse:
     user = _citizen_or_visitor(request)
-    values = {key: "" for key in FIELDS}
+    values = dict.fromkeys(FIELDS, "")
     if user is not None:
         values |= {"caller_name": user.get_full_name() or user.first_name,
                    "caller_phone": user.phone}

@@ -4,7 +4,7 @@ simpler layout, chosen by the visitor and kept in a cookie."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -26,8 +26,8 @@ def site(request: HttpRequest) -> dict[str, Any]:
     chose 长辈版."""
     config = settings.ONEVISIT
     return {"site": {
-        "centre": _localised(config["SITE_CENTRE"]),
-        "owner": _localised(config["SITE_OWNER"]),
+        "centre": _localised(cast(dict[str, str], config["SITE_CENTRE"])),
+        "owner": _localised(cast(dict[str, str], config["SITE_OWNER"])),
         "codes": config["SITE_CODES"],
         "elder": request.COOKIES.get(ELDER_COOKIE) == "1",
     }}

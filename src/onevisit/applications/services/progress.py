@@ -96,13 +96,18 @@ def progress_lookup(*, number: str, factor: str, address: str) -> Progress | Non
     return _progress(application) if found else None
 
 
+def _subject_name(application: Application) -> str:
+    """The item or life event's name in the reader's language (the filed title else)."""
+    subject = application.life_event or application.item
+    return subject.name if subject is not None else application.title
+
+
 def _progress(application: Application) -> Progress:
     names = stage_names(application)
     cases = application.cases.select_related("item", "department").order_by("id")
     return Progress(
         number=application.number, receipt_number=application.receipt_number or "",
-        title=application.life_event.name if application.life_event_id
-        else application.item.name if application.item else application.title,
+        title=_subject_name(application),
         status=str(application.get_status_display()),
         submitted_at=application.submitted_at, accepted_at=application.accepted_at,
         due_at=application.due_at, completed_at=application.completed_at,

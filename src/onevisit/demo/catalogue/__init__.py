@@ -21,6 +21,7 @@ from django.db import transaction
 from onevisit.accounts.models import Department, Region, RegionLevel
 from onevisit.accounts.services import department_ensure, regions_load
 from onevisit.catalogue.constants import ItemStatus
+from onevisit.catalogue.documents import blank_form_pdf
 from onevisit.catalogue.models import (
     EvidenceType,
     FieldDef,
@@ -29,7 +30,6 @@ from onevisit.catalogue.models import (
     MaterialRequirement,
     ServiceItem,
 )
-from onevisit.catalogue.documents import blank_form_pdf
 from onevisit.catalogue.services import item_publish, list_entry_publish
 from onevisit.demo.catalogue.bundles import LIFE_EVENTS, LIST_ENTRIES, ListEntrySpec
 from onevisit.demo.catalogue.english import (
@@ -121,7 +121,8 @@ def _item_load(
         return
     desk, phone = DESKS[spec.department]
     attributes = {
-        "name": spec.name, "name_en": ITEMS_EN.get(spec.code), "kind": spec.kind, "department": departments[spec.department],
+        "name": spec.name, "name_en": ITEMS_EN.get(spec.code), "kind": spec.kind,
+        "department": departments[spec.department],
         "region_id": DISTRICT, "region_level": RegionLevel.COUNTY, "topic": spec.topic,
         "description": spec.description, "legal_basis": spec.legal_basis,
         "conditions": spec.conditions, "statutory_limit": spec.statutory_limit,

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from django import template
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from onevisit.catalogue.constants import MINUTES_PER_WORKING_DAY, LimitUnit
 
@@ -15,14 +14,14 @@ register = template.Library()
 
 def _working_days(n: int | Decimal) -> str:
     shown = str(n) if isinstance(n, int) or n != n.to_integral_value() else str(int(n))
-    return ngettext("%(n)s 个工作日", "%(n)s 个工作日", int(n) or 1) % {"n": shown}
+    return _("%(days)s 个工作日") % {"days": shown}
 
 
 @register.filter
 def committed_limit(value: int, unit: str) -> str:
     """The committed limit as promised: minutes only for a minute-committed item."""
     if unit == LimitUnit.MINUTES:
-        return ngettext("%(n)d 分钟", "%(n)d 分钟", value) % {"n": value}
+        return _("%(n)d 分钟") % {"n": value}
     return _working_days(value)
 
 
