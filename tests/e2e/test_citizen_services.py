@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from onevisit.applications.models import Application
+from onevisit.catalogue.models import ServiceItem
 from onevisit.hotline.models import Ticket
 from tests.e2e.conftest import shot
 
@@ -88,8 +89,9 @@ def test_a_guide_in_english_shows_translated_names_and_working_day_limits(world,
     assert page.locator("#committed-limit").inner_text().startswith("5 ")
     assert "分钟" not in page.locator("#statutory-limit").inner_text()
     shot(page, "portal-guide-english")
+    ServiceItem.objects.filter(pk=world.filing.pk).update(statutory_limit=14400)
     page.goto(f"{base}/items/{world.filing.code}/")  # a minute-committed item
-    assert page.locator("#statutory-limit").inner_text().startswith("1 ")
+    assert page.locator("#statutory-limit").inner_text().startswith("30 ")
     assert page.locator("#committed-limit").inner_text().startswith("15 ")
 
 

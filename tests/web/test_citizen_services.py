@@ -13,7 +13,7 @@ from django.utils import translation
 from onevisit.accounts.models import RateCounter
 from onevisit.applications.models import Application
 from onevisit.audit.models import AuditEvent
-from onevisit.catalogue.models import MaterialRequirement
+from onevisit.catalogue.models import MaterialRequirement, ServiceItem
 from onevisit.exchange.models import AccessLog
 from onevisit.hotline.constants import TicketChannel, TicketStatus, TicketType
 from onevisit.hotline.models import Ticket
@@ -213,11 +213,12 @@ def test_a_second_caller_on_the_same_matter_is_merged_as_on_the_phone(world):
 # The guide, the site, 长辈版, English --------------------------------------------------
 
 def test_limits_read_in_working_days_and_minutes_only_for_minute_items(world):
+    ServiceItem.objects.filter(pk=world.filing.pk).update(statutory_limit=14400)
     page = _browser().get(f"/items/{world.filing.code}/").content.decode()
 
-    assert "1 个工作日" in page  # statutory 480 minutes
-    assert "15 分钟" in page
-    assert "480" not in page
+    assert 'id="statutory-limit">30 个工作日<' in page  # 14400 minutes of 8-hour days
+    assert 'id="committed-limit">15 分钟<' in page
+    assert "14400" not in page
     licence = _browser().get(f"/items/{world.licence.code}/").content.decode()
     assert "15 个工作日" in licence
     assert "5 个工作日" in licence

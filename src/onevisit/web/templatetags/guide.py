@@ -12,9 +12,8 @@ from onevisit.catalogue.constants import MINUTES_PER_WORKING_DAY, LimitUnit
 register = template.Library()
 
 
-def _working_days(n: int | Decimal) -> str:
-    shown = str(n) if isinstance(n, int) or n != n.to_integral_value() else str(int(n))
-    return _("%(days)s 个工作日") % {"days": shown}
+def _working_days(n: int) -> str:
+    return _("%(days)s 个工作日") % {"days": n}
 
 
 @register.filter
@@ -27,11 +26,11 @@ def committed_limit(value: int, unit: str) -> str:
 
 @register.filter
 def statutory_limit(value: int, unit: str) -> str:
-    """The statutory limit, always in working days (kept in minutes for a minute-committed
-    item, at eight hours a working day)."""
+    """The statutory limit in working days. A minute-committed item keeps it in minutes at
+    eight hours a working day: whole working days read as such, a shorter one in minutes."""
     if unit == LimitUnit.MINUTES:
-        return _working_days(
-            (Decimal(value) / MINUTES_PER_WORKING_DAY).quantize(Decimal("0.1")))
+        days, rest = divmod(value, MINUTES_PER_WORKING_DAY)
+        return _working_days(days) if days and not rest else committed_limit(value, unit)
     return _working_days(value)
 
 
