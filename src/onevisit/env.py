@@ -155,9 +155,11 @@ LOGIN_LOCKOUT_MINUTES = _declare(
 )
 RATE_LIMITS = _declare(
     "ONEVISIT_RATE_LIMITS",
-    "kiosk=30/m,appointment=10/h,verify=30/m,open311=20/h,signin=30/h,phone_code=5/h",
+    "kiosk=30/m,appointment=10/h,verify=30/m,open311=20/h,signin=30/h,phone_code=5/h,"
+    "progress=30/h,appeal=10/h",
     "Per-address limits of anonymous endpoints that create things: queue numbers at the "
-    "kiosk, appointments, certificate verification by upload, Open311 filings; wrong "
+    "kiosk, appointments, certificate verification by upload, Open311 filings, public "
+    "progress lookups (progress), 12345 web-form filings (appeal); wrong "
     "passwords from one address (signin); sign-up codes sent by SMS, per address and per "
     "phone number (phone_code) (name=count/period, period s, m, h or d).",
 )
@@ -204,6 +206,22 @@ SCHEDULER_LEASE_SECONDS = _declare(
     "ONEVISIT_SCHEDULER_LEASE_SECONDS", "30",
     "How long the active scheduler's lease lasts without renewal: a standby scheduler takes "
     "over this long after the active one dies.",
+)
+SITE_CENTRE = _declare(
+    "ONEVISIT_SITE_CENTRE", "zh-hans=西湖区政务服务网,en=Xihu District Government Services",
+    "The portal's name in its header, per language (code=name,…; the Chinese is the "
+    "fallback).",
+)
+SITE_OWNER = _declare(
+    "ONEVISIT_SITE_OWNER",
+    "zh-hans=杭州市西湖区人民政府办公室,en=General Office of the Xihu District People's "
+    "Government",
+    "主办单位 in the portal's footer, per language (code=name,…).",
+)
+SITE_CODES = _declare(
+    "ONEVISIT_SITE_CODES", "网站标识码 3301060000（演示）",
+    "The footer's registration line (网站标识码, ICP 备案号, 公网安备号), shown as given; empty "
+    "hides it.",
 )
 LOG_LEVEL = _declare("ONEVISIT_LOG_LEVEL", "INFO", "Log level (DEBUG, INFO, WARNING).")
 

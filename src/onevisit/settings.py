@@ -36,6 +36,8 @@ if DEBUG:
 SILENCED_SYSTEM_CHECKS = ["models.W040", "axes.W006"]
 
 INSTALLED_APPS = [
+    # The catalogue's own content in the visitor's language (before the admin: it patches it).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -100,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "onevisit.web.context.citizen_counts",
+                "onevisit.web.site.site",
             ],
         },
     },
@@ -159,6 +162,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Catalogue content (item, life-event, field, material, department and hall-category names)
+# has a column per language; a visitor's language without a translation shows the Chinese.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "zh-hans"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("zh-hans",)
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -324,4 +331,8 @@ ONEVISIT = {
     "SMS_SENDER": env.get(env.SMS_SENDER),
     "PERSON_EVIDENCE": env.get(env.PERSON_EVIDENCE),
     "ENTERPRISE_EVIDENCE": env.get(env.ENTERPRISE_EVIDENCE),
+    # The portal's identity: its name in the header, 主办单位 and the registration line.
+    "SITE_CENTRE": env.get_pairs(env.SITE_CENTRE),
+    "SITE_OWNER": env.get_pairs(env.SITE_OWNER),
+    "SITE_CODES": env.get(env.SITE_CODES).strip(),
 }

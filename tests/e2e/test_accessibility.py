@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from onevisit.applications.models import Application
 from tests.e2e.conftest import shot
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,14 +36,28 @@ def test_public_pages_and_the_workbench_pass_axe(world, api, live_server, browse
     page = context.new_page()
     found = {}
     for path in ("/", f"/items/{world.transfer.code}/", "/life-events/house/", "/lists/",
-                 "/verify/?code=ABCDEFGHJKLM", "/accounts/login/", "/search/?q=卖房"):
+                 "/verify/?code=ABCDEFGHJKLM", "/accounts/login/", "/search/?q=卖房",
+                 "/progress/", "/12345/", "/accessibility/"):
         page.goto(live_server.url + path)
         found[path] = _violations(page)
+    # The progress lookup's answer, and 长辈版 on a guide.
+    page.goto(live_server.url + "/progress/")
+    application = Application.objects.get(number=body["number"])
+    page.get_by_label("回执编号").fill(application.receipt_number)
+    page.get_by_label("查询码或证件号码后 6 位").fill(application.query_code)
+    page.get_by_role("button", name="查询").click()
+    page.locator("#progress-result").wait_for()
+    found["/progress/ (found)"] = _violations(page)
+    page.goto(live_server.url + f"/items/{world.transfer.code}/")
+    page.get_by_role("button", name="长辈版").click()
+    page.locator("body.elder").wait_for()
+    found["长辈版"] = _violations(page)
+    page.get_by_role("button", name="标准版").click()
     number = body["number"]
     for username, paths in (
         ("reviewer-xh-zjj", ("/workbench/", f"/workbench/cases/{case}/")),
         ("citizen", ("/me/", f"/me/applications/{number}/", "/apply/life-events/house/",
-                     "/me/access-log/")),
+                     "/me/access-log/", "/me/tickets/", "/12345/")),
         ("clerk", ("/hall/intake/", f"/hall/intake/?subject=life-events:house"
                    f"&applicant_id_number={world.citizen_id}&consent=1",
                    f"/hall/applications/{number}/",

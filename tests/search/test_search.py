@@ -265,7 +265,8 @@ def test_an_admin_edit_of_a_life_event_is_indexed(world, admin_client):
     house = world.house
     stages = list(house.stages.all())
     data = {
-        "code": "house", "name": "二手房买卖一件事", "description": "", "topic": "",
+        "code": "house", "name_zh_hans": "二手房买卖一件事", "description_zh_hans": "",
+        "topic": "",
         "keywords": "卖房 二手房 房子过户", "region": "330106", "committed_limit": "50",
         "limit_unit": "minutes", "promised_visits": "1", "published": "on",
         "stages-TOTAL_FORMS": str(len(stages)), "stages-INITIAL_FORMS": str(len(stages)),
@@ -274,7 +275,7 @@ def test_an_admin_edit_of_a_life_event_is_indexed(world, admin_client):
     for index, stage in enumerate(stages):
         data |= {
             f"stages-{index}-id": str(stage.pk), f"stages-{index}-life_event": str(house.pk),
-            f"stages-{index}-key": stage.key, f"stages-{index}-name": stage.name,
+            f"stages-{index}-key": stage.key, f"stages-{index}-name_zh_hans": stage.name,
             f"stages-{index}-item_code": stage.item_code,
             f"stages-{index}-depends_on": json.dumps(stage.depends_on),
             f"stages-{index}-order": str(stage.order),

@@ -36,7 +36,7 @@ def test_a_life_event_guide_shows_one_form_and_one_material_list(world):
 
     assert page.count("不动产权证书") == 1  # asked for by two items, listed once
     assert "合同备案" in page
-    assert "filing, tax" in page
+    assert "合同备案、缴税" in page  # the stages it waits for, by name
 
 
 def test_unknown_or_draft_items_are_not_found(world):

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from modeltranslation.admin import TranslationAdmin
 
 from onevisit.accounts.models import ApiToken, Authorisation, Department, Region, User
 from onevisit.accounts.services import (
@@ -29,7 +30,7 @@ class OnevisitUserAdmin(UserAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class DepartmentAdmin(TranslationAdmin):  # type: ignore[type-arg]
     list_display = ("code", "name", "region")
     search_fields = ("code", "name")
 

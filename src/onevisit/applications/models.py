@@ -54,6 +54,9 @@ class Application(models.Model):
     due_at = models.DateTimeField(null=True, blank=True)
     due_provisional = models.BooleanField(default=False)
     receipt_number = models.CharField(max_length=32, null=True, blank=True, unique=True)
+    # 查询码: printed on the receipt; with the receipt number anyone holding the receipt can
+    # look up the progress (办件进度查询) without signing in.
+    query_code = models.CharField(_("查询码"), max_length=8, blank=True)
     delivery_method = models.CharField(max_length=16, choices=DeliveryMethod.choices)
     delivery_contact = models.JSONField(default=dict, blank=True)
     filed_by = models.ForeignKey(

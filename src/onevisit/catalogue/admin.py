@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from onevisit.catalogue.constants import ItemStatus
 from onevisit.catalogue.models import (
@@ -37,12 +38,12 @@ class ItemFieldInline(_DraftOnlyInline):
     model = ItemField
 
 
-class MaterialInline(_DraftOnlyInline):
+class MaterialInline(_DraftOnlyInline, TranslationTabularInline):  # type: ignore[type-arg]
     model = MaterialRequirement
 
 
 @admin.register(ServiceItem)
-class ServiceItemAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ServiceItemAdmin(TranslationAdmin):  # type: ignore[type-arg]
     list_display = ("code", "version", "name", "department", "status", "promised_visits")
     list_filter = ("status", "kind", "department")
     search_fields = ("code", "name")
@@ -70,13 +71,13 @@ class ServiceItemAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(FieldDef)
-class FieldDefAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class FieldDefAdmin(TranslationAdmin):  # type: ignore[type-arg]
     list_display = ("key", "label", "type")
     search_fields = ("key", "label")
 
 
 @admin.register(EvidenceType)
-class EvidenceTypeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class EvidenceTypeAdmin(TranslationAdmin):  # type: ignore[type-arg]
     list_display = ("code", "name", "subject_kind", "source")
 
 

@@ -20,6 +20,11 @@ class ItemStatus(models.TextChoices):
     RETIRED = "retired", _("已停用")
 
 
+# A statutory limit of a minute-committed item is kept in minutes at this many a working
+# day (8 hours); people read it back in working days.
+MINUTES_PER_WORKING_DAY = 480
+
+
 class FieldType(models.TextChoices):
     TEXT = "text", _("文本")
     RESIDENT_ID = "resident_id", _("居民身份证号码")

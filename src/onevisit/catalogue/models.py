@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -85,6 +86,10 @@ class ServiceItem(models.Model):
         help_text=_("the evidence type the result proves: issued results enter the "
                     "certificate library and later applications fetch them"),
     )
+    # Where, when and whom to ask: the guide's 办理地点, 办理时间 and 咨询电话.
+    service_location = models.CharField(_("办理地点"), max_length=255, blank=True)
+    service_hours = models.CharField(_("办理时间"), max_length=255, blank=True)
+    enquiry_phone = models.CharField(_("咨询电话"), max_length=64, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -139,6 +144,11 @@ class MaterialRequirement(models.Model):
     required = models.BooleanField(default=True)
     tolerated_missing = models.BooleanField(_("可容缺"), default=False)
     note = models.CharField(max_length=255, blank=True)
+    # The blank form or template the applicant fills in (空白表格), offered on the guide.
+    blank_form = models.FileField(
+        _("空白表格"), upload_to="blank-forms/", blank=True,
+        validators=[FileExtensionValidator(["pdf"])],
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -53,6 +53,13 @@ def items_current(*, codes: Iterable[str]) -> dict[str, ServiceItem]:
     return {item.code: item for item in items}
 
 
+def blank_form_of(*, requirement_id: int) -> MaterialRequirement | None:
+    """A material of a published item that has a blank form to download."""
+    return (MaterialRequirement.objects.filter(pk=requirement_id,
+                                               item__status=ItemStatus.PUBLISHED)
+            .exclude(blank_form="").first())
+
+
 def evidence_type_names() -> dict[str, str]:
     """Evidence type code → its name, for people reading access logs."""
     return dict(EvidenceType.objects.values_list("code", "name"))
@@ -87,6 +94,9 @@ class MergedMaterial:
     tolerated_missing: bool
     requirement_ids: list[int] = field(default_factory=list)
     item_codes: list[str] = field(default_factory=list)
+    note: str = ""
+    # The requirement whose blank form (空白表格) the guide offers, if any has one.
+    blank_form_id: int | None = None
 
 
 def fields_merge(items: Sequence[ServiceItem]) -> list[MergedField]:
@@ -146,8 +156,12 @@ def materials_merge(items: Sequence[ServiceItem]) -> list[MergedMaterial]:
                     required=requirement.required,
                     tolerated_missing=requirement.tolerated_missing,
                     requirement_ids=[requirement.pk], item_codes=[item.code],
+                    note=requirement.note,
+                    blank_form_id=requirement.pk if requirement.blank_form else None,
                 )
                 continue
+            if current.blank_form_id is None and requirement.blank_form:
+                current.blank_form_id = requirement.pk
             current.original = current.original or requirement.original
             current.copies = max(current.copies, requirement.copies)
             current.required = current.required or requirement.required

@@ -8,6 +8,7 @@ import datetime as dt
 from django.db import transaction
 
 from onevisit.accounts.models import Region
+from onevisit.demo.catalogue.english import HALL_CATEGORIES_EN
 from onevisit.demo.catalogue.reference import DISTRICT
 from onevisit.hall.models import Hall, ServiceCategory, ServiceWindow
 
@@ -45,7 +46,8 @@ def demo_hall_ensure(*, region_code: str = DISTRICT) -> Hall:
     for order, (prefix, (name, capacity, minutes)) in enumerate(CATEGORIES.items(), start=1):
         categories[prefix], _ = ServiceCategory.objects.update_or_create(
             hall=hall, prefix=prefix, defaults={
-                "name": name, "order": order, "slot_capacity": capacity,
+                "name": name, "name_en": HALL_CATEGORIES_EN.get(prefix),
+                "order": order, "slot_capacity": capacity,
                 "service_minutes": minutes, "is_active": True,
             })
     for number, (name, prefixes) in WINDOWS.items():

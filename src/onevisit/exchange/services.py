@@ -146,7 +146,8 @@ def evidence_fetch_logged(
 @transaction.atomic
 def personal_data_read_log(*, actor: Any, subject: str, application_number: str,
                            purpose: str, evidence_type: str = "id_number",
-                           case_id: int | None = None) -> None:
+                           case_id: int | None = None,
+                           outcome: str = FetchOutcome.FOUND) -> None:
     """Log a staff member's read of a person's data held here — her unmasked ID number, or
     the registry records fetched for her application (DESIGN.md §8): it shows in the
     person's own access log beside the registry fetches."""
@@ -154,7 +155,7 @@ def personal_data_read_log(*, actor: Any, subject: str, application_number: str,
         at=clock.now(), actor=actor, application_number=application_number, case_id=case_id,
         evidence_type=evidence_type[:64], source="onevisit",
         subject_digest=subject_digest(subject), subject_masked=subject_mask(subject),
-        purpose=purpose, outcome=FetchOutcome.FOUND,
+        purpose=purpose, outcome=outcome,
     )
 
 

@@ -8,11 +8,12 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from onevisit.hall.models import Hall, ServiceCategory, ServiceWindow
 
 
-class ServiceCategoryInline(admin.TabularInline):  # type: ignore[type-arg]
+class ServiceCategoryInline(TranslationTabularInline):  # type: ignore[type-arg]
     model = ServiceCategory
     extra = 0
     fields = ("prefix", "name", "order", "slot_capacity", "service_minutes",
@@ -30,7 +31,7 @@ class HallAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(ServiceCategory)
-class ServiceCategoryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ServiceCategoryAdmin(TranslationAdmin):  # type: ignore[type-arg]
     list_display = ("hall", "prefix", "name", "order", "slot_capacity", "service_minutes",
                     "daily_ticket_limit", "is_active")
     list_filter = ("hall", "is_active")

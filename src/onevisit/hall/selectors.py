@@ -31,6 +31,13 @@ def halls_active() -> QuerySet[Hall]:
     return Hall.objects.filter(is_active=True).select_related("region")
 
 
+def hall_serving(*, region_code: str) -> Hall | None:
+    """The service centre of the region, or else the first active one: where a guide
+    sends people to apply in person."""
+    halls = halls_active().order_by("code")
+    return halls.filter(region_id=region_code).first() or halls.first()
+
+
 def hall_by_code(*, code: str) -> Hall | None:
     return halls_active().filter(code=code).first()
 

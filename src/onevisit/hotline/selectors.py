@@ -144,6 +144,13 @@ def caller_history(*, phone: str = "", id_number: str = "", limit: int = 20) -> 
     return CallerHistory(tickets=tickets, applications=applications)
 
 
+def tickets_of_caller(*, user: Any, limit: int = 200) -> list[Ticket]:
+    """A citizen's own tickets (我的诉求), newest first, with what answers them: a merged
+    ticket is answered through its master."""
+    return list(Ticket.objects.filter(caller=user).select_related("master", "lead_department")
+                .order_by("-created_at", "-id")[:limit])
+
+
 def tickets_about_application(application: Application) -> list[Ticket]:
     """Tickets that name the application (a complaint about it shows on its cases)."""
     return list(Ticket.objects.filter(application=application)

@@ -3,19 +3,20 @@ from typing import Any
 from django.contrib import admin
 from django.db import transaction
 from django.http import HttpRequest
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from onevisit.catalogue.services import catalogue_revision_bump
 from onevisit.lifeevents.models import LifeEvent, LifeEventStage
 from onevisit.lifeevents.services import life_event_listeners_notify
 
 
-class StageInline(admin.TabularInline):  # type: ignore[type-arg]
+class StageInline(TranslationTabularInline):  # type: ignore[type-arg]
     model = LifeEventStage
     extra = 0
 
 
 @admin.register(LifeEvent)
-class LifeEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class LifeEventAdmin(TranslationAdmin):  # type: ignore[type-arg]
     list_display = ("code", "name", "committed_limit", "limit_unit", "promised_visits",
                     "published")
     inlines = [StageInline]

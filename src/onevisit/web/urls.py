@@ -1,6 +1,7 @@
 from django.urls import path
 
 from onevisit.web import (
+    appeals,
     dashboard,
     documents,
     hall,
@@ -10,7 +11,9 @@ from onevisit.web import (
     me,
     pki,
     portal,
+    progress,
     search,
+    site,
     supervision,
     views,
     workbench,
@@ -20,6 +23,7 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("items/<str:code>/", views.item_guide, name="item"),
+    path("forms/<int:requirement_id>.pdf", views.blank_form, name="blank_form"),
     path("life-events/<slug:code>/", views.life_event_guide, name="life_event"),
     path("search/", search.search, name="search"),
     path("life-events/", search.life_events, name="life_events"),
@@ -28,6 +32,9 @@ urlpatterns = [
     path("departments/", search.departments, name="departments"),
     path("departments/<str:code>/", search.department, name="department"),
     path("lists/", views.lists, name="lists"),
+    path("progress/", progress.progress, name="progress"),
+    path("accessibility/", site.accessibility, name="accessibility"),
+    path("elder/", site.elder_mode, name="elder_mode"),
     path("verify/", views.verify, name="verify"),
     path("verify/<str:code>", views.verify, name="verify_code"),
     path("pki/ca.pem", pki.ca_pem, name="pki_ca_pem"),
@@ -51,6 +58,8 @@ urlpatterns = [
          name="workbench_action"),
     path("apply/<str:kind>/<str:code>/", portal.apply, name="apply"),
     path("me/", portal.my_applications, name="my_applications"),
+    path("me/tickets/", appeals.my_tickets, name="my_tickets"),
+    path("12345/", appeals.appeal_new, name="appeal_new"),
     path("me/drafts/<int:draft_id>/discard/", portal.draft_discard, name="draft_discard"),
     path("me/access-log/", portal.my_access_log, name="my_access_log"),
     path("me/messages/", me.my_messages, name="my_messages"),

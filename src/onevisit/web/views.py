@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from onevisit.catalogue.constants import ListKind
 from onevisit.catalogue.selectors import (
+    blank_form_of,
     fields_merge,
     item_current,
     list_entries_published,
@@ -22,6 +23,7 @@ from onevisit.certificates.verification import (
     upload_too_big,
 )
 from onevisit.errors import InvalidInput
+from onevisit.hall.selectors import hall_serving
 from onevisit.lifeevents.selectors import (
     LifeEventIncomplete,
     life_event_by_code,
@@ -55,7 +57,17 @@ def item_guide(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404(_("事项不存在或未发布"))
     return render(request, "web/item_guide.html", {
         "item": item, "fields": fields_merge([item]), "materials": materials_merge([item]),
+        "hall": hall_serving(region_code=item.region_id),
     })
+
+
+def blank_form(request: HttpRequest, requirement_id: int) -> FileResponse:
+    """A material's blank form (空白表格) as a PDF download."""
+    requirement = blank_form_of(requirement_id=requirement_id)
+    if requirement is None:
+        raise Http404(_("该材料没有空白表格"))
+    return FileResponse(requirement.blank_form.open("rb"), as_attachment=True,
+                         filename=f"{requirement.name}.pdf", content_type="application/pdf")
 
 
 def life_event_guide(request: HttpRequest, code: str) -> HttpResponse:
@@ -67,7 +79,12 @@ def life_event_guide(request: HttpRequest, code: str) -> HttpResponse:
     except LifeEventIncomplete as exc:
         # One of its items was retired: the bundle cannot be applied for until it is fixed.
         raise Http404(str(exc)) from exc
-    return render(request, "web/life_event_guide.html", {"plan": plan})
+    names = {stage.key: stage.name for stage in plan.stages}
+    return render(request, "web/life_event_guide.html", {
+        "plan": plan, "hall": hall_serving(region_code=life_event.region_id),
+        "stages": [(stage, [names.get(key, key) for key in stage.depends_on])
+                   for stage in plan.stages],
+    })
 
 
 def lists(request: HttpRequest) -> HttpResponse:

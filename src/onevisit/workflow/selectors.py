@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 
 from onevisit.applications.constants import RUNNING_CASE_STATUSES
 from onevisit.applications.models import Case
+from onevisit.catalogue.translation import translated_columns
 
 # What a queue row shows (the workbench page, the API queue): only these are read, not the
 # applications' form data or the items' guide texts. Reading another field of a queue row
@@ -16,7 +17,7 @@ from onevisit.applications.models import Case
 QUEUE_FIELDS = (
     "id", "status", "due_at", "warn_at",
     "application__number", "application__title", "application__applicant_name",
-    "item__name", "item__limit_unit",
+    "item__name", "item__limit_unit", *(f"item__{column}" for column in translated_columns("name")),
 )
 
 

@@ -32,6 +32,7 @@ from onevisit.applications.services.intake import (
     intake_preview,
 )
 from onevisit.applications.services.notifying import applicant_notify, tolerated_due_notify
+from onevisit.applications.services.progress import Progress, progress_lookup, stage_names
 from onevisit.applications.services.subjects import (
     Stage,
     Subject,
@@ -48,6 +49,7 @@ __all__ = [
     "Filing",
     "IntakePreview",
     "PreparedFiling",
+    "Progress",
     "Stage",
     "Subject",
     "Upload",
@@ -72,7 +74,9 @@ __all__ = [
     "fetch_preview",
     "filing_prepare",
     "intake_preview",
+    "progress_lookup",
     "serial_number",
+    "stage_names",
     "subject_of",
     "subject_resolve",
     "tolerated_due_notify",

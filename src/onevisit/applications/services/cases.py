@@ -4,6 +4,7 @@ and the case clock it owns."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -49,8 +50,9 @@ def application_accept(*, application: Application, subject: Subject, actor: Any
     application.due_at = deadline.due_at
     application.due_provisional = deadline.provisional
     application.receipt_number = serial_number("SL", application.pk)
+    application.query_code = query_code_new()
     application.save(update_fields=[
-        "status", "accepted_at", "due_at", "due_provisional", "receipt_number",
+        "status", "accepted_at", "due_at", "due_provisional", "receipt_number", "query_code",
     ])
     cases = []
     for stage in subject.stages:
@@ -79,6 +81,11 @@ def application_accept(*, application: Application, subject: Subject, actor: Any
                      key=application.number, receipt=application.receipt_number,
                      due=when(application.due_at))
     return cases
+
+
+def query_code_new() -> str:
+    """The receipt's query code (查询码): eight random digits, easy to type from paper."""
+    return f"{secrets.randbelow(10**8):08d}"
 
 
 # Yellow (黄牌) once this share of the allowed time is used; red (红牌) past the deadline.

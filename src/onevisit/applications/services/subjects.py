@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from onevisit.applications.models import (
@@ -51,9 +52,10 @@ class Subject:
     limit_unit: str
 
 
-# Resolved subjects by (item code, life event code), with the catalogue revision they were
-# resolved at: filing the same life event again costs one query instead of seven.
-_SUBJECTS: dict[tuple[str | None, str | None], tuple[uuid.UUID, Subject]] = {}
+# Resolved subjects by (item code, life event code, language: the catalogue's names are
+# translated), with the catalogue revision they were resolved at: filing the same life
+# event again costs one query instead of seven.
+_SUBJECTS: dict[tuple[str | None, str | None, str], tuple[uuid.UUID, Subject]] = {}
 
 
 def subject_resolve(*, item_code: str | None = None, life_event_code: str | None = None) -> Subject:
@@ -61,12 +63,13 @@ def subject_resolve(*, item_code: str | None = None, life_event_code: str | None
     if bool(item_code) == bool(life_event_code):
         raise InvalidInput(_("请指定一个事项或一件事"))
     revision = catalogue_revision()
-    cached = _SUBJECTS.get((item_code, life_event_code))
+    key = (item_code, life_event_code, get_language() or "")
+    cached = _SUBJECTS.get(key)
     if revision is not None and cached is not None and cached[0] == revision:
         return cached[1]
     subject = _subject_load(item_code=item_code, life_event_code=life_event_code)
     if revision is not None:
-        _SUBJECTS[(item_code, life_event_code)] = (revision, subject)
+        _SUBJECTS[key] = (revision, subject)
     return subject
 
 

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from onevisit.accounts.models import Department, Region, RegionLevel
 from onevisit.accounts.services import department_ensure, regions_load
 from onevisit.catalogue.constants import ItemStatus
+from onevisit.catalogue.documents import blank_form_pdf
 from onevisit.catalogue.models import (
     EvidenceType,
     FieldDef,
@@ -30,9 +32,24 @@ from onevisit.catalogue.models import (
 )
 from onevisit.catalogue.services import item_publish, list_entry_publish
 from onevisit.demo.catalogue.bundles import LIFE_EVENTS, LIST_ENTRIES, ListEntrySpec
+from onevisit.demo.catalogue.english import (
+    BLANK_FORM_MARKS,
+    DEPARTMENTS_EN,
+    DESKS,
+    EVIDENCE_TYPES_EN,
+    FIELDS_EN,
+    HALL_PLACE,
+    HALL_PLACE_EN,
+    HOURS,
+    HOURS_EN,
+    ITEMS_EN,
+    LIFE_EVENTS_EN,
+    MATERIALS_EN,
+    STAGES_EN,
+)
 from onevisit.demo.catalogue.items import ITEMS, ItemSpec
 from onevisit.demo.catalogue.reference import DEPARTMENTS, DISTRICT, EVIDENCE_TYPES, FIELDS
-from onevisit.lifeevents.models import LifeEvent
+from onevisit.lifeevents.models import LifeEvent, LifeEventStage
 from onevisit.lifeevents.services import life_event_define
 
 # --------------------------------------------------------------------------- loader
@@ -47,17 +64,21 @@ def demo_catalogue_load(*, actor: Any = None) -> None:
         code: department_ensure(code=code, name=name, region_code=DISTRICT)
         for code, name in DEPARTMENTS.items()
     }
+    for code, name in DEPARTMENTS_EN.items():
+        Department.objects.filter(code=code).update(name_en=name)
     fields = {
         spec.key: FieldDef.objects.update_or_create(
             key=spec.key,
-            defaults={"label": spec.label, "type": spec.type, "help_text": spec.help_text},
+            defaults={"label": spec.label, "label_en": FIELDS_EN.get(spec.key),
+                      "type": spec.type, "help_text": spec.help_text},
         )[0]
         for spec in FIELDS
     }
     evidence_types = {
         spec.code: EvidenceType.objects.update_or_create(
             code=spec.code,
-            defaults={"name": spec.name, "subject_kind": spec.subject_kind,
+            defaults={"name": spec.name, "name_en": EVIDENCE_TYPES_EN.get(spec.code),
+                      "subject_kind": spec.subject_kind,
                       "source": spec.source, "subject_field": spec.subject_field},
         )[0]
         for spec in EVIDENCE_TYPES
@@ -80,6 +101,12 @@ def demo_catalogue_load(*, actor: Any = None) -> None:
                     for stage in life_event.stages
                 ],
             )
+            LifeEvent.objects.filter(code=life_event.code).update(
+                name_en=LIFE_EVENTS_EN.get(life_event.code))
+            for stage in life_event.stages:
+                LifeEventStage.objects.filter(life_event__code=life_event.code,
+                                              key=stage.key).update(
+                    name_en=STAGES_EN.get(stage.name))
     for entry in LIST_ENTRIES:
         _list_entry_load(entry, departments=departments, actor=actor)
 
@@ -92,8 +119,10 @@ def _item_load(
     versions = ServiceItem.objects.filter(code=spec.code)
     if versions.filter(status=ItemStatus.PUBLISHED).exists():
         return
+    desk, phone = DESKS[spec.department]
     attributes = {
-        "name": spec.name, "kind": spec.kind, "department": departments[spec.department],
+        "name": spec.name, "name_en": ITEMS_EN.get(spec.code), "kind": spec.kind,
+        "department": departments[spec.department],
         "region_id": DISTRICT, "region_level": RegionLevel.COUNTY, "topic": spec.topic,
         "description": spec.description, "legal_basis": spec.legal_basis,
         "conditions": spec.conditions, "statutory_limit": spec.statutory_limit,
@@ -102,6 +131,9 @@ def _item_load(
         "promised_visits": spec.promised_visits, "channel_window": spec.channel_window,
         "channel_online": spec.channel_online, "channel_courier": spec.channel_courier,
         "result_name": spec.result_name,
+        "service_location": f"{HALL_PLACE} {desk}",
+        "service_location_en": f"{HALL_PLACE_EN}, {_desk_en(desk)}",
+        "service_hours": HOURS, "service_hours_en": HOURS_EN, "enquiry_phone": phone,
         "result_evidence_type": (evidence_types[spec.result_evidence]
                                  if spec.result_evidence else None),
     }
@@ -117,17 +149,27 @@ def _item_load(
             defaults={"required": is_required, "choices": choices[key], "order": order},
         )
     for order, material in enumerate(spec.materials):
-        MaterialRequirement.objects.update_or_create(
+        requirement, _created = MaterialRequirement.objects.update_or_create(
             item=draft, code=material.code,
             defaults={
-                "name": material.name,
+                "name": material.name, "name_en": MATERIALS_EN.get(material.name),
                 "evidence_type": evidence_types[material.evidence] if material.evidence else None,
                 "original": material.original, "copies": material.copies,
                 "required": material.required, "tolerated_missing": material.tolerated_missing,
                 "note": material.note, "order": order,
             },
         )
+        if any(mark in material.name for mark in BLANK_FORM_MARKS) and not requirement.blank_form:
+            requirement.blank_form.save(
+                f"{spec.code}-{material.code}.pdf",
+                ContentFile(blank_form_pdf(item=draft, title=material.name)))
     item_publish(item=draft, actor=actor)
+
+
+def _desk_en(desk: str) -> str:
+    """"3 号窗口（不动产交易）" → "window 3"."""
+    return f"window {desk.split(' ', 1)[0]}"
+
 
 
 def _list_entry_load(

@@ -17,7 +17,7 @@ from onevisit.applications.services import Upload, serial_number
 from onevisit.applications.services.common import number_placeholder
 from onevisit.applications.services.inputs import upload_sniff, upload_store
 from onevisit.audit.services import atomic_audited
-from onevisit.errors import InvalidInput
+from onevisit.errors import InvalidInput, NotAllowed
 from onevisit.files.services import files_guard
 from onevisit.hotline.constants import OPEN_STATUSES, TicketChannel, TicketStatus, TicketType
 from onevisit.hotline.dispatch import Suggestion, dispatch_suggest
@@ -128,8 +128,15 @@ def ticket_create(*, data: TicketInput, actor: Any, answer: str = "",
     the agent judged the matches wrong (`independent`). With an `answer` the agent closes
     the ticket on the call (直接办结). `received` runs in the filing's transaction once the
     ticket exists: a channel (Open311) records there who sent it. Matching and the
-    dispatch suggestion are computed before the transaction: they only read."""
-    if str(getattr(actor, "role", "")) != Role.CITIZEN:
+    dispatch suggestion are computed before the transaction: they only read.
+
+    Without an actor (`None`: a visitor of the portal who did not sign in) only a report
+    (举报) on the web is taken: a whistle-blower may stay anonymous, as the reporter is
+    hidden anyway; a question, a complaint or a suggestion wants a reply, so an account."""
+    if actor is None:
+        if data.type != TicketType.REPORT or data.channel != TicketChannel.WEB:
+            raise NotAllowed(_("未登录只能匿名举报；咨询、投诉、建议等请先登录，以便接收答复"))
+    elif str(getattr(actor, "role", "")) != Role.CITIZEN:
         role_require(actor, CENTRE_ROLES)
     cleaned, files = _clean(data, actor)
     tokens = ticket_tokens(title=cleaned["title"], text=cleaned["text"],
