@@ -78,7 +78,7 @@ def test_a_missing_material_gets_a_notice_then_the_return_visit_is_counted(world
 
     clerk.post(f"/hall/applications/{application.number}/supplement/", {
         "m:upload:330106-BDC-001:application-form": SimpleUploadedFile("b.pdf", PDF),
-        "new_trip": "1",
+        "new_trip": "1", "visit_cause": "second_trip_demanded",
     })
 
     application.refresh_from_db()

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 
 from onevisit import clock
 from onevisit.accounts.models import Role
+from onevisit.applications.selectors import VisitCauseRow, visit_causes_count
 from onevisit.hotline.selectors import complaints_about_applications, tickets_escalated
 from onevisit.metrics.selectors import dashboard_figures
 from onevisit.supervision.selectors import staff_access_report
@@ -62,7 +63,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "escalated": list(tickets_escalated()[:50]),
         "hotline_tables": [(_("12345 各部门"), figures["hotline"]["departments"]),
                            (_("12345 各街道（乡镇）"), figures["hotline"]["regions"])],
-    })
+    } | visit_causes_section(since=since, until=until))
+
+
+def visit_causes_section(*, since: dt.date, until: dt.date) -> dict[str, list[VisitCauseRow]]:
+    """跑多次的原因: trips beyond what the items require in the period (Hangzhou days,
+    `until` included), per cause and department; the template is web/_visit_causes.html."""
+    return {"visit_causes": visit_causes_count(since=_day_start(since),
+                                               until=_day_start(until + dt.timedelta(days=1)))}
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
 @login_required

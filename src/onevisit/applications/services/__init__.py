@@ -37,7 +37,10 @@ from onevisit.applications.services.subjects import (
     subject_of,
     subject_resolve,
 )
-from onevisit.applications.services.visits import visit_record
+from onevisit.applications.services.visits import (
+    subject_visit_cause_default,
+    visit_record,
+)
 
 __all__ = [
     "Applicant",
@@ -72,5 +75,6 @@ __all__ = [
     "serial_number",
     "subject_of",
     "subject_resolve",
+    "subject_visit_cause_default",
     "visit_record",
 ]
