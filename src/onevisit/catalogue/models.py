@@ -85,6 +85,12 @@ class ServiceItem(models.Model):
         help_text=_("the evidence type the result proves: issued results enter the "
                     "certificate library and later applications fetch them"),
     )
+    result_holder_fields = models.JSONField(
+        _("结果持有人字段"), default=list, blank=True,
+        help_text=_("the form fields naming who holds the result (the buyers of a sale, "
+                    "each of joint buyers): the result is issued to them, not to the "
+                    "applicant; empty: the evidence type's subject field decides"),
+    )
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
