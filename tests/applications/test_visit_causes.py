@@ -136,7 +136,8 @@ def test_the_clerk_must_name_the_cause_of_a_return_trip(catalogue):
     clerk.force_login(UserFactory(username="window2", clerk=True))
 
     response = clerk.post(f"/hall/applications/{application.number}/supplement/",
-                          {f"m:{key}": SimpleUploadedFile("h.pdf", PDF), "new_trip": "1"}, follow=True)
+                          {f"m:{key}": SimpleUploadedFile("h.pdf", PDF), "new_trip": "1"},
+                          follow=True)
 
     assert "请选择申请人本次来大厅的原因" in response.content.decode()
     application.refresh_from_db()

@@ -20,7 +20,6 @@ from onevisit.applications.constants import (
     ApplicantKind,
     Channel,
     DeliveryMethod,
-    VisitCause,
     VisitPurpose,
 )
 from onevisit.applications.models import Application
