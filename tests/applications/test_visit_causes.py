@@ -74,7 +74,7 @@ def test_a_trip_the_government_caused_breaks_the_promise(catalogue):
     [visit] = application.visits.all()
     assert (visit.cause, visit.cause_note) == ("system_down", "网上申报系统故障")
     alert = Alert.objects.get(application_number=application.number, kind="visits_exceeded")
-    assert alert.message == "因政府原因已跑动 1 次，承诺最多 0 次"
+    assert alert.message == "计入承诺的跑动已有 1 次，承诺最多 0 次"
 
 
 @pytest.mark.parametrize(("cause", "alerted"), [

@@ -181,5 +181,5 @@ def test_a_pickup_the_applicant_chose_is_not_a_broken_promise(world):
 
     assert [v.cause for v in application.visits.all()] == ["required", "prefers_window"]
     page = _browser(world.clerk).get(f"/hall/applications/{application.number}/").content
-    assert "其中因政府原因 1 次，计入承诺（最多 1 次）" in page.decode()
+    assert "其中计入承诺的 1 次（承诺最多 1 次；申请人自愿的不计入）" in page.decode()
     assert "跑动次数超过承诺" not in page.decode()

@@ -289,6 +289,7 @@ class IntakePrefill(models.Model):
     held = models.JSONField(default=list)
     prefill = models.JSONField(default=dict)
     name = models.CharField(max_length=255, blank=True)
+    address = models.CharField(max_length=255, blank=True)
     read_at = models.DateTimeField()
 
     class Meta:

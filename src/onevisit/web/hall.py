@@ -125,7 +125,7 @@ def intake(request: HttpRequest) -> HttpResponse:
         # No method is chosen for her: the clerk asks (courier first, where it is allowed).
         delivery = {"method": "", "recipient": preview.name,
                     "phone": str(preview.prefill.get("applicant_phone", "")),
-                    "address": str(preview.prefill.get("household_address", ""))}
+                    "address": preview.address}
         context = form_context(
             subject, values=preview.prefill,
             applicant={"kind": start["kind"], "name": preview.name, "id_number": id_number},

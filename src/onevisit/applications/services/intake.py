@@ -695,6 +695,7 @@ class IntakePreview:
     prefill: dict[str, Any]
     name: str
     read_at: dt.datetime | None = None
+    address: str = ""  # where her own records say she lives: the courier's default
 
 
 def subject_key(subject: Subject) -> str:
@@ -772,23 +773,23 @@ def intake_preview(*, subject: Subject, applicant_id_number: str, actor: Any,
                                         applicant_digest=digest).first()
     if kept is not None:
         return IntakePreview(held=frozenset(kept.held), prefill=kept.prefill, name=kept.name,
-                             read_at=kept.read_at)
+                             read_at=kept.read_at, address=kept.address)
     preview = _registries_read(subject=subject, applicant_id_number=applicant_id_number,
                                actor=actor, keys=keys, prefill=start)
     IntakePrefill.objects.update_or_create(
         clerk=actor, subject=subject_key(subject), applicant_digest=digest,
         defaults={"held": sorted(preview.held), "prefill": preview.prefill,
-                  "name": preview.name, "read_at": now},
+                  "name": preview.name, "address": preview.address, "read_at": now},
     )
     return IntakePreview(held=preview.held, prefill=preview.prefill, name=preview.name,
-                         read_at=now)
+                         read_at=now, address=preview.address)
 
 
 def _registries_read(*, subject: Subject, applicant_id_number: str, actor: Any,
                      keys: set[str], prefill: dict[str, Any]) -> IntakePreview:
     """Two rounds of reads: the applicant's own records, then the records they lead to."""
     held: set[str] = set()
-    name = ""
+    name = address = ""
     records: dict[str, Mapping[str, Any]] = {}
     asked: set[str] = set()
     for _round in range(2):
@@ -823,12 +824,13 @@ def _registries_read(*, subject: Subject, applicant_id_number: str, actor: Any,
             records[evidence.evidence_type] = evidence.data
             if about == applicant_id_number:
                 name = name or str(evidence.data.get("name", ""))
+                address = address or str(evidence.data.get("address", ""))
             values = _record_values(evidence.evidence_type, evidence.data)
             prefill |= {k: v for k, v in values.items() if k in keys and k not in prefill}
         derived = _parents(applicant_id_number=applicant_id_number, name=name,
                            records=records)
         prefill |= {k: v for k, v in derived.items() if k in keys and k not in prefill}
-    return IntakePreview(held=frozenset(held), prefill=prefill, name=name)
+    return IntakePreview(held=frozenset(held), prefill=prefill, name=name, address=address)
 
 
 def intake_prefill_discard(*, actor: Any, subject: Subject, applicant_id_number: str) -> None:

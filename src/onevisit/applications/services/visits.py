@@ -111,7 +111,7 @@ def visit_add(
     if count > application.promised_visits:
         alert_raise(
             kind=AlertKind.VISITS_EXCEEDED, application_number=application.number,
-            message=_("因政府原因已跑动 %(count)d 次，承诺最多 %(promised)d 次")
+            message=_("计入承诺的跑动已有 %(count)d 次，承诺最多 %(promised)d 次")
             % {"count": count, "promised": application.promised_visits},
         )
     return visit
