@@ -49,3 +49,11 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
 def shot(page: Any, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def clock_fixed(monkeypatch: pytest.MonkeyPatch, moment: Any) -> None:
+    """Fix onevisit's clock for the live server's threads too (`clock.frozen_at` holds only
+    in the test's own thread)."""
+    from onevisit import clock
+
+    monkeypatch.setattr(clock, "now", lambda: moment)

@@ -52,16 +52,18 @@ def test_numbers_run_per_category_and_restart_the_next_day(hw):
         _issue(hw.general, at(MONDAY, 16, 59)).number,
     ]
     tuesday = MONDAY + dt.timedelta(days=1)
-    next_day = [_issue(hw.general, at(tuesday, 8, 30)).number,
-                _issue(hw.property, at(tuesday, 8, 31)).number]
+    next_day = [_issue(hw.general, at(tuesday, 9, 30)).number,
+                _issue(hw.property, at(tuesday, 9, 31)).number]
 
     assert numbers == ["A001", "A002", "B001", "A003"]
     assert next_day == ["A001", "B001"]
     assert QueueTicket.objects.get(number="A001", service_day=tuesday).issued_at == at(
-        tuesday, 8, 30)
+        tuesday, 9, 30)
 
 
 def test_the_day_is_hangzhous_day_not_utcs(hw):
+    hw.hall.opens_at, hw.hall.closes_at = dt.time(7), dt.time(23, 59, 59)
+    hw.hall.save()
     # 07:30 in Hangzhou is still the previous day in UTC.
     late = _issue(hw.general, at(MONDAY, 7, 30))
     early_utc = _issue(hw.general, at(MONDAY, 23, 59))

@@ -3,11 +3,14 @@ applicant's return, result handover and courier hand-off."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from onevisit.applications.models import Application
+from onevisit.audit.models import AuditEvent
 from onevisit.delivery.models import Delivery
 from onevisit.exchange.models import AccessLog
 from onevisit.workflow.services import case_approve, case_claim
@@ -78,7 +81,7 @@ def test_a_missing_material_gets_a_notice_then_the_return_visit_is_counted(world
 
     clerk.post(f"/hall/applications/{application.number}/supplement/", {
         "m:upload:330106-BDC-001:application-form": SimpleUploadedFile("b.pdf", PDF),
-        "new_trip": "1",
+        "new_trip": "1", "visit_cause": "second_trip_demanded",
     })
 
     application.refresh_from_db()
@@ -146,3 +149,37 @@ def test_only_window_clerks_use_the_console(world):
         assert browser.get("/hall/parcels/").status_code == 403
     assert not Application.objects.exists()
     assert Client().get("/hall/intake/").status_code == 302
+
+
+def test_the_window_asks_for_the_delivery_method_courier_first(world):
+    page = _browser(world.clerk).get(
+        "/hall/intake/",
+        {"subject": SUBJECT, "applicant_id_number": world.citizen_id, "consent": "1"},
+    ).content.decode()
+
+    methods = re.findall(r'name="delivery_method" value="(\w+)"( checked)?', page)
+    assert methods == [("courier", ""), ("pickup", ""), ("download", "")]
+    assert 'id="delivery_recipient" name="delivery_recipient" value="王小明"' in page
+
+
+def test_a_window_filing_without_a_delivery_method_is_refused(world):
+    audit = AuditEvent.objects.count()
+
+    response = _browser(world.clerk).post("/hall/intake/", _intake_form(world, delivery=""))
+
+    assert response.status_code == 422
+    assert "请询问申请人并选择结果送达方式" in response.content.decode()
+    assert not Application.objects.exists()
+    assert AuditEvent.objects.count() == audit
+
+
+def test_a_pickup_the_applicant_chose_is_not_a_broken_promise(world):
+    application = _completed(world, "pickup")
+
+    _browser(world.clerk).post(f"/hall/applications/{application.number}/pickup/",
+                               {"new_trip": "1", "visit_cause": "prefers_window"})
+
+    assert [v.cause for v in application.visits.all()] == ["required", "prefers_window"]
+    page = _browser(world.clerk).get(f"/hall/applications/{application.number}/").content
+    assert "其中计入承诺的 1 次（承诺最多 1 次；申请人自愿的不计入）" in page.decode()
+    assert "跑动次数超过承诺" not in page.decode()

@@ -99,6 +99,28 @@ class VisitPurpose(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+class VisitCause(models.TextChoices):
+    """Why the applicant came to the hall (跑次的原因), recorded by the clerk. A trip the
+    applicant chose is not a broken promise; one the government caused is."""
+
+    # Chosen by the applicant: the matter could have been done without this trip.
+    WALK_IN = "walk_in", _("申请人自愿到窗口办理（本可网上办理）")
+    PREFERS_WINDOW = "prefers_window", _("申请人选择到窗口当面办理或领取")
+    # Caused by the government: counted against the item's promise.
+    REQUIRED = "required", _("事项规定须本人到场")
+    MISSING_NOTICE = "missing_notice", _("此前未一次性告知所需材料")
+    SYSTEM_DOWN = "system_down", _("系统故障，无法网上办理或送达")
+    SECOND_TRIP_DEMANDED = "second_trip_demanded", _("部门要求再次到场")
+    # Trips recorded before causes were, or by a caller that named none.
+    UNRECORDED = "unrecorded", _("未记录原因")
+
+
+# The causes of trips the applicant chose; every other cause counts against the promise.
+CITIZEN_CHOSEN_VISIT_CAUSES = frozenset({VisitCause.WALK_IN, VisitCause.PREFERS_WINDOW})
+# What a clerk may choose at the window (UNRECORDED is for old rows only).
+CLERK_VISIT_CAUSES = tuple(c for c in VisitCause if c != VisitCause.UNRECORDED)
+
+
 class DeliveryMethod(models.TextChoices):
     PICKUP = "pickup", _("窗口领取")
     COURIER = "courier", _("快递送达")

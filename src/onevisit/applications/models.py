@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onevisit.accounts.models import Department
 from onevisit.applications.constants import (
+    CITIZEN_CHOSEN_VISIT_CAUSES,
     RUNNING_CASE_STATUSES,
     ApplicantKind,
     ApplicationStatus,
@@ -16,6 +17,7 @@ from onevisit.applications.constants import (
     DeliveryMethod,
     MaterialStatus,
     NoticeKind,
+    VisitCause,
 )
 from onevisit.catalogue.constants import LimitUnit
 from onevisit.catalogue.models import ServiceItem
@@ -228,6 +230,9 @@ class Visit(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="visits")
     occurred_at = models.DateTimeField()
     purposes = models.JSONField(default=list)
+    cause = models.CharField(max_length=32, choices=VisitCause.choices,
+                             default=VisitCause.UNRECORDED)
+    cause_note = models.CharField(max_length=500, blank=True)
     clerk = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -237,6 +242,11 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.occurred_at:%Y-%m-%d} {','.join(self.purposes)}"
+
+    @property
+    def citizen_chose(self) -> bool:
+        """A trip the applicant chose: not counted against the promise."""
+        return self.cause in CITIZEN_CHOSEN_VISIT_CAUSES
 
 
 class ApplicationDraft(models.Model):
@@ -267,3 +277,29 @@ class ApplicationDraft(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner_id} {self.title}"
+
+
+class IntakePrefill(models.Model):
+    """What the registries returned for one window intake (a clerk, a subject, an
+    applicant): read once, shown on every load of the intake form until the application
+    is filed or the intake goes stale."""
+
+    clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    subject = models.CharField(max_length=80)
+    applicant_digest = models.CharField(max_length=64)
+    held = models.JSONField(default=list)
+    prefill = models.JSONField(default=dict)
+    name = models.CharField(max_length=255, blank=True)
+    address = models.CharField(max_length=255, blank=True)
+    read_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["clerk", "subject", "applicant_digest"],
+                                    name="intake_prefill_once_per_intake"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} {self.read_at:%Y-%m-%d %H:%M}"

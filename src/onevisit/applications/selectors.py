@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from onevisit.accounts.models import Role
 from onevisit.applications.constants import (
+    CITIZEN_CHOSEN_VISIT_CAUSES,
     ApplicationStatus,
     CaseStatus,
     MaterialStatus,
     NoticeKind,
+    VisitCause,
 )
 from onevisit.applications.models import (
     Application,
@@ -20,6 +24,7 @@ from onevisit.applications.models import (
     ApplicationMaterial,
     Case,
     OneTimeNotice,
+    Visit,
 )
 
 
@@ -122,3 +127,36 @@ def applications_matching(*, query: str, limit: int = 50) -> list[Application]:
         return []
     return list(Application.objects.filter(
         Q(number=query) | Q(receipt_number=query) | Q(applicant_id_number=query))[:limit])
+
+
+@dataclass(frozen=True)
+class VisitCauseRow:
+    """Trips of one cause to one department's matters (a life event: its own row)."""
+
+    department: str
+    cause: str
+    cause_label: str
+    government_caused: bool
+    trips: int
+
+
+def visit_causes_count(*, since: dt.datetime, until: dt.datetime) -> list[VisitCauseRow]:
+    """The root causes of trips beyond what an item requires (跑多次的原因), per cause and
+    department, for trips made in [since, until): every trip but the one an item requires
+    in person. The government-caused ones are those supervision counts."""
+    rows = (Visit.objects.filter(occurred_at__gte=since, occurred_at__lt=until)
+            .exclude(cause=VisitCause.REQUIRED)
+            .values("application__item__department__name", "application__life_event__name",
+                    "cause")
+            .annotate(trips=Count("id")))
+    result = [
+        VisitCauseRow(
+            department=str(row["application__item__department__name"]
+                           or row["application__life_event__name"] or ""),
+            cause=row["cause"], cause_label=str(VisitCause(row["cause"]).label),
+            government_caused=row["cause"] not in CITIZEN_CHOSEN_VISIT_CAUSES,
+            trips=row["trips"],
+        )
+        for row in rows
+    ]
+    return sorted(result, key=lambda r: (-r.trips, r.department, r.cause))

@@ -90,6 +90,12 @@ class ServiceItem(models.Model):
     service_location = models.CharField(_("办理地点"), max_length=255, blank=True)
     service_hours = models.CharField(_("办理时间"), max_length=255, blank=True)
     enquiry_phone = models.CharField(_("咨询电话"), max_length=64, blank=True)
+    result_holder_fields = models.JSONField(
+        _("结果持有人字段"), default=list, blank=True,
+        help_text=_("the form fields naming who holds the result (the buyers of a sale, "
+                    "each of joint buyers): the result is issued to them, not to the "
+                    "applicant; empty: the evidence type's subject field decides"),
+    )
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

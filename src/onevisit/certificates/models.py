@@ -96,6 +96,26 @@ class Certificate(models.Model):
         return f"{self.title} {self.number}"
 
 
+class CertificateHolder(models.Model):
+    """A person a certificate is issued to when the item names its holders (the buyers of
+    a sale, each joint buyer): the certificate library finds it under each one's ID."""
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE,
+                                    related_name="holders")
+    subject = models.CharField(max_length=64)
+    name = models.CharField(max_length=128, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["certificate", "subject"],
+                                    name="certificate_holder_once"),
+        ]
+        indexes = [models.Index(fields=["subject"])]
+
+    def __str__(self) -> str:
+        return f"{self.certificate_id} {self.name}"
+
+
 class DocumentSigner(models.Model):
     """The X.509 certificate that signed one sealed PDF of a certificate (电子证照): a fresh
     ECDSA P-256 key per document, its certificate issued by the CA and naming the

@@ -19,7 +19,7 @@ from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.catalogue.constants import SubjectKind
 from onevisit.catalogue.models import EvidenceType
 from onevisit.certificates.documents import certificate_pdf as certificate_pdf
-from onevisit.certificates.models import Certificate
+from onevisit.certificates.models import Certificate, CertificateHolder
 from onevisit.certificates.seals import crl_publish, revocation_reason_check
 from onevisit.errors import Conflict, NotFound
 
@@ -42,18 +42,31 @@ def certificates_issue(*, application: Application, actor: Any) -> list[Certific
         if not case.item.result_name:
             continue
         evidence_type = case.item.result_evidence_type
+        holders = result_holders(application=application, fields=case.item.result_holder_fields)
+        holder_id, holder_name = holders[0] if holders else (
+            application.applicant_id_number, application.applicant_name)
         certificate = Certificate.objects.create(
             number=uuid.uuid4().hex,
             title=case.item.result_name, application=application, case=case,
-            department_id=case.department_id, holder_name=application.applicant_name,
-            holder_id=application.applicant_id_number, issued_at=now,
+            department_id=case.department_id, holder_name=holder_name,
+            holder_id=holder_id, issued_at=now,
             verification_code=verification_code_new(),
             evidence_type=evidence_type.code if evidence_type else "",
             data={"item": case.item.name, "item_code": case.item.code,
                   "application": application.number},
         )
         certificate.number = serial_number("ZZ", certificate.pk)
-        if evidence_type is not None:
+        if holders:
+            certificate.subject = holder_id
+            certificate.data |= {
+                "holders": [name for _id, name in holders],
+                "co_ownership": "共同共有" if len(holders) > 1 else "单独所有",
+            }
+            CertificateHolder.objects.bulk_create([
+                CertificateHolder(certificate=certificate, subject=subject, name=name)
+                for subject, name in holders
+            ])
+        elif evidence_type is not None:
             certificate.subject, certificate.data = _subject_of(
                 application, evidence_type, region=case.item.region_id, serial=certificate.pk,
                 data=certificate.data,
@@ -68,6 +81,19 @@ def certificates_issue(*, application: Application, actor: Any) -> list[Certific
         ids = [c.pk for c in issued]
         transaction.on_commit(lambda: _render_later(ids))
     return issued
+
+
+def result_holders(*, application: Application, fields: list[str]) -> list[tuple[str, str]]:
+    """Who the result is issued to when the item names its holders' fields: each ID number
+    given (`buyer_id_number`, `co_buyer_id_number`) with the name beside it
+    (`buyer_name`, `co_buyer_name`), once each, in the fields' order."""
+    holders: dict[str, str] = {}
+    for key in fields:
+        subject = str(application.data.get(key, "")).strip().upper()
+        if subject:
+            name_key = key.removesuffix("_id_number") + "_name"
+            holders.setdefault(subject, str(application.data.get(name_key, "")))
+    return list(holders.items())
 
 
 def _subject_of(

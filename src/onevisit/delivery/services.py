@@ -120,13 +120,15 @@ def delivery_courier_delivered(*, tracking_number: str, note: str, actor: Any) -
 
 
 @atomic_audited
-def delivery_pickup(*, number: str, actor: Any, new_trip: bool = False) -> Delivery:
+def delivery_pickup(*, number: str, actor: Any, new_trip: bool = False,
+                    visit_cause: str = "", visit_note: str = "") -> Delivery:
     """Hand the result over at the window; the trip counts as a visit unless the applicant
     is already at the hall that day for this application."""
     delivery = _locked(number)
     if delivery.method != DeliveryMethod.PICKUP:
         raise Conflict(_("该办件选择的送达方式不是窗口领取"))
-    visit_record(number=number, purpose=VisitPurpose.PICKUP, actor=actor, new_trip=new_trip)
+    visit_record(number=number, purpose=VisitPurpose.PICKUP, actor=actor, new_trip=new_trip,
+                 cause=visit_cause, note=visit_note)
     return _deliver(delivery, "picked_up", "", actor)
 
 

@@ -16,7 +16,12 @@ from django.db import transaction
 from onevisit import clock
 from onevisit.errors import NotAllowed
 from onevisit.exchange.models import AccessLog, FetchOutcome, RegistryRecord
-from onevisit.exchange.sources import Evidence, SourceUnavailable, source_get
+from onevisit.exchange.sources import (
+    Evidence,
+    SourceUnavailable,
+    source_get,
+    sources_supplementing,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -97,12 +102,14 @@ def evidence_fetch(*, requests: list[FetchRequest], allowed: Collection[str]) ->
             continue
         for (evidence_type, subject), evidence in found.items():
             answers[(source, evidence_type, subject)] = evidence
+    newer = _supplements_fetch(by_source)
     results = []
     for request in requests:
-        evidence = answers.get((request.source, request.evidence_type, request.subject))
+        evidence = (newer.get((request.evidence_type, request.subject))
+                    or answers.get((request.source, request.evidence_type, request.subject)))
         if request.evidence_type not in allowed:
             results.append(Fetched(request, FetchOutcome.REFUSED))
-        elif request.source in failed:
+        elif evidence is None and request.source in failed:
             results.append(Fetched(request, FetchOutcome.ERROR))
         elif evidence is None:
             results.append(Fetched(request, FetchOutcome.NOT_FOUND))
@@ -111,6 +118,29 @@ def evidence_fetch(*, requests: list[FetchRequest], allowed: Collection[str]) ->
         else:
             results.append(Fetched(request, FetchOutcome.FOUND, evidence))
     return results
+
+
+def _supplements_fetch(
+    by_source: dict[str, list[FetchRequest]],
+) -> dict[tuple[str, str], Evidence]:
+    """What the supplementing sources (the certificate library) hold for requests named to
+    other sources: a certificate issued here is newer than the registry's copy (a flat
+    sold here is the buyer's before the property registry says so)."""
+    newer: dict[tuple[str, str], Evidence] = {}
+    for supplement in sources_supplementing():
+        pairs = list(dict.fromkeys((r.evidence_type, r.subject)
+                                   for source, asked in by_source.items()
+                                   if source != supplement.code for r in asked))
+        if not pairs:
+            continue
+        try:
+            found = supplement.fetch_many(wanted=pairs)
+        except SourceUnavailable as error:
+            log.warning("evidence_source_unavailable", source=supplement.code,
+                        error=str(error))
+            continue
+        newer |= {pair: evidence for pair, evidence in found.items() if evidence is not None}
+    return newer
 
 
 def access_log_write(*, fetched: Iterable[Fetched], application_number: str, actor: Any,
@@ -122,7 +152,8 @@ def access_log_write(*, fetched: Iterable[Fetched], application_number: str, act
         AccessLog(
             at=now, actor=actor if getattr(actor, "pk", None) else None,
             application_number=application_number, case_id=case_id,
-            evidence_type=f.request.evidence_type, source=f.request.source,
+            evidence_type=f.request.evidence_type,
+            source=f.evidence.source if f.evidence is not None else f.request.source,
             subject_digest=subject_digest(f.request.subject),
             subject_masked=subject_mask(f.request.subject), purpose=f.request.purpose,
             outcome=f.outcome,

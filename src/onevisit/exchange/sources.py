@@ -33,6 +33,9 @@ class SourceUnavailable(RuntimeError):
 class EvidenceSource(ABC):
     code: ClassVar[str]
     name: ClassVar[str]
+    # A source whose records are newer than every other source's for what it holds (the
+    # certificate library: results issued here); asked beside the source a material names.
+    supplements_others: ClassVar[bool] = False
 
     @abstractmethod
     def fetch(self, *, evidence_type: str, subject: str, purpose: str = "") -> Evidence | None:
@@ -66,6 +69,10 @@ def source_name(code: str) -> str:
     """The source's name for people; its code if it is not registered (any more)."""
     source = _SOURCES.get(code)
     return source.name if source is not None else code
+
+
+def sources_supplementing() -> list[EvidenceSource]:
+    return [source for source in sources_registered() if source.supplements_others]
 
 
 def source_get(code: str) -> EvidenceSource:

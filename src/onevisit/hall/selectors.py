@@ -27,6 +27,24 @@ def service_day(now: dt.datetime) -> dt.date:
     return timezone.localdate(now)
 
 
+def hall_is_open(*, hall: Hall, now: dt.datetime) -> bool:
+    """Whether the hall is open at `now` (Hangzhou time): a working day, from its opening
+    to its closing time. The one place that decides it: the kiosk issues numbers only
+    then. A year the holiday calendar does not cover counts Monday to Friday."""
+    local = timezone.localtime(now)
+    if not hall.opens_at <= local.time() < hall.closes_at:
+        return False
+    calendar = WorkingCalendar()
+    calendar.working_days_between(local.date() - dt.timedelta(days=1), local.date())
+    return calendar.is_working_day(local.date())
+
+
+def hall_hours(hall: Hall) -> str | Promise:
+    """The opening hours as the kiosk tells them."""
+    return _("工作日 %(opens)s–%(closes)s（法定节假日除外）") % {
+        "opens": hall.opens_at.strftime("%H:%M"), "closes": hall.closes_at.strftime("%H:%M")}
+
+
 def halls_active() -> QuerySet[Hall]:
     return Hall.objects.filter(is_active=True).select_related("region")
 

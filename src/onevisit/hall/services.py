@@ -49,7 +49,13 @@ from onevisit.hall.models import (
     ServiceCategory,
     ServiceWindow,
 )
-from onevisit.hall.selectors import service_day, slot_bookable_problem, slot_end
+from onevisit.hall.selectors import (
+    hall_hours,
+    hall_is_open,
+    service_day,
+    slot_bookable_problem,
+    slot_end,
+)
 from onevisit.lifeevents.selectors import life_event_by_code
 
 log = structlog.get_logger(__name__)
@@ -79,8 +85,11 @@ def _event(ticket: QueueTicket, kind: str, actor: Any) -> None:
 
 def _issue(*, category: ServiceCategory, actor: Any, id_number: str, request_key: str,
            appointment: Appointment | None) -> QueueTicket:
-    """The next number of a locked category for today."""
+    """The next number of a locked category for today, only while the hall is open."""
     now = clock.now()
+    if not hall_is_open(hall=category.hall, now=now):
+        raise Conflict(_("服务中心现在不办理取号。开放时间：%(hours)s") % {
+            "hours": hall_hours(category.hall)})
     day = service_day(now)
     last = QueueTicket.objects.filter(category=category, service_day=day).aggregate(
         last=Max("sequence"))["last"] or 0

@@ -19,6 +19,7 @@ from openpyxl import Workbook
 
 from onevisit import clock
 from onevisit.accounts.models import Department, Role
+from onevisit.applications.selectors import VisitCauseRow, visit_causes_count
 from onevisit.hotline.selectors import complaints_about_applications, tickets_escalated
 from onevisit.metrics.selectors import (
     dashboard_figures,
@@ -136,7 +137,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "hotline_tables": [
             (_("12345 各部门"), [_rates_shown(r) for r in hotline["departments"]]),
             (_("12345 各街道（乡镇）"), [_rates_shown(r) for r in hotline["regions"]])],
-    })
+    } | visit_causes_section(since=period.since, until=period.until))
+
+
+def visit_causes_section(*, since: dt.date, until: dt.date) -> dict[str, list[VisitCauseRow]]:
+    """跑多次的原因: trips beyond what the items require in the period (Hangzhou days,
+    `until` included), per cause and department; the template is web/_visit_causes.html."""
+    return {"visit_causes": visit_causes_count(since=_day_start(since),
+                                               until=_day_start(until + dt.timedelta(days=1)))}
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
 @login_required

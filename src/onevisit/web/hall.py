@@ -15,7 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from onevisit.accounts.models import Role
-from onevisit.applications.constants import ApplicantKind, Channel, DeliveryMethod
+from onevisit.applications.constants import (
+    CLERK_VISIT_CAUSES,
+    ApplicantKind,
+    Channel,
+    DeliveryMethod,
+    VisitPurpose,
+)
 from onevisit.applications.models import Application
 from onevisit.applications.selectors import (
     application_detail,
@@ -28,7 +34,9 @@ from onevisit.applications.services import (
     application_submit,
     application_supplement,
     intake_preview,
+    subject_of,
     subject_resolve,
+    subject_visit_cause_default,
 )
 from onevisit.catalogue.selectors import items_published
 from onevisit.delivery.selectors import parcels_waiting
@@ -114,12 +122,19 @@ def intake(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         preview = intake_preview(subject=subject, applicant_id_number=id_number, actor=clerk,
                                  consent=consent)
+        # No method is chosen for her: the clerk asks (courier first, where it is allowed).
+        delivery = {"method": "", "recipient": preview.name,
+                    "phone": str(preview.prefill.get("applicant_phone", "")),
+                    "address": preview.address}
         context = form_context(
             subject, values=preview.prefill,
             applicant={"kind": start["kind"], "name": preview.name, "id_number": id_number},
-            delivery={"method": DeliveryMethod.PICKUP}, errors={}, message="")
+            delivery=delivery, errors={}, message="")
         return render(request, "web/hall/intake_form.html",
-                      context | base | {"held": preview.held})
+                      context | base | _window_context(subject, context)
+                      | {"held": preview.held, "read_at": preview.read_at,
+                         "visit_cause": subject_visit_cause_default(
+                             subject=subject, purpose=VisitPurpose.INTAKE)})
     post = request.POST
     held = frozenset(post.getlist("held"))
     applicant = applicant_values(post)
@@ -128,13 +143,17 @@ def intake(request: HttpRequest) -> HttpResponse:
             subject=subject, applicant=Applicant(**applicant), data=field_values(post, subject),
             channel=Channel.WINDOW, actor=clerk, uploads=uploads_read(request),
             tolerated=post.getlist("tolerated"), delivery=delivery_choice(post),
-            consent=consent,
+            consent=consent, visit_cause=post.get("visit_cause", ""),
+            visit_note=post.get("visit_cause_note", ""),
         )
     except InvalidInput as exc:
         context = form_context(subject, values=field_values(post, subject), applicant=applicant,
                                delivery=delivery_values(post), errors=exc.errors,
                                message=str(exc.message))
-        return render(request, "web/hall/intake_form.html", context | base | {"held": held},
+        return render(request, "web/hall/intake_form.html",
+                      context | base | _window_context(subject, context)
+                      | {"held": held, "visit_cause": post.get("visit_cause", ""),
+                         "visit_cause_note": post.get("visit_cause_note", "")},
                       status=422)
     number = filing.application.number
     if served is not None:
@@ -147,6 +166,18 @@ def intake(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("已受理，请打印受理回执交给申请人"))
     return redirect("web:hall_application", number=number)
+
+
+def _window_context(subject: Subject, context: dict[str, Any]) -> dict[str, Any]:
+    """At the window the courier is offered first (where every item allows it), then
+    pickup, then download; and the clerk records why the applicant came."""
+    order = [DeliveryMethod.COURIER, DeliveryMethod.PICKUP, DeliveryMethod.DOWNLOAD]
+    methods = sorted(context["delivery_methods"], key=lambda m: order.index(m[0]))
+    return {"delivery_methods": methods, "visit_causes": _visit_causes()}
+
+
+def _visit_causes() -> list[tuple[str, str]]:
+    return [(str(cause), str(cause.label)) for cause in CLERK_VISIT_CAUSES]
 
 
 def _application(request: HttpRequest, number: str) -> tuple[Any, Application]:
@@ -162,9 +193,11 @@ def application_view(request: HttpRequest, number: str) -> HttpResponse:
     clerk, application = _application(request, number)
     personal_data_read_log(actor=clerk, subject=application.applicant_id_number,
                            application_number=number, purpose=_("窗口办理查看申请人证件号码"))
+    visits = list(application.visits.all())
     return render(request, "web/hall/application.html", {
         "application": application, "asked": materials_asked(application),
-        "visits": list(application.visits.all()),
+        "visits": visits, "visits_counted": sum(not v.citizen_chose for v in visits),
+        "visit_causes": _visit_causes(), "pickup_cause": _pickup_cause(application),
         "alerts": alerts_open(application_number=number),
         "delivery": getattr(application, "delivery", None),
     })
@@ -183,9 +216,14 @@ def supplement(request: HttpRequest, number: str) -> HttpResponse:
     clerk = _application(request, number)[0]
     uploads = uploads_read(request)
     new_trip = request.POST.get("new_trip") == "1"
+    cause = request.POST.get("visit_cause", "")
+    if not cause:
+        messages.error(request, _("请选择申请人本次来大厅的原因"))
+        return redirect("web:hall_application", number=number)
     return _act(request, number, lambda: application_supplement(
         number=number, uploads=uploads, actor=clerk, at_window=True, new_trip=new_trip,
-        tolerated=request.POST.getlist("tolerated")), _("材料已收取"))
+        tolerated=request.POST.getlist("tolerated"), visit_cause=cause,
+        visit_note=request.POST.get("visit_cause_note", "")), _("材料已收取"))
 
 
 @require_POST
@@ -194,8 +232,16 @@ def pickup(request: HttpRequest, number: str) -> HttpResponse:
     clerk = _application(request, number)[0]
     new_trip = request.POST.get("new_trip") == "1"
     return _act(request, number,
-                lambda: delivery_pickup(number=number, actor=clerk, new_trip=new_trip),
+                lambda: delivery_pickup(number=number, actor=clerk, new_trip=new_trip,
+                                        visit_cause=request.POST.get("visit_cause", ""),
+                                        visit_note=request.POST.get("visit_cause_note", "")),
                 _("结果已交给申请人"))
+
+
+def _pickup_cause(application: Application) -> str:
+    """The cause a pickup trip has unless the clerk says otherwise."""
+    return str(subject_visit_cause_default(subject=subject_of(application),
+                                           purpose=VisitPurpose.PICKUP))
 
 
 @login_required

@@ -30,6 +30,8 @@ from onevisit.hall.selectors import (
     categories_active,
     display_board,
     hall_by_code,
+    hall_hours,
+    hall_is_open,
     halls_active,
     queue_figures,
     service_day,
@@ -83,8 +85,10 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _kiosk_context(hall: Hall) -> dict[str, Any]:
-    return {"hall": hall, "figures": queue_figures(hall=hall, now=clock.now()),
-            "request_key": uuid.uuid4().hex}
+    now = clock.now()
+    return {"hall": hall, "figures": queue_figures(hall=hall, now=now),
+            "request_key": uuid.uuid4().hex, "open": hall_is_open(hall=hall, now=now),
+            "hours": hall_hours(hall)}
 
 
 def kiosk(request: HttpRequest, hall: str) -> HttpResponse:

@@ -40,7 +40,10 @@ from onevisit.applications.services.subjects import (
     subject_of,
     subject_resolve,
 )
-from onevisit.applications.services.visits import visit_record
+from onevisit.applications.services.visits import (
+    subject_visit_cause_default,
+    visit_record,
+)
 
 __all__ = [
     "Applicant",
@@ -79,6 +82,7 @@ __all__ = [
     "stage_names",
     "subject_of",
     "subject_resolve",
+    "subject_visit_cause_default",
     "tolerated_due_notify",
     "visit_record",
 ]

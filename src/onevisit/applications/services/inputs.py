@@ -143,7 +143,9 @@ def applicant_clean(applicant: Applicant) -> Applicant:
 
 def delivery_clean(delivery: DeliveryChoice, subject: Subject) -> DeliveryChoice:
     errors: dict[str, Any] = {}
-    if delivery.method not in DeliveryMethod.values:
+    if not delivery.method:
+        errors["delivery.method"] = _("请询问申请人并选择结果送达方式")
+    elif delivery.method not in DeliveryMethod.values:
         errors["delivery.method"] = _("应为 pickup、courier 或 download")
     elif delivery.method == DeliveryMethod.COURIER:
         if not all(stage.item.channel_courier for stage in subject.stages):

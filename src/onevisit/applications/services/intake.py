@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import structlog
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from onevisit import clock
@@ -30,6 +32,7 @@ from onevisit.applications.models import (
     ApplicationMaterial,
     ApplicationStatusChange,
     Case,
+    IntakePrefill,
     OneTimeNotice,
     Visit,
 )
@@ -55,7 +58,7 @@ from onevisit.applications.services.inputs import (
 )
 from onevisit.applications.services.notices import notice_issue
 from onevisit.applications.services.subjects import Subject, subject_of
-from onevisit.applications.services.visits import visit_add
+from onevisit.applications.services.visits import visit_add, visit_cause_clean
 from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.catalogue.constants import FieldType
 from onevisit.catalogue.selectors import MergedMaterial, evidence_type_names
@@ -67,6 +70,7 @@ from onevisit.exchange.services import (
     access_log_write,
     evidence_fetch,
     evidence_fetch_logged,
+    subject_digest,
     subject_mask,
 )
 from onevisit.exchange.sources import source_name
@@ -316,12 +320,15 @@ class PreparedFiling:
     delivery: DeliveryChoice
     consent: bool
     fetched: dict[str, Fetched]
+    visit_cause: str = ""
+    visit_note: str = ""
 
 
 def filing_prepare(
     *, subject: Subject, applicant: Applicant, data: Mapping[str, Any], channel: str,
     actor: Any, uploads: Iterable[Upload] = (), tolerated: Iterable[str] = (),
     delivery: DeliveryChoice | None = None, consent: bool = False,
+    visit_cause: str = "", visit_note: str = "",
 ) -> PreparedFiling:
     """Check a filing and, with consent, fetch the evidence it names; writes nothing (but
     the trace of a refusal), so it runs before the filing's transaction and a slow source
@@ -337,6 +344,7 @@ def filing_prepare(
     cleaned = fields_clean(subject.fields, data)
     delivery = delivery_clean(delivery or DeliveryChoice(), subject)
     material_keys_check(subject, uploads, tolerated_keys)
+    visit_cause, visit_note = visit_cause_clean(cause=visit_cause, note=visit_note)
     for upload in uploads:
         upload_sniff(upload)
     fetched = evidence_prefetch(
@@ -352,13 +360,14 @@ def filing_prepare(
     return PreparedFiling(subject=subject, applicant=applicant, cleaned=cleaned,
                           channel=channel, actor=actor, uploads=uploads,
                           tolerated=tolerated_keys, delivery=delivery, consent=consent,
-                          fetched=fetched)
+                          fetched=fetched, visit_cause=visit_cause, visit_note=visit_note)
 
 
 def application_submit(
     *, subject: Subject, applicant: Applicant, data: Mapping[str, Any], channel: str,
     actor: Any, uploads: Iterable[Upload] = (), tolerated: Iterable[str] = (),
     delivery: DeliveryChoice | None = None, consent: bool = False,
+    visit_cause: str = "", visit_note: str = "",
 ) -> Filing:
     """File an application online or at a window and run the completeness check.
 
@@ -368,10 +377,12 @@ def application_submit(
     Every missing material is named in one one-time notice; otherwise the application is
     accepted with a receipt. If a source does not answer, the application is kept and
     waits while the fetch is retried in the background (or the material is uploaded).
+    At a window the trip is counted with its cause (`visit_cause`, chosen by the clerk).
     """
     return application_file(filing_prepare(
         subject=subject, applicant=applicant, data=data, channel=channel, actor=actor,
         uploads=uploads, tolerated=tolerated, delivery=delivery, consent=consent,
+        visit_cause=visit_cause, visit_note=visit_note,
     ))
 
 
@@ -419,8 +430,11 @@ def application_file(prepared: PreparedFiling) -> Filing:
                  data={"title": application.title, "channel": channel, "consent": consent})
     visits = []
     if channel == Channel.WINDOW:
+        intake_prefill_discard(actor=actor, subject=subject,
+                               applicant_id_number=applicant.id_number)
         visits.append(
-            visit_add(application=application, purpose=VisitPurpose.INTAKE, actor=actor)
+            visit_add(application=application, purpose=VisitPurpose.INTAKE, actor=actor,
+                      cause=prepared.visit_cause, note=prepared.visit_note)
         )
     cases, notices = _check_and_decide(application=application, subject=subject, actor=actor,
                                        materials=materials)
@@ -557,7 +571,8 @@ INTAKE_OPEN = (ApplicationStatus.SUBMITTED, ApplicationStatus.NEEDS_SUPPLEMENT)
 @atomic_audited
 def application_supplement(
     *, number: str, uploads: Iterable[Upload], actor: Any, at_window: bool = False,
-    new_trip: bool = False, tolerated: Iterable[str] = (),
+    new_trip: bool = False, tolerated: Iterable[str] = (), visit_cause: str = "",
+    visit_note: str = "",
 ) -> Application:
     """Supply what a one-time notice asked for (补齐 at intake, 补正 during review).
 
@@ -569,6 +584,7 @@ def application_supplement(
     tolerated_keys = set(tolerated)
     subject = subject_of(application)
     material_keys_check(subject, uploads, tolerated_keys)
+    visit_cause, visit_note = visit_cause_clean(cause=visit_cause, note=visit_note)
     if not uploads and not tolerated_keys:
         raise InvalidInput(_("没有提交任何材料"), {"materials": _("至少提交一份材料")})
     sniffed = {upload.key: upload_sniff(upload) for upload in uploads}
@@ -610,7 +626,7 @@ def application_supplement(
                  data={"materials": sorted({u.key for u in uploads} | tolerated_keys)})
     if at_window:
         visit_add(application=application, purpose=VisitPurpose.SUPPLEMENT, actor=actor,
-                  new_trip=new_trip)
+                  new_trip=new_trip, cause=visit_cause, note=visit_note)
     if application.status in INTAKE_OPEN:
         _check_and_decide(application=application, subject=subject, actor=actor,
                           materials=list(application.materials.order_by("id")))
@@ -659,6 +675,20 @@ def application_delivery_change(*, number: str, delivery: DeliveryChoice,
 PREFILL_FROM_RECORDS = {
     "applicant_name": "name", "applicant_phone": "phone", "household_address": "address",
 }
+# Form fields prefilled from a record of one evidence type: field key → record key. A
+# property record lists the owner's properties: one property prefills its fields; with
+# several, the clerk asks which one.
+PREFILL_BY_EVIDENCE_TYPE: dict[str, dict[str, str]] = {
+    "birth_medical_certificate": {
+        "newborn_birth_date": "birth_date", "newborn_gender": "gender",
+        "newborn_birth_place": "hospital",
+    },
+    "real_estate_certificate": {
+        "property_certificate_number": "certificate_number", "property_address": "address",
+    },
+}
+# How long a window intake keeps what the registries returned: one sitting at the window.
+INTAKE_PREFILL_KEPT = dt.timedelta(hours=4)
 
 
 @dataclass(frozen=True)
@@ -669,44 +699,146 @@ class IntakePreview:
     held: frozenset[str]
     prefill: dict[str, Any]
     name: str
+    read_at: dt.datetime | None = None
+    address: str = ""  # where her own records say she lives: the courier's default
+
+
+def subject_key(subject: Subject) -> str:
+    """The subject as the console names it: items:<code> or life-events:<code>."""
+    kind = "life-events" if subject.life_event is not None else "items"
+    return f"{kind}:{_subject_code(subject)}"
+
+
+def _record_values(evidence_type: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """A record's values under the form's field keys."""
+    values = {k: v for k, v in data.items() if not isinstance(v, list | dict)}
+    values |= {key: data[source] for key, source in PREFILL_FROM_RECORDS.items()
+               if data.get(source)}
+    record = dict(data)
+    properties = data.get("properties")
+    if isinstance(properties, list):
+        record = properties[0] if len(properties) == 1 and isinstance(properties[0],
+                                                                        dict) else {}
+    for key, source in PREFILL_BY_EVIDENCE_TYPE.get(evidence_type, {}).items():
+        if record.get(source):
+            values[key] = record[source]
+    return values
+
+
+def _parents(*, applicant_id_number: str, name: str,
+             records: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+    """The newborn's parents as the applicant's own records tell them: she is the mother
+    (a woman by her ID card, or by the sex digit of her ID number, GB 11643) or the father,
+    and her spouse on the marriage certificate is the other parent. The birth medical
+    certificate is held under the mother's ID number."""
+    id_card = records.get("resident_id_card", {})
+    gender = str(id_card.get("gender", ""))
+    if not gender and len(applicant_id_number) == 18 and applicant_id_number[16].isdigit():
+        gender = "男" if int(applicant_id_number[16]) % 2 else "女"
+    if gender not in ("男", "女"):
+        return {}
+    own, other = ("mother", "father") if gender == "女" else ("father", "mother")
+    parents = {f"{own}_id_number": applicant_id_number, f"{own}_name": name}
+    marriage = records.get("marriage_certificate", {})
+    if marriage.get("spouse_id_number"):
+        parents |= {f"{other}_id_number": str(marriage["spouse_id_number"]),
+                    f"{other}_name": str(marriage.get("spouse_name", ""))}
+    return {k: v for k, v in parents.items() if v}
+
+
+def _names_applicant(data: Mapping[str, Any], applicant_id_number: str) -> bool:
+    return any(str(v).upper() == applicant_id_number for v in data.values()
+               if isinstance(v, str))
 
 
 def intake_preview(*, subject: Subject, applicant_id_number: str, actor: Any,
                    consent: bool) -> IntakePreview:
-    """With the applicant's consent (the clerk records it), check the registries for her
-    own evidence before the form is filled. Every read is logged under the subject's
-    legal purpose, like a filing's. Without consent nothing is read."""
+    """With the applicant's consent (the clerk records it), check the registries for
+    every record the subject's form maps to before the form is filled: her own first,
+    then those her own records lead to (the newborn's birth medical certificate, held
+    under the mother's ID number, found through the father's marriage certificate). A
+    record about someone else is used only if it names the applicant. Without consent
+    nothing is read.
+
+    Read once per intake: what the registries returned is kept for this clerk, subject
+    and applicant (INTAKE_PREFILL_KEPT) and shown on every load of the form; each read is
+    logged once, with its legal purpose in the language the applicant reads her access
+    log in."""
     keys = {f.key for f in subject.fields}
-    prefill: dict[str, Any] = {
+    start: dict[str, Any] = {
         f.key: applicant_id_number for f in subject.fields
         if f.type == FieldType.RESIDENT_ID and f.key == "applicant_id_number"
     }
     if not consent:
-        return IntakePreview(held=frozenset(), prefill=prefill, name="")
-    # Only evidence about the applicant herself: its subject is her ID number.
-    wanted = [m for m in subject.materials if m.evidence_type_code and m.evidence_source
-              and (prefill.get(m.subject_field) if m.subject_field else applicant_id_number)
-              == applicant_id_number]
-    fetched = evidence_fetch_logged(
-        requests=[
-            FetchRequest(evidence_type=str(m.evidence_type_code), source=str(m.evidence_source),
-                         subject=applicant_id_number,
-                         purpose=_("窗口受理预填：%(purpose)s") % {"purpose": _purpose(subject, m)})
-            for m in wanted
-        ],
-        allowed=evidence_allowed(subject), application_number="", actor=actor,
+        return IntakePreview(held=frozenset(), prefill=start, name="")
+    now = clock.now()
+    digest = subject_digest(applicant_id_number)
+    IntakePrefill.objects.filter(read_at__lt=now - INTAKE_PREFILL_KEPT).delete()
+    kept = IntakePrefill.objects.filter(clerk=actor, subject=subject_key(subject),
+                                        applicant_digest=digest).first()
+    if kept is not None:
+        return IntakePreview(held=frozenset(kept.held), prefill=kept.prefill, name=kept.name,
+                             read_at=kept.read_at, address=kept.address)
+    preview = _registries_read(subject=subject, applicant_id_number=applicant_id_number,
+                               actor=actor, keys=keys, prefill=start)
+    IntakePrefill.objects.update_or_create(
+        clerk=actor, subject=subject_key(subject), applicant_digest=digest,
+        defaults={"held": sorted(preview.held), "prefill": preview.prefill,
+                  "name": preview.name, "address": preview.address, "read_at": now},
     )
-    name = ""
-    for answer in fetched:
-        evidence = answer.evidence
-        if evidence is None:
-            continue
-        name = name or str(evidence.data.get("name", ""))
-        prefill |= {k: v for k, v in evidence.data.items() if k in keys and k not in prefill}
-        prefill |= {key: evidence.data[source] for key, source in PREFILL_FROM_RECORDS.items()
-                    if key in keys and key not in prefill and evidence.data.get(source)}
-    return IntakePreview(
-        held=frozenset(m.key for m, answer in zip(wanted, fetched, strict=True)
-                       if answer.evidence is not None),
-        prefill=prefill, name=name,
-    )
+    return IntakePreview(held=preview.held, prefill=preview.prefill, name=preview.name,
+                         read_at=now, address=preview.address)
+
+
+def _registries_read(*, subject: Subject, applicant_id_number: str, actor: Any,
+                     keys: set[str], prefill: dict[str, Any]) -> IntakePreview:
+    """Two rounds of reads: the applicant's own records, then the records they lead to."""
+    held: set[str] = set()
+    name = address = ""
+    records: dict[str, Mapping[str, Any]] = {}
+    asked: set[str] = set()
+    for _round in range(2):
+        wanted = []
+        for m in subject.materials:
+            if not (m.evidence_type_code and m.evidence_source) or m.key in asked:
+                continue
+            about = (prefill.get(m.subject_field, "") if m.subject_field in keys
+                     else applicant_id_number)
+            if about:
+                wanted.append((m, str(about)))
+        if not wanted:
+            break
+        asked |= {m.key for m, _about in wanted}
+        with translation.override(settings.LANGUAGE_CODE):
+            requests = [
+                FetchRequest(evidence_type=str(m.evidence_type_code),
+                             source=str(m.evidence_source), subject=about,
+                             purpose=_("窗口受理预填：%(purpose)s")
+                             % {"purpose": _purpose(subject, m)})
+                for m, about in wanted
+            ]
+        fetched = evidence_fetch_logged(requests=requests, allowed=evidence_allowed(subject),
+                                        application_number="", actor=actor)
+        for (material, about), answer in zip(wanted, fetched, strict=True):
+            evidence = answer.evidence
+            if evidence is None or (about != applicant_id_number
+                                    and not _names_applicant(evidence.data,
+                                                             applicant_id_number)):
+                continue
+            held.add(material.key)
+            records[evidence.evidence_type] = evidence.data
+            if about == applicant_id_number:
+                name = name or str(evidence.data.get("name", ""))
+                address = address or str(evidence.data.get("address", ""))
+            values = _record_values(evidence.evidence_type, evidence.data)
+            prefill |= {k: v for k, v in values.items() if k in keys and k not in prefill}
+        derived = _parents(applicant_id_number=applicant_id_number, name=name,
+                           records=records)
+        prefill |= {k: v for k, v in derived.items() if k in keys and k not in prefill}
+    return IntakePreview(held=frozenset(held), prefill=prefill, name=name, address=address)
+
+
+def intake_prefill_discard(*, actor: Any, subject: Subject, applicant_id_number: str) -> None:
+    """The intake is over (filed): what the registries returned is not kept."""
+    IntakePrefill.objects.filter(clerk=actor, subject=subject_key(subject),
+                                 applicant_digest=subject_digest(applicant_id_number)).delete()

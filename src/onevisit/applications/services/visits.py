@@ -1,4 +1,4 @@
-"""Visits (跑次): every in-person trip, counted (DESIGN.md §3 rule 1)."""
+"""Visits (跑次): every in-person trip, counted with its cause (DESIGN.md §3 rule 1)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from django.utils.translation import gettext as _
 
 from onevisit import clock
 from onevisit.applications.constants import (
+    CITIZEN_CHOSEN_VISIT_CAUSES,
+    CLERK_VISIT_CAUSES,
+    VisitCause,
     VisitPurpose,
 )
 from onevisit.applications.models import (
@@ -17,15 +20,70 @@ from onevisit.applications.models import (
 )
 from onevisit.applications.receivers import AnomalyKind, anomaly_report
 from onevisit.applications.services.common import actor_or_none, application_lock
+from onevisit.applications.services.subjects import Subject
 from onevisit.audit.services import atomic_audited, audit_record
+from onevisit.catalogue.models import ServiceItem
 from onevisit.errors import InvalidInput
+
+MAX_CAUSE_NOTE = 500
+
+
+def visit_cause_clean(*, cause: str, note: str) -> tuple[str, str]:
+    """A cause the clerk may choose (or "" to let the rule decide) and its note."""
+    errors: dict[str, str] = {}
+    if cause and cause not in CLERK_VISIT_CAUSES:
+        errors["visit_cause"] = _("未知的跑动原因")
+    if len(note) > MAX_CAUSE_NOTE:
+        errors["visit_cause_note"] = _("最多%(n)d个字") % {"n": MAX_CAUSE_NOTE}
+    if errors:
+        raise InvalidInput(_("跑动原因有误"), errors)
+    return cause, note.strip()
+
+
+def visit_cause_default(*, purpose: str, online: bool, courier: bool,
+                        promised_visits: int) -> VisitCause:
+    """The cause of a trip when the clerk names none. Filing at the window what could be
+    filed online with no visit is the applicant's choice (a walk-in); so is fetching at
+    the window a result the courier could have brought. Anything else counts against the
+    promise until the clerk says otherwise."""
+    if purpose == VisitPurpose.INTAKE:
+        return (VisitCause.WALK_IN if online and promised_visits == 0
+                else VisitCause.REQUIRED)
+    if purpose == VisitPurpose.PICKUP:
+        return VisitCause.PREFERS_WINDOW if courier else VisitCause.REQUIRED
+    return VisitCause.UNRECORDED
+
+
+def subject_visit_cause_default(*, subject: Subject, purpose: str) -> VisitCause:
+    items = [stage.item for stage in subject.stages]
+    return visit_cause_default(
+        purpose=purpose, online=bool(items) and all(i.channel_online for i in items),
+        courier=bool(items) and all(i.channel_courier for i in items),
+        promised_visits=subject.promised_visits)
+
+
+def _application_cause_default(*, application: Application, purpose: str) -> VisitCause:
+    items = ServiceItem.objects.filter(pk__in=[s["item"] for s in application.stages])
+    channels = list(items.values_list("channel_online", "channel_courier"))
+    return visit_cause_default(
+        purpose=purpose, online=bool(channels) and all(online for online, _c in channels),
+        courier=bool(channels) and all(courier for _o, courier in channels),
+        promised_visits=application.promised_visits)
+
+
+def visits_counted(application: Application) -> int:
+    """The trips that count against the item's promise: those the government caused."""
+    return application.visits.exclude(cause__in=CITIZEN_CHOSEN_VISIT_CAUSES).count()
 
 
 def visit_add(
-    *, application: Application, purpose: str, actor: Any, new_trip: bool = False
+    *, application: Application, purpose: str, actor: Any, new_trip: bool = False,
+    cause: str = "", note: str = "",
 ) -> Visit:
     """Count an in-person trip. What is done at the hall on the same day is one trip
-    unless the clerk records that the applicant came back (DESIGN.md §3 rule 1)."""
+    unless the clerk records that the applicant came back (DESIGN.md §3 rule 1). A new
+    trip carries its cause (`visit_cause_default` when the clerk names none); only
+    trips the government caused count against the promise (supervision alert)."""
     now = clock.now()
     today = dt.datetime.combine(
         now.astimezone(application.submitted_at.tzinfo).date(), dt.time.min,
@@ -36,27 +94,34 @@ def visit_add(
         .order_by("-occurred_at").first()
     )
     if visit is None:
-        visit = Visit.objects.create(application=application, occurred_at=now,
-                                     purposes=[purpose], clerk=actor_or_none(actor))
+        visit = Visit.objects.create(
+            application=application, occurred_at=now, purposes=[purpose],
+            cause=cause or _application_cause_default(application=application,
+                                                      purpose=purpose),
+            cause_note=note, clerk=actor_or_none(actor),
+        )
         audit_record(actor=actor, action="visit.recorded", entity="application",
-                     entity_id=application.number, data={"purpose": purpose})
+                     entity_id=application.number,
+                     data={"purpose": purpose, "cause": visit.cause})
     elif purpose not in visit.purposes:
         visit.purposes = [*visit.purposes, purpose]
         visit.save(update_fields=["purposes"])
-    count = Visit.objects.filter(application=application).count()
+    count = visits_counted(application)
     if count > application.promised_visits:
         anomaly_report(
             kind=AnomalyKind.VISITS_EXCEEDED, application_number=application.number,
-            message=_("已跑动 %(count)d 次，承诺最多 %(promised)d 次")
+            message=_("计入承诺的跑动已有 %(count)d 次，承诺最多 %(promised)d 次")
             % {"count": count, "promised": application.promised_visits},
         )
     return visit
 
 
 @atomic_audited
-def visit_record(*, number: str, purpose: str, actor: Any, new_trip: bool = False) -> Visit:
+def visit_record(*, number: str, purpose: str, actor: Any, new_trip: bool = False,
+                 cause: str = "", note: str = "") -> Visit:
     if purpose not in VisitPurpose.values:
         raise InvalidInput(_("到访事由无效"), {"purpose": _("未知的到访事由")})
+    cause, note = visit_cause_clean(cause=cause, note=note)
     application = application_lock(number=number)
     return visit_add(application=application, purpose=purpose, actor=actor,
-                         new_trip=new_trip)
+                     new_trip=new_trip, cause=cause, note=note)

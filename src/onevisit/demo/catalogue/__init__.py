@@ -136,6 +136,7 @@ def _item_load(
         "service_hours": HOURS, "service_hours_en": HOURS_EN, "enquiry_phone": phone,
         "result_evidence_type": (evidence_types[spec.result_evidence]
                                  if spec.result_evidence else None),
+        "result_holder_fields": list(spec.result_holders),
     }
     latest = versions.order_by("-version").first()
     draft, _created = ServiceItem.objects.update_or_create(

@@ -43,6 +43,7 @@ class ItemSpec:
     optional_fields: tuple[str, ...] = ()
     result_name: str = ""
     result_evidence: str | None = None  # an EvidenceSpec code the result proves
+    result_holders: tuple[str, ...] = ()  # fields naming who holds the result, if not the applicant
     description: str = ""
     fee_yuan: Decimal = Decimal("0")
     fee_note: str = "不收费"
@@ -149,7 +150,10 @@ ITEMS: tuple[ItemSpec, ...] = (
             ID_CARD, PROPERTY,
             MARRIAGE,
         ),
+        optional_fields=("co_buyer_name", "co_buyer_id_number"),
         result_name="不动产权证书", result_evidence="real_estate_certificate",
+        # The buyer becomes the owner: the new certificate is hers (each joint buyer's).
+        result_holders=("buyer_id_number", "co_buyer_id_number"),
         description="法定时限30个工作日。" + MINUTES_NOTE,
         fee_yuan=Decimal("80.00"),
         fee_note="住宅类不动产登记费每件80元（发改价格规〔2016〕2559号），"

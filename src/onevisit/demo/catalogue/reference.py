@@ -86,6 +86,8 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("buyer_name", "买受人姓名", FieldType.TEXT),
     FieldSpec("buyer_id_number", "买受人居民身份证号码", FieldType.RESIDENT_ID),
     FieldSpec("buyer_phone", "买受人手机号码", FieldType.PHONE),
+    FieldSpec("co_buyer_name", "共同买受人姓名", FieldType.TEXT, "夫妻等共同购买的填写"),
+    FieldSpec("co_buyer_id_number", "共同买受人居民身份证号码", FieldType.RESIDENT_ID),
     FieldSpec("buyer_first_home", "买受人家庭是否首套住房", FieldType.CHOICE, choices=YES_NO),
     FieldSpec("seller_sole_home_over_five_years", "出售住房是否购买满五年且为家庭唯一生活用房",
               FieldType.CHOICE, choices=YES_NO),
