@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from onevisit import clock
-from onevisit.accounts.models import ApiToken, Authorisation, RateCounter, User
+from onevisit.accounts.models import ApiToken, Authorisation, RateCounter, Role, User
 
 _DATA = Path(__file__).resolve().parent / "data"
 
@@ -92,3 +92,9 @@ def rate_limit_reached(*, scope: str, address: str) -> bool:
     used = (RateCounter.objects.filter(scope=scope, address=address[:64], slot=slot)
             .values_list("count", flat=True).first())
     return (used or 0) >= limit
+
+
+def department_reviewers(*, department_id: int) -> QuerySet[User]:
+    """The department's active reviewers (后台审批), by name: whom its lead may assign."""
+    return (User.objects.filter(department_id=department_id, role=Role.REVIEWER, is_active=True)
+            .order_by("first_name", "username"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -89,3 +90,14 @@ def applications_matching(*, query: str, limit: int = 50) -> list[Application]:
         return []
     return list(Application.objects.filter(
         Q(number=query) | Q(receipt_number=query) | Q(applicant_id_number=query))[:limit])
+
+
+def tolerated_due_between(*, after: dt.datetime, until: dt.datetime
+                          ) -> QuerySet[ApplicationMaterial]:
+    """Materials accepted under 容缺 and not yet supplied whose due date falls in
+    (after, until], soonest first, with their application: what a "容缺 due soon" reminder
+    reads (e.g. after=now, until=now + one working day), once per material and window."""
+    return (ApplicationMaterial.objects
+            .filter(status=MaterialStatus.TOLERATED, due_at__gt=after, due_at__lte=until,
+                    application__status=ApplicationStatus.ACCEPTED)
+            .select_related("application").order_by("due_at", "id"))

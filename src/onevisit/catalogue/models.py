@@ -85,6 +85,11 @@ class ServiceItem(models.Model):
         help_text=_("the evidence type the result proves: issued results enter the "
                     "certificate library and later applications fetch them"),
     )
+    tolerated_supply_days = models.PositiveSmallIntegerField(
+        _("容缺材料补交期限（工作日）"), default=5,
+        help_text=_("working days from acceptance within which a material accepted under "
+                    "容缺 must be supplied; the result is withheld until it is"),
+    )
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

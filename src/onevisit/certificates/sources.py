@@ -3,6 +3,7 @@ certificates issued before the platform, imported as registry records of this so
 
 from __future__ import annotations
 
+from onevisit.certificates.constants import CertificateKind
 from onevisit.certificates.models import Certificate
 from onevisit.exchange.models import RegistryRecord
 from onevisit.exchange.sources import (
@@ -31,7 +32,8 @@ class CertificateLibrary(EvidenceSource):
         for record in RegistryRecord.objects.filter(match, source=self.code):
             found[(record.evidence_type, record.subject)] = record_evidence(record,
                                                                             source=self.code)
-        issued = (Certificate.objects.filter(match, revoked_at__isnull=True)
+        issued = (Certificate.objects.filter(match, revoked_at__isnull=True,
+                                             kind=CertificateKind.RESULT)
                   .select_related("department").order_by("issued_at", "id"))
         for certificate in issued:
             found[(certificate.evidence_type, certificate.subject)] = Evidence(

@@ -12,6 +12,7 @@ class AlertKind(models.TextChoices):
     OVERDUE = "overdue", _("超过办理时限（红牌）")
     CALENDAR_NOT_COVERED = "calendar_not_covered", _("工作日历未覆盖")
     BAD_RATING = "bad_rating", _("差评待回访整改")
+    TOLERATED_OVERDUE = "tolerated_overdue", _("容缺材料逾期未补交")
 
 
 class Alert(models.Model):

@@ -31,3 +31,9 @@ def alerts_resolve(*, case_id: int, kinds: list[AlertKind]) -> int:
     """Close a case's open alerts of these kinds (its deadline no longer runs)."""
     return Alert.objects.filter(case_id=case_id, kind__in=kinds,
                                 resolved_at__isnull=True).update(resolved_at=clock.now())
+
+
+def alerts_resolve_for_application(*, application_number: str, kinds: list[AlertKind]) -> int:
+    """Close an application's open alerts of these kinds (what they reported is over)."""
+    return Alert.objects.filter(application_number=application_number, kind__in=kinds,
+                                resolved_at__isnull=True).update(resolved_at=clock.now())

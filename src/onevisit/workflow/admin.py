@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from onevisit.workflow.models import CalendarOverride, CalendarYear
+from onevisit.workflow.models import CalendarOverride, CalendarYear, RemedyBodies
 
 
 @admin.register(CalendarOverride)
@@ -12,3 +12,8 @@ class CalendarOverrideAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 @admin.register(CalendarYear)
 class CalendarYearAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("year", "note")
+
+
+@admin.register(RemedyBodies)
+class RemedyBodiesAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("department", "region", "review_body", "court")

@@ -37,6 +37,11 @@ from onevisit.applications.services.subjects import (
     subject_of,
     subject_resolve,
 )
+from onevisit.applications.services.tolerated import (
+    tolerated_due_extend,
+    tolerated_outstanding,
+    tolerated_supply,
+)
 from onevisit.applications.services.visits import visit_record
 
 __all__ = [
@@ -72,5 +77,8 @@ __all__ = [
     "serial_number",
     "subject_of",
     "subject_resolve",
+    "tolerated_due_extend",
+    "tolerated_outstanding",
+    "tolerated_supply",
     "visit_record",
 ]

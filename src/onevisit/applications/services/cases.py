@@ -28,6 +28,7 @@ from onevisit.applications.services.common import (
 )
 from onevisit.applications.services.notices import notice_issue
 from onevisit.applications.services.subjects import Subject
+from onevisit.applications.services.tolerated import tolerated_due_set
 from onevisit.audit.services import audit_record
 from onevisit.supervision.models import AlertKind
 from onevisit.supervision.services import alert_raise
@@ -64,6 +65,7 @@ def application_accept(*, application: Application, subject: Subject, actor: Any
         CaseStatusChange(case=case, status=case.status, at=now, actor=actor_or_none(actor))
         for case in cases
     )
+    tolerated_due_set(application=application, subject=subject, now=now)
     if deadline.provisional:
         alert_raise(kind=AlertKind.CALENDAR_NOT_COVERED, application_number=application.number,
                     message=_("工作日历未覆盖办理期限所在年份，期限按周末规则暂计"))
