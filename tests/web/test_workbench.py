@@ -93,6 +93,7 @@ def test_the_case_page_shows_the_fetched_record_beside_the_form_and_logs_the_rea
 
 def test_a_reviewer_approves_from_the_page(world, filed):
     reviewer = _browser(world.reviewer(world.housing))
+    reviewer.post(f"/workbench/cases/{filed['filing']}/claim/")
 
     response = reviewer.post(f"/workbench/cases/{filed['filing']}/approve/",
                              {"note": "材料齐全"}, follow=True)
@@ -115,6 +116,7 @@ def test_a_refusal_without_legal_basis_is_shown_and_changes_nothing(world, filed
 def test_a_correction_names_every_ticked_material_in_one_notice(world, filed):
     reviewer = _browser(world.reviewer(world.housing))
     key = "upload:330106-FW-001:sales-contract"
+    reviewer.post(f"/workbench/cases/{filed['filing']}/claim/")
 
     reviewer.post(f"/workbench/cases/{filed['filing']}/correct/",
                   {"material": [key], f"problem:{key}": "缺少买受人签字"})
