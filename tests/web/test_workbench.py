@@ -165,8 +165,9 @@ def test_the_queue_pages_through_every_running_case_in_deadline_order(
 
     pages, url = [], "/workbench/"
     while url:
-        # session, user, queue page, department, counts; and the cursor after page one
-        with django_assert_num_queries(5 if url == "/workbench/" else 6):
+        # session, user, queue page, cases waiting for a correction, department, counts;
+        # and the cursor after page one
+        with django_assert_num_queries(6 if url == "/workbench/" else 7):
             page = reviewer.get(url).content.decode()
         pages.append([int(pk) for pk in re.findall(r'href="/workbench/cases/(\d+)/"', page)])
         following = re.search(r'href="(/workbench/\?after=\d+)" rel="next"', page)
