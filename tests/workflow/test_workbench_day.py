@@ -287,6 +287,8 @@ def test_a_refusal_issues_a_sealed_decision_naming_the_remedies_and_delivers_it(
     assert download["Content-Type"] == "application/pdf"
     assert Client().get(f"/api/v1/certificates/verify/{decision.verification_code}"
                         ).json()["status"] == "valid"
+    listed = api["citizen"].get(f"/applications/{body['number']}").json()["certificates"]
+    assert [(c["kind"], c["title"]) for c in listed] == [("refusal", "不予许可决定书")]
 
 
 def test_a_refusal_not_to_accept_is_titled_so(world, api):

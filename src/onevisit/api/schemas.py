@@ -232,6 +232,8 @@ class DeliveryOut(Schema):
 
 class CertificateOut(Schema):
     number: str
+    # result (电子证照) or refusal (不予许可/不予受理决定书)
+    kind: str
     title: str
     department: str
     issued_at: dt.datetime
