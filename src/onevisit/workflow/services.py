@@ -142,8 +142,9 @@ def case_claim(*, case_id: int, actor: Any) -> WorkItem:
 
 @atomic_audited
 def case_approve(*, case_id: int, actor: Any, note: str = "") -> Case:
-    """Approve a department's case. Later stages start; when every case is approved the
-    application completes, its results are issued and its one delivery prepared."""
+    """Approve a department's case (its claimer only). Later stages start; when every case
+    is approved the application completes, its results are issued and its one delivery
+    prepared — once no material accepted under 容缺 is still to come."""
     application, case = _locked_case(case_id, actor)
     work_item = _claimed_work_item(case, actor)
     _finish(work_item, WorkItemOutcome.APPROVED, note)
