@@ -61,6 +61,13 @@ class Api:
             headers=headers,
         )
 
+    def decide(self, case_id: Any, action: str = "approve", body: dict[str, Any] | None = None,
+               **headers: str) -> Any:
+        """A reviewer's decision as she makes it: claim the case (unless she holds it
+        already), then decide (`approve`, `reject` or `corrections`)."""
+        self.post(f"/cases/{case_id}/claim")
+        return self.post(f"/cases/{case_id}/{action}", body, **headers)
+
 
 @dataclass
 class World:

@@ -59,6 +59,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         supervisor = factory.Trait(role=Role.SUPERVISOR)
         courier = factory.Trait(role=Role.COURIER)
         reviewer = factory.Trait(role=Role.REVIEWER)
+        lead = factory.Trait(role=Role.REVIEWER, department_lead=True)
         agent = factory.Trait(role=Role.AGENT)
         dispatcher = factory.Trait(role=Role.DISPATCHER)
 

@@ -18,6 +18,7 @@ ROLES = ["citizen", "clerk", "supervisor", "courier", "reviewer:xh-zjj", "review
 # endpoint → the roles that may use it (others get 403)
 ALLOWED = {
     "supplement": {"citizen", "clerk"},
+    "tolerated": {"citizen", "clerk"},
     "visit": {"clerk"},
     "pickup": {"clerk"},
     "rating": {"citizen"},
@@ -27,6 +28,9 @@ ALLOWED = {
     "approve": {"reviewer:xh-zjj"},
     "reject": {"reviewer:xh-zjj"},
     "correction": {"reviewer:xh-zjj"},
+    # A reviewer may ask; only the department's lead is granted (tested with the feature).
+    "reassign": {"reviewer:xh-zjj"},
+    "extension": {"reviewer:xh-zjj"},
     "queue": {"reviewer:xh-zjj", "reviewer:xh-sw"},
     "kpis": {"supervisor"},
 }
@@ -48,6 +52,8 @@ def _call(client, endpoint: str, number: str, case: int):
     paths = {
         "supplement": ("post", f"/applications/{number}/supplements",
                        {"materials": [{"key": "x", "content_base64": ""}]}),
+        "tolerated": ("post", f"/applications/{number}/tolerated",
+                      {"materials": [{"key": "x", "content_base64": ""}]}),
         "visit": ("post", f"/applications/{number}/visits", {"purpose": "other"}),
         "pickup": ("post", f"/applications/{number}/pickup", {}),
         "rating": ("post", f"/applications/{number}/rating", {"score": 5}),
@@ -59,6 +65,10 @@ def _call(client, endpoint: str, number: str, case: int):
         "correction": ("post", f"/cases/{case}/corrections",
                        {"entries": [{"key": "upload:330106-FW-001:sales-contract",
                                      "problem": "p"}]}),
+        "reassign": ("post", f"/cases/{case}/reassign", {"assignee_id": 1}),
+        "extension": ("post", f"/cases/{case}/tolerated-extensions",
+                      {"key": "upload:330106-SW-001:tax-form", "working_days": 2,
+                       "reason": "r"}),
         "queue": ("get", "/queue", None),
         "kpis": ("get", "/metrics/kpis", None),
     }
@@ -90,6 +100,8 @@ def test_roles_outside_an_endpoint_are_refused_and_change_nothing(filed, api, ro
     "/api/v1/deliveries/X/dispatched",
     "/api/v1/deliveries/X/delivered", "/api/v1/cases/1/claim",
     "/api/v1/cases/1/approve", "/api/v1/cases/1/reject", "/api/v1/cases/1/corrections",
+    "/api/v1/cases/1/reassign", "/api/v1/cases/1/tolerated-extensions",
+    "/api/v1/applications/X/tolerated",
 ])
 def test_anonymous_writes_are_asked_to_log_in(filed, path):
     before = _state()

@@ -28,10 +28,10 @@ def house_complete(world: World, api: dict[str, Any], capture: Any) -> str:
     response = api["citizen"].post("/applications", world.house_payload())
     assert response.status_code == 201, response.json()
     body = response.json()
-    api["reviewer:xh-zjj"].post(f"/cases/{case_id(body, 'filing')}/approve")
-    api["reviewer:xh-sw"].post(f"/cases/{case_id(body, 'tax')}/approve")
+    api["reviewer:xh-zjj"].decide(case_id(body, 'filing'))
+    api["reviewer:xh-sw"].decide(case_id(body, 'tax'))
     with capture(execute=True):
-        last = api["reviewer:xh-bdc"].post(f"/cases/{case_id(body, 'transfer')}/approve",
+        last = api["reviewer:xh-bdc"].decide(case_id(body, 'transfer'), "approve",
                                            {"note": "材料齐全，准予登记"})
     assert last.json()["application_status"] == "completed"
     return str(body["number"])
@@ -43,8 +43,8 @@ def licence_reject(world: World, api: dict[str, Any], capture: Any) -> str:
     assert response.status_code == 201, response.json()
     body = response.json()
     with capture(execute=True):
-        refused = api["reviewer:xh-zjj"].post(
-            f"/cases/{case_id(body, 'main')}/reject",
+        refused = api["reviewer:xh-zjj"].decide(
+            case_id(body, "main"), "reject",
             {"reason": "施工图审查不合格", "legal_basis": "《建筑工程施工许可管理办法》第四条"},
         )
     assert refused.status_code == 200, refused.json()

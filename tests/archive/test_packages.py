@@ -170,7 +170,11 @@ def test_a_refused_application_is_archived_with_the_refusal_and_its_legal_basis(
     assert decision["status"] == "rejected"
     assert decision["reason"] == "施工图审查不合格"
     assert decision["legal_basis"] == "《建筑工程施工许可管理办法》第四条"
-    assert not (root / "data/certificates").exists()
+    # The written refusal (不予许可决定书) is kept with it, sealed, like a result.
+    refusal = Certificate.objects.get(application__number=number)
+    assert sorted(p.name for p in (root / "data/certificates").iterdir()) == [
+        f"{refusal.number}.json", f"{refusal.number}.pdf"]
+    assert _json(root, f"certificates/{refusal.number}.json")["title"] == "不予许可决定书"
     assert "application.rejected" in [e["action"] for e in _json(root, "audit.json")["events"]]
     assert (root / "data/materials/02-upload-330106-ZJ-009-drawings.pdf").read_bytes() == PDF
 

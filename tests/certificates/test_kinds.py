@@ -169,7 +169,7 @@ def test_each_department_of_a_life_event_seals_its_own_result(world, api, tmp_pa
     assert filed.status_code == 201, filed.json()
     for case in filed.json()["cases"]:
         role = "xh-zjj" if case["stage_key"] == "rent" else "xh-bdc"
-        assert api[f"reviewer:{role}"].post(f"/cases/{case['id']}/approve").status_code == 200
+        assert api[f"reviewer:{role}"].decide(case['id']).status_code == 200
     database = nss_database(tmp_path / "nss", _ca_pem())
 
     certificates = list(Certificate.objects.filter(application__number=filed.json()["number"])

@@ -15,11 +15,11 @@ def test_the_certificate_pdf_is_rendered_after_the_decision_commits(
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     body = api["citizen"].post("/applications", world.house_payload()).json()
     cases = {c["stage_key"]: c["id"] for c in body["cases"]}
-    api["reviewer:xh-zjj"].post(f"/cases/{cases['filing']}/approve")
-    api["reviewer:xh-sw"].post(f"/cases/{cases['tax']}/approve")
+    api["reviewer:xh-zjj"].decide(cases['filing'])
+    api["reviewer:xh-sw"].decide(cases['tax'])
 
     with django_capture_on_commit_callbacks(execute=True):
-        api["reviewer:xh-bdc"].post(f"/cases/{cases['transfer']}/approve")
+        api["reviewer:xh-bdc"].decide(cases['transfer'])
 
     certificate = Certificate.objects.get()
     assert certificate.pdf == f"certificates/{certificate.number}.pdf"

@@ -30,6 +30,7 @@ def test_a_reviewer_works_an_overdue_case(world, api, live_server, page):
 
     red_row.get_by_role("link", name=body["number"]).click()
     assert "数据共享获取（不动产登记库（自然资源））" in page.content()
+    page.get_by_role("button", name="认领").click()
     page.get_by_label("审批意见").fill("逾期原因已说明，材料齐全，准予备案")
     page.get_by_role("button", name="准予").click()
 

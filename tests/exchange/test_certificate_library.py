@@ -9,7 +9,7 @@ from stdnum.cn import uscc
 from onevisit.catalogue.services import item_publish
 from onevisit.certificates.models import Certificate
 from onevisit.exchange.models import AccessLog
-from onevisit.workflow.services import case_approve
+from onevisit.workflow.services import case_approve, case_claim
 from tests.factories import (
     DepartmentFactory,
     EvidenceTypeFactory,
@@ -66,6 +66,7 @@ def _file(api, world, item_code: str, **data) -> dict:
 def test_a_licence_issued_here_is_fetched_by_a_later_application(world, api, licensing):
     register, food, reviewer = licensing
     registered = _file(api, world, register.code)
+    case_claim(case_id=registered["cases"][0]["id"], actor=reviewer)
     case_approve(case_id=registered["cases"][0]["id"], actor=reviewer)
 
     certificate = Certificate.objects.get()
@@ -85,6 +86,7 @@ def test_a_licence_issued_here_is_fetched_by_a_later_application(world, api, lic
 def test_a_revoked_licence_is_not_evidence(world, api, licensing):
     register, food, reviewer = licensing
     registered = _file(api, world, register.code)
+    case_claim(case_id=registered["cases"][0]["id"], actor=reviewer)
     case_approve(case_id=registered["cases"][0]["id"], actor=reviewer)
     certificate = Certificate.objects.get()
     Certificate.objects.filter(pk=certificate.pk).update(revoked_at=certificate.issued_at)

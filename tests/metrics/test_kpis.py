@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def _complete(api, body) -> None:
     for stage, role in (("filing", "xh-zjj"), ("tax", "xh-sw"), ("transfer", "xh-bdc")):
         case = next(c["id"] for c in body["cases"] if c["stage_key"] == stage)
-        assert api[f"reviewer:{role}"].post(f"/cases/{case}/approve").status_code == 200
+        assert api[f"reviewer:{role}"].decide(case).status_code == 200
 
 
 def test_kpis_from_one_online_and_one_window_application(world, api):

@@ -19,7 +19,7 @@ MORNING = dt.datetime(2026, 11, 23, 1, 0, tzinfo=dt.UTC)  # 09:00 in Hangzhou
 def _complete(api, body) -> None:
     for stage, role in (("filing", "xh-zjj"), ("tax", "xh-sw"), ("transfer", "xh-bdc")):
         case = next(c["id"] for c in body["cases"] if c["stage_key"] == stage)
-        api[f"reviewer:{role}"].post(f"/cases/{case}/approve")
+        api[f"reviewer:{role}"].decide(case)
 
 
 def test_a_day_is_rebuilt_from_facts_and_rebuilding_changes_nothing(world, api):

@@ -93,6 +93,7 @@ def test_the_case_page_shows_the_fetched_record_beside_the_form_and_logs_the_rea
 
 def test_a_reviewer_approves_from_the_page(world, filed):
     reviewer = _browser(world.reviewer(world.housing))
+    reviewer.post(f"/workbench/cases/{filed['filing']}/claim/")
 
     response = reviewer.post(f"/workbench/cases/{filed['filing']}/approve/",
                              {"note": "材料齐全"}, follow=True)
@@ -115,6 +116,7 @@ def test_a_refusal_without_legal_basis_is_shown_and_changes_nothing(world, filed
 def test_a_correction_names_every_ticked_material_in_one_notice(world, filed):
     reviewer = _browser(world.reviewer(world.housing))
     key = "upload:330106-FW-001:sales-contract"
+    reviewer.post(f"/workbench/cases/{filed['filing']}/claim/")
 
     reviewer.post(f"/workbench/cases/{filed['filing']}/correct/",
                   {"material": [key], f"problem:{key}": "缺少买受人签字"})
@@ -163,9 +165,10 @@ def test_the_queue_pages_through_every_running_case_in_deadline_order(
 
     pages, url = [], "/workbench/"
     while url:
-        # session, user, queue page, department, counts, the working-day calendar (its
-        # overrides and entered years, once for the page); and the cursor after page one
-        with django_assert_num_queries(7 if url == "/workbench/" else 8):
+        # session, user, queue page, cases waiting for a correction, department, counts,
+        # the working-day calendar (its overrides and entered years, once for the page);
+        # and the cursor after page one
+        with django_assert_num_queries(8 if url == "/workbench/" else 9):
             page = reviewer.get(url).content.decode()
         pages.append([int(pk) for pk in re.findall(r'href="/workbench/cases/(\d+)/"', page)])
         following = re.search(r'href="(/workbench/\?after=\d+)" rel="next"', page)

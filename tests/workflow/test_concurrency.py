@@ -11,7 +11,7 @@ from django.db import connection
 from onevisit.applications.models import Application, Case
 from onevisit.errors import Conflict
 from onevisit.workflow.models import WorkItem
-from onevisit.workflow.services import case_approve, case_claim
+from onevisit.workflow.services import case_approve, case_claim, case_reassign
 from tests.concurrency import race
 from tests.factories import UserFactory
 
@@ -26,20 +26,25 @@ def _filing_case(world, api) -> int:
     return next(c["id"] for c in body["cases"] if c["stage_key"] == "filing")
 
 
-def test_two_reviewers_deciding_at_once_one_wins(world, api):
+def test_a_decision_and_a_reassignment_at_once_one_wins(world, api):
     case_id = _filing_case(world, api)
     first = world.reviewer(world.housing)
     second = UserFactory(username="second", reviewer=True, department=world.housing)
+    lead = UserFactory(username="lead", lead=True, department=world.housing)
+    case_claim(case_id=case_id, actor=first)
 
     results = race(lambda: case_approve(case_id=case_id, actor=first),
-                    lambda: case_approve(case_id=case_id, actor=second))
+                    lambda: case_reassign(case_id=case_id, assignee_id=second.pk, actor=lead))
 
-    wins = [r for r in results if isinstance(r, Case)]
     conflicts = [r for r in results if isinstance(r, Conflict)]
-    assert len(wins) == 1
     assert len(conflicts) == 1
-    assert Case.objects.get(pk=case_id).status == "approved"
-    assert WorkItem.objects.filter(case_id=case_id).count() == 1
+    case = Case.objects.get(pk=case_id)
+    if isinstance(results[0], Case):  # approved first: nothing left to reassign
+        assert case.status == "approved"
+        assert WorkItem.objects.filter(case_id=case_id).count() == 1
+    else:  # reassigned first: the former claimer may no longer decide
+        assert case.status == "in_review"
+        assert WorkItem.objects.get(case_id=case_id, finished_at__isnull=True).assignee == second
 
 
 def test_two_reviewers_claiming_at_once_one_wins(world, api):

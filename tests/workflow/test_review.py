@@ -60,16 +60,16 @@ def test_a_clerk_or_citizen_cannot_decide(world, api):
 def test_the_whole_life_event_completes_with_one_delivery_and_zero_visits(world, api):
     body = _file(world, api)
 
-    api["reviewer:xh-zjj"].post(f"/cases/{_case(body, 'filing')}/approve")
+    api["reviewer:xh-zjj"].decide(_case(body, 'filing'))
     after_one = api["citizen"].get(f"/applications/{body['number']}").json()
     assert {c["stage_key"]: c["status"] for c in after_one["cases"]} == {
         "filing": "approved", "tax": "pending", "transfer": "waiting",
     }
-    api["reviewer:xh-sw"].post(f"/cases/{_case(body, 'tax')}/approve")
+    api["reviewer:xh-sw"].decide(_case(body, 'tax'))
     started = Case.objects.get(pk=_case(body, "transfer"))
     assert started.status == "pending"
     assert started.due_at == started.started_at + dt.timedelta(minutes=20)
-    response = api["reviewer:xh-bdc"].post(f"/cases/{_case(body, 'transfer')}/approve",
+    response = api["reviewer:xh-bdc"].decide(_case(body, 'transfer'), "approve",
                                            {"note": "材料齐全，准予登记"})
 
     assert response.json() == {"case_id": _case(body, "transfer"), "status": "approved",
@@ -96,7 +96,7 @@ def test_the_whole_life_event_completes_with_one_delivery_and_zero_visits(world,
 def test_certificate_is_verifiable_by_code(world, api):
     body = _file(world, api)
     for stage, role in (("filing", "xh-zjj"), ("tax", "xh-sw"), ("transfer", "xh-bdc")):
-        api[f"reviewer:{role}"].post(f"/cases/{_case(body, stage)}/approve")
+        api[f"reviewer:{role}"].decide(_case(body, stage))
     certificate = Certificate.objects.get()
 
     from django.test import Client
@@ -117,13 +117,14 @@ def test_rejection_needs_reason_and_legal_basis_and_ends_the_other_cases(world, 
     body = _file(world, api)
     filing = _case(body, "filing")
 
-    incomplete = api["reviewer:xh-zjj"].post(f"/cases/{filing}/reject",
+    incomplete = api["reviewer:xh-zjj"].decide(filing, "reject",
                                               {"reason": "", "legal_basis": ""})
     assert incomplete.status_code == 422
     assert set(incomplete.json()["errors"]) == {"reason", "legal_basis"}
-    assert Case.objects.get(pk=filing).status == "pending"
+    assert Case.objects.get(pk=filing).status == "in_review"  # claimed, nothing decided
+    assert not Certificate.objects.exists()
 
-    response = api["reviewer:xh-zjj"].post(f"/cases/{filing}/reject", {
+    response = api["reviewer:xh-zjj"].decide(filing, "reject", {
         "reason": "房屋已被司法查封", "legal_basis": "《不动产登记暂行条例》第二十二条",
     })
 
@@ -161,7 +162,7 @@ def test_correction_pauses_the_clock_and_resumes_with_the_time_left(world, api):
     )
 
     with clock.frozen_at(dt.datetime(2026, 11, 18, 2, tzinfo=dt.UTC)):  # Wednesday
-        response = reviewer.post(f"/cases/{case_id}/corrections", {"entries": [
+        response = reviewer.decide(case_id, "corrections", {"entries": [
             {"key": "upload:330106-ZJ-009:drawings", "problem": "缺少第3页审查意见"},
         ]})
     assert response.status_code == 201, response.json()
@@ -187,24 +188,24 @@ def test_a_second_correction_may_not_name_what_the_first_could_have(world, api):
     contract = "upload:330106-FW-001:sales-contract"
     filing = _case(body, "filing")
     reviewer = api["reviewer:xh-zjj"]
-    first = reviewer.post(f"/cases/{filing}/corrections",
+    first = reviewer.decide(filing, "corrections",
                           {"entries": [{"key": contract, "problem": "缺少买受人签字"}]})
     assert first.status_code == 201
     api["citizen"].post(f"/applications/{body['number']}/supplements",
                         {"materials": [{"key": contract, "content_base64": b64(PDF)}]})
 
     # The form belongs to another department's item: not this reviewer's to name.
-    foreign = reviewer.post(f"/cases/{filing}/corrections",
+    foreign = reviewer.decide(filing, "corrections",
                             {"entries": [{"key": transfer_form, "problem": "x"}]})
     assert foreign.status_code == 422
     # The evidence was there at the first notice: naming it now is the forbidden second ask.
-    late = reviewer.post(f"/cases/{filing}/corrections", {"entries": [
+    late = reviewer.decide(filing, "corrections", {"entries": [
         {"key": "evidence:property-certificate", "problem": "证书信息不符"},
     ]})
     assert late.status_code == 409
     assert "一并告知" in late.json()["message"]
     # What was re-supplied after the first notice may still be found wanting.
-    again = reviewer.post(f"/cases/{filing}/corrections",
+    again = reviewer.decide(filing, "corrections",
                           {"entries": [{"key": contract, "problem": "签字页模糊"}]})
     assert again.status_code == 201
     assert OneTimeNotice.objects.filter(case_id=filing).count() == 2
@@ -214,7 +215,7 @@ def test_window_pickup_on_the_day_of_intake_is_the_same_trip(world, api):
     payload = world.house_payload(channel="window", delivery={"method": "pickup"})
     body = api["clerk"].post("/applications", payload).json()
     for stage, role in (("filing", "xh-zjj"), ("tax", "xh-sw"), ("transfer", "xh-bdc")):
-        api[f"reviewer:{role}"].post(f"/cases/{_case(body, stage)}/approve")
+        api[f"reviewer:{role}"].decide(_case(body, stage))
 
     response = api["clerk"].post(f"/applications/{body['number']}/pickup", {})
 
@@ -228,6 +229,7 @@ def test_a_retried_decision_gets_the_first_answer(world, api):
     body = _file(world, api)
     reviewer = api["reviewer:xh-zjj"]
     path = f"/cases/{_case(body, 'filing')}/approve"
+    reviewer.post(f"/cases/{_case(body, 'filing')}/claim")
 
     first = reviewer.post(path, {"note": "同意"}, **{"Idempotency-Key": "decide-1"})
     retry = reviewer.post(path, {"note": "同意"}, **{"Idempotency-Key": "decide-1"})

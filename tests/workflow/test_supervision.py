@@ -46,7 +46,7 @@ def test_deciding_the_case_closes_its_alerts(licence_case, api):
     case = licence_case
     with clock.frozen_at(case.due_at + dt.timedelta(hours=1)):
         deadline_scan()
-        api["reviewer:xh-zjj"].post(f"/cases/{case.pk}/approve")
+        api["reviewer:xh-zjj"].decide(case.pk)
 
     assert not Alert.objects.filter(resolved_at__isnull=True).exists()
     assert Alert.objects.get().kind == "overdue"  # the fact it was late is kept

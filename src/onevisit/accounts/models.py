@@ -61,6 +61,9 @@ class User(AbstractUser):
     )
     id_number = models.CharField(_("证件号码"), max_length=18, blank=True)
     phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+    # The department's lead (科室负责人) reassigns its claimed cases; a lead who reviews
+    # decides only the cases she claimed, like any reviewer.
+    department_lead = models.BooleanField(_("部门负责人"), default=False)
 
 
 class ApiToken(models.Model):

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from onevisit import clock
-from onevisit.accounts.models import ApiToken, Authorisation, RateCounter, User
+from onevisit.accounts.models import ApiToken, Authorisation, RateCounter, Role, User
 
 _DATA = Path(__file__).resolve().parent / "data"
 
@@ -99,3 +99,9 @@ def user_by_id_number(*, id_number: str, role: str) -> User | None:
     if not id_number:
         return None
     return User.objects.filter(id_number=id_number, role=role, is_active=True).first()
+
+
+def department_reviewers(*, department_id: int) -> QuerySet[User]:
+    """The department's active reviewers (后台审批), by name: whom its lead may assign."""
+    return (User.objects.filter(department_id=department_id, role=Role.REVIEWER, is_active=True)
+            .order_by("first_name", "username"))

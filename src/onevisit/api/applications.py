@@ -24,6 +24,7 @@ from onevisit.api.schemas import (
     RatingIn,
     RatingOut,
     SupplementIn,
+    ToleratedSupplyIn,
     UploadIn,
     VisitIn,
     VisitOut,
@@ -58,6 +59,7 @@ from onevisit.errors import NotAllowed, NotFound
 from onevisit.exchange.selectors import access_log_for_application, access_log_for_subject
 from onevisit.exchange.services import personal_data_read_log
 from onevisit.feedback.services import rating_submit
+from onevisit.workflow.services import tolerated_material_supply
 
 router = Router(tags=["applications"])
 ERRORS: dict[int, Any] = {
@@ -167,6 +169,25 @@ def application_supplement_create(
         return 200, _detail(user, number)
 
     return run_idempotent(request, endpoint=f"applications.{number}.supplement",
+                          payload=payload.dict(), handler=handler)
+
+
+@router.post("/applications/{number}/tolerated", auth=AUTH,
+             response={200: ApplicationOut, **ERRORS})
+def application_tolerated_supply(
+    request: HttpRequest, number: str, payload: ToleratedSupplyIn
+) -> Status[Any]:
+    """Supply materials accepted under 容缺, by their due date; once none is outstanding
+    and every department has approved, the withheld result is issued and delivered."""
+    user = _require(request, Role.CITIZEN, Role.CLERK)
+    _visible(user, number)
+
+    def handler() -> tuple[int, Any]:
+        tolerated_material_supply(number=number, uploads=_uploads(payload.materials),
+                                  actor=user)
+        return 200, _detail(user, number)
+
+    return run_idempotent(request, endpoint=f"applications.{number}.tolerated",
                           payload=payload.dict(), handler=handler)
 
 

@@ -148,8 +148,9 @@ def application_parts_out(
             "tracking_number": delivery.tracking_number, "delivered_at": delivery.delivered_at,
         },
         "certificates": [
-            {"number": c.number, "title": c.title, "department": c.department.name,
-             "issued_at": c.issued_at, "verification_code": c.verification_code}
+            {"number": c.number, "kind": c.kind, "title": c.title,
+             "department": c.department.name, "issued_at": c.issued_at,
+             "verification_code": c.verification_code}
             for c in certificates
         ],
     }

@@ -161,6 +161,16 @@ class SupplementIn(Schema):
     new_trip: bool = False
 
 
+class ToleratedSupplyIn(Schema):
+    materials: list[UploadIn]
+
+
+class ToleratedExtensionIn(Schema):
+    key: str
+    working_days: int
+    reason: str = Field(max_length=500)
+
+
 class VisitIn(Schema):
     purpose: Literal["intake", "supplement", "pickup", "other"]
     new_trip: bool = False
@@ -222,6 +232,8 @@ class DeliveryOut(Schema):
 
 class CertificateOut(Schema):
     number: str
+    # result (电子证照) or refusal (不予许可/不予受理决定书)
+    kind: str
     title: str
     department: str
     issued_at: dt.datetime
@@ -294,6 +306,13 @@ class DecisionIn(Schema):
 class RejectIn(Schema):
     reason: str = Field(max_length=2000, pattern=NON_BLANK)
     legal_basis: str = Field(max_length=2000, pattern=NON_BLANK)
+    # not_permitted (不予许可) or not_accepted (不予受理): the written decision's title.
+    refusal: str = "not_permitted"
+
+
+class ReassignIn(Schema):
+    assignee_id: int
+    reason: str = Field(default="", max_length=500)
 
 
 class CorrectionEntryIn(Schema):

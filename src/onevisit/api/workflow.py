@@ -18,8 +18,10 @@ from onevisit.api.schemas import (
     ErrorOut,
     NoticeOut,
     QueueEntryOut,
+    ReassignIn,
     RejectIn,
     RowId,
+    ToleratedExtensionIn,
 )
 from onevisit.applications.models import Case
 from onevisit.errors import NotAllowed
@@ -29,8 +31,10 @@ from onevisit.workflow.services import (
     CorrectionEntry,
     case_approve,
     case_claim,
+    case_reassign,
     case_reject,
     case_request_correction,
+    tolerated_deadline_extend,
 )
 
 router = Router(tags=["workflow"])
@@ -92,8 +96,37 @@ def reject(request: HttpRequest, case_id: RowId, payload: RejectIn) -> Status[An
         request, endpoint=f"cases.{case_id}.reject", payload=payload.dict(),
         handler=lambda: (200, _decision_out(case_reject(
             case_id=case_id, actor=user, reason=payload.reason,
-            legal_basis=payload.legal_basis))),
+            legal_basis=payload.legal_basis, refusal=payload.refusal))),
     )
+
+
+@router.post("/cases/{case_id}/reassign", auth=AUTH, response={200: CaseDecisionOut, **ERRORS})
+def reassign(request: HttpRequest, case_id: RowId, payload: ReassignIn) -> Status[Any]:
+    """The department's lead gives the case to one of its reviewers (herself included)."""
+    user = _reviewer(request)
+    return run_idempotent(
+        request, endpoint=f"cases.{case_id}.reassign", payload=payload.dict(),
+        handler=lambda: (200, _decision_out(case_reassign(
+            case_id=case_id, actor=user, assignee_id=payload.assignee_id,
+            reason=payload.reason).case)),
+    )
+
+
+@router.post("/cases/{case_id}/tolerated-extensions", auth=AUTH,
+             response={200: CaseDecisionOut, **ERRORS})
+def tolerated_extension(request: HttpRequest, case_id: RowId,
+                        payload: ToleratedExtensionIn) -> Status[Any]:
+    """Give the applicant more working days, from now, for a material accepted under 容缺
+    that this case's item names."""
+    user = _reviewer(request)
+
+    def handler() -> tuple[int, Any]:
+        tolerated_deadline_extend(case_id=case_id, actor=user, key=payload.key,
+                                  working_days=payload.working_days, reason=payload.reason)
+        return 200, _decision_out(Case.objects.get(pk=case_id))
+
+    return run_idempotent(request, endpoint=f"cases.{case_id}.tolerated_extension",
+                          payload=payload.dict(), handler=handler)
 
 
 @router.post("/cases/{case_id}/corrections", auth=AUTH, response={201: NoticeOut, **ERRORS})

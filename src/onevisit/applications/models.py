@@ -125,6 +125,8 @@ class ApplicationMaterial(models.Model):
     size = models.PositiveIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)
     tolerated_missing = models.BooleanField(default=False)
+    # A material accepted under 容缺: by when it must be supplied (set at acceptance).
+    due_at = models.DateTimeField(null=True, blank=True)
     supplied_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -160,3 +160,14 @@ def visit_causes_count(*, since: dt.datetime, until: dt.datetime) -> list[VisitC
         for row in rows
     ]
     return sorted(result, key=lambda r: (-r.trips, r.department, r.cause))
+
+
+def tolerated_due_between(*, after: dt.datetime, until: dt.datetime
+                          ) -> QuerySet[ApplicationMaterial]:
+    """Materials accepted under 容缺 and not yet supplied whose due date falls in
+    (after, until], soonest first, with their application: what a "容缺 due soon" reminder
+    reads (e.g. after=now, until=now + one working day), once per material and window."""
+    return (ApplicationMaterial.objects
+            .filter(status=MaterialStatus.TOLERATED, due_at__gt=after, due_at__lte=until,
+                    application__status=ApplicationStatus.ACCEPTED)
+            .select_related("application").order_by("due_at", "id"))

@@ -96,6 +96,11 @@ class ServiceItem(models.Model):
                     "each of joint buyers): the result is issued to them, not to the "
                     "applicant; empty: the evidence type's subject field decides"),
     )
+    tolerated_supply_days = models.PositiveSmallIntegerField(
+        _("容缺材料补交期限（工作日）"), default=5,
+        help_text=_("working days from acceptance within which a material accepted under "
+                    "容缺 must be supplied; the result is withheld until it is"),
+    )
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

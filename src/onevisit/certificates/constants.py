@@ -6,6 +6,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class CertificateKind(models.TextChoices):
+    RESULT = "result", _("办理结果")
+    REFUSAL = "refusal", _("不予许可（受理）决定书")
+
+
 class SealKind(models.TextChoices):
     CA = "ca", _("签发机构证书")
     SEAL = "seal", _("电子印章证书")

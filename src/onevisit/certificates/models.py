@@ -7,7 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from onevisit.accounts.models import Department
 from onevisit.applications.models import Application, Case
-from onevisit.certificates.constants import RevocationReason, SealKind, SealStatus
+from onevisit.certificates.constants import (
+    CertificateKind,
+    RevocationReason,
+    SealKind,
+    SealStatus,
+)
 
 
 class SealCertificate(models.Model):
@@ -60,7 +65,12 @@ class SealCertificate(models.Model):
 
 
 class Certificate(models.Model):
+    """A sealed document an application produced: its result (电子证照), or the written
+    refusal (不予许可决定书). Only results are evidence for later applications."""
+
     number = models.CharField(_("证照编号"), max_length=32, unique=True)
+    kind = models.CharField(max_length=16, choices=CertificateKind.choices,
+                            default=CertificateKind.RESULT)
     title = models.CharField(_("证照名称"), max_length=128)
     application = models.ForeignKey(
         Application, on_delete=models.PROTECT, related_name="certificates"

@@ -16,10 +16,12 @@ from django.conf import settings
 from django.template.loader import select_template
 from django.urls import reverse
 
+from onevisit.certificates.constants import CertificateKind
 from onevisit.certificates.models import Certificate
 from onevisit.pdf import render_pdf
 
 GENERIC = "certificates/kinds/generic.html"
+REFUSAL = "certificates/refusal.html"
 STYLESHEET = "certificates/certificate.css"
 _CODE = re.compile(r"^[a-z0-9_]+$")
 
@@ -30,7 +32,10 @@ def verify_url(certificate: Certificate) -> str:
 
 
 def template_for(certificate: Certificate) -> str:
-    """The kind's template if there is one, else the generic layout."""
+    """The kind's template if there is one, else the generic layout; a refusal decision
+    has its own."""
+    if certificate.kind == CertificateKind.REFUSAL:
+        return REFUSAL
     names = [GENERIC]
     code = certificate.evidence_type.strip().lower().replace("-", "_")
     if code and _CODE.match(code):

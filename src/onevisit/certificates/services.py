@@ -13,11 +13,12 @@ from stdnum.cn import uscc
 
 from onevisit import clock
 from onevisit.applications.constants import CaseStatus
-from onevisit.applications.models import Application
+from onevisit.applications.models import Application, Case
 from onevisit.applications.services import serial_number
 from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.catalogue.constants import SubjectKind
 from onevisit.catalogue.models import EvidenceType
+from onevisit.certificates.constants import CertificateKind
 from onevisit.certificates.documents import certificate_pdf as certificate_pdf
 from onevisit.certificates.models import Certificate, CertificateHolder
 from onevisit.certificates.seals import crl_publish, revocation_reason_check
@@ -94,6 +95,27 @@ def result_holders(*, application: Application, fields: list[str]) -> list[tuple
             name_key = key.removesuffix("_id_number") + "_name"
             holders.setdefault(subject, str(application.data.get(name_key, "")))
     return list(holders.items())
+
+
+def refusal_decision_issue(*, case: Case, title: str, data: dict[str, Any],
+                           actor: Any) -> Certificate:
+    """The written decision of a refused case (不予许可决定书 / 不予受理决定书): its reason,
+    legal basis and the applicant's remedies in `data`, sealed by the department like a
+    result and verifiable by its code (runs in the caller's transaction; the PDF is
+    rendered after commit). It proves nothing: it never enters the certificate library."""
+    application = case.application
+    decision = Certificate.objects.create(
+        number=uuid.uuid4().hex, kind=CertificateKind.REFUSAL, title=title,
+        application=application, case=case, department_id=case.department_id,
+        holder_name=application.applicant_name, holder_id=application.applicant_id_number,
+        issued_at=clock.now(), verification_code=verification_code_new(), data=data,
+    )
+    decision.number = serial_number("JD", decision.pk)
+    Certificate.objects.filter(pk=decision.pk).update(number=decision.number)
+    audit_record(actor=actor, action="certificate.refusal_issued", entity="certificate",
+                 entity_id=decision.number, data={"case": case.pk, "title": title})
+    transaction.on_commit(lambda: _render_later([decision.pk]))
+    return decision
 
 
 def _subject_of(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from onevisit.certificates.constants import CertificateKind
 from onevisit.certificates.models import Certificate, CertificateHolder
 from onevisit.exchange.models import RegistryRecord
 from onevisit.exchange.sources import (
@@ -35,7 +36,8 @@ class CertificateLibrary(EvidenceSource):
         for record in RegistryRecord.objects.filter(match, source=self.code):
             found[(record.evidence_type, record.subject)] = record_evidence(record,
                                                                             source=self.code)
-        issued = (Certificate.objects.filter(match, revoked_at__isnull=True)
+        issued = (Certificate.objects.filter(match, revoked_at__isnull=True,
+                                             kind=CertificateKind.RESULT)
                   .select_related("department").order_by("issued_at", "id"))
         # A certificate issued to several holders (joint buyers) is each one's.
         held = (CertificateHolder.objects

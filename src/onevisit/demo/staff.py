@@ -1,4 +1,4 @@
-"""Demo accounts: one per role, one reviewer per department. Demo mode only."""
+"""Demo accounts: one per role, one reviewer and one lead per department. Demo mode only."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ class Staff:
     agent: User
     dispatcher: User
     reviewers: dict[str, User]
+    leads: dict[str, User]  # each department's lead (负责人), who reassigns its cases
 
 
 def _user(username: str, *, role: str, name: str, **extra: object) -> User:
@@ -53,6 +54,12 @@ def demo_staff_ensure(*, citizen_id_number: str, citizen_name: str) -> Staff:
                                name=f"{department.name}审批员", department=department)
         for department in Department.objects.all()
     }
+    leads = {
+        department.code: _user(f"lead-{department.code}", role=Role.REVIEWER,
+                               name=f"{department.name}负责人", department=department,
+                               department_lead=True)
+        for department in Department.objects.all()
+    }
     return Staff(
         admin=_user("admin", role=Role.EDITOR, name="事项管理员", is_staff=True,
                     is_superuser=True),
@@ -63,7 +70,7 @@ def demo_staff_ensure(*, citizen_id_number: str, citizen_name: str) -> Staff:
                       id_number=citizen_id_number),
         agent=_user("agent", role=Role.AGENT, name="12345 话务员"),
         dispatcher=_user("dispatcher", role=Role.DISPATCHER, name="12345 派单员"),
-        reviewers=reviewers,
+        reviewers=reviewers, leads=leads,
     )
 
 

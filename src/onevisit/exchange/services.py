@@ -174,6 +174,10 @@ def evidence_fetch_logged(
     return fetched
 
 
+# The source of a staff member's read of data held here (not a fetch from a registry).
+LOCAL_SOURCE = "onevisit"
+
+
 @transaction.atomic
 def personal_data_read_log(*, actor: Any, subject: str, application_number: str,
                            purpose: str, evidence_type: str = "id_number",
@@ -184,7 +188,7 @@ def personal_data_read_log(*, actor: Any, subject: str, application_number: str,
     person's own access log beside the registry fetches."""
     AccessLog.objects.create(
         at=clock.now(), actor=actor, application_number=application_number, case_id=case_id,
-        evidence_type=evidence_type[:64], source="onevisit",
+        evidence_type=evidence_type[:64], source=LOCAL_SOURCE,
         subject_digest=subject_digest(subject), subject_masked=subject_mask(subject),
         purpose=purpose, outcome=outcome,
     )

@@ -33,7 +33,7 @@ from onevisit.demo.staff import (
 )
 from onevisit.demo.tickets import hotline_departments_ensure
 from onevisit.search.services import search_reindex
-from onevisit.workflow.services import case_approve
+from onevisit.workflow.services import case_approve, case_claim, remedy_bodies_set
 
 DEMO_PEOPLE = 2000
 DEMO_COMPANIES = 200
@@ -67,6 +67,12 @@ def demo_world_load(*, people: int = DEMO_PEOPLE, companies: int = DEMO_COMPANIE
                             legal_representative=bool(own))
     # The seal PKI: a local CA and every department's seal, so results are sealed PDFs.
     seals_ensure(actor=None)
+    # Where refusal decisions send applicants: the district's government and court, and
+    # for the vertically led tax bureau the bureau one level up (行政复议法 第二十七条).
+    remedy_bodies_set(region_code=DISTRICT, review_body="杭州市西湖区人民政府",
+                      court="杭州市西湖区人民法院", actor=None)
+    remedy_bodies_set(department_code="xh-sw", review_body="国家税务总局杭州市税务局",
+                      court="杭州市西湖区人民法院", actor=None)
     return DemoWorld(population=population, staff=staff)
 
 
@@ -101,4 +107,6 @@ def demo_approve_all(*, application: Application, staff: Staff) -> None:
     while pending := list(Case.objects.filter(application=application,
                                               status=CaseStatus.PENDING)):
         for case in pending:
-            case_approve(case_id=case.pk, actor=staff.reviewers[case.department.code])
+            reviewer = staff.reviewers[case.department.code]
+            case_claim(case_id=case.pk, actor=reviewer)
+            case_approve(case_id=case.pk, actor=reviewer)

@@ -52,6 +52,7 @@ from onevisit.workdays.calendar import CalendarNotCoveredWarning, WorkingCalenda
 from onevisit.workflow.services import (
     CorrectionEntry,
     case_approve,
+    case_claim,
     case_reject,
     case_request_correction,
     deadline_scan,
@@ -221,6 +222,8 @@ class Simulation:
         uploads = [m.key for m in case.application.materials.all()
                    if m.key.startswith(f"upload:{case.item.code}:")]
         try:
+            # A decision is the claimer's: the reviewer takes the case from the queue first.
+            case_claim(case_id=case.pk, actor=reviewer)
             if roll < self.settings.rejection_rate:
                 case_reject(case_id=case.pk, actor=reviewer, reason="申请人不符合法定条件",
                             legal_basis=case.item.legal_basis.splitlines()[0])

@@ -18,6 +18,7 @@ class AlertKind(models.TextChoices):
     CALENDAR_NOT_COVERED = "calendar_not_covered", _("工作日历未覆盖")
     BAD_RATING = "bad_rating", _("差评待回访整改")
     FOLLOW_UP_OVERDUE = "follow_up_overdue", _("督办逾期未答复")
+    TOLERATED_OVERDUE = "tolerated_overdue", _("容缺材料逾期未补交")
 
 
 class Alert(models.Model):

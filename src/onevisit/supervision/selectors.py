@@ -122,6 +122,13 @@ def follow_ups_open_count(*, department_id: int) -> int:
                                         status=FollowUpStatus.OPEN).count()
 
 
+def alerts_open_numbers(*, kind: AlertKind, numbers: list[str]) -> set[str]:
+    """Which of these applications already have an open alert of `kind`."""
+    return set(Alert.objects.filter(kind=kind, application_number__in=numbers,
+                                    resolved_at__isnull=True)
+               .values_list("application_number", flat=True))
+
+
 @dataclass(frozen=True)
 class StaffAccess:
     """One staff member's reads of personal data in a period, and how many of them no

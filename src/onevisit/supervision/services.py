@@ -227,3 +227,10 @@ def alert_from_anomaly(anomaly: Anomaly) -> None:
     becomes an alert."""
     alert_raise(kind=AlertKind(anomaly.kind.value),
                 application_number=anomaly.application_number, message=anomaly.message)
+
+
+def alerts_resolve_for_application(*, application_number: str, kinds: list[AlertKind]) -> int:
+    """Close an application's open alerts of these kinds (what they reported is over)."""
+    return Alert.objects.filter(application_number=application_number, kind__in=kinds,
+                                resolved_at__isnull=True).update(
+        status=AlertStatus.CLOSED, resolved_at=clock.now(), close_reason=RULE_CLOSED_REASON)

@@ -25,6 +25,7 @@ from onevisit.applications.constants import (
     ApplicationStatus,
     CaseStatus,
     DeliveryMethod,
+    MaterialStatus,
 )
 from onevisit.applications.models import Application, ApplicationDraft, Case
 from onevisit.applications.selectors import (
@@ -51,6 +52,7 @@ from onevisit.applications.services import (
 )
 from onevisit.catalogue.constants import LimitUnit
 from onevisit.catalogue.selectors import evidence_type_names
+from onevisit.certificates.constants import CertificateKind
 from onevisit.errors import DomainError, InvalidInput
 from onevisit.exchange.models import AccessLog
 from onevisit.exchange.selectors import access_log_for_application, access_log_for_subject
@@ -69,6 +71,7 @@ from onevisit.web.merged_form import (
 )
 from onevisit.web.outcomes import action_report, error_text
 from onevisit.workdays.calendar import time_remaining
+from onevisit.workflow.services import tolerated_material_supply
 
 
 def _citizen(request: HttpRequest) -> Any:
@@ -247,12 +250,15 @@ def _next_step(application: Application) -> str:
         return _("请按一次性告知书补齐下列材料，补齐后自动受理，无需到大厅")
     if any(c.status == CaseStatus.CORRECTION for c in application.cases.all()):
         return _("审批部门请您补正材料，请在下方上传，时限在补正期间暂停")
+    if application.status == ApplicationStatus.ACCEPTED and any(
+            m.status == MaterialStatus.TOLERATED for m in application.materials.all()):
+        return _("请在期限内补交容缺受理的材料；补交前办理结果暂缓出具")
     if application.status == ApplicationStatus.ACCEPTED:
         return _("已受理，各部门正在办理，无需您再做什么")
     if application.status == ApplicationStatus.COMPLETED:
         return _("已办结，请下载或查收办理结果，并对本次服务作出评价")
     if application.status == ApplicationStatus.REJECTED:
-        return _("不予许可，理由和依据见下方；可以对本次服务作出评价")
+        return _("不予许可，决定书（含理由、依据和复议、诉讼途径）见下方；可以对本次服务作出评价")
     return ""
 
 
@@ -285,6 +291,13 @@ def my_application(request: HttpRequest, number: str) -> HttpResponse:
         "scores": Score.choices, "reasons": Reason.choices,
         "access_log": _access_rows(access_log_for_application(application_number=number)),
         "refusals": [c for c in application.cases.all() if c.status == CaseStatus.REJECTED],
+        "results": [c for c in application.certificates.all()
+                    if c.kind == CertificateKind.RESULT],
+        "decisions": [c for c in application.certificates.all()
+                      if c.kind == CertificateKind.REFUSAL],
+        "tolerated": [m for m in application.materials.all() if m.tolerated_missing],
+        "tolerated_waiting": [m for m in application.materials.all()
+                              if m.status == MaterialStatus.TOLERATED],
     })
 
 
@@ -302,6 +315,18 @@ def my_supplement(request: HttpRequest, number: str) -> HttpResponse:
         request, number,
         lambda: application_supplement(number=number, uploads=uploads, actor=user),
         _("材料已提交"))
+
+
+@require_POST
+@login_required
+def my_tolerated_supply(request: HttpRequest, number: str) -> HttpResponse:
+    """Supply a material accepted under 容缺; the withheld result follows."""
+    user, _application = _own_application(request, number)
+    uploads = uploads_read(request)
+    return _post_action(
+        request, number,
+        lambda: tolerated_material_supply(number=number, uploads=uploads, actor=user),
+        _("容缺材料已补交"))
 
 
 @require_POST
@@ -340,7 +365,7 @@ def my_access_log(request: HttpRequest) -> HttpResponse:
 
 def _access_rows(rows: Iterable[AccessLog]) -> list[tuple[AccessLog, str, str]]:
     """Each read with the names of its source and of what was read."""
-    names = evidence_type_names() | {"id_number": _("证件号码"),
+    names = evidence_type_names() | {"id_number": _("证件号码"), "material": _("您提交的申请材料"),
                                      "applicant": _("以您的名义提交申请")}
     sources = {"onevisit": _("本平台")}
     return [(row, sources.get(row.source) or source_name(row.source),

@@ -17,6 +17,7 @@ from onevisit.web import (
     supervision,
     views,
     workbench,
+    workbench_materials,
 )
 
 app_name = "web"
@@ -54,6 +55,10 @@ urlpatterns = [
          name="follow_up_answer"),
     path("workbench/", workbench.queue, name="workbench"),
     path("workbench/cases/<int:case_id>/", workbench.case_detail, name="workbench_case"),
+    path("workbench/cases/<int:case_id>/materials/<int:material_id>/",
+         workbench_materials.material_view, name="workbench_material"),
+    path("workbench/cases/<int:case_id>/materials/<int:material_id>/file",
+         workbench_materials.material_file, name="workbench_material_file"),
     path("workbench/cases/<int:case_id>/<slug:action>/", workbench.case_action,
          name="workbench_action"),
     path("apply/<str:kind>/<str:code>/", portal.apply, name="apply"),
@@ -75,6 +80,8 @@ urlpatterns = [
     path("me/applications/<str:number>/supplement/", portal.my_supplement,
          name="my_supplement"),
     path("me/applications/<str:number>/delivery/", portal.my_delivery, name="my_delivery"),
+    path("me/applications/<str:number>/tolerated/", portal.my_tolerated_supply,
+         name="my_tolerated"),
     path("me/applications/<str:number>/rating/", portal.my_rating, name="my_rating"),
     path("documents/<str:number>/receipt.pdf", documents.receipt, name="receipt_pdf"),
     path("documents/<str:number>/notices/<str:notice_number>.pdf", documents.notice,

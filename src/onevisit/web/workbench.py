@@ -16,24 +16,30 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from onevisit import clock
 from onevisit.accounts.models import Role
+from onevisit.accounts.selectors import department_reviewers
 from onevisit.applications.constants import CaseStatus, MaterialStatus
 from onevisit.applications.models import Case
 from onevisit.applications.services import case_material_keys, subject_of
-from onevisit.catalogue.constants import FieldType
+from onevisit.catalogue.constants import FieldType, LimitUnit
+from onevisit.certificates.constants import CertificateKind
 from onevisit.errors import DomainError
 from onevisit.exchange.services import personal_data_read_log, subject_mask
 from onevisit.exchange.sources import source_name
 from onevisit.hotline.selectors import tickets_about_application
 from onevisit.web.outcomes import error_text
 from onevisit.workdays.calendar import WorkingCalendar, limit_text, time_remaining
+from onevisit.workflow.constants import RefusalKind
 from onevisit.workflow.selectors import (
+    QueueView,
     Urgency,
     case_for_review,
     case_urgency,
+    department_corrections,
     department_queue,
     department_queue_counts,
 )
@@ -41,15 +47,17 @@ from onevisit.workflow.services import (
     CorrectionEntry,
     case_approve,
     case_claim,
+    case_reassign,
     case_reject,
     case_request_correction,
+    tolerated_deadline_extend,
 )
 
 # Cases a queue page shows; the next page starts after the last one (keyset pagination).
 QUEUE_PAGE = 50
 
 
-def _reviewer(request: HttpRequest) -> Any:
+def reviewer_of(request: HttpRequest) -> Any:
     user = request.user
     if getattr(user, "role", None) != Role.REVIEWER or user.department_id is None:  # type: ignore[union-attr]
         raise PermissionDenied(_("只有部门审批人员能使用审批工作台"))
@@ -90,19 +98,54 @@ def _queue_row(case: Case, now: dt.datetime, calendar: WorkingCalendar) -> Queue
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    reviewer = _reviewer(request)
+    reviewer = reviewer_of(request)
     now = clock.now()
     after = request.GET.get("after", "")
     after_case_id = int(after) if after.isdigit() else None
-    cases = list(department_queue(actor=reviewer, after_case_id=after_case_id)[:QUEUE_PAGE + 1])
+    asked = request.GET.get("view", "")
+    view = QueueView(asked) if asked in {v.value for v in QueueView} else QueueView.ALL
+    cases = [] if view == QueueView.CORRECTION else list(
+        department_queue(actor=reviewer, after_case_id=after_case_id, view=view,
+                         now=now)[:QUEUE_PAGE + 1])
+    # Cases waiting for a correction stay in view (their clocks paused), under the queue.
+    corrections = (list(department_corrections(actor=reviewer)[:QUEUE_PAGE])
+                   if view in (QueueView.ALL, QueueView.CORRECTION) else [])
     calendar = WorkingCalendar()
     return render(request, "web/workbench/queue.html", {
         "rows": [_queue_row(case, now, calendar) for case in cases[:QUEUE_PAGE]],
-        "department": reviewer.department,
+        "corrections": [_correction_row(case, now) for case in corrections],
+        "department": reviewer.department, "view": view, "views": QUEUE_VIEWS,
         "counts": department_queue_counts(actor=reviewer, now=now),
         "next_after": cases[QUEUE_PAGE - 1].pk if len(cases) > QUEUE_PAGE else None,
         "paged": after_case_id is not None,
     })
+
+
+QUEUE_VIEWS = [
+    (QueueView.ALL, _lazy("全部")), (QueueView.MINE, _lazy("我认领的")),
+    (QueueView.UNCLAIMED, _lazy("待认领")), (QueueView.CORRECTION, _lazy("等待补正")),
+    (QueueView.OVERDUE, _lazy("已超期")),
+]
+
+
+@dataclass(frozen=True)
+class CorrectionRow:
+    case: Case
+    paused_for: str  # how long the clock has been paused
+    paused_since: str  # when it paused, local time
+    left: str  # the time the case had left when it paused
+
+
+def _correction_row(case: Case, now: dt.datetime) -> CorrectionRow:
+    paused = case.paused_at or now
+    return CorrectionRow(
+        case=case, paused_for=timesince(paused, now),
+        paused_since=f"{timezone.localtime(paused):%Y-%m-%d %H:%M}",
+        left=(ngettext("暂停时剩余 %(n)d 分钟", "暂停时剩余 %(n)d 分钟", case.remaining or 0)
+              if case.item.limit_unit == LimitUnit.MINUTES
+              else ngettext("暂停时剩余 %(n)d 个工作日", "暂停时剩余 %(n)d 个工作日",
+                            case.remaining or 0)) % {"n": case.remaining or 0},
+    )
 
 
 # The record keys registries commonly use, in people's words; others are shown as sent.
@@ -143,7 +186,7 @@ def _record_value(key: str, value: Any) -> str:
     return subject_mask(str(value)) if key.endswith("id_number") else str(value)
 
 
-def _record_rows(record: dict[str, Any]) -> list[tuple[str, str]]:
+def record_rows(record: dict[str, Any]) -> list[tuple[str, str]]:
     """A fetched record as the registry returned it."""
     return [(str(RECORD_LABELS.get(key, key)), _record_value(key, value))
             for key, value in record.items() if value not in (None, "", [], {})]
@@ -151,7 +194,7 @@ def _record_rows(record: dict[str, Any]) -> list[tuple[str, str]]:
 
 @login_required
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    reviewer = _reviewer(request)
+    reviewer = reviewer_of(request)
     case = case_for_review(actor=reviewer, case_id=case_id)
     if case is None:
         raise Http404(_("本部门没有这个办件"))
@@ -164,10 +207,11 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         if (value := application.data.get(f.key)) not in (None, "")
     ]
     registry = [
-        (material, source_name(material.source), _record_rows(material.evidence))
+        (material, source_name(material.source), record_rows(material.evidence))
         for material in application.materials.all()
         if material.key in own and material.status == MaterialStatus.FETCHED and material.evidence
     ]
+    claim = next((w for w in case.work_items.all() if w.finished_at is None), None)
     if registry:
         personal_data_read_log(
             actor=reviewer, subject=application.applicant_id_number,
@@ -185,15 +229,22 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "others": [c for c in application.cases.all() if c.pk != case.pk],
         # 12345 complaints about this application, for the department to see.
         "tickets": tickets_about_application(application),
-        "claimed_by_me": any(w.finished_at is None and w.assignee_id == reviewer.pk
-                             for w in case.work_items.all()),
+        "claim": claim, "claimed_by_me": claim is not None and claim.assignee_id == reviewer.pk,
+        "is_lead": reviewer.department_lead,
+        "colleagues": department_reviewers(department_id=case.department_id)
+        if reviewer.department_lead else [],
+        "refusal_kinds": RefusalKind.choices,
+        "decisions": [c for c in application.certificates.all()
+                      if c.kind == CertificateKind.REFUSAL],
+        "tolerated": [m for m in application.materials.all()
+                      if m.tolerated_missing and m.key in own],
     })
 
 
 @require_POST
 @login_required
 def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
-    reviewer = _reviewer(request)
+    reviewer = reviewer_of(request)
     post = request.POST
     try:
         if action == "claim":
@@ -204,8 +255,21 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
             messages.success(request, _("已准予"))
         elif action == "reject":
             case_reject(case_id=case_id, actor=reviewer, reason=post.get("reason", ""),
-                        legal_basis=post.get("legal_basis", ""))
-            messages.success(request, _("已作出不予许可决定"))
+                        legal_basis=post.get("legal_basis", ""),
+                        refusal=post.get("refusal", RefusalKind.NOT_PERMITTED))
+            messages.success(request, _("已作出决定，决定书已出具"))
+        elif action == "reassign":
+            assignee = post.get("assignee", "")
+            case_reassign(case_id=case_id, actor=reviewer,
+                          assignee_id=int(assignee) if assignee.isdigit() else 0,
+                          reason=post.get("reason", ""))
+            messages.success(request, _("已改派"))
+        elif action == "extend":
+            days = post.get("working_days", "")
+            tolerated_deadline_extend(case_id=case_id, actor=reviewer, key=post.get("key", ""),
+                                      working_days=int(days) if days.isdigit() else 0,
+                                      reason=post.get("reason", ""))
+            messages.success(request, _("已延长容缺材料补交期限"))
         elif action == "correct":
             entries = [CorrectionEntry(key=key, problem=post.get(f"problem:{key}", ""))
                        for key in post.getlist("material")]

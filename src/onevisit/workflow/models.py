@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from onevisit.accounts.models import Department
+from onevisit.accounts.models import Department, Region
 from onevisit.applications.models import Case
 
 
@@ -15,6 +15,7 @@ class WorkItemOutcome(models.TextChoices):
     REJECTED = "rejected", _("不予许可")
     CORRECTION = "correction", _("要求补正")
     CANCELLED = "cancelled", _("因其他部门不予许可而终止")
+    REASSIGNED = "reassigned", _("由部门负责人改派")
 
 
 class WorkItem(models.Model):
@@ -41,3 +42,35 @@ class WorkItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.assignee_id} {self.outcome or 'open'}"
+
+
+class RemedyBodies(models.Model):
+    """Where a refused applicant may seek remedy, named in every refusal decision: the
+    administrative review body (行政复议机关: the people's government at the same level,
+    or the department at the next level up for vertically led departments such as tax) and
+    the competent people's court (行政诉讼). Set for a department, or for a region and so
+    for every department in its subtree; the nearest setting applies."""
+
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+", verbose_name=_("行政区划"))
+    department = models.OneToOneField(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("部门"),
+    )
+    review_body = models.CharField(_("行政复议机关"), max_length=128)
+    court = models.CharField(_("管辖人民法院"), max_length=128)
+
+    class Meta:
+        verbose_name = _("复议和诉讼机关")
+        verbose_name_plural = _("复议和诉讼机关")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(region__isnull=True) ^ models.Q(department__isnull=True),
+                name="remedy_bodies_region_xor_department",
+            ),
+            models.UniqueConstraint(fields=["region"], condition=models.Q(region__isnull=False),
+                                    name="remedy_bodies_one_per_region"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department or self.region}: {self.review_body} / {self.court}"

@@ -5,11 +5,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
-from onevisit.applications.constants import RUNNING_CASE_STATUSES
+from onevisit import clock
+from onevisit.accounts.models import Department, Region, RegionLevel
+from onevisit.applications.constants import RUNNING_CASE_STATUSES, CaseStatus
 from onevisit.applications.models import Case
 from onevisit.catalogue.translation import translated_columns
+from onevisit.workflow.models import RemedyBodies, WorkItem
 
 # What a queue row shows (the workbench page, the API queue): only these are read, not the
 # applications' form data or the items' guide texts. Reading another field of a queue row
@@ -26,11 +29,38 @@ def _running(*, actor: Any) -> QuerySet[Case]:
                                status__in=RUNNING_CASE_STATUSES)
 
 
-def department_queue(*, actor: Any, after_case_id: int | None = None) -> QuerySet[Case]:
+# Who holds a case's open claim, for the queue row (one subquery, not a query per row).
+_claimer_name = (WorkItem.objects.filter(case=OuterRef("pk"), finished_at__isnull=True)
+                 .values("assignee__first_name")[:1])
+
+
+class QueueView(StrEnum):
+    """The queue's filters: all running cases, the reviewer's own claims, the unclaimed,
+    the overdue, or the cases waiting for a correction (补正, the clock paused)."""
+
+    ALL = "all"
+    MINE = "mine"
+    UNCLAIMED = "unclaimed"
+    OVERDUE = "overdue"
+    CORRECTION = "correction"
+
+
+def department_queue(*, actor: Any, after_case_id: int | None = None,
+                     view: QueueView = QueueView.ALL,
+                     now: dt.datetime | None = None) -> QuerySet[Case]:
     """The reviewer's department queue, most urgent first; with `after_case_id`, the part
     of it after that case (keyset pagination: pages stay cheap however long the queue, and
-    a case claimed meanwhile shifts nothing). Read through the `case_running_queue` index."""
+    a case claimed meanwhile shifts nothing). Read through the `case_running_queue` index.
+    A view narrows it (`now` is the overdue view's moment); the correction view is
+    `department_corrections`, whose clocks are paused."""
     queue = _running(actor=actor)
+    if view == QueueView.MINE:
+        queue = queue.filter(status=CaseStatus.IN_REVIEW, work_items__assignee=actor,
+                             work_items__finished_at__isnull=True)
+    elif view == QueueView.UNCLAIMED:
+        queue = queue.filter(status=CaseStatus.PENDING)
+    elif view == QueueView.OVERDUE:
+        queue = queue.filter(due_at__lte=now or clock.now())
     if after_case_id is not None:
         cursor = (Case.objects.filter(pk=after_case_id, department_id=actor.department_id)
                   .values_list("due_at", "pk").first())
@@ -41,7 +71,20 @@ def department_queue(*, actor: Any, after_case_id: int | None = None) -> QuerySe
     return (
         queue.select_related("application", "item")
         .only(*QUEUE_FIELDS)
+        .annotate(claimer=Subquery(_claimer_name))
         .order_by("due_at", "id")
+    )
+
+
+
+def department_corrections(*, actor: Any) -> QuerySet[Case]:
+    """The department's cases waiting for the applicant's correction (补正): kept in view
+    with the moment the clock paused and the time it had left, longest waiting first."""
+    return (
+        Case.objects.filter(department_id=actor.department_id, status=CaseStatus.CORRECTION)
+        .select_related("application", "item")
+        .only(*QUEUE_FIELDS, "paused_at", "remaining", "item__limit_unit")
+        .order_by("paused_at", "id")
     )
 
 
@@ -90,7 +133,7 @@ def case_for_review(*, actor: Any, case_id: int) -> Case | None:
         .select_related("application", "item", "department")
         .prefetch_related("status_changes__actor", "work_items__assignee",
                           "application__materials", "application__cases__department",
-                          "application__notices")
+                          "application__notices", "application__certificates")
         .first()
     )
 
@@ -103,3 +146,33 @@ def cases_overdue(*, now: dt.datetime, limit: int = 200) -> QuerySet[Case]:
         .select_related("application", "item", "department")
         .order_by("due_at")[:limit]
     )
+
+
+@dataclass(frozen=True)
+class Remedies:
+    """Where a refused applicant may turn, as a refusal decision names it."""
+
+    review_body: str  # 行政复议机关
+    court: str  # 管辖人民法院
+
+
+def remedies_for(*, department: Department) -> Remedies:
+    """The bodies a refusal by this department names: the department's own setting, else
+    the nearest setting of its region or a region above, else the people's government
+    and the people's court of the department's own region (同级人民政府, 所在地人民法院)."""
+    own = RemedyBodies.objects.filter(department=department).first()
+    if own is not None:
+        return Remedies(review_body=own.review_body, court=own.court)
+    chain: list[Region] = []
+    region: Region | None = department.region
+    while region is not None:
+        chain.append(region)
+        region = region.parent
+    settings = {r.region_id: r for r in RemedyBodies.objects.filter(region__in=chain)}
+    for region in chain:
+        found = settings.get(region.code)
+        if found is not None:
+            return Remedies(review_body=found.review_body, court=found.court)
+    # The place's full name without the province: 杭州市西湖区.
+    place = "".join(r.name for r in reversed(chain) if r.level != RegionLevel.PROVINCE)
+    return Remedies(review_body=f"{place}人民政府", court=f"{place}人民法院")

@@ -8,28 +8,42 @@ from typing import Any
 
 import structlog
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onevisit import clock
+from onevisit.accounts.models import Department, Region, Role
+from onevisit.accounts.selectors import department_reviewers
 from onevisit.applications.constants import (
     OPEN_CASE_STATUSES,
     RUNNING_CASE_STATUSES,
+    ApplicationStatus,
     CaseStatus,
     MaterialStatus,
 )
-from onevisit.applications.models import Application, Case, OneTimeNotice
+from onevisit.applications.models import (
+    Application,
+    ApplicationMaterial,
+    Case,
+    OneTimeNotice,
+)
 from onevisit.applications.services import (
+    Upload,
     application_finish,
+    application_lock,
     case_clock_pause,
     case_lock,
     case_material_keys,
     case_transition,
     cases_start_ready,
     subject_of,
+    tolerated_due_extend,
+    tolerated_outstanding,
+    tolerated_supply,
 )
 from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.catalogue.models import EvidenceType
-from onevisit.certificates.services import certificates_issue
+from onevisit.certificates.services import certificates_issue, refusal_decision_issue
 from onevisit.delivery.services import delivery_prepare
 from onevisit.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from onevisit.exchange.models import FetchOutcome
@@ -39,10 +53,22 @@ from onevisit.exchange.services import (
     PurposeRefused,
     evidence_fetch_logged,
 )
+from onevisit.files.services import files_guard
 from onevisit.supervision.models import Alert, AlertKind
-from onevisit.supervision.selectors import alert_open_for_case
-from onevisit.supervision.services import alerts_raise_many, alerts_resolve
-from onevisit.workflow.models import WorkItem, WorkItemOutcome
+from onevisit.supervision.selectors import alert_open_for_case, alerts_open_numbers
+from onevisit.supervision.services import (
+    alerts_raise_many,
+    alerts_resolve,
+    alerts_resolve_for_application,
+)
+from onevisit.workflow.constants import (
+    DECISION_TITLES,
+    LITIGATION_MONTHS,
+    REVIEW_DAYS,
+    RefusalKind,
+)
+from onevisit.workflow.models import RemedyBodies, WorkItem, WorkItemOutcome
+from onevisit.workflow.selectors import remedies_for
 
 log = structlog.get_logger(__name__)
 
@@ -81,6 +107,14 @@ def _open_work_item(case: Case, actor: Any) -> WorkItem:
     return work_item
 
 
+def _claimed_work_item(case: Case, actor: Any) -> WorkItem:
+    """The actor's own claim on the case: a case is decided only by the reviewer who
+    claimed it (or to whom the department's lead reassigned it)."""
+    if case.status == CaseStatus.PENDING:
+        raise Conflict(_("请先认领该办件，再作出决定"))
+    return _open_work_item(case, actor)
+
+
 def _finish(work_item: WorkItem, outcome: str, note: str) -> None:
     work_item.finished_at = clock.now()
     work_item.outcome = outcome
@@ -103,10 +137,11 @@ def case_claim(*, case_id: int, actor: Any) -> WorkItem:
 
 @atomic_audited
 def case_approve(*, case_id: int, actor: Any, note: str = "") -> Case:
-    """Approve a department's case. Later stages start; when every case is approved the
-    application completes, its results are issued and its one delivery prepared."""
+    """Approve a department's case (its claimer only). Later stages start; when every case
+    is approved the application completes, its results are issued and its one delivery
+    prepared — once no material accepted under 容缺 is still to come."""
     application, case = _locked_case(case_id, actor)
-    work_item = _open_work_item(case, actor)
+    work_item = _claimed_work_item(case, actor)
     _finish(work_item, WorkItemOutcome.APPROVED, note)
     case = case_transition(case_id=case.pk, to=CaseStatus.APPROVED, actor=actor, note=note)
     alerts_resolve(case_id=case.pk, kinds=[AlertKind.DEADLINE_NEAR, AlertKind.OVERDUE])
@@ -114,17 +149,20 @@ def case_approve(*, case_id: int, actor: Any, note: str = "") -> Case:
                  data={"application": application.number})
     cases_start_ready(application=application, actor=actor)
     if not application.cases.exclude(status=CaseStatus.APPROVED).exists():
-        application_finish(application=application, approved=True, actor=actor)
-        certificates_issue(application=application, actor=actor)
-        delivery_prepare(application=application, actor=actor)
+        _result_release_or_withhold(application=application, actor=actor)
     return case
 
 
 @atomic_audited
-def case_reject(*, case_id: int, actor: Any, reason: str, legal_basis: str) -> Case:
-    """Refuse (不予许可) with the reason and its legal basis; the application is refused
-    and the other departments' open cases end."""
+def case_reject(*, case_id: int, actor: Any, reason: str, legal_basis: str,
+                refusal: str = RefusalKind.NOT_PERMITTED) -> Case:
+    """Refuse (不予许可, or 不予受理 when the application is not one the department can
+    take up) with the reason and its legal basis; the application is refused, the other
+    departments' open cases end, and the written decision (sealed, naming the applicant's
+    rights to 行政复议 and 行政诉讼) is issued and delivered like a result."""
     errors = {}
+    if refusal not in RefusalKind.values:
+        errors["refusal"] = _("未知的决定类型")
     if not reason.strip():
         errors["reason"] = _("不予许可必须说明理由")
     if not legal_basis.strip():
@@ -132,7 +170,7 @@ def case_reject(*, case_id: int, actor: Any, reason: str, legal_basis: str) -> C
     if errors:
         raise InvalidInput(_("不予许可决定不完整"), errors)
     application, case = _locked_case(case_id, actor)
-    work_item = _open_work_item(case, actor)
+    work_item = _claimed_work_item(case, actor)
     _finish(work_item, WorkItemOutcome.REJECTED, reason)
     case = case_transition(case_id=case.pk, to=CaseStatus.REJECTED, actor=actor, note=reason,
                            legal_basis=legal_basis)
@@ -146,6 +184,8 @@ def case_reject(*, case_id: int, actor: Any, reason: str, legal_basis: str) -> C
     audit_record(actor=actor, action="case.rejected", entity="case", entity_id=case.pk,
                  data={"reason": reason, "legal_basis": legal_basis})
     application_finish(application=application, approved=False, actor=actor)
+    _refusal_decision(case=case, refusal=RefusalKind(refusal), actor=actor)
+    delivery_prepare(application=application, actor=actor)
     return case
 
 
@@ -169,7 +209,7 @@ def case_request_correction(
             errors[entry.key] = _("请说明需要补正的内容")
     if errors:
         raise InvalidInput(_("补正告知有误"), errors)
-    work_item = _open_work_item(case, actor)
+    work_item = _claimed_work_item(case, actor)
     named = []
     for entry in entries:
         material = materials[entry.key]
@@ -268,3 +308,159 @@ def deadline_scan() -> dict[str, int]:
           for c in near],
     ])
     return {"yellow": len(near), "red": len(overdue)}
+
+
+@atomic_audited
+def case_reassign(*, case_id: int, assignee_id: int, actor: Any, reason: str = "") -> WorkItem:
+    """The department's lead gives a case to one of its reviewers (herself included):
+    the current claim, if any, ends as reassigned and the new reviewer's begins. Only a
+    lead of the case's department may; only to an active reviewer of that department."""
+    _application, case = _locked_case(case_id, actor)
+    if not getattr(actor, "department_lead", False):
+        raise NotAllowed(_("只有部门负责人可以改派办件"))
+    assignee = department_reviewers(department_id=case.department_id).filter(
+        pk=assignee_id).first()
+    if assignee is None:
+        raise InvalidInput(_("改派对象有误"), {"assignee": _("只能改派给本部门的审批人员")})
+    if case.status == CaseStatus.PENDING:
+        work_item = _open_work_item(case, assignee)
+    elif case.status == CaseStatus.IN_REVIEW:
+        current = WorkItem.objects.get(case=case, finished_at__isnull=True)
+        if current.assignee_id == assignee.pk:
+            raise Conflict(_("该办件已由 %(name)s 办理") % {
+                "name": assignee.get_full_name() or assignee.username})
+        _finish(current, WorkItemOutcome.REASSIGNED, reason.strip())
+        work_item = WorkItem.objects.create(case=case, department_id=case.department_id,
+                                            assignee=assignee, claimed_at=clock.now())
+    else:
+        raise Conflict(
+            _("该办件已是“%(status)s”状态，不能改派") % {"status": case.get_status_display()}
+        )
+    audit_record(actor=actor, action="case.reassigned", entity="case", entity_id=case.pk,
+                 data={"to": assignee.pk, "reason": reason.strip()})
+    return work_item
+
+
+def _refusal_decision(*, case: Case, refusal: RefusalKind, actor: Any) -> None:
+    """Issue the written decision of a refusal, naming where the applicant may turn."""
+    application = case.application
+    applied = timezone.localdate(application.submitted_at)
+    remedies = remedies_for(department=case.department)
+    refusal_decision_issue(case=case, title=str(DECISION_TITLES[refusal]), actor=actor, data={
+        "refusal": refusal.value, "decision": str(refusal.label),
+        "item": case.item.name, "item_code": case.item.code,
+        "application": application.number,
+        "applied_on": _("%(y)d年%(m)d月%(d)d日") % {"y": applied.year, "m": applied.month,
+                                                    "d": applied.day},
+        "reason": case.decision_reason, "legal_basis": case.decision_legal_basis,
+        "review_body": remedies.review_body, "review_days": REVIEW_DAYS,
+        "court": remedies.court, "litigation_months": LITIGATION_MONTHS,
+    })
+
+
+def _result_release_or_withhold(*, application: Application, actor: Any) -> None:
+    """Every case is approved. The result is issued and delivered — unless a material
+    accepted under 容缺 is still to come: then it waits for it (`tolerated_material_supply`)
+    and the application stays accepted."""
+    waiting = tolerated_outstanding(application)
+    if waiting:
+        audit_record(actor=actor, action="application.result_withheld", entity="application",
+                     entity_id=application.number,
+                     data={"tolerated": [m.key for m in waiting]})
+        return
+    application_finish(application=application, approved=True, actor=actor)
+    certificates_issue(application=application, actor=actor)
+    delivery_prepare(application=application, actor=actor)
+
+
+@files_guard()
+@atomic_audited
+def tolerated_material_supply(*, number: str, uploads: Sequence[Upload],
+                              actor: Any) -> Application:
+    """The applicant supplies materials accepted under 容缺 (online, or the window for
+    her). Once none is outstanding and every case is approved, the withheld result is
+    issued and delivered. Past a material's due date the supply is refused and nothing
+    changes (`tolerated_supply`); the overdue scan has told supervision."""
+    application = application_lock(number=number)
+    own = application.applicant_id == actor.pk or (
+        bool(actor.id_number) and actor.id_number == application.applicant_id_number)
+    if not (actor.role == Role.CLERK or (actor.role == Role.CITIZEN and own)):
+        raise NotAllowed(_("只有申请人本人或综合受理窗口可以补交材料"))
+    if application.status != ApplicationStatus.ACCEPTED:
+        raise Conflict(_("办件当前状态为“%(status)s”，不能补交容缺材料")
+                       % {"status": application.get_status_display()})
+    tolerated_supply(application=application, uploads=uploads, actor=actor)
+    alerts_resolve_for_application(application_number=number,
+                                   kinds=[AlertKind.TOLERATED_OVERDUE])
+    if not application.cases.exclude(status=CaseStatus.APPROVED).exists():
+        _result_release_or_withhold(application=application, actor=actor)
+    return application
+
+
+@atomic_audited
+def tolerated_deadline_extend(*, case_id: int, key: str, working_days: int, reason: str,
+                              actor: Any) -> Application:
+    """A reviewer of a department whose case names the material gives the applicant more
+    time for it (after the deadline, or before it): the new due date runs from now."""
+    application, case = _locked_case(case_id, actor)
+    if key not in case_material_keys(subject=subject_of(application), item_code=case.item.code):
+        raise InvalidInput(_("延期补交有误"), {"key": _("该材料不属于本部门办理的事项")})
+    tolerated_due_extend(application=application, key=key, working_days=working_days,
+                         reason=reason, actor=actor)
+    alerts_resolve_for_application(application_number=application.number,
+                                   kinds=[AlertKind.TOLERATED_OVERDUE])
+    return application
+
+
+@transaction.atomic
+def tolerated_overdue_scan() -> int:
+    """Electronic supervision of 容缺: an accepted application with a tolerated material
+    past its due date gets one alert (until the material arrives or the date is moved);
+    its result stays withheld. Returns how many alerts were raised."""
+    now = clock.now()
+    overdue = (ApplicationMaterial.objects
+               .filter(status=MaterialStatus.TOLERATED, due_at__lte=now,
+                       application__status=ApplicationStatus.ACCEPTED)
+               .select_related("application").order_by("application_id", "due_at"))
+    by_application: dict[str, list[ApplicationMaterial]] = {}
+    for material in overdue:
+        by_application.setdefault(material.application.number, []).append(material)
+    open_already = alerts_open_numbers(kind=AlertKind.TOLERATED_OVERDUE,
+                                       numbers=list(by_application))
+    alerts = [
+        Alert(kind=AlertKind.TOLERATED_OVERDUE, application_number=number,
+              message=_("容缺受理的材料逾期未补交：%(names)s；结果暂缓出具，请审批部门联系申请人")
+              % {"names": "、".join(m.name for m in materials)})
+        for number, materials in by_application.items() if number not in open_already
+    ]
+    alerts_raise_many(alerts=alerts)
+    return len(alerts)
+
+
+@atomic_audited
+def remedy_bodies_set(*, review_body: str, court: str, actor: Any,
+                      region_code: str = "", department_code: str = "") -> RemedyBodies:
+    """Name the review body and the court that refusals of a department, or of every
+    department in a region's subtree, tell the applicant about (exactly one of the two)."""
+    errors = {}
+    if not review_body.strip():
+        errors["review_body"] = _("请填写行政复议机关")
+    if not court.strip():
+        errors["court"] = _("请填写管辖人民法院")
+    if bool(region_code) == bool(department_code):
+        errors["scope"] = _("请指定一个行政区划或一个部门")
+    if errors:
+        raise InvalidInput(_("复议和诉讼机关设置有误"), errors)
+    target: dict[str, Any] = (
+        {"region": Region.objects.filter(code=region_code).first()} if region_code
+        else {"department": Department.objects.filter(code=department_code).first()})
+    if None in target.values():
+        raise NotFound(_("行政区划或部门 %(code)s 不存在")
+                       % {"code": region_code or department_code})
+    bodies, _created = RemedyBodies.objects.update_or_create(
+        **target, defaults={"review_body": review_body.strip(), "court": court.strip()})
+    audit_record(actor=actor, action="remedy_bodies.set", entity="remedy_bodies",
+                 entity_id=bodies.pk, data={"scope": region_code or department_code,
+                                            "review_body": bodies.review_body,
+                                            "court": bodies.court})
+    return bodies

@@ -40,6 +40,11 @@ from onevisit.applications.services.subjects import (
     subject_of,
     subject_resolve,
 )
+from onevisit.applications.services.tolerated import (
+    tolerated_due_extend,
+    tolerated_outstanding,
+    tolerated_supply,
+)
 from onevisit.applications.services.visits import (
     subject_visit_cause_default,
     visit_record,
@@ -83,6 +88,9 @@ __all__ = [
     "subject_of",
     "subject_resolve",
     "subject_visit_cause_default",
+    "tolerated_due_extend",
     "tolerated_due_notify",
+    "tolerated_outstanding",
+    "tolerated_supply",
     "visit_record",
 ]

@@ -32,6 +32,7 @@ from onevisit.applications.services.common import (
 from onevisit.applications.services.notices import notice_issue
 from onevisit.applications.services.notifying import applicant_notify, when
 from onevisit.applications.services.subjects import Subject
+from onevisit.applications.services.tolerated import tolerated_due_set
 from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.errors import Conflict, NotFound
 from onevisit.notifications.constants import NotifyEvent
@@ -69,6 +70,7 @@ def application_accept(*, application: Application, subject: Subject, actor: Any
         CaseStatusChange(case=case, status=case.status, at=now, actor=actor_or_none(actor))
         for case in cases
     )
+    tolerated_due_set(application=application, subject=subject, now=now)
     if deadline.provisional:
         anomaly_report(kind=AnomalyKind.CALENDAR_NOT_COVERED,
                        application_number=application.number,

@@ -50,6 +50,7 @@ class Command(BaseCommand):
                         + "".join(f"，可代 {a.subject_name} 办理（{a.get_basis_display()}）"
                                   for a in staff.citizen.authorisations.all())),
             *[(user.username, user.first_name) for user in staff.reviewers.values()],
+            *[(user.username, user.first_name) for user in staff.leads.values()],
         ]
         for username, role in rows:
             self.stdout.write(f"  {username:22} {role}")
