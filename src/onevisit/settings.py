@@ -224,6 +224,10 @@ _JOBS = {
     "audit_verify": ("onevisit.audit.tasks.audit_verify_task", "1d", "1h"),
     "archive_verify": ("onevisit.archive.tasks.packages_verify_task", "7d", "1d"),
     "runs_prune": ("onevisit.ops.tasks.job_runs_prune_task", "1d", "1d"),
+    "tolerated_overdue": ("onevisit.workflow.tasks.tolerated_overdue_scan", "1h", "5m"),
+    "tolerated_reminders": ("onevisit.applications.tasks.tolerated_reminders_task", "1h", "5m"),
+    "follow_ups_due": ("onevisit.supervision.tasks.follow_ups_due_scan_task", "10m", "2m"),
+    "notifications_retry": ("onevisit.notifications.tasks.notifications_retry", "1m", "1m"),
 }
 SCHEDULE = {name: {"task": task, "every": demo if DEBUG else production}
             for name, (task, production, demo) in _JOBS.items()}

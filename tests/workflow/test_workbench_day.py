@@ -11,12 +11,15 @@ from django.test import Client
 from onevisit import clock
 from onevisit.applications.models import Application, ApplicationMaterial, Case
 from onevisit.applications.selectors import tolerated_due_between
+from onevisit.applications.services.notifying import tolerated_reminders_send
 from onevisit.audit.models import AuditEvent
 from onevisit.certificates.models import Certificate
 from onevisit.certificates.services import certificate_pdf
 from onevisit.delivery.models import Delivery
 from onevisit.exchange.models import AccessLog
 from onevisit.files.models import StoredFile
+from onevisit.notifications.constants import NotifyEvent
+from onevisit.notifications.models import Notification
 from onevisit.supervision.models import Alert
 from onevisit.workflow.models import WorkItem
 from onevisit.workflow.selectors import remedies_for
@@ -435,3 +438,20 @@ def test_only_the_applicant_supplies_and_only_tolerated_materials(world, api):
     assert foreign.status_code == 404
     assert not_tolerated.status_code == 409
     assert _material(body["number"], TAX_FORM).status == "tolerated"
+
+
+def test_the_applicant_is_reminded_once_the_day_before_a_tolerated_material_is_due(world, api):
+    world.tax_item.tolerated_supply_days = 3
+    world.tax_item.save(update_fields=["tolerated_supply_days"])
+    with clock.frozen_at(MONDAY):
+        body = _tolerated_filing(world, api)
+        # Due Thursday evening: not yet on Monday.
+        assert tolerated_reminders_send(now=clock.now()) == 0
+    wednesday = MONDAY + dt.timedelta(days=2)
+    with clock.frozen_at(wednesday):
+        assert tolerated_reminders_send(now=clock.now()) == 1
+        tolerated_reminders_send(now=clock.now())
+
+    reminders = Notification.objects.filter(event=NotifyEvent.TOLERATED_DUE)
+    assert reminders.count() == reminders.values("channel").distinct().count() >= 1
+    assert {n.key for n in reminders} == {f"{body['number']}:20261119"}

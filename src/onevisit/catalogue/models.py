@@ -92,14 +92,12 @@ class ServiceItem(models.Model):
     enquiry_phone = models.CharField(_("咨询电话"), max_length=64, blank=True)
     result_holder_fields = models.JSONField(
         _("结果持有人字段"), default=list, blank=True,
-        help_text=_("the form fields naming who holds the result (the buyers of a sale, "
-                    "each of joint buyers): the result is issued to them, not to the "
-                    "applicant; empty: the evidence type's subject field decides"),
+        help_text=_("写明结果持有人的表单字段（如二手房买受人，共同买受人各一）：结果发给"
+                    "他们而不是申请人；留空则按证照类型的主体字段确定"),
     )
     tolerated_supply_days = models.PositiveSmallIntegerField(
         _("容缺材料补交期限（工作日）"), default=5,
-        help_text=_("working days from acceptance within which a material accepted under "
-                    "容缺 must be supplied; the result is withheld until it is"),
+        help_text=_("自受理起，容缺受理的材料须在这些工作日内补交；补交前暂不出具结果"),
     )
     published_at = models.DateTimeField(null=True, blank=True)
 

@@ -12,9 +12,12 @@ from django.utils import timezone
 from onevisit.accounts.models import Role
 from onevisit.accounts.selectors import user_by_id_number
 from onevisit.applications.constants import ApplicantKind
-from onevisit.applications.models import Application
+from onevisit.applications.models import Application, ApplicationMaterial
+from onevisit.applications.selectors import tolerated_due_between
 from onevisit.notifications.constants import NotifyEvent
 from onevisit.notifications.services import notification_send
+from onevisit.workdays.calendar import deadline_after
+from onevisit.workdays.constants import LimitUnit
 
 
 def _recipient(application: Application) -> Any:
@@ -54,3 +57,17 @@ def tolerated_due_notify(*, application: Application, names: Iterable[str],
     applicant_notify(application=application, event=NotifyEvent.TOLERATED_DUE,
                      key=f"{application.number}:{due_at:%Y%m%d}",
                      materials="、".join(names), due=when(due_at))
+
+
+def tolerated_reminders_send(*, now: dt.datetime) -> int:
+    """Remind each applicant whose 容缺 materials fall due by the end of the next working
+    day: one message per application and due day, however often this runs."""
+    until = deadline_after(start=now, limit=1, unit=LimitUnit.WORKING_DAYS).due_at
+    due: dict[tuple[str, dt.datetime], list[ApplicationMaterial]] = {}
+    for material in tolerated_due_between(after=now, until=until):
+        if material.due_at is not None:
+            due.setdefault((material.application.number, material.due_at), []).append(material)
+    for (_number, due_at), materials in due.items():
+        tolerated_due_notify(application=materials[0].application,
+                             names=[m.name for m in materials], due_at=due_at)
+    return len(due)
