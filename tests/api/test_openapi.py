@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.test import Client
 
-from onevisit.ops.management.commands.openapi import openapi_document
+from onevisit.api.management.commands.openapi import openapi_document
 
 COMMITTED = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
 
