@@ -8,10 +8,15 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from onevisit import clock
-from onevisit.applications.constants import ApplicationStatus, CaseStatus, Channel
+from onevisit.applications.constants import (
+    CITIZEN_CHOSEN_VISIT_CAUSES,
+    ApplicationStatus,
+    CaseStatus,
+    Channel,
+)
 from onevisit.applications.models import Application, Case
 from onevisit.feedback.models import Score
 from onevisit.hotline.constants import TicketStatus, TicketType
@@ -42,7 +47,10 @@ def rollups_refresh(*, days: Iterable[dt.date]) -> int:
         completed = list(
             Application.objects.filter(status=ApplicationStatus.COMPLETED,
                                        completed_at__gte=start, completed_at__lt=end)
-            .annotate(visit_count=Count("visits"))
+            # The trips the government caused: a walk-in the applicant chose is not a
+            # trip the reform's promise is measured by.
+            .annotate(visit_count=Count("visits", filter=~Q(
+                visits__cause__in=CITIZEN_CHOSEN_VISIT_CAUSES)))
             .values_list("visit_count", "completed_at", "due_at")
         )
         DailyRollup.objects.update_or_create(day=day, defaults={
