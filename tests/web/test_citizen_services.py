@@ -17,6 +17,7 @@ from onevisit.catalogue.models import MaterialRequirement, ServiceItem
 from onevisit.exchange.models import AccessLog
 from onevisit.hotline.constants import TicketChannel, TicketStatus, TicketType
 from onevisit.hotline.models import Ticket
+from onevisit.lifeevents.models import LifeEvent
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -307,3 +308,21 @@ def test_the_catalogue_reads_in_english_with_chinese_as_the_fallback(world):
     assert "Housing Bureau" in page
     assert "施工图设计文件审查合格书" in page  # no English yet: the Chinese shows
     assert 'id="statutory-limit">15 ' in page  # working days, whatever the language
+
+
+def test_an_application_filed_in_english_is_recorded_in_chinese(world, api):
+    house = LifeEvent.objects.get(code="house")
+    house.name_en = "Selling a flat"
+    house.save()
+    MaterialRequirement.objects.filter(code="sales-contract").update(name_en="Sales contract")
+
+    with translation.override("en"):
+        response = api["citizen"].post("/applications", world.house_payload(),
+                                       HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 201, response.json()
+    application = Application.objects.get(number=response.json()["number"])
+    assert application.title == LifeEvent.objects.get(code="house").name_zh_hans
+    names = {m.key: m.name for m in application.materials.all()}
+    assert names["upload:330106-FW-001:sales-contract"] != "Sales contract"
+    assert not any(name.isascii() for name in names.values())

@@ -57,7 +57,7 @@ from onevisit.applications.services.inputs import (
     upload_type,
 )
 from onevisit.applications.services.notices import notice_issue
-from onevisit.applications.services.subjects import Subject, subject_of
+from onevisit.applications.services.subjects import Subject, subject_of, subject_resolve
 from onevisit.applications.services.visits import visit_add, visit_cause_clean
 from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.catalogue.constants import FieldType
@@ -136,12 +136,24 @@ def evidence_prefetch(
     return dict(zip([m.key for m in wanted], fetched, strict=True))
 
 
+def _in_record_language(subject: Subject) -> tuple[str, dict[str, str]]:
+    """The subject's title and material names in the site's language: what is stored is
+    the record, whatever language the applicant or clerk was reading in."""
+    if translation.get_language() == settings.LANGUAGE_CODE:
+        return subject.title, {m.key: m.name for m in subject.materials}
+    with translation.override(settings.LANGUAGE_CODE):
+        record = subject_resolve(
+            item_code=subject.item.code if subject.item else None,
+            life_event_code=subject.life_event.code if subject.life_event else None)
+    return record.title, {m.key: m.name for m in record.materials}
+
+
 def _material_status(
-    *, application: Application, merged: MergedMaterial, fetched: Fetched | None,
+    *, application: Application, merged: MergedMaterial, name: str, fetched: Fetched | None,
     upload: Upload | None, tolerated: set[str], consent: bool,
 ) -> ApplicationMaterial:
     material = ApplicationMaterial(
-        application=application, key=merged.key, name=merged.name,
+        application=application, key=merged.key, name=name,
         evidence_type=merged.evidence_type_code or "",
     )
     if fetched is not None and fetched.evidence is not None:
@@ -394,9 +406,10 @@ def application_file(prepared: PreparedFiling) -> Filing:
     channel, delivery, consent = prepared.channel, prepared.delivery, prepared.consent
     fetched, uploads, tolerated = prepared.fetched, prepared.uploads, prepared.tolerated
     now = clock.now()
+    title, names = _in_record_language(subject)
     application = Application.objects.create(
         number=number_placeholder(), item=subject.item, life_event=subject.life_event,
-        title=subject.title,
+        title=title,
         applicant=actor if channel == Channel.ONLINE and actor_or_none(actor) else None,
         applicant_kind=applicant.kind, applicant_name=applicant.name,
         applicant_id_number=applicant.id_number, channel=channel,
@@ -421,8 +434,10 @@ def application_file(prepared: PreparedFiling) -> Filing:
                      actor=actor)
     by_key = {upload.key: upload for upload in uploads}
     materials = ApplicationMaterial.objects.bulk_create([
-        _material_status(application=application, merged=merged, fetched=fetched.get(merged.key),
-                         upload=by_key.get(merged.key), tolerated=tolerated, consent=consent)
+        _material_status(application=application, merged=merged,
+                         name=names.get(merged.key, merged.name),
+                         fetched=fetched.get(merged.key), upload=by_key.get(merged.key),
+                         tolerated=tolerated, consent=consent)
         for merged in subject.materials
     ])
     audit_record(actor=actor, action="application.submitted", entity="application",
