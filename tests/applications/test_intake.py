@@ -193,7 +193,7 @@ def test_the_intake_notice_is_resolved_when_its_materials_arrive(world, api):
                                             resolved_at__isnull=True).exists()
     filing = next(c["id"] for c in supplied["cases"] if c["stage_key"] == "filing")
     key = "upload:330106-FW-001:sales-contract"
-    asked = api["reviewer:xh-zjj"].post(f"/cases/{filing}/corrections", {"entries": [
+    asked = api["reviewer:xh-zjj"].decide(filing, "corrections", {"entries": [
         {"key": key, "problem": "合同缺少第2页"}]})
     assert asked.status_code == 201, asked.json()
     [open_notice] = OneTimeNotice.objects.filter(application__number=body["number"],

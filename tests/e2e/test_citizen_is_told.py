@@ -47,7 +47,7 @@ def _sign_in(page: Any, base: str, username: str, password: str = PASSWORD) -> N
 def test_a_citizen_is_told_of_a_correction_and_sees_what_waits_for_her(world, api,
                                                                        live_server, page):
     body = api["citizen"].post("/applications", world.licence_payload()).json()
-    response = api["reviewer:xh-zjj"].post(f"/cases/{body['cases'][0]['id']}/corrections", {
+    response = api["reviewer:xh-zjj"].decide(body["cases"][0]["id"], "corrections", {
         "entries": [{"key": "upload:330106-ZJ-009:drawings", "problem": "缺少第3页审查意见"}]})
     assert response.status_code == 201
     base = live_server.url

@@ -31,7 +31,7 @@ def test_acceptance_and_a_correction_tell_the_citizen_once_each(
     with django_capture_on_commit_callbacks(execute=True):
         body = api["citizen"].post("/applications", world.licence_payload()).json()
         case_id = body["cases"][0]["id"]
-        response = api["reviewer:xh-zjj"].post(f"/cases/{case_id}/corrections", CORRECTION)
+        response = api["reviewer:xh-zjj"].decide(case_id, "corrections", CORRECTION)
     assert response.status_code == 201, response.json()
     notice = response.json()["number"]
 

@@ -29,7 +29,7 @@ def test_a_correction_waits_for_the_citizen_on_her_pages(world, api,
                                                           django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         body = api["citizen"].post("/applications", world.licence_payload()).json()
-        api["reviewer:xh-zjj"].post(f"/cases/{body['cases'][0]['id']}/corrections", CORRECTION)
+        api["reviewer:xh-zjj"].decide(body["cases"][0]["id"], "corrections", CORRECTION)
     citizen = _browser(world.citizen)
 
     mine = citizen.get("/me/").content.decode()
