@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from onevisit import clock
+from onevisit.applications.models import Case
 from onevisit.audit.models import AuditEvent
 from onevisit.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from onevisit.supervision.constants import (
@@ -25,6 +26,7 @@ from onevisit.supervision.services import (
     follow_up_order_send,
     follow_ups_due_scan,
 )
+from onevisit.workflow.services import deadline_scan
 from tests.supervision.conftest import NOW, TZ
 
 pytestmark = pytest.mark.django_db
@@ -220,3 +222,16 @@ def test_the_rule_closes_its_own_alerts_with_its_reason(raised, world):
     again = alert_raise(kind=AlertKind.OVERDUE, application_number=raised.number,
                         case_id=raised.case.pk, message="again")
     assert again.pk != alert.pk
+
+
+def test_a_closed_alert_stays_closed_while_its_case_is_still_overdue(raised, world):
+    Case.objects.filter(pk=raised.case.pk).update(due_at=NOW - dt.timedelta(hours=1),
+                                                  warn_at=NOW - dt.timedelta(days=1))
+    alert_close(alert_id=raised.alert.pk, actor=world.supervisor, reason="已督促部门加快办理")
+
+    later = NOW + dt.timedelta(minutes=10)
+    with clock.frozen_at(later):
+        deadline_scan()
+
+    assert list(Alert.objects.filter(case_id=raised.case.pk, kind=AlertKind.OVERDUE)
+                .values_list("status", flat=True)) == [AlertStatus.CLOSED]

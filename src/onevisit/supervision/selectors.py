@@ -19,10 +19,12 @@ from onevisit.supervision.models import Alert, AlertKind, FollowUpOrder
 ONE_DAY = dt.timedelta(days=1)
 
 
-def alert_open_for_case(*, kind: AlertKind) -> Exists:
-    """For annotating or filtering cases: an open alert of `kind` exists for the case."""
-    return Exists(Alert.objects.filter(case_id=OuterRef("pk"), kind=kind,
-                                       resolved_at__isnull=True))
+def alert_raised_for_case(*, kind: AlertKind) -> Exists:
+    """An alert of `kind` was raised for the case and is open, or was closed by a
+    supervisor: a closed alert is final, so the same lasting fact (the case still overdue)
+    does not raise it again. Closing by the rule (the case decided) does not count."""
+    return Exists(Alert.objects.filter(case_id=OuterRef("pk"), kind=kind).filter(
+        Q(resolved_at__isnull=True) | Q(closed_by__isnull=False)))
 
 
 def alerts_open(*, application_number: str) -> QuerySet[Alert]:

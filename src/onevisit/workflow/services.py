@@ -55,7 +55,7 @@ from onevisit.exchange.services import (
 )
 from onevisit.files.services import files_guard
 from onevisit.supervision.models import Alert, AlertKind
-from onevisit.supervision.selectors import alert_open_for_case, alerts_open_numbers
+from onevisit.supervision.selectors import alert_raised_for_case, alerts_open_numbers
 from onevisit.supervision.services import (
     alerts_raise_many,
     alerts_resolve,
@@ -290,12 +290,12 @@ def deadline_scan() -> dict[str, int]:
     now = clock.now()
     running = Case.objects.filter(status__in=RUNNING_CASE_STATUSES)
     overdue = list(
-        running.filter(due_at__lte=now).exclude(alert_open_for_case(kind=AlertKind.OVERDUE))
+        running.filter(due_at__lte=now).exclude(alert_raised_for_case(kind=AlertKind.OVERDUE))
         .select_related("application", "item")
     )
     near = list(
         running.filter(warn_at__lte=now, due_at__gt=now)
-        .exclude(alert_open_for_case(kind=AlertKind.DEADLINE_NEAR))
+        .exclude(alert_raised_for_case(kind=AlertKind.DEADLINE_NEAR))
         .select_related("application", "item")
     )
     alerts_raise_many(alerts=[
