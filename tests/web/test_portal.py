@@ -228,3 +228,21 @@ def test_citizens_see_only_their_own_applications_and_staff_do_not_apply(world):
         assert _browser(staff).get("/apply/life-events/house/").status_code == 403
         assert _browser(staff).get("/me/").status_code == 403
     assert Client().get("/me/").status_code == 302
+
+
+def test_the_person_filed_for_at_the_window_changes_her_delivery_and_no_one_else(world):
+    application = _accepted(world)
+    # Filed for her at the window: no account filed it, her ID number names her.
+    Application.objects.filter(pk=application.pk).update(applicant=None)
+    stranger = UserFactory(username="stranger", id_number=resident_id(seq="377"))
+
+    refused = _browser(stranger).post(f"/me/applications/{application.number}/delivery/",
+                                      {"delivery_method": "download"})
+    application.refresh_from_db()
+    assert refused.status_code == 404
+    assert application.delivery_method != "download"
+
+    _browser(world.citizen).post(f"/me/applications/{application.number}/delivery/",
+                                 {"delivery_method": "download"})
+    application.refresh_from_db()
+    assert application.delivery_method == "download"

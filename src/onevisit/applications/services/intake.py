@@ -669,7 +669,9 @@ def application_delivery_change(*, number: str, delivery: DeliveryChoice,
                                 actor: Any) -> Application:
     """The applicant changes how the result reaches her, until the result is ready."""
     application = application_lock(number=number)
-    if application.applicant_id != actor.pk:
+    # The applicant: the account that filed, or the person filed for at the window.
+    own_id = getattr(actor, "id_number", "") or None
+    if application.applicant_id != actor.pk and application.applicant_id_number != own_id:
         raise NotAllowed(_("只有申请人本人可以更改送达方式"))
     if application.status in (ApplicationStatus.COMPLETED, ApplicationStatus.REJECTED):
         raise Conflict(_("办件已办结，送达方式不能再更改"))
