@@ -15,8 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from onevisit import clock
@@ -122,9 +121,9 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 QUEUE_VIEWS = [
-    (QueueView.ALL, _lazy("全部")), (QueueView.MINE, _lazy("我认领的")),
-    (QueueView.UNCLAIMED, _lazy("待认领")), (QueueView.CORRECTION, _lazy("等待补正")),
-    (QueueView.OVERDUE, _lazy("已超期")),
+    (QueueView.ALL, gettext_lazy("全部")), (QueueView.MINE, gettext_lazy("我认领的")),
+    (QueueView.UNCLAIMED, gettext_lazy("待认领")), (QueueView.CORRECTION, gettext_lazy("等待补正")),
+    (QueueView.OVERDUE, gettext_lazy("已超期")),
 ]
 
 
@@ -150,28 +149,56 @@ def _correction_row(case: Case, now: dt.datetime) -> CorrectionRow:
 
 # The record keys registries commonly use, in people's words; others are shown as sent.
 RECORD_LABELS = {
-    "name": _lazy("姓名或名称"), "holder_name": _lazy("持证人"), "owner_name": _lazy("权利人"),
-    "id_number": _lazy("证件号码"), "holder_id_number": _lazy("持证人证件号码"),
-    "owner_id_number": _lazy("权利人证件号码"), "gender": _lazy("性别"),
-    "birth_date": _lazy("出生日期"), "address": _lazy("地址"), "ethnicity": _lazy("民族"),
-    "valid_from": _lazy("有效期起"), "valid_until": _lazy("有效期至"),
-    "issuing_authority": _lazy("签发机关"), "number": _lazy("证号"),
-    "certificate_number": _lazy("证号"), "legal_representative": _lazy("法定代表人"),
-    "uscc": _lazy("统一社会信用代码"), "type": _lazy("类型"),
-    "registered_capital": _lazy("注册资本"), "established_on": _lazy("成立日期"),
-    "business_term": _lazy("营业期限"), "business_scope": _lazy("经营范围"),
-    "registered_on": _lazy("登记日期"), "registry": _lazy("登记机关"),
-    "authority": _lazy("登记机构"), "spouse_name": _lazy("配偶姓名"),
-    "spouse_id_number": _lazy("配偶证件号码"), "properties": _lazy("不动产"),
-    "use": _lazy("用途"), "land_use": _lazy("土地用途"), "right_type": _lazy("权利类型"),
-    "right_nature": _lazy("权利性质"), "building_area_m2": _lazy("建筑面积（㎡）"),
-    "co_ownership": _lazy("共有情况"), "household_number": _lazy("户号"),
-    "householder": _lazy("户主"), "relation_to_householder": _lazy("与户主关系"),
-    "registration_authority": _lazy("登记机关"), "township_code": _lazy("乡镇街道代码"),
-    "newborn_name": _lazy("新生儿姓名"), "mother_name": _lazy("母亲姓名"),
-    "mother_id_number": _lazy("母亲证件号码"), "father_name": _lazy("父亲姓名"),
-    "father_id_number": _lazy("父亲证件号码"), "birth_place": _lazy("出生地点"),
-    "hospital": _lazy("接生机构"), "issued_on": _lazy("签发日期"),
+    "name": gettext_lazy("姓名或名称"),
+    "holder_name": gettext_lazy("持证人"),
+    "owner_name": gettext_lazy("权利人"),
+    "id_number": gettext_lazy("证件号码"),
+    "holder_id_number": gettext_lazy("持证人证件号码"),
+    "owner_id_number": gettext_lazy("权利人证件号码"),
+    "gender": gettext_lazy("性别"),
+    "birth_date": gettext_lazy("出生日期"),
+    "address": gettext_lazy("地址"),
+    "ethnicity": gettext_lazy("民族"),
+    "valid_from": gettext_lazy("有效期起"),
+    "valid_until": gettext_lazy("有效期至"),
+    "issuing_authority": gettext_lazy("签发机关"),
+    "number": gettext_lazy("证号"),
+    "certificate_number": gettext_lazy("证号"),
+    "legal_representative": gettext_lazy("法定代表人"),
+    "uscc": gettext_lazy("统一社会信用代码"),
+    "type": gettext_lazy("类型"),
+    "registered_capital": gettext_lazy("注册资本"),
+    "established_on": gettext_lazy("成立日期"),
+    "business_term": gettext_lazy("营业期限"),
+    "business_scope": gettext_lazy("经营范围"),
+    "registered_on": gettext_lazy("登记日期"),
+    "registry": gettext_lazy("登记机关"),
+    "authority": gettext_lazy("登记机构"),
+    "spouse_name": gettext_lazy("配偶姓名"),
+    "spouse_id_number": gettext_lazy("配偶证件号码"),
+    "properties": gettext_lazy("不动产"),
+    "use": gettext_lazy("用途"),
+    "land_use": gettext_lazy("土地用途"),
+    "right_type": gettext_lazy("权利类型"),
+    "right_nature": gettext_lazy("权利性质"),
+    "co_ownership": gettext_lazy("共有情况"),
+    "household_number": gettext_lazy("户号"),
+    "householder": gettext_lazy("户主"),
+    "relation_to_householder": gettext_lazy("与户主关系"),
+    "registration_authority": gettext_lazy("登记机关"),
+    "township_code": gettext_lazy("乡镇街道代码"),
+    "newborn_name": gettext_lazy("新生儿姓名"),
+    "mother_name": gettext_lazy("母亲姓名"),
+    "mother_id_number": gettext_lazy("母亲证件号码"),
+    "father_name": gettext_lazy("父亲姓名"),
+    "father_id_number": gettext_lazy("父亲证件号码"),
+    "birth_place": gettext_lazy("出生地点"),
+    "hospital": gettext_lazy("接生机构"),
+    "issued_on": gettext_lazy("签发日期"),
+    "birth_time": gettext_lazy("出生时间"),
+    "gestational_weeks": gettext_lazy("出生孕周"),
+    "length_cm": gettext_lazy("身长（厘米）"),
+    "weight_grams": gettext_lazy("体重（克）"),
 }
 
 
