@@ -285,6 +285,10 @@ def test_a_refusal_issues_a_sealed_decision_naming_the_remedies_and_delivers_it(
     assert "尚未出证" not in page
     assert f"/documents/{body['number']}/certificates/{decision.number}.pdf" in page
     assert "60 日内向杭州市西湖区人民政府申请行政复议" in page
+    # 需要您办理 names the decision, not a result there is none of.
+    assert "不予许可决定书" in page
+    assert "下载办理结果" not in page
+    assert "到窗口领取办理结果" not in page
     download = _browser(world.citizen).get(
         f"/documents/{body['number']}/certificates/{decision.number}.pdf")
     assert download["Content-Type"] == "application/pdf"

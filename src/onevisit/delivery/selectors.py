@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from onevisit.applications.constants import DeliveryMethod
+from onevisit.applications.constants import ApplicationStatus, DeliveryMethod
 from onevisit.applications.models import Application
 from onevisit.delivery.models import Delivery, DeliveryStatus
 
@@ -15,10 +15,15 @@ def parcels_waiting() -> QuerySet[Delivery]:
 
 
 def results_waiting_for_applicant(*, applications: QuerySet[Application]) -> dict[str, str]:
-    """Results of these applications waiting for the applicant: to pick up at the window
-    or to download. Application number → what to do."""
+    """Results of these applications waiting for the applicant — or, for a refused one,
+    the written decision: to pick up at the window or to download. Application number →
+    what to do."""
     todo: dict[str, str] = {DeliveryMethod.PICKUP: _("到窗口领取办理结果"),
-            DeliveryMethod.DOWNLOAD: _("下载办理结果")}
-    return {number: str(todo[method]) for number, method in Delivery.objects.filter(
-        application__in=applications, status=DeliveryStatus.READY,
-        method__in=list(todo)).values_list("application__number", "method")}
+                            DeliveryMethod.DOWNLOAD: _("下载办理结果")}
+    decision: dict[str, str] = {DeliveryMethod.PICKUP: _("到窗口领取不予许可决定书"),
+                                DeliveryMethod.DOWNLOAD: _("下载不予许可决定书")}
+    return {number: str((decision if status == ApplicationStatus.REJECTED else todo)[method])
+            for number, method, status in Delivery.objects.filter(
+                application__in=applications, status=DeliveryStatus.READY,
+                method__in=list(todo)).values_list("application__number", "method",
+                                                   "application__status")}
