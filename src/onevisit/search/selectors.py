@@ -418,12 +418,14 @@ def departments_facet(*, code: str | None = None) -> list[Facet]:
     documents = _guides().filter(kind=ITEM, department__isnull=False)
     if code is not None:
         documents = documents.filter(department__code=code)
-    rows = (
-        documents.values("department__code", "department__name")
-        .annotate(count=Count("id")).order_by("department__code")
-    )
+    rows = list(documents.values("department__code").annotate(count=Count("id"))
+                .order_by("department__code"))
+    # The names through the model: in the visitor's language, Chinese as the fallback.
+    names = {d.code: d.name for d in
+             Department.objects.filter(code__in=[row["department__code"] for row in rows])}
     return [
-        Facet(value=row["department__code"], label=row["department__name"], count=row["count"])
+        Facet(value=row["department__code"], label=names.get(row["department__code"], ""),
+              count=row["count"])
         for row in rows
     ]
 
