@@ -88,6 +88,14 @@ def test_production_periods_are_the_defaults():
         "archive_verify": ("onevisit.archive.tasks.packages_verify_task",
                            dt.timedelta(days=7)),
         "runs_prune": ("onevisit.ops.tasks.job_runs_prune_task", dt.timedelta(days=1)),
+        "tolerated_overdue": ("onevisit.workflow.tasks.tolerated_overdue_scan",
+                              dt.timedelta(hours=1)),
+        "tolerated_reminders": ("onevisit.applications.tasks.tolerated_reminders_task",
+                                dt.timedelta(hours=1)),
+        "follow_ups_due": ("onevisit.supervision.tasks.follow_ups_due_scan_task",
+                           dt.timedelta(minutes=10)),
+        "notifications_retry": ("onevisit.notifications.tasks.notifications_retry",
+                                dt.timedelta(minutes=1)),
     }
 
 

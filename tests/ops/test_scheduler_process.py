@@ -16,10 +16,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 ONEVISIT = [sys.executable, "-m", "onevisit.cli"]
-JOBS_OFF = ("appointments_missed", "dispatch_learn", "archive_pending", "crl_publish",
-            "files_sweep", "audit_checkpoint", "audit_verify", "archive_verify", "runs_prune")
+JOBS_ON = ("deadline_scan", "rollups")
 
 
 def _env(data_dir: Path) -> dict[str, str]:
@@ -29,7 +29,8 @@ def _env(data_dir: Path) -> dict[str, str]:
     return {**clean, "ONEVISIT_DATA_DIR": str(data_dir),
             "ONEVISIT_SECRET_KEY": "s" * 50, "ONEVISIT_DIGEST_KEY": "d" * 50,
             "ONEVISIT_SCHEDULE": ",".join(["deadline_scan=2s", "rollups=3s",
-                                           *(f"{job}=off" for job in JOBS_OFF)]),
+                                           *(f"{job}=off" for job in settings.SCHEDULE
+                                             if job not in JOBS_ON)]),
             "ONEVISIT_SCHEDULER_LEASE_SECONDS": "3", "PYTHONUNBUFFERED": "1"}
 
 

@@ -113,4 +113,6 @@ def test_demo_mode_runs_the_jobs_at_the_demo_periods(tmp_path):
     assert periods == {"deadline_scan": "1m", "rollups": "2m", "appointments_missed": "5m",
                        "dispatch_learn": "30m", "archive_pending": "5m", "crl_publish": "30m",
                        "files_sweep": "15m", "audit_checkpoint": "10m", "audit_verify": "1h",
-                       "archive_verify": "1d", "runs_prune": "1d"}
+                       "archive_verify": "1d", "runs_prune": "1d", "tolerated_overdue": "5m",
+                       "tolerated_reminders": "5m", "follow_ups_due": "2m",
+                       "notifications_retry": "1m"}
