@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import template
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from onevisit.catalogue.constants import MINUTES_PER_WORKING_DAY, LimitUnit
 
@@ -13,7 +14,7 @@ register = template.Library()
 
 
 def _working_days(n: int) -> str:
-    return _("%(days)s 个工作日") % {"days": n}
+    return ngettext("%(n)d 个工作日", "%(n)d 个工作日", n) % {"n": n}
 
 
 @register.filter
