@@ -276,7 +276,7 @@ def phone_code_consume(*, phone: str, code: str) -> None:
             issued.used_at = now
             issued.save(update_fields=["used_at"])
     if problem:
-        raise InvalidInput(problem, {"code": problem})
+        raise InvalidInput(_("验证码有误"), {"code": problem})
 
 
 def citizen_check(*, phone: str, name: str, id_number: str, password: str) -> tuple[str, str]:
