@@ -51,7 +51,7 @@ def test_a_supervisor_sees_each_job_and_its_failures(schedule):
         page = _as(UserFactory(supervisor=True)).get("/dashboard/jobs/").content.decode()
 
     assert "调度进程运行中（host:1:abc）" in page
-    assert "deadline_scan" in page
+    assert "办理时限预警（黄牌、红牌） <code>deadline_scan</code>" in page
     assert "2026-11-23 10:00:00" in page  # the last run's period
     assert "（第 3 次尝试）" in page
     assert "2026-11-23 09:40:00" in page  # the last success
