@@ -44,7 +44,7 @@ def test_a_supervisor_reads_a_failed_job_from_the_dashboard(world, live_server, 
 
     page.get_by_role("heading", name="后台作业").wait_for()
     assert "调度进程运行中（hall-server:4242:ab12cd）" in page.inner_text(".scheduler-status")
-    rows = {row.locator("td").first.inner_text(): row.inner_text()
+    rows = {row.locator("td code").first.inner_text(): row.inner_text()
             for row in page.locator("table.jobs tbody tr").all()}
     assert "成功" in rows["deadline_scan"]
     assert "失败（第 3 次尝试）" in rows["registry_sync"]
