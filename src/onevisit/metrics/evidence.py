@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from onevisit.accounts.models import Department
 from onevisit.applications.models import Application, Case, Visit
@@ -27,6 +28,54 @@ class EvidenceEvent:
     entity_id: str
     actor: str
     cause: bool  # one of the facts the alert's rule counts
+
+    @property
+    def action_label(self) -> str:
+        """The event in words; the recorded code where there are none."""
+        return str(ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def entity_label(self) -> str:
+        return str(ENTITY_LABELS.get(self.entity, self.entity))
+
+
+# The recorded events an alert's evidence shows, in words (the audit log keeps codes).
+ACTION_LABELS = {
+    "application.submitted": gettext_lazy("提交申请"),
+    "application.accepted": gettext_lazy("受理"),
+    "application.supplemented": gettext_lazy("补交材料"),
+    "application.completed": gettext_lazy("办结"),
+    "application.rejected": gettext_lazy("不予许可，办件终止"),
+    "application.delivery_changed": gettext_lazy("更改送达方式"),
+    "application.result_withheld": gettext_lazy("等待容缺材料，暂缓出证"),
+    "application.tolerated_supplied": gettext_lazy("补交容缺材料"),
+    "application.tolerated_extended": gettext_lazy("容缺材料补交期限延长"),
+    "case.claimed": gettext_lazy("认领"),
+    "case.reassigned": gettext_lazy("改派"),
+    "case.transition": gettext_lazy("办件状态变更"),
+    "case.approved": gettext_lazy("准予"),
+    "case.rejected": gettext_lazy("不予许可"),
+    "case.correction_requested": gettext_lazy("要求补正"),
+    "case.evidence_fetched": gettext_lazy("调取共享证照"),
+    "notice.issued": gettext_lazy("出具一次性告知"),
+    "visit.recorded": gettext_lazy("记录到现场"),
+    "certificate.issued": gettext_lazy("出具结果"),
+    "certificate.refusal_issued": gettext_lazy("出具不予许可决定书"),
+    "certificate.sealed": gettext_lazy("加盖电子印章"),
+    "delivery.prepared": gettext_lazy("准备送达"),
+    "delivery.dispatched": gettext_lazy("寄出"),
+    "delivery.delivered": gettext_lazy("送达"),
+    "rating.submitted": gettext_lazy("评价"),
+    "alert.acknowledged": gettext_lazy("确认预警"),
+    "alert.follow_up_sent": gettext_lazy("发出督办"),
+    "alert.closed": gettext_lazy("关闭预警"),
+    "follow_up.answered": gettext_lazy("答复督办"),
+    "follow_up.escalated": gettext_lazy("督办逾期"),
+}
+ENTITY_LABELS = {
+    "application": gettext_lazy("办件"), "case": gettext_lazy("部门办件"),
+    "alert": gettext_lazy("预警"), "follow_up": gettext_lazy("督办"),
+}
 
 
 @dataclass(frozen=True)
