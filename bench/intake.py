@@ -187,6 +187,7 @@ _FRESH: dict[tuple[str, str], Callable[[], Any]] = {
     ("applications_onetimenotice", "number"): lambda: "BN" + uuid.uuid4().hex[:16],
     ("api_idempotencyrecord", "key"): lambda: uuid.uuid4().hex,
     ("files_storedfile", "name"): lambda: f"materials/bench/{uuid.uuid4().hex}.pdf",
+    ("notifications_notification", "key"): lambda: uuid.uuid4().hex,
 }
 
 
