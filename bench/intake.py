@@ -14,6 +14,7 @@ same number of concurrent connections.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -137,35 +138,48 @@ def _closed_loop(factories: list[Callable[[], Filer]], per_client: int, warmup: 
     latencies: list[float] = []
     lock = threading.Lock()
     barrier = threading.Barrier(len(factories) + 1)
+    crashed: list[BaseException] = []
 
     def work(factory: Callable[[], Filer]) -> None:
         filer = factory()
         mine: list[float] = []
         try:
-            for index in range(warmup + per_client):
-                if index == warmup:
-                    barrier.wait()
-                started = time.perf_counter()
-                error = filer.step()
-                elapsed = time.perf_counter() - started
-                if error is not None:
-                    with lock:
-                        errors.append(error)
-                elif index >= warmup:
-                    mine.append(elapsed)
+            _filings(filer, mine)
+        except BaseException as exc:
+            # A client that dies must not leave the others waiting at the barrier.
+            with lock:
+                crashed.append(exc)
+            barrier.abort()
+            raise
         finally:
             filer.close()
         with lock:
             latencies.extend(mine)
 
+    def _filings(filer: Filer, mine: list[float]) -> None:
+        for index in range(warmup + per_client):
+            if index == warmup:
+                barrier.wait()
+            started = time.perf_counter()
+            error = filer.step()
+            elapsed = time.perf_counter() - started
+            if error is not None:
+                with lock:
+                    errors.append(error)
+            elif index >= warmup:
+                mine.append(elapsed)
+
     threads = [threading.Thread(target=work, args=(f,)) for f in factories]
     for thread in threads:
         thread.start()
-    barrier.wait()
+    with contextlib.suppress(threading.BrokenBarrierError):
+        barrier.wait()
     started = time.perf_counter()
     for thread in threads:
         thread.join()
     seconds = time.perf_counter() - started
+    if crashed:
+        raise SystemExit(f"a client failed: {crashed[0]!r}")
     if errors:
         print(f"  {len(errors)} failed filings, first: {errors[0]}", file=sys.stderr)
     return Sample(latencies=latencies, seconds=seconds, errors=len(errors))
