@@ -55,20 +55,26 @@ def visit_cause_default(*, purpose: str, online: bool, courier: bool,
 
 
 def subject_visit_cause_default(*, subject: Subject, purpose: str) -> VisitCause:
-    items = [stage.item for stage in subject.stages]
-    return visit_cause_default(
-        purpose=purpose, online=bool(items) and all(i.channel_online for i in items),
-        courier=bool(items) and all(i.channel_courier for i in items),
-        promised_visits=subject.promised_visits)
+    channels = [(stage.item.channel_online, stage.item.channel_courier)
+                for stage in subject.stages]
+    return _cause_from_channels(purpose=purpose, channels=channels,
+                                promised_visits=subject.promised_visits)
 
 
 def _application_cause_default(*, application: Application, purpose: str) -> VisitCause:
-    items = ServiceItem.objects.filter(pk__in=[s["item"] for s in application.stages])
-    channels = list(items.values_list("channel_online", "channel_courier"))
+    channels = list(ServiceItem.objects.filter(pk__in=[s["item"] for s in application.stages])
+                    .values_list("channel_online", "channel_courier"))
+    return _cause_from_channels(purpose=purpose, channels=channels,
+                                promised_visits=application.promised_visits)
+
+
+def _cause_from_channels(*, purpose: str, channels: list[tuple[bool, bool]],
+                         promised_visits: int) -> VisitCause:
+    """The default cause when every item (online, courier) allows the channel."""
     return visit_cause_default(
         purpose=purpose, online=bool(channels) and all(online for online, _c in channels),
         courier=bool(channels) and all(courier for _o, courier in channels),
-        promised_visits=application.promised_visits)
+        promised_visits=promised_visits)
 
 
 def visits_counted(application: Application) -> int:
