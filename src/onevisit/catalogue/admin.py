@@ -1,27 +1,78 @@
 """Editors maintain the catalogue here. Published versions are read-only: an edit is a new
-draft version (action below), published with the bundle check of `item_publish`."""
+draft version (action below), published with the bundle check of `item_publish`.
+
+One item, one standard: a draft that loosens its basic catalogue entry is refused where it
+is saved, as form errors on the fields concerned (materials on the materials' inline)."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.forms.models import BaseInlineFormSet, construct_instance
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from onevisit.audit.services import audit_record
 from onevisit.catalogue.constants import ItemStatus
+from onevisit.catalogue.importing import MAX_BYTES, ImportRejected, catalogue_import
 from onevisit.catalogue.models import (
+    BasicItem,
+    BasicMaterial,
     EvidenceType,
     FieldDef,
     ItemField,
     ListEntry,
     MaterialRequirement,
+    PendingImplementation,
     ServiceItem,
 )
-from onevisit.catalogue.services import item_new_version, item_publish, list_entry_publish
+from onevisit.catalogue.services import (
+    item_new_version,
+    item_publish,
+    list_entry_publish,
+    pending_implementation_draft,
+)
+from onevisit.catalogue.standard import in_chinese, standard_missing, standard_refusals
+from onevisit.errors import DomainError, InvalidInput
+
+
+def _refused(exc: ValidationError | DomainError) -> str:
+    if isinstance(exc, ValidationError):
+        return "; ".join(exc.messages)
+    reasons = exc.errors.values() if isinstance(exc, InvalidInput) else ()
+    return "; ".join([str(exc.message), *map(str, reasons)])
+
+
+class ServiceItemForm(forms.ModelForm):  # type: ignore[type-arg]
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        candidate = construct_instance(self, copy.copy(self.instance))
+        for field, reason in standard_refusals(item=candidate, materials=None).items():
+            name = in_chinese(field) if in_chinese(field) in self.fields else field
+            self.add_error(name if name in self.fields else None, reason)
+        return cleaned
+
+
+class MaterialFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        materials = [form.instance for form in self.forms
+                     if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+        refusals = standard_refusals(item=self.instance, materials=materials)
+        if "materials" in refusals:
+            raise ValidationError(refusals["materials"])
 
 
 class _DraftOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -40,15 +91,49 @@ class ItemFieldInline(_DraftOnlyInline):
 
 class MaterialInline(_DraftOnlyInline, TranslationTabularInline):  # type: ignore[type-arg]
     model = MaterialRequirement
+    formset = MaterialFormSet
+
+
+class ImportForm(forms.Form):
+    region = forms.CharField(label=_("行政区划代码"), max_length=12,
+                             help_text=_("实施清单所属地区，如 330110"))
+    file = forms.FileField(label=_("文件"), help_text=_(".csv（UTF-8 或 GBK）或 .xlsx"))
 
 
 @admin.register(ServiceItem)
 class ServiceItemAdmin(TranslationAdmin):  # type: ignore[type-arg]
+    form = ServiceItemForm
     list_display = ("code", "version", "name", "department", "status", "promised_visits")
     list_filter = ("status", "kind", "department")
     search_fields = ("code", "name")
+    autocomplete_fields = ("basic_item",)
     inlines = [ItemFieldInline, MaterialInline]
     actions = ["new_version", "publish"]
+    change_list_template = "admin/catalogue/serviceitem/change_list.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        return [path("import/", self.admin_site.admin_view(self.import_view),
+                     name="catalogue_serviceitem_import"), *super().get_urls()]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """导入实施清单: the file checked whole, every problem listed, or the result."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        context: dict[str, Any] = {**self.admin_site.each_context(request), "form": form,
+                                   "title": _("导入实施清单"), "opts": self.model._meta}
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > MAX_BYTES:
+                form.add_error("file", _("文件超过 %(mb)d MB") % {"mb": MAX_BYTES // 1024 // 1024})
+            else:
+                try:
+                    context["result"] = catalogue_import(
+                        name=upload.name, content=upload.read(),
+                        region_code=form.cleaned_data["region"], actor=request.user)
+                except ImportRejected as rejected:
+                    context["problems"] = rejected.problems
+        return TemplateResponse(request, "admin/catalogue/serviceitem/import.html", context)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return (obj is None or obj.status == ItemStatus.DRAFT) and super().has_change_permission(
@@ -66,8 +151,69 @@ class ServiceItemAdmin(TranslationAdmin):  # type: ignore[type-arg]
         for item in queryset:
             try:
                 item_publish(item=item, actor=request.user)
-            except ValidationError as exc:
-                self.message_user(request, f"{item}: {'; '.join(exc.messages)}", messages.ERROR)
+            except (ValidationError, DomainError) as exc:
+                self.message_user(request, f"{item}: {_refused(exc)}", messages.ERROR)
+
+
+class BasicMaterialInline(TranslationTabularInline):  # type: ignore[type-arg]
+    model = BasicMaterial
+    extra = 0
+
+
+@admin.register(BasicItem)
+class BasicItemAdmin(TranslationAdmin):  # type: ignore[type-arg]
+    """The basic catalogue (基本目录). A changed standard rewrites no item: the
+    standardisation report marks the implementations it now finds loose."""
+
+    list_display = ("code", "name", "kind", "region", "complete")
+    list_filter = ("kind", "region")
+    search_fields = ("code", "name")
+    inlines = [BasicMaterialInline]
+
+    @admin.display(description=_("标准完整"), boolean=True)
+    def complete(self, obj: BasicItem) -> bool:
+        return not standard_missing(obj)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        audit_record(actor=request.user, action="basic_item.saved", entity="basic_item",
+                     entity_id=form.instance.pk,
+                     data={"code": form.instance.code, "changed": form.changed_data})
+
+
+@admin.register(PendingImplementation)
+class PendingImplementationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Implementation-list entries imported before their standard was complete."""
+
+    list_display = ("code", "basic_name", "region", "department", "missing", "imported_at")
+    list_filter = ("region",)
+    search_fields = ("code", "basic_item__code", "basic_item__name")
+    list_select_related = ("basic_item", "region", "department")
+    actions = ["draft"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("事项名称"))
+    def basic_name(self, obj: PendingImplementation) -> str:
+        return obj.basic_item.name
+
+    @admin.display(description=_("基本目录尚未规定"))
+    def missing(self, obj: PendingImplementation) -> str:
+        return "、".join(standard_missing(obj.basic_item)) or "—"
+
+    @admin.action(description=_("按基本目录编制实施事项草稿"))
+    def draft(self, request: HttpRequest, queryset: QuerySet[PendingImplementation]) -> None:
+        for entry in queryset:
+            try:
+                item = pending_implementation_draft(pending=entry, actor=request.user)
+            except DomainError as exc:
+                self.message_user(request, f"{entry}: {_refused(exc)}", messages.ERROR)
+            else:
+                self.message_user(request, _("已编制草稿 %(item)s") % {"item": item})
 
 
 @admin.register(FieldDef)

@@ -8,10 +8,26 @@ from onevisit.workdays.constants import LimitUnit as LimitUnit
 
 class ItemKind(models.TextChoices):
     LICENSING = "licensing", _("行政许可")
-    CONFIRMATION = "confirmation", _("行政确认")
+    PENALTY = "penalty", _("行政处罚")
+    COERCION = "coercion", _("行政强制")
+    LEVY = "levy", _("行政征收")
     PAYMENT = "payment", _("行政给付")
+    INSPECTION = "inspection", _("行政检查")
+    CONFIRMATION = "confirmation", _("行政确认")
+    REWARD = "reward", _("行政奖励")
+    ADJUDICATION = "adjudication", _("行政裁决")
     OTHER_POWER = "other_power", _("其他行政权力")
     PUBLIC_SERVICE = "public_service", _("公共服务")
+
+
+# The item types by the numbers national implementation lists give them (事项类型, e.g. the
+# task_type column of a county's exported list).
+NATIONAL_KIND_CODES: dict[str, ItemKind] = {
+    "1": ItemKind.LICENSING, "2": ItemKind.PENALTY, "3": ItemKind.COERCION,
+    "4": ItemKind.LEVY, "5": ItemKind.PAYMENT, "6": ItemKind.INSPECTION,
+    "7": ItemKind.CONFIRMATION, "8": ItemKind.REWARD, "9": ItemKind.ADJUDICATION,
+    "10": ItemKind.OTHER_POWER, "20": ItemKind.PUBLIC_SERVICE,
+}
 
 
 class ItemStatus(models.TextChoices):

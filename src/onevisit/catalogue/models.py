@@ -55,8 +55,81 @@ class FieldDef(models.Model):
         return f"{self.label} ({self.key})"
 
 
+class BasicItem(models.Model):
+    """A standard item of the basic catalogue (基本目录), issued by a province: what every
+    region's implementation of it (its service items) must at least offer. An
+    implementation may only tighten it (catalogue.standard); a value left empty is one the
+    province has not set yet, and no implementation of the entry is published until it is.
+    """
+
+    code = models.CharField(_("基本编码"), max_length=64, unique=True)
+    name = models.CharField(_("事项名称"), max_length=255)
+    kind = models.CharField(_("事项类型"), max_length=32, choices=ItemKind.choices)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="basic_items",
+                               verbose_name=_("发布地区"))
+    legal_basis = models.TextField(_("设定依据"), blank=True)
+    statutory_limit = models.PositiveIntegerField(_("法定时限"), null=True, blank=True)
+    committed_limit = models.PositiveIntegerField(
+        _("标准承诺时限"), null=True, blank=True,
+        help_text=_("各地承诺时限不得长于此；留空则以法定时限为限"))
+    limit_unit = models.CharField(_("时限单位"), max_length=16, choices=LimitUnit.choices,
+                                  blank=True)
+    fee_yuan = models.DecimalField(_("收费上限（元）"), max_digits=12, decimal_places=2,
+                                   null=True, blank=True, help_text=_("不收费的填 0"))
+    fee_note = models.CharField(_("收费依据"), max_length=255, blank=True)
+    promised_visits = models.PositiveSmallIntegerField(_("跑动次数上限"), null=True, blank=True)
+    channel_window = models.BooleanField(_("须提供窗口办理"), default=False)
+    channel_online = models.BooleanField(_("须提供网上办理"), default=False)
+    channel_courier = models.BooleanField(_("须提供快递送达"), default=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("基本目录事项")
+        verbose_name_plural = _("基本目录")
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(committed_limit__isnull=True)
+                           | models.Q(statutory_limit__isnull=True)
+                           | models.Q(committed_limit__lte=models.F("statutory_limit"))),
+                name="basic_committed_within_statutory",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class BasicMaterial(models.Model):
+    """A standard material (标准材料) of a basic entry. An implementation asks for these
+    or fewer, matched by `code`, and never more of one than the standard does."""
+
+    basic_item = models.ForeignKey(BasicItem, on_delete=models.CASCADE,
+                                   related_name="materials")
+    code = models.SlugField(max_length=64)
+    name = models.CharField(max_length=255)
+    evidence_type = models.ForeignKey(
+        EvidenceType, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text=_("the evidence type that satisfies it: implementations fetch it too"))
+    original = models.BooleanField(_("需原件"), default=False)
+    copies = models.PositiveSmallIntegerField(_("复印件份数"), default=0)
+    required = models.BooleanField(default=True)
+    tolerated_missing = models.BooleanField(_("可容缺"), default=False)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["basic_item", "code"],
+                                    name="basic_material_code_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class ServiceItem(models.Model):
-    """One version of a government service item (政务服务事项)."""
+    """One version of a government service item (政务服务事项): a region's implementation
+    of a basic catalogue entry (实施清单), when it names one."""
 
     code = models.CharField(_("事项编码"), max_length=64)
     version = models.PositiveIntegerField(default=1)
@@ -66,6 +139,11 @@ class ServiceItem(models.Model):
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="items")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="items")
     region_level = models.CharField(_("行使层级"), max_length=16, choices=RegionLevel.choices)
+    basic_item = models.ForeignKey(
+        BasicItem, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="implementations", verbose_name=_("基本目录事项"),
+        help_text=_("本事项实施的基本目录事项：只能在其标准之上从严"),
+    )
     topic = models.CharField(_("主题"), max_length=64, blank=True)
     description = models.TextField(_("事项说明"), blank=True)
     legal_basis = models.TextField(_("设定依据"))
@@ -118,6 +196,30 @@ class ServiceItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} v{self.version}"
+
+
+class PendingImplementation(models.Model):
+    """An entry of a region's implementation list (实施清单) that is not a service item yet:
+    imported while its basic entry lacks what an item must state (legal basis, limits,
+    visits, fee). It is drafted as a service item from the standard once the standard is
+    complete (`pending_implementation_draft`)."""
+
+    code = models.CharField(_("实施编码"), max_length=64, unique=True)
+    basic_item = models.ForeignKey(BasicItem, on_delete=models.PROTECT, related_name="pending",
+                                   verbose_name=_("基本目录事项"))
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("实施地区"))
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("实施部门"))
+    imported_at = models.DateTimeField(_("导入时间"))
+
+    class Meta:
+        ordering = ["region", "code"]
+        verbose_name = _("待编制的实施清单事项")
+        verbose_name_plural = _("待编制的实施清单事项")
+
+    def __str__(self) -> str:
+        return self.code
 
 
 class ItemField(models.Model):

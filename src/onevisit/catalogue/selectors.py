@@ -5,18 +5,35 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from onevisit.accounts.models import Region
 from onevisit.catalogue.constants import ItemStatus, ListKind
 from onevisit.catalogue.models import (
+    BasicItem,
     CatalogueRevision,
     EvidenceType,
     ItemField,
     ListEntry,
     MaterialRequirement,
     ServiceItem,
+)
+from onevisit.catalogue.standard import (
+    CONFORMING,
+    REFUSED,
+    Aspect,
+    Verdict,
+    channels_shown,
+    fee_shown,
+    item_findings,
+    limit_shown,
+    standard_missing,
+    visits_shown,
+    worst,
 )
 
 
@@ -204,3 +221,176 @@ def evidence_catalogue() -> list[EvidenceCatalogueEntry]:
 
 def evidence_type_get(*, code: str) -> EvidenceType | None:
     return EvidenceType.objects.filter(code=code).first()
+
+
+# --------------------------------------------------------------------------- standardisation
+
+
+@dataclass(frozen=True)
+class AspectResult:
+    aspect: Aspect
+    verdict: Verdict
+    shown: str  # the value as people read it
+    notes: list[str]  # what differs from the standard, in words
+
+
+@dataclass(frozen=True)
+class ImplementationRow:
+    """One region's published implementation of a basic entry, compared with it."""
+
+    basic_code: str
+    basic_name: str
+    region_code: str
+    region_name: str
+    item_code: str
+    item_name: str
+    department: str
+    aspects: list[AspectResult]
+
+    @property
+    def checked(self) -> int:
+        return sum(a.verdict != Verdict.UNSET for a in self.aspects)
+
+    @property
+    def conforming(self) -> int:
+        return sum(a.verdict in CONFORMING for a in self.aspects)
+
+    @property
+    def tighter(self) -> int:
+        return sum(a.verdict == Verdict.TIGHTER for a in self.aspects)
+
+    @property
+    def looser(self) -> int:
+        return sum(a.verdict in REFUSED for a in self.aspects)
+
+
+@dataclass(frozen=True)
+class StandardShown:
+    """A basic entry as the report states it: the value of each aspect."""
+
+    code: str
+    name: str
+    kind: str
+    aspects: list[tuple[Aspect, str]]
+    missing: list[str]
+
+
+@dataclass(frozen=True)
+class RegionScore:
+    """A region's standardisation score: the share of its implementations' checked
+    aspects that keep to the standard (equal or tighter), in per cent."""
+
+    code: str
+    name: str
+    implementations: int
+    checked: int
+    conforming: int
+    tighter: int
+    looser: int
+
+    @property
+    def score(self) -> float | None:
+        return round(100 * self.conforming / self.checked, 1) if self.checked else None
+
+
+@dataclass(frozen=True)
+class StandardisationReport:
+    region_code: str  # the scope: this region and every region below it ("" for all)
+    standard: StandardShown | None  # the one basic entry compared, if one was asked for
+    rows: list[ImplementationRow]
+    regions: list[RegionScore]
+
+
+def _standard_shown(basic: BasicItem) -> StandardShown:
+    bound = basic.committed_limit if basic.committed_limit is not None else basic.statutory_limit
+    limits = limit_shown(bound, basic.limit_unit)
+    if basic.statutory_limit is not None and bound != basic.statutory_limit:
+        limits = _("承诺 %(committed)s（法定 %(statutory)s）") % {
+            "committed": limits, "statutory": limit_shown(basic.statutory_limit,
+                                                          basic.limit_unit)}
+    materials = list(basic.materials.all())
+    return StandardShown(
+        code=basic.code, name=basic.name, kind=basic.get_kind_display(), aspects=[
+            (Aspect.IDENTITY, basic.code), (Aspect.LIMITS, limits),
+            (Aspect.MATERIALS, _materials_shown(len(materials))),
+            (Aspect.FEE, fee_shown(basic.fee_yuan)),
+            (Aspect.VISITS, visits_shown(basic.promised_visits)),
+            (Aspect.CHANNELS, channels_shown(basic)),
+        ], missing=standard_missing(basic))
+
+
+def _materials_shown(count: int) -> str:
+    return ngettext("%(n)d 项", "%(n)d 项", count) % {"n": count}
+
+
+def _implementation_row(item: ServiceItem) -> ImplementationRow:
+    basic = cast(BasicItem, item.basic_item)  # the query asks for linked items only
+    materials = list(item.materials.all())
+    findings = item_findings(item=item, basic=basic, materials=materials,
+                             standard_materials=list(basic.materials.all()))
+    shown = {
+        Aspect.IDENTITY: item.code,
+        Aspect.LIMITS: limit_shown(item.committed_limit, item.limit_unit),
+        Aspect.MATERIALS: _materials_shown(len(materials)),
+        Aspect.FEE: fee_shown(item.fee_yuan), Aspect.VISITS: visits_shown(item.promised_visits),
+        Aspect.CHANNELS: channels_shown(item),
+    }
+    aspects = []
+    for aspect in Aspect:
+        found = [f for f in findings if f.aspect == aspect]
+        aspects.append(AspectResult(
+            aspect=aspect, verdict=worst([f.verdict for f in found]), shown=shown[aspect],
+            notes=[f.message for f in found if f.message]))
+    return ImplementationRow(
+        basic_code=basic.code, basic_name=basic.name, region_code=item.region_id,
+        region_name=item.region.name, item_code=item.code, item_name=item.name,
+        department=item.department.name, aspects=aspects)
+
+
+def standardisation_report(*, region_code: str = "",
+                           basic_code: str | None = None) -> StandardisationReport:
+    """How the published items of a region and the regions below it (a city supervisor:
+    her counties) keep to their basic entries, for one entry or all, with a score per
+    region. Items that name no basic entry are outside the standard system and left out."""
+    items = ServiceItem.objects.filter(status=ItemStatus.PUBLISHED, basic_item__isnull=False)
+    if region_code:
+        items = items.filter(region__code__startswith=region_code)
+    standard = None
+    if basic_code is not None:
+        items = items.filter(basic_item__code=basic_code)
+        basic = BasicItem.objects.filter(code=basic_code).prefetch_related("materials").first()
+        standard = _standard_shown(basic) if basic else None
+    rows = [_implementation_row(item) for item in items.select_related(
+        "basic_item", "region", "department").prefetch_related(
+        "materials", "basic_item__materials").order_by("basic_item__code", "region_id", "code")]
+    by_region: dict[str, list[ImplementationRow]] = {}
+    for row in rows:
+        by_region.setdefault(row.region_code, []).append(row)
+    regions = [
+        RegionScore(code=code, name=found[0].region_name, implementations=len(found),
+                    checked=sum(r.checked for r in found),
+                    conforming=sum(r.conforming for r in found),
+                    tighter=sum(r.tighter for r in found), looser=sum(r.looser for r in found))
+        for code, found in sorted(by_region.items())
+    ]
+    return StandardisationReport(region_code=region_code, standard=standard, rows=rows,
+                                 regions=regions)
+
+
+def standardisation_scopes() -> list[Region]:
+    """The regions a standardisation report can be asked for: those with published
+    implementations and every region above them."""
+    codes = set(ServiceItem.objects.filter(status=ItemStatus.PUBLISHED,
+                                           basic_item__isnull=False)
+                .values_list("region_id", flat=True).distinct())
+    wanted = {code[:digits] for code in codes for digits in (2, 4, 6, 9) if len(code) >= digits}
+    return list(Region.objects.filter(code__in=wanted | codes).order_by("code"))
+
+
+def standardised_items(*, region_code: str = "") -> QuerySet[BasicItem]:
+    """The basic entries with a published implementation in the region's subtree."""
+    items = ServiceItem.objects.filter(status=ItemStatus.PUBLISHED)
+    if region_code:
+        items = items.filter(region__code__startswith=region_code)
+    return BasicItem.objects.filter(
+        pk__in=items.values("basic_item_id")).order_by("code")

@@ -5,13 +5,30 @@ from django.conf import settings
 from modeltranslation.translator import TranslationOptions, register
 from modeltranslation.utils import build_localized_fieldname
 
-from onevisit.catalogue.models import EvidenceType, FieldDef, MaterialRequirement, ServiceItem
+from onevisit.catalogue.models import (
+    BasicItem,
+    BasicMaterial,
+    EvidenceType,
+    FieldDef,
+    MaterialRequirement,
+    ServiceItem,
+)
 
 
 @register(ServiceItem)
 class ServiceItemTranslation(TranslationOptions):
     fields = ("name", "description", "conditions", "result_name", "fee_note",
               "service_location", "service_hours")
+
+
+@register(BasicItem)
+class BasicItemTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(BasicMaterial)
+class BasicMaterialTranslation(TranslationOptions):
+    fields = ("name",)
 
 
 @register(FieldDef)
