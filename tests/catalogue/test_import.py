@@ -26,7 +26,7 @@ from onevisit.catalogue.models import (
     ServiceItem,
 )
 from onevisit.catalogue.services import item_publish
-from tests.catalogue.conftest import LEGAL_BASIS, Province
+from tests.catalogue.scene import LEGAL_BASIS, Province
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -30,7 +30,7 @@ from onevisit.catalogue.services import (
     pending_implementation_draft,
 )
 from onevisit.errors import InvalidInput
-from tests.catalogue.conftest import Province
+from tests.catalogue.scene import Province
 from tests.factories import (
     EvidenceTypeFactory,
     MaterialFactory,

@@ -1,0 +1,122 @@
+"""The standardisation report (标准化对比) for supervisors: how each region's published
+implementations keep to the basic catalogue — one item across regions or all items — with a
+score per region, on the page and as an Excel workbook."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from onevisit.accounts.models import Region, Role
+from onevisit.catalogue.models import BasicItem
+from onevisit.catalogue.selectors import (
+    StandardisationReport,
+    standardisation_report,
+    standardisation_scopes,
+    standardised_items,
+)
+from onevisit.catalogue.standard import Aspect, Verdict
+
+ROWS_SHOWN = 200  # of all items' comparison on the page; the workbook has every row
+
+
+@dataclass(frozen=True)
+class Asked:
+    region: Region | None
+    basic: BasicItem | None
+    problems: list[str]
+
+
+def _supervisor(request: HttpRequest) -> None:
+    user = request.user
+    if getattr(user, "role", None) != Role.SUPERVISOR and not user.is_superuser:
+        raise PermissionDenied(_("只有电子监察人员能查看标准化对比"))
+
+
+def _asked(request: HttpRequest) -> Asked:
+    """The region (the scope: it and the regions below it) and the basic entry asked for;
+    a value that names nothing is said so and left out."""
+    problems = []
+    code = request.GET.get("region", "")
+    region = Region.objects.filter(pk=code).first() if code else None
+    if code and region is None:
+        problems.append(_("没有这个地区"))
+    basic_code = request.GET.get("item", "")
+    basic = BasicItem.objects.filter(code=basic_code).first() if basic_code else None
+    if basic_code and basic is None:
+        problems.append(_("基本目录中没有这个事项"))
+    return Asked(region=region, basic=basic, problems=problems)
+
+
+def _report(asked: Asked) -> StandardisationReport:
+    return standardisation_report(region_code=asked.region.pk if asked.region else "",
+                                  basic_code=asked.basic.code if asked.basic else None)
+
+
+@login_required
+def standards(request: HttpRequest) -> HttpResponse:
+    _supervisor(request)
+    asked = _asked(request)
+    for problem in asked.problems:
+        messages.error(request, problem)
+    report = _report(asked)
+    rows = report.rows if asked.basic else [
+        row for row in report.rows if row.looser or row.tighter][:ROWS_SHOWN]
+    return render(request, "web/standards.html", {
+        "asked": asked, "report": report, "rows": rows, "aspects": list(Aspect),
+        "scopes": standardisation_scopes(),
+        "items": standardised_items(region_code=asked.region.pk if asked.region else ""),
+        "more": not asked.basic and len(rows) == ROWS_SHOWN,
+        "verdict": Verdict,
+    })
+
+
+@login_required
+def standards_export(request: HttpRequest) -> HttpResponse:
+    """The report as an .xlsx workbook: scores, every implementation compared, and every
+    difference in words."""
+    _supervisor(request)
+    asked = _asked(request)
+    report = _report(asked)
+    book = Workbook()
+    book.remove(book.worksheets[0])
+    scores = book.create_sheet(_("地区得分"))
+    scores.append([_("地区"), _("行政区划代码"), _("实施事项"), _("检查项"), _("符合标准"),
+                   _("优于标准"), _("超出标准"), _("得分")])
+    for region in report.regions:
+        scores.append([region.name, region.code, region.implementations, region.checked,
+                       region.conforming, region.tighter, region.looser,
+                       "—" if region.score is None else region.score])
+    compared = book.create_sheet(_("逐项对比"))
+    compared.append([_("基本编码"), _("事项名称"), _("地区"), _("实施编码"), _("实施部门"),
+                     *[str(aspect.label) for aspect in Aspect],
+                     *[_("%(aspect)s判定") % {"aspect": aspect.label} for aspect in Aspect]])
+    differences = book.create_sheet(_("差异说明"))
+    differences.append([_("基本编码"), _("事项名称"), _("地区"), _("实施编码"), _("方面"),
+                        _("判定"), _("说明")])
+    for row in report.rows:
+        compared.append([row.basic_code, row.basic_name, row.region_name, row.item_code,
+                         row.department, *[a.shown for a in row.aspects],
+                         *[str(a.verdict.label) for a in row.aspects]])
+        for aspect in row.aspects:
+            for note in aspect.notes:
+                differences.append([row.basic_code, row.basic_name, row.region_name,
+                                    row.item_code, str(aspect.aspect.label),
+                                    str(aspect.verdict.label), note])
+    content = io.BytesIO()
+    book.save(content)
+    response = HttpResponse(
+        content.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    scope = asked.region.pk if asked.region else "all"
+    response["Content-Disposition"] = f'attachment; filename="onevisit-standards-{scope}.xlsx"'
+    return response
