@@ -22,6 +22,7 @@ from onevisit.applications.services import (
 from onevisit.certificates.seals import seals_ensure
 from onevisit.demo.catalogue import demo_catalogue_load
 from onevisit.demo.catalogue.reference import DISTRICT
+from onevisit.demo.catalogue.standards import YUHANG, demo_second_county_load
 from onevisit.demo.forms import SAMPLE_PDF, Filer, FormFiller
 from onevisit.demo.hall import demo_hall_ensure
 from onevisit.demo.population import Population, population_seed
@@ -52,6 +53,8 @@ def demo_world_load(*, people: int = DEMO_PEOPLE, companies: int = DEMO_COMPANIE
             "the demo data and accounts are for demo mode only (ONEVISIT_DEBUG=1)"
         )
     demo_catalogue_load()
+    # 余杭区's implementation list of some demo items: the standardisation report compares.
+    demo_second_county_load()
     demo_hall_ensure()
     search_reindex()  # publishing indexes; this also covers a catalogue loaded before search
     # The departments the 12345 centre dispatches to, beyond those with catalogue items.
@@ -71,6 +74,8 @@ def demo_world_load(*, people: int = DEMO_PEOPLE, companies: int = DEMO_COMPANIE
     # for the vertically led tax bureau the bureau one level up (行政复议法 第二十七条).
     remedy_bodies_set(region_code=DISTRICT, review_body="杭州市西湖区人民政府",
                       court="杭州市西湖区人民法院", actor=None)
+    remedy_bodies_set(region_code=YUHANG, review_body="杭州市余杭区人民政府",
+                      court="杭州市余杭区人民法院", actor=None)
     remedy_bodies_set(department_code="xh-sw", review_body="国家税务总局杭州市税务局",
                       court="杭州市西湖区人民法院", actor=None)
     return DemoWorld(population=population, staff=staff)

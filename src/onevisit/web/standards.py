@@ -23,7 +23,7 @@ from onevisit.catalogue.selectors import (
     standardisation_scopes,
     standardised_items,
 )
-from onevisit.catalogue.standard import Aspect, Verdict
+from onevisit.catalogue.standard import Aspect
 
 ROWS_SHOWN = 200  # of all items' comparison on the page; the workbook has every row
 
@@ -75,7 +75,6 @@ def standards(request: HttpRequest) -> HttpResponse:
         "scopes": standardisation_scopes(),
         "items": standardised_items(region_code=asked.region.pk if asked.region else ""),
         "more": not asked.basic and len(rows) == ROWS_SHOWN,
-        "verdict": Verdict,
     })
 
 

@@ -1,4 +1,5 @@
-"""The demo service catalogue of 西湖区, Hangzhou (region 330106).
+"""The demo service catalogue of 西湖区, Hangzhou (region 330106), and the province's basic
+catalogue entries its items implement (demo/catalogue/standards.py).
 
 Departments, canonical fields, evidence types, service items, the four lists and four
 life events (一件事): three the reform's source text names — 二手房交易 done in under 50
@@ -23,6 +24,7 @@ from onevisit.accounts.services import department_ensure, regions_load
 from onevisit.catalogue.constants import ItemStatus
 from onevisit.catalogue.documents import blank_form_pdf
 from onevisit.catalogue.models import (
+    BasicItem,
     EvidenceType,
     FieldDef,
     ItemField,
@@ -49,6 +51,7 @@ from onevisit.demo.catalogue.english import (
 )
 from onevisit.demo.catalogue.items import ITEMS, ItemSpec
 from onevisit.demo.catalogue.reference import DEPARTMENTS, DISTRICT, EVIDENCE_TYPES, FIELDS
+from onevisit.demo.catalogue.standards import demo_basic_catalogue_load
 from onevisit.lifeevents.models import LifeEvent, LifeEventStage
 from onevisit.lifeevents.services import life_event_define
 
@@ -84,9 +87,10 @@ def demo_catalogue_load(*, actor: Any = None) -> None:
         for spec in EVIDENCE_TYPES
     }
     choices = {spec.key: list(spec.choices) for spec in FIELDS}
+    standards = demo_basic_catalogue_load(evidence_types=evidence_types, actor=actor)
     for item in ITEMS:
         _item_load(item, departments=departments, fields=fields, choices=choices,
-                   evidence_types=evidence_types, actor=actor)
+                   evidence_types=evidence_types, basic_item=standards[item.code], actor=actor)
     for life_event in LIFE_EVENTS:
         if not LifeEvent.objects.filter(code=life_event.code).exists():
             life_event_define(
@@ -113,7 +117,8 @@ def demo_catalogue_load(*, actor: Any = None) -> None:
 
 def _item_load(
     spec: ItemSpec, *, departments: dict[str, Department], fields: dict[str, FieldDef],
-    choices: dict[str, list[str]], evidence_types: dict[str, EvidenceType], actor: Any,
+    choices: dict[str, list[str]], evidence_types: dict[str, EvidenceType],
+    basic_item: BasicItem, actor: Any,
 ) -> None:
     """Draft the item with its fields and materials, then publish it, unless published."""
     versions = ServiceItem.objects.filter(code=spec.code)
@@ -123,7 +128,8 @@ def _item_load(
     attributes = {
         "name": spec.name, "name_en": ITEMS_EN.get(spec.code), "kind": spec.kind,
         "department": departments[spec.department],
-        "region_id": DISTRICT, "region_level": RegionLevel.COUNTY, "topic": spec.topic,
+        "region_id": DISTRICT, "region_level": RegionLevel.COUNTY, "basic_item": basic_item,
+        "topic": spec.topic,
         "description": spec.description, "legal_basis": spec.legal_basis,
         "conditions": spec.conditions, "statutory_limit": spec.statutory_limit,
         "committed_limit": spec.committed_limit, "limit_unit": spec.limit_unit,
