@@ -120,7 +120,8 @@ CHANNELS: tuple[tuple[str, Promise], ...] = (
 
 
 def channels_shown(obj: BasicItem | ServiceItem) -> str:
-    return "、".join(str(label) for field, label in CHANNELS if getattr(obj, field)) or "—"
+    # Translators: how a list of a few words is joined (an enumeration comma).
+    return _("、").join(str(label) for field, label in CHANNELS if getattr(obj, field)) or "—"
 
 
 def standard_missing(basic: BasicItem) -> list[str]:
