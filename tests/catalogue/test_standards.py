@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.contrib.admin import site as admin_site
+from django.test import Client
 
 from onevisit import clock
 from onevisit.accounts.models import Region, RegionLevel
@@ -329,3 +330,40 @@ def test_the_admin_refuses_a_material_the_standard_does_not_list(province: Provi
     assert not formset.is_valid()
     assert formset.non_form_errors() == ["“近期照片”不在基本目录的标准材料中"]
     assert MaterialRequirement.objects.filter(item=item).count() == 4
+
+
+def test_the_admin_checks_a_basic_entry_before_saving_it(province: Province, rf: Any):
+    request = _admin_request(rf)
+    form_class = admin_site._registry[BasicItem].get_form(request, province.food, change=True)
+    data = _bound(form_class(instance=province.food)) | {
+        "committed_limit": "30", "region": "330106"}
+
+    form = form_class(data, instance=province.food)
+
+    assert not form.is_valid()
+    assert form.errors == {
+        "committed_limit": ["标准承诺时限不能长于法定时限"],
+        "region": ["基本目录由省级发布：330106 不是省级行政区划代码"],
+    }
+
+
+def test_an_editor_drafts_pending_implementations_in_the_admin(province: Province):
+    complete = PendingImplementation.objects.create(
+        code="33-SJ-003-330110000000-000-113301100025011110-1-00", basic_item=province.food,
+        region=province.yuhang, department=province.yuhang_market, imported_at=clock.now())
+    names_only = basic_item_save(code="33-SJ-010", region_code="33", materials=[], actor=None,
+                                 standard=Standard(name="小餐饮登记", kind=ItemKind.OTHER_POWER))
+    waiting = PendingImplementation.objects.create(
+        code="33-SJ-010-330110000000-000-113301100025011110-1-00", basic_item=names_only,
+        region=province.yuhang, department=province.yuhang_market, imported_at=clock.now())
+    client = Client()
+    client.force_login(UserFactory(username="editor", is_staff=True, is_superuser=True))
+
+    response = client.post("/admin/catalogue/pendingimplementation/", {
+        "action": "draft", "_selected_action": [complete.pk, waiting.pk]}, follow=True)
+
+    page = response.content.decode()
+    assert "已编制草稿 食品经营许可 v1" in page
+    assert "基本目录尚未规定：设定依据、法定时限、跑动次数上限、收费上限" in page
+    assert ServiceItem.objects.filter(code=complete.code, status=ItemStatus.DRAFT).exists()
+    assert list(PendingImplementation.objects.values_list("pk", flat=True)) == [waiting.pk]

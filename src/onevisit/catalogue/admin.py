@@ -20,6 +20,7 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from onevisit.accounts.models import RegionLevel
 from onevisit.audit.services import audit_record
 from onevisit.catalogue.constants import ItemStatus
 from onevisit.catalogue.importing import MAX_BYTES, ImportRejected, catalogue_import
@@ -35,12 +36,20 @@ from onevisit.catalogue.models import (
     ServiceItem,
 )
 from onevisit.catalogue.services import (
+    STANDARD_FIELDS,
+    Standard,
     item_new_version,
     item_publish,
     list_entry_publish,
     pending_implementation_draft,
+    standard_problems,
 )
-from onevisit.catalogue.standard import in_chinese, standard_missing, standard_refusals
+from onevisit.catalogue.standard import (
+    chinese,
+    in_chinese,
+    standard_missing,
+    standard_refusals,
+)
 from onevisit.errors import DomainError, InvalidInput
 
 
@@ -155,6 +164,27 @@ class ServiceItemAdmin(TranslationAdmin):  # type: ignore[type-arg]
                 self.message_user(request, f"{item}: {_refused(exc)}", messages.ERROR)
 
 
+class BasicItemForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The checks `basic_item_save` makes, as form errors: a code in the pattern, limits
+    that fit together, a province as the issuer."""
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        if self.errors or cleaned is None:
+            return cleaned
+        candidate = construct_instance(self, copy.copy(self.instance))
+        standard = Standard(name=chinese(candidate, "name"), **{
+            name: getattr(candidate, name) for name in STANDARD_FIELDS})
+        problems = standard_problems(code=candidate.code, standard=standard)
+        if candidate.region.level != RegionLevel.PROVINCE:
+            problems["region"] = _("基本目录由省级发布：%(code)s 不是省级行政区划代码") % {
+                "code": candidate.region_id}
+        for field, reason in problems.items():
+            name = in_chinese(field) if in_chinese(field) in self.fields else field
+            self.add_error(name if name in self.fields else None, reason)
+        return cleaned
+
+
 class BasicMaterialInline(TranslationTabularInline):  # type: ignore[type-arg]
     model = BasicMaterial
     extra = 0
@@ -165,6 +195,7 @@ class BasicItemAdmin(TranslationAdmin):  # type: ignore[type-arg]
     """The basic catalogue (基本目录). A changed standard rewrites no item: the
     standardisation report marks the implementations it now finds loose."""
 
+    form = BasicItemForm
     list_display = ("code", "name", "kind", "region", "complete")
     list_filter = ("kind", "region")
     search_fields = ("code", "name")

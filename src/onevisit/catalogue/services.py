@@ -197,7 +197,7 @@ class Standard:
     channel_courier: bool = False
 
 
-_STANDARD_FIELDS = tuple(field.name for field in fields(Standard) if field.name != "name")
+STANDARD_FIELDS = tuple(field.name for field in fields(Standard) if field.name != "name")
 
 
 def standard_problems(*, code: str, standard: Standard) -> dict[str, str]:
@@ -253,7 +253,7 @@ def basic_item_save(
         problems["materials"] = _("标准材料的编码不能重复")
     if problems or region is None:
         raise InvalidInput(_("基本目录事项 %(code)s 有误，未保存") % {"code": code}, problems)
-    values = {name: getattr(standard, name) for name in _STANDARD_FIELDS}
+    values = {name: getattr(standard, name) for name in STANDARD_FIELDS}
     values[in_chinese("name")] = standard.name
     basic = BasicItem.objects.select_for_update().filter(code=code).first()
     if basic is None:
