@@ -9,6 +9,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from onevisit.accounts.models import User
+from onevisit.catalogue.models import BasicItem
 from tests.catalogue.scene import YUHANG_CODE, Province, implementations_compare, province_make
 from tests.factories import UserFactory
 
@@ -89,3 +90,13 @@ def test_only_supervisors_see_the_report(compared: Province):
         user = UserFactory(username=role, role=role)
         assert _as(user).get("/dashboard/standards/").status_code == 403
         assert _as(user).get("/dashboard/standards/export.xlsx").status_code == 403
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_the_workbook(compared: Province):
+    BasicItem.objects.filter(pk=compared.food.pk).update(name='=HYPERLINK("http://x","y")')
+    supervisor = UserFactory(username="supervisor", supervisor=True)
+
+    response = _as(supervisor).get("/dashboard/standards/export.xlsx")
+
+    cell = load_workbook(io.BytesIO(response.content))["逐项对比"]["B2"]
+    assert (cell.value, cell.data_type) == ('=HYPERLINK("http://x","y")', "s")

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from onevisit.accounts.models import Region, Role
 from onevisit.catalogue.models import BasicItem
@@ -78,6 +79,15 @@ def standards(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _append(sheet: Worksheet, values: list[object]) -> None:
+    """A row of values, every text kept as text: a name an imported list gave that starts
+    with "=" is not a formula in the supervisor's spreadsheet."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"
+
+
 @login_required
 def standards_export(request: HttpRequest) -> HttpResponse:
     """The report as an .xlsx workbook: scores, every implementation compared, and every
@@ -88,26 +98,26 @@ def standards_export(request: HttpRequest) -> HttpResponse:
     book = Workbook()
     book.remove(book.worksheets[0])
     scores = book.create_sheet(_("地区得分"))
-    scores.append([_("地区"), _("行政区划代码"), _("实施事项"), _("检查项"), _("符合标准"),
+    _append(scores, [_("地区"), _("行政区划代码"), _("实施事项"), _("检查项"), _("符合标准"),
                    _("优于标准"), _("超出标准"), _("得分")])
     for region in report.regions:
-        scores.append([region.name, region.code, region.implementations, region.checked,
+        _append(scores, [region.name, region.code, region.implementations, region.checked,
                        region.conforming, region.tighter, region.looser,
                        "—" if region.score is None else region.score])
     compared = book.create_sheet(_("逐项对比"))
-    compared.append([_("基本编码"), _("事项名称"), _("地区"), _("实施编码"), _("实施部门"),
+    _append(compared, [_("基本编码"), _("事项名称"), _("地区"), _("实施编码"), _("实施部门"),
                      *[str(aspect.label) for aspect in Aspect],
                      *[_("%(aspect)s判定") % {"aspect": aspect.label} for aspect in Aspect]])
     differences = book.create_sheet(_("差异说明"))
-    differences.append([_("基本编码"), _("事项名称"), _("地区"), _("实施编码"), _("方面"),
+    _append(differences, [_("基本编码"), _("事项名称"), _("地区"), _("实施编码"), _("方面"),
                         _("判定"), _("说明")])
     for row in report.rows:
-        compared.append([row.basic_code, row.basic_name, row.region_name, row.item_code,
+        _append(compared, [row.basic_code, row.basic_name, row.region_name, row.item_code,
                          row.department, *[a.shown for a in row.aspects],
                          *[str(a.verdict.label) for a in row.aspects]])
         for aspect in row.aspects:
             for note in aspect.notes:
-                differences.append([row.basic_code, row.basic_name, row.region_name,
+                _append(differences, [row.basic_code, row.basic_name, row.region_name,
                                     row.item_code, str(aspect.aspect.label),
                                     str(aspect.verdict.label), note])
     content = io.BytesIO()
