@@ -113,7 +113,9 @@ class ApplicationMaterial(models.Model):
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="materials"
     )
-    key = models.CharField(max_length=64)
+    # upload:ITEM_CODE:MATERIAL_CODE or evidence:TYPE: an implementation code in the
+    # national pattern is up to 64 characters, a material's code as many.
+    key = models.CharField(max_length=160)
     name = models.CharField(max_length=255)
     evidence_type = models.CharField(max_length=64, blank=True)
     status = models.CharField(max_length=16, choices=MaterialStatus.choices)
