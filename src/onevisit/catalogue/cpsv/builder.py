@@ -216,7 +216,7 @@ class GraphBuilder:
         concept = self.concept("promised-visits", str(item.promised_visits), label)
         self.graph.add((service, CV.isClassifiedBy, concept))
         if item.promised_visits == 0:
-            said = "申请人无需到现场（跑零次）：网上申请，结果可快递送达或网上下载。"
+            said = "申请人无需到现场（跑零次）。"
         else:
             said = f"申请人到现场最多 {item.promised_visits} 次（{label}）。"
         self.graph.add((self.rule(service, item, "visits", "承诺跑动次数", said),
