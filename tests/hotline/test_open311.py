@@ -24,6 +24,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from onevisit import clock
 from onevisit.accounts.models import Department, Region, RegionLevel, User
+from onevisit.errors import InvalidInput
 from onevisit.hotline.models import Open311Key, Ticket, TicketEvent
 from onevisit.hotline.open311 import open311_key_create, open311_key_revoke
 from onevisit.hotline.services import (
@@ -864,7 +865,8 @@ def test_a_filing_in_a_townships_jurisdiction_is_about_that_township(o311):
     number = o311.file(jurisdiction_id="330106005", address_string="",
                        **{"attribute[region]": ""})
 
-    assert Ticket.objects.get(number=number).region_id == "330106005"
+    ticket = Ticket.objects.get(number=number)
+    assert (ticket.region_id, ticket.jurisdiction_id) == ("330106005", "330106")
 
 
 def test_the_list_and_each_request_are_read_within_the_jurisdiction(o311):
@@ -899,7 +901,8 @@ def test_a_province_serves_each_of_its_counties_as_a_jurisdiction(o311, settings
 
     assert refused.status_code == 400
     assert Ticket.objects.count() == 2
-    assert Ticket.objects.get(number=gongshu).region_id == "330105"
+    ticket = Ticket.objects.get(number=gongshu)
+    assert (ticket.region_id, ticket.jurisdiction_id) == (None, "330105")
 
     def numbers(jurisdiction: str) -> list[str]:
         body = o311.get("requests.json", jurisdiction_id=jurisdiction).json()
@@ -911,3 +914,13 @@ def test_a_province_serves_each_of_its_counties_as_a_jurisdiction(o311, settings
     assert o311.get("services.json", jurisdiction_id="3401").status_code == 404
     definition = o311.get("services/complaint.json", jurisdiction_id="330105").json()
     assert definition["attributes"][0]["values"] == [{"key": "330105001", "name": "米市巷街道"}]
+
+
+def test_the_filing_service_refuses_a_jurisdiction_no_region_has(o311):
+    with pytest.raises(InvalidInput) as refused:
+        ticket_create(data=TicketInput(type="consultation", channel="web",
+                                       text="居住证怎么办理？", jurisdiction_code="990101"),
+                      actor=o311.agent)
+
+    assert refused.value.errors == {"jurisdiction_code": "行政区划代码不存在"}
+    assert Ticket.objects.count() == 0

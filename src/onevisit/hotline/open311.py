@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from onevisit import clock
 from onevisit.accounts.models import Region, RegionLevel, Role
+from onevisit.accounts.regions import within
 from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.errors import Conflict, InvalidInput, NotFound
 from onevisit.hotline.constants import TicketChannel, TicketStatus, TicketType
@@ -111,12 +112,9 @@ def townships(jurisdiction: str = "") -> list[Region]:
 
 
 def _in_jurisdiction(jurisdiction: str) -> Q:
-    """The tickets of a jurisdiction: all of them in the served region; below it, those
-    whose place lies in it (a filing names its township, or its jurisdiction when it names
-    no township)."""
-    if jurisdiction == jurisdiction_home():
-        return Q()
-    return Q(region__code__startswith=jurisdiction)
+    """The tickets of a jurisdiction: those whose 12345 it is or is above (a ticket belongs
+    to the county of its place), and those whose place lies in it (a township's)."""
+    return within("jurisdiction", jurisdiction) | within("region", jurisdiction)
 
 
 # -- Services ---------------------------------------------------------------------------
@@ -257,12 +255,10 @@ def _checked(request: Open311Request) -> tuple[TicketInput, dict[str, str]]:
     township = request.region.strip()
     if township and township not in local:
         errors["attribute[region]"] = _("不是本地的乡镇（街道）代码")
-    # A filing in a township's jurisdiction is about that township; one in a county's or
-    # a city's is about a place in it, which its place then says.
-    inner = request.jurisdiction != jurisdiction_home()
-    place = township or (request.jurisdiction if inner else "")
+    # A filing in a township's jurisdiction is about that township.
+    place = township or (request.jurisdiction if request.jurisdiction in local else "")
     located = (request.address_string.strip() or latitude is not None
-               or longitude is not None or place in local)
+               or longitude is not None or place)
     if service.code in LOCATED_TYPES and not located and not {"lat", "long"} & set(errors):
         errors["address_string"] = _("请提供事发地点：address_string、lat 和 long，"
                                      "或乡镇（attribute[region]）")
@@ -277,7 +273,7 @@ def _checked(request: Open311Request) -> tuple[TicketInput, dict[str, str]]:
         application_number=request.application_number.strip(),
         latitude=latitude, longitude=longitude, media_url=contact["media_url"],
         caller_email=contact["caller_email"], caller_device_id=contact["caller_device_id"],
-        caller_account_id=contact["caller_account_id"])
+        caller_account_id=contact["caller_account_id"], jurisdiction_code=request.jurisdiction)
     return data, errors
 
 

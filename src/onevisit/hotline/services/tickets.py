@@ -79,6 +79,9 @@ class TicketInput:
     caller_email: str = ""
     caller_device_id: str = ""
     caller_account_id: str = ""
+    # Whose 12345 the ticket is when the channel says so (an Open311 client filing in a
+    # jurisdiction) and its place does not: a region's code.
+    jurisdiction_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,9 @@ def _clean(data: TicketInput, actor: Any) -> tuple[dict[str, Any], list[tuple[Up
         region = Region.objects.filter(code=data.region_code.strip()).first()
         if region is None:
             errors["region_code"] = _("行政区划代码不存在")
+    given = data.jurisdiction_code.strip()
+    if given and not Region.objects.filter(code=given).exists():
+        errors["jurisdiction_code"] = _("行政区划代码不存在")
     application = None
     if data.application_number:
         application = Application.objects.filter(number=data.application_number.strip()).first()
@@ -176,6 +182,7 @@ def _clean(data: TicketInput, actor: Any) -> tuple[dict[str, Any], list[tuple[Up
         "caller_digest": caller_digest(phone), "region": region,
         "address": data.address.strip()[:200], "application": application,
         "latitude": data.latitude, "longitude": data.longitude, **contact,
+        "jurisdiction_id": _jurisdiction(region, given, actor),
     }
     return cleaned, files
 
@@ -214,11 +221,14 @@ def ticket_create(*, data: TicketInput, actor: Any, answer: str = "",
                         independent=independent, received=received)
 
 
-def _jurisdiction(place: Region | None, actor: Any) -> str:
+def _jurisdiction(place: Region | None, given: str, actor: Any) -> str:
     """Whose 12345 a new ticket belongs to: the county of its place when known, else the
-    region of the staff member taking it, else the hotline's own region."""
+    jurisdiction its channel filed it in, else the region of the staff member taking it,
+    else the hotline's own region."""
     if place is not None:
         return place.code[:6] if len(place.code) > 6 else place.code
+    if given:
+        return given
     code = staff_region(actor) if is_staff_role(actor) else NOWHERE
     if code == NOWHERE:
         code = str(settings.ONEVISIT["OPEN311_JURISDICTION"])
@@ -235,8 +245,7 @@ def _ticket_file(*, cleaned: dict[str, Any], files: list[tuple[Upload, Any]],
     days = limit_days(cleaned["type"])
     staff = actor if getattr(actor, "pk", None) else None
     ticket = Ticket.objects.create(
-        number=number_placeholder(), jurisdiction_id=_jurisdiction(cleaned["region"], actor),
-        limit_days=days, due_at=due_after(now, days),
+        number=number_placeholder(), limit_days=days, due_at=due_after(now, days),
         created_at=now, created_by=staff,
         caller=actor if str(getattr(actor, "role", "")) == Role.CITIZEN else None,
         tokens=" ".join(tokens), suggestion=suggestion.as_json(), **cleaned,
