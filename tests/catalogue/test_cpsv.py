@@ -278,6 +278,25 @@ def test_without_its_own_a_guide_takes_the_halls_place_and_opening_times(
     assert "法定节假日" in str(graph.value(closed, DCTERMS.description))
 
 
+def test_a_townships_item_takes_the_hall_of_the_nearest_region_above(catalogue: Any,
+                                                                     elsewhere: Any) -> None:
+    township = Region.objects.create(code="330106005", name="翠苑街道",
+                                     level=RegionLevel.TOWNSHIP, parent_id="330106")
+    item = ServiceItemFactory(code="330106005-MZ-001", name="临时救助", region=township,
+                              department=catalogue.housing)
+    MaterialFactory(item=item, code="application", name="临时救助申请书")
+    item_publish(item=item, actor=None)
+
+    graph = catalogue_graph()
+
+    def place(code: str) -> Any:
+        contact = graph.value(service(code), CV.contactPoint)
+        return graph.value(graph.value(contact, LOCN.address), LOCN.fullAddress)
+
+    assert place(item.code) == Literal("西湖区政务服务中心（杭州市西湖区文三路 1 号）", lang="zh")
+    assert place(elsewhere.code) is None  # 余杭区 has no hall here, nor 杭州市 or 浙江省
+
+
 def test_without_a_hall_a_contact_point_has_the_hotline_and_no_place(world: Any) -> None:
     graph = catalogue_graph()
     contact = graph.value(service(world.filing.code), CV.contactPoint)
