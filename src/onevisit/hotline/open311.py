@@ -168,11 +168,12 @@ def open311_service(code: str) -> Service:
 class Open311Client:
     """Who acts when an Open311 client files: no user account, only the key the centre
     issued. It files as the centre's own intake does (the role the filing service admits
-    for a ticket taken on someone's behalf); the key is named in the ticket's history and
-    the audit chain."""
+    for a ticket taken on someone's behalf), in the region the hotline serves; the key is
+    named in the ticket's history and the audit chain."""
 
     key_id: int
     name: str
+    region_id: str
     role: str = Role.AGENT
     pk: None = None
     is_superuser: bool = False
@@ -288,7 +289,8 @@ def open311_request_file(*, key: Open311Key, request: Open311Request) -> TicketF
         raise InvalidInput(_("请求有误"), errors)
     try:
         filing = ticket_create(
-            data=data, actor=Open311Client(key_id=key.pk, name=key.name),
+            data=data, actor=Open311Client(key_id=key.pk, name=key.name,
+                                           region_id=jurisdiction_home()),
             received=lambda ticket: _received_note(ticket=ticket, key=key))
     except InvalidInput as exc:
         raise InvalidInput(exc.message, {_ARGUMENTS.get(k, k): str(v)
