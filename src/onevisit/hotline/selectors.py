@@ -11,7 +11,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from onevisit import clock
-from onevisit.accounts.models import Role
+from onevisit.accounts.models import Department, Role
+from onevisit.accounts.selectors import township_platforms
 from onevisit.applications.models import Application
 from onevisit.exchange.services import subject_mask
 from onevisit.hotline.constants import (
@@ -21,6 +22,7 @@ from onevisit.hotline.constants import (
     TicketStatus,
     TicketType,
 )
+from onevisit.hotline.dispatch import platform_reason
 from onevisit.hotline.models import Ticket, TicketExtension
 from onevisit.hotline.services.common import caller_digests
 
@@ -99,6 +101,30 @@ def dispatch_queue() -> QuerySet[Ticket]:
     """What waits for the dispatcher: new and returned tickets, oldest deadline first."""
     return (Ticket.objects.filter(status__in=(TicketStatus.NEW, TicketStatus.RETURNED))
             .select_related("region").order_by("due_at", "id"))
+
+
+@dataclass(frozen=True)
+class DispatchTargets:
+    """Whom the dispatcher may pick for a ticket: the grassroots platforms of its township
+    (none when it has no township, or the township hosts none) and every other department."""
+
+    platforms: list[Department]
+    departments: list[Department]
+
+
+def dispatch_targets(ticket: Ticket) -> DispatchTargets:
+    return DispatchTargets(
+        platforms=township_platforms(township_code=ticket.region_id) if ticket.region_id
+        else [],
+        departments=list(Department.objects.filter(platform="").order_by("code")))
+
+
+def suggestion_choices(ticket: Ticket) -> list[dict[str, Any]]:
+    """The suggested departments kept with the ticket, a platform's with the reason it
+    comes first in the reader's language (`reason_text`)."""
+    return [{**choice, "reason_text": platform_reason(choice["reason"])
+             if choice.get("reason") else ""}
+            for choice in ticket.suggestion.get("choices", [])]
 
 
 def extensions_pending() -> QuerySet[TicketExtension]:
