@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RegionLevel(models.TextChoices):
@@ -34,10 +35,10 @@ class Region(models.Model):
 class PlatformKind(models.TextChoices):
     """The grassroots platforms (基层治理四个平台) a township hosts."""
 
-    GOVERNANCE = "governance", _("综治工作")
-    MARKET = "market", _("市场监管")
-    ENFORCEMENT = "enforcement", _("综合执法")
-    CONVENIENCE = "convenience", _("便民服务")
+    GOVERNANCE = "governance", pgettext_lazy("grassroots platform", "综治工作")
+    MARKET = "market", pgettext_lazy("grassroots platform", "市场监管")
+    ENFORCEMENT = "enforcement", pgettext_lazy("grassroots platform", "综合执法")
+    CONVENIENCE = "convenience", pgettext_lazy("grassroots platform", "便民服务")
 
 
 class Department(models.Model):

@@ -98,4 +98,4 @@ def platform_reason(reason: dict[str, Any]) -> str:
     if reason.get("learnt"):
         shown.append(_("以往此类诉求由乡镇（街道）平台办理"))
     head = _("属地%(platform)s事项") % {"platform": PlatformKind(kind).label}
-    return f"{head}（{'；'.join(shown)}）" if shown else head
+    return _("%(matter)s（%(why)s）") % {"matter": head, "why": "；".join(shown)} if shown else head
