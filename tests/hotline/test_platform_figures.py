@@ -92,6 +92,16 @@ def test_each_township_s_platforms_show_their_queue_overdue_closed_and_on_time(
         ("enforcement", _row(2, 1, 1, 1.0)), ("convenience", _row(0, 0, 0, None))]
 
 
+def test_a_supervisor_sees_the_platforms_of_her_region_only(
+        handled: dict[str, Department]) -> None:
+    mine = platform_figures(since=SINCE, until=UNTIL, now=clock.now(), scope="330106")
+    township = platform_figures(since=SINCE, until=UNTIL, now=clock.now(), scope="330106005")
+    elsewhere = platform_figures(since=SINCE, until=UNTIL, now=clock.now(), scope="330108")
+
+    assert mine == township == platform_figures(since=SINCE, until=UNTIL, now=clock.now())
+    assert elsewhere == {"townships": [], "kinds": []}
+
+
 def test_closings_outside_the_period_are_not_counted_but_the_queue_is_live(
         handled: dict[str, Department]) -> None:
     figures = platform_figures(since=dt.date(2026, 12, 2), until=UNTIL, now=clock.now())

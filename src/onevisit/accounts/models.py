@@ -83,6 +83,13 @@ class User(AbstractUser):
     # The department's lead (科室负责人) reassigns its claimed cases; a lead who reviews
     # decides only the cases she claimed, like any reviewer.
     department_lead = models.BooleanField(_("部门负责人"), default=False)
+    # Staff act within this region and the regions below it (a city's supervisor sees
+    # its counties); empty: their department's region (accounts.regions).
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="staff",
+        verbose_name=_("所属行政区划"),
+        help_text=_("工作人员只能查看和办理本行政区划及下级的事务；留空则为所在部门的行政区划"),
+    )
 
 
 class ApiToken(models.Model):

@@ -22,6 +22,7 @@ from onevisit.accounts.models import (
     Role,
     User,
 )
+from onevisit.accounts.regions import within
 
 _DATA = Path(__file__).resolve().parent / "data"
 
@@ -61,6 +62,20 @@ def authorisation_valid(*, user: Any, subject_kind: str, subject_id: str,
     ).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now)).order_by("-valid_from")
     wanted = set(codes)
     return next((a for a in candidates if not a.scope or wanted & set(a.scope)), None)
+
+
+def regions_below(scope: str) -> list[Region]:
+    """The cities and counties in `scope` ("" : all) that have departments: what a
+    supervisor can narrow her figures to, her own region first."""
+    codes = (Department.objects.filter(within("region", scope))
+             .values_list("region__code", flat=True).distinct())
+    wanted = {code[:n] for code in codes for n in (4, 6) if len(code) >= n}
+    if scope:
+        wanted = {code for code in wanted if code.startswith(scope)} | {scope}
+    return list(Region.objects.filter(code__in=wanted,
+                                      level__in=[RegionLevel.PROVINCE, RegionLevel.CITY,
+                                                 RegionLevel.COUNTY])
+                .order_by("code"))
 
 
 @lru_cache(maxsize=1)

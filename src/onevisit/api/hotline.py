@@ -372,7 +372,7 @@ def dispatch_queue(request: HttpRequest, limit: int = 100) -> list[dict[str, Any
     user = request.auth  # type: ignore[attr-defined]
     if not _centre(user):
         raise NotAllowed(_("只有 12345 工作人员可以查看派单队列"))
-    return [_queue_out(t) for t in selectors.dispatch_queue()[: max(1, min(limit, 500))]]
+    return [_queue_out(t) for t in selectors.dispatch_queue(viewer=user)[: max(1, min(limit, 500))]]
 
 
 @router.get("/hotline/department-queue", auth=AUTH, response={200: list[QueueOut], **ERRORS})
@@ -391,7 +391,7 @@ def caller_history(request: HttpRequest, phone: str = "", id_number: str = "") -
     user = request.auth  # type: ignore[attr-defined]
     if not _centre(user):
         raise NotAllowed(_("只有 12345 工作人员可以查看来电人记录"))
-    history = selectors.caller_history(phone=phone, id_number=id_number)
+    history = selectors.caller_history(viewer=user, phone=phone, id_number=id_number)
     return {"tickets": [_queue_out(t) for t in history.tickets],
             "applications": [{"number": a.number, "title": a.title, "status": a.status,
                               "submitted_at": a.submitted_at} for a in history.applications]}

@@ -40,6 +40,10 @@ class Ticket(models.Model):
     text = models.TextField(_("诉求内容"))
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT,
                                related_name="+")
+    # The region whose 12345 the ticket belongs to (the county of its place when known):
+    # hotline staff see their region's subtree. `region` above is where the matter is.
+    jurisdiction = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("所属地区"))
     address = models.CharField(_("地点"), max_length=200, blank=True)
     application = models.ForeignKey(Application, null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="tickets")

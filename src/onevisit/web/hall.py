@@ -249,7 +249,7 @@ def find(request: HttpRequest) -> HttpResponse:
     """Find an application by its number, its receipt number or the applicant's ID."""
     clerk = _clerk(request)
     query = request.GET.get("q", "").strip().upper()
-    results = applications_matching(query=query)
+    results = applications_matching(user=clerk, query=query)
     if len(results) == 1:
         return redirect("web:hall_application", number=results[0].number)
     if any(r.applicant_id_number == query for r in results):

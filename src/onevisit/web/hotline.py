@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from onevisit.accounts.models import Role
+from onevisit.accounts.regions import scope_of
 from onevisit.applications.services import Upload
 from onevisit.errors import DomainError, NotFound
 from onevisit.hotline import selectors
@@ -102,10 +103,10 @@ def console(request: HttpRequest) -> HttpResponse:
         "values": values or {"type": TicketType.CONSULTATION, "channel": TicketChannel.PHONE},
         "errors": errors, "types": TicketType.choices, "channels": TicketChannel.choices,
         "townships": townships(),
-        "dispatch_queue": list(selectors.dispatch_queue()[:50]),
-        "extensions": list(selectors.extensions_pending()[:50]),
-        "to_close": list(selectors.replied_to_close()[:50]),
-        "escalated": list(selectors.tickets_escalated()[:20]),
+        "dispatch_queue": list(selectors.dispatch_queue(viewer=request.user)[:50]),
+        "extensions": list(selectors.extensions_pending(viewer=request.user)[:50]),
+        "to_close": list(selectors.replied_to_close(viewer=request.user)[:50]),
+        "escalated": list(selectors.tickets_escalated(scope=scope_of(request.user))[:20]),
     })
 
 
@@ -123,7 +124,8 @@ def knowledge(request: HttpRequest) -> HttpResponse:
 def caller(request: HttpRequest) -> HttpResponse:
     """The caller's earlier tickets and applications (swapped into the console)."""
     _centre(request)
-    history = selectors.caller_history(phone=request.GET.get("caller_phone", ""),
+    history = selectors.caller_history(viewer=request.user,
+                                       phone=request.GET.get("caller_phone", ""),
                                        id_number=request.GET.get("id_number", ""))
     return render(request, "web/hotline/_caller.html", {"history": history})
 
@@ -148,7 +150,8 @@ def ticket(request: HttpRequest, number: str) -> HttpResponse:
         "is_centre": role in CENTRE or request.user.is_superuser,
         "is_dispatcher": is_dispatcher,
         "is_lead": assignment == AssignmentRole.LEAD, "is_co": assignment == AssignmentRole.CO,
-        "targets": selectors.dispatch_targets(found) if is_dispatcher else None,
+        "targets": (selectors.dispatch_targets(found, viewer=request.user) if is_dispatcher
+                    else None),
         "choices": selectors.suggestion_choices(found), "statuses": TicketStatus,
     })
 

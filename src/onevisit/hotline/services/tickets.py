@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from onevisit import clock
 from onevisit.accounts.models import Region, Role
+from onevisit.accounts.regions import NOWHERE, is_staff_role, staff_region
 from onevisit.applications.models import Application
 from onevisit.applications.services import Upload, serial_number
 from onevisit.applications.services.common import number_placeholder
@@ -153,6 +155,17 @@ def ticket_create(*, data: TicketInput, actor: Any, answer: str = "",
                         independent=independent, received=received)
 
 
+def _jurisdiction(place: Region | None, actor: Any) -> str:
+    """Whose 12345 a new ticket belongs to: the county of its place when known, else the
+    region of the staff member taking it, else the hotline's own region."""
+    if place is not None:
+        return place.code[:6] if len(place.code) > 6 else place.code
+    code = staff_region(actor) if is_staff_role(actor) else NOWHERE
+    if code == NOWHERE:
+        code = str(settings.ONEVISIT["OPEN311_JURISDICTION"])
+    return code
+
+
 @files_guard()
 @atomic_audited
 def _ticket_file(*, cleaned: dict[str, Any], files: list[tuple[Upload, Any]],
@@ -163,12 +176,13 @@ def _ticket_file(*, cleaned: dict[str, Any], files: list[tuple[Upload, Any]],
     days = limit_days(cleaned["type"])
     staff = actor if getattr(actor, "pk", None) else None
     ticket = Ticket.objects.create(
-        number=number_placeholder(), limit_days=days, due_at=due_after(now, days),
+        number=number_placeholder(), jurisdiction_id=_jurisdiction(cleaned["region"], actor),
+        limit_days=days, due_at=due_after(now, days),
         created_at=now, created_by=staff,
         caller=actor if str(getattr(actor, "role", "")) == Role.CITIZEN else None,
         tokens=" ".join(tokens), suggestion=suggestion.as_json(), **cleaned,
     )
-    ticket.number = serial_number("RX", ticket.pk)
+    ticket.number = serial_number("RX", ticket.pk, region=ticket.jurisdiction_id)
     Ticket.objects.filter(pk=ticket.pk).update(number=ticket.number)
     for upload, sniffed in files:
         path, digest = upload_store(upload, sniffed, folder="attachments")
@@ -233,8 +247,8 @@ def ticket_merge(*, number: str, master_number: str, actor: Any, note: str = "")
     role_require(actor, (Role.DISPATCHER,))
     if number == master_number:
         raise InvalidInput(_("不能并入自身"), {"master_number": _("请选择另一张工单")})
-    master = ticket_lock(master_number)
-    ticket = ticket_lock(number)
+    master = ticket_lock(master_number, actor)
+    ticket = ticket_lock(number, actor)
     if master.status not in OPEN_STATUSES:
         raise InvalidInput(_("主工单已办结或已被并单"),
                            {"master_number": _("请选择一张在办的工单")})
@@ -266,7 +280,7 @@ def ticket_split(*, number: str, actor: Any, note: str) -> Ticket:
 @atomic_audited
 def _ticket_split(*, number: str, actor: Any, note: str,
                   suggestion: Suggestion | None) -> Ticket:
-    ticket = ticket_lock(number)
+    ticket = ticket_lock(number, actor)
     master = ticket.master
     ticket.master, ticket.repeat_of, ticket.match_reason = None, None, {}
     if suggestion is not None:
