@@ -19,7 +19,9 @@ from openpyxl import load_workbook
 
 from onevisit import clock
 from onevisit.accounts.models import Region, RegionLevel
+from onevisit.applications.models import Case
 from onevisit.catalogue.services import item_publish
+from onevisit.delivery.models import Delivery
 from onevisit.metrics.selectors import dashboard_figures
 from onevisit.metrics.services import rollups_refresh
 from onevisit.supervision.models import Alert, AlertKind
@@ -175,3 +177,21 @@ def test_the_dashboard_and_its_export_count_each_county_apart(her, world, yuhang
     page = _client(city).get("/dashboard/", {"region": YUHANG})
     assert page.status_code == 200
     assert page.context["period"].scope == YUHANG
+
+
+def test_another_countys_hall_and_courier_cannot_touch_her_parcel(her, world, api):
+    for stage, code in (("filing", "xh-zjj"), ("tax", "xh-sw"), ("transfer", "xh-bdc")):
+        case = Case.objects.get(application__number=her.number, stage_key=stage)
+        api[f"reviewer:{code}"].decide(case.pk)
+    delivery = Delivery.objects.get(application__number=her.number)
+    tracking = delivery.tracking_number
+    clerk, courier = Api(her.people["clerk-yh"]), Api(her.people["courier-yh"])
+
+    assert clerk.post(f"/deliveries/{tracking}/dispatched").status_code == 404
+    assert _client(her.people["clerk-yh"]).get("/hall/parcels/").context["parcels"].count() == 0
+    assert api["clerk"].post(f"/deliveries/{tracking}/dispatched").status_code == 200
+    assert courier.post(f"/deliveries/{tracking}/delivered", {"note": "签收"}).status_code == 404
+    delivery.refresh_from_db()
+    assert delivery.status == "dispatched"
+    assert api["courier"].post(f"/deliveries/{tracking}/delivered",
+                               {"note": "签收"}).status_code == 200

@@ -36,8 +36,9 @@ def is_staff_role(user: Any) -> bool:
 
 def scope_of(user: Any) -> str:
     """The region code a user's reads and writes are limited to: "" (every region) for
-    the instance's operators (superusers), else the staff account's region."""
-    if getattr(user, "is_superuser", False):
+    the instance's operators (superusers) and for the system itself (no actor: the
+    scheduler's jobs), else the staff account's region."""
+    if user is None or getattr(user, "is_superuser", False):
         return ""
     return staff_region(user)
 

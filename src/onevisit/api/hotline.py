@@ -80,6 +80,7 @@ class SuggestionOut(Schema):
 class CallerOut(Schema):
     name: str
     phone: str
+    email: str
 
 
 class EventOut(Schema):
@@ -100,6 +101,10 @@ class TicketOut(Schema):
     caller: CallerOut | None
     region_code: str
     address: str
+    latitude: float | None = Field(description="WGS84 decimal degrees, as the caller sent it")
+    longitude: float | None = Field(description="WGS84 decimal degrees, as the caller sent it")
+    media_url: str = Field(description="a link to a photo or video the caller sent; never "
+                                       "fetched by the hotline")
     application_number: str
     lead_department: str
     due_at: dt.datetime | None
@@ -190,8 +195,11 @@ def ticket_out(ticket: Ticket, viewer: Any) -> dict[str, Any]:
     return {
         "number": ticket.number, "type": ticket.type, "channel": ticket.channel,
         "status": ticket.status, "title": ticket.title, "text": ticket.text,
-        "caller": {"name": caller.name, "phone": caller.phone} if caller else None,
+        "caller": ({"name": caller.name, "phone": caller.phone, "email": caller.email}
+                   if caller else None),
         "region_code": ticket.region_id or "", "address": ticket.address,
+        "latitude": ticket.latitude, "longitude": ticket.longitude,
+        "media_url": ticket.media_url,
         "application_number": ticket.application.number if ticket.application else "",
         "lead_department": ticket.lead_department.code if ticket.lead_department else "",
         "due_at": ticket.due_at, "alert": selectors.alert_level(ticket),

@@ -52,17 +52,25 @@ def caller_visible(ticket: Ticket, viewer: Any) -> bool:
 class CallerShown:
     name: str
     phone: str
+    email: str
+
+
+def email_mask(email: str) -> str:
+    """li.ming@example.com → l***@example.com."""
+    local, at, domain = email.partition("@")
+    return f"{local[:1]}***{at}{domain}" if email else ""
 
 
 def caller_shown(ticket: Ticket, viewer: Any) -> CallerShown | None:
-    """The caller as this viewer may see her: None when hidden; the phone masked for a
-    department (the centre relays calls)."""
+    """The caller as this viewer may see her: None when hidden; the phone and e-mail
+    masked for a department (the centre relays calls and messages)."""
     if not caller_visible(ticket, viewer):
         return None
     role = str(getattr(viewer, "role", ""))
     full = role in (Role.AGENT, Role.DISPATCHER) or ticket.caller_id == getattr(viewer, "pk", 0)
     return CallerShown(name=ticket.caller_name,
-                       phone=ticket.caller_phone if full else subject_mask(ticket.caller_phone))
+                       phone=ticket.caller_phone if full else subject_mask(ticket.caller_phone),
+                       email=ticket.caller_email if full else email_mask(ticket.caller_email))
 
 
 def alert_level(ticket: Ticket, *, now: dt.datetime | None = None) -> str:

@@ -261,8 +261,9 @@ def find(request: HttpRequest) -> HttpResponse:
 @login_required
 def parcels(request: HttpRequest) -> HttpResponse:
     """Courier hand-off (交寄): results booked with the courier, waiting at the hall."""
-    _clerk(request)
-    return render(request, "web/hall/parcels.html", {"parcels": parcels_waiting()[:200]})
+    clerk = _clerk(request)
+    return render(request, "web/hall/parcels.html",
+                  {"parcels": parcels_waiting(viewer=clerk)[:200]})
 
 
 @require_POST
