@@ -22,6 +22,7 @@ from onevisit.accounts.models import Region, RegionLevel
 from onevisit.applications.models import Case
 from onevisit.catalogue.services import item_publish
 from onevisit.delivery.models import Delivery
+from onevisit.hotline.models import Ticket
 from onevisit.metrics.selectors import dashboard_figures
 from onevisit.metrics.services import rollups_refresh
 from onevisit.supervision.models import Alert, AlertKind
@@ -195,3 +196,17 @@ def test_another_countys_hall_and_courier_cannot_touch_her_parcel(her, world, ap
     assert delivery.status == "dispatched"
     assert api["courier"].post(f"/deliveries/{tracking}/delivered",
                                {"note": "签收"}).status_code == 200
+
+
+def test_an_agent_files_no_ticket_for_another_countys_place(her):
+    Region.objects.create(code="330106001", name="北山街道", level=RegionLevel.TOWNSHIP,
+                          parent_id="330106")
+    tickets = Ticket.objects.count()
+
+    response = Api(her.people["agent-yh"]).post("/tickets", {
+        "type": "complaint", "channel": "phone", "region_code": "330106001",
+        "text": "北山路上的路灯一直不亮，晚上走路很危险，请尽快修理。"})
+
+    assert response.status_code == 422
+    assert set(response.json()["errors"]) == {"region_code"}
+    assert Ticket.objects.count() == tickets

@@ -102,7 +102,7 @@ def console(request: HttpRequest) -> HttpResponse:
     return render(request, "web/hotline/console.html", {
         "values": values or {"type": TicketType.CONSULTATION, "channel": TicketChannel.PHONE},
         "errors": errors, "types": TicketType.choices, "channels": TicketChannel.choices,
-        "townships": townships(),
+        "townships": townships(scope_of(user)),
         "dispatch_queue": list(selectors.dispatch_queue(viewer=request.user)[:50]),
         "extensions": list(selectors.extensions_pending(viewer=request.user)[:50]),
         "to_close": list(selectors.replied_to_close(viewer=request.user)[:50]),

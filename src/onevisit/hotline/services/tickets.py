@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from onevisit import clock
 from onevisit.accounts.models import Region, Role
-from onevisit.accounts.regions import NOWHERE, is_staff_role, staff_region
+from onevisit.accounts.regions import NOWHERE, covers, is_staff_role, scope_of, staff_region
 from onevisit.applications.models import Application
 from onevisit.applications.services import Upload, serial_number
 from onevisit.applications.services.common import number_placeholder
@@ -152,6 +152,9 @@ def _clean(data: TicketInput, actor: Any) -> tuple[dict[str, Any], list[tuple[Up
         region = Region.objects.filter(code=data.region_code.strip()).first()
         if region is None:
             errors["region_code"] = _("行政区划代码不存在")
+        elif is_staff_role(actor) and not covers(scope_of(actor), region.code):
+            # The ticket would belong to a 12345 she does not work for.
+            errors["region_code"] = _("该地点不在您的管辖范围内")
     given = data.jurisdiction_code.strip()
     if given and not Region.objects.filter(code=given).exists():
         errors["jurisdiction_code"] = _("行政区划代码不存在")
