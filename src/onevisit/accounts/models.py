@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RegionLevel(models.TextChoices):
@@ -31,13 +32,31 @@ class Region(models.Model):
         return f"{self.name} ({self.code})"
 
 
+class PlatformKind(models.TextChoices):
+    """The grassroots platforms (基层治理四个平台) a township hosts."""
+
+    GOVERNANCE = "governance", pgettext_lazy("grassroots platform", "综治工作")
+    MARKET = "market", pgettext_lazy("grassroots platform", "市场监管")
+    ENFORCEMENT = "enforcement", pgettext_lazy("grassroots platform", "综合执法")
+    CONVENIENCE = "convenience", pgettext_lazy("grassroots platform", "便民服务")
+
+
 class Department(models.Model):
     code = models.CharField(max_length=32, unique=True)
     name = models.CharField(max_length=128)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departments")
+    # A township's grassroots platform names its kind; any other department leaves it
+    # blank. A platform is an ordinary department in every other way.
+    platform = models.CharField(_("基层治理平台"), max_length=16, blank=True, default="",
+                                choices=PlatformKind.choices)
 
     class Meta:
         ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "platform"],
+                                    condition=~models.Q(platform=""),
+                                    name="department_one_platform_of_a_kind"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -15,6 +15,7 @@ from onevisit.accounts.models import (
     ApiToken,
     Authorisation,
     Department,
+    PlatformKind,
     RateCounter,
     Region,
     RegionLevel,
@@ -129,3 +130,25 @@ def department_reviewers(*, department_id: int) -> QuerySet[User]:
     """The department's active reviewers (后台审批), by name: whom its lead may assign."""
     return (User.objects.filter(department_id=department_id, role=Role.REVIEWER, is_active=True)
             .order_by("first_name", "username"))
+
+
+def townships_under(*, region: Region) -> list[Region]:
+    """The townships (乡镇/街道) of a region: itself when it is one, else those below it
+    (a county's, a city's, a province's), by code."""
+    if region.level == RegionLevel.TOWNSHIP:
+        return [region]
+    below = (Q(parent_id=region.code) | Q(parent__parent_id=region.code)
+             | Q(parent__parent__parent_id=region.code))
+    return list(Region.objects.filter(below, level=RegionLevel.TOWNSHIP).order_by("code"))
+
+
+def platform_code(*, township_code: str, kind: str) -> str:
+    """The code of a township's grassroots platform of this kind: `330106005-enforcement`."""
+    return f"{township_code}-{PlatformKind(kind).value}"
+
+
+def township_platforms(*, township_code: str) -> list[Department]:
+    """A township's grassroots platforms (四个平台), in the order of PlatformKind."""
+    order = {kind.value: index for index, kind in enumerate(PlatformKind)}
+    found = Department.objects.filter(region_id=township_code).exclude(platform="")
+    return sorted(found, key=lambda department: order[department.platform])

@@ -11,8 +11,9 @@ from typing import Any
 from django.db.models import QuerySet
 
 from onevisit import clock
-from onevisit.accounts.models import Role
-from onevisit.accounts.regions import scope_of, within
+from onevisit.accounts.models import Department, Role
+from onevisit.accounts.regions import covers, scope_of, within
+from onevisit.accounts.selectors import township_platforms
 from onevisit.applications.models import Application
 from onevisit.exchange.services import subject_mask
 from onevisit.hotline.constants import (
@@ -22,6 +23,7 @@ from onevisit.hotline.constants import (
     TicketStatus,
     TicketType,
 )
+from onevisit.hotline.dispatch import platform_reason
 from onevisit.hotline.models import Ticket, TicketExtension
 from onevisit.hotline.services.common import (
     REGION_ROLES,
@@ -118,6 +120,34 @@ def dispatch_queue(*, viewer: Any) -> QuerySet[Ticket]:
     return (tickets_in_scope(viewer)
             .filter(status__in=(TicketStatus.NEW, TicketStatus.RETURNED))
             .select_related("region").order_by("due_at", "id"))
+
+
+@dataclass(frozen=True)
+class DispatchTargets:
+    """Whom the dispatcher may pick for a ticket: the grassroots platforms of its township
+    (none when it has no township, or the township hosts none) and every other department
+    of her region."""
+
+    platforms: list[Department]
+    departments: list[Department]
+
+
+def dispatch_targets(ticket: Ticket, *, viewer: Any) -> DispatchTargets:
+    scope = scope_of(viewer)
+    platforms = (township_platforms(township_code=ticket.region_id) if ticket.region_id
+                 else [])
+    return DispatchTargets(
+        platforms=[p for p in platforms if covers(scope, p.region_id)],
+        departments=list(Department.objects.filter(within("region", scope), platform="")
+                         .order_by("code")))
+
+
+def suggestion_choices(ticket: Ticket) -> list[dict[str, Any]]:
+    """The suggested departments kept with the ticket, a platform's with the reason it
+    comes first in the reader's language (`reason_text`)."""
+    return [{**choice, "reason_text": platform_reason(choice["reason"])
+             if choice.get("reason") else ""}
+            for choice in ticket.suggestion.get("choices", [])]
 
 
 def extensions_pending(*, viewer: Any) -> QuerySet[TicketExtension]:

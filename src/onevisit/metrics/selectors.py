@@ -11,12 +11,14 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Max, Q, Sum
 from django.utils.translation import gettext as _
 
-from onevisit.accounts.models import Department
+from onevisit.accounts.models import Department, PlatformKind
 from onevisit.accounts.regions import within
 from onevisit.applications.constants import OPEN_CASE_STATUSES, ApplicationStatus, Channel
 from onevisit.applications.models import Application, Case
 from onevisit.catalogue.constants import ItemStatus
 from onevisit.catalogue.models import ServiceItem
+from onevisit.hotline.constants import TicketStatus
+from onevisit.hotline.models import Ticket
 from onevisit.metrics.models import DailyRollup, DepartmentRollup, HotlineRollup, RollupDay
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -273,4 +275,60 @@ def hotline_figures(*, since: dt.date, until: dt.date, scope: str = "") -> dict[
             {"name": r["region__name"] or str(_("未注明")), **_hotline_rates(r)}
             for r in rows.values("region__name").annotate(**sums).order_by("-closed")
         ],
+    }
+
+
+# A platform's queue: the tickets it leads that wait for it, to accept or to answer.
+PLATFORM_QUEUE = (TicketStatus.DISPATCHED, TicketStatus.ACCEPTED)
+
+
+def _platform_row(open_: int, overdue: int, closed: int, on_time: int) -> dict[str, Any]:
+    return {"open": open_, "overdue": overdue, "closed": closed,
+            "on_time_rate": _share(on_time, closed)}
+
+
+def platform_figures(*, since: dt.date, until: dt.date, now: dt.datetime,
+                     scope: str = "") -> dict[str, Any]:
+    """四个平台: the grassroots platforms of each township in `scope` ("" : every region)
+    — the tickets each leads that wait for it (dispatched or accepted) and how many of them
+    are past their deadline, both live from the stored deadlines; the tickets it led that
+    were closed in [since, until] and the share closed by the deadline, from the rollups —
+    per township (its four and their total) and per kind of platform over every township."""
+    platforms = list(Department.objects.filter(within("region", scope)).exclude(platform="")
+                     .select_related("region").order_by("region_id", "code"))
+    waiting: dict[int, tuple[int, int]] = {
+        department: (open_, overdue) for department, open_, overdue in (
+            Ticket.objects.filter(within("lead_department__region", scope),
+                                  status__in=PLATFORM_QUEUE, lead_department__isnull=False)
+            .exclude(lead_department__platform="").values("lead_department_id")
+            .annotate(open=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now)))
+            .order_by().values_list("lead_department_id", "open", "overdue"))}
+    closed: dict[int, tuple[int, int]] = {
+        department: (count or 0, on_time or 0) for department, count, on_time in (
+            HotlineRollup.objects.filter(within("department__region", scope), day__gte=since,
+                                         day__lte=until, department__isnull=False)
+            .exclude(department__platform="").values("department_id")
+            .annotate(closed=Sum("closed"), on_time=Sum("closed_on_time"))
+            .order_by().values_list("department_id", "closed", "on_time"))}
+    order = list(PlatformKind.values)
+    kinds = {kind: [0, 0, 0, 0] for kind in order}
+    townships: dict[str, dict[str, Any]] = {}
+    for department in platforms:
+        counts = [*waiting.get(department.pk, (0, 0)), *closed.get(department.pk, (0, 0))]
+        township = townships.setdefault(department.region_id, {
+            "code": department.region_id, "name": department.region.name, "platforms": [],
+            "sums": [0, 0, 0, 0]})
+        township["platforms"].append({
+            "kind": department.platform, "label": str(PlatformKind(department.platform).label),
+            "department": department.code, "name": department.name, **_platform_row(*counts)})
+        township["sums"] = [a + b for a, b in zip(township["sums"], counts, strict=True)]
+        kinds[department.platform] = [
+            a + b for a, b in zip(kinds[department.platform], counts, strict=True)]
+    for township in townships.values():
+        township["platforms"].sort(key=lambda row: order.index(row["kind"]))
+        township["total"] = _platform_row(*township.pop("sums"))
+    return {
+        "townships": list(townships.values()),
+        "kinds": [{"kind": kind, "label": str(PlatformKind(kind).label),
+                   **_platform_row(*kinds[kind])} for kind in order] if platforms else [],
     }

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from onevisit.accounts.models import Department, Role
-from onevisit.accounts.regions import scope_of, within
+from onevisit.accounts.models import Role
+from onevisit.accounts.regions import scope_of
 from onevisit.applications.services import Upload
 from onevisit.errors import DomainError, NotFound
 from onevisit.hotline import selectors
@@ -138,6 +138,7 @@ def ticket(request: HttpRequest, number: str) -> HttpResponse:
     role = _role(request)
     department_id = getattr(request.user, "department_id", None)
     assignment = selectors.assignment_role(found, department_id) if role == Role.REVIEWER else ""
+    is_dispatcher = role == Role.DISPATCHER or request.user.is_superuser
     return render(request, "web/hotline/ticket.html", {
         "ticket": found, "caller": selectors.caller_shown(found, request.user),
         "alert": selectors.alert_level(found),
@@ -147,11 +148,11 @@ def ticket(request: HttpRequest, number: str) -> HttpResponse:
         "extensions": found.extensions.select_related("department"),
         "returned": selectors.lead_assignments_returned(found),
         "is_centre": role in CENTRE or request.user.is_superuser,
-        "is_dispatcher": role == Role.DISPATCHER or request.user.is_superuser,
+        "is_dispatcher": is_dispatcher,
         "is_lead": assignment == AssignmentRole.LEAD, "is_co": assignment == AssignmentRole.CO,
-        "departments": (Department.objects.filter(within("region", scope_of(request.user)))
-                        .order_by("code") if role == Role.DISPATCHER else []),
-        "choices": found.suggestion.get("choices", []), "statuses": TicketStatus,
+        "targets": (selectors.dispatch_targets(found, viewer=request.user) if is_dispatcher
+                    else None),
+        "choices": selectors.suggestion_choices(found), "statuses": TicketStatus,
     })
 
 

@@ -56,11 +56,25 @@ def _departments(codes: Iterable[str], actor: Any) -> list[Department]:
     return [found[c] for c in codes]
 
 
+def _platforms_check(ticket: Ticket, lead: Department, co: list[Department]) -> None:
+    """A township's grassroots platform handles the matters of its township only (属地管理):
+    it may lead or co-handle a ticket located in that township, never one elsewhere or
+    one whose township is not known."""
+    errors: dict[str, str] = {}
+    for field, department in [("lead", lead), *(("co", d) for d in co)]:
+        if department.platform and department.region_id != ticket.region_id:
+            errors.setdefault(field, _("%(platform)s只办理本乡镇（街道）的工单")
+                              % {"platform": department.name})
+    if errors:
+        raise InvalidInput(_("乡镇（街道）平台只能办理所在乡镇（街道）的工单"), errors)
+
+
 @atomic_audited
 def ticket_dispatch(*, number: str, lead: str, co: Iterable[str] = (), actor: Any,
                     note: str = "") -> Ticket:
-    """派单: the dispatcher confirms one lead department (主办) and any co-handlers (协办).
-    The suggestion shown is kept beside the choice, so dispatch learns from corrections."""
+    """派单: the dispatcher confirms one lead department (主办) and any co-handlers (协办):
+    any department, and the grassroots platforms of the ticket's own township. The
+    suggestion shown is kept beside the choice, so dispatch learns from corrections."""
     role_require(actor, (Role.DISPATCHER,))
     if not lead.strip():
         raise InvalidInput(_("请选择主办部门"), {"lead": _("必填")})
@@ -68,6 +82,7 @@ def ticket_dispatch(*, number: str, lead: str, co: Iterable[str] = (), actor: An
     if lead_department in others or len(set(others)) != len(others):
         raise InvalidInput(_("主办和协办部门不能重复"), {"co": _("请去掉重复的部门")})
     ticket = ticket_lock(number, actor)
+    _platforms_check(ticket, lead_department, others)
     now = clock.now()
     TicketAssignment.objects.filter(ticket=ticket, active=True).update(active=False)
     TicketAssignment.objects.bulk_create(

@@ -54,6 +54,6 @@ class Command(BaseCommand):
             *[(user.username, user.first_name) for user in staff.leads.values()],
         ]
         for username, role in rows:
-            self.stdout.write(f"  {username:22} {role}")
+            self.stdout.write(f"  {username:30} {role}")
         self.stdout.write("\nAPI clients use a bearer token: onevisit token create citizen "
                           "(see docs/api.md)")
