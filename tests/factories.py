@@ -55,13 +55,17 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("correct horse battery")
 
     class Params:
-        clerk = factory.Trait(role=Role.CLERK)
-        supervisor = factory.Trait(role=Role.SUPERVISOR)
-        courier = factory.Trait(role=Role.COURIER)
+        # Staff outside a department act in a region (西湖区 unless the test says);
+        # reviewers act in their department's.
+        clerk = factory.Trait(role=Role.CLERK, region=factory.SubFactory(RegionFactory))
+        supervisor = factory.Trait(role=Role.SUPERVISOR,
+                                   region=factory.SubFactory(RegionFactory))
+        courier = factory.Trait(role=Role.COURIER, region=factory.SubFactory(RegionFactory))
         reviewer = factory.Trait(role=Role.REVIEWER)
         lead = factory.Trait(role=Role.REVIEWER, department_lead=True)
-        agent = factory.Trait(role=Role.AGENT)
-        dispatcher = factory.Trait(role=Role.DISPATCHER)
+        agent = factory.Trait(role=Role.AGENT, region=factory.SubFactory(RegionFactory))
+        dispatcher = factory.Trait(role=Role.DISPATCHER,
+                                   region=factory.SubFactory(RegionFactory))
 
 
 class FieldDefFactory(factory.django.DjangoModelFactory):

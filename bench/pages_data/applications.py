@@ -207,6 +207,7 @@ class _Maker:
         application = Application(
             number=f"{NUMBER_PREFIX}{day}{index:08d}", item=subject.item,
             life_event=subject.life_event, title=subject.title,
+            region_id=(subject.item or subject.life_event).region_id,
             applicant_kind=ApplicantKind.ENTERPRISE if company else ApplicantKind.PERSON,
             applicant_name=company.name if company else person.name,
             applicant_id_number=company.uscc if company else person.id_number,

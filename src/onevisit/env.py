@@ -130,8 +130,9 @@ HOTLINE_MAX_REOPENS = _declare(
 )
 OPEN311_JURISDICTION = _declare(
     "ONEVISIT_OPEN311_JURISDICTION", "330106",
-    "12345: the Open311 GeoReport v2 jurisdiction_id, the GB/T 2260 code of the county (or "
-    "city) the hotline serves; its townships are the `region` choices offered to clients.",
+    "12345: the GB/T 2260 code of the region the hotline serves (a county, a city or a "
+    "province). It and every region below it are Open311 GeoReport v2 jurisdictions "
+    "(jurisdiction_id = the region's code); a request that names none is the whole region's.",
 )
 STAFF_SESSION_HOURS = _declare(
     "ONEVISIT_STAFF_SESSION_HOURS", "9",

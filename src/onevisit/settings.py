@@ -319,7 +319,8 @@ ONEVISIT = {
     "WORKING_HOURS": env.get_list(env.WORKING_HOURS),
     "HOTLINE_MAX_RETURNS": int(env.get(env.HOTLINE_MAX_RETURNS)),
     "HOTLINE_MAX_REOPENS": int(env.get(env.HOTLINE_MAX_REOPENS)),
-    # Open311 GeoReport v2 (/open311/v2/): the jurisdiction served, a county's region code.
+    # Open311 GeoReport v2 (/open311/v2/): the region served, whose code and every code
+    # below it are jurisdictions.
     "OPEN311_JURISDICTION": env.get(env.OPEN311_JURISDICTION).strip(),
     # The scheduler: the jobs above; a failing job's attempts and the first retry's delay
     # (doubling after); the active scheduler's lease, after which a standby takes over.

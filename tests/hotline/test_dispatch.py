@@ -31,6 +31,7 @@ from onevisit.hotline.dispatch import (
 from onevisit.hotline.dispatch import suggest as suggest_module
 from onevisit.hotline.dispatch.model import classifier_fit
 from onevisit.hotline.models import DispatchModel, Ticket, TicketAssignment
+from tests.factories import RegionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -186,6 +187,7 @@ def _ticket(number: str, text: str, status: str, lead: Department | None) -> Tic
     return Ticket.objects.create(
         number=number, type="complaint", channel="phone", status=status, title="路灯不亮",
         text=text, lead_department=lead, limit_days=5, created_at=NOW,
+        jurisdiction=RegionFactory(),
     )
 
 

@@ -69,7 +69,8 @@ def _open(number: str, told: tuple[str, str, str], *, caller: str = "",
     title, text, address = told
     ticket = Ticket.objects.create(
         number=number, type="complaint", channel="phone", status=status, caller_digest=caller,
-        title=title, text=text, region_id=region, address=address, limit_days=5,
+        title=title, text=text, region_id=region, jurisdiction_id="330106", address=address,
+        limit_days=5,
         created_at=dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC),
         tokens=" ".join(ticket_tokens(title=title, text=text, address=address)),
     )

@@ -245,7 +245,7 @@ def _ticket(world: World, **overrides: Any) -> Ticket:
         "text": "我住翠苑三区，上个月买了套二手房，想问契税去哪里交，要带什么。",
         "limit_days": 1, "created_at": now - dt.timedelta(days=1), "closed_at": now,
         "reply": "契税由买方在网签备案后向税务部门申报缴纳，可在不动产交易登记窗口一窗办理。",
-        "lead_department": world.tax,
+        "lead_department": world.tax, "jurisdiction_id": "330106",
     }
     values.update(overrides)
     return Ticket.objects.create(**values)
@@ -254,6 +254,7 @@ def _ticket(world: World, **overrides: Any) -> Ticket:
 def _application(world: World) -> Application:
     return Application.objects.create(
         number="XH-20261120-0001", item=world.tax_item, title=world.tax_item.name,
+        region_id="330106",
         applicant_kind=ApplicantKind.PERSON, applicant_name="王小明",
         applicant_id_number=world.citizen_id, channel=Channel.ONLINE,
         status=ApplicationStatus.ACCEPTED, promised_visits=0, committed_limit=15,

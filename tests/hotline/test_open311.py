@@ -24,6 +24,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from onevisit import clock
 from onevisit.accounts.models import Department, Region, RegionLevel, User
+from onevisit.errors import InvalidInput
 from onevisit.hotline.models import Open311Key, Ticket, TicketEvent
 from onevisit.hotline.open311 import open311_key_create, open311_key_revoke
 from onevisit.hotline.services import (
@@ -35,7 +36,7 @@ from onevisit.hotline.services import (
     ticket_merge,
     ticket_reply,
 )
-from tests.conftest import World
+from tests.conftest import Api, World
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -297,12 +298,16 @@ def test_a_client_with_a_key_files_a_ticket_and_gets_a_token(o311, fmt):
         valid("post_response", answer)
     ticket = Ticket.objects.get()
     assert answer == [{"token": ticket.number,
-                       "service_notice": "12345 热线在 5 个工作日内办理并答复"}]
+                       "service_notice": "12345 热线在 5 个工作日内办理并答复",
+                       "account_id": "42"}]
     assert (ticket.type, ticket.channel, ticket.status, ticket.text, ticket.address,
             ticket.region_id, ticket.caller_name, ticket.caller_phone, ticket.created_by_id,
             ticket.caller_id) == (
         "complaint", "mobile", "new", "文三路478号门口的路灯坏了一个多星期，晚上一片漆黑。",
         "文三路478号", "330106005", "李明", "13905710001", None, None)
+    assert (ticket.latitude, ticket.longitude, ticket.media_url, ticket.caller_email,
+            ticket.caller_device_id, ticket.caller_account_id) == (
+        30.2741, 120.1551, "https://img.example.com/lamp.jpg", "li@example.com", "abc", "42")
     received = TicketEvent.objects.get(ticket=ticket, action="open311_received")
     assert received.note == ("经 Open311 客户端“城市大脑随手拍”提交；坐标（WGS84）：30.274100, "
                              "120.155100；图片或视频：https://img.example.com/lamp.jpg")
@@ -362,8 +367,10 @@ def test_the_client_may_say_it_files_from_the_web_and_give_coordinates_only(o311
                        **{"attribute[region]": ""})
 
     ticket = Ticket.objects.get(number=number)
-    assert (ticket.channel, ticket.address, ticket.region_id) == (
-        "web", "WGS84 30.280000,120.120000", None)
+    assert (ticket.channel, ticket.address, ticket.region_id, ticket.latitude,
+            ticket.longitude) == ("web", "", None, 30.28, 120.12)
+    [request] = valid("service_requests", o311.get(f"requests/{number}.json").json())
+    assert (request["address"], request["lat"], request["long"]) == (None, 30.28, 120.12)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -438,9 +445,9 @@ def test_every_problem_is_its_own_error(o311):
     assert response.status_code == 400
     assert valid("errors", response.json()) == [
         {"code": 400, "description": "description：请填写诉求内容（description）"},
-        {"code": 400, "description": "lat：lat 和 long 须同时提供，且为数字（WGS84）"},
+        {"code": 400, "description": "lat：应为十进制度数（WGS84），如 30.2741"},
         {"code": 400,
-         "description": "media_url：media_url 应为不超过 500 个字符的 http(s) 地址"},
+         "description": "media_url：应为不超过 500 个字符的 http 或 https 地址"},
         {"code": 400, "description": "attribute[region]：不是本地的乡镇（街道）代码"},
         {"code": 400, "description": "channel：channel 应为 mobile 或 web"},
     ]
@@ -708,3 +715,212 @@ def test_the_key_command_creates_lists_and_revokes(o311):
     listing = io.StringIO()
     call_command("open311", "key", "list", stdout=listing)
     assert listing.getvalue().splitlines()[1].endswith("已停用")
+
+
+# ------------------------------------------------------ what map-based clients send
+
+
+SENT = {"lat": "30.274085", "long": "120.15507", "address_string": "文三路478号",
+        "media_url": "https://img.example.com/lamp.jpg?size=large",
+        "email": "li.ming@example.com", "first_name": "明", "last_name": "李",
+        "phone": "13905710001", "device_id": "ios-7F3A", "account_id": "u-42"}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_request_comes_back_with_its_place_and_media_link(o311, fmt):
+    number = o311.file(**SENT)
+
+    one = body_of(o311.get(f"requests/{number}.{fmt}"), fmt, "service_requests")
+    listed = body_of(o311.get(f"requests.{fmt}"), fmt, "service_requests")
+
+    if fmt == "json":
+        valid("service_requests", one)
+        valid("service_requests", listed)
+    sent = {"address": "文三路478号", "lat": 30.274085, "long": 120.15507,
+            "media_url": "https://img.example.com/lamp.jpg?size=large"}
+    for request in (one[0], listed[0]):
+        assert request["service_request_id"] == number
+        assert {name: request[name] for name in sent} == (
+            sent if fmt == "json" else as_text(sent))
+
+
+def test_the_caller_is_kept_for_the_centre_and_never_published(o311):
+    number = o311.file(**SENT)
+
+    public = o311.get(f"requests/{number}.json").content.decode()
+    staff = Api(o311.agent).get(f"/tickets/{number}").json()
+    department = Ticket.objects.get(number=number)
+
+    for secret in ("li.ming@example.com", "13905710001", "李明", "ios-7F3A", "u-42"):
+        assert secret not in public
+    assert staff["caller"] == {"name": "李明", "phone": "13905710001",
+                               "email": "li.ming@example.com"}
+    assert (staff["latitude"], staff["longitude"], staff["media_url"]) == (
+        30.274085, 120.15507, "https://img.example.com/lamp.jpg?size=large")
+    o311.close(number, reply="已修复。")
+    assert Api(o311.reviewer).get(f"/tickets/{number}").json()["caller"] == {
+        "name": "李明", "phone": "1390***0001", "email": "l***@example.com"}
+    assert (department.caller_device_id, department.caller_account_id) == ("ios-7F3A", "u-42")
+
+
+def test_the_staff_page_shows_the_coordinates_and_the_media_link(o311):
+    number = o311.file(**SENT)
+    o311.client.force_login(o311.agent)
+
+    page = o311.client.get(f"/hotline/tickets/{number}/").content.decode()
+
+    assert "30.274085, 120.155070" in page
+    assert ('<a href="https://img.example.com/lamp.jpg?size=large" '
+            'rel="noopener noreferrer nofollow">') in page
+    assert "li.ming@example.com" in page
+
+
+def test_a_reports_coordinates_and_media_link_are_not_published(o311):
+    number = o311.file(service_code="report", description="翠苑三区12幢楼顶有人违章搭建。",
+                       **SENT)
+
+    [request] = valid("service_requests", o311.get(f"requests/{number}.json").json())
+
+    assert (request["address"], request["lat"], request["long"], request["media_url"]) == (
+        None, None, None, None)
+    ticket = Ticket.objects.get(number=number)
+    assert (ticket.latitude, ticket.longitude) == (30.274085, 120.15507)
+
+
+@pytest.mark.parametrize(("fields", "errors"), [
+    ({"lat": "91", "long": "120"}, ["lat：纬度应在 -90 到 90 之间"]),
+    ({"lat": "30", "long": "-180.5"}, ["long：经度应在 -180 到 180 之间"]),
+    ({"lat": "nan", "long": "inf"}, ["lat：纬度应在 -90 到 90 之间",
+                                     "long：经度应在 -180 到 180 之间"]),
+    ({"lat": "30.27"}, ["long：纬度和经度须同时提供"]),
+    ({"lat": "三十", "long": "120"}, ["lat：应为十进制度数（WGS84），如 30.2741"]),
+    ({"email": "li.ming@"}, ["email：电子邮箱格式不正确"]),
+    ({"media_url": "ftp://img.example.com/lamp.jpg"},
+     ["media_url：应为不超过 500 个字符的 http 或 https 地址"]),
+    ({"media_url": "https://img.example.com/" + "a" * 480},
+     ["media_url：应为不超过 500 个字符的 http 或 https 地址"]),
+    ({"device_id": "d" * 101, "account_id": "a" * 101},
+     ["device_id：最多 100 个字符", "account_id：最多 100 个字符"]),
+])
+def test_a_bad_place_or_contact_is_refused_by_field_and_files_nothing(o311, fields, errors):
+    events = TicketEvent.objects.count()
+
+    response = o311.post(api_key=o311.key, service_code="complaint", description="路灯坏了",
+                         address_string="文三路478号", **fields)
+
+    assert response.status_code == 400
+    assert [e["description"] for e in valid("errors", response.json())] == errors
+    assert Ticket.objects.count() == 0
+    assert TicketEvent.objects.count() == events
+
+
+def test_the_database_keeps_coordinates_within_wgs84(o311):
+    from django.db import IntegrityError, transaction
+
+    number = o311.file()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Ticket.objects.filter(number=number).update(latitude=95.0, longitude=120.0)
+    assert Ticket.objects.get(number=number).latitude is None
+
+
+# ------------------------------------------------------- one jurisdiction per region
+
+
+def test_each_region_served_is_a_jurisdiction_with_its_own_townships(o311):
+    for jurisdiction, townships in (("330106", ["330106005", "330106011"]),
+                                    ("330106005", ["330106005"]),
+                                    ("", ["330106005", "330106011"])):
+        definition = o311.get("services/complaint.json", jurisdiction_id=jurisdiction).json()
+        assert [v["key"] for v in definition["attributes"][0]["values"]] == townships
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("jurisdiction", ["330105", "330105001", "3301", "33", "330106999"])
+def test_a_region_the_hotline_does_not_serve_is_refused_and_files_nothing(o311, fmt,
+                                                                         jurisdiction):
+    response = o311.post(fmt, api_key=o311.key, jurisdiction_id=jurisdiction,
+                         service_code="complaint", description="路灯坏了",
+                         address_string="米市巷")
+
+    assert response.status_code == 404
+    assert as_text(body_of(response, fmt, "errors")) == [
+        {"code": "404", "description": f"jurisdiction_id 不存在：{jurisdiction}"}]
+    assert Ticket.objects.count() == 0
+    assert TicketEvent.objects.count() == 0
+
+
+def test_a_township_outside_the_jurisdiction_is_refused_and_files_nothing(o311):
+    response = o311.post(api_key=o311.key, jurisdiction_id="330106005",
+                         service_code="complaint", description="路灯坏了",
+                         address_string="蒋村花园", **{"attribute[region]": "330106011"})
+
+    assert response.status_code == 400
+    assert response.json() == [{"code": 400,
+                                "description": "attribute[region]：不是本地的乡镇（街道）代码"}]
+    assert Ticket.objects.count() == 0
+
+
+def test_a_filing_in_a_townships_jurisdiction_is_about_that_township(o311):
+    number = o311.file(jurisdiction_id="330106005", address_string="",
+                       **{"attribute[region]": ""})
+
+    ticket = Ticket.objects.get(number=number)
+    assert (ticket.region_id, ticket.jurisdiction_id) == ("330106005", "330106")
+
+
+def test_the_list_and_each_request_are_read_within_the_jurisdiction(o311):
+    cuiyuan = o311.file(jurisdiction_id="330106005")
+    jiangcun = o311.file(service_code="help", description="蒋村花园停水两天了，没有通知。",
+                         address_string="蒋村花园", **{"attribute[region]": "330106011"})
+    unplaced = o311.file(service_code="consultation", description="公积金怎么提取？",
+                         address_string="", **{"attribute[region]": ""})
+
+    def numbers(jurisdiction: str, **params: str) -> list[str]:
+        response = o311.get("requests.json", jurisdiction_id=jurisdiction, **params)
+        return [r["service_request_id"] for r in valid("service_requests", response.json())]
+
+    assert numbers("330106005") == [cuiyuan]
+    assert numbers("330106011") == [jiangcun]
+    assert numbers("330106") == numbers("") == [unplaced, jiangcun, cuiyuan]
+    assert numbers("330106011", service_request_id=f"{cuiyuan},{jiangcun}") == [jiangcun]
+    elsewhere = o311.get(f"requests/{cuiyuan}.json", jurisdiction_id="330106011")
+    assert elsewhere.status_code == 404
+    assert o311.get(f"tokens/{cuiyuan}.json", jurisdiction_id="330106011").status_code == 404
+    assert o311.get(f"requests/{cuiyuan}.json", jurisdiction_id="330106005").status_code == 200
+
+
+def test_a_province_serves_each_of_its_counties_as_a_jurisdiction(o311, settings):
+    settings.ONEVISIT = {**settings.ONEVISIT, "OPEN311_JURISDICTION": "33"}
+
+    gongshu = o311.file(jurisdiction_id="330105", address_string="米市巷",
+                        **{"attribute[region]": ""})
+    xihu = o311.file(jurisdiction_id="330106")
+    refused = o311.post(api_key=o311.key, jurisdiction_id="330105", service_code="complaint",
+                        description="路灯坏了", **{"attribute[region]": "330106005"})
+
+    assert refused.status_code == 400
+    assert Ticket.objects.count() == 2
+    ticket = Ticket.objects.get(number=gongshu)
+    assert (ticket.region_id, ticket.jurisdiction_id) == (None, "330105")
+
+    def numbers(jurisdiction: str) -> list[str]:
+        body = o311.get("requests.json", jurisdiction_id=jurisdiction).json()
+        return [r["service_request_id"] for r in body]
+
+    assert numbers("330105") == [gongshu]
+    assert numbers("330106") == [xihu]
+    assert numbers("3301") == numbers("33") == numbers("") == [xihu, gongshu]
+    assert o311.get("services.json", jurisdiction_id="3401").status_code == 404
+    definition = o311.get("services/complaint.json", jurisdiction_id="330105").json()
+    assert definition["attributes"][0]["values"] == [{"key": "330105001", "name": "米市巷街道"}]
+
+
+def test_the_filing_service_refuses_a_jurisdiction_no_region_has(o311):
+    with pytest.raises(InvalidInput) as refused:
+        ticket_create(data=TicketInput(type="consultation", channel="web",
+                                       text="居住证怎么办理？", jurisdiction_code="990101"),
+                      actor=o311.agent)
+
+    assert refused.value.errors == {"jurisdiction_code": "行政区划代码不存在"}
+    assert Ticket.objects.count() == 0

@@ -15,6 +15,7 @@ from onevisit.accounts.services import (
     authorisation_check,
     authorisation_grant,
     authorisation_revoke,
+    grassroots_platforms_ensure,
 )
 from onevisit.errors import DomainError, InvalidInput
 
@@ -31,8 +32,21 @@ class OnevisitUserAdmin(UserAdmin):  # type: ignore[type-arg]
 
 @admin.register(Department)
 class DepartmentAdmin(TranslationAdmin):  # type: ignore[type-arg]
-    list_display = ("code", "name", "region")
+    list_display = ("code", "name", "region", "platform")
+    list_filter = ("platform",)
     search_fields = ("code", "name")
+
+
+@admin.action(description=gettext_lazy("建立所选地区各乡镇（街道）的四个平台"))
+def _platforms_ensure(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Region]) -> None:
+    for region in queryset:
+        try:
+            platforms = grassroots_platforms_ensure(region_code=region.code, actor=request.user)
+        except DomainError as exc:
+            messages.error(request, f"{region.name}：{exc.message}")
+        else:
+            messages.success(request, _("%(region)s：共 %(count)d 个乡镇（街道）平台")
+                             % {"region": region.name, "count": len(platforms)})
 
 
 @admin.register(Region)
@@ -40,6 +54,7 @@ class RegionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("code", "name", "level", "parent")
     list_filter = ("level",)
     search_fields = ("code", "name")
+    actions = [_platforms_ensure]
 
 
 @admin.action(description=gettext_lazy("撤销所选令牌"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RegionLevel(models.TextChoices):
@@ -31,13 +32,31 @@ class Region(models.Model):
         return f"{self.name} ({self.code})"
 
 
+class PlatformKind(models.TextChoices):
+    """The grassroots platforms (基层治理四个平台) a township hosts."""
+
+    GOVERNANCE = "governance", pgettext_lazy("grassroots platform", "综治工作")
+    MARKET = "market", pgettext_lazy("grassroots platform", "市场监管")
+    ENFORCEMENT = "enforcement", pgettext_lazy("grassroots platform", "综合执法")
+    CONVENIENCE = "convenience", pgettext_lazy("grassroots platform", "便民服务")
+
+
 class Department(models.Model):
     code = models.CharField(max_length=32, unique=True)
     name = models.CharField(max_length=128)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departments")
+    # A township's grassroots platform names its kind; any other department leaves it
+    # blank. A platform is an ordinary department in every other way.
+    platform = models.CharField(_("基层治理平台"), max_length=16, blank=True, default="",
+                                choices=PlatformKind.choices)
 
     class Meta:
         ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "platform"],
+                                    condition=~models.Q(platform=""),
+                                    name="department_one_platform_of_a_kind"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -64,6 +83,13 @@ class User(AbstractUser):
     # The department's lead (科室负责人) reassigns its claimed cases; a lead who reviews
     # decides only the cases she claimed, like any reviewer.
     department_lead = models.BooleanField(_("部门负责人"), default=False)
+    # Staff act within this region and the regions below it (a city's supervisor sees
+    # its counties); empty: their department's region (accounts.regions).
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="staff",
+        verbose_name=_("所属行政区划"),
+        help_text=_("工作人员只能查看和办理本行政区划及下级的事务；留空则为所在部门的行政区划"),
+    )
 
 
 class ApiToken(models.Model):

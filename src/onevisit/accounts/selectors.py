@@ -11,7 +11,18 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from onevisit import clock
-from onevisit.accounts.models import ApiToken, Authorisation, RateCounter, Role, User
+from onevisit.accounts.models import (
+    ApiToken,
+    Authorisation,
+    Department,
+    PlatformKind,
+    RateCounter,
+    Region,
+    RegionLevel,
+    Role,
+    User,
+)
+from onevisit.accounts.regions import within
 
 _DATA = Path(__file__).resolve().parent / "data"
 
@@ -51,6 +62,20 @@ def authorisation_valid(*, user: Any, subject_kind: str, subject_id: str,
     ).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now)).order_by("-valid_from")
     wanted = set(codes)
     return next((a for a in candidates if not a.scope or wanted & set(a.scope)), None)
+
+
+def regions_below(scope: str) -> list[Region]:
+    """The cities and counties in `scope` ("" : all) that have departments: what a
+    supervisor can narrow her figures to, her own region first."""
+    codes = (Department.objects.filter(within("region", scope))
+             .values_list("region__code", flat=True).distinct())
+    wanted = {code[:n] for code in codes for n in (4, 6) if len(code) >= n}
+    if scope:
+        wanted = {code for code in wanted if code.startswith(scope)} | {scope}
+    return list(Region.objects.filter(code__in=wanted,
+                                      level__in=[RegionLevel.PROVINCE, RegionLevel.CITY,
+                                                 RegionLevel.COUNTY])
+                .order_by("code"))
 
 
 @lru_cache(maxsize=1)
@@ -105,3 +130,25 @@ def department_reviewers(*, department_id: int) -> QuerySet[User]:
     """The department's active reviewers (后台审批), by name: whom its lead may assign."""
     return (User.objects.filter(department_id=department_id, role=Role.REVIEWER, is_active=True)
             .order_by("first_name", "username"))
+
+
+def townships_under(*, region: Region) -> list[Region]:
+    """The townships (乡镇/街道) of a region: itself when it is one, else those below it
+    (a county's, a city's, a province's), by code."""
+    if region.level == RegionLevel.TOWNSHIP:
+        return [region]
+    below = (Q(parent_id=region.code) | Q(parent__parent_id=region.code)
+             | Q(parent__parent__parent_id=region.code))
+    return list(Region.objects.filter(below, level=RegionLevel.TOWNSHIP).order_by("code"))
+
+
+def platform_code(*, township_code: str, kind: str) -> str:
+    """The code of a township's grassroots platform of this kind: `330106005-enforcement`."""
+    return f"{township_code}-{PlatformKind(kind).value}"
+
+
+def township_platforms(*, township_code: str) -> list[Department]:
+    """A township's grassroots platforms (四个平台), in the order of PlatformKind."""
+    order = {kind.value: index for index, kind in enumerate(PlatformKind)}
+    found = Department.objects.filter(region_id=township_code).exclude(platform="")
+    return sorted(found, key=lambda department: order[department.platform])

@@ -15,6 +15,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from onevisit import clock
@@ -26,6 +27,7 @@ from onevisit.accounts.models import (
     AuthorisationBasis,
     Department,
     PhoneCode,
+    PlatformKind,
     RateCounter,
     Region,
     RegionLevel,
@@ -33,7 +35,7 @@ from onevisit.accounts.models import (
     SubjectKind,
     User,
 )
-from onevisit.accounts.selectors import rate_of
+from onevisit.accounts.selectors import platform_code, rate_of, townships_under
 from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.errors import Conflict, InvalidInput
 
@@ -208,6 +210,43 @@ def department_ensure(*, code: str, name: str, region_code: str) -> Department:
         code=code, defaults={"name": name, "region_id": region_code}
     )
     return department
+
+
+@atomic_audited
+def grassroots_platforms_ensure(*, region_code: str, actor: Any) -> list[Department]:
+    """The grassroots platforms (基层治理四个平台: 综治工作, 市场监管, 综合执法, 便民服务)
+    of a township, or of every township under a county, city or province: one department
+    of each kind in the township's region, coded `<township code>-<kind>` and named after
+    the township ("翠苑街道综合执法平台"). Idempotent: a township's existing platform is
+    kept as it is (its name may have been edited); only the missing ones are created."""
+    region = Region.objects.filter(code=region_code.strip()).first()
+    if region is None:
+        raise InvalidInput(_("行政区划代码不存在"), {"region_code": _("行政区划代码不存在")})
+    townships = townships_under(region=region)
+    if not townships:
+        raise InvalidInput(_("该行政区划下没有乡镇或街道"),
+                           {"region_code": _("该行政区划下没有乡镇或街道")})
+    have = set(Department.objects.filter(region__in=townships).exclude(platform="")
+               .values_list("region_id", "platform"))
+    missing = [(township, kind) for township in townships for kind in PlatformKind
+               if (township.code, kind.value) not in have]
+    codes = [platform_code(township_code=township.code, kind=kind) for township, kind in missing]
+    taken = sorted(Department.objects.filter(code__in=codes).values_list("code", flat=True))
+    if taken:
+        raise Conflict(_("部门编码已被其他部门使用：%(codes)s") % {"codes": "、".join(taken)})
+    with translation.override(settings.LANGUAGE_CODE):  # the name of record is Chinese
+        labels = {kind.value: str(kind.label) for kind in PlatformKind}
+    Department.objects.bulk_create(
+        Department(code=code, name=f"{township.name}{labels[kind]}平台", region=township,
+                   platform=kind)
+        for (township, kind), code in zip(missing, codes, strict=True))
+    if missing:
+        audit_record(actor=actor, action="platforms.created", entity="region",
+                     entity_id=region.code,
+                     data={"departments": len(missing),
+                           "townships": len({township.code for township, _kind in missing})})
+    return list(Department.objects.filter(region__in=townships).exclude(platform="")
+                .order_by("code"))
 
 
 @atomic_audited

@@ -212,6 +212,7 @@ def application_visit_create(request: HttpRequest, number: str,
                              payload: VisitIn) -> Status[Any]:
     """Record that the applicant came to the hall (window clerks)."""
     user = _require(request, Role.CLERK)
+    _visible(user, number)
 
     def handler() -> tuple[int, Any]:
         visit = visit_record(number=number, purpose=payload.purpose, actor=user,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Query, Router
 
 from onevisit.api import presenters
 from onevisit.api.schemas import (
@@ -86,13 +86,25 @@ def list_entries(request: HttpRequest, kind: ListKindName) -> list[dict[str, Any
     return [presenters.list_entry_out(e) for e in list_entries_published(kind=kind)]
 
 
-@router.get("/catalogue/cpsv-ap.ttl", response={200: None})
-def cpsv_turtle(request: HttpRequest) -> HttpResponse:
-    """The published catalogue as CPSV-AP 3.2.0 RDF (Turtle)."""
-    return HttpResponse(catalogue_rdf(fmt="turtle"), content_type="text/turtle; charset=utf-8")
+# A GB/T 2260 code: province (33), city (3301), county (330106) or township (330106005).
+RegionCode = Annotated[str, Query(
+    pattern=r"^(\d{2}|\d{4}|\d{6}|\d{9})?$",
+    description="GB/T 2260 code of a region: only its items and those of the regions below "
+                "it (empty: the whole catalogue)",
+)]
 
 
-@router.get("/catalogue/cpsv-ap.jsonld", response={200: None})
-def cpsv_jsonld(request: HttpRequest) -> HttpResponse:
-    """The published catalogue as CPSV-AP 3.2.0 RDF (JSON-LD)."""
-    return HttpResponse(catalogue_rdf(fmt="json-ld"), content_type="application/ld+json")
+@router.get("/catalogue/cpsv-ap.ttl", response={200: None, 404: ErrorOut})
+def cpsv_turtle(request: HttpRequest, region: RegionCode = "") -> HttpResponse:
+    """The published catalogue, or one region's part of it, as CPSV-AP 3.2.0 RDF
+    (Turtle), with its IRIs under the site's public address."""
+    return HttpResponse(catalogue_rdf(fmt="turtle", region_code=region),
+                        content_type="text/turtle; charset=utf-8")
+
+
+@router.get("/catalogue/cpsv-ap.jsonld", response={200: None, 404: ErrorOut})
+def cpsv_jsonld(request: HttpRequest, region: RegionCode = "") -> HttpResponse:
+    """The published catalogue, or one region's part of it, as CPSV-AP 3.2.0 RDF
+    (JSON-LD), with its IRIs under the site's public address."""
+    return HttpResponse(catalogue_rdf(fmt="json-ld", region_code=region),
+                        content_type="application/ld+json")

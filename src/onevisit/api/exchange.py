@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema
 
 from onevisit import clock
 from onevisit.accounts.models import Role
+from onevisit.accounts.regions import scope_of
 from onevisit.api.auth import AUTH
 from onevisit.api.schemas import ErrorOut, RowId
 from onevisit.applications.services import FetchPreviewRow, fetch_preview, subject_resolve
@@ -103,4 +104,5 @@ def access_report_get(request: HttpRequest, days: int = 30,
         raise NotAllowed(_("只有电子监察人员能查看数据使用情况"))
     until = clock.now()
     since = until - dt.timedelta(days=min(max(days, 1), 366))
-    return staff_access_report(since=since, until=until, threshold=max(threshold, 1))
+    return staff_access_report(since=since, until=until, scope=scope_of(user),
+                               threshold=max(threshold, 1))

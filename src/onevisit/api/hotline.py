@@ -80,6 +80,7 @@ class SuggestionOut(Schema):
 class CallerOut(Schema):
     name: str
     phone: str
+    email: str
 
 
 class EventOut(Schema):
@@ -100,6 +101,10 @@ class TicketOut(Schema):
     caller: CallerOut | None
     region_code: str
     address: str
+    latitude: float | None = Field(description="WGS84 decimal degrees, as the caller sent it")
+    longitude: float | None = Field(description="WGS84 decimal degrees, as the caller sent it")
+    media_url: str = Field(description="a link to a photo or video the caller sent; never "
+                                       "fetched by the hotline")
     application_number: str
     lead_department: str
     due_at: dt.datetime | None
@@ -190,8 +195,11 @@ def ticket_out(ticket: Ticket, viewer: Any) -> dict[str, Any]:
     return {
         "number": ticket.number, "type": ticket.type, "channel": ticket.channel,
         "status": ticket.status, "title": ticket.title, "text": ticket.text,
-        "caller": {"name": caller.name, "phone": caller.phone} if caller else None,
+        "caller": ({"name": caller.name, "phone": caller.phone, "email": caller.email}
+                   if caller else None),
         "region_code": ticket.region_id or "", "address": ticket.address,
+        "latitude": ticket.latitude, "longitude": ticket.longitude,
+        "media_url": ticket.media_url,
         "application_number": ticket.application.number if ticket.application else "",
         "lead_department": ticket.lead_department.code if ticket.lead_department else "",
         "due_at": ticket.due_at, "alert": selectors.alert_level(ticket),
@@ -372,7 +380,7 @@ def dispatch_queue(request: HttpRequest, limit: int = 100) -> list[dict[str, Any
     user = request.auth  # type: ignore[attr-defined]
     if not _centre(user):
         raise NotAllowed(_("只有 12345 工作人员可以查看派单队列"))
-    return [_queue_out(t) for t in selectors.dispatch_queue()[: max(1, min(limit, 500))]]
+    return [_queue_out(t) for t in selectors.dispatch_queue(viewer=user)[: max(1, min(limit, 500))]]
 
 
 @router.get("/hotline/department-queue", auth=AUTH, response={200: list[QueueOut], **ERRORS})
@@ -391,7 +399,7 @@ def caller_history(request: HttpRequest, phone: str = "", id_number: str = "") -
     user = request.auth  # type: ignore[attr-defined]
     if not _centre(user):
         raise NotAllowed(_("只有 12345 工作人员可以查看来电人记录"))
-    history = selectors.caller_history(phone=phone, id_number=id_number)
+    history = selectors.caller_history(viewer=user, phone=phone, id_number=id_number)
     return {"tickets": [_queue_out(t) for t in history.tickets],
             "applications": [{"number": a.number, "title": a.title, "status": a.status,
                               "submitted_at": a.submitted_at} for a in history.applications]}

@@ -3,9 +3,11 @@ existing 311 clients and apps can file and follow 12345 tickets.
 
 Every resource is served as `.xml` (the spec's required format) and `.json` (its Spark
 mapping of the XML: a container element becomes an array). Reads are public; filing needs
-an `api_key` (`onevisit open311 key create NAME`). Errors are the spec's `errors` list
-with the HTTP status it names: 404 for what does not exist (a wrong `jurisdiction_id`
-too), 403 for a missing or wrong key, 400 for anything else.
+an `api_key` (`onevisit open311 key create NAME`). Each region the hotline serves is a
+jurisdiction (`jurisdiction_id`: its GB/T 2260 code; left out, the whole served region).
+Errors are the spec's `errors` list with the HTTP status it names: 404 for what does not
+exist (a jurisdiction the hotline does not serve too), 403 for a missing or wrong key, 400
+for anything else.
 """
 
 from __future__ import annotations
@@ -115,9 +117,9 @@ def w3c(moment: dt.datetime | None) -> str | None:
 View = Callable[..., HttpResponse]
 
 
-def endpoint(*methods: str) -> Callable[[View], View]:
-    """Check the method and the jurisdiction, and turn refusals into GeoReport errors in
-    the format asked for."""
+def endpoint(*methods: str, scoped: bool = False) -> Callable[[View], View]:
+    """Check the method and the jurisdiction (passed on to a `scoped` view), and turn
+    refusals into GeoReport errors in the format asked for."""
 
     def wrap(view: View) -> View:
         @functools.wraps(view)
@@ -131,9 +133,12 @@ def endpoint(*methods: str) -> Callable[[View], View]:
                     return response
                 given = (request.POST.get("jurisdiction_id") if request.method == "POST"
                          else None) or request.GET.get("jurisdiction_id", "")
-                if given.strip() and given.strip() != open311.jurisdiction():
+                jurisdiction = open311.jurisdiction_find(given)
+                if jurisdiction is None:
                     raise Open311Error(404, _("jurisdiction_id 不存在：%(id)s")
                                        % {"id": given.strip()})
+                if scoped:
+                    kwargs["jurisdiction"] = jurisdiction
                 return view(request, *args, fmt=fmt, **kwargs)
             except Open311Error as exc:
                 return error_response(fmt, exc.status, *exc.descriptions)
@@ -184,9 +189,11 @@ def services(request: HttpRequest, *, fmt: str) -> HttpResponse:
     ])
 
 
-@endpoint("GET")
-def service_definition(request: HttpRequest, service_code: str, *, fmt: str) -> HttpResponse:
-    """GET Service Definition: the township and an application the matter is about."""
+@endpoint("GET", scoped=True)
+def service_definition(request: HttpRequest, service_code: str, *, fmt: str,
+                       jurisdiction: str) -> HttpResponse:
+    """GET Service Definition: the township (one of the jurisdiction's) and an application
+    the matter is about."""
     service = open311.open311_service(service_code)
     return respond(fmt, "service_definition", {
         "service_code": service.code,
@@ -195,7 +202,8 @@ def service_definition(request: HttpRequest, service_code: str, *, fmt: str) -> 
              "required": False,
              "datatype_description": _("从列表中选择一个乡镇（街道）代码"), "order": 1,
              "description": _("事发地所在的乡镇（街道）"),
-             "values": [{"key": r.code, "name": r.name} for r in open311.townships()]},
+             "values": [{"key": r.code, "name": r.name}
+                        for r in open311.townships(jurisdiction)]},
             {"variable": True, "code": "application_number", "datatype": "string",
              "required": False, "datatype_description": _("办件编号，见受理回执"), "order": 2,
              "description": _("如反映的是某件政务服务办件，请填写其办件编号")},
@@ -220,7 +228,7 @@ def _attributes(request: HttpRequest) -> dict[str, str]:
     return found
 
 
-def _create(request: HttpRequest, fmt: str) -> HttpResponse:
+def _create(request: HttpRequest, fmt: str, jurisdiction: str) -> HttpResponse:
     """POST Service Request: file a ticket (a token comes back: the ticket number)."""
     if rate_limit_hit(scope="open311", address=request.META.get("REMOTE_ADDR", "")):
         raise Open311Error(429, _("提交过于频繁，请稍后再试"))
@@ -232,15 +240,17 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Open311Error(400, _("缺少 service_code"))
     attributes = _attributes(request)
     filing = open311.open311_request_file(key=key, request=open311.Open311Request(
-        service_code=service_code,
+        service_code=service_code, jurisdiction=jurisdiction,
         **{name: _argument(request, name) for name in (
             "description", "address_string", "address_id", "lat", "long", "first_name",
-            "last_name", "phone", "email", "media_url", "channel")},
+            "last_name", "phone", "email", "device_id", "account_id", "media_url",
+            "channel")},
         region=attributes.get("region", ""),
         application_number=attributes.get("application_number", ""),
     ))
     return respond(fmt, "service_requests", [
-        {"token": filing.ticket.number, "service_notice": open311.filing_notice(filing)},
+        {"token": filing.ticket.number, "service_notice": open311.filing_notice(filing),
+         "account_id": filing.ticket.caller_account_id or None},
     ])
 
 
@@ -291,18 +301,20 @@ def _record(ticket: Ticket, names: dict[str, str]) -> dict[str, Any]:
         "address": public.address,
         "address_id": None,
         "zipcode": None,
-        "lat": None,
-        "long": None,
-        "media_url": None,
+        "lat": public.latitude,
+        "long": public.longitude,
+        "media_url": public.media_url,
     }
 
 
-def _search(request: HttpRequest, fmt: str) -> HttpResponse:
-    """GET Service Requests: by id (overriding all else), or by service, status and the
-    filing time — by default the last 90 days; newest first, at most 1000."""
+def _search(request: HttpRequest, fmt: str, jurisdiction: str) -> HttpResponse:
+    """GET Service Requests in the jurisdiction: by id (overriding all else), or by
+    service, status and the filing time — by default the last 90 days; newest first, at
+    most 1000."""
     numbers = _list(request.GET.get("service_request_id", ""))
     if numbers:
-        tickets = open311.open311_tickets(numbers=numbers[:open311.MAX_REQUESTS])
+        tickets = open311.open311_tickets(jurisdiction=jurisdiction,
+                                          numbers=numbers[:open311.MAX_REQUESTS])
         return respond(fmt, "service_requests", _records(tickets))
     codes = _list(request.GET.get("service_code", ""))
     known = {s.code for s in open311.open311_services()}
@@ -324,35 +336,35 @@ def _search(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Open311Error(400, _("end_date 早于 start_date"))
     if end - start > open311.DEFAULT_SPAN:
         raise Open311Error(400, _("查询时间范围不能超过 90 天"))
-    tickets = open311.open311_tickets(types=codes, start=start, end=end,
-                                      statuses=statuses or None)
+    tickets = open311.open311_tickets(jurisdiction=jurisdiction, types=codes, start=start,
+                                      end=end, statuses=statuses or None)
     return respond(fmt, "service_requests", _records(tickets))
 
 
-@endpoint("GET", "POST")
-def service_requests(request: HttpRequest, *, fmt: str) -> HttpResponse:
+@endpoint("GET", "POST", scoped=True)
+def service_requests(request: HttpRequest, *, fmt: str, jurisdiction: str) -> HttpResponse:
     """`requests.{fmt}`: GET Service Requests, or POST Service Request (needs api_key)."""
     if request.method == "POST":
-        return _create(request, fmt)
-    return _search(request, fmt)
+        return _create(request, fmt, jurisdiction)
+    return _search(request, fmt, jurisdiction)
 
 
-@endpoint("GET")
-def service_request(request: HttpRequest, service_request_id: str, *,
-                    fmt: str) -> HttpResponse:
-    """GET Service Request: one ticket by its number."""
-    ticket = open311.open311_ticket(service_request_id)
+@endpoint("GET", scoped=True)
+def service_request(request: HttpRequest, service_request_id: str, *, fmt: str,
+                    jurisdiction: str) -> HttpResponse:
+    """GET Service Request: one ticket of the jurisdiction by its number."""
+    ticket = open311.open311_ticket(service_request_id, jurisdiction=jurisdiction)
     if ticket is None:
         raise Open311Error(404, _("service_request_id 不存在：%(id)s")
                            % {"id": service_request_id})
     return respond(fmt, "service_requests", _records([ticket]))
 
 
-@endpoint("GET")
-def token(request: HttpRequest, token_id: str, *, fmt: str) -> HttpResponse:
+@endpoint("GET", scoped=True)
+def token(request: HttpRequest, token_id: str, *, fmt: str, jurisdiction: str) -> HttpResponse:
     """GET service_request_id from a token: the token is the ticket number itself, so it
     resolves at once, to itself."""
-    ticket = open311.open311_ticket(token_id)
+    ticket = open311.open311_ticket(token_id, jurisdiction=jurisdiction)
     if ticket is None:
         raise Open311Error(404, _("token 不存在：%(id)s") % {"id": token_id})
     return respond(fmt, "service_requests",

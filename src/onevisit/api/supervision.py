@@ -168,8 +168,8 @@ def alerts(request: HttpRequest, status: AlertStatusIn | None = None,
 def alert(request: HttpRequest, alert_id: RowId) -> dict[str, Any]:
     """One alert with its evidence: the rule, the cases, trips, rating, tickets, the
     recorded events, and its 督办."""
-    _supervisor(request)
-    found = alert_get(alert_id=alert_id)
+    user = _supervisor(request)
+    found = alert_get(alert_id=alert_id, actor=user)
     if found is None:
         raise NotFound(_("预警不存在"))
     evidence = application_evidence(number=found.application_number, alert=found)

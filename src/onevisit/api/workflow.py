@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from onevisit.accounts.models import Role
+from onevisit.accounts.regions import scope_of
 from onevisit.api.auth import AUTH
 from onevisit.api.idempotency import run_idempotent
 from onevisit.api.schemas import (
@@ -147,8 +148,9 @@ def correction(request: HttpRequest, case_id: RowId, payload: CorrectionIn) -> S
 
 @router.get("/metrics/kpis", auth=AUTH, response={200: dict[str, float], **ERRORS})
 def metrics(request: HttpRequest) -> dict[str, float]:
-    """The reform's KPIs from recorded facts (supervisors and the reform office)."""
+    """The reform's KPIs from recorded facts (supervisors and the reform office), for the
+    supervisor's region and the regions below it."""
     user = request.auth  # type: ignore[attr-defined]
     if user.role != Role.SUPERVISOR and not user.is_superuser:
         raise NotAllowed(_("只有电子监察人员能查看指标"))
-    return {k: float(v) for k, v in kpis().as_dict().items()}
+    return {k: float(v) for k, v in kpis(scope=scope_of(user)).as_dict().items()}

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from onevisit.accounts.models import Department
+from onevisit.accounts.models import Department, Region
 from onevisit.applications.constants import (
     CITIZEN_CHOSEN_VISIT_CAUSES,
     RUNNING_CASE_STATUSES,
@@ -33,6 +33,12 @@ class Application(models.Model):
         LifeEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
     )
     title = models.CharField(max_length=255)
+    # The region that handles it (its item's or life event's region), and the region of
+    # the window that accepted it when that is another one (收受分离 / 跨域通办).
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("办理地"))
+    intake_region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+", verbose_name=_("受理地"))
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
         related_name="applications",
@@ -240,6 +246,9 @@ class Visit(models.Model):
     clerk = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Where the applicant went: the region of the window that received her.
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
 
     class Meta:
         ordering = ["occurred_at", "id"]

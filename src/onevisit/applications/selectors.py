@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from onevisit.accounts.models import Role
+from onevisit.accounts.regions import scope_of, within
 from onevisit.applications.constants import (
     CITIZEN_CHOSEN_VISIT_CAUSES,
     ApplicationStatus,
@@ -29,11 +30,18 @@ from onevisit.applications.models import (
 
 
 def applications_visible_to(*, user: Any) -> QuerySet[Application]:
-    """Citizens see their own; reviewers their department's; hall and supervision all."""
+    """Citizens see their own, wherever handled; reviewers their department's; window
+    clerks those handled or accepted in their region; supervisors those handled in
+    their region (its subtree: a city's supervisor sees its counties')."""
     queryset = Application.objects.all()
     role = getattr(user, "role", None)
-    if user.is_superuser or role in (Role.CLERK, Role.SUPERVISOR):
+    if user.is_superuser:
         return queryset
+    scope = scope_of(user)
+    if role == Role.CLERK:
+        return queryset.filter(within("region", scope) | within("intake_region", scope))
+    if role == Role.SUPERVISOR:
+        return queryset.filter(within("region", scope))
     if role == Role.REVIEWER:
         return queryset.filter(cases__department_id=user.department_id).distinct()
     if role == Role.CITIZEN:
@@ -119,13 +127,13 @@ def applications_waiting_for_applicant(*, user: Any) -> dict[str, str]:
     return waiting
 
 
-def applications_matching(*, query: str, limit: int = 50) -> list[Application]:
-    """Applications by their number, their receipt number or the applicant's ID number —
-    what a window clerk has in hand when the applicant comes back."""
+def applications_matching(*, user: Any, query: str, limit: int = 50) -> list[Application]:
+    """Applications the user may see by their number, their receipt number or the
+    applicant's ID number — what a window clerk has in hand when the applicant comes back."""
     query = query.strip().upper()
     if not query:
         return []
-    return list(Application.objects.filter(
+    return list(applications_visible_to(user=user).filter(
         Q(number=query) | Q(receipt_number=query) | Q(applicant_id_number=query))[:limit])
 
 
@@ -140,11 +148,15 @@ class VisitCauseRow:
     trips: int
 
 
-def visit_causes_count(*, since: dt.datetime, until: dt.datetime) -> list[VisitCauseRow]:
+def visit_causes_count(*, since: dt.datetime, until: dt.datetime,
+                       scope: str = "") -> list[VisitCauseRow]:
     """The root causes of trips beyond what an item requires (跑多次的原因), per cause and
-    department, for trips made in [since, until): every trip but the one an item requires
-    in person. The government-caused ones are those supervision counts."""
-    rows = (Visit.objects.filter(occurred_at__gte=since, occurred_at__lt=until)
+    department, for trips made in [since, until) to a window in `scope` ("" : all; a trip
+    counts where the applicant went, 跨域通办 included): every trip but the one an item
+    requires in person. The government-caused ones are those supervision counts."""
+    where = (within("region", scope)
+             | (Q(region__isnull=True) & within("application__region", scope))) if scope else Q()
+    rows = (Visit.objects.filter(where, occurred_at__gte=since, occurred_at__lt=until)
             .exclude(cause=VisitCause.REQUIRED)
             .values("application__item__department__name", "application__life_event__name",
                     "cause")

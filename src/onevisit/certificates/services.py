@@ -56,7 +56,7 @@ def certificates_issue(*, application: Application, actor: Any) -> list[Certific
             data={"item": case.item.name, "item_code": case.item.code,
                   "application": application.number},
         )
-        certificate.number = serial_number("ZZ", certificate.pk)
+        certificate.number = serial_number("ZZ", certificate.pk, region=case.item.region_id)
         if holders:
             certificate.subject = holder_id
             certificate.data |= {
@@ -110,7 +110,7 @@ def refusal_decision_issue(*, case: Case, title: str, data: dict[str, Any],
         holder_name=application.applicant_name, holder_id=application.applicant_id_number,
         issued_at=clock.now(), verification_code=verification_code_new(), data=data,
     )
-    decision.number = serial_number("JD", decision.pk)
+    decision.number = serial_number("JD", decision.pk, region=case.item.region_id)
     Certificate.objects.filter(pk=decision.pk).update(number=decision.number)
     audit_record(actor=actor, action="certificate.refusal_issued", entity="certificate",
                  entity_id=decision.number, data={"case": case.pk, "title": title})

@@ -1,16 +1,29 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import Any
+
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from onevisit.accounts.regions import scope_of, within
 from onevisit.applications.constants import ApplicationStatus, DeliveryMethod
 from onevisit.applications.models import Application
 from onevisit.delivery.models import Delivery, DeliveryStatus
 
 
-def parcels_waiting() -> QuerySet[Delivery]:
-    """Courier results booked and waiting at the hall to be handed over (交寄), oldest first."""
-    return (Delivery.objects.filter(method=DeliveryMethod.COURIER, status=DeliveryStatus.READY)
+def deliveries_of_region(scope: str) -> Q:
+    """The deliveries of applications handled or accepted in `scope` ("" : all): a hall
+    hands over and the courier carries its own region's results, 跨域通办 included."""
+    if not scope:
+        return Q()
+    return within("application__region", scope) | within("application__intake_region", scope)
+
+
+def parcels_waiting(*, viewer: Any) -> QuerySet[Delivery]:
+    """Courier results of the viewer's region booked and waiting at the hall to be handed
+    over (交寄), oldest first."""
+    return (Delivery.objects.filter(deliveries_of_region(scope_of(viewer)),
+                                    method=DeliveryMethod.COURIER, status=DeliveryStatus.READY)
             .select_related("application").order_by("created_at"))
 
 

@@ -8,12 +8,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from onevisit import clock
+from onevisit.accounts.regions import scope_of
 from onevisit.applications.constants import DeliveryMethod, VisitPurpose
 from onevisit.applications.models import Application
 from onevisit.applications.services import applicant_notify, visit_record
 from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.delivery.couriers import Parcel, courier_default
 from onevisit.delivery.models import Delivery, DeliveryEvent, DeliveryStatus
+from onevisit.delivery.selectors import deliveries_of_region
 from onevisit.errors import Conflict, NotFound
 from onevisit.notifications.constants import NotifyEvent
 
@@ -85,10 +87,12 @@ def _deliver(delivery: Delivery, kind: str, note: str, actor: Any) -> Delivery:
     return delivery
 
 
-def _by_tracking_number(tracking_number: str) -> Delivery:
+def _by_tracking_number(tracking_number: str, actor: Any) -> Delivery:
+    """The parcel, locked, if it is of the actor's region (another region's tracking
+    number is answered as if it did not exist)."""
     delivery = (
         Delivery.objects.select_for_update().select_related("application")
-        .filter(tracking_number=tracking_number).first()
+        .filter(deliveries_of_region(scope_of(actor)), tracking_number=tracking_number).first()
     )
     if delivery is None:
         raise NotFound(_("运单号 %(no)s 不存在") % {"no": tracking_number})
@@ -98,7 +102,7 @@ def _by_tracking_number(tracking_number: str) -> Delivery:
 @atomic_audited
 def delivery_courier_dispatch(*, tracking_number: str, actor: Any) -> Delivery:
     """The hall hands the parcel to the courier (交寄; idempotent)."""
-    delivery = _by_tracking_number(tracking_number)
+    delivery = _by_tracking_number(tracking_number, actor)
     if delivery.status != DeliveryStatus.READY:
         return delivery
     delivery.status = DeliveryStatus.DISPATCHED
@@ -113,7 +117,7 @@ def delivery_courier_dispatch(*, tracking_number: str, actor: Any) -> Delivery:
 @atomic_audited
 def delivery_courier_delivered(*, tracking_number: str, note: str, actor: Any) -> Delivery:
     """The courier reports the parcel delivered (idempotent)."""
-    delivery = _by_tracking_number(tracking_number)
+    delivery = _by_tracking_number(tracking_number, actor)
     if delivery.status == DeliveryStatus.READY:
         raise Conflict(_("运单 %(no)s 尚未交寄") % {"no": tracking_number})
     return _deliver(delivery, "delivered", note, actor)

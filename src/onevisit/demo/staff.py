@@ -1,4 +1,5 @@
-"""Demo accounts: one per role, one reviewer and one lead per department. Demo mode only."""
+"""Demo accounts: one per role, one reviewer and one lead per department — of the grassroots
+platforms, those of one township (翠苑街道). Demo mode only."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Q
 
 from onevisit import clock
 from onevisit.accounts.models import (
@@ -21,6 +23,8 @@ from onevisit.accounts.models import (
 from onevisit.accounts.services import authorisation_grant
 
 DEMO_PASSWORD = "onevisit-demo"  # noqa: S105 - printed for the demo; refused outside DEBUG
+# The township whose four grassroots platforms have demo staff: 翠苑街道 of 西湖区.
+PLATFORM_TOWNSHIP = "330106005"
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,7 @@ class Staff:
     admin: User
     clerk: User
     supervisor: User
+    city_supervisor: User  # 杭州市: sees every county of the city
     courier: User
     citizen: User
     agent: User
@@ -46,30 +51,42 @@ def _user(username: str, *, role: str, name: str, **extra: object) -> User:
     return user
 
 
+# The demo county, where the staff outside departments work, and its city.
+DEMO_COUNTY = "330106"
+DEMO_CITY = "3301"
+
+
 @transaction.atomic
 def demo_staff_ensure(*, citizen_id_number: str, citizen_name: str) -> Staff:
-    """Create (once) the demo accounts; the citizen is a person of the demo population."""
+    """Create (once) the demo accounts; the citizen is a person of the demo population.
+    The staff outside departments work in the demo county; one supervisor in its city."""
+    staffed = Department.objects.filter(Q(platform="") | Q(region_id=PLATFORM_TOWNSHIP))
     reviewers = {
-        department.code: _user(f"reviewer-{department.code}", role=Role.REVIEWER,
-                               name=f"{department.name}审批员", department=department)
-        for department in Department.objects.all()
+        department.code: _user(
+            f"reviewer-{department.code}", role=Role.REVIEWER, department=department,
+            name=department.name + ("工作人员" if department.platform else "审批员"))
+        for department in staffed
     }
     leads = {
         department.code: _user(f"lead-{department.code}", role=Role.REVIEWER,
                                name=f"{department.name}负责人", department=department,
                                department_lead=True)
-        for department in Department.objects.all()
+        for department in staffed
     }
     return Staff(
         admin=_user("admin", role=Role.EDITOR, name="事项管理员", is_staff=True,
                     is_superuser=True),
-        clerk=_user("clerk", role=Role.CLERK, name="综合受理窗口"),
-        supervisor=_user("supervisor", role=Role.SUPERVISOR, name="电子监察"),
-        courier=_user("courier", role=Role.COURIER, name="寄递服务"),
+        clerk=_user("clerk", role=Role.CLERK, name="综合受理窗口", region_id=DEMO_COUNTY),
+        supervisor=_user("supervisor", role=Role.SUPERVISOR, name="电子监察",
+                         region_id=DEMO_COUNTY),
+        city_supervisor=_user("city-supervisor", role=Role.SUPERVISOR, name="杭州市电子监察",
+                              region_id=DEMO_CITY),
+        courier=_user("courier", role=Role.COURIER, name="寄递服务", region_id=DEMO_COUNTY),
         citizen=_user("citizen", role=Role.CITIZEN, name=citizen_name,
                       id_number=citizen_id_number),
-        agent=_user("agent", role=Role.AGENT, name="12345 话务员"),
-        dispatcher=_user("dispatcher", role=Role.DISPATCHER, name="12345 派单员"),
+        agent=_user("agent", role=Role.AGENT, name="12345 话务员", region_id=DEMO_COUNTY),
+        dispatcher=_user("dispatcher", role=Role.DISPATCHER, name="12345 派单员",
+                         region_id=DEMO_COUNTY),
         reviewers=reviewers, leads=leads,
     )
 

@@ -56,6 +56,14 @@ def hall_serving(*, region_code: str) -> Hall | None:
     return halls.filter(region_id=region_code).first() or halls.first()
 
 
+def hall_of_region(*, region_code: str) -> Hall | None:
+    """The active service centre of the region, or else of the nearest region above it
+    (GB/T 2260 codes nest: 330106005 → 330106 → 3301 → 33); none beyond the province."""
+    above = {region_code[:length] for length in (2, 4, 6, 9) if length < len(region_code)}
+    halls = halls_active().filter(region_id__in={region_code, *above}).order_by("code")
+    return max(halls, key=lambda hall: len(hall.region_id), default=None)
+
+
 def hall_by_code(*, code: str) -> Hall | None:
     return halls_active().filter(code=code).first()
 

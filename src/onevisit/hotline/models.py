@@ -40,7 +40,20 @@ class Ticket(models.Model):
     text = models.TextField(_("诉求内容"))
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT,
                                related_name="+")
+    # The region whose 12345 the ticket belongs to (the county of its place when known):
+    # hotline staff see their region's subtree. `region` above is where the matter is.
+    jurisdiction = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("所属地区"))
     address = models.CharField(_("地点"), max_length=200, blank=True)
+    # What a map-based client (Open311) sends beside the text: the place as WGS84
+    # coordinates and a link to a photo or video of it; and, like the name and phone
+    # above, how to reach the caller (e-mail) and who she is in the client's app.
+    latitude = models.FloatField(_("纬度"), null=True, blank=True)
+    longitude = models.FloatField(_("经度"), null=True, blank=True)
+    media_url = models.URLField(_("图片或视频链接"), max_length=500, blank=True)
+    caller_email = models.EmailField(_("电子邮箱"), blank=True)
+    caller_device_id = models.CharField(_("设备标识"), max_length=100, blank=True)
+    caller_account_id = models.CharField(_("客户端账号"), max_length=100, blank=True)
     application = models.ForeignKey(Application, null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="tickets")
     lead_department = models.ForeignKey(Department, null=True, blank=True,
@@ -75,6 +88,14 @@ class Ticket(models.Model):
     tokens = models.TextField(blank=True)
 
     class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(latitude__isnull=True, longitude__isnull=True)
+                           | models.Q(latitude__gte=-90, latitude__lte=90,
+                                      longitude__gte=-180, longitude__lte=180)),
+                name="ticket_coordinates_wgs84",
+            ),
+        ]
         indexes = [
             models.Index(fields=["status", "due_at"]),
             models.Index(fields=["lead_department", "status"]),

@@ -1,34 +1,34 @@
-"""The hotline as an Open311 GeoReport v2 jurisdiction: the clients' API keys, filing a
-ticket for a client, and what the public may read of a ticket.
+"""The hotline as Open311 GeoReport v2 jurisdictions, one per region it serves: the
+clients' API keys, filing a ticket for a client, and what the public may read of a ticket.
 
 GeoReport reads are public, so a ticket is shown without anything about its caller, and a
-report (举报) without its text, place or reply: those could point at the reporter.
+report (举报) without its text, place, media link or reply: those could point at the
+reporter. Every region the hotline serves is a jurisdiction of its own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import math
 import re
 import secrets
 from dataclasses import dataclass
 
 import structlog
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from onevisit import clock
 from onevisit.accounts.models import Region, RegionLevel, Role
+from onevisit.accounts.regions import within
 from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.errors import Conflict, InvalidInput, NotFound
 from onevisit.hotline.constants import TicketChannel, TicketStatus, TicketType
 from onevisit.hotline.models import Open311Key, Ticket, TicketEvent
 from onevisit.hotline.services import TicketFiling, TicketInput, ticket_create
 from onevisit.hotline.services.common import event_add
+from onevisit.hotline.services.tickets import contact_errors, location_errors
 
 log = structlog.get_logger(__name__)
 
@@ -82,18 +82,39 @@ def open311_key_check(key: str) -> Open311Key | None:
     return Open311Key.objects.filter(key_hash=_digest(key), active=True).first()
 
 
-# -- The jurisdiction ---------------------------------------------------------------------
+# -- Jurisdictions ------------------------------------------------------------------------
 
-def jurisdiction() -> str:
+def jurisdiction_home() -> str:
+    """The region the hotline serves (ONEVISIT_OPEN311_JURISDICTION): the jurisdiction of
+    a request that names none."""
     return str(settings.ONEVISIT["OPEN311_JURISDICTION"])
 
 
-def townships() -> list[Region]:
-    """The townships (乡镇/街道) of the jurisdiction, directly under it or under one of its
-    counties when the jurisdiction is a city."""
-    code = jurisdiction()
-    return list(Region.objects.filter(level=RegionLevel.TOWNSHIP)
-                .filter(Q(parent_id=code) | Q(parent__parent_id=code)).order_by("code"))
+def jurisdiction_find(given: str) -> str | None:
+    """The jurisdiction a `jurisdiction_id` names: the served region ("" names it too) or
+    any region below it, each its own jurisdiction (GB/T 2260 codes nest: 33 → 3301 →
+    330106 → 330106005). None for anything else: a region the hotline does not serve, a
+    code no region has, or no code at all."""
+    home = jurisdiction_home()
+    code = given.strip() or home
+    if code == home or (code.startswith(home)
+                        and Region.objects.filter(code=code).exists()):
+        return code
+    return None
+
+
+def townships(jurisdiction: str = "") -> list[Region]:
+    """The townships (乡镇/街道) in a jurisdiction (the served region by default): those
+    below it, or the township itself."""
+    return list(Region.objects.filter(level=RegionLevel.TOWNSHIP,
+                                      code__startswith=jurisdiction or jurisdiction_home())
+                .order_by("code"))
+
+
+def _in_jurisdiction(jurisdiction: str) -> Q:
+    """The tickets of a jurisdiction: those whose 12345 it is or is above (a ticket belongs
+    to the county of its place), and those whose place lies in it (a township's)."""
+    return within("jurisdiction", jurisdiction) | within("region", jurisdiction)
 
 
 # -- Services ---------------------------------------------------------------------------
@@ -147,11 +168,12 @@ def open311_service(code: str) -> Service:
 class Open311Client:
     """Who acts when an Open311 client files: no user account, only the key the centre
     issued. It files as the centre's own intake does (the role the filing service admits
-    for a ticket taken on someone's behalf); the key is named in the ticket's history and
-    the audit chain."""
+    for a ticket taken on someone's behalf), in the region the hotline serves; the key is
+    named in the ticket's history and the audit chain."""
 
     key_id: int
     name: str
+    region_id: str
     role: str = Role.AGENT
     pk: None = None
     is_superuser: bool = False
@@ -163,6 +185,7 @@ class Open311Request:
     """A POST Service Request's arguments, as sent (all text)."""
 
     service_code: str
+    jurisdiction: str
     description: str = ""
     address_string: str = ""
     address_id: str = ""
@@ -174,6 +197,8 @@ class Open311Request:
     last_name: str = ""
     phone: str = ""
     email: str = ""
+    device_id: str = ""
+    account_id: str = ""
     media_url: str = ""
     channel: str = ""
 
@@ -182,9 +207,10 @@ class Open311Request:
 _ARGUMENTS = {
     "text": "description", "caller_phone": "phone", "caller_name": "first_name",
     "region_code": "attribute[region]", "application_number": "attribute[application_number]",
-    "channel": "channel",
+    "channel": "channel", "latitude": "lat", "longitude": "long", "media_url": "media_url",
+    "caller_email": "email", "caller_device_id": "device_id",
+    "caller_account_id": "account_id",
 }
-MAX_MEDIA_URL = 500
 
 
 def _caller_name(first: str, last: str) -> str:
@@ -195,89 +221,94 @@ def _caller_name(first: str, last: str) -> str:
     return f"{first} {last}".strip()
 
 
-def _coordinates(request: Open311Request, errors: dict[str, str]) -> tuple[float, float] | None:
-    if not request.lat.strip() and not request.long.strip():
+def _degrees(value: str, name: str, errors: dict[str, str]) -> float | None:
+    """A coordinate as sent: decimal degrees, or None when left out."""
+    value = value.strip()
+    if not value:
         return None
     try:
-        lat, long = float(request.lat), float(request.long)
+        return float(value)
     except ValueError:
-        errors["lat"] = _("lat 和 long 须同时提供，且为数字（WGS84）")
+        errors[name] = _("应为十进制度数（WGS84），如 30.2741")
         return None
-    if not (math.isfinite(lat) and math.isfinite(long) and -90 <= lat <= 90
-            and -180 <= long <= 180):
-        errors["lat"] = _("坐标超出范围")
-        return None
-    return lat, long
 
 
-def _media_url(url: str, errors: dict[str, str]) -> str:
-    url = url.strip()
-    if not url:
-        return ""
-    try:
-        if len(url) > MAX_MEDIA_URL:
-            raise ValidationError("too long")
-        URLValidator(schemes=["http", "https"])(url)
-    except ValidationError:
-        errors["media_url"] = _("media_url 应为不超过 %(n)d 个字符的 http(s) 地址") % {
-            "n": MAX_MEDIA_URL}
-        return ""
-    return url
-
-
-def open311_request_file(*, key: Open311Key, request: Open311Request) -> TicketFiling:
-    """File a ticket for an Open311 client, through the same filing as a call (matched
-    against open tickets: 最多投一次), then note the client, the coordinates and the media
-    link in the ticket's history. The channel is mobile unless the client says web."""
-    service = open311_service(request.service_code.strip())
+def _checked(request: Open311Request) -> tuple[TicketInput, dict[str, str]]:
+    """The filing the request asks for, and every problem with it (named as the client
+    names its arguments), all at once."""
     errors: dict[str, str] = {}
+    service = open311_service(request.service_code.strip())
     if not request.description.strip():
         errors["description"] = _("请填写诉求内容（description）")
-    coordinates = _coordinates(request, errors)
-    media_url = _media_url(request.media_url, errors)
-    region = request.region.strip()
-    if region and region not in {r.code for r in townships()}:
+    latitude = _degrees(request.lat, "lat", errors)
+    longitude = _degrees(request.long, "long", errors)
+    for name, reason in location_errors(latitude=latitude, longitude=longitude).items():
+        errors.setdefault(_ARGUMENTS[name], reason)
+    contact = {"media_url": request.media_url.strip(), "caller_email": request.email.strip(),
+               "caller_device_id": request.device_id.strip(),
+               "caller_account_id": request.account_id.strip()}
+    for name, reason in contact_errors(
+            media_url=contact["media_url"], email=contact["caller_email"],
+            device_id=contact["caller_device_id"],
+            account_id=contact["caller_account_id"]).items():
+        errors[_ARGUMENTS[name]] = reason
+    local = {r.code for r in townships(request.jurisdiction)}
+    township = request.region.strip()
+    if township and township not in local:
         errors["attribute[region]"] = _("不是本地的乡镇（街道）代码")
-    address = request.address_string.strip()
-    if not address and coordinates is not None:
-        address = f"WGS84 {coordinates[0]:.6f},{coordinates[1]:.6f}"
-    if service.code in LOCATED_TYPES and not (address or region) and "lat" not in errors:
+    # A filing in a township's jurisdiction is about that township.
+    place = township or (request.jurisdiction if request.jurisdiction in local else "")
+    located = (request.address_string.strip() or latitude is not None
+               or longitude is not None or place)
+    if service.code in LOCATED_TYPES and not located and not {"lat", "long"} & set(errors):
         errors["address_string"] = _("请提供事发地点：address_string、lat 和 long，"
                                      "或乡镇（attribute[region]）")
     channel = request.channel.strip() or TicketChannel.MOBILE
     if channel not in (TicketChannel.MOBILE, TicketChannel.WEB):
         errors["channel"] = _("channel 应为 mobile 或 web")
-    if errors:
-        raise InvalidInput(_("请求有误"), errors)
     data = TicketInput(
         type=service.code, channel=channel, text=request.description,
         caller_name=_caller_name(request.first_name, request.last_name),
-        caller_phone=request.phone, region_code=region, address=address,
-        application_number=request.application_number.strip())
+        caller_phone=request.phone, region_code=place,
+        address=request.address_string.strip(),
+        application_number=request.application_number.strip(),
+        latitude=latitude, longitude=longitude, media_url=contact["media_url"],
+        caller_email=contact["caller_email"], caller_device_id=contact["caller_device_id"],
+        caller_account_id=contact["caller_account_id"], jurisdiction_code=request.jurisdiction)
+    return data, errors
+
+
+def open311_request_file(*, key: Open311Key, request: Open311Request) -> TicketFiling:
+    """File a ticket in a jurisdiction for an Open311 client, through the same filing as
+    a call (matched against open tickets: 最多投一次), keeping what the client sent: the
+    place (address, WGS84 coordinates, township), the media link and the caller's name,
+    phone, e-mail, device and account. Every problem is reported at once and nothing is
+    filed. The channel is mobile unless the client says web."""
+    data, errors = _checked(request)
+    if errors:
+        raise InvalidInput(_("请求有误"), errors)
     try:
         filing = ticket_create(
-            data=data, actor=Open311Client(key_id=key.pk, name=key.name),
-            received=lambda ticket: _received_note(ticket=ticket, key=key,
-                                                   coordinates=coordinates,
-                                                   media_url=media_url))
+            data=data, actor=Open311Client(key_id=key.pk, name=key.name,
+                                           region_id=jurisdiction_home()),
+            received=lambda ticket: _received_note(ticket=ticket, key=key))
     except InvalidInput as exc:
         raise InvalidInput(exc.message, {_ARGUMENTS.get(k, k): str(v)
                                          for k, v in exc.errors.items()}) from exc
     log.info("open311_request_filed", number=filing.ticket.number, key=key.pk,
-             outcome=filing.outcome)
+             jurisdiction=request.jurisdiction, outcome=filing.outcome)
     return filing
 
 
-def _received_note(*, ticket: Ticket, key: Open311Key, coordinates: tuple[float, float] | None,
-                   media_url: str) -> None:
-    """In the filing's transaction: the client, its coordinates and media link in the
+def _received_note(*, ticket: Ticket, key: Open311Key) -> None:
+    """In the filing's transaction: the client, the coordinates and the media link in the
     ticket's history, the key in the audit chain."""
     parts = [_("经 Open311 客户端“%(name)s”提交") % {"name": key.name}]
-    if coordinates is not None:
+    if ticket.latitude is not None and ticket.longitude is not None:
         parts.append(_("坐标（WGS84）：%(lat).6f, %(long).6f")
-                     % {"lat": coordinates[0], "long": coordinates[1]})
-    if media_url:
-        parts.append(_("图片或视频：%(url)s") % {"url": media_url})
+                     % {"lat": ticket.latitude, "long": ticket.longitude})
+    if ticket.media_url:
+        parts.append(_("图片或视频：%(url)s") % {"url": ticket.media_url})
     event_add(ticket=ticket, actor=None, action="open311_received", note="；".join(parts))
     audit_record(actor=None, action="open311.request_filed", entity="ticket",
                  entity_id=ticket.number, data={"key": key.pk})
@@ -306,16 +337,18 @@ def _closed() -> Q:
             | Q(status=TicketStatus.MERGED, master__status=TicketStatus.CLOSED))
 
 
-def open311_ticket(number: str) -> Ticket | None:
-    return _tickets().filter(number=number).first()
+def open311_ticket(number: str, *, jurisdiction: str) -> Ticket | None:
+    """A ticket of the jurisdiction (another jurisdiction's is not found in this one)."""
+    return _tickets().filter(_in_jurisdiction(jurisdiction), number=number).first()
 
 
-def open311_tickets(*, numbers: list[str] | None = None, types: list[str] | None = None,
-                    start: dt.datetime | None = None, end: dt.datetime | None = None,
+def open311_tickets(*, jurisdiction: str, numbers: list[str] | None = None,
+                    types: list[str] | None = None, start: dt.datetime | None = None,
+                    end: dt.datetime | None = None,
                     statuses: set[str] | None = None) -> list[Ticket]:
-    """GeoReport's query: by numbers (overriding everything else), or by types, status
-    (open/closed) and filing time; newest first, at most 1000."""
-    tickets = _tickets()
+    """GeoReport's query in a jurisdiction: by numbers (overriding everything else), or
+    by types, status (open/closed) and filing time; newest first, at most 1000."""
+    tickets = _tickets().filter(_in_jurisdiction(jurisdiction))
     if numbers is not None:
         tickets = tickets.filter(number__in=numbers)
     else:
@@ -342,6 +375,9 @@ class PublicTicket:
     status_notes: str
     description: str | None
     address: str | None
+    latitude: float | None
+    longitude: float | None
+    media_url: str | None
     agency: str | None
     notice: str
     requested_at: dt.datetime
@@ -377,7 +413,8 @@ def public_ticket(ticket: Ticket) -> PublicTicket:
     """What anyone may read of a ticket. A merged ticket (并单) is answered with its
     master: open while the master is, closed with the master's reply when it closes. A
     report (举报) shows neither its text, its place nor its reply; other texts are shown
-    with personal numbers masked."""
+    with personal numbers masked. The place and the media link come back as the client
+    sent them (but a report's)."""
     master = ticket.master if ticket.status == TicketStatus.MERGED else None
     handling = master or ticket
     closed = handling.status == TicketStatus.CLOSED
@@ -400,6 +437,9 @@ def public_ticket(ticket: Ticket) -> PublicTicket:
         number=ticket.number, type=ticket.type, closed=closed, status_notes=notes,
         description=None if report else desensitize(ticket.text),
         address=None if report else (desensitize(ticket.address) or None),
+        latitude=None if report else ticket.latitude,
+        longitude=None if report else ticket.longitude,
+        media_url=None if report else (ticket.media_url or None),
         agency=handling.lead_department.name if handling.lead_department else None,
         notice=service_notice(ticket.limit_days),
         requested_at=ticket.created_at, updated_at=updated,

@@ -11,7 +11,9 @@ from typing import Any
 from django.db.models import QuerySet
 
 from onevisit import clock
-from onevisit.accounts.models import Role
+from onevisit.accounts.models import Department, Role
+from onevisit.accounts.regions import covers, scope_of, within
+from onevisit.accounts.selectors import township_platforms
 from onevisit.applications.models import Application
 from onevisit.exchange.services import subject_mask
 from onevisit.hotline.constants import (
@@ -21,8 +23,13 @@ from onevisit.hotline.constants import (
     TicketStatus,
     TicketType,
 )
+from onevisit.hotline.dispatch import platform_reason
 from onevisit.hotline.models import Ticket, TicketExtension
-from onevisit.hotline.services.common import caller_digests
+from onevisit.hotline.services.common import (
+    REGION_ROLES,
+    caller_digests,
+    ticket_in_scope,
+)
 
 # A yellow alert once this share of the time to the deadline is used; red once overdue.
 YELLOW_SHARE = 0.8
@@ -45,17 +52,25 @@ def caller_visible(ticket: Ticket, viewer: Any) -> bool:
 class CallerShown:
     name: str
     phone: str
+    email: str
+
+
+def email_mask(email: str) -> str:
+    """li.ming@example.com → l***@example.com."""
+    local, at, domain = email.partition("@")
+    return f"{local[:1]}***{at}{domain}" if email else ""
 
 
 def caller_shown(ticket: Ticket, viewer: Any) -> CallerShown | None:
-    """The caller as this viewer may see her: None when hidden; the phone masked for a
-    department (the centre relays calls)."""
+    """The caller as this viewer may see her: None when hidden; the phone and e-mail
+    masked for a department (the centre relays calls and messages)."""
     if not caller_visible(ticket, viewer):
         return None
     role = str(getattr(viewer, "role", ""))
     full = role in (Role.AGENT, Role.DISPATCHER) or ticket.caller_id == getattr(viewer, "pk", 0)
     return CallerShown(name=ticket.caller_name,
-                       phone=ticket.caller_phone if full else subject_mask(ticket.caller_phone))
+                       phone=ticket.caller_phone if full else subject_mask(ticket.caller_phone),
+                       email=ticket.caller_email if full else email_mask(ticket.caller_email))
 
 
 def alert_level(ticket: Ticket, *, now: dt.datetime | None = None) -> str:
@@ -71,6 +86,11 @@ def alert_level(ticket: Ticket, *, now: dt.datetime | None = None) -> str:
     return "yellow" if total > 0 and used >= YELLOW_SHARE * total else ""
 
 
+def tickets_in_scope(viewer: Any) -> QuerySet[Ticket]:
+    """The tickets of the viewer's region (the centre's queues and lists)."""
+    return Ticket.objects.filter(within("jurisdiction", scope_of(viewer)))
+
+
 def ticket_get(*, number: str, viewer: Any) -> Ticket | None:
     """The ticket if this viewer may read it: the centre and supervisors any; a
     department those it handles or handled and those about its cases' applications; a
@@ -81,9 +101,8 @@ def ticket_get(*, number: str, viewer: Any) -> Ticket | None:
     if ticket is None:
         return None
     role = str(getattr(viewer, "role", ""))
-    if getattr(viewer, "is_superuser", False) or role in (Role.AGENT, Role.DISPATCHER,
-                                                          Role.SUPERVISOR):
-        return ticket
+    if getattr(viewer, "is_superuser", False) or role in REGION_ROLES:
+        return ticket if ticket_in_scope(ticket, viewer) else None
     if role == Role.CITIZEN:
         return ticket if ticket.caller_id == viewer.pk else None
     if role == Role.REVIEWER and (
@@ -95,19 +114,52 @@ def ticket_get(*, number: str, viewer: Any) -> Ticket | None:
     return None
 
 
-def dispatch_queue() -> QuerySet[Ticket]:
-    """What waits for the dispatcher: new and returned tickets, oldest deadline first."""
-    return (Ticket.objects.filter(status__in=(TicketStatus.NEW, TicketStatus.RETURNED))
+def dispatch_queue(*, viewer: Any) -> QuerySet[Ticket]:
+    """What waits for the dispatcher: new and returned tickets of her region, oldest
+    deadline first."""
+    return (tickets_in_scope(viewer)
+            .filter(status__in=(TicketStatus.NEW, TicketStatus.RETURNED))
             .select_related("region").order_by("due_at", "id"))
 
 
-def extensions_pending() -> QuerySet[TicketExtension]:
-    return (TicketExtension.objects.filter(status=ExtensionStatus.PENDING)
+@dataclass(frozen=True)
+class DispatchTargets:
+    """Whom the dispatcher may pick for a ticket: the grassroots platforms of its township
+    (none when it has no township, or the township hosts none) and every other department
+    of her region."""
+
+    platforms: list[Department]
+    departments: list[Department]
+
+
+def dispatch_targets(ticket: Ticket, *, viewer: Any) -> DispatchTargets:
+    scope = scope_of(viewer)
+    platforms = (township_platforms(township_code=ticket.region_id) if ticket.region_id
+                 else [])
+    return DispatchTargets(
+        platforms=[p for p in platforms if covers(scope, p.region_id)],
+        departments=list(Department.objects.filter(within("region", scope), platform="")
+                         .order_by("code")))
+
+
+def suggestion_choices(ticket: Ticket) -> list[dict[str, Any]]:
+    """The suggested departments kept with the ticket, a platform's with the reason it
+    comes first in the reader's language (`reason_text`)."""
+    return [{**choice, "reason_text": platform_reason(choice["reason"])
+             if choice.get("reason") else ""}
+            for choice in ticket.suggestion.get("choices", [])]
+
+
+def extensions_pending(*, viewer: Any) -> QuerySet[TicketExtension]:
+    return (TicketExtension.objects
+            .filter(within("ticket__jurisdiction", scope_of(viewer)),
+                    status=ExtensionStatus.PENDING)
             .select_related("ticket", "department").order_by("requested_at"))
 
 
-def replied_to_close() -> QuerySet[Ticket]:
-    return Ticket.objects.filter(status=TicketStatus.REPLIED).order_by("replied_at", "id")
+def replied_to_close(*, viewer: Any) -> QuerySet[Ticket]:
+    return (tickets_in_scope(viewer).filter(status=TicketStatus.REPLIED)
+            .order_by("replied_at", "id"))
 
 
 def department_queue(*, department_id: int) -> QuerySet[Ticket]:
@@ -131,16 +183,17 @@ class CallerHistory:
     applications: list[Application]
 
 
-def caller_history(*, phone: str = "", id_number: str = "", limit: int = 20) -> CallerHistory:
-    """The caller's earlier tickets (by her phone) and applications (by her ID number),
-    newest first, for the agent on the call."""
+def caller_history(*, viewer: Any, phone: str = "", id_number: str = "",
+                   limit: int = 20) -> CallerHistory:
+    """The caller's earlier tickets (by her phone) and applications (by her ID number) in
+    the agent's region, newest first, for the agent on the call."""
     digests = caller_digests(phone)
-    tickets = (list(Ticket.objects.filter(caller_digest__in=digests)
+    tickets = (list(tickets_in_scope(viewer).filter(caller_digest__in=digests)
                     .select_related("lead_department").order_by("-created_at")[:limit])
                if digests else [])
     applications = (list(Application.objects.filter(
-        applicant_id_number=id_number.strip().upper()).order_by("-submitted_at")[:limit])
-        if id_number.strip() else [])
+        within("region", scope_of(viewer)), applicant_id_number=id_number.strip().upper())
+        .order_by("-submitted_at")[:limit]) if id_number.strip() else [])
     return CallerHistory(tickets=tickets, applications=applications)
 
 
@@ -157,18 +210,21 @@ def tickets_about_application(application: Application) -> list[Ticket]:
                 .exclude(status=TicketStatus.MERGED).order_by("-created_at"))
 
 
-def complaints_about_applications(*, limit: int = 50) -> list[Ticket]:
-    """Open complaints that name an application, for the supervisor, newest first."""
-    return list(Ticket.objects.filter(type=TicketType.COMPLAINT, application__isnull=False,
+def complaints_about_applications(*, scope: str, limit: int = 50) -> list[Ticket]:
+    """Open complaints of `scope` that name an application, for the supervisor, newest
+    first."""
+    return list(Ticket.objects.filter(within("jurisdiction", scope),
+                                      type=TicketType.COMPLAINT, application__isnull=False,
                                       status__in=OPEN_STATUSES)
                 .exclude(status=TicketStatus.MERGED)
                 .select_related("application", "lead_department")
                 .order_by("-created_at")[:limit])
 
 
-def tickets_escalated() -> QuerySet[Ticket]:
+def tickets_escalated(*, scope: str) -> QuerySet[Ticket]:
     """For the supervisor: escalated by repeats or by reopens beyond the limit."""
-    return Ticket.objects.filter(escalated=True).order_by("-created_at")
+    return Ticket.objects.filter(within("jurisdiction", scope),
+                                 escalated=True).order_by("-created_at")
 
 
 def lead_assignments_returned(ticket: Ticket) -> list[tuple[str, str]]:

@@ -7,10 +7,26 @@ from django.db import models
 from onevisit.accounts.models import Department, Region
 
 
-class DailyRollup(models.Model):
-    """One day in Hangzhou: applications filed that day, and those completed that day."""
+class RollupDay(models.Model):
+    """A day in Hangzhou that has been rolled up, and when: its figures hold every fact
+    recorded until then."""
 
     day = models.DateField(unique=True)
+    computed_at = models.DateTimeField(null=True)
+
+    class Meta:
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} (as of {self.computed_at})"
+
+
+class DailyRollup(models.Model):
+    """One day in Hangzhou in one region (the region handling the applications): those
+    filed that day, and those completed that day."""
+
+    day = models.DateField()
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
     filed = models.PositiveIntegerField(default=0)
     filed_online = models.PositiveIntegerField(default=0)
     completed = models.PositiveIntegerField(default=0)
@@ -18,14 +34,15 @@ class DailyRollup(models.Model):
     completed_one_visit = models.PositiveIntegerField(default=0)
     completed_more_visits = models.PositiveIntegerField(default=0)
     completed_on_time = models.PositiveIntegerField(default=0)
-    # When this day was rolled up: its figures hold every fact recorded until then.
-    computed_at = models.DateTimeField(null=True)
 
     class Meta:
-        ordering = ["day"]
+        ordering = ["day", "region"]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "region"], name="daily_rollup_day_region"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.day}: {self.filed} filed, {self.completed} completed"
+        return f"{self.day} {self.region_id}: {self.filed} filed, {self.completed} completed"
 
 
 class DepartmentRollup(models.Model):
@@ -55,6 +72,8 @@ class HotlineRollup(models.Model):
     department = models.ForeignKey(Department, null=True, on_delete=models.CASCADE,
                                    related_name="+")
     region = models.ForeignKey(Region, null=True, on_delete=models.CASCADE, related_name="+")
+    # The tickets' jurisdiction: whose 12345 they belong to (supervisors see their subtree).
+    jurisdiction = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
     closed = models.PositiveIntegerField(default=0)
     closed_first_contact = models.PositiveIntegerField(default=0)
     closed_on_time = models.PositiveIntegerField(default=0)

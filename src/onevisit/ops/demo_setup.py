@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from onevisit.accounts.models import Region
+from onevisit.accounts.services import grassroots_platforms_ensure
 from onevisit.applications.constants import CaseStatus, Channel
 from onevisit.applications.models import Application, Case
 from onevisit.applications.services import (
@@ -59,6 +60,8 @@ def demo_world_load(*, people: int = DEMO_PEOPLE, companies: int = DEMO_COMPANIE
     search_reindex()  # publishing indexes; this also covers a catalogue loaded before search
     # The departments the 12345 centre dispatches to, beyond those with catalogue items.
     hotline_departments_ensure(region=Region.objects.get(code=DISTRICT))
+    # Each township of the district hosts its four grassroots platforms (四个平台).
+    grassroots_platforms_ensure(region_code=DISTRICT, actor=None)
     population = population_seed(people=people, companies=companies)
     citizen = next(p for p in population.people if p.property_certificate_numbers)
     staff = demo_staff_ensure(citizen_id_number=citizen.id_number, citizen_name=citizen.name)

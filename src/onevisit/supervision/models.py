@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from onevisit.accounts.models import Department
+from onevisit.accounts.models import Department, Region
 from onevisit.supervision.constants import AlertStatus, FollowUpStatus
 
 
@@ -26,6 +26,9 @@ class Alert(models.Model):
     application_number = models.CharField(max_length=32, db_index=True)
     case_id = models.BigIntegerField(default=0, help_text=_("0: about the application as a whole"))
     message = models.TextField()
+    # The region of the application it is about: supervisors see their region's subtree.
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
     raised_at = models.DateTimeField()
     status = models.CharField(max_length=16, choices=AlertStatus.choices,
                               default=AlertStatus.OPEN)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from onevisit.accounts.models import Role, User
+from onevisit.accounts.regions import scope_of, within
 from onevisit.applications.models import Application, Case
 from onevisit.exchange.models import AccessLog
 from onevisit.exchange.services import subject_digests
@@ -70,7 +71,7 @@ def alerts_inbox(*, actor: Any, now: dt.datetime, where: InboxFilter,
     """The supervisors' inbox, newest first (keyset: pass the last id seen as
     `before_id`). A department's alerts are those of its cases, and those about a whole
     application it has a case of."""
-    alerts = Alert.objects.all()
+    alerts = Alert.objects.filter(within("region", scope_of(actor)))
     if where.status:
         alerts = alerts.filter(status=where.status)
     if where.kind:
@@ -91,14 +92,16 @@ def alerts_inbox(*, actor: Any, now: dt.datetime, where: InboxFilter,
     ).order_by("-id")
 
 
-def alert_status_counts() -> dict[str, int]:
-    counts = dict(Alert.objects.values_list("status").annotate(n=Count("id")).order_by())
+def alert_status_counts(*, actor: Any) -> dict[str, int]:
+    counts = dict(Alert.objects.filter(within("region", scope_of(actor)))
+                  .values_list("status").annotate(n=Count("id")).order_by())
     return {status: counts.get(status, 0) for status in AlertStatus.values}
 
 
-def alert_get(*, alert_id: int) -> Alert | None:
+def alert_get(*, alert_id: int, actor: Any) -> Alert | None:
+    """The alert if it lies in the actor's region."""
     return Alert.objects.select_related("acknowledged_by", "closed_by").filter(
-        pk=alert_id).first()
+        within("region", scope_of(actor)), pk=alert_id).first()
 
 
 def alert_close_reason(alert: Alert) -> str:
@@ -147,7 +150,7 @@ class StaffAccess:
     flagged: bool
 
 
-def staff_access_report(*, since: dt.datetime, until: dt.datetime,
+def staff_access_report(*, since: dt.datetime, until: dt.datetime, scope: str = "",
                         threshold: int = 20) -> list[StaffAccess]:
     """Who read whose data between `since` and `until`, most unexplained first.
 
@@ -156,10 +159,14 @@ def staff_access_report(*, since: dt.datetime, until: dt.datetime,
     filing (the window preview, a search by ID number) is explained by an application she
     filed for the same person within a day. Staff who read the data of `threshold` or
     more people without such a case are flagged for the supervisor to look into."""
-    rows: list[dict[str, Any]] = [dict(row) for row in
-        AccessLog.objects.filter(at__gte=since, at__lt=until, actor__isnull=False)
-        .exclude(actor__role=Role.CITIZEN)
-        .values("actor_id", "at", "application_number", "subject_digest")]
+    logged = (AccessLog.objects.filter(at__gte=since, at__lt=until, actor__isnull=False)
+             .exclude(actor__role=Role.CITIZEN))
+    if scope:  # the staff of the supervisor's region: their own region, else their department's
+        logged = logged.filter(within("actor__region", scope)
+                             | (Q(actor__region__isnull=True)
+                                & within("actor__department__region", scope)))
+    rows: list[dict[str, Any]] = [dict(row) for row in logged.values(
+        "actor_id", "at", "application_number", "subject_digest")]
     numbers = {r["application_number"] for r in rows if r["application_number"]}
     filed_by = dict(Application.objects.filter(number__in=numbers)
                     .values_list("number", "filed_by_id"))

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_noop
 
 from onevisit import clock
 from onevisit.accounts.models import Department, Role
+from onevisit.accounts.regions import scope_of, within
+from onevisit.applications.models import Application
 from onevisit.applications.receivers import Anomaly
 from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -39,7 +41,10 @@ def alert_raise(
     its message brought up to date (a third visit is reported as three, not two)."""
     alert, created = Alert.objects.get_or_create(
         kind=kind, application_number=application_number, case_id=case_id,
-        resolved_at=None, defaults={"message": message, "raised_at": clock.now()},
+        resolved_at=None, defaults={
+            "message": message, "raised_at": clock.now(),
+            "region_id": _regions_of([application_number]).get(application_number),
+        },
     )
     if not created and alert.message != message:
         alert.message = message
@@ -50,9 +55,17 @@ def alert_raise(
 def alerts_raise_many(*, alerts: list[Alert]) -> None:
     """Raise many alerts at once; one already open for the same subject is left alone."""
     now = clock.now()
+    regions = _regions_of([alert.application_number for alert in alerts])
     for alert in alerts:
         alert.raised_at = now
+        alert.region_id = regions.get(alert.application_number)
     Alert.objects.bulk_create(alerts, ignore_conflicts=True)
+
+
+def _regions_of(numbers: list[str]) -> dict[str, str]:
+    """The region of each application: its alerts belong there."""
+    return dict(Application.objects.filter(number__in=set(numbers))
+                .values_list("number", "region_id"))
 
 
 def alerts_resolve(*, case_id: int, kinds: list[AlertKind]) -> int:
@@ -78,8 +91,11 @@ def _text(value: str, *, field: str, what: str) -> str:
     return text
 
 
-def _alert_locked(alert_id: int) -> Alert:
-    alert = Alert.objects.select_for_update().filter(pk=alert_id).first()
+def _alert_locked(alert_id: int, actor: Any) -> Alert:
+    """The alert, locked, if it lies in the supervisor's region (another region's alert
+    is answered as if it did not exist)."""
+    alert = (Alert.objects.select_for_update()
+             .filter(within("region", scope_of(actor)), pk=alert_id).first())
     if alert is None:
         raise NotFound(_("预警不存在"))
     return alert
@@ -97,7 +113,7 @@ def _alert_move(alert: Alert, to: AlertStatus) -> None:
 def alert_acknowledge(*, alert_id: int, actor: Any) -> Alert:
     """A supervisor takes the alert in hand (已确认): it leaves the 待处理 list."""
     _supervisor(actor)
-    alert = _alert_locked(alert_id)
+    alert = _alert_locked(alert_id, actor)
     _alert_move(alert, AlertStatus.ACKNOWLEDGED)
     alert.acknowledged_at = clock.now()
     alert.acknowledged_by = actor
@@ -113,7 +129,7 @@ def alert_close(*, alert_id: int, actor: Any, reason: str) -> Alert:
     explanation asked for is part of the alert's record."""
     _supervisor(actor)
     text = _text(reason, field="reason", what=_("关闭原因"))
-    alert = _alert_locked(alert_id)
+    alert = _alert_locked(alert_id, actor)
     _alert_move(alert, AlertStatus.CLOSED)
     if alert.follow_ups.filter(status=FollowUpStatus.OPEN).exists():
         raise Conflict(_("该预警的督办尚未答复，答复后才能关闭"))
@@ -137,10 +153,11 @@ def follow_up_order_send(*, alert_id: int, actor: Any, department_code: str, que
     if not 1 <= days <= FOLLOW_UP_DAYS_MAX:
         raise InvalidInput(_("答复期限应为 1 至 %(max)d 个工作日") % {"max": FOLLOW_UP_DAYS_MAX},
                            {"days": _("1 至 %(max)d") % {"max": FOLLOW_UP_DAYS_MAX}})
-    department = Department.objects.filter(code=department_code).first()
+    department = Department.objects.filter(within("region", scope_of(actor)),
+                                           code=department_code).first()
     if department is None:
         raise InvalidInput(_("没有这个部门"), {"department": _("没有这个部门")})
-    alert = _alert_locked(alert_id)
+    alert = _alert_locked(alert_id, actor)
     if alert.status == AlertStatus.CLOSED:
         raise Conflict(_("预警已关闭，不能再督办"))
     if alert.follow_ups.filter(status=FollowUpStatus.OPEN).exists():

@@ -18,12 +18,15 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from onevisit import clock
-from onevisit.accounts.models import Department, Role
+from onevisit.accounts.models import Department, Region, Role
+from onevisit.accounts.regions import covers, scope_of, within
+from onevisit.accounts.selectors import regions_below
 from onevisit.applications.selectors import VisitCauseRow, visit_causes_count
 from onevisit.hotline.selectors import complaints_about_applications, tickets_escalated
 from onevisit.metrics.selectors import (
     dashboard_figures,
     latest_rolled_up_day,
+    platform_figures,
     rollup_freshness,
 )
 from onevisit.supervision.selectors import staff_access_report
@@ -40,6 +43,8 @@ class Period:
     until: dt.date
     department: Department | None
     problems: list[str]
+    # The regions shown: the supervisor's own, or one below it she picked ("" : all).
+    scope: str
 
 
 def _supervisor(request: HttpRequest) -> None:
@@ -61,8 +66,14 @@ def _period(request: HttpRequest) -> Period:
     `onevisit simulate` recorded). A value that cannot be used is named and left out."""
     get = request.GET
     problems = []
+    scope = scope_of(request.user)
+    picked = get.get("region", "").strip()
+    if picked and covers(scope, picked) and Region.objects.filter(code=picked).exists():
+        scope = picked
+    elif picked:
+        problems.append(_("没有这个行政区划，或不在您的管辖范围内"))
     today = clock.now().astimezone(TZ).date()
-    latest = latest_rolled_up_day()
+    latest = latest_rolled_up_day(scope=scope)
     until = _date(get.get("until"))
     if get.get("until") and until is None:
         problems.append(_("截止日期格式应为 YYYY-MM-DD"))
@@ -76,10 +87,12 @@ def _period(request: HttpRequest) -> Period:
         since = None
     since = since or until - dt.timedelta(days=PERIOD_DAYS - 1)
     code = get.get("department", "")
-    department = Department.objects.filter(code=code).first() if code else None
+    department = (Department.objects.filter(within("region", scope), code=code).first()
+                  if code else None)
     if code and department is None:
         problems.append(_("没有这个部门"))
-    return Period(since=since, until=until, department=department, problems=problems)
+    return Period(since=since, until=until, department=department, problems=problems,
+                  scope=scope)
 
 
 def _percent(value: float | None) -> str:
@@ -114,7 +127,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         messages.error(request, problem)
     now = clock.now()
     figures = dashboard_figures(since=period.since, until=period.until, now=now,
-                                department=period.department)
+                                scope=period.scope, department=period.department)
     freshness = rollup_freshness(
         since=period.since, until=period.until, now=now,
         stale_after=dt.timedelta(
@@ -125,26 +138,45 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     hotline = figures["hotline"]
     return render(request, "web/dashboard.html", {
         "period": period, "tiles": tiles, "figures": figures, "freshness": freshness,
-        "now": now, "departments": Department.objects.order_by("code"),
+        "now": now,
+        "departments": Department.objects.filter(within("region", period.scope))
+        .order_by("code"),
+        "regions": regions_below(scope_of(request.user)),
         "department_rows": [_rates_shown(row) for row in figures["departments"]],
         "chart_labels": {"filed": _("申请"), "completed": _("办结"),
                          "decided": _("部门办结"), "visits": _("办结件跑动次数"),
                          "on_time": _("按时办结率")},
-        "overdue": cases_overdue(now=now),
-        "complaints": complaints_about_applications(),
-        "escalated": list(tickets_escalated()[:50]),
+        "overdue": cases_overdue(now=now, scope=period.scope),
+        "complaints": complaints_about_applications(scope=period.scope),
+        "escalated": list(tickets_escalated(scope=period.scope)[:50]),
         "hotline_overall": _rates_shown(hotline["overall"]),
         "hotline_tables": [
             (_("12345 各部门"), [_rates_shown(r) for r in hotline["departments"]]),
             (_("12345 各街道（乡镇）"), [_rates_shown(r) for r in hotline["regions"]])],
-    } | visit_causes_section(since=period.since, until=period.until))
+        "platforms": _platforms_shown(platform_figures(since=period.since, until=period.until,
+                                                       now=now, scope=period.scope)),
+    } | visit_causes_section(since=period.since, until=period.until, scope=period.scope))
 
 
-def visit_causes_section(*, since: dt.date, until: dt.date) -> dict[str, list[VisitCauseRow]]:
+def _platforms_shown(figures: dict[str, Any]) -> dict[str, Any]:
+    """The 四个平台 figures with their rates as people read them."""
+    return {
+        "townships": [{**township, "platforms": [_rates_shown(row)
+                                                 for row in township["platforms"]],
+                       "total": _rates_shown(township["total"])}
+                      for township in figures["townships"]],
+        "kinds": [_rates_shown(row) for row in figures["kinds"]],
+    }
+
+
+def visit_causes_section(*, since: dt.date, until: dt.date,
+                         scope: str) -> dict[str, list[VisitCauseRow]]:
     """跑多次的原因: trips beyond what the items require in the period (Hangzhou days,
-    `until` included), per cause and department; the template is web/_visit_causes.html."""
+    `until` included) to matters handled in `scope`, per cause and department; the
+    template is web/_visit_causes.html."""
     return {"visit_causes": visit_causes_count(since=_day_start(since),
-                                               until=_day_start(until + dt.timedelta(days=1)))}
+                                               until=_day_start(until + dt.timedelta(days=1)),
+                                               scope=scope)}
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -158,7 +190,7 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
     period = _period(request)
     since, until = period.since, period.until
     figures = dashboard_figures(since=since, until=until, now=clock.now(),
-                                department=period.department)
+                                scope=period.scope, department=period.department)
     book = Workbook()
     book.remove(book.worksheets[0])
     sheet = book.create_sheet(_("指标"))
@@ -178,9 +210,18 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
                             "—" if row["on_time_rate"] is None else row["on_time_rate"]])
     overdue = book.create_sheet(_("超期"))
     overdue.append([_("办件编号"), _("事项"), _("部门"), _("办理期限")])
-    for case in cases_overdue(now=clock.now()):
+    for case in cases_overdue(now=clock.now(), scope=period.scope):
         overdue.append([case.application.number, case.item.name, case.department.name,
                         case.due_at.replace(tzinfo=None) if case.due_at else None])
+    platforms = book.create_sheet(_("四个平台"))
+    platforms.append([_("街道（乡镇）"), _("平台"), _("在办工单"), _("其中超期"), _("办结工单"),
+                      _("按时办结率")])
+    for township in platform_figures(since=since, until=until, now=clock.now(),
+                                     scope=period.scope)["townships"]:
+        for row in township["platforms"]:
+            platforms.append([township["name"], row["label"], row["open"], row["overdue"],
+                              row["closed"],
+                              "—" if row["on_time_rate"] is None else row["on_time_rate"]])
     content = io.BytesIO()
     book.save(content)
     response = HttpResponse(
@@ -201,7 +242,7 @@ def access_report(request: HttpRequest) -> HttpResponse:
     threshold = _bounded(request.GET.get("threshold"), default=20, low=1, high=100_000)
     until = clock.now()
     report = staff_access_report(since=until - dt.timedelta(days=days), until=until,
-                                 threshold=threshold)
+                                 scope=scope_of(user), threshold=threshold)
     return render(request, "web/access_report.html",
                   {"report": report, "days": days, "threshold": threshold})
 

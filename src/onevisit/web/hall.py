@@ -249,7 +249,7 @@ def find(request: HttpRequest) -> HttpResponse:
     """Find an application by its number, its receipt number or the applicant's ID."""
     clerk = _clerk(request)
     query = request.GET.get("q", "").strip().upper()
-    results = applications_matching(query=query)
+    results = applications_matching(user=clerk, query=query)
     if len(results) == 1:
         return redirect("web:hall_application", number=results[0].number)
     if any(r.applicant_id_number == query for r in results):
@@ -261,8 +261,9 @@ def find(request: HttpRequest) -> HttpResponse:
 @login_required
 def parcels(request: HttpRequest) -> HttpResponse:
     """Courier hand-off (交寄): results booked with the courier, waiting at the hall."""
-    _clerk(request)
-    return render(request, "web/hall/parcels.html", {"parcels": parcels_waiting()[:200]})
+    clerk = _clerk(request)
+    return render(request, "web/hall/parcels.html",
+                  {"parcels": parcels_waiting(viewer=clerk)[:200]})
 
 
 @require_POST

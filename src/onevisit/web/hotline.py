@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from onevisit.accounts.models import Department, Role
+from onevisit.accounts.models import Role
+from onevisit.accounts.regions import scope_of
 from onevisit.applications.services import Upload
 from onevisit.errors import DomainError, NotFound
 from onevisit.hotline import selectors
@@ -101,11 +102,11 @@ def console(request: HttpRequest) -> HttpResponse:
     return render(request, "web/hotline/console.html", {
         "values": values or {"type": TicketType.CONSULTATION, "channel": TicketChannel.PHONE},
         "errors": errors, "types": TicketType.choices, "channels": TicketChannel.choices,
-        "townships": townships(),
-        "dispatch_queue": list(selectors.dispatch_queue()[:50]),
-        "extensions": list(selectors.extensions_pending()[:50]),
-        "to_close": list(selectors.replied_to_close()[:50]),
-        "escalated": list(selectors.tickets_escalated()[:20]),
+        "townships": townships(scope_of(user)),
+        "dispatch_queue": list(selectors.dispatch_queue(viewer=request.user)[:50]),
+        "extensions": list(selectors.extensions_pending(viewer=request.user)[:50]),
+        "to_close": list(selectors.replied_to_close(viewer=request.user)[:50]),
+        "escalated": list(selectors.tickets_escalated(scope=scope_of(request.user))[:20]),
     })
 
 
@@ -123,7 +124,8 @@ def knowledge(request: HttpRequest) -> HttpResponse:
 def caller(request: HttpRequest) -> HttpResponse:
     """The caller's earlier tickets and applications (swapped into the console)."""
     _centre(request)
-    history = selectors.caller_history(phone=request.GET.get("caller_phone", ""),
+    history = selectors.caller_history(viewer=request.user,
+                                       phone=request.GET.get("caller_phone", ""),
                                        id_number=request.GET.get("id_number", ""))
     return render(request, "web/hotline/_caller.html", {"history": history})
 
@@ -136,6 +138,7 @@ def ticket(request: HttpRequest, number: str) -> HttpResponse:
     role = _role(request)
     department_id = getattr(request.user, "department_id", None)
     assignment = selectors.assignment_role(found, department_id) if role == Role.REVIEWER else ""
+    is_dispatcher = role == Role.DISPATCHER or request.user.is_superuser
     return render(request, "web/hotline/ticket.html", {
         "ticket": found, "caller": selectors.caller_shown(found, request.user),
         "alert": selectors.alert_level(found),
@@ -145,10 +148,11 @@ def ticket(request: HttpRequest, number: str) -> HttpResponse:
         "extensions": found.extensions.select_related("department"),
         "returned": selectors.lead_assignments_returned(found),
         "is_centre": role in CENTRE or request.user.is_superuser,
-        "is_dispatcher": role == Role.DISPATCHER or request.user.is_superuser,
+        "is_dispatcher": is_dispatcher,
         "is_lead": assignment == AssignmentRole.LEAD, "is_co": assignment == AssignmentRole.CO,
-        "departments": Department.objects.order_by("code") if role == Role.DISPATCHER else [],
-        "choices": found.suggestion.get("choices", []), "statuses": TicketStatus,
+        "targets": (selectors.dispatch_targets(found, viewer=request.user) if is_dispatcher
+                    else None),
+        "choices": selectors.suggestion_choices(found), "statuses": TicketStatus,
     })
 
 

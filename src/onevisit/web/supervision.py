@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +16,8 @@ from django.views.decorators.http import require_POST
 
 from onevisit import clock
 from onevisit.accounts.models import Department, Role
+from onevisit.accounts.regions import scope_of, within
+from onevisit.applications.selectors import applications_visible_to
 from onevisit.metrics.evidence import application_evidence
 from onevisit.supervision.constants import (
     FOLLOW_UP_DAYS_DEFAULT,
@@ -57,11 +60,16 @@ def _inbox_filter(request: HttpRequest) -> InboxFilter:
     return InboxFilter(
         status=status if status in AlertStatus.values else "",
         kind=k if (k := get.get("kind", "")) in AlertKind.values else "",
-        department=d if Department.objects.filter(code=(d := get.get("department", "")))
+        department=d if _departments(request).filter(code=(d := get.get("department", "")))
         .exists() else "",
         older_than_days=int(age) if age.isdigit() and int(age) in AGE_DAYS else 0,
         mine=get.get("mine") == "1",
     )
+
+
+def _departments(request: HttpRequest) -> QuerySet[Department]:
+    """The departments of the supervisor's region."""
+    return Department.objects.filter(within("region", scope_of(request.user))).order_by("code")
 
 
 @login_required
@@ -74,9 +82,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("before", None)
     return render(request, "web/supervision/inbox.html", {
-        "alerts": alerts[:PAGE], "where": where, "counts": alert_status_counts(),
+        "alerts": alerts[:PAGE], "where": where,
+        "counts": alert_status_counts(actor=supervisor),
         "statuses": AlertStatus.choices, "kinds": AlertKind.choices, "ages": AGE_DAYS,
-        "departments": Department.objects.order_by("code"),
+        "departments": _departments(request),
         "next_before": alerts[PAGE - 1].pk if len(alerts) > PAGE else None,
         "query": query.urlencode(),
     })
@@ -84,8 +93,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
-    _supervisor(request)
-    alert = alert_get(alert_id=alert_id)
+    supervisor = _supervisor(request)
+    alert = alert_get(alert_id=alert_id, actor=supervisor)
     if alert is None:
         raise Http404(_("预警不存在"))
     follow_ups = follow_ups_of_alert(alert=alert)
@@ -94,7 +103,7 @@ def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
         "alert": alert, "evidence": evidence, "follow_ups": follow_ups,
         "close_reason": alert_close_reason(alert),
         "open_follow_up": any(f.status == "open" for f in follow_ups),
-        "departments": evidence.departments or Department.objects.order_by("code"),
+        "departments": evidence.departments or _departments(request),
         "days_default": FOLLOW_UP_DAYS_DEFAULT, "days_max": FOLLOW_UP_DAYS_MAX,
     })
 
@@ -128,7 +137,9 @@ def alert_action(request: HttpRequest, alert_id: int, action: str) -> HttpRespon
 def application_view(request: HttpRequest, number: str) -> HttpResponse:
     """An application as supervision sees it: its cases, trips, rating, tickets, alerts
     and history. No ID numbers, so no personal-data read to log."""
-    _supervisor(request)
+    supervisor = _supervisor(request)
+    if not applications_visible_to(user=supervisor).filter(number=number).exists():
+        raise Http404(_("办件 %(number)s 不存在") % {"number": number})
     evidence = application_evidence(number=number)
     if evidence.application is None:
         raise Http404(_("办件 %(number)s 不存在") % {"number": number})

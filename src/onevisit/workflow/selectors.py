@@ -9,6 +9,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from onevisit import clock
 from onevisit.accounts.models import Department, Region, RegionLevel
+from onevisit.accounts.regions import within
 from onevisit.applications.constants import RUNNING_CASE_STATUSES, CaseStatus
 from onevisit.applications.models import Case
 from onevisit.catalogue.translation import translated_columns
@@ -138,11 +139,12 @@ def case_for_review(*, actor: Any, case_id: int) -> Case | None:
     )
 
 
-def cases_overdue(*, now: dt.datetime, limit: int = 200) -> QuerySet[Case]:
-    """Running cases past their stored deadline, the longest overdue first."""
+def cases_overdue(*, now: dt.datetime, scope: str = "", limit: int = 200) -> QuerySet[Case]:
+    """Running cases past their stored deadline in `scope`'s departments ("" : all), the
+    longest overdue first."""
     return (
-        Case.objects.filter(status__in=RUNNING_CASE_STATUSES,
-                            due_at__lt=now)
+        Case.objects.filter(within("department__region", scope),
+                            status__in=RUNNING_CASE_STATUSES, due_at__lt=now)
         .select_related("application", "item", "department")
         .order_by("due_at")[:limit]
     )

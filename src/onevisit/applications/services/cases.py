@@ -50,7 +50,9 @@ def application_accept(*, application: Application, subject: Subject, actor: Any
     application.accepted_at = now
     application.due_at = deadline.due_at
     application.due_provisional = deadline.provisional
-    application.receipt_number = serial_number("SL", application.pk)
+    # The receipt is the accepting window's (跨域通办: another county's window).
+    application.receipt_number = serial_number(
+        "SL", application.pk, region=application.intake_region_id or application.region_id)
     application.query_code = query_code_new()
     application.save(update_fields=[
         "status", "accepted_at", "due_at", "due_provisional", "receipt_number", "query_code",

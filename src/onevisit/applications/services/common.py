@@ -20,10 +20,12 @@ from onevisit.applications.models import (
 from onevisit.errors import Conflict, NotFound
 
 
-def serial_number(prefix: str, pk: int) -> str:
-    """A document number: prefix, date, and the row's own key — unique without a shared
-    counter that concurrent filings would queue on. The date is the day in Hangzhou."""
-    return f"{prefix}{timezone.localdate(clock.now()):%Y%m%d}{pk:08d}"
+def serial_number(prefix: str, pk: int, *, region: str) -> str:
+    """A document number: prefix, the issuing county's code (the first six digits of the
+    region's: a township's number carries its county), date, and the row's own key —
+    unique across the province without a shared counter that concurrent filings would
+    queue on. The date is the day in Hangzhou (ADR 0001)."""
+    return f"{prefix}{region[:6]}{timezone.localdate(clock.now()):%Y%m%d}{pk:08d}"
 
 
 def number_placeholder() -> str:

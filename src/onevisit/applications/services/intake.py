@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from onevisit import clock
 from onevisit.accounts.models import Role
+from onevisit.accounts.regions import staff_region
 from onevisit.accounts.selectors import authorisation_valid
 from onevisit.applications.constants import (
     PROBLEM_MATERIAL_STATUSES,
@@ -409,7 +410,8 @@ def application_file(prepared: PreparedFiling) -> Filing:
     title, names = _in_record_language(subject)
     application = Application.objects.create(
         number=number_placeholder(), item=subject.item, life_event=subject.life_event,
-        title=title,
+        title=title, region_id=subject.region_id,
+        intake_region_id=staff_region(actor) if channel == Channel.WINDOW else None,
         applicant=actor if channel == Channel.ONLINE and actor_or_none(actor) else None,
         applicant_kind=applicant.kind, applicant_name=applicant.name,
         applicant_id_number=applicant.id_number, channel=channel,
@@ -425,7 +427,7 @@ def application_file(prepared: PreparedFiling) -> Filing:
         consent_at=now if consent else None,
         consent_recorded_by=actor_or_none(actor) if consent else None,
     )
-    application.number = serial_number("OV", application.pk)
+    application.number = serial_number("OV", application.pk, region=subject.region_id)
     Application.objects.filter(pk=application.pk).update(number=application.number)
     ApplicationStatusChange.objects.create(
         application=application, status=application.status, at=now, actor=actor_or_none(actor)

@@ -62,7 +62,7 @@ def notice_issue(
             for m in materials
         ],
     )
-    notice.number = serial_number("GZ", notice.pk)
+    notice.number = serial_number("GZ", notice.pk, region=application.region_id)
     OneTimeNotice.objects.filter(pk=notice.pk).update(number=notice.number)
     audit_record(actor=actor, action="notice.issued", entity="application",
                  entity_id=application.number,

@@ -51,6 +51,12 @@ class Subject:
     committed_limit: int
     limit_unit: str
 
+    @property
+    def region_id(self) -> str:
+        """The region that handles it: its item's or its life event's."""
+        owner = self.item if self.item is not None else self.life_event
+        return str(getattr(owner, "region_id", ""))
+
 
 # Resolved subjects by (item code, life event code, language: the catalogue's names are
 # translated), with the catalogue revision they were resolved at: filing the same life

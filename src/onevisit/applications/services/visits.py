@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from onevisit import clock
+from onevisit.accounts.regions import NOWHERE, is_staff_role, staff_region
 from onevisit.applications.constants import (
     CITIZEN_CHOSEN_VISIT_CAUSES,
     CLERK_VISIT_CAUSES,
@@ -82,6 +83,12 @@ def visits_counted(application: Application) -> int:
     return application.visits.exclude(cause__in=CITIZEN_CHOSEN_VISIT_CAUSES).count()
 
 
+def _window_region(actor: Any) -> str | None:
+    """Where the applicant went: the region of the staff member who received her."""
+    code = staff_region(actor) if is_staff_role(actor) else NOWHERE
+    return None if code == NOWHERE else code
+
+
 def visit_add(
     *, application: Application, purpose: str, actor: Any, new_trip: bool = False,
     cause: str = "", note: str = "",
@@ -105,6 +112,7 @@ def visit_add(
             cause=cause or _application_cause_default(application=application,
                                                       purpose=purpose),
             cause_note=note, clerk=actor_or_none(actor),
+            region_id=_window_region(actor),
         )
         audit_record(actor=actor, action="visit.recorded", entity="application",
                      entity_id=application.number,

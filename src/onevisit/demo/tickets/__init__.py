@@ -115,6 +115,9 @@ class GeneratedTicket:
     caller_name: str
     caller_phone: str
     case: Case = field(repr=False, compare=False)
+    # The grassroots platform (its kind) that takes the ticket in its township instead of
+    # `department_code`, when the township hosts its platforms; "" for a department's own.
+    platform: str = ""
 
 
 @dataclass(frozen=True)
@@ -417,6 +420,7 @@ def _ticket(case: Case, ticket_type: str, channel: str, caller: tuple[str, str],
         type=ticket_type, channel=channel, title=title, text=text,
         department_code=case.department, region_code=case.township.code,
         address=case.address, caller_name=caller[0], caller_phone=caller[1], case=case,
+        platform=case.matter.platform if case.department == case.matter.department else "",
     )
 
 

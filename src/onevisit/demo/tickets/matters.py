@@ -5,6 +5,9 @@ same kind of matter goes to 城管 one day and to 生态环境 the next.
 A matter's strings hold slots in braces, filled per ticket (`{compound}`, `{time}`, …; see
 `Slots` in the package). Within a string, `|` separates alternative phrasings. Ticket types:
 c 投诉, r 举报, q 咨询, s 建议, h 求助, p 表扬.
+
+A matter a township's grassroots platform takes (`platform`: 占道经营 to 综合执法, …) goes
+there when the township hosts its platforms, and to the department otherwise.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ class Matter:
     details: tuple[str, ...]  # facts a caller may add, some of them each time
     asks: tuple[str, ...]  # what the caller wants; empty: the type's usual asks
     alternatives: tuple[tuple[str, float], ...]  # other departments that handle it, and how often
+    platform: str = ""  # the grassroots platform (its kind) that handles it in a township
 
 
 TYPE_LETTERS = {"c": "complaint", "r": "report", "q": "consultation", "s": "suggestion",
@@ -32,7 +36,7 @@ MATTERS: list[Matter] = []
 
 
 def _m(department: str, types: str, where: str, titles: str, cores: str, details: str = "",
-       asks: str = "", alternatives: str = "") -> None:
+       asks: str = "", alternatives: str = "", platform: str = "") -> None:
     def split(text: str) -> tuple[str, ...]:
         return tuple(part.strip() for part in text.split("|") if part.strip())
 
@@ -42,6 +46,7 @@ def _m(department: str, types: str, where: str, titles: str, cores: str, details
         key=f"{department}-{sum(1 for m in MATTERS if m.department == department) + 1}",
         department=department, types=types, where=where, titles=split(titles),
         cores=split(cores), details=split(details), asks=split(asks), alternatives=others,
+        platform=platform,
     ))
 
 
@@ -182,12 +187,14 @@ _m("xh-scjg", "r", "eatery", "食品安全问题|{eatery}卫生差|无证经营�
    "举报{road}的{eatery}后厨卫生很差，有老鼠|在{eatery}吃完饭后全家拉肚子，怀疑食物不干净"
    "|{township}有一家没有营业执照的小作坊在做外卖|举报{market}有摊主在卖注水肉",
    "用的油好像是地沟油|外卖平台上评分很高|吃完当天晚上就去了医院|拍了照片可以提供",
-   "请求市场监管部门查处|要求对这家店进行检查")
+   "请求市场监管部门查处|要求对这家店进行检查",
+   platform="market")
 _m("xh-scjg", "cr", "store", "价格欺诈|未明码标价|乱收费",
    "{store}标价和结账时的价格不一样，多收了钱|{park}附近的商店矿泉水卖{amount_s}一瓶，也没有标价"
    "|在{eatery}吃饭，菜单上没有标价，结账时要了{amount_m}|停车场收费标准没有公示，随意收费",
    "觉得被宰了|老板说价格一直这样|当时和店员理论了很久|外地游客也被坑",
-   "要求依法处理价格违法行为|请求退还多收的钱", "xh-fgj:0.1")
+   "要求依法处理价格违法行为|请求退还多收的钱", "xh-fgj:0.1",
+   platform="market")
 _m("xh-scjg", "ch", "home", "电梯故障|电梯困人|电梯经常坏",
    "{place}的电梯这个月已经坏了{n}次，上周还困过人|小区电梯运行的时候抖得很厉害，有异响"
    "|{compound}的电梯年检合格证已经过期了还在用|电梯停运一个多星期了，物业说在等配件",
@@ -239,7 +246,8 @@ _m("xh-ga", "r", "home", "群租房隐患|出租房人员混杂|违法群租",
    "举报{place}有一套房子被隔成了十几个小间出租|{compound}有房东搞群租，住了二三十个人"
    "|楼下出租房人员进出频繁，怀疑有违法活动|{place}的出租屋里住了很多人，楼道里全是电瓶车",
    "晚上经常吵到半夜|消防隐患很大|房东人不在杭州|已经跟社区反映过",
-   "要求依法查处|请求对出租房进行检查", "xh-zjj:0.2 xh-yjj:0.15")
+   "要求依法查处|请求对出租房进行检查", "xh-zjj:0.2 xh-yjj:0.15",
+   platform="governance")
 _m("xh-ga", "p", "", "表扬派出所民警|感谢民警帮助",
    "来电表扬{township}派出所民警{worker}，帮忙找回了走失的老人|感谢民警{worker}帮助找回了丢失的钱包"
    "|表扬派出所户籍窗口的民警，周末加班帮孩子办了户口",
@@ -362,7 +370,8 @@ _m("xh-mzj", "h", "home", "困难救助|低保申请|临时救助",
    "来电人家里生活困难，丈夫生病住院，想申请低保|来电求助，家里老人瘫痪在床，子女没有工作，生活很困难"
    "|因为突发疾病花光了积蓄，想申请临时救助|残疾人一个人生活，没有收入来源",
    "每个月医药费要{amount_m}|已经到社区问过|孩子还在上学",
-   "请求相关部门给予帮助|希望能申请到救助")
+   "请求相关部门给予帮助|希望能申请到救助",
+   platform="convenience")
 _m("xh-mzj", "c", "", "养老院服务差|养老机构问题",
    "{township}的一家养老院护工经常骂老人|老人住的养老机构伙食太差，收费却一直涨"
    "|养老院没有按照合同提供护理服务|养老机构消防设施不到位，担心老人安全",
@@ -384,7 +393,8 @@ _m("xh-cgj", "cr", "spot", "占道经营|流动摊贩占道|马路市场",
    "{spot}每天{time}都有流动摊贩占道摆摊|{road}人行道上被卖水果、卖小吃的摊位占满了"
    "|{compound}门口晚上摆了很多夜宵摊，桌子都摆到了马路上|{market}门口的菜贩把摊子摆到了非机动车道上",
    "行人只能走到机动车道上，很危险|摊贩走了以后满地垃圾|城管来了就跑，走了又回来|周围居民意见很大",
-   "要求城管部门加强管理|请求取缔占道经营|希望长效管理，不要一阵风")
+   "要求城管部门加强管理|请求取缔占道经营|希望长效管理，不要一阵风",
+   platform="enforcement")
 _m("xh-cgj", "cr", "eatery", "餐饮油烟扰民|{eatery}油烟|饭店排烟问题",
    "{place}楼下的{eatery}油烟直接往居民楼排|{road}上的{eatery}没有装油烟净化器，整条街都是油烟味"
    "|楼下新开的{eatery}油烟大，家里窗户都不敢开|{eatery}的排烟管道就对着我们家的窗户",
@@ -394,7 +404,8 @@ _m("xh-cgj", "r", "home", "违章搭建|违建举报|私搭乱建",
    "举报{place}一楼住户把院子围起来搭了彩钢棚|{compound}顶楼有人在楼顶加盖房子"
    "|举报{township}有村民违法建房，已经盖到了四层|{compound}有业主把阳台外扩，破坏了外立面",
    "施工都是晚上偷偷进行的|已经影响到了楼上住户的采光|社区说管不了|现在还在继续施工",
-   "要求依法拆除违章建筑|请求城管执法部门查处", "xh-zrzy:0.15 xh-zjj:0.1")
+   "要求依法拆除违章建筑|请求城管执法部门查处", "xh-zrzy:0.15 xh-zjj:0.1",
+   platform="enforcement")
 _m("xh-cgj", "c", "spot", "垃圾清运不及时|垃圾分类问题|垃圾桶满溢",
    "{compound}的垃圾桶满了好几天都没人清运|{spot}的垃圾中转站臭气熏天，苍蝇很多"
    "|小区垃圾分类做得很差，垃圾车来了把分好的垃圾混在一起倒|{road}边上堆了很多生活垃圾，一直没人清理",

@@ -2,7 +2,8 @@
 
 A model learnt from the instance's own handled tickets (`model`, trained by `training`)
 once there is one; keyword rules for a new instance with no history (`rules`). Past
-tickets can also come from another system's export (`files`).
+tickets can also come from another system's export (`files`). A township's grassroots
+platforms come first for the matters of their kind in it (`platforms`).
 """
 
 from onevisit.hotline.dispatch.files import SampleFile, SampleFileError, samples_read
@@ -13,6 +14,14 @@ from onevisit.hotline.dispatch.model import (
     TooFewSamples,
     accuracy,
     features,
+)
+from onevisit.hotline.dispatch.platforms import (
+    PLATFORM_RULES,
+    PlatformMatch,
+    label_platform,
+    platform_kinds_score,
+    platform_label,
+    platform_reason,
 )
 from onevisit.hotline.dispatch.rules import RULES, KeywordRule, rule_for
 from onevisit.hotline.dispatch.suggest import (
@@ -31,15 +40,18 @@ from onevisit.hotline.dispatch.training import (
     dispatch_samples_from_history,
     dispatch_train,
     dispatch_train_from_history,
+    platform_labels,
 )
 
 __all__ = [
+    "PLATFORM_RULES",
     "RULES",
     "Accuracy",
     "Choice",
     "DispatchClassifier",
     "Evaluation",
     "KeywordRule",
+    "PlatformMatch",
     "Sample",
     "SampleFile",
     "SampleFileError",
@@ -57,6 +69,11 @@ __all__ = [
     "dispatch_train",
     "dispatch_train_from_history",
     "features",
+    "label_platform",
+    "platform_kinds_score",
+    "platform_label",
+    "platform_labels",
+    "platform_reason",
     "rule_for",
     "samples_read",
 ]

@@ -1,13 +1,15 @@
 """Suggesting departments for a ticket (派单建议): the newest active learnt model (with the
 keyword rules weighed in as far as they helped on held-out tickets at training), or the
-keyword rules alone while the instance has none.
+keyword rules alone while the instance has none. When the ticket's township hosts
+grassroots platforms and its matter is of a platform's kind, that platform comes first
+(`platforms`).
 
 Each process keeps the model it loaded, keyed by the stored model's id, and asks the
 database which model is current with one small query per suggestion (or at most every
 `MODEL_CHECK_SECONDS`, when set), so a model stored by another process is used at once
 everywhere. Nothing is kept that another process needs: every process loads the same model
-from the database. The departments' names and keyword rules are read again at most every
-`DEPARTMENTS_CHECK_SECONDS`.
+from the database. The departments' names and keyword rules, and the townships' platforms,
+are read again at most every `DEPARTMENTS_CHECK_SECONDS`.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ from typing import Any, NamedTuple
 
 from django.db import connection
 
-from onevisit.accounts.models import Department
+from onevisit.accounts.models import Department, PlatformKind
 from onevisit.hotline.constants import DispatchMethod
 from onevisit.hotline.dispatch.model import DispatchClassifier, features
+from onevisit.hotline.dispatch.platforms import label_platform, platform_kinds_score
 from onevisit.hotline.dispatch.rules import KeywordRule, rule_for, rules_score
 from onevisit.hotline.models import DispatchModel
 
@@ -35,6 +38,9 @@ class Choice(NamedTuple):
     department_code: str
     department_name: str
     confidence: float
+    # Why a township's grassroots platform comes first: its kind, the ticket's words that
+    # showed it, whether the learnt model did too. None for any other choice.
+    reason: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -52,7 +58,9 @@ class Suggestion:
             "method": self.method,
             "model_id": self.model_id,
             "choices": [{"department": choice.department_code, "name": choice.department_name,
-                         "confidence": round(choice.confidence, 4)} for choice in self.choices],
+                         "confidence": round(choice.confidence, 4),
+                         **({"reason": choice.reason} if choice.reason else {})}
+                        for choice in self.choices],
         }
 
     @property
@@ -69,6 +77,7 @@ class _Cache:
     departments_checked_at: float = float("-inf")
     names: dict[str, str] = field(default_factory=dict)
     rules: dict[str, KeywordRule] = field(default_factory=dict)
+    platforms: dict[str, dict[str, str]] = field(default_factory=dict)  # township → kind → code
 
 
 _cache = _Cache()
@@ -82,6 +91,7 @@ def dispatch_cache_clear() -> None:
         _cache.classifier = None
         _cache.names = {}
         _cache.rules = {}
+        _cache.platforms = {}
 
 
 _NEWEST = ("SELECT id FROM {table} WHERE active AND method = %s "
@@ -127,17 +137,57 @@ def _departments() -> tuple[dict[str, str], dict[str, KeywordRule]]:
     now = time.monotonic()
     if now - _cache.departments_checked_at >= DEPARTMENTS_CHECK_SECONDS:
         with _cache.lock:
-            names = dict(Department.objects.values_list("code", "name"))
-            rules = {code: rule for code, name in names.items()
-                     if (rule := rule_for(name)) is not None}
-            _cache.names, _cache.rules = names, rules
+            names: dict[str, str] = {}
+            rules: dict[str, KeywordRule] = {}
+            platforms: dict[str, dict[str, str]] = {}
+            for code, name, region, platform in Department.objects.values_list(
+                    "code", "name", "region_id", "platform"):
+                names[code] = name
+                if platform:  # a platform is found by its township, never by its name
+                    platforms.setdefault(region, {})[platform] = code
+                elif (rule := rule_for(name)) is not None:
+                    rules[code] = rule
+            _cache.names, _cache.rules, _cache.platforms = names, rules, platforms
             _cache.departments_checked_at = now
     return _cache.names, _cache.rules
 
 
-def _choices(ranked: Sequence[tuple[str, float]], names: dict[str, str]) -> list[Choice]:
-    return [Choice(code, names.get(code, ""), confidence)
-            for code, confidence in ranked[:CHOICES]]
+def _choices(ranked: Sequence[tuple[str, float]], names: dict[str, str], *, text: str = "",
+             region_code: str = "") -> list[Choice]:
+    """The top choices of a ranking of departments (and of the model's platform labels,
+    which only a township's own platform may stand for). A township hosting platforms
+    has the platform of the matter's kind put first: the kind the ticket's words show or
+    the model ranks among its top choices, whichever is surer."""
+    ordinary = [Choice(code, names.get(code, ""), confidence)
+                for code, confidence in ranked if not label_platform(code)]
+    platforms = _cache.platforms.get(region_code, {}) if region_code else {}
+    if not platforms:
+        return ordinary[:CHOICES]
+    learnt = {kind: confidence for code, confidence in ranked[:CHOICES]
+              if (kind := label_platform(code)) in platforms}
+    keywords = {match.kind: match for match in platform_kinds_score(text)
+                if match.kind in platforms}
+    sureness = {kind: max(learnt.get(kind, 0.0),
+                          keywords[kind].confidence if kind in keywords else 0.0)
+                for kind in {*learnt, *keywords}}
+    if not sureness:
+        return ordinary[:CHOICES]
+    order = list(PlatformKind.values)
+    kind = min(sureness, key=lambda k: (-sureness[k], order.index(k)))
+    code = platforms[kind]
+    reason = {"platform": kind,
+              "keywords": list(keywords[kind].keywords) if kind in keywords else [],
+              "learnt": kind in learnt}
+    first = Choice(code, names.get(code, ""), sureness[kind], reason)
+    return [first, *ordinary[:CHOICES - 1]]
+
+
+def _model_ranked(classifier: DispatchClassifier, text: str, region_code: str,
+                  rules: dict[str, KeywordRule]) -> list[tuple[str, float]]:
+    """The model's ranking, long enough to leave CHOICES departments besides its
+    platform labels."""
+    return classifier.top(features(text, region_code), count=CHOICES + len(PlatformKind),
+                          rules=_rules_for(classifier, text, rules))
 
 
 def _rules_for(classifier: DispatchClassifier, text: str,
@@ -151,11 +201,12 @@ def dispatch_suggest(*, text: str, region_code: str = "") -> Suggestion:
     model_id, classifier = _current()
     names, rules = _departments()
     if classifier is not None:
-        ranked = classifier.top(features(text, region_code), rules=_rules_for(classifier, text,
-                                                                              rules))
-        return Suggestion(choices=_choices(ranked, names), method=DispatchMethod.MODEL.value,
-                          model_id=model_id)
-    return Suggestion(choices=_choices(rules_score(text, rules), names),
+        return Suggestion(
+            choices=_choices(_model_ranked(classifier, text, region_code, rules), names,
+                             text=text, region_code=region_code),
+            method=DispatchMethod.MODEL.value, model_id=model_id)
+    return Suggestion(choices=_choices(rules_score(text, rules), names, text=text,
+                                       region_code=region_code),
                       method=DispatchMethod.RULES.value)
 
 
@@ -168,11 +219,13 @@ def dispatch_suggest_many(*, texts: Sequence[str],
     model_id, classifier = _current()
     names, rules = _departments()
     if classifier is None:
-        return [Suggestion(choices=_choices(rules_score(text, rules), names),
-                           method=DispatchMethod.RULES.value) for text in texts]
+        return [Suggestion(choices=_choices(rules_score(text, rules), names, text=text,
+                                            region_code=code),
+                           method=DispatchMethod.RULES.value)
+                for text, code in zip(texts, codes, strict=True)]
     return [Suggestion(
-        choices=_choices(classifier.top(features(text, code),
-                                        rules=_rules_for(classifier, text, rules)), names),
+        choices=_choices(_model_ranked(classifier, text, code, rules), names, text=text,
+                         region_code=code),
         method=DispatchMethod.MODEL.value, model_id=model_id,
     ) for text, code in zip(texts, codes, strict=True)]
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 
 from onevisit import clock
+from onevisit.accounts.models import Department
 from onevisit.audit.services import audit_record
 from onevisit.hotline.constants import AssignmentRole, DispatchMethod, TicketStatus
 from onevisit.hotline.dispatch.model import (
@@ -24,6 +25,7 @@ from onevisit.hotline.dispatch.model import (
     features,
     holdout_split,
 )
+from onevisit.hotline.dispatch.platforms import platform_label
 from onevisit.hotline.dispatch.rules import rules_score
 from onevisit.hotline.dispatch.suggest import (
     dispatch_cache_clear,
@@ -60,12 +62,23 @@ def dispatch_samples_from_history(*, limit: int = HISTORY_LIMIT) -> list[Sample]
             for title, text, code, region in rows]
 
 
+def platform_labels(samples: Sequence[Sample]) -> list[Sample]:
+    """The samples as the model learns them: a township's grassroots platform as its kind
+    (`platform:enforcement`), so that every township's platforms of a kind are one label
+    and the suggestion turns it back into the ticket's own township's platform."""
+    kinds = dict(Department.objects.exclude(platform="").values_list("code", "platform"))
+    return [replace(sample, department=platform_label(kinds[sample.department]))
+            if sample.department in kinds else sample for sample in samples]
+
+
 def dispatch_model_train(*, samples: Sequence[Sample]) -> tuple[DispatchClassifier, dict[str, Any]]:
     """A classifier fitted on all `samples`, and its metrics. With enough samples, a model
     fitted on 85 % of them is first measured on the other 15 %, with the keyword rules
     weighed in at each of RULES_WEIGHTS: the best weight is kept (the smallest of equals),
     so rules that do not fit this instance's departments are left out. With fewer, the
-    rules count DEFAULT_RULES_WEIGHT. Raises TooFewSamples."""
+    rules count DEFAULT_RULES_WEIGHT. A platform is learnt as its kind (`platform_labels`).
+    Raises TooFewSamples."""
+    samples = platform_labels(samples)
     metrics: dict[str, Any] = {"samples": len(samples),
                                "departments": len({s.department for s in samples})}
     tokens = [features(sample.text, sample.region_code) for sample in samples]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from onevisit import clock
 from onevisit.accounts.models import Department, Role
+from onevisit.accounts.regions import covers, scope_of
 from onevisit.audit.services import audit_record
 from onevisit.catalogue.constants import LimitUnit
 from onevisit.errors import Conflict, NotAllowed, NotFound
@@ -52,9 +53,23 @@ def due_after(start: dt.datetime, days: int) -> dt.datetime:
     return deadline_after(start=start, limit=days, unit=LimitUnit.WORKING_DAYS).due_at
 
 
-def ticket_lock(number: str) -> Ticket:
+# The roles that work tickets by region: the 12345 centre and supervision.
+REGION_ROLES = (Role.AGENT, Role.DISPATCHER, Role.SUPERVISOR)
+
+
+def ticket_in_scope(ticket: Ticket, viewer: Any) -> bool:
+    """Centre staff and supervisors act on the tickets of their region's subtree only;
+    departments and citizens are limited by what they handle or filed."""
+    if str(getattr(viewer, "role", "")) not in REGION_ROLES:
+        return True
+    return covers(scope_of(viewer), ticket.jurisdiction_id)
+
+
+def ticket_lock(number: str, actor: Any) -> Ticket:
+    """The ticket, locked, if it lies in the acting centre staff member's region (another
+    region's ticket is answered as if it did not exist)."""
     ticket = Ticket.objects.select_for_update().filter(number=number).first()
-    if ticket is None:
+    if ticket is None or not ticket_in_scope(ticket, actor):
         raise NotFound(_("工单不存在"))
     return ticket
 

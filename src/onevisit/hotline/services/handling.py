@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from onevisit import clock
 from onevisit.accounts.models import Department, Role
+from onevisit.accounts.regions import scope_of, within
 from onevisit.audit.services import atomic_audited
 from onevisit.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from onevisit.feedback.models import BAD_SCORE_MAX, Score
@@ -43,9 +44,11 @@ def _setting(name: str) -> int:
     return int(str(settings.ONEVISIT[name]))
 
 
-def _departments(codes: Iterable[str]) -> list[Department]:
+def _departments(codes: Iterable[str], actor: Any) -> list[Department]:
+    """The departments by code, of the dispatcher's region only."""
     codes = [c.strip() for c in codes if c.strip()]
-    found = {d.code: d for d in Department.objects.filter(code__in=codes)}
+    found = {d.code: d for d in Department.objects.filter(within("region", scope_of(actor)),
+                                                           code__in=codes)}
     unknown = [c for c in codes if c not in found]
     if unknown:
         raise InvalidInput(_("部门不存在：%(codes)s") % {"codes": "、".join(unknown)},
@@ -53,18 +56,33 @@ def _departments(codes: Iterable[str]) -> list[Department]:
     return [found[c] for c in codes]
 
 
+def _platforms_check(ticket: Ticket, lead: Department, co: list[Department]) -> None:
+    """A township's grassroots platform handles the matters of its township only (属地管理):
+    it may lead or co-handle a ticket located in that township, never one elsewhere or
+    one whose township is not known."""
+    errors: dict[str, str] = {}
+    for field, department in [("lead", lead), *(("co", d) for d in co)]:
+        if department.platform and department.region_id != ticket.region_id:
+            errors.setdefault(field, _("%(platform)s只办理本乡镇（街道）的工单")
+                              % {"platform": department.name})
+    if errors:
+        raise InvalidInput(_("乡镇（街道）平台只能办理所在乡镇（街道）的工单"), errors)
+
+
 @atomic_audited
 def ticket_dispatch(*, number: str, lead: str, co: Iterable[str] = (), actor: Any,
                     note: str = "") -> Ticket:
-    """派单: the dispatcher confirms one lead department (主办) and any co-handlers (协办).
-    The suggestion shown is kept beside the choice, so dispatch learns from corrections."""
+    """派单: the dispatcher confirms one lead department (主办) and any co-handlers (协办):
+    any department, and the grassroots platforms of the ticket's own township. The
+    suggestion shown is kept beside the choice, so dispatch learns from corrections."""
     role_require(actor, (Role.DISPATCHER,))
     if not lead.strip():
         raise InvalidInput(_("请选择主办部门"), {"lead": _("必填")})
-    lead_department, *others = _departments([lead, *co])
+    lead_department, *others = _departments([lead, *co], actor)
     if lead_department in others or len(set(others)) != len(others):
         raise InvalidInput(_("主办和协办部门不能重复"), {"co": _("请去掉重复的部门")})
-    ticket = ticket_lock(number)
+    ticket = ticket_lock(number, actor)
+    _platforms_check(ticket, lead_department, others)
     now = clock.now()
     TicketAssignment.objects.filter(ticket=ticket, active=True).update(active=False)
     TicketAssignment.objects.bulk_create(
@@ -85,7 +103,7 @@ def ticket_dispatch(*, number: str, lead: str, co: Iterable[str] = (), actor: An
 @atomic_audited
 def ticket_accept(*, number: str, actor: Any) -> Ticket:
     """签收 by the lead department."""
-    ticket = ticket_lock(number)
+    ticket = ticket_lock(number, actor)
     department = lead_require(ticket, actor)
     TicketAssignment.objects.filter(ticket=ticket, department=department, active=True,
                                     role=AssignmentRole.LEAD).update(accepted_at=clock.now())
@@ -100,7 +118,7 @@ def ticket_return(*, number: str, reason: str, actor: Any) -> Ticket:
     department must handle it or settle it with the dispatcher."""
     if not reason.strip():
         raise InvalidInput(_("请说明退单原因"), {"reason": _("必填")})
-    ticket = ticket_lock(number)
+    ticket = ticket_lock(number, actor)
     department = lead_require(ticket, actor)
     if ticket.return_count >= _setting("HOTLINE_MAX_RETURNS"):
         raise Conflict(_("该工单退单次数已达上限，请办理或与派单员协商"))
@@ -127,7 +145,7 @@ def ticket_extension_request(*, number: str, days: int, reason: str,
         errors["reason"] = _("必填")
     if errors:
         raise InvalidInput(_("延期申请有误"), errors)
-    ticket = ticket_lock(number)
+    ticket = ticket_lock(number, actor)
     department = lead_require(ticket, actor)
     if ticket.status != TicketStatus.ACCEPTED:
         raise Conflict(_("只有办理中的工单可以申请延期"))
@@ -150,7 +168,7 @@ def ticket_extension_decide(*, extension_id: int, approve: bool, actor: Any,
     extension = TicketExtension.objects.select_for_update().filter(pk=extension_id).first()
     if extension is None:
         raise NotFound(_("延期申请不存在"))
-    ticket = ticket_lock(extension.ticket.number)
+    ticket = ticket_lock(extension.ticket.number, actor)
     if extension.status != ExtensionStatus.PENDING:
         raise Conflict(_("该延期申请已审批"))
     extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
@@ -170,7 +188,7 @@ def ticket_reply(*, number: str, reply: str, actor: Any) -> Ticket:
     """答复 by the lead department; the centre then closes the ticket and sends it on."""
     if not reply.strip():
         raise InvalidInput(_("请填写答复内容"), {"reply": _("必填")})
-    ticket = ticket_lock(number)
+    ticket = ticket_lock(number, actor)
     department = lead_require(ticket, actor)
     ticket.reply, ticket.replied_at = reply.strip(), clock.now()
     return ticket_transition(ticket=ticket, to=TicketStatus.REPLIED, actor=actor,
@@ -184,7 +202,7 @@ def ticket_co_opinion(*, number: str, opinion: str, actor: Any) -> TicketEvent:
     if not opinion.strip():
         raise InvalidInput(_("请填写协办意见"), {"opinion": _("必填")})
     role_require(actor, (Role.REVIEWER,))
-    ticket = ticket_lock(number)
+    ticket = ticket_lock(number, actor)
     if assignment_active(ticket, actor.department_id or 0, AssignmentRole.CO) is None:
         raise NotAllowed(_("只有协办部门可以提交协办意见"))
     return event_add(ticket=ticket, actor=actor, action="co_opinion", note=opinion.strip(),
@@ -196,7 +214,7 @@ def ticket_close(*, number: str, actor: Any) -> Ticket:
     """办结: the centre closes a replied ticket; the reply goes to the caller and to every
     caller whose ticket was merged into it (answered all at once)."""
     role_require(actor, CENTRE_ROLES)
-    ticket = ticket_lock(number)
+    ticket = ticket_lock(number, actor)
     if ticket.status != TicketStatus.REPLIED:
         raise Conflict(_("部门答复后才能办结"))
     now = clock.now()
@@ -222,7 +240,7 @@ def ticket_follow_up(*, number: str, satisfaction: int, actor: Any, note: str = 
     role_require(actor, CENTRE_ROLES)
     if satisfaction not in Score.values:
         raise InvalidInput(_("满意度无效"), {"satisfaction": _("应为 1 到 5")})
-    ticket = ticket_lock(number)
+    ticket = ticket_lock(number, actor)
     if ticket.status != TicketStatus.CLOSED:
         raise Conflict(_("只有已办结的工单可以回访"))
     now = clock.now()

@@ -3,15 +3,20 @@ on the call when the answer is known (直接办结), merged or split by the disp
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
 from django.utils.translation import gettext as _
 
 from onevisit import clock
 from onevisit.accounts.models import Region, Role
+from onevisit.accounts.regions import NOWHERE, covers, is_staff_role, scope_of, staff_region
 from onevisit.applications.models import Application
 from onevisit.applications.services import Upload, serial_number
 from onevisit.applications.services.common import number_placeholder
@@ -44,6 +49,8 @@ from onevisit.hotline.services.replies import reply_send_later
 log = structlog.get_logger(__name__)
 
 MAX_TEXT = 4000
+MAX_MEDIA_URL = 500
+MAX_CLIENT_ID = 100
 # Types whose repeats and shared matters are matched: a question is answered on the call,
 # a praise is not a matter to handle twice.
 MATCHED_TYPES = (TicketType.COMPLAINT, TicketType.REPORT, TicketType.HELP,
@@ -64,6 +71,17 @@ class TicketInput:
     address: str = ""
     application_number: str = ""
     attachments: list[Upload] = field(default_factory=list)
+    # The place as WGS84 coordinates (decimal degrees) and a link to a photo or video of
+    # it; the caller's e-mail and who she is in the app she files from (Open311 clients).
+    latitude: float | None = None
+    longitude: float | None = None
+    media_url: str = ""
+    caller_email: str = ""
+    caller_device_id: str = ""
+    caller_account_id: str = ""
+    # Whose 12345 the ticket is when the channel says so (an Open311 client filing in a
+    # jurisdiction) and its place does not: a region's code.
+    jurisdiction_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,6 +92,44 @@ class TicketFiling:
     # What became of it: "new", "answered" (直接办结), "merged" (another caller's matter
     # already open) or "repeat" (the same caller again: linked to her first and escalated).
     outcome: str
+
+
+def location_errors(*, latitude: float | None, longitude: float | None) -> dict[str, str]:
+    """WGS84 coordinates: both or neither, the latitude within ±90° and the longitude
+    within ±180° (decimal degrees)."""
+    errors: dict[str, str] = {}
+    if (latitude is None) != (longitude is None):
+        missing = "latitude" if latitude is None else "longitude"
+        errors[missing] = _("纬度和经度须同时提供")
+    if latitude is not None and not (math.isfinite(latitude) and -90 <= latitude <= 90):
+        errors["latitude"] = _("纬度应在 -90 到 90 之间")
+    if longitude is not None and not (math.isfinite(longitude) and -180 <= longitude <= 180):
+        errors["longitude"] = _("经度应在 -180 到 180 之间")
+    return errors
+
+
+def contact_errors(*, media_url: str, email: str, device_id: str,
+                   account_id: str) -> dict[str, str]:
+    """A media link is an http(s) address (it is shown to staff, never fetched); an e-mail
+    address is one; client identifiers are short."""
+    errors: dict[str, str] = {}
+    if media_url:
+        try:
+            if len(media_url) > MAX_MEDIA_URL:
+                raise ValidationError("too long")
+            URLValidator(schemes=["http", "https"])(media_url)
+        except ValidationError:
+            errors["media_url"] = _("应为不超过 %(n)d 个字符的 http 或 https 地址") % {
+                "n": MAX_MEDIA_URL}
+    if email:
+        try:
+            EmailValidator()(email)
+        except ValidationError:
+            errors["caller_email"] = _("电子邮箱格式不正确")
+    for name, value in (("caller_device_id", device_id), ("caller_account_id", account_id)):
+        if len(value) > MAX_CLIENT_ID:
+            errors[name] = _("最多 %(n)d 个字符") % {"n": MAX_CLIENT_ID}
+    return errors
 
 
 def _clean(data: TicketInput, actor: Any) -> tuple[dict[str, Any], list[tuple[Upload, Any]]]:
@@ -96,12 +152,25 @@ def _clean(data: TicketInput, actor: Any) -> tuple[dict[str, Any], list[tuple[Up
         region = Region.objects.filter(code=data.region_code.strip()).first()
         if region is None:
             errors["region_code"] = _("行政区划代码不存在")
+        elif is_staff_role(actor) and not covers(scope_of(actor), region.code):
+            # The ticket would belong to a 12345 she does not work for.
+            errors["region_code"] = _("该地点不在您的管辖范围内")
+    given = data.jurisdiction_code.strip()
+    if given and not Region.objects.filter(code=given).exists():
+        errors["jurisdiction_code"] = _("行政区划代码不存在")
     application = None
     if data.application_number:
         application = Application.objects.filter(number=data.application_number.strip()).first()
         if application is None or (str(getattr(actor, "role", "")) == Role.CITIZEN
                                    and application.applicant_id != actor.pk):
             errors["application_number"] = _("办件不存在")
+    errors.update(location_errors(latitude=data.latitude, longitude=data.longitude))
+    contact = {"media_url": data.media_url.strip(), "caller_email": data.caller_email.strip(),
+               "caller_device_id": data.caller_device_id.strip(),
+               "caller_account_id": data.caller_account_id.strip()}
+    errors.update(contact_errors(media_url=contact["media_url"], email=contact["caller_email"],
+                                 device_id=contact["caller_device_id"],
+                                 account_id=contact["caller_account_id"]))
     files = []
     for upload in data.attachments:
         try:
@@ -115,6 +184,8 @@ def _clean(data: TicketInput, actor: Any) -> tuple[dict[str, Any], list[tuple[Up
         "caller_name": data.caller_name.strip()[:64], "caller_phone": phone[:20],
         "caller_digest": caller_digest(phone), "region": region,
         "address": data.address.strip()[:200], "application": application,
+        "latitude": data.latitude, "longitude": data.longitude, **contact,
+        "jurisdiction_id": _jurisdiction(region, given, actor),
     }
     return cleaned, files
 
@@ -153,6 +224,20 @@ def ticket_create(*, data: TicketInput, actor: Any, answer: str = "",
                         independent=independent, received=received)
 
 
+def _jurisdiction(place: Region | None, given: str, actor: Any) -> str:
+    """Whose 12345 a new ticket belongs to: the county of its place when known, else the
+    jurisdiction its channel filed it in, else the region of the staff member taking it,
+    else the hotline's own region."""
+    if place is not None:
+        return place.code[:6] if len(place.code) > 6 else place.code
+    if given:
+        return given
+    code = staff_region(actor) if is_staff_role(actor) else NOWHERE
+    if code == NOWHERE:
+        code = str(settings.ONEVISIT["OPEN311_JURISDICTION"])
+    return code
+
+
 @files_guard()
 @atomic_audited
 def _ticket_file(*, cleaned: dict[str, Any], files: list[tuple[Upload, Any]],
@@ -168,7 +253,7 @@ def _ticket_file(*, cleaned: dict[str, Any], files: list[tuple[Upload, Any]],
         caller=actor if str(getattr(actor, "role", "")) == Role.CITIZEN else None,
         tokens=" ".join(tokens), suggestion=suggestion.as_json(), **cleaned,
     )
-    ticket.number = serial_number("RX", ticket.pk)
+    ticket.number = serial_number("RX", ticket.pk, region=ticket.jurisdiction_id)
     Ticket.objects.filter(pk=ticket.pk).update(number=ticket.number)
     for upload, sniffed in files:
         path, digest = upload_store(upload, sniffed, folder="attachments")
@@ -233,8 +318,8 @@ def ticket_merge(*, number: str, master_number: str, actor: Any, note: str = "")
     role_require(actor, (Role.DISPATCHER,))
     if number == master_number:
         raise InvalidInput(_("不能并入自身"), {"master_number": _("请选择另一张工单")})
-    master = ticket_lock(master_number)
-    ticket = ticket_lock(number)
+    master = ticket_lock(master_number, actor)
+    ticket = ticket_lock(number, actor)
     if master.status not in OPEN_STATUSES:
         raise InvalidInput(_("主工单已办结或已被并单"),
                            {"master_number": _("请选择一张在办的工单")})
@@ -266,7 +351,7 @@ def ticket_split(*, number: str, actor: Any, note: str) -> Ticket:
 @atomic_audited
 def _ticket_split(*, number: str, actor: Any, note: str,
                   suggestion: Suggestion | None) -> Ticket:
-    ticket = ticket_lock(number)
+    ticket = ticket_lock(number, actor)
     master = ticket.master
     ticket.master, ticket.repeat_of, ticket.match_reason = None, None, {}
     if suggestion is not None:

@@ -43,7 +43,8 @@ class Command(BaseCommand):
         rows = [
             ("admin", "事项管理员 / catalogue editor (admin site)"),
             ("clerk", "综合受理窗口 / window clerk"),
-            ("supervisor", "电子监察 / supervisor"),
+            ("supervisor", "电子监察 / supervisor (西湖区)"),
+            ("city-supervisor", "杭州市电子监察 / city supervisor: every county of 杭州市"),
             ("courier", "寄递服务 / courier"),
             ("agent", "12345 话务员 / hotline agent"),
             ("dispatcher", "12345 派单员 / hotline dispatcher"),
@@ -54,6 +55,6 @@ class Command(BaseCommand):
             *[(user.username, user.first_name) for user in staff.leads.values()],
         ]
         for username, role in rows:
-            self.stdout.write(f"  {username:22} {role}")
+            self.stdout.write(f"  {username:30} {role}")
         self.stdout.write("\nAPI clients use a bearer token: onevisit token create citizen "
                           "(see docs/api.md)")
