@@ -28,7 +28,7 @@ def _as(user: User) -> Client:
 
 
 def test_a_supervisor_compares_two_counties_implementation_of_one_item(compared: Province):
-    supervisor = UserFactory(username="supervisor", supervisor=True)
+    supervisor = UserFactory(username="supervisor", supervisor=True, region_id="3301")
 
     page = _as(supervisor).get("/dashboard/standards/",
                                {"region": "3301", "item": "33-SJ-003"}).content.decode()
@@ -43,7 +43,7 @@ def test_a_supervisor_compares_two_counties_implementation_of_one_item(compared:
 
 
 def test_without_an_item_the_page_lists_the_implementations_that_differ(compared: Province):
-    supervisor = UserFactory(username="supervisor", supervisor=True)
+    supervisor = UserFactory(username="supervisor", supervisor=True, region_id="3301")
 
     page = _as(supervisor).get("/dashboard/standards/").content.decode()
 
@@ -52,18 +52,18 @@ def test_without_an_item_the_page_lists_the_implementations_that_differ(compared
 
 
 def test_a_region_or_item_that_does_not_exist_is_named(compared: Province):
-    supervisor = UserFactory(username="supervisor", supervisor=True)
+    supervisor = UserFactory(username="supervisor", supervisor=True, region_id="3301")
 
     page = _as(supervisor).get("/dashboard/standards/",
                                {"region": "9999", "item": "no-such"}).content.decode()
 
-    assert "没有这个地区" in page
+    assert "没有这个行政区划，或不在您的管辖范围内" in page
     assert "基本目录中没有这个事项" in page
-    assert page.count('class="score"') == 2  # the whole report instead
+    assert page.count('class="score"') == 2  # her whole city instead
 
 
 def test_the_workbook_holds_scores_comparison_and_differences(compared: Province):
-    supervisor = UserFactory(username="supervisor", supervisor=True)
+    supervisor = UserFactory(username="supervisor", supervisor=True, region_id="3301")
 
     response = _as(supervisor).get("/dashboard/standards/export.xlsx", {"region": "3301"})
 
@@ -85,6 +85,24 @@ def test_the_workbook_holds_scores_comparison_and_differences(compared: Province
     assert len(differences) == 6
 
 
+def test_a_county_supervisor_sees_her_county_only(compared: Province):
+    county = UserFactory(username="xihu-supervisor", supervisor=True, region_id="330106")
+    client = _as(county)
+
+    own = client.get("/dashboard/standards/", {"item": "33-SJ-003"}).content.decode()
+    other = client.get("/dashboard/standards/", {"region": "330110"}).content.decode()
+    book = load_workbook(io.BytesIO(client.get(
+        "/dashboard/standards/export.xlsx", {"region": "3301"}).content))
+
+    assert 'data-region="330106"' in own
+    assert 'data-region="330110"' not in own
+    assert '<option value="330110"' not in own
+    assert "没有这个行政区划，或不在您的管辖范围内" in other
+    assert 'data-region="330110"' not in other
+    assert [row[1] for row in book["地区得分"].iter_rows(min_row=2, values_only=True)] == [
+        "330106"]
+
+
 def test_only_supervisors_see_the_report(compared: Province):
     for role in ("citizen", "clerk", "reviewer", "editor"):
         user = UserFactory(username=role, role=role)
@@ -94,7 +112,7 @@ def test_only_supervisors_see_the_report(compared: Province):
 
 def test_a_name_that_looks_like_a_formula_stays_text_in_the_workbook(compared: Province):
     BasicItem.objects.filter(pk=compared.food.pk).update(name='=HYPERLINK("http://x","y")')
-    supervisor = UserFactory(username="supervisor", supervisor=True)
+    supervisor = UserFactory(username="supervisor", supervisor=True, region_id="3301")
 
     response = _as(supervisor).get("/dashboard/standards/export.xlsx")
 

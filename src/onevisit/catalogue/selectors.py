@@ -377,14 +377,18 @@ def standardisation_report(*, region_code: str = "",
                                  regions=regions)
 
 
-def standardisation_scopes() -> list[Region]:
-    """The regions a standardisation report can be asked for: those with published
-    implementations and every region above them."""
-    codes = set(ServiceItem.objects.filter(status=ItemStatus.PUBLISHED,
-                                           basic_item__isnull=False)
-                .values_list("region_id", flat=True).distinct())
-    wanted = {code[:digits] for code in codes for digits in (2, 4, 6, 9) if len(code) >= digits}
-    return list(Region.objects.filter(code__in=wanted | codes).order_by("code"))
+def standardisation_scopes(*, region_code: str = "") -> list[Region]:
+    """The regions in `region_code`'s subtree ("" : all) a standardisation report can be
+    asked for: those with published implementations and every region between them and
+    `region_code`, which comes first."""
+    items = ServiceItem.objects.filter(status=ItemStatus.PUBLISHED, basic_item__isnull=False)
+    if region_code:
+        items = items.filter(region__code__startswith=region_code)
+    codes = set(items.values_list("region_id", flat=True).distinct())
+    wanted = {code[:digits] for code in codes for digits in (2, 4, 6, 9)
+              if len(region_code) <= digits <= len(code)}
+    return list(Region.objects.filter(code__in=wanted | codes | {region_code})
+                .order_by("code"))
 
 
 def standardised_items(*, region_code: str = "") -> QuerySet[BasicItem]:

@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from onevisit.accounts.models import Region, Role
+from onevisit.accounts.regions import covers, scope_of
 from onevisit.catalogue.models import BasicItem
 from onevisit.catalogue.selectors import (
     StandardisationReport,
@@ -31,7 +32,8 @@ ROWS_SHOWN = 200  # of all items' comparison on the page; the workbook has every
 
 @dataclass(frozen=True)
 class Asked:
-    region: Region | None
+    scope: str  # the regions compared: this code and those below it ("" : all)
+    region: Region | None  # the region the scope names, for the title
     basic: BasicItem | None
     problems: list[str]
 
@@ -43,22 +45,26 @@ def _supervisor(request: HttpRequest) -> None:
 
 
 def _asked(request: HttpRequest) -> Asked:
-    """The region (the scope: it and the regions below it) and the basic entry asked for;
-    a value that names nothing is said so and left out."""
+    """The regions (the supervisor's own, or one below it she picked) and the basic entry
+    asked for; a value that names nothing, or lies outside her region, is said so and
+    left out."""
     problems = []
-    code = request.GET.get("region", "")
-    region = Region.objects.filter(pk=code).first() if code else None
-    if code and region is None:
-        problems.append(_("没有这个地区"))
+    scope = scope_of(request.user)
+    picked = request.GET.get("region", "").strip()
+    if picked and covers(scope, picked) and Region.objects.filter(pk=picked).exists():
+        scope = picked
+    elif picked:
+        problems.append(_("没有这个行政区划，或不在您的管辖范围内"))
     basic_code = request.GET.get("item", "")
     basic = BasicItem.objects.filter(code=basic_code).first() if basic_code else None
     if basic_code and basic is None:
         problems.append(_("基本目录中没有这个事项"))
-    return Asked(region=region, basic=basic, problems=problems)
+    return Asked(scope=scope, region=Region.objects.filter(pk=scope).first() if scope else None,
+                 basic=basic, problems=problems)
 
 
 def _report(asked: Asked) -> StandardisationReport:
-    return standardisation_report(region_code=asked.region.pk if asked.region else "",
+    return standardisation_report(region_code=asked.scope,
                                   basic_code=asked.basic.code if asked.basic else None)
 
 
@@ -73,8 +79,9 @@ def standards(request: HttpRequest) -> HttpResponse:
         row for row in report.rows if row.looser or row.tighter][:ROWS_SHOWN]
     return render(request, "web/standards.html", {
         "asked": asked, "report": report, "rows": rows, "aspects": list(Aspect),
-        "scopes": standardisation_scopes(),
-        "items": standardised_items(region_code=asked.region.pk if asked.region else ""),
+        "scopes": standardisation_scopes(region_code=scope_of(request.user)),
+        "everywhere": not scope_of(request.user),
+        "items": standardised_items(region_code=asked.scope),
         "more": not asked.basic and len(rows) == ROWS_SHOWN,
     })
 
@@ -126,6 +133,6 @@ def standards_export(request: HttpRequest) -> HttpResponse:
         content.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    scope = asked.region.pk if asked.region else "all"
+    scope = asked.scope or "all"
     response["Content-Disposition"] = f'attachment; filename="onevisit-standards-{scope}.xlsx"'
     return response

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0008_applicationmaterial_due_at'),
+        ('applications', '0009_application_region'),
     ]
 
     operations = [
