@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from onevisit import clock
+from onevisit.accounts.regions import scope_of, within
 from onevisit.applications.constants import (
     ApplicationStatus,
     CaseStatus,
@@ -99,11 +100,14 @@ class Simulation:
         self.supplements: list[_Pending] = []
 
     def _subjects(self) -> list[tuple[Subject, float]]:
-        """What people apply for: life events often, every single item now and then."""
+        """What people apply for: life events often, every single item of the county whose
+        hall the simulation runs now and then (another county's items are handed over,
+        parcels and all, by that county's hall)."""
         subjects = [(subject_resolve(life_event_code=event.code), 4.0)
                     for event in life_events_published()]
         subjects += [(subject_resolve(item_code=item.code), 1.0)
-                     for item in items_published().order_by("code")]
+                     for item in items_published().filter(
+                         within("region", scope_of(self.staff.clerk))).order_by("code")]
         return subjects
 
     def run(self, *, start: dt.date) -> Report:
