@@ -34,7 +34,7 @@ class Command(BaseCommand):
             ("12345 hotline console (agent, dispatcher)", "/hotline/"),
             ("12345 department tickets (reviewers)", "/hotline/department/"),
             ("reform dashboard (supervisor)", "/dashboard/"),
-            ("standardisation report (supervisor)", "/dashboard/standards/?region=3301"),
+            ("standardisation report (city-supervisor)", "/dashboard/standards/"),
             ("JSON API (OpenAPI)", "/api/docs"),
             ("catalogue editors (admin)", "/admin/"),
         ):
