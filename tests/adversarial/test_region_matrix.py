@@ -15,11 +15,14 @@ import json
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from onevisit import clock
 from onevisit.accounts.models import Region, RegionLevel
 from onevisit.applications.models import Case
+from onevisit.catalogue.models import ServiceItem
 from onevisit.catalogue.services import item_publish
 from onevisit.delivery.models import Delivery
 from onevisit.hotline.models import Ticket
@@ -210,3 +213,23 @@ def test_an_agent_files_no_ticket_for_another_countys_place(her):
     assert response.status_code == 422
     assert set(response.json()["errors"]) == {"region_code"}
     assert Ticket.objects.count() == tickets
+
+
+def test_an_editor_edits_only_her_countys_implementation_list(her, world, yuhang):
+    editor = UserFactory(username="editor-yh", role="editor", is_staff=True, region=yuhang)
+    editor.user_permissions.set(Permission.objects.filter(content_type__app_label="catalogue"))
+    client = _client(editor)
+    items = ServiceItem.objects.count()
+
+    listing = client.get("/admin/catalogue/serviceitem/")
+    assert listing.status_code == 200
+    assert world.licence.code not in listing.content.decode()
+    page = client.get(f"/admin/catalogue/serviceitem/{world.licence.pk}/change/")
+    assert page.status_code == 302  # "does not exist" back to the list
+    form = client.get("/admin/catalogue/serviceitem/add/").context["adminform"].form
+    assert {d.region_id for d in form.fields["department"].queryset} == {YUHANG}
+    upload = SimpleUploadedFile("清单.csv", b"department,name,item_code,task_type\n")
+    refused = client.post("/admin/catalogue/serviceitem/import/",
+                          {"region": "330106", "file": upload})
+    assert "该地区不在您的管辖范围内" in refused.content.decode()
+    assert ServiceItem.objects.count() == items

@@ -20,7 +20,8 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from onevisit.accounts.models import RegionLevel
+from onevisit.accounts.models import Department, Region, RegionLevel
+from onevisit.accounts.regions import covers, scope_of, within
 from onevisit.audit.services import audit_record
 from onevisit.catalogue.constants import ItemStatus
 from onevisit.catalogue.importing import MAX_BYTES, ImportRejected, catalogue_import
@@ -133,7 +134,9 @@ class ServiceItemAdmin(TranslationAdmin):  # type: ignore[type-arg]
                                    "title": _("导入实施清单"), "opts": self.model._meta}
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
-            if upload.size > MAX_BYTES:
+            if not covers(scope_of(request.user), form.cleaned_data["region"]):
+                form.add_error("region", _("该地区不在您的管辖范围内"))
+            elif upload.size > MAX_BYTES:
                 form.add_error("file", _("文件超过 %(mb)d MB") % {"mb": MAX_BYTES // 1024 // 1024})
             else:
                 try:
@@ -148,6 +151,20 @@ class ServiceItemAdmin(TranslationAdmin):  # type: ignore[type-arg]
         return (obj is None or obj.status == ItemStatus.DRAFT) and super().has_change_permission(
             request, obj
         )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ServiceItem]:
+        """An editor edits her region's implementation list (and the regions below)."""
+        return super().get_queryset(request).filter(within("region", scope_of(request.user)))
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest,
+                                 **kwargs: Any) -> Any:
+        """Only her region's departments and regions to choose from."""
+        scope = scope_of(request.user)
+        if db_field.name == "department":
+            kwargs["queryset"] = Department.objects.filter(within("region", scope))
+        elif db_field.name == "region":
+            kwargs["queryset"] = Region.objects.filter(code__startswith=scope)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.action(description=_("为所选事项创建新草稿版本"))
     def new_version(self, request: HttpRequest, queryset: QuerySet[ServiceItem]) -> None:
