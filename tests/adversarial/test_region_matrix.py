@@ -25,6 +25,7 @@ from onevisit.applications.models import Case
 from onevisit.catalogue.models import ServiceItem
 from onevisit.catalogue.services import item_publish
 from onevisit.delivery.models import Delivery
+from onevisit.hall.models import Hall, ServiceWindow
 from onevisit.hotline.models import Ticket
 from onevisit.metrics.selectors import dashboard_figures
 from onevisit.metrics.services import rollups_refresh
@@ -233,3 +234,15 @@ def test_an_editor_edits_only_her_countys_implementation_list(her, world, yuhang
                           {"region": "330106", "file": upload})
     assert "该地区不在您的管辖范围内" in refused.content.decode()
     assert ServiceItem.objects.count() == items
+
+
+def test_a_clerk_works_the_windows_of_her_own_countys_hall_only(her, world, yuhang):
+    xihu = Hall.objects.create(code="xihu", name="西湖区政务服务中心", region_id="330106")
+    window = ServiceWindow.objects.create(hall=xihu, number=1, name="综合窗口")
+    other, own = _client(her.people["clerk-yh"]), _client(world.clerk)
+
+    for path in ("/hall/xihu/windows/", f"/hall/windows/{window.pk}/",
+                 "/hall/xihu/appointments/day/"):
+        assert other.get(path).status_code == 404, path
+        assert own.get(path).status_code == 200, path
+    assert other.post(f"/hall/windows/{window.pk}/call/").status_code == 404

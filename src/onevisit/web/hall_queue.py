@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from onevisit import clock
 from onevisit.accounts.models import Role
+from onevisit.accounts.regions import covers, scope_of
 from onevisit.errors import DomainError, InvalidInput
 from onevisit.exchange.services import subject_mask
 from onevisit.hall.models import Hall, ServiceWindow
@@ -68,6 +69,13 @@ def _clerk(request: HttpRequest) -> Any:
     if getattr(user, "role", None) != Role.CLERK:
         raise PermissionDenied(_("只有窗口工作人员能使用叫号和预约签到"))
     return user
+
+
+def _clerks_hall(request: HttpRequest, place: Hall) -> Hall:
+    """A clerk works the halls of her region; another region's is answered as missing."""
+    if not covers(scope_of(request.user), place.region_id):
+        raise Http404(_("服务中心不存在"))
+    return place
 
 
 def _int(value: str | None) -> int | None:
@@ -166,14 +174,14 @@ def display_board_partial(request: HttpRequest, hall: str) -> HttpResponse:
 @login_required
 def window_choose(request: HttpRequest, hall: str) -> HttpResponse:
     _clerk(request)
-    place = _hall(hall)
+    place = _clerks_hall(request, _hall(hall))
     return render(request, "web/hall/window_choose.html",
                   {"hall": place, "windows": windows_active(hall=place)})
 
 
-def _window(window_id: int) -> ServiceWindow:
+def _window(request: HttpRequest, window_id: int) -> ServiceWindow:
     window = window_by_id(window_id=window_id)
-    if window is None:
+    if window is None or not covers(scope_of(request.user), window.hall.region_id):
         raise Http404(_("窗口不存在或已停用"))
     return window
 
@@ -194,21 +202,22 @@ def _window_context(window: ServiceWindow) -> dict[str, Any]:
 @login_required
 def window(request: HttpRequest, window_id: int) -> HttpResponse:
     _clerk(request)
-    return render(request, "web/hall/window.html", _window_context(_window(window_id)))
+    return render(request, "web/hall/window.html", _window_context(_window(request, window_id)))
 
 
 @login_required
 def window_queue(request: HttpRequest, window_id: int) -> HttpResponse:
     """The waiting figures of the window's categories, for the console to poll."""
     _clerk(request)
-    return render(request, "web/hall/_window_queue.html", _window_context(_window(window_id)))
+    return render(request, "web/hall/_window_queue.html",
+                  _window_context(_window(request, window_id)))
 
 
 @require_POST
 @login_required
 def window_action(request: HttpRequest, window_id: int, action: str) -> HttpResponse:
     clerk = _clerk(request)
-    place = _window(window_id)
+    place = _window(request, window_id)
     ticket_id = _int(request.POST.get("ticket"))
     actions = {"recall": ticket_recall, "serve": ticket_serve, "no-show": ticket_no_show,
                "finish": ticket_finish}
@@ -347,7 +356,7 @@ def appointment_cancel_view(request: HttpRequest, code: str) -> HttpResponse:
 def appointments_day(request: HttpRequest, hall: str) -> HttpResponse:
     """The clerks' list of a day's appointments (today unless another date is asked)."""
     _clerk(request)
-    place = _hall(hall)
+    place = _clerks_hall(request, _hall(hall))
     day = _parse_date(request.GET.get("date")) or service_day(clock.now())
     rows = [(a, subject_mask(a.id_number)) for a in appointments_on(hall=place, day=day)]
     return render(request, "web/hall/appointments_day.html",
@@ -359,7 +368,7 @@ def appointments_day(request: HttpRequest, hall: str) -> HttpResponse:
 def appointment_check_in_view(request: HttpRequest, code: str) -> HttpResponse:
     clerk = _clerk(request)
     appointment = appointment_by_code(booking_code=code)
-    if appointment is None:
+    if appointment is None or not covers(scope_of(clerk), appointment.hall.region_id):
         raise Http404(_("预约码不存在"))
     try:
         ticket = appointment_check_in(booking_code=code, actor=clerk)
