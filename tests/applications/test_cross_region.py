@@ -53,6 +53,10 @@ def test_accepted_in_one_county_handled_in_another(world, yuhang_clerk):
     assert case.department == world.housing
     queue = Api(world.reviewer(world.housing)).get("/queue").json()
     assert case.pk in [row["case_id"] for row in queue]
+    reviewer = Client()
+    reviewer.force_login(world.reviewer(world.housing))
+    page = reviewer.get(f"/workbench/cases/{case.pk}/").content.decode()
+    assert "受理地（跨域通办） 余杭区" in page
 
 
 def test_the_trip_counts_where_she_went(world, yuhang_clerk):

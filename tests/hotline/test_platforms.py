@@ -268,3 +268,14 @@ def test_the_api_refuses_another_township_s_platform_with_the_field(
     assert refused.status_code == 422
     assert "lead" in refused.json()["errors"]
     assert _state(ticket) == before
+
+
+def test_a_platform_s_staff_land_on_their_12345_tickets(
+        hw: HotlineWorld, cuiyuan: dict[str, Department], enforcer: User) -> None:
+    enforcer.set_password("correct horse battery")
+    enforcer.save(update_fields=["password"])
+
+    response = Client().post("/accounts/login/", {"username": enforcer.username,
+                                                  "password": "correct horse battery"})
+
+    assert response["Location"] == "/hotline/department/"

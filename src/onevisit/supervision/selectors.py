@@ -87,7 +87,7 @@ def alerts_inbox(*, actor: Any, now: dt.datetime, where: InboxFilter,
         alerts = alerts.filter(acknowledged_by=actor)
     if before_id is not None:
         alerts = alerts.filter(pk__lt=before_id)
-    return alerts.annotate(
+    return alerts.select_related("region").annotate(
         open_follow_ups=Count("follow_ups", filter=Q(follow_ups__status=FollowUpStatus.OPEN)),
     ).order_by("-id")
 

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -194,7 +195,9 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
     book = Workbook()
     book.remove(book.worksheets[0])
     sheet = book.create_sheet(_("指标"))
-    sheet.append([_("指标"), _("数值"), f"{since} – {until}"])
+    region = Region.objects.filter(code=period.scope).first()
+    sheet.append([_("指标"), _("数值"), f"{since} – {until}",
+                  region.name if region is not None else _("全部地区")])
     labels = _tile_labels()
     for key, value in figures["tiles"].items():
         sheet.append([labels[key], "—" if value is None else value])
@@ -212,7 +215,9 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
     overdue.append([_("办件编号"), _("事项"), _("部门"), _("办理期限")])
     for case in cases_overdue(now=clock.now(), scope=period.scope):
         overdue.append([case.application.number, case.item.name, case.department.name,
-                        case.due_at.replace(tzinfo=None) if case.due_at else None])
+                        # Excel keeps no zone: the deadline as Hangzhou reads it.
+                        timezone.localtime(case.due_at).replace(tzinfo=None)
+                        if case.due_at else None])
     platforms = book.create_sheet(_("四个平台"))
     platforms.append([_("街道（乡镇）"), _("平台"), _("在办工单"), _("其中超期"), _("办结工单"),
                       _("按时办结率")])
@@ -228,7 +233,8 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
         content.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="onevisit-kpis-{until}.xlsx"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="onevisit-kpis-{period.scope or "all"}-{until}.xlsx"')
     return response
 
 

@@ -30,6 +30,10 @@ WORKBENCHES: dict[str, str] = {
 def landing_url(user: Any) -> str:
     """The page a user starts from after signing in: staff their own workbench."""
     role = str(getattr(user, "role", ""))
+    department = getattr(user, "department", None) if getattr(user, "department_id", None) else None
+    if role == Role.REVIEWER and department is not None and department.platform:
+        # A township's grassroots platform approves nothing: its work is 12345 tickets.
+        return reverse("web:hotline_department")
     return reverse(WORKBENCHES.get(role, settings.LOGIN_REDIRECT_URL))
 
 

@@ -45,7 +45,8 @@ def _words(text: str) -> tuple[str, ...]:
 # neighbours and safety for 综治工作; certificates, the elderly and social help for 便民服务.
 PLATFORM_RULES: dict[str, tuple[str, ...]] = {
     PlatformKind.ENFORCEMENT: _words(
-        "占道 占道经营 摆摊 摊贩 流动摊 夜宵摊 马路市场 出店经营 跨门营业 违章搭建 违建 "
+        "占道 占道经营 摆摊 摊贩 流动摊 夜宵摊 路边摊 小摊 摊位 摊点 游商 马路市场 出店经营 "
+        "跨门营业 占用道路 堵路 堵住道路 城管 违章搭建 违建 "
         "私搭乱建 违法建设 违法建房 彩钢棚 加盖 油烟 露天烧烤 小广告 乱张贴 乱堆放 偷倒 乱倒 "
         "建筑垃圾 装修垃圾 渣土 抛洒 噪音 噪声 夜间施工 施工扰民 广场舞 户外广告 店招 市容"),
     PlatformKind.MARKET: _words(

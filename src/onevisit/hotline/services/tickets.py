@@ -151,7 +151,7 @@ def _clean(data: TicketInput, actor: Any) -> tuple[dict[str, Any], list[tuple[Up
     if data.region_code:
         region = Region.objects.filter(code=data.region_code.strip()).first()
         if region is None:
-            errors["region_code"] = _("行政区划代码不存在")
+            errors["region_code"] = _("行政区划代码不存在，请从列表中选择街道（乡镇）")
         elif is_staff_role(actor) and not covers(scope_of(actor), region.code):
             # The ticket would belong to a 12345 she does not work for.
             errors["region_code"] = _("该地点不在您的管辖范围内")
