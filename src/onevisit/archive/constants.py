@@ -103,7 +103,36 @@ RETENTION_BY_KIND: dict[str, RetentionRule] = {
         RetentionClass.YEARS_30,
         "《会计档案管理办法》（财政部 国家档案局令第79号）：会计凭证保管30年",
     ),
-    # Other powers and public services: ordinary business files, 定期10年.
+    # Penalties, coercive measures and adjudications decide against or between parties:
+    # their files are evidence in review, litigation and enforcement, kept as important
+    # business files, 定期30年 (国家档案局令第8号).
+    ItemKind.PENALTY: RetentionRule(
+        RetentionClass.YEARS_30,
+        "国家档案局令第8号：本机关职能活动中形成的重要业务文件，定期30年",
+    ),
+    ItemKind.COERCION: RetentionRule(
+        RetentionClass.YEARS_30,
+        "国家档案局令第8号：本机关职能活动中形成的重要业务文件，定期30年",
+    ),
+    ItemKind.ADJUDICATION: RetentionRule(
+        RetentionClass.YEARS_30,
+        "国家档案局令第8号：本机关职能活动中形成的重要业务文件，定期30年",
+    ),
+    # A levy's file is the basis of its accounting voucher, as a payment's is.
+    ItemKind.LEVY: RetentionRule(
+        RetentionClass.YEARS_30,
+        "《会计档案管理办法》（财政部 国家档案局令第79号）：会计凭证保管30年",
+    ),
+    # A reward (表彰奖励) is part of the recipient's record for good: 永久.
+    ItemKind.REWARD: RetentionRule(
+        RetentionClass.PERMANENT,
+        "国家档案局令第8号：本机关表彰奖励的文件材料，永久",
+    ),
+    # Inspections, other powers and public services: ordinary business files, 定期10年.
+    ItemKind.INSPECTION: RetentionRule(
+        RetentionClass.YEARS_10,
+        "国家档案局令第8号：一般性业务文件，定期10年",
+    ),
     ItemKind.OTHER_POWER: RetentionRule(
         RetentionClass.YEARS_10,
         "国家档案局令第8号：一般性业务文件，定期10年",
