@@ -190,6 +190,8 @@ def test_another_countys_hall_and_courier_cannot_touch_her_parcel(her, world, ap
         api[f"reviewer:{code}"].decide(case.pk)
     delivery = Delivery.objects.get(application__number=her.number)
     tracking = delivery.tracking_number
+    page = _client(world.clerk).get(f"/hall/applications/{her.number}/").content.decode()
+    assert "快递送达 · 待交寄快递" in page
     clerk, courier = Api(her.people["clerk-yh"]), Api(her.people["courier-yh"])
 
     assert clerk.post(f"/deliveries/{tracking}/dispatched").status_code == 404

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +15,14 @@ class DeliveryStatus(models.TextChoices):
     READY = "ready", _("待领取/待下载")
     DISPATCHED = "dispatched", _("已寄出")
     DELIVERED = "delivered", _("已送达")
+
+
+# What "ready" means for each method.
+READY_TEXT: dict[str, Any] = {
+    DeliveryMethod.PICKUP: _("待领取"),
+    DeliveryMethod.DOWNLOAD: _("待下载"),
+    DeliveryMethod.COURIER: _("待交寄快递"),
+}
 
 
 class Delivery(models.Model):
@@ -40,6 +50,14 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.method} {self.status}"
+
+    @property
+    def status_text(self) -> str:
+        """The status as the method reads it: a courier parcel that is ready waits at
+        the hall to be handed to the courier, not for the applicant."""
+        if self.status == DeliveryStatus.READY and self.method in READY_TEXT:
+            return str(READY_TEXT[self.method])
+        return str(self.get_status_display())
 
 
 class DeliveryEvent(models.Model):
