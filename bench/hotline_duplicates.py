@@ -190,7 +190,8 @@ class _TicketInsert:
             "id": pk, "number": f"RX{pk:010d}", "type": type_, "channel": channel,
             "status": self.statuses[pk % len(self.statuses)], "caller_name": name,
             "caller_phone": phone, "caller_digest": digest, "title": title[:120],
-            "text": text, "region_id": region, "address": address[:200], "limit_days": 5,
+            "text": text, "region_id": region, "jurisdiction_id": region[:6],
+            "address": address[:200], "limit_days": 5,
             "created_at": self.db.ops.adapt_datetimefield_value(created), "tokens": tokens,
         }
         return [given[field.attname] if field.attname in given else self.defaults[field.attname]
