@@ -62,7 +62,7 @@ def test_a_citizen_is_told_of_a_correction_and_sees_what_waits_for_her(world, ap
     assert page.get_by_text("请补正材料").first.is_visible()
     shot(page, "told-messages")
 
-    clerk = UserFactory(username="outbox-reader", supervisor=True)
+    clerk = UserFactory(username="outbox-reader", is_staff=True)
     _sign_in(page, base, clerk.username)
     page.goto(f"{base}/outbox/")
     page.get_by_text(response.json()["number"]).first.wait_for()
@@ -146,7 +146,7 @@ def test_a_citizen_signs_up_with_the_code_from_the_outbox(world, live_server, br
 
     staff = browser.new_context(locale="zh-CN")
     outbox = staff.new_page()
-    UserFactory(username="outbox-reader", supervisor=True)
+    UserFactory(username="outbox-reader", is_staff=True)
     _sign_in(outbox, base, "outbox-reader")
     outbox.goto(f"{base}/outbox/")
     text = outbox.get_by_text("您的注册验证码").first.inner_text()
