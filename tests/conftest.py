@@ -20,6 +20,7 @@ from onevisit.catalogue.models import ServiceItem
 from onevisit.catalogue.services import item_publish
 from onevisit.certificates.seals import seals_ensure
 from onevisit.exchange.services import registry_record_put
+from onevisit.hotline.dispatch import dispatch_cache_clear
 from onevisit.lifeevents.models import LifeEvent
 from onevisit.lifeevents.services import life_event_define
 from tests.audit.tamper import audit_log_empty
@@ -240,6 +241,13 @@ def _fast_password_hashing(settings: Any) -> None:
     """Tests make many accounts: a cheap hash instead of Argon2's deliberate cost
     (tests/accounts/test_passwords.py checks the real setting)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _dispatch_cache_fresh() -> None:
+    """Dispatch keeps the departments and rules it read in the process: each test's
+    database starts without another test's."""
+    dispatch_cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -93,6 +93,11 @@ class Application(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
 
+    @property
+    def accepted_elsewhere(self) -> bool:
+        """Accepted at a window of another region than the one handling it (跨域通办)."""
+        return self.intake_region_id is not None and self.intake_region_id != self.region_id
+
 
 class ApplicationStatusChange(models.Model):
     """Append-only history of an application's status."""

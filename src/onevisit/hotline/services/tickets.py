@@ -229,7 +229,7 @@ def _jurisdiction(place: Region | None, given: str, actor: Any) -> str:
     jurisdiction its channel filed it in, else the region of the staff member taking it,
     else the hotline's own region."""
     if place is not None:
-        return place.code[:6] if len(place.code) > 6 else place.code
+        return place.code[:6]
     if given:
         return given
     code = staff_region(actor) if is_staff_role(actor) else NOWHERE
