@@ -19,11 +19,29 @@ class AlertKind(models.TextChoices):
     BAD_RATING = "bad_rating", _("差评待回访整改")
     FOLLOW_UP_OVERDUE = "follow_up_overdue", _("督办逾期未答复")
     TOLERATED_OVERDUE = "tolerated_overdue", _("容缺材料逾期未补交")
+    # Rules of electronic supervision evaluated on case events and on the schedule.
+    SECOND_CORRECTION = "second_correction", _("二次补正：首次本可一次告知")
+    MATERIAL_BEYOND_GUIDE = "material_beyond_guide", _("索要办事指南以外的材料")
+    FEE_NOT_IN_GUIDE = "fee_not_in_guide", _("收取指南未列明的费用")
+    PAUSE_TOO_LONG = "pause_too_long", _("时限暂停超过法定上限")
+    DECIDED_TOO_FAST = "decided_too_fast", _("办理用时异常短")
+    CASE_IDLE = "case_idle", _("办件长时间无人处理")
+    DATA_READ_WITHOUT_CASE = "data_read_without_case", _("无办件查阅个人信息")
+    # The citizens' verdict and the credit system.
+    RECTIFICATION_OVERDUE = "rectification_overdue", _("差评整改逾期")
+    EXPERIENCE_REPORT = "experience_report", _("体验办事报告")
+    CREDIT_OBJECTION = "credit_objection", _("信用异议待处理")
 
 
 class Alert(models.Model):
     kind = models.CharField(max_length=32, choices=AlertKind.choices)
-    application_number = models.CharField(max_length=32, db_index=True)
+    # Blank when the alert is about no application (a clerk's reads, a credit objection):
+    # then `subject` names what it is about.
+    application_number = models.CharField(max_length=32, db_index=True, blank=True)
+    subject = models.CharField(max_length=64, blank=True, default="",
+                               help_text=_("what the alert is about when not an application"))
+    # The facts the rule saw, as the rule recorded them (shown on the alert's page).
+    evidence = models.JSONField(default=dict, blank=True)
     case_id = models.BigIntegerField(default=0, help_text=_("0: about the application as a whole"))
     message = models.TextField()
     # The region of the application it is about: supervisors see their region's subtree.
@@ -46,7 +64,7 @@ class Alert(models.Model):
         indexes = [models.Index(fields=["status", "kind"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "application_number", "case_id"],
+                fields=["kind", "application_number", "case_id", "subject"],
                 condition=models.Q(resolved_at__isnull=True),
                 name="one_open_alert_per_subject",
             ),

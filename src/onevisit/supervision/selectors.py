@@ -42,6 +42,19 @@ ALERT_RULES = {
         "工作日历：办理期限所在年份的节假日未录入，期限暂按周末规则计算"),
     AlertKind.BAD_RATING: gettext_lazy("好差评：差评须回访并整改"),
     AlertKind.FOLLOW_UP_OVERDUE: gettext_lazy("督办：被督办部门未在期限内答复"),
+    AlertKind.TOLERATED_OVERDUE: gettext_lazy("容缺受理：承诺补交的材料过了补交期限仍未补交"),
+    AlertKind.SECOND_CORRECTION: gettext_lazy(
+        "一次告知：第二次补正要求的材料在第一次补正时已经存在，本应一次告知"),
+    AlertKind.MATERIAL_BEYOND_GUIDE: gettext_lazy("材料：要求申请人提交办事指南未列明的材料"),
+    AlertKind.FEE_NOT_IN_GUIDE: gettext_lazy("收费：办事指南写明不收费的事项收取了费用"),
+    AlertKind.PAUSE_TOO_LONG: gettext_lazy("时限暂停：补正、听证等暂停计时超过法定上限"),
+    AlertKind.DECIDED_TOO_FAST: gettext_lazy("用时异常：从受理到决定的用时短于合理下限"),
+    AlertKind.CASE_IDLE: gettext_lazy("无人处理：部门办件连续多个工作日没有任何办理动作"),
+    AlertKind.DATA_READ_WITHOUT_CASE: gettext_lazy(
+        "数据使用：工作人员在没有对应办件的情况下查阅个人信息"),
+    AlertKind.RECTIFICATION_OVERDUE: gettext_lazy("好差评：差评整改超过期限仍未完成"),
+    AlertKind.EXPERIENCE_REPORT: gettext_lazy("体验办事：部门负责人以普通群众身份办事后的报告"),
+    AlertKind.CREDIT_OBJECTION: gettext_lazy("信用：信用主体对信用记录提出异议或申请修复"),
 }
 # Audit actions that are the facts behind each kind (the rest of the history is context).
 ALERT_EVENTS = {

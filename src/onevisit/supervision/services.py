@@ -35,20 +35,29 @@ TEXT_MAX = 2000
 
 
 def alert_raise(
-    *, kind: AlertKind, application_number: str, message: str, case_id: int = 0
+    *, kind: AlertKind, application_number: str, message: str, case_id: int = 0,
+    subject: str = "", evidence: dict[str, Any] | None = None, region_id: str | None = None,
 ) -> Alert:
     """Raise an alert, or return the open one of the same kind for the same subject with
-    its message brought up to date (a third visit is reported as three, not two)."""
+    its message brought up to date (a third visit is reported as three, not two). An
+    alert about an application belongs to its region; one about no application (blank
+    number, a `subject` instead) to the `region_id` given."""
+    region = (_regions_of([application_number]).get(application_number)
+              if application_number else region_id)
     alert, created = Alert.objects.get_or_create(
-        kind=kind, application_number=application_number, case_id=case_id,
+        kind=kind, application_number=application_number, case_id=case_id, subject=subject,
         resolved_at=None, defaults={
-            "message": message, "raised_at": clock.now(),
-            "region_id": _regions_of([application_number]).get(application_number),
+            "message": message, "raised_at": clock.now(), "region_id": region,
+            "evidence": evidence or {},
         },
     )
-    if not created and alert.message != message:
+    changed = [name for name, value in (("message", message), ("evidence", evidence))
+               if value is not None and getattr(alert, name) != value]
+    if not created and changed:
         alert.message = message
-        alert.save(update_fields=["message"])
+        if evidence is not None:
+            alert.evidence = evidence
+        alert.save(update_fields=changed)
     return alert
 
 
