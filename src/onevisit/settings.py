@@ -229,6 +229,7 @@ _JOBS = {
     "tolerated_overdue": ("onevisit.workflow.tasks.tolerated_overdue_scan", "1h", "5m"),
     "tolerated_reminders": ("onevisit.applications.tasks.tolerated_reminders_task", "1h", "5m"),
     "follow_ups_due": ("onevisit.supervision.tasks.follow_ups_due_scan_task", "10m", "2m"),
+    "supervision_rules": ("onevisit.supervision.tasks.rules_scan_task", "1h", "2m"),
     "notifications_retry": ("onevisit.notifications.tasks.notifications_retry", "1m", "1m"),
 }
 SCHEDULE = {name: {"task": task, "every": demo if DEBUG else production}

@@ -12,8 +12,8 @@ an error, never silently dropped (docs/adr/0009-layers-of-apps.md).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
@@ -32,6 +32,8 @@ class Anomaly:
     kind: AnomalyKind
     application_number: str
     message: str
+    # What the anomaly rests on, for the alert's evidence (e.g. each trip and its cause).
+    evidence: dict[str, Any] = field(default_factory=dict)
 
 
 AnomalyReceiver = Callable[[Anomaly], None]
@@ -57,10 +59,12 @@ def closed_receiver_register(receiver: ClosedReceiver) -> None:
         _closed_receivers.append(receiver)
 
 
-def anomaly_report(*, kind: AnomalyKind, application_number: str, message: str) -> None:
+def anomaly_report(*, kind: AnomalyKind, application_number: str, message: str,
+                   evidence: dict[str, Any] | None = None) -> None:
     if not _anomaly_receivers:
         raise ImproperlyConfigured("no receiver of intake anomalies: is supervision installed?")
-    anomaly = Anomaly(kind=kind, application_number=application_number, message=message)
+    anomaly = Anomaly(kind=kind, application_number=application_number, message=message,
+                      evidence=evidence or {})
     for receiver in _anomaly_receivers:
         receiver(anomaly)
 

@@ -49,6 +49,7 @@ from onevisit.lifeevents.selectors import life_events_published
 from onevisit.metrics.selectors import Kpis, kpis
 from onevisit.metrics.services import rollups_refresh
 from onevisit.ops.demo_setup import demo_file
+from onevisit.supervision.rules import rules_scan
 from onevisit.workdays.calendar import CalendarNotCoveredWarning, WorkingCalendar
 from onevisit.workflow.services import (
     CorrectionEntry,
@@ -143,6 +144,7 @@ class Simulation:
             self._deliveries()
         with clock.frozen_at(self._at(day, 23, 59)):
             raised = deadline_scan()
+            self.events["supervision: rule alerts"] += sum(rules_scan().values())
         self.events["supervision: yellow alerts (80% of time used)"] += raised["yellow"]
         self.events["supervision: red alerts (overdue)"] += raised["red"]
 

@@ -7,6 +7,6 @@ class SupervisionConfig(AppConfig):
 
     def ready(self) -> None:
         from onevisit.applications.receivers import anomaly_receiver_register
-        from onevisit.supervision.services import alert_from_anomaly
+        from onevisit.supervision.rules import anomaly_receive
 
-        anomaly_receiver_register(alert_from_anomaly)
+        anomaly_receiver_register(anomaly_receive)

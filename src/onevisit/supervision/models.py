@@ -112,3 +112,44 @@ class FollowUpOrder(models.Model):
 
     def __str__(self) -> str:
         return f"督办 {self.pk} → {self.department_id}"
+
+
+class SupervisionRule(models.Model):
+    """One rule of electronic supervision as the administrator set it: on or off, and its
+    threshold (what the number means is the rule's: `constants.RULE_DEFAULTS`). A rule
+    without a row runs with its default (the migration creates the rows)."""
+
+    kind = models.CharField(_("规则"), max_length=32, choices=AlertKind.choices, unique=True)
+    enabled = models.BooleanField(_("启用"), default=True)
+    threshold = models.DecimalField(_("阈值"), max_digits=10, decimal_places=2, default=0)
+    note = models.CharField(_("调整说明"), max_length=255, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = _("监察规则")
+        verbose_name_plural = _("监察规则")
+
+    def __str__(self) -> str:
+        return str(self.get_kind_display())
+
+
+class RuleFiring(models.Model):
+    """That a rule fired for a subject (a case, a notice, a staff member's day…), once:
+    re-evaluating the same facts never raises its alert again, even after a supervisor
+    closed it."""
+
+    kind = models.CharField(max_length=32, choices=AlertKind.choices)
+    key = models.CharField(max_length=128)
+    alert = models.ForeignKey(Alert, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="firings")
+    fired_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-fired_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="rule_fires_once_per_subject"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key}"

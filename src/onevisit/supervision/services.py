@@ -3,6 +3,7 @@ to a department, answered by it by a working-day deadline), close with a reason.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -23,7 +24,8 @@ from onevisit.supervision.constants import (
     AlertStatus,
     FollowUpStatus,
 )
-from onevisit.supervision.models import Alert, AlertKind, FollowUpOrder
+from onevisit.supervision.models import Alert, AlertKind, FollowUpOrder, SupervisionRule
+from onevisit.supervision.registry import RULES, THRESHOLD_BOUNDS
 from onevisit.workdays.calendar import deadline_after
 from onevisit.workdays.constants import LimitUnit
 
@@ -260,3 +262,26 @@ def alerts_resolve_for_application(*, application_number: str, kinds: list[Alert
     return Alert.objects.filter(application_number=application_number, kind__in=kinds,
                                 resolved_at__isnull=True).update(
         status=AlertStatus.CLOSED, resolved_at=clock.now(), close_reason=RULE_CLOSED_REASON)
+
+
+@atomic_audited
+def supervision_rule_set(*, kind: str, enabled: bool, threshold: Decimal, note: str,
+                         actor: Any) -> SupervisionRule:
+    """An administrator turns a rule on or off or moves its threshold (within the rule's
+    bounds); the next event or scan applies it. Recorded in the audit log."""
+    if kind not in RULES:
+        raise InvalidInput(_("没有这条监察规则"), {"kind": _("没有这条监察规则")})
+    low, high = THRESHOLD_BOUNDS.get(AlertKind(kind), (Decimal(0), Decimal(0)))
+    if not low <= threshold <= high:
+        raise InvalidInput(_("阈值超出范围"), {"threshold": _("应在 %(low)s 至 %(high)s 之间") % {
+            "low": low, "high": high}})
+    rule, _created = SupervisionRule.objects.select_for_update().get_or_create(kind=kind)
+    rule.enabled = enabled
+    rule.threshold = threshold
+    rule.note = note.strip()[:255]
+    rule.updated_at = clock.now()
+    rule.save()
+    audit_record(actor=actor, action="supervision_rule.set", entity="supervision_rule",
+                 entity_id=kind, data={"enabled": enabled, "threshold": str(threshold),
+                                       "note": rule.note})
+    return rule

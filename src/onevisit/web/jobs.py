@@ -30,6 +30,7 @@ JOB_LABELS = {
     "tolerated_overdue": gettext_lazy("容缺材料逾期预警"),
     "tolerated_reminders": gettext_lazy("容缺材料补交提醒"),
     "follow_ups_due": gettext_lazy("督办逾期检查"),
+    "supervision_rules": gettext_lazy("电子监察规则扫描（暂停超时、无人办理、无办件查阅）"),
     "notifications_retry": gettext_lazy("通知重发"),
 }
 

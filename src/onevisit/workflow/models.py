@@ -74,3 +74,30 @@ class RemedyBodies(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department or self.region}: {self.review_body} / {self.court}"
+
+
+class DemandKind(models.TextChoices):
+    FEE = "fee", _("收费")
+    MATERIAL = "material", _("另行要求的材料")
+
+
+class CaseDemand(models.Model):
+    """What a department asked of the applicant besides its review and its correction
+    notices: a fee it charged, or a material it asked for outside the notice. Recorded
+    so electronic supervision can hold it against the item's guide."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="demands")
+    kind = models.CharField(max_length=16, choices=DemandKind.choices)
+    name = models.CharField(_("名称"), max_length=255, blank=True)
+    amount_yuan = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2,
+                                      default=0)
+    reason = models.TextField(_("依据或理由"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                              related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.name or self.amount_yuan}"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import structlog
@@ -41,6 +43,7 @@ from onevisit.applications.services import (
     tolerated_outstanding,
     tolerated_supply,
 )
+from onevisit.applications.services.cases import WARN_SHARE
 from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.catalogue.models import EvidenceType
 from onevisit.certificates.services import certificates_issue, refusal_decision_issue
@@ -55,6 +58,13 @@ from onevisit.exchange.services import (
 )
 from onevisit.files.services import files_guard
 from onevisit.supervision.models import Alert, AlertKind
+from onevisit.supervision.registry import rule_setting
+from onevisit.supervision.rules import (
+    correction_second_check,
+    decision_speed_check,
+    fee_not_in_guide_check,
+    material_beyond_guide_check,
+)
 from onevisit.supervision.selectors import alert_raised_for_case, alerts_open_numbers
 from onevisit.supervision.services import (
     alerts_raise_many,
@@ -67,7 +77,13 @@ from onevisit.workflow.constants import (
     REVIEW_DAYS,
     RefusalKind,
 )
-from onevisit.workflow.models import RemedyBodies, WorkItem, WorkItemOutcome
+from onevisit.workflow.models import (
+    CaseDemand,
+    DemandKind,
+    RemedyBodies,
+    WorkItem,
+    WorkItemOutcome,
+)
 from onevisit.workflow.selectors import remedies_for
 
 log = structlog.get_logger(__name__)
@@ -145,6 +161,7 @@ def case_approve(*, case_id: int, actor: Any, note: str = "") -> Case:
     _finish(work_item, WorkItemOutcome.APPROVED, note)
     case = case_transition(case_id=case.pk, to=CaseStatus.APPROVED, actor=actor, note=note)
     alerts_resolve(case_id=case.pk, kinds=[AlertKind.DEADLINE_NEAR, AlertKind.OVERDUE])
+    decision_speed_check(case=case)
     audit_record(actor=actor, action="case.approved", entity="case", entity_id=case.pk,
                  data={"application": application.number})
     cases_start_ready(application=application, actor=actor)
@@ -174,6 +191,7 @@ def case_reject(*, case_id: int, actor: Any, reason: str, legal_basis: str,
     _finish(work_item, WorkItemOutcome.REJECTED, reason)
     case = case_transition(case_id=case.pk, to=CaseStatus.REJECTED, actor=actor, note=reason,
                            legal_basis=legal_basis)
+    decision_speed_check(case=case)
     for other in application.cases.filter(status__in=OPEN_CASE_STATUSES):
         WorkItem.objects.filter(case=other, finished_at__isnull=True).update(
             finished_at=clock.now(), outcome=WorkItemOutcome.CANCELLED
@@ -219,6 +237,7 @@ def case_request_correction(
         named.append(material)
     notice = case_clock_pause(case_id=case.pk, materials=named, actor=actor, note=note)
     _finish(work_item, WorkItemOutcome.CORRECTION, note)
+    correction_second_check(notice=notice)
     audit_record(actor=actor, action="case.correction_requested", entity="case",
                  entity_id=case.pk, data={"notice": notice.number})
     return notice
@@ -285,29 +304,58 @@ def _material_fetched(*, case: Case, keys: list[str], answer: Fetched, actor: An
 @transaction.atomic
 def deadline_scan() -> dict[str, int]:
     """Electronic supervision (电子监察) of running cases against their stored deadlines:
-    a yellow alert once 80% of the allowed time is used, a red one past the deadline. Each
-    case gets each alert once; deciding the case closes them."""
+    a yellow alert once the rule's share of the allowed time is used (80% unless the
+    administrator set another), a red one past the deadline. Each case gets each alert
+    once; deciding the case closes them. A rule turned off raises nothing."""
     now = clock.now()
     running = Case.objects.filter(status__in=RUNNING_CASE_STATUSES)
+    red, yellow = rule_setting(AlertKind.OVERDUE), rule_setting(AlertKind.DEADLINE_NEAR)
     overdue = list(
         running.filter(due_at__lte=now).exclude(alert_raised_for_case(kind=AlertKind.OVERDUE))
-        .select_related("application", "item")
-    )
-    near = list(
-        running.filter(warn_at__lte=now, due_at__gt=now)
-        .exclude(alert_raised_for_case(kind=AlertKind.DEADLINE_NEAR))
-        .select_related("application", "item")
-    )
+        .select_related("application", "item", "department")
+    ) if red.enabled else []
+    near: list[tuple[Case, float]] = []
+    if yellow.enabled:
+        share = float(yellow.threshold)
+        candidates = (running.filter(due_at__gt=now)
+                      .exclude(alert_raised_for_case(kind=AlertKind.DEADLINE_NEAR))
+                      .select_related("application", "item", "department"))
+        if share >= WARN_SHARE:  # the stored yellow mark bounds the search (indexed)
+            candidates = candidates.filter(warn_at__lte=now)
+        near = [(c, used) for c in candidates if (used := _share_used(c, now)) >= share]
     alerts_raise_many(alerts=[
         *[Alert(kind=AlertKind.OVERDUE, application_number=c.application.number, case_id=c.pk,
-                message=_("“%(item)s”已超过办理时限") % {"item": c.item.name})
-          for c in overdue],
+                message=_("“%(item)s”已超过办理时限") % {"item": c.item.name},
+                evidence=_deadline_evidence(c)) for c in overdue],
         *[Alert(kind=AlertKind.DEADLINE_NEAR, application_number=c.application.number,
                 case_id=c.pk,
-                message=_("“%(item)s”已用去八成办理时限") % {"item": c.item.name})
-          for c in near],
+                message=_("“%(item)s”已用去%(percent)d%%办理时限") % {
+                    "item": c.item.name, "percent": int(used * 100)},
+                evidence={**_deadline_evidence(c), "share_used": round(used, 2),
+                          "rule_threshold": str(yellow.threshold)})
+          for c, used in near],
     ])
     return {"yellow": len(near), "red": len(overdue)}
+
+
+def _share_used(case: Case, now: dt.datetime) -> float:
+    """The share of the case's allowed time used at `now`. The stored yellow mark lies at
+    WARN_SHARE of the span (a pause moves it with the deadline), which gives the span."""
+    if case.due_at is None or case.warn_at is None:
+        return 0.0
+    span = (case.due_at - case.warn_at) / (1 - WARN_SHARE)
+    if span <= dt.timedelta():
+        return 1.0
+    return max(0.0, 1 - (case.due_at - now) / span)
+
+
+def _deadline_evidence(case: Case) -> dict[str, Any]:
+    return {"application": case.application.number, "item": case.item.name,
+            "department": case.department.name, "case": case.pk,
+            "started_at": timezone.localtime(case.started_at).strftime("%Y-%m-%d %H:%M")
+            if case.started_at else "",
+            "due_at": timezone.localtime(case.due_at).strftime("%Y-%m-%d %H:%M")
+            if case.due_at else ""}
 
 
 @atomic_audited
@@ -464,3 +512,52 @@ def remedy_bodies_set(*, review_body: str, court: str, actor: Any,
                                             "review_body": bodies.review_body,
                                             "court": bodies.court})
     return bodies
+
+
+FEE_MAX = Decimal("100000000")
+
+
+@atomic_audited
+def case_fee_record(*, case_id: int, actor: Any, amount_yuan: str, basis: str) -> CaseDemand:
+    """Record a fee the department charged on its case, with its basis. Electronic
+    supervision holds it against the guide (收费: an item the guide says is free)."""
+    errors = {}
+    try:
+        amount = Decimal(str(amount_yuan).strip())
+    except InvalidOperation:
+        amount = Decimal(-1)
+    if not (Decimal(0) < amount < FEE_MAX) or amount != amount.quantize(Decimal("0.01")):
+        errors["amount_yuan"] = _("请填写大于 0 的金额，最多两位小数")
+    if not basis.strip():
+        errors["basis"] = _("请写明收费依据")
+    if errors:
+        raise InvalidInput(_("收费记录有误"), errors)
+    _application, case = _locked_case(case_id, actor)
+    demand = CaseDemand.objects.create(case=case, kind=DemandKind.FEE, amount_yuan=amount,
+                                       reason=basis.strip(), actor=actor, at=clock.now())
+    audit_record(actor=actor, action="case.fee_recorded", entity="case", entity_id=case.pk,
+                 data={"amount_yuan": str(amount), "basis": demand.reason})
+    fee_not_in_guide_check(case=case, demand_id=demand.pk, amount=amount, basis=demand.reason)
+    return demand
+
+
+@atomic_audited
+def case_material_demand(*, case_id: int, actor: Any, name: str, reason: str) -> CaseDemand:
+    """Record a material the department asked for outside a correction notice (one the
+    notice cannot name: not on the application's material list). Electronic supervision
+    holds it against the item's guide (材料: a material the guide does not list)."""
+    errors = {}
+    if not name.strip() or len(name.strip()) > 255:
+        errors["name"] = _("请填写材料名称（最多 255 个字）")
+    if not reason.strip():
+        errors["reason"] = _("请说明要求该材料的理由")
+    if errors:
+        raise InvalidInput(_("材料要求记录有误"), errors)
+    _application, case = _locked_case(case_id, actor)
+    demand = CaseDemand.objects.create(case=case, kind=DemandKind.MATERIAL, name=name.strip(),
+                                       reason=reason.strip(), actor=actor, at=clock.now())
+    audit_record(actor=actor, action="case.material_demanded", entity="case",
+                 entity_id=case.pk, data={"name": demand.name, "reason": demand.reason})
+    material_beyond_guide_check(case=case, demand_id=demand.pk, name=demand.name,
+                                reason=demand.reason)
+    return demand

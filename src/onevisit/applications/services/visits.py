@@ -126,8 +126,23 @@ def visit_add(
             kind=AnomalyKind.VISITS_EXCEEDED, application_number=application.number,
             message=_("计入承诺的跑动已有 %(count)d 次，承诺最多 %(promised)d 次")
             % {"count": count, "promised": application.promised_visits},
+            evidence=_visits_evidence(application, count=count),
         )
     return visit
+
+
+def _visits_evidence(application: Application, *, count: int) -> dict[str, Any]:
+    """Each trip with its cause: the supervisor sees which trips the government caused."""
+    return {
+        "counted": count, "promised": application.promised_visits,
+        "visits": [
+            {"at": v.occurred_at.astimezone(application.submitted_at.tzinfo)
+             .strftime("%Y-%m-%d %H:%M"),
+             "cause": v.cause, "note": v.cause_note,
+             "counted": v.cause not in CITIZEN_CHOSEN_VISIT_CAUSES}
+            for v in application.visits.order_by("occurred_at", "id")
+        ],
+    }
 
 
 @atomic_audited
