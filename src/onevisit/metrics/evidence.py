@@ -57,6 +57,8 @@ ACTION_LABELS = {
     "case.rejected": gettext_lazy("不予许可"),
     "case.correction_requested": gettext_lazy("要求补正"),
     "case.evidence_fetched": gettext_lazy("调取共享证照"),
+    "case.fee_recorded": gettext_lazy("记录收费"),
+    "case.material_demanded": gettext_lazy("另行要求材料"),
     "notice.issued": gettext_lazy("出具一次性告知"),
     "visit.recorded": gettext_lazy("记录到现场"),
     "certificate.issued": gettext_lazy("出具结果"),

@@ -179,7 +179,7 @@ def decision_speed_check(*, case: Case) -> Alert | None:
             "item": case.item.name, "minutes": minutes},
         evidence={**_case_facts(case), "started_at": _iso(case.started_at),
                   "decided_at": _iso(case.decided_at), "minutes": round(minutes, 1),
-                  "decision": CaseStatus(case.status).label,
+                  "decision": case.status,
                   "decided_by": (decider.get_full_name() or decider.username) if decider else ""},
     )
 
@@ -281,7 +281,7 @@ def _cases_idle() -> list[Alert]:
             message=_("“%(item)s”已连续 %(days)d 个工作日无人办理") % {
                 "item": case.item.name, "days": days},
             evidence={**_case_facts(case), "last_action_at": _iso(last),
-                      "working_days": days, "status": CaseStatus(case.status).label},
+                      "working_days": days, "status": case.status},
         )
         if alert is not None:
             raised.append(alert)

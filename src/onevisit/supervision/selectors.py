@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from onevisit.accounts.models import Role, User
 from onevisit.accounts.regions import scope_of, within
+from onevisit.applications.constants import CaseStatus, VisitCause
 from onevisit.applications.models import Application, Case
 from onevisit.exchange.models import AccessLog
 from onevisit.exchange.services import subject_digests
@@ -64,6 +65,12 @@ ALERT_EVENTS = {
     AlertKind.CALENDAR_NOT_COVERED: ("application.accepted",),
     AlertKind.BAD_RATING: ("rating.",),
     AlertKind.FOLLOW_UP_OVERDUE: ("follow_up.",),
+    AlertKind.SECOND_CORRECTION: ("notice.issued", "case.correction_requested"),
+    AlertKind.MATERIAL_BEYOND_GUIDE: ("case.material_demanded",),
+    AlertKind.FEE_NOT_IN_GUIDE: ("case.fee_recorded",),
+    AlertKind.PAUSE_TOO_LONG: ("case.correction_requested", "application.supplemented"),
+    AlertKind.DECIDED_TOO_FAST: ("case.claimed", "case.approved", "case.rejected"),
+    AlertKind.CASE_IDLE: ("case.",),
 }
 # Ages the inbox filters by: raised at least this many days ago.
 AGE_DAYS = (1, 3, 7, 30)
@@ -221,3 +228,88 @@ def staff_access_report(*, since: dt.datetime, until: dt.datetime, scope: str = 
             flagged=unmatched_people >= threshold,
         ))
     return sorted(report, key=lambda a: (-a.unmatched_people, -a.reads, a.name))
+
+
+# What each fact in an alert's evidence is, in words (rules record keys and numbers).
+EVIDENCE_LABELS = {
+    "application": gettext_lazy("办件编号"),
+    "item": gettext_lazy("事项"),
+    "department": gettext_lazy("部门"),
+    "case": gettext_lazy("部门办件"),
+    "started_at": gettext_lazy("开始计时"),
+    "due_at": gettext_lazy("办理期限"),
+    "share_used": gettext_lazy("已用时限比例"),
+    "decided_at": gettext_lazy("作出决定"),
+    "decision": gettext_lazy("决定"),
+    "decided_by": gettext_lazy("决定人"),
+    "minutes": gettext_lazy("用时（分钟）"),
+    "notice": gettext_lazy("补正告知书"),
+    "notice_issued_at": gettext_lazy("出具时间"),
+    "first_notice": gettext_lazy("首次补正告知书"),
+    "first_issued_at": gettext_lazy("首次告知时间"),
+    "first_department": gettext_lazy("首次告知部门"),
+    "materials": gettext_lazy("本可一次告知的材料"),
+    "material": gettext_lazy("要求的材料"),
+    "reason": gettext_lazy("部门说明的理由"),
+    "guide_materials": gettext_lazy("办事指南列明的材料"),
+    "amount_yuan": gettext_lazy("收取金额（元）"),
+    "guide_fee_yuan": gettext_lazy("指南列明的收费（元）"),
+    "guide_fee_note": gettext_lazy("指南收费说明"),
+    "basis": gettext_lazy("部门说明的收费依据"),
+    "paused_at": gettext_lazy("暂停计时"),
+    "working_days": gettext_lazy("工作日数"),
+    "last_action_at": gettext_lazy("最后办理动作"),
+    "status": gettext_lazy("办件状态"),
+    "staff": gettext_lazy("工作人员"),
+    "role": gettext_lazy("角色"),
+    "day": gettext_lazy("日期"),
+    "reads": gettext_lazy("查阅次数"),
+    "people": gettext_lazy("涉及人数"),
+    "unmatched_reads": gettext_lazy("无对应办件的查阅次数"),
+    "unmatched_people": gettext_lazy("无对应办件涉及人数"),
+    "counted": gettext_lazy("计入承诺的跑动次数"),
+    "promised": gettext_lazy("承诺最多跑动次数"),
+    "visits": gettext_lazy("每次到场及原因"),
+    "rule_threshold": gettext_lazy("规则阈值"),
+    "link": gettext_lazy("查看详情"),
+}
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    key: str
+    label: str
+    value: str
+    items: tuple[str, ...] = ()  # a list of facts, one line each
+    link: str = ""
+
+
+def _visit_line(visit: dict[str, Any]) -> str:
+    cause = visit.get("cause", "")
+    label = str(VisitCause(cause).label) if cause in VisitCause.values else str(cause)
+    counted = _("计入承诺") if visit.get("counted") else _("申请人自选，不计入")
+    note = f"（{visit['note']}）" if visit.get("note") else ""
+    return f"{visit.get('at', '')} · {label}{note} · {counted}"
+
+
+def alert_evidence_rows(*, alert: Alert) -> list[EvidenceRow]:
+    """The facts the alert's rule recorded, in words, in the order it recorded them; a
+    fact this version has no words for is shown by its key."""
+    rows = []
+    for key, value in (alert.evidence or {}).items():
+        label = str(EVIDENCE_LABELS.get(key, key))
+        if key == "link":
+            rows.append(EvidenceRow(key=key, label=label, value="", link=str(value)))
+        elif key == "visits" and isinstance(value, list):
+            rows.append(EvidenceRow(key=key, label=label, value="",
+                                    items=tuple(_visit_line(v) for v in value)))
+        elif isinstance(value, list):
+            rows.append(EvidenceRow(key=key, label=label, value="",
+                                    items=tuple(str(v) for v in value)))
+        elif key in ("status", "decision") and value in CaseStatus.values:
+            rows.append(EvidenceRow(key=key, label=label, value=str(CaseStatus(value).label)))
+        elif key == "share_used" and isinstance(value, int | float):
+            rows.append(EvidenceRow(key=key, label=label, value=f"{value:.0%}"))
+        else:
+            rows.append(EvidenceRow(key=key, label=label, value=str(value)))
+    return rows

@@ -24,6 +24,7 @@ from onevisit.accounts.regions import covers, scope_of, within
 from onevisit.accounts.selectors import regions_below
 from onevisit.applications.selectors import VisitCauseRow, visit_causes_count
 from onevisit.hotline.selectors import complaints_about_applications, tickets_escalated
+from onevisit.metrics.scorecard import Scorecard, scorecard
 from onevisit.metrics.selectors import (
     dashboard_figures,
     latest_rolled_up_day,
@@ -218,6 +219,7 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
                         # Excel keeps no zone: the deadline as Hangzhou reads it.
                         timezone.localtime(case.due_at).replace(tzinfo=None)
                         if case.due_at else None])
+    _scorecard_sheets(book, _period_scorecard(period))
     platforms = book.create_sheet(_("四个平台"))
     platforms.append([_("街道（乡镇）"), _("平台"), _("在办工单"), _("其中超期"), _("办结工单"),
                       _("按时办结率")])
@@ -258,3 +260,46 @@ def _bounded(value: str | None, *, default: int, low: int, high: int) -> int:
         return min(max(int(value or default), low), high)
     except ValueError:
         return default
+
+
+def _day_bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
+    since = dt.datetime.combine(period.since, dt.time.min, tzinfo=TZ)
+    return since, dt.datetime.combine(period.until, dt.time.min, tzinfo=TZ) + dt.timedelta(
+        days=1)
+
+
+def _period_scorecard(period: Period) -> Scorecard:
+    since, until = _day_bounds(period)
+    return scorecard(since=since, until=until, scope=period.scope)
+
+
+SCORE_COLUMNS = ("cases", "alerts", "per_100_cases", "closed", "close_hours", "repeats")
+
+
+def _score_headers() -> list[str]:
+    return [_("办件数"), _("预警数"), _("每百件预警"), _("已关闭"), _("平均关闭用时（小时）"),
+            _("重复预警")]
+
+
+def _scorecard_sheets(book: Workbook, card: Scorecard) -> None:
+    for title, first, rows in ((_("监察评分·部门"), _("部门"), card.departments),
+                               (_("监察评分·窗口"), _("窗口"), card.windows)):
+        sheet = book.create_sheet(title)
+        sheet.append([first, *_score_headers()])
+        for row in rows:
+            sheet.append([row.name, *("—" if (v := getattr(row, c)) is None else v
+                                      for c in SCORE_COLUMNS)])
+
+
+@login_required
+def scorecard_page(request: HttpRequest) -> HttpResponse:
+    """电子监察评分: per department and per hall window, from the alerts of the period."""
+    _supervisor(request)
+    period = _period(request)
+    for problem in period.problems:
+        messages.error(request, problem)
+    card = _period_scorecard(period)
+    return render(request, "web/scorecard.html", {
+        "period": period, "card": card, "headers": _score_headers(),
+        "regions": regions_below(scope_of(request.user)),
+    })

@@ -30,6 +30,7 @@ from onevisit.supervision.selectors import (
     PAGE,
     InboxFilter,
     alert_close_reason,
+    alert_evidence_rows,
     alert_get,
     alert_status_counts,
     alerts_inbox,
@@ -101,6 +102,7 @@ def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
     evidence = application_evidence(number=alert.application_number, alert=alert)
     return render(request, "web/supervision/alert.html", {
         "alert": alert, "evidence": evidence, "follow_ups": follow_ups,
+        "evidence_rows": alert_evidence_rows(alert=alert),
         "close_reason": alert_close_reason(alert),
         "open_follow_up": any(f.status == "open" for f in follow_ups),
         "departments": evidence.departments or _departments(request),

@@ -44,6 +44,7 @@ urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/export.xlsx", dashboard.dashboard_export, name="dashboard_export"),
     path("dashboard/access/", dashboard.access_report, name="access_report"),
+    path("dashboard/scorecard/", dashboard.scorecard_page, name="scorecard"),
     path("dashboard/standards/", standards.standards, name="standards"),
     path("dashboard/standards/export.xlsx", standards.standards_export, name="standards_export"),
     path("dashboard/jobs/", jobs.jobs, name="jobs"),
