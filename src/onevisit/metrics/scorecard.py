@@ -66,10 +66,10 @@ def scorecard(*, since: dt.datetime, until: dt.datetime, scope: str) -> Scorecar
     department; one about a whole application for each department with a case of it; one
     about a staff member's reads for her department. For windows, an alert counts for the
     window whose queue number the application was filed under."""
-    alerts: list[dict[str, Any]] = [dict(a) for a in Alert.objects.filter(within("region", scope), raised_at__gte=since,
-                                       raised_at__lt=until)
-                  .values("id", "kind", "case_id", "application_number", "subject",
-                          "raised_at", "resolved_at")]
+    raised = Alert.objects.filter(within("region", scope), raised_at__gte=since,
+                                  raised_at__lt=until)
+    alerts: list[dict[str, Any]] = [dict(a) for a in raised.values(
+        "id", "kind", "case_id", "application_number", "subject", "raised_at", "resolved_at")]
     numbers = {a["application_number"] for a in alerts if a["application_number"]}
     case_department = dict(Case.objects.filter(pk__in={a["case_id"] for a in alerts
                                                        if a["case_id"]})
