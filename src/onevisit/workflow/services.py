@@ -532,6 +532,7 @@ def case_fee_record(*, case_id: int, actor: Any, amount_yuan: str, basis: str) -
         errors["basis"] = _("请写明收费依据")
     if errors:
         raise InvalidInput(_("收费记录有误"), errors)
+    amount = amount.quantize(Decimal("0.01"))
     _application, case = _locked_case(case_id, actor)
     demand = CaseDemand.objects.create(case=case, kind=DemandKind.FEE, amount_yuan=amount,
                                        reason=basis.strip(), actor=actor, at=clock.now())
