@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -14,10 +15,11 @@ from openpyxl import load_workbook
 from onevisit import clock
 from onevisit.accounts.models import Region, RegionLevel
 from onevisit.applications.models import Application, Case
+from onevisit.audit.models import AuditEvent
 from onevisit.hall.models import Hall, QueueTicket, ServiceCategory, ServiceWindow
 from onevisit.metrics.scorecard import scorecard
-from onevisit.supervision.models import Alert, AlertKind
-from onevisit.supervision.services import alert_close
+from onevisit.supervision.models import Alert, AlertKind, SupervisionRule
+from onevisit.supervision.services import alert_close, supervision_rule_set
 from onevisit.workflow.services import case_fee_record
 from tests.conftest import FIXED_START
 from tests.factories import UserFactory
@@ -127,3 +129,58 @@ def test_the_alert_page_shows_what_the_rule_saw(alerted, world):
     assert "<dt>部门说明的收费依据</dt><dd class=\"evidence-basis\">手续费</dd>" in html
     assert "收费：办事指南写明不收费的事项收取了费用" in html
     assert Case.objects.get(pk=alert.case_id).department == world.tax
+
+
+def test_the_rules_page_shows_each_rule_as_set(world, api):
+    supervisor = _as(world.supervisor)
+    supervision_rule_set(kind="case_idle", enabled=False, threshold=Decimal(5), note="试运行",
+                         actor=world.supervisor)
+    html = supervisor.get("/dashboard/rules/").content.decode()
+
+    assert "一次告知：第二次补正要求的材料在第一次补正时已经存在，本应一次告知" in html
+    assert "已用承诺时限的比例（0.5–0.99）：0.80" in html
+    idle = html.split('id="rule-case_idle"')[1].split("</tr>")[0]
+    assert "<strong>停用</strong>" in idle
+    assert "无办理动作的工作日数：5.00" in idle
+    for user in (world.citizen, world.clerk, world.reviewer(world.housing)):
+        assert _as(user).get("/dashboard/rules/").status_code == 403
+
+
+def test_an_administrator_edits_a_rule_in_the_admin_site(world):
+    admin = UserFactory(username="root", is_superuser=True, is_staff=True)
+    rule = SupervisionRule.objects.get(kind="deadline_near")
+    client = _as(admin)
+
+    refused = client.post(f"/admin/supervision/supervisionrule/{rule.pk}/change/",
+                          {"enabled": "on", "threshold": "1.20", "note": ""})
+    assert refused.status_code == 200  # the form again, with the error
+    rule.refresh_from_db()
+    assert rule.threshold == Decimal("0.80")
+    saved = client.post(f"/admin/supervision/supervisionrule/{rule.pk}/change/",
+                        {"threshold": "0.70", "note": "试点调整"})
+    assert saved.status_code == 302
+    rule.refresh_from_db()
+    assert (rule.enabled, rule.threshold, rule.note) == (False, Decimal("0.70"), "试点调整")
+    assert AuditEvent.objects.filter(action="supervision_rule.set",
+                                     entity_id="deadline_near").count() == 1
+
+
+def test_a_reviewer_records_a_fee_and_a_material_from_the_workbench(world, api):
+    body = api["citizen"].post("/applications", world.licence_payload()).json()
+    case_id = body["cases"][0]["id"]
+    reviewer = _as(world.reviewer(world.housing))
+    reviewer.post(f"/workbench/cases/{case_id}/claim/")
+
+    reviewer.post(f"/workbench/cases/{case_id}/fee/", {"amount_yuan": "120", "basis": "审查费"})
+    reviewer.post(f"/workbench/cases/{case_id}/demand/",
+                  {"name": "消防设计审查意见", "reason": "补充审查"})
+    refused = reviewer.post(f"/workbench/cases/{case_id}/fee/", {"amount_yuan": "x",
+                                                                "basis": "审查费"},
+                            follow=True)
+
+    assert "收费记录有误" in refused.content.decode()
+    page = reviewer.get(f"/workbench/cases/{case_id}/").content.decode()
+    assert "120.00 元（审查费）" in page
+    assert "消防设计审查意见（补充审查）" in page
+    assert sorted(Alert.objects.values_list("kind", flat=True)) == [
+        "fee_not_in_guide", "material_beyond_guide"]

@@ -16,7 +16,8 @@ from onevisit.applications.models import Application, Case
 from onevisit.exchange.models import AccessLog
 from onevisit.exchange.services import subject_digests
 from onevisit.supervision.constants import AlertStatus, FollowUpStatus
-from onevisit.supervision.models import Alert, AlertKind, FollowUpOrder
+from onevisit.supervision.models import Alert, AlertKind, FollowUpOrder, RuleFiring
+from onevisit.supervision.registry import RULES, rule_setting
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -312,4 +313,30 @@ def alert_evidence_rows(*, alert: Alert) -> list[EvidenceRow]:
             rows.append(EvidenceRow(key=key, label=label, value=f"{value:.0%}"))
         else:
             rows.append(EvidenceRow(key=key, label=label, value=str(value)))
+    return rows
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    kind: str
+    name: str
+    text: str
+    when: str
+    enabled: bool
+    threshold: str
+    threshold_label: str
+    fired: int
+
+
+def rules_overview() -> list[RuleRow]:
+    """The registry as supervisors read it: each rule, its setting and how often it fired."""
+    fired = dict(RuleFiring.objects.values_list("kind").annotate(n=Count("id")).order_by())
+    rows = []
+    for kind, spec in RULES.items():
+        setting = rule_setting(kind)
+        rows.append(RuleRow(
+            kind=kind, name=str(kind.label), text=str(ALERT_RULES.get(kind, "")),
+            when=str(spec.when), enabled=setting.enabled,
+            threshold=str(setting.threshold) if spec.threshold_label else "",
+            threshold_label=str(spec.threshold_label), fired=fired.get(kind, 0)))
     return rows

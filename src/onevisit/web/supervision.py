@@ -36,6 +36,7 @@ from onevisit.supervision.selectors import (
     alerts_inbox,
     follow_ups_for_department,
     follow_ups_of_alert,
+    rules_overview,
 )
 from onevisit.supervision.services import (
     alert_acknowledge,
@@ -177,3 +178,11 @@ def follow_up_answer_view(request: HttpRequest, follow_up_id: int) -> HttpRespon
         follow_up_id=follow_up_id, actor=staff, answer=request.POST.get("answer", "")),
         _("已答复督办"))
     return redirect("web:follow_ups")
+
+
+@login_required
+def rules(request: HttpRequest) -> HttpResponse:
+    """The rules of electronic supervision as they are set (administrators change them in
+    the admin site's 监察规则)."""
+    _supervisor(request)
+    return render(request, "web/supervision/rules.html", {"rules": rules_overview()})

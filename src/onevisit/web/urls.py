@@ -49,6 +49,7 @@ urlpatterns = [
     path("dashboard/standards/export.xlsx", standards.standards_export, name="standards_export"),
     path("dashboard/jobs/", jobs.jobs, name="jobs"),
     path("dashboard/alerts/", supervision.inbox, name="alerts"),
+    path("dashboard/rules/", supervision.rules, name="supervision_rules"),
     path("dashboard/alerts/<int:alert_id>/", supervision.alert_detail, name="alert"),
     path("dashboard/alerts/<int:alert_id>/<slug:action>/", supervision.alert_action,
          name="alert_action"),

@@ -46,6 +46,8 @@ from onevisit.workflow.services import (
     CorrectionEntry,
     case_approve,
     case_claim,
+    case_fee_record,
+    case_material_demand,
     case_reassign,
     case_reject,
     case_request_correction,
@@ -265,6 +267,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
                       if c.kind == CertificateKind.REFUSAL],
         "tolerated": [m for m in application.materials.all()
                       if m.tolerated_missing and m.key in own],
+        "demands": list(case.demands.all()),
     })
 
 
@@ -297,6 +300,14 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
                                       working_days=int(days) if days.isdigit() else 0,
                                       reason=post.get("reason", ""))
             messages.success(request, _("已延长容缺材料补交期限"))
+        elif action == "fee":
+            case_fee_record(case_id=case_id, actor=reviewer,
+                            amount_yuan=post.get("amount_yuan", ""), basis=post.get("basis", ""))
+            messages.success(request, _("已记录收费"))
+        elif action == "demand":
+            case_material_demand(case_id=case_id, actor=reviewer, name=post.get("name", ""),
+                                 reason=post.get("reason", ""))
+            messages.success(request, _("已记录材料要求"))
         elif action == "correct":
             entries = [CorrectionEntry(key=key, problem=post.get(f"problem:{key}", ""))
                        for key in post.getlist("material")]
