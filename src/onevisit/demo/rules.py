@@ -79,7 +79,7 @@ def _window_filing(*, population: Population, staff: Staff) -> Application:
     hall = demo_hall_ensure()
     window = ServiceWindow.objects.filter(hall=hall).order_by("number").first()
     subject = subject_resolve(life_event_code=LIFE_EVENT)
-    filler = FormFiller(population, random.Random(SEED))  # noqa: S311 - demo data
+    filler = FormFiller(population, random.Random(SEED))
     filer = filler.filer_for(fields=subject.fields, materials=subject.materials)
     ticket = None
     if window is not None:
