@@ -40,7 +40,8 @@ def test_the_excel_export_holds_the_same_figures(world, api):
     response = _as(world.supervisor).get("/dashboard/export.xlsx")
 
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["指标", "趋势", "部门", "超期", "四个平台"]
+    assert book.sheetnames == ["指标", "趋势", "部门", "超期", "监察评分·部门", "监察评分·窗口",
+                               "四个平台"]
     tiles = {row[0]: row[1] for row in book["指标"].iter_rows(min_row=2, values_only=True)}
     assert tiles["申请件数"] == 1
     assert tiles["网上申请占比"] == 1.0
