@@ -13,7 +13,7 @@ from onevisit import clock
 from onevisit.accounts.models import Region, RegionLevel
 from onevisit.applications.models import Case, OneTimeNotice
 from onevisit.applications.services import visit_record
-from onevisit.errors import InvalidInput
+from onevisit.errors import InvalidInput, NotAllowed
 from onevisit.exchange.models import AccessLog, FetchOutcome
 from onevisit.supervision.models import Alert, AlertKind, RuleFiring, SupervisionRule
 from onevisit.supervision.registry import rule_setting
@@ -367,3 +367,47 @@ def test_reads_below_the_threshold_do_not_fire(world):
         _read(nosy, at=dt.datetime(2026, 12, 7, 10, tzinfo=FIXED_START.tzinfo), person=person)
     with clock.frozen_at(dt.datetime(2026, 12, 9, 9, tzinfo=FIXED_START.tzinfo)):
         assert rules_scan()["data_read_without_case"] == 0
+
+
+def test_a_demand_refused_records_nothing(world, api):
+    case = _licence_case(world, api)
+
+    with pytest.raises(InvalidInput) as refused:
+        case_material_demand(case_id=case.pk, actor=world.reviewer(world.housing), name=" ",
+                             reason="")
+    with pytest.raises(NotAllowed):
+        case_fee_record(case_id=case.pk, actor=world.reviewer(world.tax), amount_yuan="10",
+                        basis="代收")
+
+    assert set(refused.value.errors) == {"name", "reason"}
+    assert not CaseDemand.objects.exists()
+    assert not Alert.objects.exists()
+    assert not RuleFiring.objects.exists()
+
+
+def test_the_api_records_fees_and_materials_and_shows_the_evidence(world, api):
+    case = _licence_case(world, api)
+    reviewer = api["reviewer:xh-zjj"]
+
+    fee = reviewer.post(f"/cases/{case.pk}/fees", {"amount_yuan": "30", "basis": "工本费"})
+    material = reviewer.post(f"/cases/{case.pk}/material-demands",
+                             {"name": "房屋安全鉴定报告", "reason": "补充审查"})
+    refused = api["reviewer:xh-sw"].post(f"/cases/{case.pk}/fees",
+                                         {"amount_yuan": "30", "basis": "工本费"})
+
+    assert fee.status_code == 201, fee.json()
+    assert (fee.json()["kind"], fee.json()["amount_yuan"]) == ("fee", "30.00")
+    assert material.status_code == 201
+    assert refused.status_code == 403
+    assert CaseDemand.objects.count() == 2
+    alert = Alert.objects.get(kind=AlertKind.FEE_NOT_IN_GUIDE)
+    detail = api["supervisor"].get(f"/supervision/alerts/{alert.pk}").json()
+    assert detail["evidence"]["amount_yuan"] == "30.00"
+    assert detail["subject"] == ""
+    listed = api["supervisor"].get("/supervision/alerts?kind=material_beyond_guide").json()
+    assert [a["kind"] for a in listed] == ["material_beyond_guide"]
+    rules = {r["kind"]: r for r in api["supervisor"].get("/supervision/rules").json()}
+    assert rules["fee_not_in_guide"]["fired"] == 1
+    assert rules["pause_too_long"]["threshold"] == "20.00"
+    assert rules["second_correction"]["threshold"] == ""
+    assert api["clerk"].get("/supervision/rules").status_code == 403

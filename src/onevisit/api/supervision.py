@@ -27,6 +27,7 @@ from onevisit.supervision.selectors import (
     alerts_inbox,
     follow_ups_for_department,
     follow_ups_of_alert,
+    rules_overview,
 )
 from onevisit.supervision.services import (
     alert_acknowledge,
@@ -40,7 +41,11 @@ ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Erro
                           422: ErrorOut}
 AlertStatusIn = Literal["open", "acknowledged", "closed"]
 AlertKindIn = Literal["visits_exceeded", "deadline_near", "overdue", "calendar_not_covered",
-                      "bad_rating", "follow_up_overdue"]
+                      "bad_rating", "follow_up_overdue", "tolerated_overdue",
+                      "second_correction", "material_beyond_guide", "fee_not_in_guide",
+                      "pause_too_long", "decided_too_fast", "case_idle",
+                      "data_read_without_case", "rectification_overdue", "experience_report",
+                      "credit_objection"]
 
 
 class AlertOut(Schema):
@@ -99,6 +104,20 @@ class AlertDetailOut(AlertOut):
     tickets: list[str] = Field(description="numbers of 12345 tickets naming the application")
     events: list[EventEvidenceOut]
     follow_ups: list[FollowUpOut]
+    subject: str = Field(description="what the alert is about when not an application")
+    evidence: dict[str, Any] = Field(
+        description="the facts the alert's rule recorded (keys and numbers, as stored)")
+
+
+class RuleOut(Schema):
+    kind: str
+    name: str
+    text: str
+    when: str
+    enabled: bool
+    threshold: str = Field(description="empty for a rule without a threshold")
+    threshold_label: str
+    fired: int
 
 
 class FollowUpIn(Schema):
@@ -185,7 +204,16 @@ def alert(request: HttpRequest, alert_id: RowId) -> dict[str, Any]:
         "events": [{"at": e.at, "action": e.action, "entity": e.entity,
                     "entity_id": e.entity_id, "cause": e.cause} for e in evidence.events],
         "follow_ups": [_follow_up_out(o) for o in follow_ups_of_alert(alert=found)],
+        "subject": found.subject, "evidence": found.evidence,
     }
+
+
+@router.get("/supervision/rules", auth=AUTH, response={200: list[RuleOut], **ERRORS})
+def rules(request: HttpRequest) -> list[dict[str, Any]]:
+    """The rules of electronic supervision as set (on/off, threshold) and how often each
+    fired; administrators change them in the admin site."""
+    _supervisor(request)
+    return [vars(row) for row in rules_overview()]
 
 
 def _alert_changed(alert: Alert) -> tuple[int, Any]:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Router, Schema, Status
+from pydantic import Field
 
 from onevisit.accounts.models import Role
 from onevisit.accounts.regions import scope_of
 from onevisit.api.auth import AUTH
 from onevisit.api.idempotency import run_idempotent
 from onevisit.api.schemas import (
+    NON_BLANK,
     CaseDecisionOut,
     CorrectionIn,
     DecisionIn,
@@ -27,11 +30,14 @@ from onevisit.api.schemas import (
 from onevisit.applications.models import Case
 from onevisit.errors import NotAllowed
 from onevisit.metrics.selectors import kpis
+from onevisit.workflow.models import CaseDemand
 from onevisit.workflow.selectors import department_queue
 from onevisit.workflow.services import (
     CorrectionEntry,
     case_approve,
     case_claim,
+    case_fee_record,
+    case_material_demand,
     case_reassign,
     case_reject,
     case_request_correction,
@@ -41,6 +47,32 @@ from onevisit.workflow.services import (
 router = Router(tags=["workflow"])
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
                           422: ErrorOut}
+
+
+class FeeIn(Schema):
+    amount_yuan: str = Field(max_length=20, description="yuan, at most two decimals")
+    basis: str = Field(max_length=2000, pattern=NON_BLANK)
+
+
+class MaterialDemandIn(Schema):
+    name: str = Field(max_length=255, pattern=NON_BLANK)
+    reason: str = Field(max_length=2000, pattern=NON_BLANK)
+
+
+class DemandOut(Schema):
+    id: int
+    case_id: int
+    kind: str
+    name: str
+    amount_yuan: str
+    reason: str
+    at: dt.datetime
+
+
+def _demand_out(demand: CaseDemand) -> dict[str, Any]:
+    return {"id": demand.pk, "case_id": demand.case_id, "kind": demand.kind,
+            "name": demand.name, "amount_yuan": str(demand.amount_yuan),
+            "reason": demand.reason, "at": demand.at}
 
 
 def _reviewer(request: HttpRequest) -> Any:
@@ -144,6 +176,34 @@ def correction(request: HttpRequest, case_id: RowId, payload: CorrectionIn) -> S
 
     return run_idempotent(request, endpoint=f"cases.{case_id}.correction",
                           payload=payload.dict(), handler=handler)
+
+
+@router.post("/cases/{case_id}/fees", auth=AUTH, response={201: DemandOut, **ERRORS})
+def fee(request: HttpRequest, case_id: RowId, payload: FeeIn) -> Status[Any]:
+    """Record a fee the department charged on its case; electronic supervision holds it
+    against the item's guide."""
+    user = _reviewer(request)
+    return run_idempotent(
+        request, endpoint=f"cases.{case_id}.fee", payload=payload.dict(),
+        handler=lambda: (201, DemandOut(**_demand_out(case_fee_record(
+            case_id=case_id, actor=user, amount_yuan=payload.amount_yuan,
+            basis=payload.basis))).model_dump(mode="json")),
+    )
+
+
+@router.post("/cases/{case_id}/material-demands", auth=AUTH,
+             response={201: DemandOut, **ERRORS})
+def material_demand(request: HttpRequest, case_id: RowId,
+                    payload: MaterialDemandIn) -> Status[Any]:
+    """Record a material the department asked for outside a correction notice; one the
+    item's guide does not list raises an alert."""
+    user = _reviewer(request)
+    return run_idempotent(
+        request, endpoint=f"cases.{case_id}.material_demand", payload=payload.dict(),
+        handler=lambda: (201, DemandOut(**_demand_out(case_material_demand(
+            case_id=case_id, actor=user, name=payload.name,
+            reason=payload.reason))).model_dump(mode="json")),
+    )
 
 
 @router.get("/metrics/kpis", auth=AUTH, response={200: dict[str, float], **ERRORS})

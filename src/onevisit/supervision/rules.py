@@ -36,6 +36,7 @@ from onevisit.supervision.registry import RuleSetting, rule_setting
 from onevisit.supervision.selectors import staff_access_report
 from onevisit.supervision.services import alert_from_anomaly, alert_raise
 from onevisit.workdays.calendar import TZ, WorkingCalendar
+from onevisit.workdays.constants import LimitUnit
 
 log = structlog.get_logger(__name__)
 
@@ -166,7 +167,7 @@ def decision_speed_check(*, case: Case) -> Alert | None:
     are not judged."""
     setting = rule_setting(AlertKind.DECIDED_TOO_FAST)
     if (not setting.enabled or case.started_at is None or case.decided_at is None
-            or case.item.limit_unit != "working_days"):
+            or case.item.limit_unit != LimitUnit.WORKING_DAYS):
         return None
     minutes = (case.decided_at - case.started_at).total_seconds() / 60
     if minutes >= float(setting.threshold):
