@@ -411,3 +411,20 @@ def test_the_api_records_fees_and_materials_and_shows_the_evidence(world, api):
     assert rules["pause_too_long"]["threshold"] == "20.00"
     assert rules["second_correction"]["threshold"] == ""
     assert api["clerk"].get("/supervision/rules").status_code == 403
+
+
+def test_a_stage_that_started_after_the_first_notice_may_ask_its_own(world, api):
+    """The tax stage's clock starts after the filing stage's notice: that notice could not
+    have named the tax office's materials, so its own first correction is no defect."""
+    body = _house(world, api)
+    tax = Case.objects.get(pk=_stage(body, "tax"))
+    api["reviewer:xh-zjj"].decide(_stage(body, "filing"), "corrections", {
+        "entries": [{"key": CONTRACT, "problem": "缺少买受人签字"}]})
+    Case.objects.filter(pk=tax.pk).update(started_at=clock.now() + dt.timedelta(minutes=1))
+
+    with clock.frozen_at(clock.now() + dt.timedelta(minutes=5)):
+        second = api["reviewer:xh-sw"].decide(tax.pk, "corrections", {
+            "entries": [{"key": TAX_FORM, "problem": "申报表未签章"}]})
+
+    assert second.status_code == 201
+    assert not Alert.objects.filter(kind=AlertKind.SECOND_CORRECTION).exists()

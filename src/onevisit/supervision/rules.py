@@ -92,9 +92,18 @@ def _case_facts(case: Case) -> dict[str, Any]:
 def correction_second_check(*, notice: OneTimeNotice) -> Alert | None:
     """一次告知: a correction notice that names a material an earlier correction notice of
     the same application (another department's: within one case a second notice is
-    refused outright) could have named — present then, and not supplied since."""
+    refused outright) could have named — present then, and not supplied since. Only
+    notices issued while this case was already running count: a stage that started
+    later could not have been part of them."""
+    if notice.case_id is None:
+        return None
+    started_at = Case.objects.filter(pk=notice.case_id).values_list("started_at",
+                                                                    flat=True).first()
+    if started_at is None:
+        return None
     earlier = list(OneTimeNotice.objects.filter(
         application_id=notice.application_id, kind=NoticeKind.CORRECTION, id__lt=notice.pk,
+        issued_at__gte=started_at,
     ).select_related("case__department").order_by("issued_at", "id"))
     if not earlier:
         return None
@@ -105,7 +114,7 @@ def correction_second_check(*, notice: OneTimeNotice) -> Alert | None:
     first = earlier[0]
     late = [m for m in materials
             if m.supplied_at is None or m.supplied_at <= first.issued_at]
-    if not late or notice.case_id is None:
+    if not late:
         return None
     case = Case.objects.select_related("application", "item", "department").get(
         pk=notice.case_id)

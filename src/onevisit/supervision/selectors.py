@@ -16,7 +16,7 @@ from onevisit.applications.models import Application, Case
 from onevisit.exchange.models import AccessLog
 from onevisit.exchange.services import subject_digests
 from onevisit.supervision.constants import AlertStatus, FollowUpStatus
-from onevisit.supervision.models import Alert, AlertKind, FollowUpOrder, RuleFiring
+from onevisit.supervision.models import Alert, AlertKind, FollowUpOrder
 from onevisit.supervision.registry import RULES, rule_setting
 
 ONE_DAY = dt.timedelta(days=1)
@@ -329,8 +329,10 @@ class RuleRow:
 
 
 def rules_overview() -> list[RuleRow]:
-    """The registry as supervisors read it: each rule, its setting and how often it fired."""
-    fired = dict(RuleFiring.objects.values_list("kind").annotate(n=Count("id")).order_by())
+    """The registry as supervisors read it: each rule, its setting and how many alerts it
+    has raised."""
+    fired = dict(Alert.objects.filter(kind__in=list(RULES)).values_list("kind")
+                 .annotate(n=Count("id")).order_by())
     rows = []
     for kind, spec in RULES.items():
         setting = rule_setting(kind)
