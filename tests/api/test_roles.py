@@ -9,7 +9,8 @@ from django.test import Client
 
 from onevisit.applications.models import Application, Case, Visit
 from onevisit.audit.models import AuditEvent
-from onevisit.workflow.models import WorkItem
+from onevisit.supervision.models import Alert
+from onevisit.workflow.models import CaseDemand, WorkItem
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +32,8 @@ ALLOWED = {
     # A reviewer may ask; only the department's lead is granted (tested with the feature).
     "reassign": {"reviewer:xh-zjj"},
     "extension": {"reviewer:xh-zjj"},
+    "fee": {"reviewer:xh-zjj"},
+    "material": {"reviewer:xh-zjj"},
     "queue": {"reviewer:xh-zjj", "reviewer:xh-sw"},
     "kpis": {"supervisor"},
 }
@@ -38,7 +41,8 @@ ALLOWED = {
 
 def _state() -> tuple[int, ...]:
     return (Application.objects.count(), Visit.objects.count(), WorkItem.objects.count(),
-            AuditEvent.objects.count(), *Case.objects.order_by("id").values_list("id", flat=True))
+            AuditEvent.objects.count(), CaseDemand.objects.count(), Alert.objects.count(),
+            *Case.objects.order_by("id").values_list("id", flat=True))
 
 
 @pytest.fixture
@@ -69,6 +73,8 @@ def _call(client, endpoint: str, number: str, case: int):
         "extension": ("post", f"/cases/{case}/tolerated-extensions",
                       {"key": "upload:330106-SW-001:tax-form", "working_days": 2,
                        "reason": "r"}),
+        "fee": ("post", f"/cases/{case}/fees", {"amount_yuan": "10", "basis": "b"}),
+        "material": ("post", f"/cases/{case}/material-demands", {"name": "n", "reason": "r"}),
         "queue": ("get", "/queue", None),
         "kpis": ("get", "/metrics/kpis", None),
     }
@@ -101,7 +107,7 @@ def test_roles_outside_an_endpoint_are_refused_and_change_nothing(filed, api, ro
     "/api/v1/deliveries/X/delivered", "/api/v1/cases/1/claim",
     "/api/v1/cases/1/approve", "/api/v1/cases/1/reject", "/api/v1/cases/1/corrections",
     "/api/v1/cases/1/reassign", "/api/v1/cases/1/tolerated-extensions",
-    "/api/v1/applications/X/tolerated",
+    "/api/v1/applications/X/tolerated", "/api/v1/cases/1/fees", "/api/v1/cases/1/material-demands",
 ])
 def test_anonymous_writes_are_asked_to_log_in(filed, path):
     before = _state()
