@@ -138,10 +138,12 @@ def test_the_rules_page_shows_each_rule_as_set(world, api):
     html = supervisor.get("/dashboard/rules/").content.decode()
 
     assert "一次告知：第二次补正要求的材料在第一次补正时已经存在，本应一次告知" in html
-    assert "已用承诺时限的比例（0.5–0.99）：0.80" in html
+    near = html.split('id="rule-deadline_near"')[1].split("</tr>")[0]
+    assert '<strong class="rule-threshold">0.80</strong><br><small>已用承诺时限的比例（0.5–0.99）' \
+        in near
     idle = html.split('id="rule-case_idle"')[1].split("</tr>")[0]
     assert "<strong>停用</strong>" in idle
-    assert "无办理动作的工作日数：5.00" in idle
+    assert '<strong class="rule-threshold">5.00</strong><br><small>无办理动作的工作日数' in idle
     for user in (world.citizen, world.clerk, world.reviewer(world.housing)):
         assert _as(user).get("/dashboard/rules/").status_code == 403
 

@@ -32,7 +32,7 @@ from onevisit.applications.receivers import Anomaly, AnomalyKind
 from onevisit.audit.models import AuditEvent
 from onevisit.catalogue.models import MaterialRequirement
 from onevisit.supervision.models import Alert, AlertKind, RuleFiring
-from onevisit.supervision.registry import RuleSetting, rule_setting
+from onevisit.supervision.registry import RULES, RuleSetting, rule_setting
 from onevisit.supervision.selectors import staff_access_report
 from onevisit.supervision.services import alert_from_anomaly, alert_raise
 from onevisit.workdays.calendar import TZ, WorkingCalendar
@@ -73,7 +73,8 @@ def rule_fire(
             return None
         alert = alert_raise(kind=kind, application_number=application_number,
                             case_id=case_id, subject=subject, message=message,
-                            evidence={**evidence, "rule_threshold": str(setting.threshold)},
+                            evidence={**evidence, **({"rule_threshold": str(setting.threshold)}
+                                                     if RULES[kind].threshold_label else {})},
                             region_id=region_id)
         firing.alert = alert
         firing.save(update_fields=["alert"])

@@ -276,6 +276,10 @@ EVIDENCE_LABELS = {
 }
 
 
+# Recorded for machines (the case's id: the page links the case already).
+EVIDENCE_HIDDEN = frozenset({"case"})
+
+
 @dataclass(frozen=True)
 class EvidenceRow:
     key: str
@@ -298,6 +302,8 @@ def alert_evidence_rows(*, alert: Alert) -> list[EvidenceRow]:
     fact this version has no words for is shown by its key."""
     rows = []
     for key, value in (alert.evidence or {}).items():
+        if key in EVIDENCE_HIDDEN or value in ("", None, []):
+            continue
         label = str(EVIDENCE_LABELS.get(key, key))
         if key == "link":
             rows.append(EvidenceRow(key=key, label=label, value="", link=str(value)))
