@@ -38,6 +38,9 @@ class MaterialOut(Schema):
     copies: int
     required: bool
     tolerated_missing: bool
+    commitment_replaceable: bool = Field(
+        False, description="May be replaced by the applicant's written commitment (告知承诺, "
+        "credit tier A only)")
 
 
 class FieldOut(Schema):
@@ -264,6 +267,7 @@ class ApplicationOut(Schema):
     cases: list[CaseOut]
     delivery: DeliveryOut | None
     certificates: list[CertificateOut]
+    credit_tier: str = Field("", description="The applicant's credit tier when filed (A–D)")
 
 
 class ApplicationSummaryOut(Schema):

@@ -1,0 +1,92 @@
+"""The tier rule: points per severity and thresholds, configurable per region or for all
+regions, the defaults when none is configured; records that ended or expired do not count."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from onevisit import clock
+from onevisit.accounts.models import Region, RegionLevel
+from onevisit.audit.models import AuditEvent
+from onevisit.credit.constants import CreditTier, Severity
+from onevisit.credit.models import CreditPolicy
+from onevisit.credit.selectors import tier_of, tier_rule, tiers_of
+from onevisit.credit.services import credit_policy_save
+from onevisit.errors import InvalidInput
+from tests.credit.helpers import record
+from tests.factories import resident_id
+
+pytestmark = pytest.mark.django_db
+
+PERSON = resident_id(seq="301")
+OTHER = resident_id(seq="302")
+
+
+@pytest.fixture
+def regions(db: None) -> None:
+    province = Region.objects.create(code="33", name="浙江省", level=RegionLevel.PROVINCE)
+    city = Region.objects.create(code="3301", name="杭州市", level=RegionLevel.CITY,
+                                 parent=province)
+    Region.objects.create(code="330106", name="西湖区", level=RegionLevel.COUNTY, parent=city)
+    Region.objects.create(code="330108", name="滨江区", level=RegionLevel.COUNTY, parent=city)
+
+
+def test_the_default_rule_weighs_severities_and_a_subject_without_records_is_a(regions):
+    record(PERSON, Severity.MINOR, reference="R-1")
+    assert tiers_of([PERSON, OTHER]) == {PERSON: CreditTier.B, OTHER: CreditTier.A}
+
+    record(PERSON, Severity.MINOR, reference="R-2")
+    assert tier_of(PERSON) == CreditTier.B  # 2 points: B allows 2
+    record(PERSON, Severity.MINOR, reference="R-3")
+    assert tier_of(PERSON) == CreditTier.C  # 3 points
+    record(PERSON, Severity.SERIOUS, reference="R-4")
+    assert tier_of(PERSON) == CreditTier.D  # 13 points: over C's 9
+
+
+def test_a_configured_rule_changes_the_tier_and_the_nearest_region_wins(regions):
+    record(PERSON, Severity.GENERAL)  # 3 points: C by default
+    assert tier_of(PERSON, region_id="330106") == CreditTier.C
+
+    credit_policy_save(policy=CreditPolicy(general_points=2, a_max=0, b_max=2, c_max=9),
+                       actor=None)
+    assert tier_of(PERSON, region_id="330106") == CreditTier.B  # the global rule
+
+    credit_policy_save(policy=CreditPolicy(region_id="3301", general_points=5, a_max=0,
+                                           b_max=4, c_max=4), actor=None)
+    assert tier_of(PERSON, region_id="330106") == CreditTier.D  # the city's rule
+    assert tier_of(PERSON, region_id="330108") == CreditTier.D
+    assert tier_of(PERSON) == CreditTier.B  # asked for no region: the global rule
+    assert AuditEvent.objects.filter(action="credit.policy_saved").count() == 2
+
+
+def test_activating_a_new_rule_retires_the_old_one_of_the_same_scope(regions):
+    first = credit_policy_save(policy=CreditPolicy(region_id="330106"), actor=None)
+    second = credit_policy_save(policy=CreditPolicy(region_id="330106", minor_points=5),
+                                actor=None)
+
+    first.refresh_from_db()
+    assert (first.active, second.active) == (False, True)
+    assert tier_rule(region_id="330106").points[Severity.MINOR] == 5
+
+
+def test_thresholds_out_of_order_are_refused_and_nothing_is_saved(regions):
+    with pytest.raises(InvalidInput) as refused:
+        credit_policy_save(policy=CreditPolicy(a_max=3, b_max=2, c_max=9), actor=None)
+
+    assert "c_max" in refused.value.errors
+    assert not CreditPolicy.objects.exists()
+    assert not AuditEvent.objects.filter(action="credit.policy_saved").exists()
+
+
+def test_ended_and_expired_records_do_not_count(regions):
+    ended = record(PERSON, Severity.SERIOUS, reference="R-1")
+    record(PERSON, Severity.SERIOUS, reference="R-2", valid_days=30)
+    assert tier_of(PERSON) == CreditTier.D
+
+    ended.ended_at = clock.now()
+    ended.save()
+    later = clock.now() + dt.timedelta(days=31)
+    assert tier_of(PERSON, at=clock.now() + dt.timedelta(seconds=1)) == CreditTier.D
+    assert tier_of(PERSON, at=later) == CreditTier.A
