@@ -44,8 +44,10 @@ def _record(company: Company, tier: tuple[Severity, str, str, str]) -> int:
 def demo_credit_load(*, population: Population, citizen: User) -> None:
     if not CreditPolicy.objects.filter(active=True, region__isnull=True).exists():
         credit_policy_save(policy=CreditPolicy(note="默认规则（docs/credit.md）"), actor=None)
-    own = set(citizen.authorisations.values_list("subject_id", flat=True))
-    others = [c for c in population.companies if c.uscc not in own][:2]
+    # Not her own company, nor the first (the one she is the agent of when she owns none):
+    # the same two on every run.
+    others = [c for c in population.companies[1:]
+              if c.legal_rep_id_number != citizen.id_number][:2]
     for company, tier in zip(others, (TIER_C, TIER_D), strict=False):
         demo_binding_ensure(user=citizen, company=(company.uscc, company.name),
                             legal_representative=False)
