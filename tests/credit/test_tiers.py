@@ -90,3 +90,42 @@ def test_ended_and_expired_records_do_not_count(regions):
     later = clock.now() + dt.timedelta(days=31)
     assert tier_of(PERSON, at=clock.now() + dt.timedelta(seconds=1)) == CreditTier.D
     assert tier_of(PERSON, at=later) == CreditTier.A
+
+
+def _policy_form(**values: object) -> dict:
+    form = {"region": "", "active": "on", "minor_points": 1, "general_points": 3,
+            "serious_points": 10, "a_max": 0, "b_max": 2, "c_max": 9, "note": ""}
+    form.update(values)
+    return form
+
+
+def test_the_admin_edits_the_rule_one_active_per_region(regions):
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    admin = Client()
+    admin.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    for url in ("/admin/credit/creditpolicy/", "/admin/credit/creditpolicy/add/",
+                "/admin/credit/creditrecord/", "/admin/credit/creditappeal/"):
+        assert admin.get(url).status_code == 200, url
+
+    assert admin.post("/admin/credit/creditpolicy/add/",
+                      _policy_form(region="330106")).status_code == 302
+    first = CreditPolicy.objects.get()
+    twin = admin.post("/admin/credit/creditpolicy/add/",
+                      _policy_form(region="330106", general_points=1))
+    assert "该地区已有启用的信用分级规则" in twin.content.decode()
+    assert CreditPolicy.objects.count() == 1
+
+    assert admin.post(f"/admin/credit/creditpolicy/{first.pk}/change/",
+                      _policy_form(region="330106", general_points=1)).status_code == 302
+    record(PERSON, Severity.GENERAL)
+    assert tier_of(PERSON, region_id="330106") == CreditTier.B
+    assert AuditEvent.objects.filter(action="credit.policy_saved").count() == 2
+
+    refused = admin.post("/admin/credit/creditpolicy/add/",
+                         _policy_form(a_max=5, b_max=2))
+    assert refused.status_code == 200
+    assert "各级最高分应满足 A ≤ B ≤ C" in refused.content.decode()
+    assert CreditPolicy.objects.count() == 1

@@ -2,11 +2,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from onevisit.credit.models import CreditAppeal, CreditPolicy, CreditRecord
 from onevisit.credit.services import credit_policy_save
+
+
+class CreditPolicyForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = CreditPolicy
+        fields = ("region", "active", "minor_points", "general_points", "serious_points",
+                  "a_max", "b_max", "c_max", "note")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("a_max", 0) <= data.get("b_max", 0) <= data.get("c_max", 0):
+            raise ValidationError(_("各级最高分应满足 A ≤ B ≤ C"))
+        return data
 
 
 @admin.register(CreditPolicy)
@@ -14,12 +30,10 @@ class CreditPolicyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """The tier rule, per region or for every region (docs/credit.md). A change is
     audited; an older rule is kept inactive rather than deleted."""
 
+    form = CreditPolicyForm
     list_display = ("region", "active", "minor_points", "general_points", "serious_points",
                     "a_max", "b_max", "c_max", "updated_at")
     list_filter = ("active",)
-    fields = ("region", "active", "minor_points", "general_points", "serious_points",
-              "a_max", "b_max", "c_max", "note")
-
     def save_model(self, request: HttpRequest, obj: CreditPolicy, form: Any,
                    change: bool) -> None:
         credit_policy_save(policy=obj, actor=request.user)

@@ -75,11 +75,14 @@ class CreditPolicy(models.Model):
         verbose_name = _("信用分级规则")
         verbose_name_plural = _("信用分级规则")
         constraints = [
-            models.UniqueConstraint(fields=["region"], condition=models.Q(active=True),
-                                    name="one_active_credit_policy_per_region"),
-            models.UniqueConstraint(fields=["active"],
-                                    condition=models.Q(active=True, region__isnull=True),
-                                    name="one_active_global_credit_policy"),
+            models.UniqueConstraint(
+                fields=["region"], condition=models.Q(active=True),
+                name="one_active_credit_policy_per_region",
+                violation_error_message=_("该地区已有启用的信用分级规则：请修改该规则，或先将其停用")),
+            models.UniqueConstraint(
+                fields=["active"], condition=models.Q(active=True, region__isnull=True),
+                name="one_active_global_credit_policy",
+                violation_error_message=_("已有适用于所有地区的启用规则：请修改该规则，或先将其停用")),
             models.CheckConstraint(
                 condition=models.Q(a_max__lte=models.F("b_max"))
                 & models.Q(b_max__lte=models.F("c_max")),
