@@ -126,6 +126,12 @@ def test_bad_tiers_need_a_second_reviewer_to_approve(world, api, tier):
     assert case.status == "pending"  # back in the queue for the 复核
     assert list(WorkItem.objects.values_list("outcome", flat=True)) == ["first_approved"]
 
+    queue = _browser(second.user).get("/workbench/").content.decode()
+    assert "初审同意，待复核" in queue
+    page = _browser(second.user).get(f"/workbench/cases/{case.pk}/").content.decode()
+    assert f'data-credit-tier="{tier}"' in page
+    assert "已初审同意；本件须由另一名审批人员复核后准予" in page
+
     refused = first.post(f"/cases/{case.pk}/claim")
     assert refused.status_code == 403
     assert "另一名审批人员" in refused.json()["message"]
@@ -227,3 +233,22 @@ def test_the_citizen_files_online_on_a_commitment(world):
     assert application.status == "accepted"
 
 
+
+
+def test_a_bad_tier_cannot_turn_a_missing_material_into_a_tolerated_one_later(world, api):
+    payload = _tolerated_payload(world)
+    payload["tolerated_missing"] = []
+    assert api["citizen"].post("/applications", payload).status_code == 201
+    application = Application.objects.get()
+    assert application.status == "needs_supplement"
+    put_in_tier(world.citizen_id, "C")
+    events = AuditEvent.objects.count()
+
+    response = api["citizen"].post(f"/applications/{application.number}/supplements",
+                                   {"tolerated_missing": [TAX_FORM]})
+
+    assert response.status_code == 422
+    assert "不适用容缺受理" in response.json()["errors"]["tolerated"]
+    assert application.materials.get(key=TAX_FORM).status == "missing"
+    assert Application.objects.get().status == "needs_supplement"
+    assert AuditEvent.objects.count() == events

@@ -94,8 +94,10 @@ def _queue_row(case: Case, now: dt.datetime, calendar: WorkingCalendar) -> Queue
     if case.due_at is not None:
         deadline = _time_left(case, now, calendar)
         due = f"{timezone.localtime(case.due_at):%Y-%m-%d %H:%M}"
-    return QueueRow(case=case, urgency=urgency, status=str(CaseStatus(case.status).label),
-                    deadline=deadline, due=due)
+    status = str(CaseStatus(case.status).label)
+    if getattr(case, "first_approved", False) and case.status == CaseStatus.PENDING:
+        status = _("初审同意，待复核")
+    return QueueRow(case=case, urgency=urgency, status=status, deadline=deadline, due=due)
 
 
 @login_required
