@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('applications', '0010_material_key_holds_national_codes'),
-        ('workflow', '0004_reassignment_and_remedy_bodies'),
+        ('workflow', '0005_first_approved'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
