@@ -4,7 +4,7 @@ rules — so the supervisor's inbox opens with alerts of most rules, each with i
 evidence, and the scorecard has figures for departments and a window.
 
 A 企业开办一件事 filed at a hall window six weeks ago: the licence decided two minutes
-after it started (办理用时异常短); the seal office asks a correction, then the tax office
+after it started (办理用时异常短, which a supervisor checks and closes); the seal office asks a correction, then the tax office
 asks another naming a material that was there at the first (二次补正); both corrections
 are never answered (时限暂停超过上限); the applicant had to come back twice (跑次); the
 social-insurance case is never touched (无人处理, and overdue). A fee is charged on the
@@ -36,8 +36,9 @@ from onevisit.demo.staff import Staff
 from onevisit.exchange.services import personal_data_read_log
 from onevisit.hall.models import ServiceWindow
 from onevisit.hall.services import ticket_call_next, ticket_finish, ticket_issue, ticket_serve
-from onevisit.supervision.models import RuleFiring
+from onevisit.supervision.models import Alert, AlertKind, RuleFiring
 from onevisit.supervision.rules import rules_scan
+from onevisit.supervision.services import alert_close
 from onevisit.workdays.calendar import WorkingCalendar
 from onevisit.workflow.services import (
     CorrectionEntry,
@@ -123,6 +124,11 @@ def demo_rules_stage(*, population: Population, staff: Staff) -> dict[str, int]:
     with clock.frozen_at(day + dt.timedelta(minutes=2)):
         case_claim(case_id=licence.pk, actor=reviewer)
         case_approve(case_id=licence.pk, actor=reviewer, note="材料齐全")
+    fast = Alert.objects.filter(kind=AlertKind.DECIDED_TOO_FAST, case_id=licence.pk).first()
+    if fast is not None:  # the supervisor looked into it the same afternoon
+        with clock.frozen_at(day + dt.timedelta(hours=5)):
+            alert_close(alert_id=fast.pk, actor=staff.supervisor,
+                        reason="经核实：材料齐全、系统自动比对通过，当场办结属实")
     with clock.frozen_at(day + dt.timedelta(days=1)):
         named = _correct(application=application, stage="seal", staff=staff, skip=set())
         seal = _case(application, "seal")
