@@ -4,9 +4,10 @@ rules — so the supervisor's inbox opens with alerts of most rules, each with i
 evidence, and the scorecard has figures for departments and a window.
 
 A 企业开办一件事 filed at a hall window six weeks ago: the licence decided two minutes
-after it started (办理用时异常短, which a supervisor checks and closes); the seal office asks a correction, then the tax office
-asks another naming a material that was there at the first (二次补正); both corrections
-are never answered (时限暂停超过上限); the applicant had to come back twice (跑次); the
+after it started (办理用时异常短, which a supervisor checks and closes); the seal office
+asks a correction, then the tax office asks another naming a material that was there at
+the first (二次补正); both corrections are never answered (时限暂停超过上限); the
+applicant had to come back twice (跑次); the
 social-insurance case is never touched (无人处理, and overdue). A fee is charged on the
 free seal item and a material beyond its guide is asked for. A window clerk reads three
 people's data with no application (无办件查阅个人信息).
