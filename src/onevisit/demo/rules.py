@@ -7,10 +7,10 @@ A 企业开办一件事 filed at a hall window six weeks ago: the licence decide
 after it started (办理用时异常短, which a supervisor checks and closes); the seal office
 asks a correction, then the tax office asks another naming a material that was there at
 the first (二次补正); both corrections are never answered (时限暂停超过上限); the
-applicant had to come back twice (跑次); the
-social-insurance case is never touched (无人处理, and overdue). A fee is charged on the
-free seal item and a material beyond its guide is asked for. A window clerk reads three
-people's data with no application (无办件查阅个人信息).
+applicant had to come back twice (跑次); the social-insurance case is never touched
+(无人处理, and overdue). A fee is charged on the free seal item and a material beyond
+its guide is asked for. A window clerk reads three people's data with no application
+(无办件查阅个人信息).
 """
 
 from __future__ import annotations
