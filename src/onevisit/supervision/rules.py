@@ -61,6 +61,8 @@ def rule_fire(
     setting = setting or rule_setting(kind)
     if not setting.enabled:
         return None
+    if RULES[kind].threshold_label:  # the threshold in force, beside what it judged
+        evidence = {**evidence, "rule_threshold": str(setting.threshold)}
     with transaction.atomic():
         firing, created = RuleFiring.objects.select_for_update().get_or_create(
             kind=kind, key=key, defaults={"fired_at": clock.now()})
@@ -73,9 +75,7 @@ def rule_fire(
             return None
         alert = alert_raise(kind=kind, application_number=application_number,
                             case_id=case_id, subject=subject, message=message,
-                            evidence={**evidence, **({"rule_threshold": str(setting.threshold)}
-                                                     if RULES[kind].threshold_label else {})},
-                            region_id=region_id)
+                            evidence=evidence, region_id=region_id)
         firing.alert = alert
         firing.save(update_fields=["alert"])
     log.info("rule_fired", kind=str(kind), key=key, alert=alert.pk)
