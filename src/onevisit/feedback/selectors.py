@@ -74,6 +74,16 @@ class DepartmentRate:
         """整改满意率: second verdicts satisfied out of those given."""
         return self.satisfied / self.second_verdicts if self.second_verdicts else None
 
+    @property
+    def percents(self) -> dict[str, str]:
+        """The rates as pages show them ("—" : nothing to count)."""
+        return {name: percent(getattr(self, name))
+                for name in ("bad_rate", "rectified_rate", "satisfied_rate")}
+
+
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
 
 def department_rates(*, scope: str = "") -> list[DepartmentRate]:
     """Per department of the region (`scope`, "" : all): ratings, their average, bad
@@ -82,22 +92,26 @@ def department_rates(*, scope: str = "") -> list[DepartmentRate]:
     rows: dict[str, DepartmentRate] = {}
     for name, count, average, bad in (
             Rating.objects.filter(within("departments__region", scope))
-            .values_list("departments__name")
-            .annotate(Count("id", distinct=True), Avg("score"),
-                      Count("id", filter=Q(score__lte=BAD_SCORE_MAX), distinct=True))
-            .order_by("departments__name")):
+            .values("departments__name")
+            .annotate(n=Count("id", distinct=True), avg=Avg("score"),
+                      n_bad=Count("id", filter=Q(score__lte=BAD_SCORE_MAX), distinct=True))
+            .order_by("departments__name")
+            .values_list("departments__name", "n", "avg", "n_bad")):
         if name:
             rows[name] = DepartmentRate(department=name, ratings=count,
                                         average=round(float(average), 2), bad=bad)
     for name, rectified, on_time, overdue, satisfied, verdicts in (
             Rectification.objects.filter(within("department__region", scope))
-            .values_list("department__name")
-            .annotate(Count("id", filter=Q(status__in=RECTIFIED_STATUSES)),
-                      Count("id", filter=Q(answered_at__lte=F("due_at"))),
-                      Count("id", filter=Q(status=RectificationStatus.OPEN, due_at__lt=now)),
-                      Count("id", filter=Q(status=RectificationStatus.SATISFIED)),
-                      Count("id", filter=Q(second_score__isnull=False)))
-            .order_by("department__name")):
+            .values("department__name")
+            .annotate(done=Count("id", filter=Q(status__in=RECTIFIED_STATUSES)),
+                      on_time=Count("id", filter=Q(answered_at__lte=F("due_at"))),
+                      late=Count("id", filter=Q(status=RectificationStatus.OPEN,
+                                                due_at__lt=now)),
+                      satisfied=Count("id", filter=Q(status=RectificationStatus.SATISFIED)),
+                      verdicts=Count("id", filter=Q(second_score__isnull=False)))
+            .order_by("department__name")
+            .values_list("department__name", "done", "on_time", "late", "satisfied",
+                         "verdicts")):
         row = rows.setdefault(name, DepartmentRate(department=name))
         row.rectified, row.on_time, row.overdue_open = rectified, on_time, overdue
         row.satisfied, row.second_verdicts = satisfied, verdicts
@@ -110,10 +124,10 @@ def window_rates(*, scope: str = "") -> list[dict[str, Any]]:
              "bad": bad}
             for window, count, average, bad in (
                 Rating.objects.filter(within("application__region", scope))
-                .exclude(window="").values_list("window")
-                .annotate(Count("id"), Avg("score"),
-                          Count("id", filter=Q(score__lte=BAD_SCORE_MAX)))
-                .order_by("window"))]
+                .exclude(window="").values("window")
+                .annotate(n=Count("id"), avg=Avg("score"),
+                          n_bad=Count("id", filter=Q(score__lte=BAD_SCORE_MAX)))
+                .order_by("window").values_list("window", "n", "avg", "n_bad"))]
 
 
 def surveys_visible(*, actor: Any) -> QuerySet[Survey]:

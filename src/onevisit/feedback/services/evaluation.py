@@ -55,8 +55,10 @@ def phone_mask(phone: str) -> str:
 
 
 def phone_of(application: Application) -> str:
-    return str(application.data.get("phone") or application.delivery_contact.get("phone")
-               or getattr(application.applicant, "phone", "") or "")
+    """The number to call, as dialled in China (stored in E.164: +86…)."""
+    phone = str(application.data.get("phone") or application.delivery_contact.get("phone")
+                or getattr(application.applicant, "phone", "") or "")
+    return phone.removeprefix("+86")
 
 
 def _sample(sample_id: int, actor: Any, *, lock: bool = False) -> EvaluationSample:
