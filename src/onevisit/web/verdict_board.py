@@ -141,7 +141,7 @@ def suggestion_action(request: HttpRequest, suggestion_id: int, action: str) -> 
         action_report(request, lambda: suggestion_moderate(
             suggestion_id=suggestion_id, actor=user, publish=action == "publish",
             reason=post.get("reason", "")),
-            _("已公开") if action == "publish" else _("已不予公开"))
+            _("建言已公开") if action == "publish" else _("已不予公开"))
     elif action == "reply":
         action_report(request, lambda: suggestion_reply(
             suggestion_id=suggestion_id, actor=user, reply=post.get("reply", "")),
