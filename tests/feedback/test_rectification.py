@@ -10,15 +10,17 @@ import pytest
 from django.test import Client
 
 from onevisit import clock
+from onevisit.applications.models import Application
 from onevisit.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from onevisit.feedback.models import Rating, Rectification
-from onevisit.feedback.selectors import department_rates
+from onevisit.feedback.selectors import department_rates, window_rates
 from onevisit.feedback.services import (
     rating_submit,
     rectification_answer,
     rectification_second_verdict,
     rectifications_overdue_scan,
 )
+from onevisit.hall.models import Hall, QueueTicket, ServiceCategory, ServiceWindow
 from onevisit.notifications.models import Notification
 from onevisit.supervision.models import Alert
 from tests.conftest import FIXED_START
@@ -185,3 +187,22 @@ def test_the_workbench_shows_only_the_departments_own(world, finish):
         "call_summary": "已回访", "measures": "已整改"})
     rectification.refresh_from_db()
     assert rectification.status == "open"
+
+
+def test_a_rating_records_the_window_that_accepted_it_and_counts_per_window(world, finish):
+    number = finish()
+    hall = Hall.objects.create(code="xihu", name="西湖区行政服务中心", region_id="330106")
+    category = ServiceCategory.objects.create(hall=hall, name="综合受理", prefix="A")
+    window = ServiceWindow.objects.create(hall=hall, number=3, name="综合窗口")
+    ticket = QueueTicket.objects.create(
+        hall=hall, category=category, service_day=FIXED_START.date(), sequence=1,
+        number="A001", status="done", window=window, issued_at=FIXED_START,
+        serving_at=FIXED_START)
+    ticket.applications.add(Application.objects.get(number=number))
+
+    rating_submit(number=number, score=2, reasons=["attitude"], actor=world.citizen)
+
+    assert Rating.objects.get().window == "西湖区行政服务中心 3号窗口（综合窗口）"
+    assert window_rates() == [{"window": "西湖区行政服务中心 3号窗口（综合窗口）",
+                               "ratings": 1, "average": 2.0, "bad": 1}]
+    assert "3号窗口" in Client().get("/verdict/").content.decode()
