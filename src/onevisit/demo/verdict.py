@@ -2,12 +2,17 @@
 bad rating whose rectification is under way (one department has called back and waits for
 the second verdict, another has not yet), a survey sent to a seeded sample with answers, a
 third-party evaluation sample, the suggestions column with a reply, and one official's
-experience report in the supervisors' inbox. All through the real services."""
+experience report in the supervisors' inbox. All through the real services.
+
+Filing and approving are the demo's own (`ops.demo_setup`, a layer above): the entry point
+passes them in."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from onevisit import clock
@@ -34,8 +39,10 @@ from onevisit.feedback.services import (
     survey_create,
     survey_send,
 )
-from onevisit.ops.demo_setup import demo_approve_all, demo_file
 
+# demo_file(subject=, filler=, filer=, staff=) -> Filing; demo_approve_all(application=, staff=)
+File = Callable[..., Any]
+Approve = Callable[..., None]
 SEED = 1414
 TZ = ZoneInfo("Asia/Shanghai")
 SURVEY_TITLE = "办事群众满意度调查"
@@ -60,7 +67,8 @@ SUGGESTIONS = (
 )
 
 
-def _completed(population: Population, staff: Staff, rng: random.Random) -> list[Application]:
+def _completed(population: Population, staff: Staff, rng: random.Random, file: File,
+               approve: Approve) -> list[Application]:
     filler = FormFiller(population, rng)
     ten = clock.now().astimezone(TZ).replace(hour=10, minute=0, second=0, microsecond=0)
     done = []
@@ -69,11 +77,11 @@ def _completed(population: Population, staff: Staff, rng: random.Random) -> list
         filer = filler.filer_for(fields=subject.fields, materials=subject.materials)
         at = ten - dt.timedelta(days=FILINGS + 2 - n)
         with clock.frozen_at(at):
-            application = demo_file(subject=subject, filler=filler, filer=filer,
-                                    staff=staff).application
+            application = file(subject=subject, filler=filler, filer=filer,
+                               staff=staff).application
         if application.status == ApplicationStatus.ACCEPTED:
             with clock.frozen_at(at + dt.timedelta(days=1, hours=3)):
-                demo_approve_all(application=application, staff=staff)
+                approve(application=application, staff=staff)
         application.refresh_from_db()
         if application.status == ApplicationStatus.COMPLETED:
             done.append(application)
@@ -142,7 +150,7 @@ def _suggestions(staff: Staff) -> None:
             suggestion_reply(suggestion_id=suggestion.pk, actor=staff.supervisor, reply=reply)
 
 
-def _experience(population: Population, staff: Staff, rng: random.Random) -> None:
+def _experience(population: Population, staff: Staff, rng: random.Random, file: File) -> None:
     """The first department lead files as an ordinary resident (she is one), then marks
     the application and reports."""
     lead = next(iter(staff.leads.values()))
@@ -156,23 +164,23 @@ def _experience(population: Population, staff: Staff, rng: random.Random) -> Non
         lead.save(update_fields=["id_number"])
     filer = type(filer)(kind=filer.kind, name=filer.name, id_number=lead.id_number,
                         person=filer.person)
-    application = demo_file(subject=subject, filler=filler, filer=filer,
-                            staff=staff).application
+    application = file(subject=subject, filler=filler, filer=filer, staff=staff).application
     experience = experience_mark(number=application.number, actor=lead)
     experience_report(experience_id=experience.pk, actor=lead, report=(
         "以普通群众身份在网上申报，全程未到现场。材料上传顺畅，数据共享自动带出了身份证信息；"
         "但“办事指南”中对照片规格的说明与上传页面的提示不一致，建议统一。"))
 
 
-def demo_verdict_load(*, population: Population, staff: Staff) -> None:
+def demo_verdict_load(*, population: Population, staff: Staff, file: File,
+                      approve: Approve) -> None:
     """Idempotent: once the demo survey exists, nothing is added."""
     if Survey.objects.filter(title=SURVEY_TITLE).exists():
         return
     rng = random.Random(SEED)
-    done = [a for a in _completed(population, staff, rng) if a.applicant_id]
+    done = [a for a in _completed(population, staff, rng, file, approve) if a.applicant_id]
     if len(done) >= 8 and not Rating.objects.filter(application__in=done).exists():
         _ratings(done, staff)
     if done:
         _survey(done, staff, rng)
     _suggestions(staff)
-    _experience(population, staff, rng)
+    _experience(population, staff, rng, file)
