@@ -53,6 +53,8 @@ def test_the_report_lands_in_the_supervisors_inbox_with_the_report_as_evidence(
     inbox.force_login(world.supervisor)
     page = inbox.get("/dashboard/alerts/?kind=experience_report").content.decode()
     assert filed in page
+    page = inbox.get(f"/dashboard/alerts/{alert.pk}/").content.decode()
+    assert "施工图审查合格书上传提示不清楚" in page
     # The handling department is not told: its workbench does not mark the case.
     reviewer = Client()
     reviewer.force_login(world.reviewer(world.housing))

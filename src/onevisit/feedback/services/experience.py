@@ -69,8 +69,8 @@ def experience_report(*, experience_id: int, actor: Any, report: str) -> Experie
     alert_raise(
         kind=AlertKind.EXPERIENCE_REPORT, application_number=application.number,
         subject=experience.subject,
-        message=_("%(name)s 体验办事“%(title)s”的报告") % {"name": name,
-                                                      "title": application.title},
+        message=_("%(name)s 体验办事“%(title)s”的报告：%(report)s") % {
+            "name": name, "title": application.title, "report": text},
         evidence={"official": name, "title": application.title,
                   "channel": application.get_channel_display(),
                   "status": application.get_status_display(),
