@@ -81,6 +81,8 @@ def test_a_good_results_file_is_imported_and_shown(world, finish):
     page = board.get(f"/dashboard/evaluations/{sample.pk}/").content.decode()
     assert "4.0" in page
     assert "很满意" in page
+    dashboard = board.get("/dashboard/verdict/").content.decode()
+    assert "已访谈 3 户，接通 2 户" in dashboard
 
 
 def test_a_malformed_results_file_is_rejected_whole_with_every_bad_row_named(world, finish):

@@ -74,7 +74,8 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(request, "web/verdict/board.html", {
         "rates": department_rates(scope=scope), "windows": window_rates(scope=scope),
         "surveys": surveys_visible(actor=user)[:20],
-        "samples": samples_visible(actor=user)[:20],
+        "samples": [(sample, evaluation_summary(sample=sample) if sample.imported_at else None)
+                    for sample in samples_visible(actor=user)[:20]],
         "waiting": suggestions_for_moderation(actor=user).filter(status="pending").count()})
 
 
