@@ -12,6 +12,7 @@ from django.test import Client
 from onevisit import clock
 from onevisit.applications.models import Application
 from onevisit.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from onevisit.feedback.constants import ALLOWED_RECTIFICATION_TRANSITIONS, RectificationStatus
 from onevisit.feedback.models import Rating, Rectification
 from onevisit.feedback.selectors import department_rates, window_rates
 from onevisit.feedback.services import (
@@ -20,6 +21,7 @@ from onevisit.feedback.services import (
     rectification_second_verdict,
     rectifications_overdue_scan,
 )
+from onevisit.feedback.services.ratings import _move
 from onevisit.hall.models import Hall, QueueTicket, ServiceCategory, ServiceWindow
 from onevisit.notifications.models import Notification
 from onevisit.supervision.models import Alert
@@ -206,3 +208,16 @@ def test_a_rating_records_the_window_that_accepted_it_and_counts_per_window(worl
     assert window_rates() == [{"window": "西湖区行政服务中心 3号窗口（综合窗口）",
                                "ratings": 1, "average": 2.0, "bad": 1}]
     assert "3号窗口" in Client().get("/verdict/").content.decode()
+
+
+@pytest.mark.parametrize(("start", "to"), [
+    (start, to) for start in RectificationStatus for to in RectificationStatus])
+def test_every_state_pair_is_allowed_exactly_as_the_table_says(start, to):
+    rectification = Rectification(status=start)
+    if to in ALLOWED_RECTIFICATION_TRANSITIONS[start]:
+        _move(rectification, to)
+        assert rectification.status == to
+    else:
+        with pytest.raises(Conflict):
+            _move(rectification, to)
+        assert rectification.status == start
