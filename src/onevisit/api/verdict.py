@@ -22,6 +22,7 @@ from onevisit.feedback.models import Rectification, Suggestion
 from onevisit.feedback.selectors import (
     department_rates,
     rectifications_for_department,
+    rectifications_of_applicant,
     suggestions_published,
 )
 from onevisit.feedback.services import (
@@ -130,9 +131,7 @@ def rectifications(request: HttpRequest,
     if user.role == Role.REVIEWER:
         rows = rectifications_for_department(department_id=user.department_id)
     elif user.role == Role.CITIZEN:
-        rows = (Rectification.objects.filter(
-            rating__application__in=applications_visible_to(user=user))
-            .order_by("-opened_at", "id"))
+        rows = rectifications_of_applicant(applications=applications_visible_to(user=user))
     else:
         raise NotAllowed(_("只有部门审批人员和申请人能查看差评整改"))
     return [_rectification_out(r) for r in

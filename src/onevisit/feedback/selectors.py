@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Avg, Count, F, Q, QuerySet
 
 from onevisit import clock
+from onevisit.accounts.models import Region, RegionLevel
 from onevisit.accounts.regions import scope_of, within
 from onevisit.applications.models import Application
 from onevisit.feedback.constants import (
@@ -27,6 +28,7 @@ from onevisit.feedback.models import (
     Suggestion,
     Survey,
     SurveyAnswer,
+    SurveyInvitation,
 )
 
 
@@ -37,6 +39,13 @@ def rating_of(*, application: Application) -> Rating | None:
 def rectifications_of_application(*, application: Application) -> QuerySet[Rectification]:
     return (Rectification.objects.filter(rating__application=application)
             .select_related("department").order_by("department__code"))
+
+
+def rectifications_of_applicant(*, applications: QuerySet[Application]
+                                ) -> QuerySet[Rectification]:
+    """The rectifications of these applications (a citizen's own), newest first."""
+    return (Rectification.objects.filter(rating__application__in=applications)
+            .select_related("rating__application", "department").order_by("-opened_at", "id"))
 
 
 def rectifications_for_department(*, department_id: int | None) -> QuerySet[Rectification]:
@@ -128,6 +137,17 @@ def window_rates(*, scope: str = "") -> list[dict[str, Any]]:
                 .annotate(n=Count("id"), avg=Avg("score"),
                           n_bad=Count("id", filter=Q(score__lte=BAD_SCORE_MAX)))
                 .order_by("window").values_list("window", "n", "avg", "n_bad"))]
+
+
+def invitation_by_token(*, token: str) -> SurveyInvitation | None:
+    """The invitation a survey link names, with its survey and application."""
+    return (SurveyInvitation.objects.select_related("survey", "application")
+            .filter(token=token).first()) if token else None
+
+
+def suggestion_regions() -> QuerySet[Region]:
+    """Where a suggestion may be addressed: provinces, cities and counties."""
+    return Region.objects.exclude(level=RegionLevel.TOWNSHIP).order_by("code")
 
 
 def surveys_visible(*, actor: Any) -> QuerySet[Survey]:

@@ -16,14 +16,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from onevisit import clock
-from onevisit.accounts.models import Region, Role
+from onevisit.accounts.models import Role
 from onevisit.accounts.regions import is_staff_role
 from onevisit.errors import DomainError, InvalidInput
-from onevisit.feedback.models import Score, SurveyInvitation
+from onevisit.feedback.models import Score
 from onevisit.feedback.selectors import (
     department_rates,
     experiences_of,
+    invitation_by_token,
     rectifications_for_department,
+    suggestion_regions,
     suggestions_published,
     window_rates,
 )
@@ -73,7 +75,7 @@ def suggestions(request: HttpRequest) -> HttpResponse:
             context["sent"] = True
             status = 201
     rows = [(s, name_masked(s.author_name)) for s in suggestions_published()[:100]]
-    regions = Region.objects.exclude(level="township").order_by("code")
+    regions = suggestion_regions()
     return render(request, "web/verdict/suggestions.html",
                   context | {"values": values, "rows": rows, "regions": regions},
                   status=status)
@@ -163,8 +165,7 @@ def experience_report_view(request: HttpRequest, experience_id: int) -> HttpResp
 
 def survey_page(request: HttpRequest, token: str) -> HttpResponse:
     """The respondent's page: no sign-in, the link's token is the key."""
-    invitation = (SurveyInvitation.objects.select_related("survey", "application")
-                  .filter(token=token).first())
+    invitation = invitation_by_token(token=token)
     if invitation is None:
         raise Http404(_("调查链接无效"))
     survey = invitation.survey
