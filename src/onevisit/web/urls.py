@@ -2,6 +2,7 @@ from django.urls import path
 
 from onevisit.web import (
     appeals,
+    credit,
     dashboard,
     documents,
     hall,
@@ -49,6 +50,9 @@ urlpatterns = [
     path("dashboard/standards/", standards.standards, name="standards"),
     path("dashboard/standards/export.xlsx", standards.standards_export, name="standards_export"),
     path("dashboard/jobs/", jobs.jobs, name="jobs"),
+    path("dashboard/credit/", credit.credit_appeals, name="credit_appeals"),
+    path("dashboard/credit/appeals/<int:appeal_id>/decide/", credit.credit_appeal_decision,
+         name="credit_appeal_decide"),
     path("dashboard/alerts/", supervision.inbox, name="alerts"),
     path("dashboard/alerts/<int:alert_id>/", supervision.alert_detail, name="alert"),
     path("dashboard/alerts/<int:alert_id>/<slug:action>/", supervision.alert_action,
@@ -100,6 +104,9 @@ urlpatterns = [
     path("me/messages/", me.my_messages, name="my_messages"),
     path("me/notifications/", me.my_notification_settings, name="my_notification_settings"),
     path("me/companies/", me.my_companies, name="my_companies"),
+    path("me/credit/", credit.my_credit, name="my_credit"),
+    path("me/credit/records/<int:record_id>/appeal/", credit.my_credit_appeal,
+         name="my_credit_appeal"),
     path("me/companies/bind/", me.my_company_bind, name="my_company_bind"),
     path("me/companies/mandates/", me.my_mandate_grant, name="my_mandate_grant"),
     path("me/companies/mandates/<int:authorisation_id>/revoke/", me.my_mandate_revoke,
