@@ -96,6 +96,8 @@ def test_production_periods_are_the_defaults():
                            dt.timedelta(minutes=10)),
         "notifications_retry": ("onevisit.notifications.tasks.notifications_retry",
                                 dt.timedelta(minutes=1)),
+        "rectifications_due": ("onevisit.feedback.tasks.rectifications_overdue_scan_task",
+                               dt.timedelta(hours=1)),
     }
 
 

@@ -59,7 +59,7 @@ from onevisit.exchange.models import AccessLog
 from onevisit.exchange.selectors import access_log_for_application, access_log_for_subject
 from onevisit.exchange.sources import source_name
 from onevisit.feedback.models import Reason, Score
-from onevisit.feedback.selectors import rating_of
+from onevisit.feedback.selectors import rating_of, rectifications_of_application
 from onevisit.feedback.services import RATABLE_STATUSES, rating_submit
 from onevisit.web.context import waiting_for
 from onevisit.web.merged_form import (
@@ -306,6 +306,7 @@ def my_application(request: HttpRequest, number: str) -> HttpResponse:
                                                     ApplicationStatus.REJECTED),
         "rating": rating, "ratable": rating is None and application.status in RATABLE_STATUSES,
         "scores": Score.choices, "reasons": Reason.choices,
+        "rectifications": rectifications_of_application(application=application),
         "access_log": _access_rows(access_log_for_application(application_number=number)),
         "refusals": [c for c in application.cases.all() if c.status == CaseStatus.REJECTED],
         "results": [c for c in application.certificates.all()
