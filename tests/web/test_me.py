@@ -8,6 +8,7 @@ from django.test import Client
 
 from onevisit.accounts.models import Authorisation
 from onevisit.applications.models import ApplicationDraft
+from onevisit.notifications.constants import NotifyEvent
 from onevisit.notifications.models import Notification, OptOut, OutboxMessage
 from onevisit.notifications.services import notification_send
 from tests.conftest import PDF
@@ -56,9 +57,8 @@ def test_the_citizen_opts_out_of_sms_per_event(world, django_capture_on_commit_c
     assert 'value="sms:correction" id="keep-sms:correction" checked' in page
     assert 'value="site:' not in page  # the in-site message cannot be switched off
 
-    keep = [f"{c}:{e}" for c in ("sms", "email")
-            for e in ("accepted", "tolerated_due", "result_ready", "delivered", "refused",
-                      "hotline_reply")] + ["email:correction"]
+    keep = [f"{c}:{e}" for c in ("sms", "email") for e in NotifyEvent.values
+            if f"{c}:{e}" != "sms:correction"]
     assert citizen.post("/me/notifications/", {"keep": keep}).status_code == 302
 
     assert set(OptOut.objects.values_list("channel", "event")) == {("sms", "correction")}
