@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -85,9 +86,7 @@ def test_a_joint_team_comes_from_two_departments_and_the_work_is_shared(seed):
 
 def test_a_target_without_two_free_inspectors_cannot_be_drawn():
     conflicts = [[i["id"], "C00"] for i in INSPECTORS[1:]]
-    try:
+    with pytest.raises(algorithm.DrawImpossible) as refused:
         algorithm.run(seed=SEED, parameters=_parameters(conflicts))
-    except algorithm.DrawImpossible as exc:
-        assert exc.target == "C00"
-    else:
-        raise AssertionError("the draw should have refused")
+
+    assert refused.value.target == "C00"

@@ -30,8 +30,8 @@ from onevisit.inspection.services import (
     result_record,
     results_publish,
 )
-from tests.factories import UserFactory
 from tests.conftest import FIXED_START
+from tests.factories import UserFactory
 from tests.inspection.conftest import bad_credit
 
 pytestmark = pytest.mark.django_db
@@ -158,7 +158,8 @@ def test_declared_conflicts_and_last_times_inspectors_are_never_drawn(inspection
         (a.target_id, a.second_inspector_id) for a in again}
     assert before & after == set()
     assert len(Draw.objects.get(plan=second).parameters["conflicts"]) == 10 + 20
-    assert draw_verify(first).identical and draw_verify(second).identical
+    assert draw_verify(first).identical
+    assert draw_verify(second).identical
 
 
 def test_worse_credit_tiers_are_drawn_at_their_higher_ratios(inspection):

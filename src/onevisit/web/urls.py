@@ -7,6 +7,7 @@ from onevisit.web import (
     hall,
     hall_queue,
     hotline,
+    inspection,
     jobs,
     me,
     pki,
@@ -138,3 +139,4 @@ urlpatterns = [
          name="hall_supplement"),
     path("hall/applications/<str:number>/pickup/", hall.pickup, name="hall_pickup"),
 ]
+urlpatterns += inspection.urlpatterns
