@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from onevisit.demo.inspection import demo_inspection_load
 from onevisit.demo.staff import DEMO_PASSWORD
 from onevisit.ops.demo_history import demo_history_load
 from onevisit.ops.demo_hotline import demo_hotline_load
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         # Applications first: the hotline's history rolls up its days, theirs included.
         demo_history_load(population=world.population, staff=staff)
         demo_hotline_load(staff=staff)
+        demo_inspection_load(staff=staff)
         self.stdout.write(self.style.SUCCESS("onevisit demo is ready.\n"))
         for label, path in (
             ("search and guides (一网通办)", "/"),
