@@ -96,6 +96,10 @@ def test_production_periods_are_the_defaults():
                            dt.timedelta(minutes=10)),
         "notifications_retry": ("onevisit.notifications.tasks.notifications_retry",
                                 dt.timedelta(minutes=1)),
+        "inspection_targets": ("onevisit.inspection.tasks.targets_refresh_task",
+                               dt.timedelta(days=1)),
+        "rectification_overdue": ("onevisit.inspection.tasks.rectification_overdue_task",
+                                  dt.timedelta(hours=1)),
     }
 
 

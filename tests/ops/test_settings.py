@@ -115,4 +115,5 @@ def test_demo_mode_runs_the_jobs_at_the_demo_periods(tmp_path):
                        "files_sweep": "15m", "audit_checkpoint": "10m", "audit_verify": "1h",
                        "archive_verify": "1d", "runs_prune": "1d", "tolerated_overdue": "5m",
                        "tolerated_reminders": "5m", "follow_ups_due": "2m",
-                       "notifications_retry": "1m"}
+                       "notifications_retry": "1m", "inspection_targets": "1h",
+                       "rectification_overdue": "5m"}
