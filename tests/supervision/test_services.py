@@ -235,3 +235,24 @@ def test_a_closed_alert_stays_closed_while_its_case_is_still_overdue(raised, wor
 
     assert list(Alert.objects.filter(case_id=raised.case.pk, kind=AlertKind.OVERDUE)
                 .values_list("status", flat=True)) == [AlertStatus.CLOSED]
+
+
+def test_an_alert_about_no_application_belongs_to_the_region_given_and_keeps_its_evidence(
+        world, fixed_now):
+    region = world.housing.region_id
+    first = alert_raise(kind=AlertKind.DATA_READ_WITHOUT_CASE, application_number="",
+                        subject="user:clerk", message="查阅 3 人的个人信息", region_id=region,
+                        evidence={"reads": 3})
+    again = alert_raise(kind=AlertKind.DATA_READ_WITHOUT_CASE, application_number="",
+                        subject="user:clerk", message="查阅 4 人的个人信息", region_id=region,
+                        evidence={"reads": 4})
+    other = alert_raise(kind=AlertKind.DATA_READ_WITHOUT_CASE, application_number="",
+                        subject="user:another", message="查阅 1 人的个人信息",
+                        region_id=region)
+
+    assert again.pk == first.pk
+    assert other.pk != first.pk
+    stored = Alert.objects.get(pk=first.pk)
+    assert (stored.region_id, stored.message, stored.evidence) == (
+        region, "查阅 4 人的个人信息", {"reads": 4})
+    assert Alert.objects.get(pk=other.pk).evidence == {}
