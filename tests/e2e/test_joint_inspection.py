@@ -9,7 +9,9 @@ import pytest
 
 from onevisit.credit.models import CreditRecord
 from onevisit.inspection.models import Draw, Plan, Result
+from onevisit.inspection.services import plan_draw, plan_publish, plan_reveal
 from tests.e2e.conftest import shot
+from tests.e2e.test_accessibility import AXE, _violations
 from tests.inspection.conftest import inspection  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -78,3 +80,28 @@ def test_a_joint_inspection_from_plan_to_published_result(inspection, live_serve
     assert result.assignment.target.name in anyone.locator("#results").inner_text()
     public.close()
     assert CreditRecord.objects.get().reference == f"JC-{result.pk}"
+
+
+def test_the_inspection_pages_pass_axe(inspection, live_server, browser):  # noqa: F811
+    plan = inspection.joint_plan()
+    for step in (plan_publish, plan_draw, plan_reveal):
+        step(plan_code=plan.code, actor=inspection.supervisor)
+    context = browser.new_context(locale="zh-CN", bypass_csp=True)
+    page = context.new_page()
+    assert AXE.exists()
+    found = {}
+    for path in ("/inspections/", f"/inspections/{plan.code}/"):
+        page.goto(live_server.url + path)
+        found[path] = _violations(page)
+    _sign_in(page, live_server.url, "supervisor", "/workbench/inspections/")
+    page.locator("#plan-form").wait_for()
+    found["/workbench/inspections/"] = _violations(page)
+    inspector = Result.objects.order_by("pk").first().assignment.first_inspector.user
+    context.close()
+    context = browser.new_context(locale="zh-CN", bypass_csp=True)
+    page = context.new_page()
+    _sign_in(page, live_server.url, inspector.username, f"/workbench/inspections/{plan.code}/")
+    page.locator(".result-form").first.wait_for()
+    found["plan (inspector)"] = _violations(page)
+    context.close()
+    assert {path: v for path, v in found.items() if v} == {}
