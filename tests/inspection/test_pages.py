@@ -48,6 +48,8 @@ def test_a_supervisor_walks_a_joint_plan_through_the_pages(inspection):
         inspection.market.code, inspection.enforcement.code}
 
     base = f"/workbench/inspections/{plan.code}"
+    draft = supervisor.get(f"{base}/").content.decode()
+    assert "<tr><td>A</td><td>10</td><td>10%</td><td>1</td></tr>" in draft
     assert "已公示计划参数和种子承诺值" in supervisor.post(f"{base}/publish/",
                                                           follow=True).content.decode()
     draw = Draw.objects.get()

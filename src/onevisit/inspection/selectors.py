@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from onevisit.accounts.models import SubjectKind
 from onevisit.accounts.regions import covers, scope_of, within
 from onevisit.audit.selectors import audit_events_about
+from onevisit.credit.selectors import tiers_of
 from onevisit.inspection import draw as algorithm
 from onevisit.inspection.constants import PlanStatus
 from onevisit.inspection.models import (
@@ -73,6 +74,27 @@ def plan_candidates(plan: Plan) -> list[tuple[Target, list[str]]]:
         if applicable:
             found.append((target, applicable))
     return found
+
+
+@dataclass(frozen=True)
+class TierPreview:
+    tier: str
+    candidates: int
+    ratio: int
+    drawn: int
+
+
+def plan_preview(plan: Plan) -> list[TierPreview]:
+    """What the plan would draw now, per credit tier: candidates, ratio, targets drawn."""
+    candidates = plan_candidates(plan)
+    tiers = tiers_of([target.code for target, _items in candidates])
+    preview = []
+    for tier in algorithm.TIERS:
+        count = sum(1 for target, _items in candidates if tiers[target.code] == tier)
+        ratio = int(plan.ratios.get(tier, 0))
+        preview.append(TierPreview(tier=tier, candidates=count, ratio=ratio,
+                                   drawn=algorithm.sample_size(count, ratio)))
+    return preview
 
 
 def plan_inspectors(plan: Plan) -> list[Inspector]:

@@ -39,6 +39,7 @@ from onevisit.inspection.selectors import (
     draw_verify,
     name_mask,
     plan_get,
+    plan_preview,
     plans_public,
     plans_visible_to,
     results_for_inspector,
@@ -154,6 +155,7 @@ def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
         "outcomes": Outcome.choices, "days_default": RECTIFY_DAYS_DEFAULT,
         "days_max": RECTIFY_DAYS_MAX,
         "verification": draw_verify(plan) if draw is not None and draw.drawn_at else None,
+        "preview": plan_preview(plan) if plan.status == PlanStatus.DRAFT else [],
         "unpublished": any(r.recorded_at and not r.published_at
                            for a in assignments for r in a.results.all()),
     })
