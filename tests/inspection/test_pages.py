@@ -10,7 +10,7 @@ from django.test import Client
 
 from onevisit.applications.models import Case
 from onevisit.certificates.models import Certificate
-from onevisit.inspection.models import Draw, Plan, Result, Target
+from onevisit.inspection.models import ConflictOfInterest, Draw, Plan, Result, Target
 from onevisit.inspection.services import (
     inspection_item_define,
     inspector_register,
@@ -143,3 +143,38 @@ def test_staff_pages_refuse_others_and_scope_by_region(inspection, world):
     plan.refresh_from_db()
     assert plan.status == "draft"
     assert Draw.objects.count() == 0
+
+
+def test_a_lead_records_and_ends_her_inspectors_conflicts(inspection, world):
+    lead = _as(inspection.market_lead)
+    sc1 = inspection.inspectors[0]
+    target = inspection.target(3)
+
+    page = lead.get("/workbench/inspections/inspectors/").content.decode()
+    assert sc1.certificate_number in page
+    assert inspection.inspectors[3].certificate_number not in page  # another department's
+    page = lead.post("/workbench/inspections/conflicts/declare/", {
+        "inspector": sc1.pk, "target": target.ref, "reason": "former_employer",
+        "note": "2019—2021 年在该企业任职"}, follow=True).content.decode()
+    assert "已登记回避关系" in page
+    assert target.name in page
+    conflict = ConflictOfInterest.objects.get()
+    assert (conflict.inspector, conflict.target, conflict.reason) == (
+        sc1, target, "former_employer")
+
+    # Another department's lead may not touch it; the target must exist.
+    other = _as(inspection.enforcement_lead)
+    page = other.post("/workbench/inspections/conflicts/end/", {"conflict": conflict.pk},
+                      follow=True).content.decode()
+    assert "执法检查人员不存在" in page
+    page = lead.post("/workbench/inspections/conflicts/declare/", {
+        "inspector": sc1.pk, "target": "91330106NOSUCH", "reason": "relative"},
+        follow=True).content.decode()
+    assert "检查对象名录中没有 91330106NOSUCH" in page
+    assert ConflictOfInterest.objects.count() == 1
+    assert ConflictOfInterest.objects.get().ended_at is None
+    for user in (world.citizen, world.reviewer(world.housing)):
+        assert _as(user).get("/workbench/inspections/inspectors/").status_code == 403
+
+    lead.post("/workbench/inspections/conflicts/end/", {"conflict": conflict.pk})
+    assert ConflictOfInterest.objects.get().ended_at is not None

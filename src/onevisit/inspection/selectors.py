@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from onevisit.accounts.models import SubjectKind
+from onevisit.accounts.models import Role, SubjectKind
 from onevisit.accounts.regions import covers, scope_of, within
 from onevisit.audit.selectors import audit_events_about
 from onevisit.credit.selectors import tiers_of
@@ -128,6 +128,23 @@ def last_inspectors(*, targets: list[Target]) -> set[tuple[int, int]]:
         pairs |= {(assignment["first_inspector_id"], assignment["target_id"]),
                   (assignment["second_inspector_id"], assignment["target_id"])}
     return pairs
+
+
+def inspectors_managed_by(user: Any) -> QuerySet[Inspector]:
+    """The inspectors a lead (her department's) or a supervisor (her region's) keeps."""
+    if getattr(user, "role", None) == Role.REVIEWER:
+        if not getattr(user, "department_lead", False):
+            return Inspector.objects.none()
+        found = Inspector.objects.filter(department_id=user.department_id)
+    else:
+        found = Inspector.objects.filter(within("region", scope_of(user)))
+    return found.select_related("user", "department", "region").order_by(
+        "department__code", "certificate_number")
+
+
+def conflicts_of(inspectors: QuerySet[Inspector]) -> QuerySet[ConflictOfInterest]:
+    return (ConflictOfInterest.objects.filter(inspector__in=inspectors, ended_at__isnull=True)
+            .select_related("inspector__user", "target").order_by("inspector", "target__ref"))
 
 
 def plans_visible_to(user: Any) -> QuerySet[Plan]:

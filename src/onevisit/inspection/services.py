@@ -200,6 +200,52 @@ def conflict_declare(*, inspector: Inspector, target: Target, reason: str, actor
     return conflict
 
 
+def _inspector_managed(inspector_id: int, actor: Any) -> Inspector:
+    """The inspector, if the actor leads its department or supervises its region."""
+    inspector = (Inspector.objects.select_related("department")
+                 .filter(pk=inspector_id).first())
+    if inspector is None or not (
+            _is_lead_of(actor, inspector.department)
+            or (_is_supervisor(actor) and covers(scope_of(actor), inspector.region_id))):
+        raise NotFound(_("执法检查人员不存在"))
+    return inspector
+
+
+@atomic_audited
+def conflict_record(*, actor: Any, inspector_id: int, target_ref: str, reason: str,
+                    note: str = "") -> ConflictOfInterest:
+    """A department lead (or a supervisor of the region) records an inspector's declared
+    conflict of interest with a target, named by its public reference or credit code."""
+    inspector = _inspector_managed(inspector_id, actor)
+    ref = (target_ref or "").strip().upper()
+    target = Target.objects.filter(ref=ref).first() or Target.objects.filter(
+        code=ref, kind=SubjectKind.ENTERPRISE).first()
+    if target is None:
+        raise InvalidInput(_("回避关系未保存"), {"target": _("检查对象名录中没有 %(ref)s")
+                                                  % {"ref": ref or "—"}})
+    if len(note) > 255:
+        raise InvalidInput(_("回避关系未保存"), {"note": _("最多 255 个字")})
+    return conflict_declare(inspector=inspector, target=target, reason=reason, actor=actor,
+                            note=note.strip())
+
+
+@atomic_audited
+def conflict_end(*, actor: Any, conflict_id: int) -> ConflictOfInterest:
+    """The conflict no longer holds (解除回避): later plans may draw the pair again."""
+    conflict = (ConflictOfInterest.objects.select_for_update()
+                .filter(pk=conflict_id).first())
+    if conflict is None:
+        raise NotFound(_("回避关系不存在"))
+    _inspector_managed(conflict.inspector_id, actor)
+    if conflict.ended_at is not None:
+        raise Conflict(_("该回避关系已解除"))
+    conflict.ended_at = clock.now()
+    conflict.save(update_fields=["ended_at"])
+    audit_record(actor=actor, action="inspection.conflict_ended", entity="inspector",
+                 entity_id=conflict.inspector_id, data={"target": conflict.target_id})
+    return conflict
+
+
 # ------------------------------------------------------------------ who may act
 
 

@@ -30,13 +30,16 @@ from onevisit.inspection.constants import (
     DEFAULT_RATIOS,
     RECTIFY_DAYS_DEFAULT,
     RECTIFY_DAYS_MAX,
+    ConflictReason,
     Outcome,
     PlanStatus,
 )
 from onevisit.inspection.models import InspectionItem, Plan
 from onevisit.inspection.selectors import (
     assignments_of,
+    conflicts_of,
     draw_verify,
+    inspectors_managed_by,
     name_mask,
     plan_get,
     plan_preview,
@@ -47,6 +50,8 @@ from onevisit.inspection.selectors import (
     target_shown,
 )
 from onevisit.inspection.services import (
+    conflict_end,
+    conflict_record,
     plan_create,
     plan_draw,
     plan_manageable,
@@ -206,6 +211,38 @@ def result_action(request: HttpRequest, result_id: int, action: str) -> HttpResp
         "web:inspection_plans")
 
 
+@login_required
+def inspectors(request: HttpRequest) -> HttpResponse:
+    """The inspectors a lead or supervisor keeps, and their conflicts of interest (回避)."""
+    user = _staff(request)
+    if not _may_plan(user):
+        raise PermissionDenied(_("只有部门负责人和电子监察人员能管理执法检查人员的回避关系"))
+    kept = inspectors_managed_by(user)
+    return render(request, "web/inspection/inspectors.html", {
+        "inspectors": list(kept), "conflicts": list(conflicts_of(kept)),
+        "reasons": [(v, label) for v, label in ConflictReason.choices
+                    if v != ConflictReason.LAST_TIME],
+    })
+
+
+@require_POST
+@login_required
+def conflict_action(request: HttpRequest, action: str) -> HttpResponse:
+    user = _staff(request)
+    post = request.POST
+    if action == "declare":
+        action_report(request, lambda: conflict_record(
+            actor=user, inspector_id=_days(post.get("inspector", "")),
+            target_ref=post.get("target", ""), reason=post.get("reason", ""),
+            note=post.get("note", "")), _("已登记回避关系"))
+    elif action == "end":
+        action_report(request, lambda: conflict_end(
+            actor=user, conflict_id=_days(post.get("conflict", ""))), _("已解除回避关系"))
+    else:
+        raise Http404(_("未知的操作"))
+    return redirect("web:inspection_inspectors")
+
+
 # ------------------------------------------------------------------ public pages
 
 
@@ -265,6 +302,9 @@ urlpatterns = [
          name="inspection_parameters"),
     path("workbench/inspections/", plans, name="inspection_plans"),
     path("workbench/inspections/new/", plan_new, name="inspection_plan_new"),
+    path("workbench/inspections/inspectors/", inspectors, name="inspection_inspectors"),
+    path("workbench/inspections/conflicts/<slug:action>/", conflict_action,
+         name="inspection_conflict"),
     path("workbench/inspections/results/<int:result_id>/<slug:action>/", result_action,
          name="inspection_result"),
     path("workbench/inspections/<str:code>/", plan_detail, name="inspection_plan"),
