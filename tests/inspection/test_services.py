@@ -329,3 +329,17 @@ def test_results_are_published_after_the_seed(inspection):
     assert results_publish(plan_code=plan.code, actor=inspection.supervisor) == 1
     result.refresh_from_db()
     assert result.published_at is not None
+
+
+def test_the_command_refuses_a_plan_not_drawn_and_refreshes_targets(inspection):
+    plan = inspection.joint_plan()
+    out = io.StringIO()
+
+    code, _out, err = _redraw(plan)
+    call_command("inspections", "targets", stdout=out)
+
+    assert code == 1
+    assert "计划尚未抽取" in err
+    assert out.getvalue() == "inspection targets: 11\n"
+    with pytest.raises(CommandError, match="no inspection plan 'JC0'"):
+        call_command("inspections", "redraw", "JC0")
