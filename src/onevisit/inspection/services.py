@@ -54,7 +54,6 @@ from onevisit.inspection.models import (
 from onevisit.inspection.selectors import (
     PUBLISHED_ACTION,
     conflicts_declared,
-    item_applies,
     last_inspectors,
     plan_candidates,
     plan_definition,
@@ -268,7 +267,8 @@ def plan_manageable(*, plan: Plan, actor: Any) -> bool:
 
 
 def _plan_locked(code: str, actor: Any) -> Plan:
-    plan = (Plan.objects.select_for_update().select_related("lead_department", "region")
+    plan = (Plan.objects.select_for_update(of=("self",))
+            .select_related("lead_department", "region")
             .filter(code=code).first())
     if plan is None or not (covers(scope_of(actor), plan.region_id)
                             or plan.departments.filter(pk=getattr(actor, "department_id",
@@ -315,6 +315,9 @@ def plan_create(
     period_end: dt.date, ratios: dict[str, Any] | None = None, industry: str = "",
 ) -> Plan:
     """A plan of one department, or a joint plan of several (进一次门、查多项事)."""
+    if not (_is_supervisor(actor) or (getattr(actor, "role", None) == Role.REVIEWER
+                                      and getattr(actor, "department_lead", False))):
+        raise NotAllowed(_("只有部门负责人或电子监察人员能制定抽查计划"))
     errors: dict[str, str] = {}
     name = (name or "").strip()
     if not name or len(name) > 255:
@@ -441,9 +444,9 @@ def plan_draw(*, plan_code: str, actor: Any) -> list[Assignment]:
         assignments.append(assignment)
     Assignment.objects.bulk_create(assignments)
     for assignment in Assignment.objects.filter(draw=draw).select_related("target"):
+        # The items the parameters froze for the target, not its licences of today.
         results += [Result(assignment=assignment, item=by_code[code])
-                    for code in items[assignment.target.ref] if code in by_code
-                    and item_applies(by_code[code], assignment.target)]
+                    for code in items[assignment.target.ref] if code in by_code]
     Result.objects.bulk_create(results)
     draw.drawn_at = clock.now()
     draw.drawn_by = actor if getattr(actor, "pk", None) else None
@@ -475,7 +478,7 @@ def plan_reveal(*, plan_code: str, actor: Any) -> Draw:
 def _result_locked(result_id: int, actor: Any) -> Result:
     """The result, locked, if the actor is one of its two inspectors or a lead of the
     item's department (another's result is answered as if it did not exist)."""
-    result = (Result.objects.select_for_update()
+    result = (Result.objects.select_for_update(of=("self",))
               .select_related("assignment__draw__plan", "assignment__target",
                               "assignment__first_inspector", "assignment__second_inspector",
                               "item__department")
@@ -593,7 +596,7 @@ def results_publish(*, plan_code: str, actor: Any) -> int:
 def rectification_overdue_scan() -> int:
     """责令整改 past its deadline with no re-check: recorded as not rectified, with its
     credit fact (the scheduler runs this)."""
-    overdue = list(Result.objects.select_for_update().filter(
+    overdue = list(Result.objects.select_for_update(of=("self",)).filter(
         outcome=Outcome.RECTIFY, recheck="", rectify_due_at__lt=clock.now(),
     ).select_related("assignment__target", "assignment__draw__plan", "item"))
     for result in overdue:
