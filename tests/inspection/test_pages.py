@@ -57,6 +57,8 @@ def test_a_supervisor_walks_a_joint_plan_through_the_pages(inspection):
     assert draw.commitment in public
     assert draw.seed not in public
     assert "抽取后公开" in public
+    assert "<tr><td>A</td><td>10</td><td>10%</td><td>1</td></tr>" in public
+    assert "执法检查人员 6 名" in public
     parameters = Client().get(f"/inspections/{plan.code}/parameters.json").content
     assert hashlib.sha256(parameters).hexdigest() == draw.parameters_sha256
 

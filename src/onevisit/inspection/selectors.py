@@ -97,6 +97,17 @@ def plan_preview(plan: Plan) -> list[TierPreview]:
     return preview
 
 
+def draw_tiers(parameters: dict[str, Any]) -> list[TierPreview]:
+    """The published parameters per credit tier: candidates, ratio, targets to draw."""
+    rows = []
+    for tier in algorithm.TIERS:
+        count = len(parameters.get("candidates", {}).get(tier, []))
+        ratio = int(parameters.get("ratios", {}).get(tier, 0))
+        rows.append(TierPreview(tier=tier, candidates=count, ratio=ratio,
+                                drawn=algorithm.sample_size(count, ratio)))
+    return rows
+
+
 def plan_inspectors(plan: Plan) -> list[Inspector]:
     """The active inspectors of the plan's departments who work where it draws: in its
     region, or above it (a city's inspector in a county's plan)."""

@@ -38,6 +38,7 @@ from onevisit.inspection.models import InspectionItem, Plan
 from onevisit.inspection.selectors import (
     assignments_of,
     conflicts_of,
+    draw_tiers,
     draw_verify,
     inspectors_managed_by,
     name_mask,
@@ -282,7 +283,8 @@ def public_plan(request: HttpRequest, code: str) -> HttpResponse:
         "plan": plan, "draw": draw, "revealed": revealed, "assignments": assignments,
         "results": results, "departments": plan.departments.order_by("code"),
         "verification": draw_verify(plan) if revealed else None,
-        "algorithm": algorithm.ALGORITHM,
+        "algorithm": algorithm.ALGORITHM, "tiers": draw_tiers(draw.parameters),
+        "inspector_count": len(draw.parameters.get("inspectors", [])),
     })
 
 
