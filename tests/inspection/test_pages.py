@@ -6,11 +6,19 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.test import Client
 
 from onevisit.applications.models import Case
 from onevisit.certificates.models import Certificate
-from onevisit.inspection.models import ConflictOfInterest, Draw, Plan, Result, Target
+from onevisit.inspection.models import (
+    ConflictOfInterest,
+    Draw,
+    InspectionItem,
+    Plan,
+    Result,
+    Target,
+)
 from onevisit.inspection.services import (
     inspection_item_define,
     inspector_register,
@@ -180,3 +188,28 @@ def test_a_lead_records_and_ends_her_inspectors_conflicts(inspection, world):
 
     lead.post("/workbench/inspections/conflicts/end/", {"conflict": conflict.pk})
     assert ConflictOfInterest.objects.get().ended_at is not None
+
+
+def test_editors_keep_the_lists_in_the_admin_within_their_region(inspection, world):
+    admin = UserFactory(username="root", is_staff=True, is_superuser=True)
+    editor = UserFactory(username="editor-yh", role="editor", is_staff=True,
+                         region_id="330110")
+    editor.user_permissions.set(Permission.objects.filter(content_type__app_label="inspection"))
+    client = _as(admin)
+
+    for model in ("inspectionitem", "inspector", "conflictofinterest", "target"):
+        assert client.get(f"/admin/inspection/{model}/").status_code == 200
+    page = client.post("/admin/inspection/inspectionitem/add/", {
+        "code": "SC-JC-009", "name": "广告发布检查", "department": inspection.market.pk,
+        "legal_basis": "《中华人民共和国广告法》", "method": "", "service_item_codes": "[]",
+        "active": "on"}, follow=True)
+    assert page.status_code == 200
+    assert InspectionItem.objects.filter(code="SC-JC-009").exists()
+    listing = _as(editor).get("/admin/inspection/inspectionitem/").content.decode()
+    assert inspection.market_item.name not in listing
+    assert inspection.inspectors[0].certificate_number not in _as(editor).get(
+        "/admin/inspection/inspector/").content.decode()
+    assert _as(editor).get(
+        f"/admin/inspection/inspectionitem/{inspection.market_item.pk}/change/").status_code == 302
+    form = _as(editor).get("/admin/inspection/inspectionitem/add/").context["adminform"].form
+    assert list(form.fields["department"].queryset) == []  # 余杭区 has no department here
