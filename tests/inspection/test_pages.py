@@ -10,6 +10,7 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 
 from onevisit.applications.models import Case
+from onevisit.catalogue.models import ServiceItem
 from onevisit.certificates.models import Certificate
 from onevisit.inspection.models import (
     ConflictOfInterest,
@@ -109,6 +110,13 @@ def test_persons_are_masked_on_the_public_pages(inspection, world):
     holder = Target.objects.get(code=world.citizen_id)
     assert holder.kind == "person"
     assert holder.licences == [world.licence.code]
+    # Not a licence: the holder of a certificate of another kind is no target.
+    ServiceItem.objects.filter(code=world.licence.code).update(kind="confirmation")
+    targets_refresh()
+    holder.refresh_from_db()
+    assert (holder.sources, holder.licences) == ([], [])
+    ServiceItem.objects.filter(code=world.licence.code).update(kind="licensing")
+    targets_refresh()
     lead = UserFactory(username="housing-lead", lead=True, department=world.housing)
     for n in (1, 2):
         inspector_register(user=UserFactory(username=f"zj{n}", reviewer=True,

@@ -70,6 +70,8 @@ def plan_candidates(plan: Plan) -> list[tuple[Target, list[str]]]:
         targets = targets.filter(industry=plan.industry)
     found = []
     for target in targets.order_by("ref"):
+        if not target.sources:  # gone from every source
+            continue
         applicable = [item.code for item in items if item_applies(item, target)]
         if applicable:
             found.append((target, applicable))

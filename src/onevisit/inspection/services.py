@@ -19,6 +19,7 @@ from onevisit.accounts.models import Department, Region, Role, SubjectKind
 from onevisit.accounts.regions import covers, scope_of
 from onevisit.applications.services.common import number_placeholder, serial_number
 from onevisit.audit.services import atomic_audited, audit_record
+from onevisit.catalogue.constants import ItemKind
 from onevisit.certificates.constants import CertificateKind
 from onevisit.certificates.models import Certificate, CertificateHolder
 from onevisit.credit.constants import CreditSource, CreditTier
@@ -78,9 +79,10 @@ def _kind_of(code: str) -> str:
 
 
 def targets_refresh() -> int:
-    """Bring the target register up to date from the enterprise registry and every
-    result certificate issued (not revoked): name, industry, region and the service
-    items whose results each holds. Returns how many targets there are."""
+    """Bring the target register up to date from the enterprise registry and the result
+    certificates issued (not revoked): every company they name, and every person holding
+    a licence (行政许可); name, industry, region and the service items whose results each
+    holds. Returns how many targets there are."""
     now = clock.now()
     regions = set(Region.objects.values_list("code", flat=True))
     found: dict[str, dict[str, Any]] = {}
@@ -114,8 +116,11 @@ def targets_refresh() -> int:
         else:
             named = holders.get(certificate.pk) or [(certificate.holder_id,
                                                      certificate.holder_name)]
+        licensing = certificate.case.item.kind == ItemKind.LICENSING
         for code, name in named:
-            if not code:
+            # A person is a target only as a licence holder (行政许可), never for holding
+            # a certificate of her marriage, her child's birth or her home.
+            if not code or (_kind_of(code) == SubjectKind.PERSON and not licensing):
                 continue
             row = entry(code, name, "certificate")
             row["licences"].add(certificate.case.item.code)
@@ -135,6 +140,12 @@ def targets_refresh() -> int:
             for key, value in values.items():
                 setattr(target, key, value)
             target.refreshed_at = now
+            changed.append(target)
+    for code, target in existing.items():
+        # No longer in any source (deregistered, its certificates revoked): kept for the
+        # draws that name it, but never a candidate again.
+        if code not in found and (target.sources or target.licences):
+            target.sources, target.licences, target.refreshed_at = [], [], now
             changed.append(target)
     with transaction.atomic():
         Target.objects.bulk_create(new, batch_size=500)
