@@ -37,7 +37,7 @@ def test_public_pages_and_the_workbench_pass_axe(world, api, live_server, browse
     found = {}
     for path in ("/", f"/items/{world.transfer.code}/", "/life-events/house/", "/lists/",
                  "/verify/?code=ABCDEFGHJKLM", "/accounts/login/", "/search/?q=卖房",
-                 "/progress/", "/12345/", "/accessibility/"):
+                 "/progress/", "/12345/", "/accessibility/", "/verdict/", "/suggestions/"):
         page.goto(live_server.url + path)
         found[path] = _violations(page)
     # The progress lookup's answer, and 长辈版 on a guide.
@@ -55,13 +55,16 @@ def test_public_pages_and_the_workbench_pass_axe(world, api, live_server, browse
     page.get_by_role("button", name="标准版").click()
     number = body["number"]
     for username, paths in (
-        ("reviewer-xh-zjj", ("/workbench/", f"/workbench/cases/{case}/")),
+        ("reviewer-xh-zjj", ("/workbench/", f"/workbench/cases/{case}/",
+                             "/workbench/rectifications/", "/workbench/experience/")),
         ("citizen", ("/me/", f"/me/applications/{number}/", "/apply/life-events/house/",
                      "/me/access-log/", "/me/tickets/", "/12345/")),
         ("clerk", ("/hall/intake/", f"/hall/intake/?subject=life-events:house"
                    f"&applicant_id_number={world.citizen_id}&consent=1",
                    f"/hall/applications/{number}/",
                    "/hall/parcels/")),
+        ("supervisor", ("/dashboard/verdict/", "/dashboard/surveys/", "/dashboard/suggestions/",
+                        "/dashboard/evaluations/")),
     ):
         page.goto(live_server.url + "/accounts/login/")
         page.get_by_label("用户名").fill(username)

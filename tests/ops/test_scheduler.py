@@ -98,8 +98,10 @@ def test_production_periods_are_the_defaults():
                                 dt.timedelta(minutes=1)),
         "inspection_targets": ("onevisit.inspection.tasks.targets_refresh_task",
                                dt.timedelta(days=1)),
-        "rectification_overdue": ("onevisit.inspection.tasks.rectification_overdue_task",
-                                  dt.timedelta(hours=1)),
+        "inspection_rectifications": (
+            "onevisit.inspection.tasks.rectification_overdue_task", dt.timedelta(hours=1)),
+        "rectifications_due": ("onevisit.feedback.tasks.rectifications_overdue_scan_task",
+                               dt.timedelta(hours=1)),
     }
 
 

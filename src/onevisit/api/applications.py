@@ -118,6 +118,7 @@ def application_create(request: HttpRequest, payload: ApplicationIn) -> Status[A
                                 id_number=payload.applicant.id_number),
             data=payload.data, channel=payload.channel, actor=user,
             uploads=_uploads(payload.materials), tolerated=payload.tolerated_missing,
+            commitment=payload.commitment,
             delivery=DeliveryChoice(**payload.delivery.dict()),
             consent=payload.consent_to_fetch,
         ))

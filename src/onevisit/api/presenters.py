@@ -32,6 +32,7 @@ def material_out(merged: MergedMaterial) -> dict[str, Any]:
         "held_by_government": merged.evidence_type_code is not None,
         "original": merged.original, "copies": merged.copies, "required": merged.required,
         "tolerated_missing": merged.tolerated_missing,
+        "commitment_replaceable": merged.commitment_replaceable,
     }
 
 
@@ -112,6 +113,7 @@ def application_parts_out(
 ) -> dict[str, Any]:
     return {
         "number": application.number, "title": application.title,
+        "credit_tier": application.credit_tier,
         "status": application.status, "channel": application.channel,
         "applicant_name": application.applicant_name,
         "applicant_id_number": (application.applicant_id_number if unmasked

@@ -38,6 +38,9 @@ class MaterialOut(Schema):
     copies: int
     required: bool
     tolerated_missing: bool
+    commitment_replaceable: bool = Field(
+        False, description="May be replaced by the applicant's written commitment (告知承诺, "
+        "credit tier A only)")
 
 
 class FieldOut(Schema):
@@ -145,7 +148,11 @@ class ApplicationIn(Schema):
     applicant: ApplicantIn
     data: dict[str, Any] = Field(default={}, max_length=MAX_FORM_FIELDS)
     materials: list[UploadIn] = []
-    tolerated_missing: list[str] = []
+    tolerated_missing: list[str] = Field(
+        [], description="Materials accepted missing under 容缺 (credit tiers A and B only)")
+    commitment: list[str] = Field(
+        [], description="Materials replaced by the applicant's written commitment (告知承诺, "
+        "credit tier A only, where the item and the material allow it)")
     delivery: DeliveryIn = DeliveryIn()
     consent_to_fetch: bool = Field(
         False, description="The applicant agrees that the evidence the government holds "
@@ -260,6 +267,7 @@ class ApplicationOut(Schema):
     cases: list[CaseOut]
     delivery: DeliveryOut | None
     certificates: list[CertificateOut]
+    credit_tier: str = Field("", description="The applicant's credit tier when filed (A–D)")
 
 
 class ApplicationSummaryOut(Schema):

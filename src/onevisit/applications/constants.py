@@ -54,9 +54,12 @@ ALLOWED_CASE_TRANSITIONS: dict[str, set[str]] = {
     CaseStatus.WAITING: {CaseStatus.PENDING, CaseStatus.CANCELLED},
     # A reviewer claims a case from the department queue.
     CaseStatus.PENDING: {CaseStatus.IN_REVIEW, CaseStatus.CANCELLED},
-    # The reviewer decides, or asks for a correction (the clock pauses).
+    # The reviewer decides, or asks for a correction (the clock pauses); a first
+    # approval of a bad-credit applicant's case returns it to the queue for a second
+    # reviewer's sign-off (复核, docs/credit.md).
     CaseStatus.IN_REVIEW: {
         CaseStatus.APPROVED, CaseStatus.REJECTED, CaseStatus.CORRECTION, CaseStatus.CANCELLED,
+        CaseStatus.PENDING,
     },
     # The applicant supplies the correction: back to the queue, the clock resumes.
     CaseStatus.CORRECTION: {CaseStatus.PENDING, CaseStatus.CANCELLED},
@@ -77,6 +80,8 @@ class MaterialStatus(models.TextChoices):
     FETCHED = "fetched", _("已共享获取")
     UPLOADED = "uploaded", _("已提交")
     TOLERATED = "tolerated", _("容缺后补")
+    # Replaced by the applicant's written commitment (告知承诺制): nothing to supply.
+    COMMITTED = "committed", _("告知承诺代替")
     MISSING = "missing", _("缺少")
     INVALID = "invalid", _("不符合要求")
     OPTIONAL = "optional", _("非必需")

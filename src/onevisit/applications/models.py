@@ -79,6 +79,9 @@ class Application(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",
     )
+    # The applicant's credit tier when filed (docs/credit.md): what intake offered her
+    # (容缺, 告知承诺) and whether her cases need a second reviewer (复核).
+    credit_tier = models.CharField(_("受理时信用等级"), max_length=1, blank=True)
 
     class Meta:
         ordering = ["-submitted_at", "-id"]

@@ -177,6 +177,13 @@ class ServiceItem(models.Model):
         _("容缺材料补交期限（工作日）"), default=5,
         help_text=_("自受理起，容缺受理的材料须在这些工作日内补交；补交前暂不出具结果"),
     )
+    # 告知承诺制: the applicant signs a written commitment that she meets the conditions,
+    # in place of the materials marked `commitment_replaceable` (offered to tier A only:
+    # docs/credit.md).
+    commitment_allowed = models.BooleanField(
+        _("实行告知承诺制"), default=False,
+        help_text=_("信用A级的申请人可签署告知承诺书，以承诺代替标注“可承诺替代”的材料"),
+    )
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -254,6 +261,7 @@ class MaterialRequirement(models.Model):
     copies = models.PositiveSmallIntegerField(_("复印件份数"), default=0)
     required = models.BooleanField(default=True)
     tolerated_missing = models.BooleanField(_("可容缺"), default=False)
+    commitment_replaceable = models.BooleanField(_("可承诺替代"), default=False)
     note = models.CharField(max_length=255, blank=True)
     # The blank form or template the applicant fills in (空白表格), offered on the guide.
     blank_form = models.FileField(

@@ -114,6 +114,8 @@ class MergedMaterial:
     note: str = ""
     # The requirement whose blank form (空白表格) the guide offers, if any has one.
     blank_form_id: int | None = None
+    # Every item asking for it takes a written commitment in its place (告知承诺制).
+    commitment_replaceable: bool = False
 
 
 def fields_merge(items: Sequence[ServiceItem]) -> list[MergedField]:
@@ -175,6 +177,8 @@ def materials_merge(items: Sequence[ServiceItem]) -> list[MergedMaterial]:
                     requirement_ids=[requirement.pk], item_codes=[item.code],
                     note=requirement.note,
                     blank_form_id=requirement.pk if requirement.blank_form else None,
+                    commitment_replaceable=(requirement.commitment_replaceable
+                                            and item.commitment_allowed),
                 )
                 continue
             if current.blank_form_id is None and requirement.blank_form:
@@ -183,6 +187,9 @@ def materials_merge(items: Sequence[ServiceItem]) -> list[MergedMaterial]:
             current.copies = max(current.copies, requirement.copies)
             current.required = current.required or requirement.required
             current.tolerated_missing = current.tolerated_missing and requirement.tolerated_missing
+            current.commitment_replaceable = (current.commitment_replaceable
+                                              and requirement.commitment_replaceable
+                                              and item.commitment_allowed)
             current.requirement_ids.append(requirement.pk)
             current.item_codes.append(item.code)
     return list(merged.values())

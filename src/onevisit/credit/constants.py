@@ -34,3 +34,42 @@ DEFAULT_POINTS = {Severity.MINOR: 1, Severity.GENERAL: 3, Severity.SERIOUS: 10}
 DEFAULT_TIER_MAX_POINTS = ((CreditTier.A, 0), (CreditTier.B, 2), (CreditTier.C, 9))
 # Anything above the last threshold.
 WORST_TIER = CreditTier.D
+
+# The tiers whose subjects may be accepted with a minor material missing (容缺受理).
+TOLERATED_TIERS = frozenset({CreditTier.A, CreditTier.B})
+# The tiers whose subjects may replace materials with a written commitment (告知承诺).
+COMMITMENT_TIERS = frozenset({CreditTier.A})
+# The tiers whose cases need a second reviewer's sign-off (复核) before approval.
+SECOND_REVIEW_TIERS = frozenset({CreditTier.C, CreditTier.D})
+
+# How long a record from each source counts, in calendar days, unless the source says.
+VALID_DAYS = {
+    CreditSource.TOLERATED_OVERDUE: 365,
+    CreditSource.FALSE_MATERIAL: 3 * 365,
+}
+LEGAL_BASIS = {
+    CreditSource.TOLERATED_OVERDUE: _("《浙江省公共信用信息管理条例》第二十一条；容缺受理承诺书"),
+    CreditSource.FALSE_MATERIAL: _("《中华人民共和国行政许可法》第七十八条、第七十九条"),
+}
+
+
+class AppealKind(models.TextChoices):
+    """What the subject asks of a record: it is wrong (异议), or it has put things right
+    and asks for the record to stop counting early (信用修复)."""
+
+    OBJECTION = "objection", _("信用异议")
+    REPAIR = "repair", _("信用修复")
+
+
+class AppealStatus(models.TextChoices):
+    PENDING = "pending", _("待处理")
+    GRANTED = "granted", _("成立，记录已终止")
+    DISMISSED = "dismissed", _("不成立，记录继续有效")
+
+
+ALLOWED_APPEAL_TRANSITIONS: dict[str, set[str]] = {
+    # Credit staff decide a pending appeal once, with a reason.
+    AppealStatus.PENDING: {AppealStatus.GRANTED, AppealStatus.DISMISSED},
+    AppealStatus.GRANTED: set(),
+    AppealStatus.DISMISSED: set(),
+}

@@ -24,6 +24,8 @@ class NotifyEvent(models.TextChoices):
     DELIVERED = "delivered", _("办理结果已送达")
     REFUSED = "refused", _("不予许可")
     HOTLINE_REPLY = "hotline_reply", _("12345 工单答复")
+    RECTIFIED = "rectified", _("差评已回访整改")
+    SURVEY = "survey", _("满意度调查")
 
 
 class NotifyStatus(models.TextChoices):

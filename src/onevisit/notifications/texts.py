@@ -46,6 +46,14 @@ WORDINGS: dict[str, Wording] = {
     NotifyEvent.HOTLINE_REPLY: Wording(
         _("12345 工单答复"),
         _("【12345】您反映的事项（工单号 %(number)s）已办结。答复：%(reply)s")),
+    NotifyEvent.RECTIFIED: Wording(
+        _("您的差评已回访整改"),
+        _("您对“%(title)s”（办件号 %(number)s）的评价，%(department)s 已回访并整改：%(measures)s。"
+          "请在“我的办件”中对整改结果再次评价。")),
+    NotifyEvent.SURVEY: Wording(
+        _("满意度调查"),
+        _("您办理的“%(title)s”（办件号 %(number)s）已办结，诚邀您参加“%(survey)s”，"
+          "无需登录：%(link)s")),
 }
 
 

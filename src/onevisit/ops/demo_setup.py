@@ -24,6 +24,7 @@ from onevisit.certificates.seals import seals_ensure
 from onevisit.demo.catalogue import demo_catalogue_load
 from onevisit.demo.catalogue.reference import DISTRICT
 from onevisit.demo.catalogue.standards import YUHANG, demo_second_county_load
+from onevisit.demo.credit import demo_credit_load
 from onevisit.demo.forms import SAMPLE_PDF, Filer, FormFiller
 from onevisit.demo.hall import demo_hall_ensure
 from onevisit.demo.population import Population, population_seed
@@ -35,6 +36,7 @@ from onevisit.demo.staff import (
 )
 from onevisit.demo.tickets import hotline_departments_ensure
 from onevisit.search.services import search_reindex
+from onevisit.workflow.models import WorkItemOutcome
 from onevisit.workflow.services import case_approve, case_claim, remedy_bodies_set
 
 DEMO_PEOPLE = 2000
@@ -71,6 +73,7 @@ def demo_world_load(*, people: int = DEMO_PEOPLE, companies: int = DEMO_COMPANIE
     for company in own or population.companies[:1]:
         demo_binding_ensure(user=staff.citizen, company=(company.uscc, company.name),
                             legal_representative=bool(own))
+    demo_credit_load(population=population, citizen=staff.citizen)  # three credit tiers
     # The seal PKI: a local CA and every department's seal, so results are sealed PDFs.
     seals_ensure(actor=None)
     # Where refusal decisions send applicants: the district's government and court, and
@@ -115,6 +118,8 @@ def demo_approve_all(*, application: Application, staff: Staff) -> None:
     while pending := list(Case.objects.filter(application=application,
                                               status=CaseStatus.PENDING)):
         for case in pending:
-            reviewer = staff.reviewers[case.department.code]
+            # A bad-credit applicant's case is signed off by a second reviewer (复核).
+            second = case.work_items.filter(outcome=WorkItemOutcome.FIRST_APPROVED).exists()
+            reviewer = (staff.leads if second else staff.reviewers)[case.department.code]
             case_claim(case_id=case.pk, actor=reviewer)
             case_approve(case_id=case.pk, actor=reviewer)

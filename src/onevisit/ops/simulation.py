@@ -50,6 +50,7 @@ from onevisit.metrics.selectors import Kpis, kpis
 from onevisit.metrics.services import rollups_refresh
 from onevisit.ops.demo_setup import demo_file
 from onevisit.workdays.calendar import CalendarNotCoveredWarning, WorkingCalendar
+from onevisit.workflow.models import WorkItemOutcome
 from onevisit.workflow.services import (
     CorrectionEntry,
     case_approve,
@@ -221,7 +222,9 @@ class Simulation:
                 self._decide(case)
 
     def _decide(self, case: Case) -> None:
-        reviewer = self.staff.reviewers[case.department.code]
+        # A bad-credit applicant's case, approved once, is signed off by the lead (复核).
+        second = case.work_items.filter(outcome=WorkItemOutcome.FIRST_APPROVED).exists()
+        reviewer = (self.staff.leads if second else self.staff.reviewers)[case.department.code]
         roll = self.rng.random()
         uploads = [m.key for m in case.application.materials.all()
                    if m.key.startswith(f"upload:{case.item.code}:")]

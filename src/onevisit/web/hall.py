@@ -38,6 +38,7 @@ from onevisit.applications.services import (
     subject_resolve,
     subject_visit_cause_default,
 )
+from onevisit.applications.services.credit import credit_options
 from onevisit.catalogue.selectors import items_published
 from onevisit.delivery.selectors import parcels_waiting
 from onevisit.delivery.services import delivery_courier_dispatch, delivery_pickup
@@ -118,7 +119,8 @@ def intake(request: HttpRequest) -> HttpResponse:
         if chosen and subject is None:
             start["message"] = _("请选择一个已发布的事项或一件事")
         return render(request, "web/hall/intake_start.html", start)
-    base = {"chosen": chosen, "ticket": ticket, "consent": consent}
+    base = {"chosen": chosen, "ticket": ticket, "consent": consent,
+            "credit": credit_options(id_number=id_number, region_id=str(subject.region_id))}
     if request.method != "POST":
         preview = intake_preview(subject=subject, applicant_id_number=id_number, actor=clerk,
                                  consent=consent)
@@ -142,8 +144,9 @@ def intake(request: HttpRequest) -> HttpResponse:
         filing = application_submit(
             subject=subject, applicant=Applicant(**applicant), data=field_values(post, subject),
             channel=Channel.WINDOW, actor=clerk, uploads=uploads_read(request),
-            tolerated=post.getlist("tolerated"), delivery=delivery_choice(post),
-            consent=consent, visit_cause=post.get("visit_cause", ""),
+            tolerated=post.getlist("tolerated"), commitment=post.getlist("commitment"),
+            delivery=delivery_choice(post), consent=consent,
+            visit_cause=post.get("visit_cause", ""),
             visit_note=post.get("visit_cause_note", ""),
         )
     except InvalidInput as exc:
@@ -152,7 +155,9 @@ def intake(request: HttpRequest) -> HttpResponse:
                                message=str(exc.message))
         return render(request, "web/hall/intake_form.html",
                       context | base | _window_context(subject, context)
-                      | {"held": held, "visit_cause": post.get("visit_cause", ""),
+                      | {"held": held, "tolerated_chosen": set(post.getlist("tolerated")),
+                         "commitment_chosen": set(post.getlist("commitment")),
+                         "visit_cause": post.get("visit_cause", ""),
                          "visit_cause_note": post.get("visit_cause_note", "")},
                       status=422)
     number = filing.application.number

@@ -50,6 +50,7 @@ from onevisit.applications.services import (
     fetch_preview,
     subject_resolve,
 )
+from onevisit.applications.services.credit import CreditOptions, credit_options
 from onevisit.catalogue.constants import LimitUnit
 from onevisit.catalogue.selectors import evidence_type_names
 from onevisit.certificates.constants import CertificateKind
@@ -58,7 +59,7 @@ from onevisit.exchange.models import AccessLog
 from onevisit.exchange.selectors import access_log_for_application, access_log_for_subject
 from onevisit.exchange.sources import source_name
 from onevisit.feedback.models import Reason, Score
-from onevisit.feedback.selectors import rating_of
+from onevisit.feedback.selectors import rating_of, rectifications_of_application
 from onevisit.feedback.services import RATABLE_STATUSES, rating_submit
 from onevisit.web.context import waiting_for
 from onevisit.web.merged_form import (
@@ -84,12 +85,24 @@ def _citizen(request: HttpRequest) -> Any:
 # Applying online ---------------------------------------------------------------------
 
 def _form_context(subject: Subject, *, draft: ApplicationDraft | None, consent: bool = False,
+                  tolerated: Iterable[str] = (), commitment: Iterable[str] = (),
                   **kwargs: Any) -> dict[str, Any]:
     context = form_context(subject, uploaded=draft.uploads if draft else None, **kwargs)
     context["draft"] = draft
     context["fetch_preview"] = fetch_preview(subject)
     context["consent"] = consent
+    context["credit"] = _credit_for(subject, kwargs.get("applicant") or {})
+    context["tolerated_chosen"] = set(tolerated)
+    context["commitment_chosen"] = set(commitment)
     return context
+
+
+def _credit_for(subject: Subject, applicant: dict[str, Any]) -> CreditOptions | None:
+    """What the applicant's credit tier offers (容缺, 告知承诺), for the form to show."""
+    id_number = str(applicant.get("id_number") or "").strip().upper()
+    if not id_number:
+        return None
+    return credit_options(id_number=id_number, region_id=str(subject.region_id))
 
 
 def _account_values(user: Any, subject: Subject) -> dict[str, str]:
@@ -144,11 +157,15 @@ def apply(request: HttpRequest, kind: str, code: str) -> HttpResponse:
         if post.get("action") != "submit":
             messages.success(request, _("草稿已保存，可以随时回来继续填写"))
             return redirect(f"{request.path}?draft={draft.pk}")
-        filing = draft_submit(draft_id=draft.pk, actor=user, consent=consent)
+        filing = draft_submit(draft_id=draft.pk, actor=user, consent=consent,
+                              tolerated=post.getlist("tolerated"),
+                              commitment=post.getlist("commitment"))
     except InvalidInput as exc:
         return render(request, "web/portal/apply.html", _form_context(
             subject, values=values, applicant=applicant, delivery=delivery, draft=draft,
-            consent=consent, errors=exc.errors, message=error_text(exc)), status=422)
+            consent=consent, errors=exc.errors, message=error_text(exc),
+            tolerated=post.getlist("tolerated"), commitment=post.getlist("commitment")),
+            status=422)
     except DomainError as exc:
         return render(request, "web/portal/apply.html", _form_context(
             subject, values=values, applicant=applicant, delivery=delivery, draft=draft,
@@ -289,6 +306,7 @@ def my_application(request: HttpRequest, number: str) -> HttpResponse:
                                                     ApplicationStatus.REJECTED),
         "rating": rating, "ratable": rating is None and application.status in RATABLE_STATUSES,
         "scores": Score.choices, "reasons": Reason.choices,
+        "rectifications": rectifications_of_application(application=application),
         "access_log": _access_rows(access_log_for_application(application_number=number)),
         "refusals": [c for c in application.cases.all() if c.status == CaseStatus.REJECTED],
         "results": [c for c in application.certificates.all()

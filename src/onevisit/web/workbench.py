@@ -26,6 +26,7 @@ from onevisit.applications.models import Case
 from onevisit.applications.services import case_material_keys, subject_of
 from onevisit.catalogue.constants import FieldType, LimitUnit
 from onevisit.certificates.constants import CertificateKind
+from onevisit.credit.constants import SECOND_REVIEW_TIERS
 from onevisit.errors import DomainError
 from onevisit.exchange.services import personal_data_read_log, subject_mask
 from onevisit.exchange.sources import source_name
@@ -33,6 +34,7 @@ from onevisit.hotline.selectors import tickets_about_application
 from onevisit.web.outcomes import error_text
 from onevisit.workdays.calendar import WorkingCalendar, limit_text, time_remaining
 from onevisit.workflow.constants import RefusalKind
+from onevisit.workflow.models import WorkItemOutcome
 from onevisit.workflow.selectors import (
     QueueView,
     Urgency,
@@ -46,6 +48,7 @@ from onevisit.workflow.services import (
     CorrectionEntry,
     case_approve,
     case_claim,
+    case_false_material_find,
     case_reassign,
     case_reject,
     case_request_correction,
@@ -91,8 +94,10 @@ def _queue_row(case: Case, now: dt.datetime, calendar: WorkingCalendar) -> Queue
     if case.due_at is not None:
         deadline = _time_left(case, now, calendar)
         due = f"{timezone.localtime(case.due_at):%Y-%m-%d %H:%M}"
-    return QueueRow(case=case, urgency=urgency, status=str(CaseStatus(case.status).label),
-                    deadline=deadline, due=due)
+    status = str(CaseStatus(case.status).label)
+    if getattr(case, "first_approved", False) and case.status == CaseStatus.PENDING:
+        status = _("初审同意，待复核")
+    return QueueRow(case=case, urgency=urgency, status=status, deadline=deadline, due=due)
 
 
 @login_required
@@ -265,6 +270,9 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
                       if c.kind == CertificateKind.REFUSAL],
         "tolerated": [m for m in application.materials.all()
                       if m.tolerated_missing and m.key in own],
+        "second_review": application.credit_tier in SECOND_REVIEW_TIERS,
+        "first_approval": next((w for w in case.work_items.all()
+                                if w.outcome == WorkItemOutcome.FIRST_APPROVED), None),
     })
 
 
@@ -278,8 +286,12 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
             case_claim(case_id=case_id, actor=reviewer)
             messages.success(request, _("已认领"))
         elif action == "approve":
-            case_approve(case_id=case_id, actor=reviewer, note=post.get("note", ""))
-            messages.success(request, _("已准予"))
+            approved = case_approve(case_id=case_id, actor=reviewer, note=post.get("note", ""))
+            messages.success(request, _("已准予") if approved.status == CaseStatus.APPROVED
+                             else _("已初审同意，转另一名审批人员复核"))
+        elif action == "false-material":
+            case_false_material_find(case_id=case_id, actor=reviewer, fact=post.get("fact", ""))
+            messages.success(request, _("已认定提交虚假材料，记入申请人信用记录"))
         elif action == "reject":
             case_reject(case_id=case_id, actor=reviewer, reason=post.get("reason", ""),
                         legal_basis=post.get("legal_basis", ""),

@@ -16,6 +16,8 @@ class WorkItemOutcome(models.TextChoices):
     CORRECTION = "correction", _("要求补正")
     CANCELLED = "cancelled", _("因其他部门不予许可而终止")
     REASSIGNED = "reassigned", _("由部门负责人改派")
+    # A bad-credit applicant's case: the first reviewer agreed; a second signs off (复核).
+    FIRST_APPROVED = "first_approved", _("初审同意，待复核")
 
 
 class WorkItem(models.Model):

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from onevisit import clock
 from onevisit.accounts.models import Department, Region, RegionLevel
@@ -13,7 +13,7 @@ from onevisit.accounts.regions import within
 from onevisit.applications.constants import RUNNING_CASE_STATUSES, CaseStatus
 from onevisit.applications.models import Case
 from onevisit.catalogue.translation import translated_columns
-from onevisit.workflow.models import RemedyBodies, WorkItem
+from onevisit.workflow.models import RemedyBodies, WorkItem, WorkItemOutcome
 
 # What a queue row shows (the workbench page, the API queue): only these are read, not the
 # applications' form data or the items' guide texts. Reading another field of a queue row
@@ -33,6 +33,9 @@ def _running(*, actor: Any) -> QuerySet[Case]:
 # Who holds a case's open claim, for the queue row (one subquery, not a query per row).
 _claimer_name = (WorkItem.objects.filter(case=OuterRef("pk"), finished_at__isnull=True)
                  .values("assignee__first_name")[:1])
+# Whether a case waits for its second reviewer (复核, docs/credit.md).
+_first_approved = Exists(WorkItem.objects.filter(case=OuterRef("pk"),
+                                                 outcome=WorkItemOutcome.FIRST_APPROVED))
 
 
 class QueueView(StrEnum):
@@ -72,7 +75,7 @@ def department_queue(*, actor: Any, after_case_id: int | None = None,
     return (
         queue.select_related("application", "item")
         .only(*QUEUE_FIELDS)
-        .annotate(claimer=Subquery(_claimer_name))
+        .annotate(claimer=Subquery(_claimer_name), first_approved=_first_approved)
         .order_by("due_at", "id")
     )
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onevisit import clock
-from onevisit.accounts.models import Department, Region, Role
+from onevisit.accounts.models import Department, Region, Role, SubjectKind
 from onevisit.accounts.selectors import department_reviewers
 from onevisit.applications.constants import (
     OPEN_CASE_STATUSES,
@@ -44,6 +44,15 @@ from onevisit.applications.services import (
 from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.catalogue.models import EvidenceType
 from onevisit.certificates.services import certificates_issue, refusal_decision_issue
+from onevisit.credit.constants import (
+    LEGAL_BASIS,
+    SECOND_REVIEW_TIERS,
+    VALID_DAYS,
+    CreditSource,
+    Severity,
+)
+from onevisit.credit.models import CreditRecord
+from onevisit.credit.services import credit_record_add
 from onevisit.delivery.services import delivery_prepare
 from onevisit.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from onevisit.exchange.models import FetchOutcome
@@ -88,8 +97,12 @@ def _locked_case(case_id: int, actor: Any) -> tuple[Application, Case]:
 
 
 def _open_work_item(case: Case, actor: Any) -> WorkItem:
-    """The reviewer's claim on the case; claiming it first if it is still in the queue."""
+    """The reviewer's claim on the case; claiming it first if it is still in the queue.
+    A case waiting for its second review (复核) is not claimed by its first reviewer."""
     if case.status == CaseStatus.PENDING:
+        if WorkItem.objects.filter(case=case, outcome=WorkItemOutcome.FIRST_APPROVED,
+                                   assignee=actor).exists():
+            raise NotAllowed(_("复核须由初审以外的另一名审批人员进行"))
         case_transition(case_id=case.pk, to=CaseStatus.IN_REVIEW, actor=actor)
         return WorkItem.objects.create(case=case, department_id=case.department_id,
                                        assignee=actor, claimed_at=clock.now())
@@ -142,6 +155,9 @@ def case_approve(*, case_id: int, actor: Any, note: str = "") -> Case:
     prepared — once no material accepted under 容缺 is still to come."""
     application, case = _locked_case(case_id, actor)
     work_item = _claimed_work_item(case, actor)
+    if second_review_needed(application=application, case=case):
+        return _first_approve(application=application, case=case, work_item=work_item,
+                              actor=actor, note=note)
     _finish(work_item, WorkItemOutcome.APPROVED, note)
     case = case_transition(case_id=case.pk, to=CaseStatus.APPROVED, actor=actor, note=note)
     alerts_resolve(case_id=case.pk, kinds=[AlertKind.DEADLINE_NEAR, AlertKind.OVERDUE])
@@ -151,6 +167,50 @@ def case_approve(*, case_id: int, actor: Any, note: str = "") -> Case:
     if not application.cases.exclude(status=CaseStatus.APPROVED).exists():
         _result_release_or_withhold(application=application, actor=actor)
     return case
+
+
+def second_review_needed(*, application: Application, case: Case) -> bool:
+    """A case of an applicant in a bad credit tier when filed (C, D: docs/credit.md) is
+    approved by two reviewers: the first approval sends it back to the department queue
+    for another reviewer's sign-off (复核)."""
+    return (application.credit_tier in SECOND_REVIEW_TIERS and not WorkItem.objects.filter(
+        case=case, outcome=WorkItemOutcome.FIRST_APPROVED).exists())
+
+
+def _first_approve(*, application: Application, case: Case, work_item: WorkItem, actor: Any,
+                   note: str) -> Case:
+    _finish(work_item, WorkItemOutcome.FIRST_APPROVED, note)
+    case = case_transition(case_id=case.pk, to=CaseStatus.PENDING, actor=actor,
+                           note=_("初审同意，待复核（申请人信用等级%(tier)s）")
+                           % {"tier": application.credit_tier})
+    audit_record(actor=actor, action="case.first_approved", entity="case", entity_id=case.pk,
+                 data={"application": application.number, "tier": application.credit_tier})
+    return case
+
+
+@atomic_audited
+def case_false_material_find(*, case_id: int, fact: str, actor: Any) -> CreditRecord:
+    """A reviewer of the case's department finds that the applicant submitted false
+    material (认定提交虚假材料): a serious credit record about the applicant (the company
+    or person filed for), one per application. The case itself is decided as usual (a
+    refusal names the same fact)."""
+    if not fact.strip():
+        raise InvalidInput(_("认定有误"), {"fact": _("请写明虚假材料的事实")})
+    application, case = _locked_case(case_id, actor)
+    record = credit_record_add(
+        subject_kind=SubjectKind(application.applicant_kind),
+        subject_code=application.applicant_id_number,
+        subject_name=application.applicant_name, source=CreditSource.FALSE_MATERIAL,
+        reference=application.number, severity=Severity.SERIOUS,
+        fact=_("办件 %(number)s（%(item)s）：%(fact)s") % {
+            "number": application.number, "item": case.item.name, "fact": fact.strip()},
+        legal_basis=str(LEGAL_BASIS[CreditSource.FALSE_MATERIAL]),
+        region_id=application.region_id,
+        valid_days=VALID_DAYS[CreditSource.FALSE_MATERIAL], actor=actor)
+    audit_record(actor=actor, action="case.false_material_found", entity="case",
+                 entity_id=case.pk, data={"application": application.number,
+                                          "credit_record": record.pk})
+    return record
 
 
 @atomic_audited
@@ -434,7 +494,26 @@ def tolerated_overdue_scan() -> int:
         for number, materials in by_application.items() if number not in open_already
     ]
     alerts_raise_many(alerts=alerts)
+    for alert in alerts:
+        _tolerated_overdue_record(by_application[alert.application_number])
     return len(alerts)
+
+
+def _tolerated_overdue_record(materials: list[ApplicationMaterial]) -> None:
+    """The applicant promised a 容缺 material and let its date pass: a minor credit record
+    (one per application; moving the date or supplying it later does not erase it — an
+    objection or repair does, docs/credit.md)."""
+    application = materials[0].application
+    credit_record_add(
+        subject_kind=SubjectKind(application.applicant_kind),
+        subject_code=application.applicant_id_number,
+        subject_name=application.applicant_name, source=CreditSource.TOLERATED_OVERDUE,
+        reference=application.number, severity=Severity.MINOR,
+        fact=_("办件 %(number)s 容缺受理承诺补交的材料逾期未补交：%(names)s") % {
+            "number": application.number, "names": "、".join(m.name for m in materials)},
+        legal_basis=str(LEGAL_BASIS[CreditSource.TOLERATED_OVERDUE]),
+        region_id=application.region_id,
+        valid_days=VALID_DAYS[CreditSource.TOLERATED_OVERDUE])
 
 
 @atomic_audited

@@ -105,10 +105,13 @@ def draft_uploads(draft: ApplicationDraft) -> list[Upload]:
             for key, meta in sorted(draft.uploads.items())]
 
 
-def draft_submit(*, draft_id: int, actor: Any, consent: bool = False) -> Filing | None:
+def draft_submit(*, draft_id: int, actor: Any, consent: bool = False,
+                 tolerated: Iterable[str] = (), commitment: Iterable[str] = ()) -> Filing | None:
     """File the draft online, with the applicant's consent to fetch what the government
     holds or without it. Returns the filing, or None when this draft was already
-    submitted (a retried submit files nothing twice: see `draft.application`).
+    submitted (a retried submit files nothing twice: see `draft.application`). The
+    applicant's credit tier decides whether `tolerated` (容缺) and `commitment` (告知承诺)
+    may be used (docs/credit.md).
 
     The evidence is fetched before the filing's transaction, as for a direct filing; a
     draft changed meanwhile (another tab saved it) is not filed in its older form."""
@@ -118,7 +121,8 @@ def draft_submit(*, draft_id: int, actor: Any, consent: bool = False) -> Filing 
     prepared = filing_prepare(
         subject=draft_subject(draft), applicant=Applicant(**draft.applicant), data=draft.data,
         channel=Channel.ONLINE, actor=actor, uploads=draft_uploads(draft),
-        delivery=DeliveryChoice(**draft.delivery), consent=consent,
+        delivery=DeliveryChoice(**draft.delivery), consent=consent, tolerated=tolerated,
+        commitment=commitment,
     )
     return _draft_file(draft_id=draft_id, actor=actor, prepared=prepared,
                        version=draft.updated_at)

@@ -163,7 +163,8 @@ def delivery_clean(delivery: DeliveryChoice, subject: Subject) -> DeliveryChoice
     return delivery
 
 
-def material_keys_check(subject: Subject, uploads: Iterable[Upload], tolerated: set[str]) -> None:
+def material_keys_check(subject: Subject, uploads: Iterable[Upload], tolerated: set[str],
+                        commitment: Iterable[str] = ()) -> None:
     by_key = {m.key: m for m in subject.materials}
     errors: dict[str, Any] = {}
     for upload in uploads:
@@ -174,5 +175,12 @@ def material_keys_check(subject: Subject, uploads: Iterable[Upload], tolerated: 
             errors[key] = _("材料清单中没有该材料")
         elif not by_key[key].tolerated_missing:
             errors[key] = _("该材料不适用容缺受理")
+    for key in commitment:
+        if key not in by_key:
+            errors[key] = _("材料清单中没有该材料")
+        elif not by_key[key].commitment_replaceable:
+            errors[key] = _("该材料不适用告知承诺制")
+        elif key in tolerated:
+            errors[key] = _("同一材料不能既容缺又承诺")
     if errors:
         raise InvalidInput(_("材料有误"), errors)

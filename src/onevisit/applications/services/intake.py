@@ -45,6 +45,7 @@ from onevisit.applications.services.common import (
     number_placeholder,
     serial_number,
 )
+from onevisit.applications.services.credit import credit_options, credit_options_check
 from onevisit.applications.services.inputs import (
     Applicant,
     DeliveryChoice,
@@ -151,7 +152,7 @@ def _in_record_language(subject: Subject) -> tuple[str, dict[str, str]]:
 
 def _material_status(
     *, application: Application, merged: MergedMaterial, name: str, fetched: Fetched | None,
-    upload: Upload | None, tolerated: set[str], consent: bool,
+    upload: Upload | None, tolerated: set[str], consent: bool, commitment: set[str],
 ) -> ApplicationMaterial:
     material = ApplicationMaterial(
         application=application, key=merged.key, name=name,
@@ -175,6 +176,8 @@ def _material_status(
     elif merged.key in tolerated and merged.tolerated_missing:
         material.status = MaterialStatus.TOLERATED
         material.tolerated_missing = True
+    elif merged.key in commitment and merged.commitment_replaceable:
+        material.status = MaterialStatus.COMMITTED
     elif fetched is not None and fetched.outcome == FetchOutcome.ERROR:
         material.status = MaterialStatus.AWAITING_SOURCE
         material.problem = _source_down_problem(fetched.request.source)
@@ -335,28 +338,35 @@ class PreparedFiling:
     fetched: dict[str, Fetched]
     visit_cause: str = ""
     visit_note: str = ""
+    commitment: frozenset[str] = frozenset()
+    credit_tier: str = ""
 
 
 def filing_prepare(
     *, subject: Subject, applicant: Applicant, data: Mapping[str, Any], channel: str,
     actor: Any, uploads: Iterable[Upload] = (), tolerated: Iterable[str] = (),
     delivery: DeliveryChoice | None = None, consent: bool = False,
-    visit_cause: str = "", visit_note: str = "",
+    visit_cause: str = "", visit_note: str = "", commitment: Iterable[str] = (),
 ) -> PreparedFiling:
     """Check a filing and, with consent, fetch the evidence it names; writes nothing (but
     the trace of a refusal), so it runs before the filing's transaction and a slow source
     never holds a lock. Who may file for whom is checked before anything is read
     (`filing_allowed_check`); invalid fields are all reported at once (InvalidInput); an
-    applicant name the fetched registry record disagrees with is refused."""
+    applicant name the fetched registry record disagrees with is refused. The applicant's
+    credit tier decides whether 容缺 (`tolerated`) and 告知承诺 (`commitment`: materials
+    replaced by a written commitment) may be used (docs/credit.md)."""
     uploads = list(uploads)
     tolerated_keys = set(tolerated)
+    commitment_keys = frozenset(commitment)
     if channel not in Channel.values:
         raise InvalidInput(_("受理渠道无效"), {"channel": _("应为 online 或 window")})
     applicant = applicant_clean(applicant)
     filing_allowed_check(actor=actor, channel=channel, applicant=applicant, subject=subject)
     cleaned = fields_clean(subject.fields, data)
     delivery = delivery_clean(delivery or DeliveryChoice(), subject)
-    material_keys_check(subject, uploads, tolerated_keys)
+    material_keys_check(subject, uploads, tolerated_keys, commitment_keys)
+    options = credit_options(id_number=applicant.id_number, region_id=str(subject.region_id))
+    credit_options_check(options=options, tolerated=tolerated_keys, commitment=commitment_keys)
     visit_cause, visit_note = visit_cause_clean(cause=visit_cause, note=visit_note)
     for upload in uploads:
         upload_sniff(upload)
@@ -373,14 +383,15 @@ def filing_prepare(
     return PreparedFiling(subject=subject, applicant=applicant, cleaned=cleaned,
                           channel=channel, actor=actor, uploads=uploads,
                           tolerated=tolerated_keys, delivery=delivery, consent=consent,
-                          fetched=fetched, visit_cause=visit_cause, visit_note=visit_note)
+                          fetched=fetched, visit_cause=visit_cause, visit_note=visit_note,
+                          commitment=commitment_keys, credit_tier=options.tier)
 
 
 def application_submit(
     *, subject: Subject, applicant: Applicant, data: Mapping[str, Any], channel: str,
     actor: Any, uploads: Iterable[Upload] = (), tolerated: Iterable[str] = (),
     delivery: DeliveryChoice | None = None, consent: bool = False,
-    visit_cause: str = "", visit_note: str = "",
+    visit_cause: str = "", visit_note: str = "", commitment: Iterable[str] = (),
 ) -> Filing:
     """File an application online or at a window and run the completeness check.
 
@@ -395,7 +406,7 @@ def application_submit(
     return application_file(filing_prepare(
         subject=subject, applicant=applicant, data=data, channel=channel, actor=actor,
         uploads=uploads, tolerated=tolerated, delivery=delivery, consent=consent,
-        visit_cause=visit_cause, visit_note=visit_note,
+        visit_cause=visit_cause, visit_note=visit_note, commitment=commitment,
     ))
 
 
@@ -426,6 +437,7 @@ def application_file(prepared: PreparedFiling) -> Filing:
         filed_by=actor_or_none(actor),
         consent_at=now if consent else None,
         consent_recorded_by=actor_or_none(actor) if consent else None,
+        credit_tier=prepared.credit_tier,
     )
     application.number = serial_number("OV", application.pk, region=subject.region_id)
     Application.objects.filter(pk=application.pk).update(number=application.number)
@@ -439,12 +451,15 @@ def application_file(prepared: PreparedFiling) -> Filing:
         _material_status(application=application, merged=merged,
                          name=names.get(merged.key, merged.name),
                          fetched=fetched.get(merged.key), upload=by_key.get(merged.key),
-                         tolerated=tolerated, consent=consent)
+                         tolerated=tolerated, consent=consent,
+                         commitment=set(prepared.commitment))
         for merged in subject.materials
     ])
     audit_record(actor=actor, action="application.submitted", entity="application",
                  entity_id=application.number,
-                 data={"title": application.title, "channel": channel, "consent": consent})
+                 data={"title": application.title, "channel": channel, "consent": consent,
+                       "credit_tier": prepared.credit_tier,
+                       "commitment": sorted(prepared.commitment)})
     visits = []
     if channel == Channel.WINDOW:
         intake_prefill_discard(actor=actor, subject=subject,
@@ -601,6 +616,10 @@ def application_supplement(
     tolerated_keys = set(tolerated)
     subject = subject_of(application)
     material_keys_check(subject, uploads, tolerated_keys)
+    if tolerated_keys:
+        credit_options_check(options=credit_options(
+            id_number=application.applicant_id_number, region_id=application.region_id),
+            tolerated=tolerated_keys, commitment=())
     visit_cause, visit_note = visit_cause_clean(cause=visit_cause, note=visit_note)
     if not uploads and not tolerated_keys:
         raise InvalidInput(_("没有提交任何材料"), {"materials": _("至少提交一份材料")})

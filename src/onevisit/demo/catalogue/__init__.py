@@ -143,6 +143,7 @@ def _item_load(
         "result_evidence_type": (evidence_types[spec.result_evidence]
                                  if spec.result_evidence else None),
         "result_holder_fields": list(spec.result_holders),
+        "commitment_allowed": spec.commitment_allowed,
     }
     latest = versions.order_by("-version").first()
     draft, _created = ServiceItem.objects.update_or_create(
@@ -164,6 +165,7 @@ def _item_load(
                 "original": material.original, "copies": material.copies,
                 "required": material.required, "tolerated_missing": material.tolerated_missing,
                 "note": material.note, "order": order,
+                "commitment_replaceable": material.commitment_replaceable,
             },
         )
         if any(mark in material.name for mark in BLANK_FORM_MARKS) and not requirement.blank_form:

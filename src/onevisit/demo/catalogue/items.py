@@ -23,6 +23,7 @@ class MaterialSpec:
     required: bool = True
     tolerated_missing: bool = False
     note: str = ""
+    commitment_replaceable: bool = False  # 告知承诺制: the commitment replaces it
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class ItemSpec:
     channel_window: bool = True
     channel_online: bool = True
     channel_courier: bool = True
+    commitment_allowed: bool = False  # 告知承诺制 (credit tier A: docs/credit.md)
 
 
 PERSON = ("applicant_name", "applicant_id_number", "applicant_phone")
@@ -350,10 +352,10 @@ ITEMS: tuple[ItemSpec, ...] = (
             LICENCE,
             MaterialSpec("permit-application", "食品经营许可申请书", original=True),
             MaterialSpec("layout", "主要设备设施布局及操作流程文件", copies=1,
-                         tolerated_missing=True),
+                         tolerated_missing=True, commitment_replaceable=True),
             MaterialSpec("safety-rules", "食品安全管理制度", copies=1, tolerated_missing=True),
         ),
-        result_name="食品经营许可证",
+        result_name="食品经营许可证", commitment_allowed=True,
     ),
     ItemSpec(
         code="330106-RS-003", name="城乡居民基本养老保险参保登记", department="xh-rsj",

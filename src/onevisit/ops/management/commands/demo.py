@@ -6,9 +6,10 @@ from django.core.management.base import BaseCommand
 
 from onevisit.demo.inspection import demo_inspection_load
 from onevisit.demo.staff import DEMO_PASSWORD
+from onevisit.demo.verdict import demo_verdict_load
 from onevisit.ops.demo_history import demo_history_load
 from onevisit.ops.demo_hotline import demo_hotline_load
-from onevisit.ops.demo_setup import demo_world_load
+from onevisit.ops.demo_setup import demo_approve_all, demo_file, demo_world_load
 
 BASE = "http://127.0.0.1:8000"
 
@@ -23,6 +24,8 @@ class Command(BaseCommand):
         demo_history_load(population=world.population, staff=staff)
         demo_hotline_load(staff=staff)
         demo_inspection_load(staff=staff)
+        demo_verdict_load(population=world.population, staff=staff, file=demo_file,
+                          approve=demo_approve_all)
         self.stdout.write(self.style.SUCCESS("onevisit demo is ready.\n"))
         for label, path in (
             ("search and guides (一网通办)", "/"),

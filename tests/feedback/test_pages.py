@@ -1,0 +1,84 @@
+"""Who reaches the verdict's pages: the public ones anyone, the boards supervisors only,
+the workbench pages staff only; another region's supervisor sees nothing of this one's."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from onevisit.feedback.models import Survey
+from onevisit.feedback.services import (
+    QuestionInput,
+    evaluation_sample_draw,
+    suggestion_submit,
+    survey_create,
+)
+from tests.factories import RegionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+BOARDS = ("/dashboard/verdict/", "/dashboard/surveys/", "/dashboard/suggestions/",
+          "/dashboard/evaluations/")
+
+
+def _as(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_public_pages_need_no_account():
+    assert Client().get("/verdict/").status_code == 200
+    assert Client().get("/suggestions/").status_code == 200
+    assert Client().get("/s/no-such-token/").status_code == 404
+
+
+def test_boards_are_the_supervisors(world):
+    for user in (world.citizen, world.clerk, world.reviewer(world.housing)):
+        for path in BOARDS:
+            assert _as(user).get(path).status_code == 403, (user.username, path)
+    for path in BOARDS:
+        assert _as(world.supervisor).get(path).status_code == 200, path
+        assert Client().get(path).status_code == 302  # to sign in
+    assert _as(world.citizen).get("/workbench/rectifications/").status_code == 403
+    assert _as(world.supervisor).get("/workbench/rectifications/").status_code == 403
+    assert _as(world.citizen).get("/workbench/experience/").status_code == 403
+    assert _as(world.reviewer(world.tax)).get("/workbench/experience/").status_code == 200
+
+
+def test_another_regions_supervisor_sees_nothing_of_this_one(world, finish):
+    finish()
+    day = dt.date(2026, 12, 8)
+    survey = survey_create(title="西湖区调查", actor=world.supervisor,
+                           questions=[QuestionInput(kind="scale", text="评分")])
+    sample = evaluation_sample_draw(actor=world.supervisor, title="西湖区评估", size=1,
+                                    completed_from=day, completed_until=day)
+    suggestion_submit(region_code="330106", title="西湖区的建言", body="内容")
+    elsewhere = _as(UserFactory(username="sup-bj", supervisor=True,
+                                region=RegionFactory(code="110101", name="东城区")))
+
+    assert elsewhere.get(f"/dashboard/surveys/{survey.pk}/").status_code == 404
+    assert elsewhere.get(f"/dashboard/evaluations/{sample.pk}/").status_code == 404
+    assert "西湖区的建言" not in elsewhere.get("/dashboard/suggestions/").content.decode()
+    elsewhere.post(f"/dashboard/surveys/{survey.pk}/send/",
+                   {"size": "1", "completed_from": "2026-12-08",
+                    "completed_until": "2026-12-08"})
+    assert Survey.objects.get().status == "draft"
+    response = elsewhere.post(f"/dashboard/evaluations/{sample.pk}/export/",
+                              {"purpose": "看看"})
+    assert response.status_code == 404
+    assert not sample.exports.exists()
+
+
+def test_a_supervisor_builds_a_questionnaire_on_the_page(world):
+    board = _as(world.supervisor)
+    response = board.post("/dashboard/surveys/", {
+        "title": "窗口服务调查", "kind1": "scale", "text1": "窗口服务评分",
+        "kind2": "choice", "text2": "是否一次办成", "choices2": "是/否",
+        "kind3": "text", "text3": ""}, follow=True)
+    survey = Survey.objects.get()
+    assert [(q.kind, q.text, q.choices) for q in survey.questions.all()] == [
+        ("scale", "窗口服务评分", []), ("choice", "是否一次办成", ["是", "否"])]
+    assert "窗口服务调查" in response.content.decode()
