@@ -231,6 +231,9 @@ _JOBS = {
     "follow_ups_due": ("onevisit.supervision.tasks.follow_ups_due_scan_task", "10m", "2m"),
     "supervision_rules": ("onevisit.supervision.tasks.rules_scan_task", "1h", "2m"),
     "notifications_retry": ("onevisit.notifications.tasks.notifications_retry", "1m", "1m"),
+    "inspection_targets": ("onevisit.inspection.tasks.targets_refresh_task", "1d", "1h"),
+    "inspection_rectifications": ("onevisit.inspection.tasks.rectification_overdue_task", "1h",
+                                  "5m"),
     "rectifications_due": ("onevisit.feedback.tasks.rectifications_overdue_scan_task", "1h", "5m"),
 }
 SCHEDULE = {name: {"task": task, "every": demo if DEBUG else production}

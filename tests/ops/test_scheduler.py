@@ -94,8 +94,14 @@ def test_production_periods_are_the_defaults():
                                 dt.timedelta(hours=1)),
         "follow_ups_due": ("onevisit.supervision.tasks.follow_ups_due_scan_task",
                            dt.timedelta(minutes=10)),
+        "supervision_rules": ("onevisit.supervision.tasks.rules_scan_task",
+                              dt.timedelta(hours=1)),
         "notifications_retry": ("onevisit.notifications.tasks.notifications_retry",
                                 dt.timedelta(minutes=1)),
+        "inspection_targets": ("onevisit.inspection.tasks.targets_refresh_task",
+                               dt.timedelta(days=1)),
+        "inspection_rectifications": (
+            "onevisit.inspection.tasks.rectification_overdue_task", dt.timedelta(hours=1)),
         "rectifications_due": ("onevisit.feedback.tasks.rectifications_overdue_scan_task",
                                dt.timedelta(hours=1)),
     }

@@ -342,7 +342,7 @@ class _Maker:
             "legal_representative": legal_rep.name,
             "registered_capital": f"{company.registered_capital}万元人民币",
             "established_on": company.established_on.isoformat(), "business_term": "长期",
-            "address": address, "business_scope": INDUSTRIES[industry],
+            "address": address, "business_scope": INDUSTRIES[industry], "industry": industry,
             "registration_authority": f"杭州市{DISTRICTS[county][0]}市场监督管理局",
         }
         return company, licence

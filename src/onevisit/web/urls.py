@@ -8,6 +8,7 @@ from onevisit.web import (
     hall,
     hall_queue,
     hotline,
+    inspection,
     jobs,
     me,
     pki,
@@ -174,3 +175,4 @@ urlpatterns = [
          name="hall_supplement"),
     path("hall/applications/<str:number>/pickup/", hall.pickup, name="hall_pickup"),
 ]
+urlpatterns += inspection.urlpatterns

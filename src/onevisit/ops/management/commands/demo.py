@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from onevisit.demo.inspection import demo_inspection_load
 from onevisit.demo.rules import demo_rules_stage
 from onevisit.demo.staff import DEMO_PASSWORD
 from onevisit.demo.verdict import demo_verdict_load
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         # Applications first: the hotline's history rolls up its days, theirs included.
         demo_history_load(population=world.population, staff=staff)
         demo_hotline_load(staff=staff)
+        demo_inspection_load(staff=staff)
         demo_verdict_load(population=world.population, staff=staff, file=demo_file,
                           approve=demo_approve_all)
         demo_rules_stage(population=world.population, staff=staff)
