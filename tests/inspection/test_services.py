@@ -333,13 +333,15 @@ def test_results_are_published_after_the_seed(inspection):
 
 def test_the_command_refuses_a_plan_not_drawn_and_refreshes_targets(inspection):
     plan = inspection.joint_plan()
+    plan_publish(plan_code=plan.code, actor=inspection.supervisor)
     out = io.StringIO()
 
-    code, _out, err = _redraw(plan)
+    code, redrawn, err = _redraw(plan)
     call_command("inspections", "targets", stdout=out)
 
     assert code == 1
     assert "计划尚未抽取" in err
+    assert "FAIL" not in redrawn  # no check ran: it is not drawn, not tampered with
     assert out.getvalue() == "inspection targets: 11\n"
     with pytest.raises(CommandError, match="no inspection plan 'JC0'"):
         call_command("inspections", "redraw", "JC0")

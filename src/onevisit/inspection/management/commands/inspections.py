@@ -30,6 +30,11 @@ class Command(BaseCommand):
         if plan is None:
             raise CommandError(f"no inspection plan {options['plan']!r}")
         result = draw_verify(plan)
+        if not result.checked:
+            # Nothing was drawn: there is nothing to compare, so no check passed or failed.
+            for problem in result.problems:
+                self.stderr.write(str(problem))
+            raise CommandError(f"{plan.code}: not drawn yet, nothing to redraw")
         for drawn in result.redrawn:
             self.stdout.write(f"{drawn.tier} {drawn.target} {' + '.join(drawn.inspectors)}")
         checks = (("seed matches its commitment", result.seed_matches),
