@@ -26,6 +26,7 @@ from onevisit.demo.catalogue import demo_catalogue_load
 from onevisit.errors import InvalidInput
 from onevisit.exchange.services import registry_record_put
 from onevisit.supervision.models import Alert
+from onevisit.supervision.selectors import alert_evidence_rows
 from tests.conftest import PDF
 from tests.factories import UserFactory, resident_id
 
@@ -166,3 +167,17 @@ def test_the_dashboard_counts_causes_per_department(catalogue):
     assert "跑多次的原因" in page
     assert "系统故障，无法网上办理或送达" in page
     assert "申请人自愿" in page
+
+
+def test_the_alert_shows_each_trip_at_the_local_time_and_in_words(catalogue):
+    application = _file(cause=VisitCause.SYSTEM_DOWN, note="网上申报系统故障")
+    alert = Alert.objects.get(application_number=application.number, kind="visits_exceeded")
+
+    rows = {row.key: row for row in alert_evidence_rows(alert=alert)}
+
+    # Filed at 10:00 in Hangzhou: the supervisor reads 10:00, not the UTC 02:00.
+    assert rows["visits"].items == (
+        "2026-12-01 10:00 · 系统故障，无法网上办理或送达（网上申报系统故障） · 计入承诺",)
+    [visit] = application.visits.all()
+    assert (visit.purpose_labels, visit.get_cause_display()) == (
+        ["窗口受理"], "系统故障，无法网上办理或送达")

@@ -55,6 +55,11 @@ def test_the_report_lands_in_the_supervisors_inbox_with_the_report_as_evidence(
     assert filed in page
     page = inbox.get(f"/dashboard/alerts/{alert.pk}/").content.decode()
     assert "施工图审查合格书上传提示不清楚" in page
+    # The evidence is in words: no recorded keys, no ISO timestamps, no event codes.
+    for raw in (">official<", ">submitted_at<", "experience.marked", "experience.reported"):
+        assert raw not in page
+    for words in ("体验人", "登记为体验办事", "提交体验办事报告"):
+        assert words in page
     # The handling department is not told: its workbench does not mark the case.
     reviewer = Client()
     reviewer.force_login(world.reviewer(world.housing))

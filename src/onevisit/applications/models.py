@@ -18,6 +18,7 @@ from onevisit.applications.constants import (
     MaterialStatus,
     NoticeKind,
     VisitCause,
+    VisitPurpose,
 )
 from onevisit.catalogue.constants import LimitUnit
 from onevisit.catalogue.models import ServiceItem
@@ -263,6 +264,12 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.occurred_at:%Y-%m-%d} {','.join(self.purposes)}"
+
+    @property
+    def purpose_labels(self) -> list[str]:
+        """What was done in the trip, in words (the recorded codes where there are none)."""
+        return [str(VisitPurpose(p).label) if p in VisitPurpose.values else str(p)
+                for p in self.purposes]
 
     @property
     def citizen_chose(self) -> bool:

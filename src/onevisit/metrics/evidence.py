@@ -73,6 +73,11 @@ ACTION_LABELS = {
     "alert.closed": gettext_lazy("关闭预警"),
     "follow_up.answered": gettext_lazy("答复督办"),
     "follow_up.escalated": gettext_lazy("督办逾期"),
+    "application.evidence_retried": gettext_lazy("重新调取共享材料"),
+    "case.first_approved": gettext_lazy("初审通过，待复核"),
+    "case.false_material_found": gettext_lazy("认定提交虚假材料"),
+    "experience.marked": gettext_lazy("登记为体验办事"),
+    "experience.reported": gettext_lazy("提交体验办事报告"),
 }
 ENTITY_LABELS = {
     "application": gettext_lazy("办件"), "case": gettext_lazy("部门办件"),

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -13,6 +14,7 @@ from onevisit.accounts.models import Role, User
 from onevisit.accounts.regions import scope_of, within
 from onevisit.applications.constants import CaseStatus, VisitCause
 from onevisit.applications.models import Application, Case
+from onevisit.credit.constants import AppealKind, CreditSource, Severity
 from onevisit.exchange.models import AccessLog
 from onevisit.exchange.services import subject_digests
 from onevisit.supervision.constants import AlertStatus, FollowUpStatus
@@ -273,11 +275,25 @@ EVIDENCE_LABELS = {
     "visits": gettext_lazy("每次到场及原因"),
     "rule_threshold": gettext_lazy("规则阈值"),
     "link": gettext_lazy("查看详情"),
+    # A credit objection or repair (信用异议待处理).
+    "source": gettext_lazy("记录来源"),
+    "severity": gettext_lazy("失信程度"),
+    "reference": gettext_lazy("来源编号"),
+    # An official's experience report (体验办事报告).
+    "official": gettext_lazy("体验人"),
+    "title": gettext_lazy("办理事项"),
+    "channel": gettext_lazy("办理渠道"),
+    "submitted_at": gettext_lazy("提交时间"),
+    "completed_at": gettext_lazy("办结时间"),
+    "report": gettext_lazy("体验报告"),
 }
 
+# A credit alert's kind of request, in words.
+CREDIT_KIND_LABEL = gettext_lazy("申请类型")
 
-# Recorded for machines (the case's id: the page links the case already).
-EVIDENCE_HIDDEN = frozenset({"case"})
+# Recorded for machines (the case's id: the page links the case already; the credit
+# appeal's and record's ids: the credit page shows them).
+EVIDENCE_HIDDEN = frozenset({"case", "appeal", "record"})
 
 
 @dataclass(frozen=True)
@@ -301,11 +317,23 @@ def alert_evidence_rows(*, alert: Alert) -> list[EvidenceRow]:
     """The facts the alert's rule recorded, in words, in the order it recorded them; a
     fact this version has no words for is shown by its key."""
     rows = []
+    credit = alert.kind == AlertKind.CREDIT_OBJECTION
     for key, value in (alert.evidence or {}).items():
         if key in EVIDENCE_HIDDEN or value in ("", None, []):
             continue
         label = str(EVIDENCE_LABELS.get(key, key))
-        if key == "link":
+        if credit and key == "kind":
+            rows.append(EvidenceRow(key=key, label=str(CREDIT_KIND_LABEL),
+                                    value=_choice(AppealKind, value)))
+        elif credit and key == "source":
+            rows.append(EvidenceRow(key=key, label=label, value=_choice(CreditSource, value)))
+        elif credit and key == "severity":
+            rows.append(EvidenceRow(key=key, label=label, value=_choice(Severity, value)))
+        elif key in ("submitted_at", "completed_at") and isinstance(value, str):
+            rows.append(EvidenceRow(key=key, label=label, value=_local_minute(value)))
+        elif key == "visits" and isinstance(value, int):
+            rows.append(EvidenceRow(key=key, label=_("跑动次数"), value=str(value)))
+        elif key == "link":
             rows.append(EvidenceRow(key=key, label=label, value="", link=str(value)))
         elif key == "visits" and isinstance(value, list):
             rows.append(EvidenceRow(key=key, label=label, value="",
@@ -319,7 +347,26 @@ def alert_evidence_rows(*, alert: Alert) -> list[EvidenceRow]:
             rows.append(EvidenceRow(key=key, label=label, value=f"{value:.0%}"))
         else:
             rows.append(EvidenceRow(key=key, label=label, value=str(value)))
+    if credit:
+        rows.append(EvidenceRow(key="link", label=_("到信用异议和修复处理"), value="",
+                                link="/dashboard/credit/"))
     return rows
+
+
+def _choice(choices: Any, value: Any) -> str:
+    """A recorded code in words (the code itself where this version has none)."""
+    return str(choices(value).label) if value in choices.values else str(value)
+
+
+def _local_minute(value: str) -> str:
+    """A recorded ISO timestamp as the page shows times: local, to the minute."""
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if timezone.is_naive(moment):
+        return value
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onevisit import clock
@@ -136,8 +137,7 @@ def _visits_evidence(application: Application, *, count: int) -> dict[str, Any]:
     return {
         "counted": count, "promised": application.promised_visits,
         "visits": [
-            {"at": v.occurred_at.astimezone(application.submitted_at.tzinfo)
-             .strftime("%Y-%m-%d %H:%M"),
+            {"at": timezone.localtime(v.occurred_at).strftime("%Y-%m-%d %H:%M"),
              "cause": v.cause, "note": v.cause_note,
              "counted": v.cause not in CITIZEN_CHOSEN_VISIT_CAUSES}
             for v in application.visits.order_by("occurred_at", "id")
