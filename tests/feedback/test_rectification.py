@@ -110,6 +110,14 @@ def test_the_rectification_loop_from_bad_rating_to_second_verdict(world, finish)
     assert "100%" in public
     board = _browser(world.supervisor).get("/dashboard/verdict/").content.decode()
     assert world.housing.name in board
+    # The bad rating's alert shows the supervisor the return call, the measures and the
+    # second verdict, and the events in words.
+    alert = Alert.objects.get(kind="bad_rating", application_number=number)
+    page = _browser(world.supervisor).get(f"/dashboard/alerts/{alert.pk}/").content.decode()
+    for words in ("王小明（申请人）", "已改为通过数据共享获取身份证", "改进了",
+                  "部门回访整改", "群众复评"):
+        assert words in page
+    assert "rectification.answered" not in page
 
 
 def test_an_unanswered_deadline_raises_one_alert_once_and_the_answer_closes_it(world, finish):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from onevisit.accounts.models import Department
 from onevisit.applications.models import Application, Case, Visit
 from onevisit.audit.models import AuditEvent
-from onevisit.feedback.models import Rating
+from onevisit.feedback.models import Rating, Rectification
 from onevisit.hotline.models import Ticket
 from onevisit.hotline.selectors import tickets_about_application
 from onevisit.supervision.models import Alert, AlertKind
@@ -78,10 +78,15 @@ ACTION_LABELS = {
     "case.false_material_found": gettext_lazy("认定提交虚假材料"),
     "experience.marked": gettext_lazy("登记为体验办事"),
     "experience.reported": gettext_lazy("提交体验办事报告"),
+    "rectification.opened": gettext_lazy("差评转部门整改"),
+    "rectification.answered": gettext_lazy("部门回访整改"),
+    "rectification.second_verdict": gettext_lazy("群众复评"),
+    "rectification.overdue": gettext_lazy("差评整改逾期"),
 }
 ENTITY_LABELS = {
     "application": gettext_lazy("办件"), "case": gettext_lazy("部门办件"),
     "alert": gettext_lazy("预警"), "follow_up": gettext_lazy("督办"),
+    "rectification": gettext_lazy("差评整改"),
 }
 
 
@@ -99,6 +104,7 @@ class Evidence:
     rating: Rating | None
     tickets: list[Ticket]
     events: list[EvidenceEvent]
+    rectifications: list[Rectification]
     departments: list[Department]
 
 
@@ -108,8 +114,12 @@ def application_evidence(*, number: str, alert: Alert | None = None) -> Evidence
     cases = list(Case.objects.filter(application__number=number)
                  .select_related("item", "department").order_by("id"))
     case = next((c for c in cases if alert is not None and c.pk == alert.case_id), None)
+    rating = Rating.objects.filter(application=application).first() if application else None
+    rectifications = (list(rating.rectifications.select_related("department").order_by("id"))
+                      if rating is not None else [])
     entities = Q(entity="application", entity_id=number) | Q(
-        entity="case", entity_id__in=[str(c.pk) for c in cases])
+        entity="case", entity_id__in=[str(c.pk) for c in cases]) | Q(
+        entity="rectification", entity_id__in=[str(r.pk) for r in rectifications])
     if alert is not None:
         entities |= Q(entity="alert", entity_id=str(alert.pk)) | Q(
             entity="follow_up",
@@ -128,7 +138,7 @@ def application_evidence(*, number: str, alert: Alert | None = None) -> Evidence
         rule=str(ALERT_RULES.get(AlertKind(alert.kind), "")) if alert is not None else "",
         application=application, cases=cases, case=case,
         visits=list(application.visits.all()) if application else [],
-        rating=Rating.objects.filter(application=application).first() if application else None,
+        rating=rating, rectifications=rectifications,
         tickets=tickets_about_application(application) if application else [],
         events=events,
         departments=sorted(Department.objects.filter(pk__in=department_ids),
