@@ -94,6 +94,27 @@ def test_a_supervisor_walks_a_joint_plan_through_the_pages(inspection):
     assert plan.name in Client().get("/inspections/").content.decode()
 
 
+def test_a_refused_plan_keeps_what_the_planner_typed(inspection):
+    supervisor = _as(inspection.supervisor)
+
+    response = supervisor.post("/workbench/inspections/new/", {
+        "name": "十二月联合抽查", "region": "330106",
+        "lead_department": inspection.market.code,
+        "items": [inspection.market_item.code, inspection.enforcement_item.code],
+        "period_start": "2026-12-31", "period_end": "2026-12-10",
+        "ratio_A": "7", "ratio_B": "20", "ratio_C": "50", "ratio_D": "100",
+    })
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "抽查计划未保存" in page
+    assert 'value="十二月联合抽查"' in page
+    assert f'value="{inspection.market_item.code}" checked' in page
+    assert 'value="2026-12-31"' in page
+    assert 'id="ratio-A" name="ratio_A" type="number" min="0" max="100" value="7"' in page
+    assert not Plan.objects.exists()
+
+
 def test_persons_are_masked_on_the_public_pages(inspection, world):
     # A licence holder who is a person: a certificate of the licence item in her name.
     item = inspection_item_define(

@@ -89,8 +89,17 @@ def _items_offered(user: Any) -> QuerySet[InspectionItem]:
 
 @login_required
 def plans(request: HttpRequest) -> HttpResponse:
-    user = _staff(request)
+    return _plans_page(request, _staff(request))
+
+
+def _plans_page(request: HttpRequest, user: Any, *, typed: Any = None,
+                status: int = 200) -> HttpResponse:
+    """The plans and the new-plan form; `typed` (a refused post) fills the form again so
+    the planner corrects it instead of typing the whole plan anew."""
     may_plan = _may_plan(user)
+    typed = typed if typed is not None else {}
+    ratios = {tier: typed.get(f"ratio_{tier}", DEFAULT_RATIOS[tier])
+              for tier in CreditTier.values}
     lead_departments: Any = (
         Department.objects.filter(within("region", scope_of(user))).order_by("code")
         if user.is_superuser or user.role == Role.SUPERVISOR
@@ -101,8 +110,9 @@ def plans(request: HttpRequest) -> HttpResponse:
         "items": _items_offered(user) if may_plan else [],
         "lead_departments": lead_departments if may_plan else [],
         "regions": regions_below(scope_of(user)) if may_plan else [],
-        "tiers": [(tier, DEFAULT_RATIOS[tier]) for tier in CreditTier.values],
-    })
+        "tiers": [(tier, ratios[tier]) for tier in CreditTier.values],
+        "typed": typed, "typed_items": typed.getlist("items") if typed else [],
+    }, status=status)
 
 
 def _date(value: str) -> dt.date | None:
@@ -132,7 +142,7 @@ def plan_new(request: HttpRequest) -> HttpResponse:
             industry=post.get("industry", ""))
     except DomainError as exc:
         messages.error(request, error_text(exc))
-        return redirect("web:inspection_plans")
+        return _plans_page(request, user, typed=post, status=400)
     messages.success(request, _("已制定抽查计划 %(code)s") % {"code": plan.code})
     return redirect("web:inspection_plan", code=plan.code)
 
