@@ -72,6 +72,30 @@ def test_another_regions_supervisor_sees_nothing_of_this_one(world, finish):
     assert not sample.exports.exists()
 
 
+def test_a_refused_questionnaire_or_sample_keeps_what_was_typed(world):
+    board = _as(world.supervisor)
+
+    response = board.post("/dashboard/surveys/", {
+        "title": "窗口服务调查", "intro": "一分钟", "kind1": "choice", "text1": "是否一次办成",
+        "choices1": "是", "kind2": "scale", "text2": "窗口服务评分"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "问卷有误" in page
+    assert 'value="窗口服务调查"' in page
+    assert 'value="是否一次办成"' in page
+    assert 'value="scale" selected' in page
+    assert not Survey.objects.exists()
+
+    response = board.post("/dashboard/evaluations/", {
+        "title": "电话访谈", "size": "5", "completed_from": "2026-12-10",
+        "completed_until": "2026-12-01"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "抽样设置有误" in page
+    assert 'value="电话访谈"' in page
+    assert 'value="2026-12-10"' in page
+
+
 def test_a_supervisor_builds_a_questionnaire_on_the_page(world):
     board = _as(world.supervisor)
     response = board.post("/dashboard/surveys/", {

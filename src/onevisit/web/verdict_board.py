@@ -83,6 +83,8 @@ def board(request: HttpRequest) -> HttpResponse:
 def surveys(request: HttpRequest) -> HttpResponse:
     """The surveys, and the form to build one."""
     user = _supervisor(request)
+    typed: Any = {}
+    status = 200
     if request.method == "POST":
         post = request.POST
         questions = [
@@ -94,12 +96,15 @@ def surveys(request: HttpRequest) -> HttpResponse:
                                    questions=questions, actor=user)
         except DomainError as exc:
             messages.error(request, error_text(exc))
+            typed, status = post, 400  # the form again, as typed, to correct
         else:
             messages.success(request, _("问卷已保存，请抽样发放"))
             return redirect("web:survey_board", survey_id=survey.pk)
+    rows = [{"n": n, "kind": typed.get(f"kind{n}", ""), "text": typed.get(f"text{n}", ""),
+             "choices": typed.get(f"choices{n}", "")} for n in range(1, QUESTION_ROWS + 1)]
     return render(request, "web/verdict/surveys.html", {
-        "surveys": surveys_visible(actor=user), "rows": range(1, QUESTION_ROWS + 1),
-        "kinds": QuestionKind.choices})
+        "surveys": surveys_visible(actor=user), "rows": rows,
+        "kinds": QuestionKind.choices, "typed": typed}, status=status)
 
 
 @login_required
@@ -156,6 +161,8 @@ def suggestion_action(request: HttpRequest, suggestion_id: int, action: str) -> 
 def evaluations(request: HttpRequest) -> HttpResponse:
     """The evaluation samples, and the form to draw one."""
     user = _supervisor(request)
+    typed: Any = {}
+    status = 200
     if request.method == "POST":
         post = request.POST
         try:
@@ -166,11 +173,12 @@ def evaluations(request: HttpRequest) -> HttpResponse:
                 seed=post.get("seed", ""))
         except DomainError as exc:
             messages.error(request, error_text(exc))
+            typed, status = post, 400  # the form again, as typed, to correct
         else:
             messages.success(request, _("样本已抽取"))
             return redirect("web:evaluation", sample_id=sample.pk)
     return render(request, "web/verdict/evaluations.html",
-                  {"samples": samples_visible(actor=user)})
+                  {"samples": samples_visible(actor=user), "typed": typed}, status=status)
 
 
 def _sample(request: HttpRequest, sample_id: int) -> Any:
