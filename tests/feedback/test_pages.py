@@ -12,10 +12,11 @@ from onevisit.feedback.models import Survey
 from onevisit.feedback.services import (
     QuestionInput,
     evaluation_sample_draw,
+    rating_submit,
     suggestion_submit,
     survey_create,
 )
-from tests.factories import RegionFactory, UserFactory
+from tests.factories import DepartmentFactory, RegionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +71,30 @@ def test_another_regions_supervisor_sees_nothing_of_this_one(world, finish):
                               {"purpose": "看看"})
     assert response.status_code == 404
     assert not sample.exports.exists()
+
+
+def test_a_city_supervisor_compares_her_counties_on_the_verdict_board(world, finish):
+    number = finish()
+    rating_submit(number=number, score=1, reasons=["slow"], comment="太慢", actor=world.citizen)
+    RegionFactory(code="3301", name="杭州市", level="city")
+    DepartmentFactory(code="yh-test", name="余杭区测试局",
+                      region=RegionFactory(code="330110", name="余杭区"))
+    city = _as(UserFactory(username="city", supervisor=True,
+                           region=RegionFactory(code="3301", name="杭州市", level="city")))
+
+    whole = city.get("/dashboard/verdict/").content.decode()
+    yuhang = city.get("/dashboard/verdict/?region=330110").content.decode()
+    xihu = city.get("/dashboard/verdict/?region=330106").content.decode()
+    beyond = city.get("/dashboard/verdict/?region=110101").content.decode()
+
+    assert world.housing.name in whole
+    assert '<option value="330110" selected>余杭区</option>' in yuhang
+    assert world.housing.name not in yuhang
+    assert world.housing.name in xihu
+    assert world.housing.name in beyond  # not hers to pick: her whole city
+    # A county's supervisor has no county to pick.
+    assert 'id="verdict-region"' not in _as(world.supervisor).get(
+        "/dashboard/verdict/").content.decode()
 
 
 def test_a_refused_questionnaire_or_sample_keeps_what_was_typed(world):

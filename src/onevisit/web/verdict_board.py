@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from onevisit.accounts.models import Role
-from onevisit.accounts.regions import scope_of
+from onevisit.accounts.regions import covers, scope_of
+from onevisit.accounts.selectors import regions_below
 from onevisit.errors import DomainError
 from onevisit.feedback.constants import QuestionKind
 from onevisit.feedback.selectors import (
@@ -71,7 +72,13 @@ def _size(value: str) -> int:
 def board(request: HttpRequest) -> HttpResponse:
     user = _supervisor(request)
     scope = scope_of(user)
+    regions = regions_below(scope)
+    # A city's supervisor compares its counties: the rates of the one picked (within hers).
+    picked = request.GET.get("region", "").strip()
+    if picked and covers(scope, picked) and any(r.code == picked for r in regions):
+        scope = picked
     return render(request, "web/verdict/board.html", {
+        "regions": regions, "scope": scope,
         "rates": department_rates(scope=scope), "windows": window_rates(scope=scope),
         "surveys": surveys_visible(actor=user)[:20],
         "samples": [(sample, evaluation_summary(sample=sample) if sample.imported_at else None)
