@@ -7,6 +7,7 @@ from django.test import Client
 
 from onevisit.supervision.models import Alert, FollowUpOrder
 from onevisit.supervision.services import follow_up_order_send
+from tests.factories import DepartmentFactory, RegionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +42,26 @@ def test_the_inbox_shows_alerts_with_their_evidence_to_supervisors_only(raised, 
         acknowledge = f"/dashboard/alerts/{raised.alert.pk}/acknowledge/"
         assert _as(user).post(acknowledge).status_code == 403
     assert supervisor.get("/dashboard/alerts/999999/").status_code == 404
+
+
+def test_a_city_supervisor_narrows_the_inbox_to_one_county(raised, world):
+    RegionFactory(code="3301", name="杭州市", level="city")
+    DepartmentFactory(code="yh-test", name="余杭区测试局",
+                      region=RegionFactory(code="330110", name="余杭区"))
+    city = _as(UserFactory(username="city", supervisor=True,
+                           region=RegionFactory(code="3301", name="杭州市", level="city")))
+
+    whole = city.get("/dashboard/alerts/").content.decode()
+    yuhang = city.get("/dashboard/alerts/?region=330110").content.decode()
+    xihu = city.get("/dashboard/alerts/?region=330106").content.decode()
+    beyond = city.get("/dashboard/alerts/?region=110101").content.decode()
+
+    assert raised.number in whole
+    assert '<option value="330110" selected>余杭区</option>' in yuhang
+    assert raised.number not in yuhang
+    assert raised.number in xihu
+    assert raised.number in beyond  # not hers to pick: the whole city
+    assert 'id="f-region"' not in _as(world.supervisor).get("/dashboard/alerts/").content.decode()
 
 
 def test_the_round_through_the_pages(raised, world):

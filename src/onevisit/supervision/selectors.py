@@ -87,6 +87,7 @@ class InboxFilter:
     department: str = ""  # a department code
     older_than_days: int = 0
     mine: bool = False
+    region: str = ""  # a city or county within the supervisor's region ("" : all of it)
 
 
 def alerts_inbox(*, actor: Any, now: dt.datetime, where: InboxFilter,
@@ -99,6 +100,8 @@ def alerts_inbox(*, actor: Any, now: dt.datetime, where: InboxFilter,
         alerts = alerts.filter(status=where.status)
     if where.kind:
         alerts = alerts.filter(kind=where.kind)
+    if where.region:
+        alerts = alerts.filter(within("region", where.region))
     if where.department:
         cases = Case.objects.filter(department__code=where.department)
         alerts = alerts.filter(

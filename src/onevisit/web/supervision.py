@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from onevisit import clock
 from onevisit.accounts.models import Department, Role
 from onevisit.accounts.regions import scope_of, within
+from onevisit.accounts.selectors import regions_below
 from onevisit.applications.selectors import applications_visible_to
 from onevisit.metrics.evidence import application_evidence
 from onevisit.supervision.constants import (
@@ -66,6 +67,8 @@ def _inbox_filter(request: HttpRequest) -> InboxFilter:
         .exists() else "",
         older_than_days=int(age) if age.isdigit() and int(age) in AGE_DAYS else 0,
         mine=get.get("mine") == "1",
+        region=r if (r := get.get("region", "")) and any(
+            region.code == r for region in regions_below(scope_of(request.user))) else "",
     )
 
 
@@ -88,6 +91,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "counts": alert_status_counts(actor=supervisor),
         "statuses": AlertStatus.choices, "kinds": AlertKind.choices, "ages": AGE_DAYS,
         "departments": _departments(request),
+        "regions": regions_below(scope_of(supervisor)),
         "next_before": alerts[PAGE - 1].pk if len(alerts) > PAGE else None,
         "query": query.urlencode(),
     })
