@@ -91,3 +91,10 @@ def test_a_reply_is_given_once(world):
         suggestion_reply(suggestion_id=suggestion.pk, actor=world.supervisor, reply="改了")
     suggestion.refresh_from_db()
     assert suggestion.reply == "周六上午开放"
+
+
+def test_a_suggestion_is_addressed_to_a_region_served_here_not_to_any_in_the_country(world):
+    RegionFactory(code="110101", name="东城区")
+    page = Client().get("/suggestions/").content.decode()
+    assert f'value="{world.housing.region_id}"' in page
+    assert 'value="110101"' not in page  # 北京市东城区: no department here

@@ -12,6 +12,7 @@ from django.db.models import Avg, Count, F, Q, QuerySet
 from onevisit import clock
 from onevisit.accounts.models import Region, RegionLevel
 from onevisit.accounts.regions import scope_of, within
+from onevisit.accounts.selectors import regions_below
 from onevisit.applications.models import Application
 from onevisit.feedback.constants import (
     RECTIFIED_STATUSES,
@@ -145,9 +146,13 @@ def invitation_by_token(*, token: str) -> SurveyInvitation | None:
             .filter(token=token).first()) if token else None
 
 
-def suggestion_regions() -> QuerySet[Region]:
-    """Where a suggestion may be addressed: provinces, cities and counties."""
-    return Region.objects.exclude(level=RegionLevel.TOWNSHIP).order_by("code")
+def suggestion_regions() -> list[Region]:
+    """Where a suggestion may be addressed: the provinces, cities and counties served here
+    (those with departments), not every division of the country."""
+    served = regions_below("")
+    provinces = Region.objects.filter(code__in={region.code[:2] for region in served},
+                                      level=RegionLevel.PROVINCE)
+    return sorted({*served, *provinces}, key=lambda region: region.code)
 
 
 def surveys_visible(*, actor: Any) -> QuerySet[Survey]:
