@@ -131,6 +131,10 @@ def test_bad_tiers_need_a_second_reviewer_to_approve(world, api, tier):
     page = _browser(second.user).get(f"/workbench/cases/{case.pk}/").content.decode()
     assert f'data-credit-tier="{tier}"' in page
     assert "已初审同意；本件须由另一名审批人员复核后准予" in page
+    assert f"/workbench/cases/{case.pk}/claim/" in page  # the second reviewer claims it
+    first_page = _browser(first.user).get(f"/workbench/cases/{case.pk}/").content.decode()
+    assert f"/workbench/cases/{case.pk}/claim/" not in first_page  # not hers to claim again
+    assert "您已初审同意，复核须由另一名审批人员认领" in first_page
 
     refused = first.post(f"/cases/{case.pk}/claim")
     assert refused.status_code == 403
