@@ -198,7 +198,11 @@ def test_the_window_refuses_tolerated_acceptance_for_a_bad_tier(world):
     })
 
     assert response.status_code == 422
-    assert "不适用容缺受理" in response.content.decode()
+    page = response.content.decode()
+    assert "不适用容缺受理" in page
+    # The error list names the choice in words, not by its form key.
+    assert "<li>容缺受理：" in page
+    assert "<li>tolerated" not in page
     _nothing_stored()
 
 
