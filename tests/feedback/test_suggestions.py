@@ -91,3 +91,15 @@ def test_a_reply_is_given_once(world):
         suggestion_reply(suggestion_id=suggestion.pk, actor=world.supervisor, reply="改了")
     suggestion.refresh_from_db()
     assert suggestion.reply == "周六上午开放"
+
+
+def test_the_form_offers_only_the_regions_this_site_serves(world):
+    RegionFactory(code="110101", name="东城区")  # a region no department here serves
+
+    page = Client().get("/suggestions/").content.decode()
+    select = page[page.index('<select id="s-region"'):]
+    select = select[:select.index("</select>")]
+
+    assert ">西湖区<" in select
+    assert "东城区" not in select
+    assert '<option value="">请选择</option>' in select  # no region is chosen for her

@@ -146,8 +146,16 @@ def invitation_by_token(*, token: str) -> SurveyInvitation | None:
 
 
 def suggestion_regions() -> QuerySet[Region]:
-    """Where a suggestion may be addressed: provinces, cities and counties."""
-    return Region.objects.exclude(level=RegionLevel.TOWNSHIP).order_by("code")
+    """Where a suggestion may be addressed: the provinces, cities and counties this site
+    serves — those with a department in them or below them — not every region of China."""
+    served: set[str] = set()
+    for region in Region.objects.filter(departments__isnull=False).distinct():
+        node: Region | None = region
+        while node is not None and node.code not in served:
+            served.add(node.code)
+            node = node.parent
+    return (Region.objects.filter(code__in=served).exclude(level=RegionLevel.TOWNSHIP)
+            .order_by("code"))
 
 
 def surveys_visible(*, actor: Any) -> QuerySet[Survey]:
