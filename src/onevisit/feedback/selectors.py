@@ -145,6 +145,12 @@ def invitation_by_token(*, token: str) -> SurveyInvitation | None:
             .filter(token=token).first()) if token else None
 
 
+def author_masked(name: str) -> str:
+    """A suggestion's author as the public sees her: the first character, then ** whatever
+    the name's length."""
+    return name[:1] + "**" if name else ""
+
+
 def suggestion_regions() -> QuerySet[Region]:
     """Where a suggestion may be addressed: the provinces, cities and counties this site
     serves — those with a department in them or below them — not every region of China."""
