@@ -145,6 +145,23 @@ def test_a_repair_needs_evidence_and_nothing_changes_without_it(world):
     assert _state(fact.pk) == before
 
 
+def test_a_refused_appeal_keeps_what_she_wrote_beside_the_error(world):
+    fact = record(world.citizen_id, Severity.GENERAL)
+    before = _state(fact.pk)
+
+    response = _browser(world.citizen).post(f"/me/credit/records/{fact.pk}/appeal/", {
+        "kind": "repair", "statement": "已补报纳税申报并缴清罚款", "evidence": "附完税证明",
+        "evidence_file": SimpleUploadedFile("note.txt", b"not a pdf")})
+
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert ">已补报纳税申报并缴清罚款</textarea>" in page
+    assert ">附完税证明</textarea>" in page
+    assert 'name="kind" value="repair" checked' in page
+    assert f'id="appeal-error-{fact.pk}"' in page
+    assert _state(fact.pk) == before
+
+
 def test_a_second_appeal_waits_for_the_first(world):
     fact = record(world.citizen_id, Severity.GENERAL)
     citizen = _browser(world.citizen)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -23,12 +24,13 @@ from onevisit.credit.selectors import (
     subjects_of,
     tiers_of,
 )
+from onevisit.errors import DomainError
 from onevisit.exchange.services import subject_mask
 from onevisit.supervision.credit_alerts import (
     credit_appeal_decide_alerted,
     credit_appeal_file_alerted,
 )
-from onevisit.web.outcomes import action_report
+from onevisit.web.outcomes import action_report, error_text
 from onevisit.web.portal import _citizen
 
 # What a browser may send as the evidence file (the service checks the content).
@@ -39,7 +41,13 @@ EVIDENCE_UPLOAD_MAX = 10 * 1024 * 1024
 def my_credit(request: HttpRequest) -> HttpResponse:
     """我的信用: the tier and every record of the user and of those she acts for, each
     record in force with its objection (异议) and repair (信用修复) form."""
-    user = _citizen(request)
+    return _my_credit_page(request, _citizen(request))
+
+
+def _my_credit_page(request: HttpRequest, user: Any, *, failed: dict[str, Any] | None = None,
+                    status: int = 200) -> HttpResponse:
+    """The page; `failed` is a refused appeal's form (its record, what she wrote and why
+    it was refused), shown again beside its record."""
     subjects = subjects_of(user=user)
     codes = [s.code for s in subjects]
     tiers = tiers_of(codes)
@@ -58,7 +66,8 @@ def my_credit(request: HttpRequest) -> HttpResponse:
                 for r in own],
         })
     return render(request, "web/credit/mine.html", {
-        "rows": rows, "appeal_kinds": AppealKind.choices})
+        "rows": rows, "appeal_kinds": AppealKind.choices, "failed": failed or {}},
+        status=status)
 
 
 @require_POST
@@ -73,11 +82,19 @@ def my_credit_appeal(request: HttpRequest, record_id: int) -> HttpResponse:
     elif upload is not None:
         content = b"\x00" * (EVIDENCE_UPLOAD_MAX + 1)  # refused by the service, naming it
     kind = post.get("kind", "")
-    action_report(request, lambda: credit_appeal_file_alerted(
-        record_id=record_id, kind=kind, statement=post.get("statement", ""), actor=user,
-        evidence=post.get("evidence", ""), evidence_file=content,
-        evidence_file_name=upload.name if upload is not None and upload.name else ""),
-        _("已提交，信用管理部门将核实处理并告知结果"))
+    try:
+        credit_appeal_file_alerted(
+            record_id=record_id, kind=kind, statement=post.get("statement", ""), actor=user,
+            evidence=post.get("evidence", ""), evidence_file=content,
+            evidence_file_name=upload.name if upload is not None and upload.name else "")
+    except DomainError as exc:
+        # Shown again with what she wrote (a browser cannot keep the file), not lost to
+        # a redirect.
+        messages.error(request, error_text(exc))
+        return _my_credit_page(request, user, status=exc.status, failed={
+            "record": record_id, "kind": kind, "statement": post.get("statement", ""),
+            "evidence": post.get("evidence", ""), "message": error_text(exc)})
+    messages.success(request, _("已提交，信用管理部门将核实处理并告知结果"))
     return redirect("web:my_credit")
 
 
