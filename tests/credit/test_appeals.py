@@ -98,6 +98,19 @@ def test_a_company_repair_with_an_evidence_file_end_to_end(world):
     assert file_read(appeal.evidence_file) == PDF
     assert appeal.evidence_file_name == "整改报告.pdf"
 
+    # The credit staff open the evidence from the appeal they decide; no one else does.
+    board = _browser(world.supervisor).get("/dashboard/credit/").content.decode()
+    evidence_url = f"/dashboard/credit/appeals/{appeal.pk}/evidence/"
+    assert f'href="{evidence_url}"' in board
+    opened = _browser(world.supervisor).get(evidence_url)
+    assert opened.status_code == 200
+    assert opened["Content-Type"] == "application/pdf"
+    assert opened.content == PDF
+    Region.objects.create(code="330108", name="滨江区", level="county", parent_id="3301")
+    elsewhere = UserFactory(username="binjiang", role="supervisor", region_id="330108")
+    assert _browser(elsewhere).get(evidence_url).status_code == 404
+    assert _browser(world.citizen).get(evidence_url).status_code == 403
+
     _browser(world.supervisor).post(f"/dashboard/credit/appeals/{appeal.pk}/decide/",
                                     {"decision": "grant", "reason": "整改到位，准予修复"})
 

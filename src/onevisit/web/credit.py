@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from onevisit.accounts.models import Role
 from onevisit.credit.constants import AppealKind, AppealStatus
 from onevisit.credit.selectors import (
+    appeal_visible,
     appeals_decided,
     appeals_pending,
     points_of,
@@ -26,6 +27,7 @@ from onevisit.credit.selectors import (
 )
 from onevisit.errors import DomainError
 from onevisit.exchange.services import subject_mask
+from onevisit.files.services import file_read
 from onevisit.supervision.credit_alerts import (
     credit_appeal_decide_alerted,
     credit_appeal_file_alerted,
@@ -125,3 +127,29 @@ def credit_appeal_decision(request: HttpRequest, appeal_id: int) -> HttpResponse
         appeal_id=appeal_id, grant=grant, reason=request.POST.get("reason", ""), actor=staff),
         _("已作出处理决定") if not grant else _("已作出处理决定，该信用记录已终止"))
     return redirect("web:credit_appeals")
+
+
+# The types the service lets an evidence file be, by its first bytes.
+EVIDENCE_TYPES = ((b"%PDF", "application/pdf", "pdf"), (b"\x89PNG", "image/png", "png"),
+                  (b"\xff\xd8\xff", "image/jpeg", "jpg"))
+
+
+@login_required
+def credit_appeal_evidence(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    """The evidence file of an appeal, for the credit staff of its region to verify."""
+    staff = _credit_staff(request)
+    appeal = appeal_visible(actor=staff, appeal_id=appeal_id)
+    if appeal is None or not appeal.evidence_file:
+        raise Http404(_("没有这份证明材料"))
+    content = file_read(appeal.evidence_file)
+    content_type, extension = next(
+        ((kind, ext) for magic, kind, ext in EVIDENCE_TYPES if content.startswith(magic)),
+        ("application/octet-stream", "bin"))
+    response = HttpResponse(content, content_type=content_type)
+    disposition = "attachment" if extension == "bin" else "inline"
+    # The applicant's file name never reaches the header.
+    response["Content-Disposition"] = (
+        f'{disposition}; filename="credit-appeal-{appeal.pk}.{extension}"')
+    response["Cache-Control"] = "private, no-store"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
