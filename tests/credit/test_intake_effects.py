@@ -235,6 +235,11 @@ def test_the_citizen_files_online_on_a_commitment(world):
     application = Application.objects.get()
     assert application.materials.get(key=DRAWINGS).status == "committed"
     assert application.status == "accepted"
+    # Her application says which material her written commitment replaced.
+    page = browser.get(f"/me/applications/{application.number}/").content.decode()
+    drawings = application.materials.get(key=DRAWINGS).name
+    assert 'id="committed"' in page
+    assert f"<li>{drawings}</li>" in page
 
 
 
