@@ -10,6 +10,7 @@ from django.test import Client
 
 from onevisit import clock
 from onevisit.applications.models import Case, OneTimeNotice
+from onevisit.web.workbench import record_rows
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -182,8 +183,6 @@ def test_the_queue_pages_through_every_running_case_in_deadline_order(
 
 def test_the_demo_registrys_enterprise_record_is_labelled_in_words():
     """Every key the demo's enterprise register returns has a label: none shows raw."""
-    from onevisit.web.workbench import record_rows
-
     rows = dict(record_rows({"name": "杭州合诚餐饮管理有限公司", "industry": "餐饮管理",
                              "legal_representative": "李琴"}))
 
