@@ -98,6 +98,19 @@ def test_a_company_repair_with_an_evidence_file_end_to_end(world):
     assert file_read(appeal.evidence_file) == PDF
     assert appeal.evidence_file_name == "整改报告.pdf"
 
+    # The credit staff open the evidence from the appeal they decide; no one else does.
+    board = _browser(world.supervisor).get("/dashboard/credit/").content.decode()
+    evidence_url = f"/dashboard/credit/appeals/{appeal.pk}/evidence/"
+    assert f'href="{evidence_url}"' in board
+    opened = _browser(world.supervisor).get(evidence_url)
+    assert opened.status_code == 200
+    assert opened["Content-Type"] == "application/pdf"
+    assert opened.content == PDF
+    Region.objects.create(code="330108", name="滨江区", level="county", parent_id="3301")
+    elsewhere = UserFactory(username="binjiang", role="supervisor", region_id="330108")
+    assert _browser(elsewhere).get(evidence_url).status_code == 404
+    assert _browser(world.citizen).get(evidence_url).status_code == 403
+
     _browser(world.supervisor).post(f"/dashboard/credit/appeals/{appeal.pk}/decide/",
                                     {"decision": "grant", "reason": "整改到位，准予修复"})
 
@@ -142,6 +155,23 @@ def test_a_repair_needs_evidence_and_nothing_changes_without_it(world):
         "kind": "repair", "statement": "已整改"}, follow=True)
 
     assert "申请信用修复须提供已纠正失信行为的证明" in response.content.decode()
+    assert _state(fact.pk) == before
+
+
+def test_a_refused_appeal_keeps_what_she_wrote_beside_the_error(world):
+    fact = record(world.citizen_id, Severity.GENERAL)
+    before = _state(fact.pk)
+
+    response = _browser(world.citizen).post(f"/me/credit/records/{fact.pk}/appeal/", {
+        "kind": "repair", "statement": "已补报纳税申报并缴清罚款", "evidence": "附完税证明",
+        "evidence_file": SimpleUploadedFile("note.txt", b"not a pdf")})
+
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert ">已补报纳税申报并缴清罚款</textarea>" in page
+    assert ">附完税证明</textarea>" in page
+    assert 'name="kind" value="repair" checked' in page
+    assert f'id="appeal-error-{fact.pk}"' in page
     assert _state(fact.pk) == before
 
 

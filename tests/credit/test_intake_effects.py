@@ -202,7 +202,11 @@ def test_the_window_refuses_tolerated_acceptance_for_a_bad_tier(world):
     })
 
     assert response.status_code == 422
-    assert "不适用容缺受理" in response.content.decode()
+    page = response.content.decode()
+    assert "不适用容缺受理" in page
+    # The error list names the choice in words, not by its form key.
+    assert "<li>容缺受理：" in page
+    assert "<li>tolerated" not in page
     _nothing_stored()
 
 
@@ -235,6 +239,11 @@ def test_the_citizen_files_online_on_a_commitment(world):
     application = Application.objects.get()
     assert application.materials.get(key=DRAWINGS).status == "committed"
     assert application.status == "accepted"
+    # Her application says which material her written commitment replaced.
+    page = browser.get(f"/me/applications/{application.number}/").content.decode()
+    drawings = application.materials.get(key=DRAWINGS).name
+    assert 'id="committed"' in page
+    assert f"<li>{drawings}</li>" in page
 
 
 

@@ -229,3 +229,16 @@ def test_every_state_pair_is_allowed_exactly_as_the_table_says(start, to):
         with pytest.raises(Conflict):
             _move(rectification, to)
         assert rectification.status == start
+
+
+def test_the_public_rates_name_departments_in_the_visitors_language(world, finish):
+    world.housing.name_en = "Housing Bureau"
+    world.housing.save()
+    number = finish()
+    rating_submit(number=number, score=1, reasons=["slow"], actor=world.citizen)
+
+    english = Client().get("/verdict/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    chinese = Client().get("/verdict/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+    assert "<td>Housing Bureau</td>" in english
+    assert f"<td>{world.housing.name_zh_hans}</td>" in chinese

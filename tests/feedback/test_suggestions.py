@@ -93,8 +93,26 @@ def test_a_reply_is_given_once(world):
     assert suggestion.reply == "周六上午开放"
 
 
-def test_a_suggestion_is_addressed_to_a_region_served_here_not_to_any_in_the_country(world):
-    RegionFactory(code="110101", name="东城区")
+def test_the_form_offers_only_the_regions_this_site_serves(world):
+    RegionFactory(code="110101", name="东城区")  # a region no department here serves
+
     page = Client().get("/suggestions/").content.decode()
-    assert f'value="{world.housing.region_id}"' in page
-    assert 'value="110101"' not in page  # 北京市东城区: no department here
+    select = page[page.index('<select id="s-region"'):]
+    select = select[:select.index("</select>")]
+
+    assert ">西湖区<" in select
+    assert "东城区" not in select
+    assert '<option value="">请选择</option>' in select  # no region is chosen for her
+
+
+def test_a_published_author_is_masked_without_telling_the_names_length(world):
+    suggestion = suggestion_submit(region_code="330106", title="布局图示例", body="请给出示例",
+                                   author_name="徐辉", contact="13800001234")
+    suggestion_moderate(suggestion_id=suggestion.pk, actor=world.supervisor, publish=True)
+
+    page = Client().get("/suggestions/").content.decode()
+    api = Client().get("/api/v1/suggestions").json()
+
+    assert "徐**" in page
+    assert "徐辉" not in page
+    assert api[0]["author"] == "徐**"

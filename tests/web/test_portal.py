@@ -246,3 +246,17 @@ def test_the_person_filed_for_at_the_window_changes_her_delivery_and_no_one_else
                                  {"delivery_method": "download"})
     application.refresh_from_db()
     assert application.delivery_method == "download"
+
+
+
+def test_my_applications_name_the_applicant_each_was_filed_for(world, api):
+    """An agent files for several companies: her list tells them apart."""
+    number = api["citizen"].post("/applications", world.licence_payload()).json()["number"]
+    Application.objects.filter(number=number).update(applicant_name="杭州小明科技有限公司")
+    browser = Client()
+    browser.force_login(world.citizen)
+
+    page = browser.get("/me/").content.decode()
+
+    assert "<th>申请人</th>" in page
+    assert "<td>杭州小明科技有限公司</td>" in page

@@ -10,6 +10,7 @@ from django.test import Client
 
 from onevisit import clock
 from onevisit.applications.models import Case, OneTimeNotice
+from onevisit.web.workbench import record_rows
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +179,12 @@ def test_the_queue_pages_through_every_running_case_in_deadline_order(
     assert [pk for p in pages for pk in p] == expected
     # 12 copies past their deadline, 48 past the 80% mark; the real filing is green.
     assert "队列共 61 件，其中红牌 12 件、黄牌 48 件。" in page
+
+
+def test_the_demo_registrys_enterprise_record_is_labelled_in_words():
+    """Every key the demo's enterprise register returns has a label: none shows raw."""
+    rows = dict(record_rows({"name": "杭州合诚餐饮管理有限公司", "industry": "餐饮管理",
+                             "legal_representative": "李琴"}))
+
+    assert rows["行业"] == "餐饮管理"
+    assert "industry" not in rows

@@ -20,6 +20,7 @@ from onevisit.applications.selectors import applications_visible_to
 from onevisit.errors import NotAllowed
 from onevisit.feedback.models import Rectification, Suggestion
 from onevisit.feedback.selectors import (
+    author_masked,
     department_rates,
     rectifications_for_department,
     rectifications_of_applicant,
@@ -116,8 +117,7 @@ def _rectification_out(r: Rectification) -> dict[str, Any]:
 
 def _suggestion_out(s: Suggestion) -> dict[str, Any]:
     return {"id": s.pk, "title": s.title, "body": s.body,
-            "author": s.author_name[:1] + "*" * max(len(s.author_name) - 1, 1)
-            if s.author_name else "",
+            "author": author_masked(s.author_name),
             "submitted_at": s.submitted_at, "status": s.status, "reply": s.reply,
             "replied_at": s.replied_at}
 

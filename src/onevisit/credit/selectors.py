@@ -124,6 +124,12 @@ def appeals_pending(*, actor: Any) -> QuerySet[CreditAppeal]:
             .select_related("record", "filed_by").order_by("filed_at", "id"))
 
 
+def appeal_visible(*, actor: Any, appeal_id: int) -> CreditAppeal | None:
+    """One appeal, if it lies in the staff member's region (ADR 0012)."""
+    return (CreditAppeal.objects.filter(within("record__region", scope_of(actor)),
+                                        pk=appeal_id).first())
+
+
 def appeals_decided(*, actor: Any, limit: int = 50) -> QuerySet[CreditAppeal]:
     return (CreditAppeal.objects.filter(within("record__region", scope_of(actor)))
             .exclude(status=AppealStatus.PENDING)

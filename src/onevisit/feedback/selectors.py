@@ -10,9 +10,8 @@ from typing import Any
 from django.db.models import Avg, Count, F, Q, QuerySet
 
 from onevisit import clock
-from onevisit.accounts.models import Region, RegionLevel
+from onevisit.accounts.models import Department, Region, RegionLevel
 from onevisit.accounts.regions import scope_of, within
-from onevisit.accounts.selectors import regions_below
 from onevisit.applications.models import Application
 from onevisit.feedback.constants import (
     RECTIFIED_STATUSES,
@@ -99,20 +98,22 @@ def department_rates(*, scope: str = "") -> list[DepartmentRate]:
     """Per department of the region (`scope`, "" : all): ratings, their average, bad
     ones, and what became of the rectifications they opened."""
     now = clock.now()
-    rows: dict[str, DepartmentRate] = {}
-    for name, count, average, bad in (
+    # Grouped by the department's key, named afterwards from the Department itself, so
+    # the name is in the visitor's language (a values() lookup would read the Chinese).
+    rows: dict[int, DepartmentRate] = {}
+    for pk, count, average, bad in (
             Rating.objects.filter(within("departments__region", scope))
-            .values("departments__name")
+            .values("departments")
             .annotate(n=Count("id", distinct=True), avg=Avg("score"),
                       n_bad=Count("id", filter=Q(score__lte=BAD_SCORE_MAX), distinct=True))
             .order_by("departments__name")
-            .values_list("departments__name", "n", "avg", "n_bad")):
-        if name:
-            rows[name] = DepartmentRate(department=name, ratings=count,
-                                        average=round(float(average), 2), bad=bad)
-    for name, rectified, on_time, overdue, satisfied, verdicts in (
+            .values_list("departments", "n", "avg", "n_bad")):
+        if pk:
+            rows[pk] = DepartmentRate(department="", ratings=count,
+                                      average=round(float(average), 2), bad=bad)
+    for pk, rectified, on_time, overdue, satisfied, verdicts in (
             Rectification.objects.filter(within("department__region", scope))
-            .values("department__name")
+            .values("department")
             .annotate(done=Count("id", filter=Q(status__in=RECTIFIED_STATUSES)),
                       on_time=Count("id", filter=Q(answered_at__lte=F("due_at"))),
                       late=Count("id", filter=Q(status=RectificationStatus.OPEN,
@@ -120,11 +121,14 @@ def department_rates(*, scope: str = "") -> list[DepartmentRate]:
                       satisfied=Count("id", filter=Q(status=RectificationStatus.SATISFIED)),
                       verdicts=Count("id", filter=Q(second_score__isnull=False)))
             .order_by("department__name")
-            .values_list("department__name", "done", "on_time", "late", "satisfied",
+            .values_list("department", "done", "on_time", "late", "satisfied",
                          "verdicts")):
-        row = rows.setdefault(name, DepartmentRate(department=name))
+        row = rows.setdefault(pk, DepartmentRate(department=""))
         row.rectified, row.on_time, row.overdue_open = rectified, on_time, overdue
         row.satisfied, row.second_verdicts = satisfied, verdicts
+    names = {pk: department.name for pk, department in Department.objects.in_bulk(rows).items()}
+    for pk, row in rows.items():
+        row.department = names.get(pk, "")
     return list(rows.values())
 
 
@@ -146,13 +150,23 @@ def invitation_by_token(*, token: str) -> SurveyInvitation | None:
             .filter(token=token).first()) if token else None
 
 
-def suggestion_regions() -> list[Region]:
-    """Where a suggestion may be addressed: the provinces, cities and counties served here
-    (those with departments), not every division of the country."""
-    served = regions_below("")
-    provinces = Region.objects.filter(code__in={region.code[:2] for region in served},
-                                      level=RegionLevel.PROVINCE)
-    return sorted({*served, *provinces}, key=lambda region: region.code)
+def author_masked(name: str) -> str:
+    """A suggestion's author as the public sees her: the first character, then ** whatever
+    the name's length."""
+    return name[:1] + "**" if name else ""
+
+
+def suggestion_regions() -> QuerySet[Region]:
+    """Where a suggestion may be addressed: the provinces, cities and counties this site
+    serves — those with a department in them or below them — not every region of China."""
+    served: set[str] = set()
+    for region in Region.objects.filter(departments__isnull=False).distinct():
+        node: Region | None = region
+        while node is not None and node.code not in served:
+            served.add(node.code)
+            node = node.parent
+    return (Region.objects.filter(code__in=served).exclude(level=RegionLevel.TOWNSHIP)
+            .order_by("code"))
 
 
 def surveys_visible(*, actor: Any) -> QuerySet[Survey]:

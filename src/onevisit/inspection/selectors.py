@@ -30,8 +30,10 @@ PUBLIC_STATUSES = (PlanStatus.PUBLISHED, PlanStatus.DRAWN, PlanStatus.REVEALED)
 
 
 def name_mask(name: str) -> str:
-    """A person's name as public pages show it: the family name, then one * a character."""
-    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
+    """A person's name as public pages show it: the first character, then ** whatever
+    the name's length (a mask that does not tell a two-character name from a longer one,
+    nor an account named after its post from a person)."""
+    return name[:1] + "**" if name else ""
 
 
 def target_shown(target: Target) -> str:

@@ -54,6 +54,7 @@ def form_context(subject: Subject, *, values: dict[str, Any], applicant: dict[st
         "applicant.id_number": _("证件号码"), "delivery.method": _("结果送达方式"),
         "delivery.recipient": _("收件人"), "delivery.phone": _("收件人电话"),
         "delivery.address": _("收件地址"),
+        "tolerated": _("容缺受理"), "commitment": _("告知承诺制"),
     }
     labels |= {f.key: f.label for f in subject.fields}
     labels |= {m.key: m.name for m in subject.materials}

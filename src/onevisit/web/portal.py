@@ -316,6 +316,8 @@ def my_application(request: HttpRequest, number: str) -> HttpResponse:
         "tolerated": [m for m in application.materials.all() if m.tolerated_missing],
         "tolerated_waiting": [m for m in application.materials.all()
                               if m.status == MaterialStatus.TOLERATED],
+        "committed": [m for m in application.materials.all()
+                      if m.status == MaterialStatus.COMMITTED],
     })
 
 

@@ -53,6 +53,8 @@ urlpatterns = [
     path("dashboard/standards/export.xlsx", standards.standards_export, name="standards_export"),
     path("dashboard/jobs/", jobs.jobs, name="jobs"),
     path("dashboard/credit/", credit.credit_appeals, name="credit_appeals"),
+    path("dashboard/credit/appeals/<int:appeal_id>/evidence/", credit.credit_appeal_evidence,
+         name="credit_appeal_evidence"),
     path("dashboard/credit/appeals/<int:appeal_id>/decide/", credit.credit_appeal_decision,
          name="credit_appeal_decide"),
     path("dashboard/alerts/", supervision.inbox, name="alerts"),

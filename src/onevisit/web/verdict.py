@@ -21,6 +21,7 @@ from onevisit.accounts.regions import is_staff_role
 from onevisit.errors import DomainError, InvalidInput
 from onevisit.feedback.models import Score
 from onevisit.feedback.selectors import (
+    author_masked,
     department_rates,
     experiences_of,
     invitation_by_token,
@@ -40,10 +41,6 @@ from onevisit.feedback.services import (
 from onevisit.web.outcomes import action_report, error_text, rate_limited
 
 SUGGESTION_FIELDS = ("region", "title", "body", "author_name", "contact")
-
-
-def name_masked(name: str) -> str:
-    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
 
 
 def verdict_public(request: HttpRequest) -> HttpResponse:
@@ -74,7 +71,7 @@ def suggestions(request: HttpRequest) -> HttpResponse:
             values = dict.fromkeys(SUGGESTION_FIELDS, "")
             context["sent"] = True
             status = 201
-    rows = [(s, name_masked(s.author_name)) for s in suggestions_published()[:100]]
+    rows = [(s, author_masked(s.author_name)) for s in suggestions_published()[:100]]
     regions = suggestion_regions()
     return render(request, "web/verdict/suggestions.html",
                   context | {"values": values, "rows": rows, "regions": regions},

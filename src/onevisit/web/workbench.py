@@ -178,6 +178,7 @@ RECORD_LABELS = {
     "established_on": gettext_lazy("成立日期"),
     "business_term": gettext_lazy("营业期限"),
     "business_scope": gettext_lazy("经营范围"),
+    "industry": gettext_lazy("行业"),
     "registered_on": gettext_lazy("登记日期"),
     "registry": gettext_lazy("登记机关"),
     "authority": gettext_lazy("登记机构"),
