@@ -17,6 +17,7 @@ from onevisit.credit.constants import CreditTier, Severity
 from onevisit.credit.models import CreditAppeal, CreditRecord
 from onevisit.credit.selectors import tier_of
 from onevisit.files.services import file_read
+from onevisit.notifications.models import Notification
 from onevisit.supervision.models import Alert
 from tests.conftest import PDF
 from tests.credit.helpers import record
@@ -133,6 +134,12 @@ def test_a_dismissed_objection_keeps_the_record(world):
     assert (appeal.status, fact.ended_at) == ("dismissed", None)
     assert tier_of(world.citizen_id) == CreditTier.C
     assert Alert.objects.get().status == "closed"
+    # She is told the outcome and the reason, once.
+    messages = _browser(world.citizen).get("/me/messages/").content.decode()
+    assert "信用异议和修复处理结果" in messages
+    assert "不成立，记录继续有效" in messages
+    assert "判决尚未履行" in messages
+    assert Notification.objects.filter(event="credit_decided", channel="site").count() == 1
 
 
 def test_someone_else_cannot_appeal_a_record_and_nothing_changes(world):

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from onevisit import clock
@@ -23,6 +25,8 @@ from onevisit.credit.models import CreditAppeal, CreditPolicy, CreditRecord
 from onevisit.credit.selectors import records_in_force, subjects_of
 from onevisit.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from onevisit.files.services import file_store, files_guard
+from onevisit.notifications.constants import NotifyEvent
+from onevisit.notifications.services import notification_send
 
 TEXT_MAX = 2000
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
@@ -144,6 +148,13 @@ def credit_appeal_decide(*, appeal_id: int, grant: bool, reason: str,
                  entity_id=appeal.pk, data={"record": record.pk, "status": to,
                                             "reason": appeal.decision_reason,
                                             "record_ended": record.ended_at is not None})
+    with translation.override(settings.LANGUAGE_CODE):  # the labels as the site speaks
+        labels = {"kind": str(AppealKind(appeal.kind).label), "status": str(to.label)}
+    notification_send(
+        event=NotifyEvent.CREDIT_DECIDED, key=f"credit-appeal-{appeal.pk}",
+        user=appeal.filed_by, link="/me/credit/",
+        context={"name": record.subject_name, "fact": record.fact[:60],
+                 "reason": appeal.decision_reason, **labels})
     return appeal
 
 

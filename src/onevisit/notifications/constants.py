@@ -26,6 +26,7 @@ class NotifyEvent(models.TextChoices):
     HOTLINE_REPLY = "hotline_reply", _("12345 工单答复")
     RECTIFIED = "rectified", _("差评已回访整改")
     SURVEY = "survey", _("满意度调查")
+    CREDIT_DECIDED = "credit_decided", _("信用异议和修复处理结果")
 
 
 class NotifyStatus(models.TextChoices):

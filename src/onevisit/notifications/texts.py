@@ -54,6 +54,10 @@ WORDINGS: dict[str, Wording] = {
         _("满意度调查"),
         _("您办理的“%(title)s”（办件号 %(number)s）已办结，诚邀您参加“%(survey)s”，"
           "无需登录：%(link)s")),
+    NotifyEvent.CREDIT_DECIDED: Wording(
+        _("信用异议和修复处理结果"),
+        _("您对%(name)s的信用记录“%(fact)s”提出的%(kind)s已处理：%(status)s。理由：%(reason)s。"
+          "详见“我的信用”。")),
 }
 
 
