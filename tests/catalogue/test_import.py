@@ -17,7 +17,7 @@ from onevisit.accounts.models import Department
 from onevisit.accounts.services import regions_load
 from onevisit.audit.models import AuditEvent
 from onevisit.catalogue.constants import ItemKind, ItemStatus, LimitUnit
-from onevisit.catalogue.importing import ImportRejected, Problem, catalogue_import
+from onevisit.catalogue.importing import FileRejected, RowProblem, catalogue_import
 from onevisit.catalogue.models import (
     BasicItem,
     BasicMaterial,
@@ -119,19 +119,19 @@ BAD = _csv(
 def test_a_bad_file_is_refused_whole_with_every_problem_listed(province: Province):
     before = _snapshot()
 
-    with pytest.raises(ImportRejected) as rejected:
+    with pytest.raises(FileRejected) as rejected:
         catalogue_import(name="yuhang.csv", content=BAD, region_code="330110", actor=None)
 
     assert rejected.value.problems == [
-        Problem(3, "事项名称", "必填"),
-        Problem(4, "实施编码",
+        RowProblem(3, "事项名称", "必填"),
+        RowProblem(4, "实施编码",
                 "实施编码中的区划代码 330106000000 不是导入地区 330110000000 或其上级的"),
-        Problem(4, "事项类型", "不认识的事项类型“99”"),
-        Problem(6, "法定时限", "应为不小于 0 的整数"),
-        Problem(6, "办理渠道", "不认识的办理渠道：飞鸽"),
-        Problem(6, "申请材料", "“照片”：不认识的标注“彩色”"),
-        Problem(7, "承诺时限", "承诺时限不能长于法定时限"),
-        Problem(5, "实施编码", "与第 2 行重复"),
+        RowProblem(4, "事项类型", "不认识的事项类型“99”"),
+        RowProblem(6, "法定时限", "应为不小于 0 的整数"),
+        RowProblem(6, "办理渠道", "不认识的办理渠道：飞鸽"),
+        RowProblem(6, "申请材料", "“照片”：不认识的标注“彩色”"),
+        RowProblem(7, "承诺时限", "承诺时限不能长于法定时限"),
+        RowProblem(5, "实施编码", "与第 2 行重复"),
     ]
     assert rejected.value.errors["4:实施编码"].startswith("实施编码中的区划代码")
     assert _snapshot() == before
@@ -140,7 +140,7 @@ def test_a_bad_file_is_refused_whole_with_every_problem_listed(province: Provinc
 def test_a_file_without_the_required_columns_names_them(province: Province):
     before = _snapshot()
 
-    with pytest.raises(ImportRejected) as rejected:
+    with pytest.raises(FileRejected) as rejected:
         catalogue_import(name="list.csv", content=_csv("code,name", "A-1,事项"),
                          region_code="330110", actor=None)
 
@@ -150,10 +150,10 @@ def test_a_file_without_the_required_columns_names_them(province: Province):
 
 
 def test_a_region_that_does_not_exist_is_refused(province: Province):
-    with pytest.raises(ImportRejected) as rejected:
+    with pytest.raises(FileRejected) as rejected:
         catalogue_import(name="list.csv", content=BAD, region_code="999999", actor=None)
 
-    assert rejected.value.problems == [Problem(0, "--region", "没有这个行政区划代码：999999")]
+    assert rejected.value.problems == [RowProblem(0, "--region", "没有这个行政区划代码：999999")]
 
 
 # --------------------------------------------------------------------------- full guides
@@ -196,13 +196,13 @@ def test_a_full_list_drafts_items_within_their_standard(province: Province):
 def test_a_row_that_loosens_the_standard_is_refused_naming_the_columns(province: Province):
     before = _snapshot()
 
-    with pytest.raises(ImportRejected) as rejected:
+    with pytest.raises(FileRejected) as rejected:
         catalogue_import(name="yuhang.csv", content=_full(_food_row(committed=12, visits=2)),
                          region_code="330110", actor=None)
 
     assert rejected.value.problems == [
-        Problem(2, "承诺时限", "承诺时限 12 个工作日 长于基本目录的 10 个工作日"),
-        Problem(2, "跑动次数", "承诺最多跑 2 次，多于基本目录的最多跑 1 次"),
+        RowProblem(2, "承诺时限", "承诺时限 12 个工作日 长于基本目录的 10 个工作日"),
+        RowProblem(2, "跑动次数", "承诺最多跑 2 次，多于基本目录的最多跑 1 次"),
     ]
     assert _snapshot() == before
 
@@ -251,11 +251,11 @@ def test_a_name_that_differs_from_the_basic_entry_is_refused(province: Province)
     content = _csv("实施编码,事项名称,事项类型,实施部门",
                    f"{YUHANG_FOOD},食品经营许可（告知承诺）,1,余杭区市场监督管理局")
 
-    with pytest.raises(ImportRejected) as rejected:
+    with pytest.raises(FileRejected) as rejected:
         catalogue_import(name="yuhang.csv", content=content, region_code="330110", actor=None)
 
     assert rejected.value.problems == [
-        Problem(2, "事项名称", "基本编码相同的事项名称应一致：食品经营许可（33-SJ-003）")]
+        RowProblem(2, "事项名称", "基本编码相同的事项名称应一致：食品经营许可（33-SJ-003）")]
 
 
 def test_an_excel_workbook_imports_like_a_csv(province: Province):

@@ -13,9 +13,10 @@ from openpyxl import Workbook
 
 from onevisit.audit.models import AuditEvent
 from onevisit.credit.constants import CreditTier
-from onevisit.credit.importing import CreditImportRejected, credit_import
+from onevisit.credit.importing import credit_import
 from onevisit.credit.models import CreditRecord
 from onevisit.credit.selectors import tier_of
+from onevisit.files.tables import FileRejected
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +101,7 @@ def test_a_file_with_bad_rows_is_rejected_whole_naming_every_bad_row(world, tmp_
 
     assert not CreditRecord.objects.exists()
     assert AuditEvent.objects.count() == events
-    with pytest.raises(CreditImportRejected) as rejected:
+    with pytest.raises(FileRejected) as rejected:
         credit_import(name="bad.csv", content=content, actor=None)
     named = {(p.row, p.column) for p in rejected.value.problems}
     assert named == {
@@ -114,7 +115,7 @@ def test_a_file_with_bad_rows_is_rejected_whole_naming_every_bad_row(world, tmp_
 
 
 def test_a_missing_column_rejects_the_file(world):
-    with pytest.raises(CreditImportRejected) as rejected:
+    with pytest.raises(FileRejected) as rejected:
         credit_import(name="x.csv", content="主体类型,名称或姓名\n法人,某公司\n".encode(),
                       actor=None)
 
@@ -127,7 +128,7 @@ def test_a_changed_row_under_a_reference_already_imported_is_refused(world):
     credit_import(name="a.csv", content=_csv(world, *_good_rows(world)), actor=None)
     changed = _good_rows(world)[1].replace("一般", "严重")
 
-    with pytest.raises(CreditImportRejected) as rejected:
+    with pytest.raises(FileRejected) as rejected:
         credit_import(name="b.csv", content=_csv(world, changed), actor=None)
 
     assert [(p.row, p.column) for p in rejected.value.problems] == [(2, "来源编号")]

@@ -24,7 +24,7 @@ from onevisit.accounts.models import Department, Region, RegionLevel
 from onevisit.accounts.regions import covers, scope_of, within
 from onevisit.audit.services import audit_record
 from onevisit.catalogue.constants import ItemStatus
-from onevisit.catalogue.importing import MAX_BYTES, ImportRejected, catalogue_import
+from onevisit.catalogue.importing import MAX_BYTES, FileRejected, catalogue_import
 from onevisit.catalogue.models import (
     BasicItem,
     BasicMaterial,
@@ -143,7 +143,7 @@ class ServiceItemAdmin(TranslationAdmin):  # type: ignore[type-arg]
                     context["result"] = catalogue_import(
                         name=upload.name, content=upload.read(),
                         region_code=form.cleaned_data["region"], actor=request.user)
-                except ImportRejected as rejected:
+                except FileRejected as rejected:
                     context["problems"] = rejected.problems
         return TemplateResponse(request, "admin/catalogue/serviceitem/import.html", context)
 

@@ -5,12 +5,7 @@ again changes nothing (a record is one per source, reference and subject)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import unicodedata
-import zipfile
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +19,13 @@ from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.credit.constants import CreditSource, Severity
 from onevisit.credit.models import CreditRecord
 from onevisit.credit.services import credit_record_add
-from onevisit.errors import InvalidInput
+from onevisit.files.tables import (
+    FileRejected,
+    RowProblem,
+    TableFileError,
+    header_key,
+    table_read,
+)
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000
@@ -53,80 +54,10 @@ SEVERITIES = {"轻微": Severity.MINOR, "轻微失信": Severity.MINOR, "minor":
 
 
 @dataclass(frozen=True)
-class Problem:
-    row: int  # the row's line in the file (the header is row 1); 0: the file as a whole
-    column: str
-    reason: str
-
-
-class CreditImportRejected(InvalidInput):
-    """The file was refused whole; nothing was stored. `problems` names every one."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        errors: dict[str, list[str]] = {}
-        for problem in problems:
-            errors.setdefault(f"{problem.row}:{problem.column}", []).append(problem.reason)
-        super().__init__(
-            _("导入未执行：文件有 %(n)d 处错误，全部改正后重新导入") % {"n": len(problems)},
-            {key: "；".join(reasons) for key, reasons in errors.items()})
-        self.problems = list(problems)
-
-
-@dataclass(frozen=True)
 class ImportResult:
     rows: int
     created: int
     unchanged: int
-
-
-def _key(value: object) -> str:
-    text = unicodedata.normalize("NFKC", "" if value is None else str(value))
-    return "".join(text.lstrip("\ufeff").split()).lower()
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _raw_rows(name: str, content: bytes) -> list[list[object]]:
-    if len(content) > MAX_BYTES:
-        raise CreditImportRejected([Problem(0, "", _("文件超过 20 MB"))])
-    if content[:4] == b"PK\x03\x04" or name.lower().endswith((".xlsx", ".xlsm")):
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-            raise CreditImportRejected([Problem(0, "", _("不是可读取的 .xlsx 工作簿"))]) \
-                from error
-        try:
-            return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
-        finally:
-            workbook.close()
-    if content.startswith(b"\xef\xbb\xbf"):
-        content = content[3:]
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise CreditImportRejected([Problem(0, "", _("文件既不是 UTF-8 也不是 GBK 编码的文本"))])
-    if "\x00" in text:
-        raise CreditImportRejected([Problem(0, "", _("文件不是 CSV 文本（含有二进制数据）"))])
-    try:
-        return [list(row) for row in csv.reader(io.StringIO(text, newline=""))]
-    except csv.Error as error:
-        raise CreditImportRejected([Problem(0, "", _("CSV 文件格式有误"))]) from error
 
 
 def _date(value: str) -> dt.datetime | None:
@@ -156,7 +87,7 @@ class _Parsed:
 
 
 def _parse(lines: list[tuple[int, list[str]]], positions: dict[str, int],
-           problems: list[Problem]) -> list[_Parsed]:
+           problems: list[RowProblem]) -> list[_Parsed]:
     regions = set(Region.objects.values_list("code", flat=True))
     parsed: list[_Parsed] = []
     seen: dict[tuple[str, str], int] = {}
@@ -165,18 +96,18 @@ def _parse(lines: list[tuple[int, list[str]]], positions: dict[str, int],
         before = len(problems)
 
         def problem(column: str, reason: str, line: int = line) -> None:
-            problems.append(Problem(line, column, reason))
+            problems.append(RowProblem(line, column, reason))
 
         for key in COLUMNS:
             if not row[key]:
                 problem(COLUMNS[key][0], _("不能为空"))
-        kind = KINDS.get(_key(row["subject_kind"]))
+        kind = KINDS.get(header_key(row["subject_kind"]))
         if row["subject_kind"] and kind is None:
             problem(COLUMNS["subject_kind"][0], _("应为“法人”或“自然人”"))
         code = row["subject_code"].upper()
         if kind is not None and code and _code_problem(kind, code):
             problem(COLUMNS["subject_code"][0], _code_problem(kind, code))
-        severity = SEVERITIES.get(_key(row["severity"]))
+        severity = SEVERITIES.get(header_key(row["severity"]))
         if row["severity"] and severity is None:
             problem(COLUMNS["severity"][0], _("应为“轻微”“一般”或“严重”"))
         if row["region"] and row["region"] not in regions:
@@ -205,7 +136,7 @@ def _parse(lines: list[tuple[int, list[str]]], positions: dict[str, int],
     return parsed
 
 
-def _conflicts(parsed: list[_Parsed], problems: list[Problem]) -> list[_Parsed]:
+def _conflicts(parsed: list[_Parsed], problems: list[RowProblem]) -> list[_Parsed]:
     """Rows already imported: unchanged ones are skipped; a changed one is a problem (a
     registry corrects a record by a new reference, and the old one by an objection)."""
     existing = {
@@ -225,44 +156,34 @@ def _conflicts(parsed: list[_Parsed], problems: list[Problem]) -> list[_Parsed]:
                 and record.valid_until == values["valid_from"]
                 + dt.timedelta(days=values["valid_days"]))
         if not same:
-            problems.append(Problem(row.line, COLUMNS["reference"][0],
+            problems.append(RowProblem(row.line, COLUMNS["reference"][0],
                                     _("该来源编号已导入，内容不同：更正请使用新的来源编号")))
     return new
 
 
 def credit_import(*, name: str, content: bytes, actor: Any) -> ImportResult:
     """Check the whole file, then store every new record in one transaction; or store
-    nothing and name every bad row (CreditImportRejected)."""
-    raw = _raw_rows(name, content)
-    problems: list[Problem] = []
-    header: list[str] | None = None
-    lines: list[tuple[int, list[str]]] = []
-    for number, row in enumerate(raw, start=1):
-        cells = [_cell(value) for value in row]
-        if not any(cells):
-            continue
-        if header is None:
-            header = cells
-        else:
-            lines.append((number, cells))
-    if header is None:
-        raise CreditImportRejected([Problem(0, "", _("文件是空的"))])
-    if len(lines) > MAX_ROWS:
-        raise CreditImportRejected([Problem(0, "", _("行数过多，请分成几个文件导入"))])
-    keys = [_key(cell) for cell in header]
+    nothing and name every bad row (FileRejected)."""
+    try:
+        header, lines = table_read(name=name, content=content, max_bytes=MAX_BYTES,
+                                   max_rows=MAX_ROWS)
+    except TableFileError as error:
+        raise FileRejected([RowProblem(0, "", str(error))]) from error
+    problems: list[RowProblem] = []
+    keys = [header_key(cell) for cell in header]
     positions: dict[str, int] = {}
     for column, aliases in COLUMNS.items():
-        found = next((keys.index(_key(a)) for a in aliases if _key(a) in keys), None)
+        found = next((keys.index(header_key(a)) for a in aliases if header_key(a) in keys), None)
         if found is None:
-            problems.append(Problem(1, aliases[0], _("缺少这一列")))
+            problems.append(RowProblem(1, aliases[0], _("缺少这一列")))
         else:
             positions[column] = found
     if problems:
-        raise CreditImportRejected(problems)
+        raise FileRejected(problems)
     parsed = _parse(lines, positions, problems)
     new = _conflicts(parsed, problems)
     if problems:
-        raise CreditImportRejected(problems)
+        raise FileRejected(problems)
     created = _store(new=new, name=name, actor=actor)
     return ImportResult(rows=len(lines), created=created, unchanged=len(lines) - created)
 

@@ -25,13 +25,16 @@ says what the row says is left alone.
 
 from onevisit.catalogue.importing.rows import material_code
 from onevisit.catalogue.importing.service import ImportResult, catalogue_import
-from onevisit.catalogue.importing.table import (
-    COLUMNS,
-    MAX_BYTES,
-    CatalogueFileError,
-    ImportRejected,
-    Problem,
-)
+from onevisit.catalogue.importing.table import COLUMNS, MAX_BYTES
+from onevisit.files.tables import FileRejected, RowProblem, TableFileError
 
-__all__ = ["COLUMNS", "MAX_BYTES", "CatalogueFileError", "ImportRejected", "ImportResult",
-           "Problem", "catalogue_import", "material_code"]
+__all__ = [
+           "COLUMNS",
+           "MAX_BYTES",
+           "FileRejected",
+           "ImportResult",
+           "RowProblem",
+           "TableFileError",
+           "catalogue_import",
+           "material_code",
+]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from onevisit.accounts.models import Department, Region
 from onevisit.catalogue.constants import ItemStatus
 from onevisit.catalogue.importing.rows import FIELD_COLUMNS, Row, standard_of
-from onevisit.catalogue.importing.table import Problem, header_of
+from onevisit.catalogue.importing.table import header_of
 from onevisit.catalogue.models import (
     BasicItem,
     BasicMaterial,
@@ -35,6 +35,7 @@ from onevisit.catalogue.standard import (
     item_findings,
     standard_missing,
 )
+from onevisit.files.tables import RowProblem
 
 
 @dataclass
@@ -53,11 +54,11 @@ class Plan:
 
 
 def plan_make(rows: list[Row], *, region: Region, header: list[str], positions: dict[str, int],
-          problems: list[Problem]) -> Plan:
+          problems: list[RowProblem]) -> Plan:
     """Check the rows against each other and against what is stored."""
 
     def problem(row: Row, key: str, reason: str) -> None:
-        problems.append(Problem(row.number, header_of(key, header, positions), reason))
+        problems.append(RowProblem(row.number, header_of(key, header, positions), reason))
 
     codes = [row.item_code for row in rows if row.item_code]
     basic_codes = {row.basic_code for row in rows if row.basic_code}

@@ -16,14 +16,7 @@ from onevisit.catalogue.codes import implementation_code_parse
 from onevisit.catalogue.constants import ItemStatus
 from onevisit.catalogue.importing.plan import Plan, plan_make, target
 from onevisit.catalogue.importing.rows import Row, row_parse
-from onevisit.catalogue.importing.table import (
-    CatalogueFileError,
-    ImportRejected,
-    Problem,
-    columns_find,
-    header_of,
-    table_read,
-)
+from onevisit.catalogue.importing.table import columns_find, header_of, table_read
 from onevisit.catalogue.models import (
     BasicItem,
     BasicMaterial,
@@ -34,6 +27,7 @@ from onevisit.catalogue.models import (
 )
 from onevisit.catalogue.services import item_new_version, province_of
 from onevisit.catalogue.standard import in_chinese, standard_missing
+from onevisit.files.tables import FileRejected, RowProblem, TableFileError
 
 
 @dataclass
@@ -58,24 +52,24 @@ class ImportResult:
 @atomic_audited
 def catalogue_import(*, name: str, content: bytes, region_code: str, actor: Any) -> ImportResult:
     """Import a region's implementation list (see the module's docstring). Every row is
-    checked first; any problem raises ImportRejected listing them all, and nothing is
+    checked first; any problem raises FileRejected listing them all, and nothing is
     written. Importing the same file twice changes nothing the second time."""
     region = Region.objects.filter(pk=region_code).first()
     if region is None:
-        raise ImportRejected([Problem(0, "--region", _("没有这个行政区划代码：%(code)s")
+        raise FileRejected([RowProblem(0, "--region", _("没有这个行政区划代码：%(code)s")
                                       % {"code": region_code})])
     if province_of(region).level != RegionLevel.PROVINCE:  # its basic catalogue's issuer
-        raise ImportRejected([Problem(0, "--region", _("%(code)s 不在任何省级行政区划之下")
+        raise FileRejected([RowProblem(0, "--region", _("%(code)s 不在任何省级行政区划之下")
                                       % {"code": region_code})])
     try:
         header, table = table_read(name=name, content=content)
-    except CatalogueFileError as error:
-        raise ImportRejected([Problem(0, name, str(error))]) from error
-    problems: list[Problem] = []
+    except TableFileError as error:
+        raise FileRejected([RowProblem(0, name, str(error))]) from error
+    problems: list[RowProblem] = []
     positions, ignored = columns_find(header, problems=problems)
     result = ImportResult(rows=len(table), ignored_columns=ignored)
     if problems:
-        raise ImportRejected(problems)
+        raise FileRejected(problems)
     evidence = dict(EvidenceType.objects.values_list("code", "pk"))
     rows = []
     for number, cells in table:
@@ -83,13 +77,13 @@ def catalogue_import(*, name: str, content: bytes, region_code: str, actor: Any)
                                         for key, i in positions.items()})
 
         def problem(key: str, reason: str, number: int = number) -> None:
-            problems.append(Problem(number, header_of(key, header, positions), reason))
+            problems.append(RowProblem(number, header_of(key, header, positions), reason))
 
         row_parse(row, region_code=region.pk, evidence=evidence, problem=problem)
         rows.append(row)
     plan = plan_make(rows, region=region, header=header, positions=positions, problems=problems)
     if problems:
-        raise ImportRejected(problems)
+        raise FileRejected(problems)
     result.local_codes = [row.item_code for row in rows
                           if implementation_code_parse(row.item_code) is None]
     _apply(plan, result=result, actor=actor)

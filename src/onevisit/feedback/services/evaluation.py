@@ -35,6 +35,7 @@ from onevisit.feedback.services.common import (
     sample_window,
     text_clean,
 )
+from onevisit.files.tables import TableFileError, table_rows
 from onevisit.workdays.calendar import TZ
 
 FILE_MAX = 2 * 1024 * 1024
@@ -165,12 +166,10 @@ def results_file_read(*, content: bytes, filename: str) -> list[dict[str, str]]:
     by its header; the first row is the header."""
     if len(content) > FILE_MAX:
         raise InvalidInput(_("结果文件过大"), {"file": _("最大 2 MB")})
-    if content.startswith(b"PK\x03\x04"):
-        table = _xlsx_table(content)
-    elif filename.lower().endswith((".xlsx", ".xls")):
-        raise InvalidInput(_("无法读取结果文件"), {"file": _("不是有效的 .xlsx 文件")})
-    else:
-        table = _csv_table(content)
+    try:
+        table = table_rows(name=filename, content=content, max_bytes=FILE_MAX)
+    except TableFileError as error:
+        raise InvalidInput(_("无法读取结果文件"), {"file": str(error)}) from error
     if not table or not any(table[0]):
         raise InvalidInput(_("结果文件是空的"), {"file": _("第一行应为表头")})
     header = [cell.strip() for cell in table[0]]
@@ -183,41 +182,6 @@ def results_file_read(*, content: bytes, filename: str) -> list[dict[str, str]]:
                            {"file": _("最多 %(max)d 行") % {"max": ROWS_MAX}})
     return [{name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(header)}
             for row in table[1:]]
-
-
-def _csv_table(content: bytes) -> list[list[str]]:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return list(csv.reader(io.StringIO(text)))
-    raise InvalidInput(_("无法读取结果文件"), {"file": _("文件编码应为 UTF-8 或 GB18030")})
-
-
-def _xlsx_table(content: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # any unreadable workbook is the same refusal
-        raise InvalidInput(_("无法读取结果文件"), {"file": _("不是有效的 .xlsx 文件")}) from error
-    sheet = book.worksheets[0]
-    table = [[_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-    book.close()
-    return table
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _result_row(row: dict[str, str], sampled: set[str], seen: set[str],

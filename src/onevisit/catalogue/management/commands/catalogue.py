@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from onevisit.catalogue.importing import COLUMNS, ImportRejected, catalogue_import
+from onevisit.catalogue.importing import COLUMNS, FileRejected, catalogue_import
 
 
 class Command(BaseCommand):
@@ -34,7 +34,7 @@ class Command(BaseCommand):
         try:
             result = catalogue_import(name=path.name, content=path.read_bytes(),
                                       region_code=options["region"], actor=None)
-        except ImportRejected as rejected:
+        except FileRejected as rejected:
             for problem in rejected.problems:
                 where = f"row {problem.row}" if problem.row else "file"
                 self.stderr.write(f"{where}, {problem.column}: {problem.reason}")

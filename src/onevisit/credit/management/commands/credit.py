@@ -5,7 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from onevisit.credit.importing import COLUMNS, CreditImportRejected, credit_import
+from onevisit.credit.importing import COLUMNS, credit_import
+from onevisit.files.tables import FileRejected
 
 
 class Command(BaseCommand):
@@ -29,7 +30,7 @@ class Command(BaseCommand):
             raise CommandError(f"no such file: {path}")
         try:
             result = credit_import(name=path.name, content=path.read_bytes(), actor=None)
-        except CreditImportRejected as rejected:
+        except FileRejected as rejected:
             for problem in rejected.problems:
                 where = f"row {problem.row}" if problem.row else "file"
                 self.stderr.write(f"{where}, {problem.column}: {problem.reason}")
