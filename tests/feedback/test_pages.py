@@ -131,3 +131,19 @@ def test_a_supervisor_builds_a_questionnaire_on_the_page(world):
     assert [(q.kind, q.text, q.choices) for q in survey.questions.all()] == [
         ("scale", "窗口服务评分", []), ("choice", "是否一次办成", ["是", "否"])]
     assert "窗口服务调查" in response.content.decode()
+
+
+def test_a_refused_sample_comes_back_with_what_was_typed_and_sends_nothing(world):
+    survey = survey_create(title="办事体验调查", actor=world.supervisor,
+                           questions=[QuestionInput(kind="scale", text="评分")])
+    response = _as(world.supervisor).post(f"/dashboard/surveys/{survey.pk}/send/", {
+        "size": "5", "completed_from": "2026-12-10", "completed_until": "2026-12-01",
+        "seed": "种子-甲"})
+
+    assert response.status_code in (400, 422)
+    page = response.content.decode()
+    assert 'value="2026-12-10"' in page
+    assert 'value="种子-甲"' in page
+    survey.refresh_from_db()
+    assert survey.status == "draft"
+    assert not survey.invitations.exists()

@@ -5,6 +5,7 @@ third-party evaluation (draw, logged export, whole-file import, results)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -116,13 +117,18 @@ def surveys(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def survey_board(request: HttpRequest, survey_id: int) -> HttpResponse:
+    return _survey_board(request, survey_id, typed={}, status=200)
+
+
+def _survey_board(request: HttpRequest, survey_id: int, *, typed: Mapping[str, str],
+                  status: int) -> HttpResponse:
     user = _supervisor(request)
     survey = survey_get(actor=user, survey_id=survey_id)
     if survey is None:
         raise Http404(_("问卷不存在"))
     return render(request, "web/verdict/survey_board.html", {
-        "survey": survey, "questions": survey.questions.all(),
-        "results": survey_results(survey=survey)})
+        "survey": survey, "questions": survey.questions.all(), "typed": typed,
+        "results": survey_results(survey=survey)}, status=status)
 
 
 @require_POST
@@ -130,11 +136,15 @@ def survey_board(request: HttpRequest, survey_id: int) -> HttpResponse:
 def survey_send_view(request: HttpRequest, survey_id: int) -> HttpResponse:
     user = _supervisor(request)
     post = request.POST
-    action_report(request, lambda: survey_send(
-        survey_id=survey_id, actor=user, size=_size(post.get("size", "")),
-        completed_from=_date(post.get("completed_from", "")),
-        completed_until=_date(post.get("completed_until", "")), seed=post.get("seed", "")),
-        _("问卷已按抽样发放"))
+    try:
+        survey_send(survey_id=survey_id, actor=user, size=_size(post.get("size", "")),
+                    completed_from=_date(post.get("completed_from", "")),
+                    completed_until=_date(post.get("completed_until", "")),
+                    seed=post.get("seed", ""))
+    except DomainError as exc:
+        messages.error(request, error_text(exc))
+        return _survey_board(request, survey_id, typed=post, status=exc.status)
+    messages.success(request, _("问卷已按抽样发放"))
     return redirect("web:survey_board", survey_id=survey_id)
 
 
