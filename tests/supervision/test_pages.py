@@ -61,6 +61,10 @@ def test_a_city_supervisor_narrows_the_inbox_to_one_county(raised, world):
     assert raised.number not in yuhang
     assert raised.number in xihu
     assert raised.number in beyond  # not hers to pick: the whole city
+    # The status tabs count the county shown, and keep it when clicked.
+    assert '<strong id="count-open">0</strong>' in yuhang
+    assert '<strong id="count-open">1</strong>' in xihu
+    assert 'href="?status=closed&amp;region=330110"' in yuhang
     assert 'id="f-region"' not in _as(world.supervisor).get("/dashboard/alerts/").content.decode()
 
 

@@ -118,8 +118,10 @@ def alerts_inbox(*, actor: Any, now: dt.datetime, where: InboxFilter,
     ).order_by("-id")
 
 
-def alert_status_counts(*, actor: Any) -> dict[str, int]:
-    counts = dict(Alert.objects.filter(within("region", scope_of(actor)))
+def alert_status_counts(*, actor: Any, region: str = "") -> dict[str, int]:
+    """How many alerts of each status the supervisor's region holds (narrowed to one of
+    its counties when the inbox is)."""
+    counts = dict(Alert.objects.filter(within("region", scope_of(actor)), within("region", region))
                   .values_list("status").annotate(n=Count("id")).order_by())
     return {status: counts.get(status, 0) for status in AlertStatus.values}
 

@@ -88,7 +88,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     query.pop("before", None)
     return render(request, "web/supervision/inbox.html", {
         "alerts": alerts[:PAGE], "where": where,
-        "counts": alert_status_counts(actor=supervisor),
+        "counts": alert_status_counts(actor=supervisor, region=where.region),
         "statuses": AlertStatus.choices, "kinds": AlertKind.choices, "ages": AGE_DAYS,
         "departments": _departments(request),
         "regions": regions_below(scope_of(supervisor)),
