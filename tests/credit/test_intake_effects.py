@@ -135,6 +135,9 @@ def test_bad_tiers_need_a_second_reviewer_to_approve(world, api, tier):
     first_page = _browser(first.user).get(f"/workbench/cases/{case.pk}/").content.decode()
     assert f"/workbench/cases/{case.pk}/claim/" not in first_page  # not hers to claim again
     assert "您已初审同意，复核须由另一名审批人员认领" in first_page
+    mine = _browser(world.citizen).get(
+        f"/me/applications/{case.application.number}/").content.decode()
+    assert "初审同意，待复核" in mine  # the applicant knows why it is not decided yet
 
     refused = first.post(f"/cases/{case.pk}/claim")
     assert refused.status_code == 403

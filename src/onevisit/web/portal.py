@@ -72,6 +72,7 @@ from onevisit.web.merged_form import (
 )
 from onevisit.web.outcomes import action_report, error_text
 from onevisit.workdays.calendar import time_remaining
+from onevisit.workflow.selectors import cases_awaiting_second_review
 from onevisit.workflow.services import tolerated_material_supply
 
 
@@ -287,6 +288,14 @@ def _own_application(request: HttpRequest, number: str) -> tuple[Any, Applicatio
     return user, application
 
 
+def _case_rows(application: Application, now: dt.datetime) -> list[tuple[Case, str, str]]:
+    """Each department's case: its status as the applicant should read it, and its time."""
+    cases = list(application.cases.all())
+    second = cases_awaiting_second_review(case.pk for case in cases)
+    return [(case, _("初审同意，待复核") if case.pk in second else case.get_status_display(),
+             deadline_words(case, now)) for case in cases]
+
+
 @login_required
 def my_application(request: HttpRequest, number: str) -> HttpResponse:
     _user, application = _own_application(request, number)
@@ -295,7 +304,7 @@ def my_application(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "web/portal/application.html", {
         "application": application, "next_step": _next_step(application),
         "waiting": waiting_for(_user).get(application.number, ""),
-        "cases": [(c, deadline_words(c, now)) for c in application.cases.all()],
+        "cases": _case_rows(application, now),
         "timeline": _timeline(application),
         "asked": materials_asked(application),
         "awaiting": materials_awaiting_source(application),

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -36,6 +37,14 @@ _claimer_name = (WorkItem.objects.filter(case=OuterRef("pk"), finished_at__isnul
 # Whether a case waits for its second reviewer (复核, docs/credit.md).
 _first_approved = Exists(WorkItem.objects.filter(case=OuterRef("pk"),
                                                  outcome=WorkItemOutcome.FIRST_APPROVED))
+
+
+def cases_awaiting_second_review(case_ids: Iterable[int]) -> set[int]:
+    """Which of these cases a first reviewer approved and a second has yet to decide."""
+    return set(WorkItem.objects.filter(case_id__in=list(case_ids),
+                                       case__status=CaseStatus.PENDING,
+                                       outcome=WorkItemOutcome.FIRST_APPROVED)
+               .values_list("case_id", flat=True))
 
 
 class QueueView(StrEnum):
