@@ -17,7 +17,7 @@ from onevisit.errors import InvalidInput
 
 pytestmark = pytest.mark.django_db
 
-COMPANY = "91330106MA2KXXXX1X"
+COMPANY = "91330106MA2KX7Q10W"
 
 
 def _record(world, reference: str, severity: Severity, days: int = 365) -> CreditRecord:

@@ -21,7 +21,7 @@ from typing import Any
 
 import structlog
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from onevisit import clock
@@ -242,20 +242,22 @@ def _pauses_too_long() -> list[Alert]:
     raised = []
     paused = (Case.objects.filter(status=CaseStatus.CORRECTION, paused_at__isnull=False,
                                   paused_at__lte=now - dt.timedelta(days=limit))
-              .select_related("application", "item", "department"))
+              .select_related("application", "item", "department")
+              .annotate(notice_number=Subquery(
+                  OneTimeNotice.objects.filter(case=OuterRef("pk"))
+                  .order_by("-issued_at", "-id").values("number")[:1])))
     for case in paused:
         assert case.paused_at is not None  # noqa: S101 - filtered
         days = calendar.working_days_between(case.paused_at.astimezone(TZ).date(), today)
         if days <= limit:
             continue
-        notice = case.notices.order_by("-issued_at", "-id").first()
         alert = rule_fire(
             kind=AlertKind.PAUSE_TOO_LONG, key=f"pause:{case.pk}:{case.paused_at.isoformat()}",
             setting=setting, application_number=case.application.number, case_id=case.pk,
             message=_("“%(item)s”暂停计时已 %(days)d 个工作日，超过上限 %(limit)d 个工作日") % {
                 "item": case.item.name, "days": days, "limit": limit},
             evidence={**_case_facts(case), "paused_at": _iso(case.paused_at),
-                      "working_days": days, "notice": notice.number if notice else ""},
+                      "working_days": days, "notice": case.notice_number or ""},
         )
         if alert is not None:
             raised.append(alert)
@@ -315,15 +317,14 @@ def _reads_without_case() -> list[Alert]:
         report = staff_access_report(since=since, until=since + dt.timedelta(days=1),
                                      threshold=int(setting.threshold))
         flagged = [r for r in report if r.flagged]
-        regions = dict(User.objects.filter(pk__in=[r.actor_id for r in flagged])
-                       .values_list("pk", "region_id"))
-        departments = dict(User.objects.filter(pk__in=[r.actor_id for r in flagged])
-                           .values_list("pk", "department__region_id"))
+        regions = {pk: own or department for pk, own, department in User.objects.filter(
+            pk__in=[r.actor_id for r in flagged]).values_list(
+                "pk", "region_id", "department__region_id")}
         for row in flagged:
             alert = rule_fire(
                 kind=AlertKind.DATA_READ_WITHOUT_CASE, key=f"reads:{row.actor_id}:{day}",
                 setting=setting, subject=f"staff:{row.actor_id}:{day:%Y%m%d}",
-                region_id=regions.get(row.actor_id) or departments.get(row.actor_id),
+                region_id=regions.get(row.actor_id),
                 message=_("%(name)s（%(department)s）%(day)s 查阅了 %(people)d 人的个人信息，"
                           "没有对应的办件") % {
                     "name": row.name, "department": row.department or row.role,
