@@ -22,6 +22,7 @@ from onevisit.applications.constants import (
 )
 from onevisit.catalogue.constants import LimitUnit
 from onevisit.catalogue.models import ServiceItem
+from onevisit.credit.constants import SECOND_REVIEW_TIERS
 from onevisit.lifeevents.models import LifeEvent
 
 
@@ -96,6 +97,11 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    @property
+    def second_review_required(self) -> bool:
+        """Filed in a bad credit tier (C, D): each approval needs a second reviewer (复核)."""
+        return self.credit_tier in SECOND_REVIEW_TIERS
 
     @property
     def accepted_elsewhere(self) -> bool:

@@ -26,7 +26,6 @@ from onevisit.applications.models import Case
 from onevisit.applications.services import case_material_keys, subject_of
 from onevisit.catalogue.constants import FieldType, LimitUnit
 from onevisit.certificates.constants import CertificateKind
-from onevisit.credit.constants import SECOND_REVIEW_TIERS
 from onevisit.errors import DomainError
 from onevisit.exchange.services import personal_data_read_log, subject_mask
 from onevisit.exchange.sources import source_name
@@ -273,7 +272,6 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
                       if c.kind == CertificateKind.REFUSAL],
         "tolerated": [m for m in application.materials.all()
                       if m.tolerated_missing and m.key in own],
-        "second_review": application.credit_tier in SECOND_REVIEW_TIERS,
         "first_approval": next((w for w in case.work_items.all()
                                 if w.outcome == WorkItemOutcome.FIRST_APPROVED), None),
         "demands": list(case.demands.all()),

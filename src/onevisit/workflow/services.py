@@ -49,7 +49,6 @@ from onevisit.catalogue.models import EvidenceType
 from onevisit.certificates.services import certificates_issue, refusal_decision_issue
 from onevisit.credit.constants import (
     LEGAL_BASIS,
-    SECOND_REVIEW_TIERS,
     VALID_DAYS,
     CreditSource,
     Severity,
@@ -190,7 +189,7 @@ def second_review_needed(*, application: Application, case: Case) -> bool:
     """A case of an applicant in a bad credit tier when filed (C, D: docs/credit.md) is
     approved by two reviewers: the first approval sends it back to the department queue
     for another reviewer's sign-off (复核)."""
-    return (application.credit_tier in SECOND_REVIEW_TIERS and not WorkItem.objects.filter(
+    return (application.second_review_required and not WorkItem.objects.filter(
         case=case, outcome=WorkItemOutcome.FIRST_APPROVED).exists())
 
 
