@@ -44,6 +44,8 @@ class CaseStatus(models.TextChoices):
     PENDING = "pending", _("待审批")
     IN_REVIEW = "in_review", _("审批中")
     CORRECTION = "correction", _("待补正")
+    # Its taxes or fees are computed and wait for the applicant to pay (docs/payments.md).
+    AWAITING_PAYMENT = "awaiting_payment", _("待缴费")
     APPROVED = "approved", _("已准予")
     REJECTED = "rejected", _("不予许可")
     CANCELLED = "cancelled", _("已终止")
@@ -51,7 +53,7 @@ class CaseStatus(models.TextChoices):
 
 ALLOWED_CASE_TRANSITIONS: dict[str, set[str]] = {
     # A stage that depends on others starts when they are all approved.
-    CaseStatus.WAITING: {CaseStatus.PENDING, CaseStatus.CANCELLED},
+    CaseStatus.WAITING: {CaseStatus.PENDING, CaseStatus.AWAITING_PAYMENT, CaseStatus.CANCELLED},
     # A reviewer claims a case from the department queue.
     CaseStatus.PENDING: {CaseStatus.IN_REVIEW, CaseStatus.CANCELLED},
     # The reviewer decides, or asks for a correction (the clock pauses); a first
@@ -63,6 +65,9 @@ ALLOWED_CASE_TRANSITIONS: dict[str, set[str]] = {
     },
     # The applicant supplies the correction: back to the queue, the clock resumes.
     CaseStatus.CORRECTION: {CaseStatus.PENDING, CaseStatus.CANCELLED},
+    # The applicant pays (the clock paused meanwhile): to the queue, or, for an item that
+    # completes on payment (a tax declaration), approved at once.
+    CaseStatus.AWAITING_PAYMENT: {CaseStatus.PENDING, CaseStatus.APPROVED, CaseStatus.CANCELLED},
     CaseStatus.APPROVED: set(),
     CaseStatus.REJECTED: set(),
     CaseStatus.CANCELLED: set(),
@@ -73,7 +78,11 @@ RUNNING_CASE_STATUSES = (CaseStatus.PENDING, CaseStatus.IN_REVIEW)
 
 OPEN_CASE_STATUSES = (
     CaseStatus.WAITING, CaseStatus.PENDING, CaseStatus.IN_REVIEW, CaseStatus.CORRECTION,
+    CaseStatus.AWAITING_PAYMENT,
 )
+
+# The case waits for the applicant: its clock is paused.
+PAUSED_CASE_STATUSES = (CaseStatus.CORRECTION, CaseStatus.AWAITING_PAYMENT)
 
 
 class MaterialStatus(models.TextChoices):

@@ -190,6 +190,13 @@ class Case(models.Model):
     )
     decision_reason = models.TextField(blank=True)
     decision_legal_basis = models.TextField(blank=True)
+    # The taxes and fees of the case as computed when it was accepted (catalogue.charges:
+    # each line's charge, base, rate, amount and legal basis), their sum, and when the
+    # applicant paid them (docs/payments.md).
+    charges = models.JSONField(default=list, blank=True)
+    charges_yuan = models.DecimalField(_("应缴金额（元）"), max_digits=14, decimal_places=2,
+                                       default=0)
+    paid_at = models.DateTimeField(_("缴款时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

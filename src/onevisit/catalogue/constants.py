@@ -66,3 +66,8 @@ class ListKind(models.TextChoices):
     RESPONSIBILITY = "responsibility", _("责任清单")
     NEGATIVE = "negative", _("企业投资负面清单")
     FISCAL_FUND = "fiscal_fund", _("财政专项资金管理清单")
+
+
+class ChargeKind(models.TextChoices):
+    TAX = "tax", _("税款")
+    FEE = "fee", _("行政事业性收费")

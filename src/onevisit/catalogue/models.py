@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onevisit.accounts.models import Department, Region, RegionLevel
 from onevisit.catalogue.constants import (
+    ChargeKind,
     FieldType,
     ItemKind,
     ItemStatus,
@@ -184,6 +185,11 @@ class ServiceItem(models.Model):
         _("实行告知承诺制"), default=False,
         help_text=_("信用A级的申请人可签署告知承诺书，以承诺代替标注“可承诺替代”的材料"),
     )
+    # A declaration whose whole work is the payment (a tax declaration): paid, it is done.
+    completes_on_payment = models.BooleanField(
+        _("缴款即办结"), default=False,
+        help_text=_("按规则计征的税费缴清后，部门办件即办结，不再进入审批队列"),
+    )
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -316,3 +322,49 @@ class ListEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.title}"
+
+
+class ChargeRule(models.Model):
+    """One rate of one tax or fee an item charges (收费/计税规则), as data with its legal
+    basis and validity: of an item's rules for the same charge in force on the day, the
+    first by `priority` whose conditions the form meets decides it (`catalogue.charges`).
+    A rate with a zero amount is an exemption or a waiver and says so in `note`."""
+
+    code = models.SlugField(_("规则编码"), max_length=64, unique=True)
+    item_code = models.CharField(_("事项编码"), max_length=64, db_index=True)
+    charge = models.CharField(_("税费名称"), max_length=64)
+    kind = models.CharField(_("类别"), max_length=8, choices=ChargeKind.choices)
+    # The form field whose ID number names who pays (the buyer pays 契税, the seller
+    # individual income tax); blank: the applicant.
+    payer_field = models.CharField(_("缴款人字段"), max_length=64, blank=True)
+    # The form field the rate applies to (e.g. the transaction price); blank: `amount_yuan`.
+    base_field = models.CharField(_("计税依据字段"), max_length=64, blank=True)
+    rate = models.DecimalField(_("税率/费率"), max_digits=9, decimal_places=6, null=True,
+                               blank=True)
+    amount_yuan = models.DecimalField(_("定额（元）"), max_digits=14, decimal_places=2,
+                                      null=True, blank=True)
+    conditions = models.JSONField(
+        _("适用条件"), default=dict, blank=True,
+        help_text=_("表单字段应满足的条件，如 {\"buyer_first_home\": \"是\", "
+                    "\"property_area__lte\": \"140\"}"),
+    )
+    priority = models.PositiveSmallIntegerField(_("优先级"), default=100)
+    note = models.CharField(_("适用情形"), max_length=255)
+    legal_basis = models.TextField(_("法律依据"))
+    valid_from = models.DateField(_("施行日期"))
+    valid_to = models.DateField(_("废止日期"), null=True, blank=True,
+                                help_text=_("最后适用的一日；空白表示现行有效"))
+
+    class Meta:
+        ordering = ["item_code", "charge", "priority", "code"]
+        verbose_name = _("税费规则")
+        verbose_name_plural = _("税费规则")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rate__isnull=False) ^ models.Q(amount_yuan__isnull=False),
+                name="charge_rule_rate_or_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_code} {self.charge}: {self.note}"

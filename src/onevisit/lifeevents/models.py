@@ -9,6 +9,11 @@ from onevisit.accounts.models import Region
 from onevisit.catalogue.constants import LimitUnit
 
 
+class StageMode(models.TextChoices):
+    REVIEW = "review", _("部门审批")
+    RECORD = "record", _("信息共享直接登记")
+
+
 class LifeEvent(models.Model):
     code = models.SlugField(max_length=64, unique=True)
     name = models.CharField(_("一件事名称"), max_length=128)
@@ -37,6 +42,14 @@ class LifeEventStage(models.Model):
     item_code = models.CharField(max_length=64)
     depends_on = models.JSONField(default=list, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    # How the stage's department works it: a review, or a record it makes from the one
+    # filing without a review (多证合一: the registrations the licence stands for).
+    mode = models.CharField(_("办理方式"), max_length=8, choices=StageMode.choices,
+                            default=StageMode.REVIEW)
+    # Form conditions under which the stage is not needed and is skipped at acceptance
+    # (a project inside an area with a regional assessment: 区域环评), same shape as a
+    # charge rule's conditions (catalogue.charges); empty: always needed.
+    skip_when = models.JSONField(_("免于办理的条件"), default=dict, blank=True)
 
     class Meta:
         ordering = ["order", "id"]

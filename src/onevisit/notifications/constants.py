@@ -27,6 +27,9 @@ class NotifyEvent(models.TextChoices):
     RECTIFIED = "rectified", _("差评已回访整改")
     SURVEY = "survey", _("满意度调查")
     CREDIT_DECIDED = "credit_decided", _("信用异议和修复处理结果")
+    PAYMENT_DUE = "payment_due", _("待缴纳税费")
+    PAID = "paid", _("税费已缴纳")
+    REFUNDED = "refunded", _("税费已退还")
 
 
 class NotifyStatus(models.TextChoices):

@@ -58,6 +58,18 @@ WORDINGS: dict[str, Wording] = {
         _("信用异议和修复处理结果"),
         _("您对%(name)s的信用记录“%(fact)s”提出的%(kind)s已处理：%(status)s。理由：%(reason)s。"
           "详见“我的信用”。")),
+    NotifyEvent.PAYMENT_DUE: Wording(
+        _("请缴纳税费"),
+        _("您申请的“%(title)s”（办件号 %(number)s）应缴税费 %(amount)s 元（%(charges)s），"
+          "请登录“我的办件”在线缴纳，无需到银行或税务大厅。")),
+    NotifyEvent.PAID: Wording(
+        _("税费已缴纳"),
+        _("您为“%(title)s”（办件号 %(number)s）缴纳的 %(amount)s 元已到账，"
+          "电子票据 %(receipt)s 可在“我的办件”下载。")),
+    NotifyEvent.REFUNDED: Wording(
+        _("税费已退还"),
+        _("您为“%(title)s”（办件号 %(number)s）缴纳的 %(amount)s 元已原路退还，"
+          "原因：%(reason)s。")),
 }
 
 

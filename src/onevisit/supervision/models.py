@@ -31,6 +31,10 @@ class AlertKind(models.TextChoices):
     RECTIFICATION_OVERDUE = "rectification_overdue", _("差评整改逾期")
     EXPERIENCE_REPORT = "experience_report", _("体验办事报告")
     CREDIT_OBJECTION = "credit_objection", _("信用异议待处理")
+    # The unified public payment platform (统一公共支付): a notification refused for its
+    # signature or amount; the daily reconciliation finding a difference.
+    PAYMENT_NOTIFICATION_REFUSED = "payment_refused", _("支付通知验签或金额不符")
+    RECONCILIATION_MISMATCH = "reconciliation_mismatch", _("支付对账不符")
 
 
 class Alert(models.Model):

@@ -37,6 +37,7 @@ from onevisit.applications.services import (
     case_lock,
     case_material_keys,
     case_transition,
+    cases_charges_paid,
     cases_start_ready,
     subject_of,
     tolerated_due_extend,
@@ -179,10 +180,48 @@ def case_approve(*, case_id: int, actor: Any, note: str = "") -> Case:
     decision_speed_check(case=case)
     audit_record(actor=actor, action="case.approved", entity="case", entity_id=case.pk,
                  data={"application": application.number})
-    cases_start_ready(application=application, actor=actor)
+    _stages_advance(application=application, actor=actor)
+    return case
+
+
+def _stages_advance(*, application: Application, actor: Any) -> None:
+    """After an approval: start the stages now ready, settle at once those that complete
+    on a payment already made (a tax paid ahead), and so on down the stages; when every
+    case is approved, the results."""
+    while True:
+        cases_start_ready(application=application, actor=actor)
+        settled = [case for case in application.cases.select_related("item").filter(
+                       status=CaseStatus.AWAITING_PAYMENT, paid_at__isnull=False)
+                   if case.item.completes_on_payment]
+        if not settled:
+            break
+        for case in settled:
+            case_transition(case_id=case.pk, to=CaseStatus.APPROVED, actor=None,
+                            note=_("税费已缴清，办结"))
+            audit_record(actor=actor, action="case.approved", entity="case",
+                         entity_id=case.pk, data={"application": application.number,
+                                                  "on_payment": True})
     if not application.cases.exclude(status=CaseStatus.APPROVED).exists():
         _result_release_or_withhold(application=application, actor=actor)
-    return case
+
+
+@atomic_audited
+def case_charges_settle(*, number: str, case_ids: list[int], reference: str,
+                        actor: Any = None) -> list[Case]:
+    """The payment platform confirmed the applicant paid these cases' charges (order
+    `reference`): each is marked paid, a case waiting in 待缴费 goes to its department's
+    queue, and one that completes on payment (a tax declaration) is approved, its later
+    stages starting. Paying again changes nothing."""
+    application = application_lock(number=number)
+    if application.status != ApplicationStatus.ACCEPTED:
+        raise Conflict(_("办件 %(number)s 已是“%(status)s”状态，不能再缴费")
+                       % {"number": application.number,
+                          "status": application.get_status_display()})
+    paid = cases_charges_paid(application=application, case_ids=case_ids, actor=actor,
+                              note=_("已缴费（%(reference)s）") % {"reference": reference})
+    if paid:
+        _stages_advance(application=application, actor=actor)
+    return paid
 
 
 def second_review_needed(*, application: Application, case: Case) -> bool:

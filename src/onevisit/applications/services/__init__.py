@@ -6,6 +6,7 @@ from onevisit.applications.services.cases import (
     case_clock_pause,
     case_lock,
     case_transition,
+    cases_charges_paid,
     cases_start_ready,
 )
 from onevisit.applications.services.common import application_lock, serial_number
@@ -73,6 +74,7 @@ __all__ = [
     "case_lock",
     "case_material_keys",
     "case_transition",
+    "cases_charges_paid",
     "cases_start_ready",
     "draft_delete",
     "draft_get",

@@ -7,11 +7,13 @@ import datetime as dt
 import secrets
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onevisit import clock
 from onevisit.applications.constants import (
     ALLOWED_CASE_TRANSITIONS,
+    PAUSED_CASE_STATUSES,
     ApplicationStatus,
     CaseStatus,
     NoticeKind,
@@ -34,6 +36,7 @@ from onevisit.applications.services.notifying import applicant_notify, when
 from onevisit.applications.services.subjects import Subject
 from onevisit.applications.services.tolerated import tolerated_due_set
 from onevisit.audit.services import atomic_audited, audit_record
+from onevisit.catalogue.charges import charges_compute, charges_total
 from onevisit.errors import Conflict, NotFound
 from onevisit.notifications.constants import NotifyEvent
 from onevisit.workdays.calendar import deadline_after, time_remaining
@@ -58,14 +61,20 @@ def application_accept(*, application: Application, subject: Subject, actor: Any
         "status", "accepted_at", "due_at", "due_provisional", "receipt_number", "query_code",
     ])
     cases = []
+    on = timezone.localdate(now)
     for stage in subject.stages:
+        charges = [line.as_dict() for line in charges_compute(
+            item_code=stage.item.code, data=application.data, on=on)]
         case = Case(
             application=application, item=stage.item, department=stage.item.department,
-            stage_key=stage.key, depends_on=stage.depends_on,
-            status=CaseStatus.WAITING if stage.depends_on else CaseStatus.PENDING,
+            stage_key=stage.key, depends_on=stage.depends_on, status=CaseStatus.WAITING,
+            charges=charges, charges_yuan=charges_total(charges),
         )
         if not stage.depends_on:
+            case.status = _started_status(case)
             _clock_start(case, now)
+            if case.status == CaseStatus.AWAITING_PAYMENT:
+                _clock_pause(case, now)
         cases.append(case)
     Case.objects.bulk_create(cases)
     CaseStatusChange.objects.bulk_create(
@@ -105,6 +114,21 @@ def _clock_start(case: Case, now: dt.datetime) -> None:
     case.warn_at = now + (deadline.due_at - now) * WARN_SHARE
 
 
+def _clock_pause(case: Case, now: dt.datetime) -> None:
+    case.remaining = time_remaining(now=now, due_at=case.due_at or now,
+                                    unit=case.item.limit_unit)
+    case.paused_at = now
+
+
+def _started_status(case: Case) -> CaseStatus:
+    """Where a case goes when its stage starts: the queue, or 待缴费 while its taxes and
+    fees are unpaid (its clock paused: the applicant has the next move). A case that
+    completes on payment waits there even when paid ahead, for `workflow` to settle it."""
+    if case.charges_yuan > 0 and (case.paid_at is None or case.item.completes_on_payment):
+        return CaseStatus.AWAITING_PAYMENT
+    return CaseStatus.PENDING
+
+
 def case_lock(*, case_id: int) -> tuple[Application, Case]:
     """Lock the case's application, then the case: the one order every writer of a case
     takes its locks in, so two writers never wait on each other crosswise."""
@@ -142,15 +166,13 @@ def _case_move(*, case: Case, to: str, actor: Any, note: str, legal_basis: str) 
     now = clock.now()
     before = case.status
     fields = ["status"]
-    if before == CaseStatus.WAITING and to == CaseStatus.PENDING:
+    if before == CaseStatus.WAITING:
         _clock_start(case, now)
         fields += ["started_at", "due_at", "warn_at", "due_provisional"]
-    elif to == CaseStatus.CORRECTION:
-        case.remaining = time_remaining(now=now, due_at=case.due_at or now,
-                                        unit=case.item.limit_unit)
-        case.paused_at = now
+    if to in PAUSED_CASE_STATUSES:
+        _clock_pause(case, now)
         fields += ["remaining", "paused_at"]
-    elif before == CaseStatus.CORRECTION and to == CaseStatus.PENDING:
+    elif before in PAUSED_CASE_STATUSES and to == CaseStatus.PENDING:
         deadline = deadline_after(start=now, limit=case.remaining or 0,
                                   unit=case.item.limit_unit)
         # The yellow mark keeps its distance from the deadline: the pause moved both.
@@ -162,7 +184,7 @@ def _case_move(*, case: Case, to: str, actor: Any, note: str, legal_basis: str) 
         case.paused_at = None
         case.remaining = None
         fields += ["due_at", "warn_at", "due_provisional", "paused_at", "remaining"]
-    elif to in (CaseStatus.APPROVED, CaseStatus.REJECTED):
+    if to in (CaseStatus.APPROVED, CaseStatus.REJECTED):
         case.decided_at = now
         case.decided_by = actor_or_none(actor)
         case.decision_reason = note
@@ -188,16 +210,39 @@ def case_clock_pause(*, case_id: int, materials: list[ApplicationMaterial], acto
 
 
 def cases_start_ready(*, application: Application, actor: Any) -> list[Case]:
-    """Start every waiting case whose stages it depends on are all approved. The
-    application is locked by the caller."""
+    """Start every waiting case whose stages it depends on are all approved: to the
+    queue, or to 待缴费 while its charges are unpaid. The application is locked by the
+    caller."""
     cases = list(application.cases.select_for_update().select_related("item"))
     approved = {c.stage_key for c in cases if c.status == CaseStatus.APPROVED}
     started = []
     for case in cases:
         if case.status == CaseStatus.WAITING and set(case.depends_on) <= approved:
-            _case_move(case=case, to=CaseStatus.PENDING, actor=actor, note="", legal_basis="")
+            _case_move(case=case, to=_started_status(case), actor=actor, note="",
+                       legal_basis="")
             started.append(case)
     return started
+
+
+def cases_charges_paid(*, application: Application, case_ids: list[int], actor: Any,
+                       note: str) -> list[Case]:
+    """The applicant paid these cases' charges (the payment platform confirmed it): each
+    is marked paid; one waiting in 待缴费 goes to its department's queue, its clock
+    resuming, unless it completes on payment: `workflow` settles those. The cases paid
+    now; the application is locked by the caller."""
+    now = clock.now()
+    paid = []
+    for case in application.cases.select_for_update().select_related("item").filter(
+            pk__in=case_ids, paid_at__isnull=True):
+        case.paid_at = now
+        case.save(update_fields=["paid_at"])
+        if case.status == CaseStatus.AWAITING_PAYMENT and not case.item.completes_on_payment:
+            _case_move(case=case, to=CaseStatus.PENDING, actor=actor, note=note,
+                       legal_basis="")
+        paid.append(case)
+    audit_record(actor=actor, action="case.charges_paid", entity="application",
+                 entity_id=application.number, data={"cases": [c.pk for c in paid]})
+    return paid
 
 
 def application_finish(*, application: Application, approved: bool, actor: Any) -> None:
