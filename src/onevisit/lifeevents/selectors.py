@@ -34,6 +34,8 @@ class StagePlan:
     name: str
     item: ServiceItem
     depends_on: list[str]
+    mode: str = "review"
+    refusal_scope: str = "application"
 
 
 @dataclass
@@ -64,7 +66,8 @@ def life_event_plan(
         )
     plans = [
         StagePlan(key=stage.key, name=stage.name, item=items[stage.item_code],
-                  depends_on=list(stage.depends_on))
+                  depends_on=list(stage.depends_on), mode=stage.mode,
+                  refusal_scope=stage.refusal_scope)
         for stage in stages
     ]
     ordered_items = [plan.item for plan in plans]
