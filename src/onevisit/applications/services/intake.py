@@ -428,7 +428,8 @@ def application_file(prepared: PreparedFiling) -> Filing:
         applicant_id_number=applicant.id_number, channel=channel,
         status=ApplicationStatus.SUBMITTED,
         data=prepared.cleaned, promised_visits=subject.promised_visits,
-        stages=[{"key": s.key, "item": s.item.pk, "depends_on": s.depends_on}
+        stages=[{"key": s.key, "item": s.item.pk, "depends_on": s.depends_on,
+                 "mode": s.mode, "refusal_scope": s.refusal_scope}
                 for s in subject.stages],
         committed_limit=subject.committed_limit, limit_unit=subject.limit_unit,
         submitted_at=now, delivery_method=delivery.method,

@@ -22,7 +22,7 @@ from onevisit.catalogue.selectors import (
     materials_merge,
 )
 from onevisit.errors import InvalidInput, NotFound
-from onevisit.lifeevents.models import LifeEvent
+from onevisit.lifeevents.models import LifeEvent, RefusalScope, StageMode
 from onevisit.lifeevents.selectors import (
     LifeEventIncomplete,
     life_event_by_code,
@@ -35,6 +35,10 @@ class Stage:
     key: str
     item: ServiceItem
     depends_on: list[str]
+    # lifeevents.StageMode and RefusalScope: a review or a record made from the filing;
+    # whether refusing the stage ends the application or only the stage.
+    mode: str = StageMode.REVIEW
+    refusal_scope: str = RefusalScope.APPLICATION
 
 
 @dataclass
@@ -100,7 +104,8 @@ def _subject_load(*, item_code: str | None, life_event_code: str | None) -> Subj
         raise NotFound(str(exc)) from exc
     return Subject(
         title=life_event.name, item=None, life_event=life_event,
-        stages=[Stage(key=s.key, item=s.item, depends_on=s.depends_on) for s in plan.stages],
+        stages=[Stage(key=s.key, item=s.item, depends_on=s.depends_on, mode=s.mode,
+                      refusal_scope=s.refusal_scope) for s in plan.stages],
         fields=plan.fields, materials=plan.materials,
         promised_visits=life_event.promised_visits,
         committed_limit=life_event.committed_limit, limit_unit=life_event.limit_unit,
@@ -118,7 +123,9 @@ def subject_of(application: Application) -> Subject:
             .select_related("department", "region")
         )
     }
-    stages = [Stage(key=s["key"], item=items[s["item"]], depends_on=list(s["depends_on"]))
+    stages = [Stage(key=s["key"], item=items[s["item"]], depends_on=list(s["depends_on"]),
+                    mode=s.get("mode", StageMode.REVIEW),
+                    refusal_scope=s.get("refusal_scope", RefusalScope.APPLICATION))
               for s in pinned]
     ordered = [stage.item for stage in stages]
     return Subject(
