@@ -1,10 +1,11 @@
 """The demo service catalogue of 西湖区, Hangzhou (region 330106), and the province's basic
 catalogue entries its items implement (demo/catalogue/standards.py).
 
-Departments, canonical fields, evidence types, service items, the four lists and four
-life events (一件事): three the reform's source text names — 二手房交易 done in under 50
-minutes (交易、税收、登记 at one window), 企业开办 with 多证合一、一照一码, zero-visit
-filing of enterprise investment projects — and the newborn bundle.
+Departments, canonical fields, evidence types, service items, the four lists and the
+life events (一件事): those the reform's source text names — 二手房交易 done in under 50
+minutes (交易、税收、登记 at one window), 企业开办, zero-visit filing of enterprise
+investment projects, 多证合一、一照一码 and eight 证照联办 (demo/catalogue/market.py) —
+and the newborn bundle.
 
 The definitions are plain data; `demo_catalogue_load` turns them into rows and may run any
 number of times: it fills in what is missing and never overwrites a published item or an
@@ -33,27 +34,36 @@ from onevisit.catalogue.models import (
     ServiceItem,
 )
 from onevisit.catalogue.services import item_publish, list_entry_publish
-from onevisit.demo.catalogue.bundles import LIFE_EVENTS, LIST_ENTRIES, ListEntrySpec
+from onevisit.demo.catalogue import english, market
+from onevisit.demo.catalogue.bundles import LIFE_EVENTS as BASE_LIFE_EVENTS
+from onevisit.demo.catalogue.bundles import LIST_ENTRIES, ListEntrySpec
 from onevisit.demo.catalogue.english import (
     BLANK_FORM_MARKS,
-    DEPARTMENTS_EN,
-    DESKS,
     EVIDENCE_TYPES_EN,
     FIELDS_EN,
     HALL_PLACE,
     HALL_PLACE_EN,
     HOURS,
     HOURS_EN,
-    ITEMS_EN,
-    LIFE_EVENTS_EN,
-    MATERIALS_EN,
-    STAGES_EN,
 )
-from onevisit.demo.catalogue.items import ITEMS, ItemSpec
-from onevisit.demo.catalogue.reference import DEPARTMENTS, DISTRICT, EVIDENCE_TYPES, FIELDS
+from onevisit.demo.catalogue.items import ITEMS as BASE_ITEMS
+from onevisit.demo.catalogue.items import ItemSpec
+from onevisit.demo.catalogue.reference import DEPARTMENTS as BASE_DEPARTMENTS
+from onevisit.demo.catalogue.reference import DISTRICT, EVIDENCE_TYPES, FIELDS
 from onevisit.demo.catalogue.standards import demo_basic_catalogue_load
 from onevisit.lifeevents.models import LifeEvent, LifeEventStage
 from onevisit.lifeevents.services import life_event_define
+
+# The whole demo catalogue: the base modules' and market.py's.
+ITEMS: tuple[ItemSpec, ...] = (*BASE_ITEMS, *market.MARKET_ITEMS)
+LIFE_EVENTS = (*BASE_LIFE_EVENTS, *market.MARKET_LIFE_EVENTS)
+DEPARTMENTS = {**BASE_DEPARTMENTS, **market.MARKET_DEPARTMENTS}
+DEPARTMENTS_EN = {**english.DEPARTMENTS_EN, **market.MARKET_DEPARTMENTS_EN}
+DESKS = {**english.DESKS, **market.MARKET_DESKS}
+ITEMS_EN = {**english.ITEMS_EN, **market.MARKET_ITEMS_EN}
+LIFE_EVENTS_EN = {**english.LIFE_EVENTS_EN, **market.MARKET_LIFE_EVENTS_EN}
+STAGES_EN = {**english.STAGES_EN, **market.MARKET_STAGES_EN}
+MATERIALS_EN = {**english.MATERIALS_EN, **market.MARKET_MATERIALS_EN}
 
 # --------------------------------------------------------------------------- loader
 
@@ -101,7 +111,8 @@ def demo_catalogue_load(*, actor: Any = None) -> None:
                 keywords=life_event.keywords,
                 stages=[
                     {"key": stage.key, "name": stage.name, "item_code": stage.item_code,
-                     "depends_on": list(stage.depends_on)}
+                     "depends_on": list(stage.depends_on), "mode": stage.mode,
+                     "refusal_scope": stage.refusal_scope}
                     for stage in life_event.stages
                 ],
             )

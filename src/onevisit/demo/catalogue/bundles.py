@@ -19,6 +19,8 @@ class StageSpec:
     name: str
     item_code: str
     depends_on: tuple[str, ...] = ()
+    mode: str = "review"  # lifeevents.StageMode
+    refusal_scope: str = "application"  # lifeevents.RefusalScope
 
 
 @dataclass(frozen=True)
