@@ -94,6 +94,7 @@ urlpatterns = [
          name="evaluation_import"),
     path("workbench/", workbench.queue, name="workbench"),
     path("workbench/cases/<int:case_id>/", workbench.case_detail, name="workbench_case"),
+    path("workbench/registrations/", workbench.registrations, name="workbench_registrations"),
     path("workbench/cases/<int:case_id>/materials/<int:material_id>/",
          workbench_materials.material_view, name="workbench_material"),
     path("workbench/cases/<int:case_id>/materials/<int:material_id>/file",
