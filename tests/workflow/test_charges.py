@@ -163,3 +163,19 @@ def test_a_payment_for_a_closed_application_is_refused(charged, api):
     tax.refresh_from_db()
     assert tax.status == "awaiting_payment"
     assert tax.paid_at is None
+
+
+def test_the_applicant_and_the_reviewer_see_the_breakdown(charged, api, client):
+    application = _file(api, charged)
+    tax = _case(application, "tax")
+
+    client.force_login(charged.citizen)
+    page = client.get(f"/me/applications/{application.number}/").content.decode()
+    assert "等您缴纳税费，办理时限暂停" in page
+    assert "家庭唯一住房，面积140平方米及以下" in page
+    assert "18500.00" in page
+    assert "1%" in page
+    client.force_login(charged.reviewers["xh-sw"])
+    case_page = client.get(f"/workbench/cases/{tax.pk}/").content.decode()
+    assert "《中华人民共和国契税法》第三条" in case_page
+    assert "未缴纳" in case_page

@@ -112,6 +112,13 @@ def _line(rule: ChargeRule, data: Mapping[str, Any]) -> Charge:
                   note=rule.note, legal_basis=rule.legal_basis)
 
 
+def rate_percent(rate: str | Decimal | None) -> str:
+    """A rate as people write it: 0.015000 → 1.5%; blank for a fixed amount."""
+    if rate in (None, ""):
+        return ""
+    return f"{(Decimal(str(rate)) * 100).normalize():f}%"
+
+
 def charges_total(lines: list[dict[str, Any]]) -> Decimal:
     return sum((Decimal(line["amount_yuan"]) for line in lines), Decimal("0.00"))
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -17,7 +16,7 @@ from onevisit.applications.constants import CaseStatus
 from onevisit.applications.models import Application, Case
 from onevisit.applications.services import serial_number
 from onevisit.audit.services import atomic_audited, audit_record
-from onevisit.catalogue.charges import charges_total, yuan_in_capitals
+from onevisit.catalogue.charges import charges_total, rate_percent, yuan_in_capitals
 from onevisit.catalogue.constants import SubjectKind
 from onevisit.catalogue.models import EvidenceType
 from onevisit.certificates.constants import CertificateKind
@@ -98,9 +97,8 @@ def _charges_paid(application: Application, case: Case) -> dict[str, Any]:
         payer_id = str(application.data.get(payer_field) or application.applicant_id_number)
         payer_name = str(application.data.get(payer_field.removesuffix("_id_number") + "_name")
                          or application.applicant_name)
-        rate = line.get("rate") or ""
         lines.append({**line, "payer_name": payer_name, "payer_id": subject_mask(payer_id),
-                      "rate_percent": f"{(Decimal(rate) * 100).normalize():f}%" if rate else ""})
+                      "rate_percent": rate_percent(line.get("rate"))})
     total = charges_total(case.charges)
     return {"charges": lines, "charges_total": f"{total:.2f}",
             "charges_total_capitals": yuan_in_capitals(total),
