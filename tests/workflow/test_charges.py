@@ -15,6 +15,7 @@ from onevisit.catalogue.models import ChargeRule, ServiceItem
 from onevisit.certificates.models import Certificate
 from onevisit.errors import Conflict
 from onevisit.lifeevents.services import life_event_define
+from onevisit.notifications.models import Notification
 from onevisit.workflow.services import case_charges_settle
 from tests.conftest import World
 
@@ -179,3 +180,14 @@ def test_the_applicant_and_the_reviewer_see_the_breakdown(charged, api, client):
     case_page = client.get(f"/workbench/cases/{tax.pk}/").content.decode()
     assert "《中华人民共和国契税法》第三条" in case_page
     assert "未缴纳" in case_page
+
+
+def test_the_applicant_is_told_what_to_pay_once(charged, api):
+    application = _file(api, charged)
+    api["reviewer:xh-zjj"].decide(_case(application, "filing").pk)  # nothing new to pay yet
+
+    told = Notification.objects.filter(event="payment_due")
+    assert sorted(told.values_list("channel", flat=True)) == ["site", "sms"]  # once each
+    message = told.get(channel="site")
+    assert message.context["amount"] == "18500.00"
+    assert message.context["charges"] == "契税 18500.00 元"
