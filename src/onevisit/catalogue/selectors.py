@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from onevisit.accounts.models import Region
+from onevisit.catalogue.charges import rate_percent
 from onevisit.catalogue.constants import ItemStatus, ListKind
 from onevisit.catalogue.models import (
     BasicItem,
@@ -80,7 +81,7 @@ class ChargeRuleShown:
     charge: str
     kind: str
     note: str
-    rate_percent: str  # "1.5" for a rate of 1.5%, "" for a fixed amount
+    rate_percent: str  # "1.5%", "" for a fixed amount
     base_label: str  # what the rate applies to, e.g. 成交价格（元）
     amount_yuan: str  # "80.00" for a fixed amount, "" for a rate
     legal_basis: str
@@ -103,7 +104,7 @@ def charge_rules_shown(*, item_code: str, on: dt.date) -> list[ChargeRuleShown]:
     return [
         ChargeRuleShown(
             charge=rule.charge, kind=rule.get_kind_display(), note=rule.note,
-            rate_percent=f"{(rule.rate * 100).normalize():f}" if rule.rate is not None else "",
+            rate_percent=rate_percent(rule.rate),
             base_label=labels.get(rule.base_field, rule.base_field),
             amount_yuan=f"{rule.amount_yuan:.2f}" if rule.amount_yuan is not None else "",
             legal_basis=rule.legal_basis, valid_from=rule.valid_from, valid_to=rule.valid_to,
