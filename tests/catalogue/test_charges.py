@@ -9,8 +9,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.test import Client
 
+from onevisit.accounts.models import Role
 from onevisit.applications.constants import CaseStatus, Channel
 from onevisit.applications.services import (
     Applicant,
@@ -24,12 +26,19 @@ from onevisit.catalogue.charges import charges_compute
 from onevisit.catalogue.constants import ChargeKind, FieldType
 from onevisit.catalogue.models import ChargeRule
 from onevisit.demo.catalogue import demo_catalogue_load
-from onevisit.demo.catalogue.charges import demo_charges_load
+from onevisit.demo.catalogue.charges import CHARGE_RULES, demo_charges_load
+from onevisit.demo.catalogue.items import ITEMS
 from onevisit.errors import InvalidInput
 from onevisit.exchange.services import registry_record_put
 from onevisit.workflow.services import case_approve, case_charges_settle, case_claim
 from tests.conftest import PDF
-from tests.factories import FieldDefFactory, ServiceItemFactory, UserFactory, resident_id
+from tests.factories import (
+    FieldDefFactory,
+    RegionFactory,
+    ServiceItemFactory,
+    UserFactory,
+    resident_id,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -254,6 +263,20 @@ def test_a_damaged_id_card_costs_forty_yuan_and_a_renewal_twenty(rules: None) ->
     assert expired["居民身份证工本费"].amount_yuan == "20.00"
 
 
+def test_each_items_guide_fee_is_the_most_its_current_fee_rules_charge() -> None:
+    """The guide shows `fee_yuan` and supervision compares demands with it: it is the sum,
+    over the item's fees (not its taxes), of the highest amount each charges now."""
+    most: dict[str, Decimal] = {}
+    for charge in {(spec.item_code, spec.charge) for spec in CHARGE_RULES
+                   if spec.kind == ChargeKind.FEE}:
+        amounts = [spec.amount_yuan or Decimal(0) for spec in CHARGE_RULES
+                   if (spec.item_code, spec.charge) == charge and spec.valid_to is None]
+        most[charge[0]] = most.get(charge[0], Decimal(0)) + max(amounts)
+
+    assert {spec.code: spec.fee_yuan for spec in ITEMS if spec.fee_yuan or spec.code in most} == (
+        most)
+
+
 # --------------------------------------------------------------------------- editors
 
 def _admin() -> Client:
@@ -311,6 +334,26 @@ def test_the_admin_saves_a_valid_rule_and_audits_it(editable: None) -> None:
                                             {"property_use": "住宅", "area__gt": "90"})
     assert AuditEvent.objects.filter(action="charge_rule.saved",
                                      entity_id=str(rule.pk)).count() == 1
+
+
+def test_an_editor_of_another_region_neither_sees_nor_adds_the_items_rules(
+        editable: None) -> None:
+    _rule("t900-existing", item_code="330106-T-900")
+    editor = UserFactory(username="yuhang-editor", is_staff=True, role=Role.EDITOR,
+                         region=RegionFactory(code="330110", name="余杭区"))
+    editor.user_permissions.add(*Permission.objects.filter(
+        codename__in=["add_chargerule", "view_chargerule", "change_chargerule"]))
+    client = Client()
+    client.force_login(editor)
+
+    listed = client.get("/admin/catalogue/chargerule/")
+    refused = client.post("/admin/catalogue/chargerule/add/", _posted())
+
+    assert listed.status_code == 200
+    assert "t900-existing" not in listed.content.decode()
+    assert refused.status_code == 200
+    assert "该事项不在您的管辖范围内" in refused.content.decode()
+    assert list(ChargeRule.objects.values_list("code", flat=True)) == ["t900-existing"]
 
 
 # --------------------------------------------------------------------------- a sale

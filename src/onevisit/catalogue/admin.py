@@ -291,16 +291,27 @@ class ListEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 class ChargeRuleForm(forms.ModelForm):  # type: ignore[type-arg]
     """The checks of `rule_problems` as form errors on the fields concerned: a rule that
-    would never match, or match the wrong form, is refused where it is saved."""
+    would never match, or match the wrong form, is refused where it is saved; and a rule
+    only for an item of the editor's region (`scope`, set per request by the admin)."""
+
+    scope = ""
 
     def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()
         if self.errors:
             return cleaned
         candidate = construct_instance(self, copy.copy(self.instance))
-        for field, reason in rule_problems(candidate).items():
+        problems = rule_problems(candidate)
+        if "item_code" not in problems and not _items_in(self.scope).filter(
+                code=candidate.item_code).exists():
+            problems["item_code"] = str(_("该事项不在您的管辖范围内"))
+        for field, reason in problems.items():
             self.add_error(field if field in self.fields else None, reason)
         return cleaned
+
+
+def _items_in(scope: str) -> QuerySet[ServiceItem]:
+    return ServiceItem.objects.filter(within("region", scope))
 
 
 @admin.register(ChargeRule)
@@ -315,6 +326,16 @@ class ChargeRuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = ("kind", "charge")
     search_fields = ("code", "item_code", "charge", "note")
     ordering = ("item_code", "charge", "-valid_from", "priority")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ChargeRule]:
+        """An editor keeps the rules of her region's items (and the regions below)."""
+        return super().get_queryset(request).filter(
+            item_code__in=_items_in(scope_of(request.user)).values("code"))
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False,
+                 **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"scope": scope_of(request.user)})
 
     def save_model(self, request: HttpRequest, obj: ChargeRule, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
