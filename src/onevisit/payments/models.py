@@ -170,6 +170,11 @@ class ElectronicReceipt(models.Model):
     pdf = models.CharField(max_length=255, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
     seal_serial = models.CharField(max_length=40, blank=True)
+    # The document certificate the CA issued for this receipt's one signature (the
+    # certificates app records a certificate's in DocumentSigner, which names a
+    # Certificate; a receipt keeps its own here).
+    signer_serial = models.CharField(max_length=40, blank=True)
+    signer_fingerprint = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-issued_at", "-id"]

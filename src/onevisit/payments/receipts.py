@@ -7,7 +7,10 @@ order's first charge line, whose case the payment settles. A real 非税收入�
 carries the finance bureau's supervision seal (财政票据监制章); the platform has no finance
 bureau's seal of its own, so that is left to a real provider's receipt (docs/payments.md).
 The PDF is made on first download and stored under MEDIA_ROOT with its digest; anyone can
-check it offline against /pki/ca.pem, or online at /verify/receipt/<code>.
+check it offline against /pki/ca.pem (the signature chains to the platform's CA), or
+online by its code at /verify/receipt/<code>. The /verify/ upload check knows only the
+signers of certificates (DocumentSigner) and so reports a receipt's seal as not one of
+its own; receipts' document certificates are not yet in the CRL (docs/payments.md).
 """
 
 from __future__ import annotations
@@ -63,11 +66,14 @@ def receipt_pdf(*, receipt: ElectronicReceipt) -> bytes:
                       reason=f"电子票据（票据号码 {receipt.number}，核验码 "
                              f"{receipt.verification_code}）",
                       location=receipt.department.name)
-    return _store(receipt_id=receipt.pk, content=sealed.content, seal_serial=seal.serial)
+    return _store(receipt_id=receipt.pk, content=sealed.content, seal_serial=seal.serial,
+                  signer_serial=sealed.document.serial,
+                  signer_fingerprint=sealed.document.fingerprint)
 
 
 @atomic_audited
-def _store(*, receipt_id: int, content: bytes, seal_serial: str) -> bytes:
+def _store(*, receipt_id: int, content: bytes, seal_serial: str, signer_serial: str,
+           signer_fingerprint: str) -> bytes:
     receipt = ElectronicReceipt.objects.select_for_update().get(pk=receipt_id)
     already = _stored(receipt)
     if already is not None:  # another request sealed it first
@@ -80,7 +86,9 @@ def _store(*, receipt_id: int, content: bytes, seal_serial: str) -> bytes:
     partial.replace(target)
     digest = hashlib.sha256(content).hexdigest()
     ElectronicReceipt.objects.filter(pk=receipt_id).update(
-        pdf=str(relative), pdf_sha256=digest, seal_serial=seal_serial)
+        pdf=str(relative), pdf_sha256=digest, seal_serial=seal_serial,
+        signer_serial=signer_serial, signer_fingerprint=signer_fingerprint)
     audit_record(actor=None, action="payment.receipt_sealed", entity="receipt",
-                 entity_id=receipt.number, data={"seal": seal_serial, "sha256": digest})
+                 entity_id=receipt.number, data={"seal": seal_serial, "sha256": digest,
+                                                 "signer": signer_serial})
     return content
