@@ -89,7 +89,8 @@ def test_a_notification_stating_another_amount_is_refused(house, opened):
         "refused_amount", True, Decimal("18580.01"))
     assert PaymentOrder.objects.get(pk=opened.pk).status == "unpaid"
     assert _cases(house)["tax"] == ("awaiting_payment", False)
-    assert Alert.objects.filter(kind="payment_refused", application_number=house.number).count() == 1
+    assert Alert.objects.filter(kind="payment_refused",
+                                application_number=house.number).count() == 1
 
 
 def test_a_notification_arriving_after_the_order_was_cancelled_is_refunded(
