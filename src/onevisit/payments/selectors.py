@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from onevisit.accounts.regions import scope_of, within
+from onevisit.applications.constants import CaseStatus
 from onevisit.applications.models import Application
 from onevisit.payments.constants import NoticeOutcome, OrderStatus
 from onevisit.payments.models import (
@@ -41,7 +42,7 @@ def payment_pending(*, application: Application) -> bool:
     """Whether the applicant has charges to pay: a case waiting for payment, or any open
     case with unpaid charges (the application page's link)."""
     return application.cases.filter(paid_at__isnull=True, charges_yuan__gt=0).exclude(
-        status__in=("approved", "rejected", "cancelled")).exists()
+        status__in=(CaseStatus.APPROVED, CaseStatus.REJECTED, CaseStatus.CANCELLED)).exists()
 
 
 def orders_for_staff(*, user: Any, limit: int = 100) -> QuerySet[PaymentOrder]:

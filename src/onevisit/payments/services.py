@@ -51,6 +51,7 @@ from onevisit.payments.providers import (
     OrderRequest,
     PaymentNotification,
     StatementLine,
+    TradeState,
     provider_default,
     provider_get,
 )
@@ -292,24 +293,32 @@ def _receipt_issue(order: PaymentOrder) -> ElectronicReceipt:
     return receipt
 
 
-@atomic_audited
 def order_query_apply(*, number: str) -> str:
-    """Ask the provider about an unpaid order whose notification has not come: a trade it
-    reports paid is applied as its notification would be (the lost-notification catch)."""
+    """Ask the provider about an unpaid order whose notification has not come (outside any
+    transaction): a trade it reports paid is applied as its notification would be (the
+    lost-notification catch); an amount other than the order's is left to reconciliation."""
     order = PaymentOrder.objects.filter(number=number).first()
     if order is None or order.status != OrderStatus.UNPAID:
         return "skipped"
     state = provider_get(order.provider).query(order_number=number)
     if state.status not in ("SUCCESS", "REFUNDED"):
         return state.status
-    locked = _order_lock(number)
-    if locked is None or locked.paid_at is not None:
+    return _query_apply(number=number, state=state)
+
+
+@atomic_audited
+def _query_apply(*, number: str, state: TradeState) -> str:
+    order = _order_lock(number)
+    if order is None or order.paid_at is not None:
         return "skipped"
-    if state.amount_yuan != locked.amount_yuan:
-        return "amount_differs"  # reconciliation reports it
-    return _payment_apply(order=locked, parsed=PaymentNotification(
+    if state.amount_yuan != order.amount_yuan:
+        return "amount_differs"
+    outcome = _payment_apply(order=order, parsed=PaymentNotification(
         signature_ok=True, order_number=number, trade_number=state.trade_number,
         amount_yuan=state.amount_yuan, paid_at=state.paid_at, success=True), now=clock.now())
+    audit_record(actor=None, action="payment.found_by_query", entity="payment_order",
+                 entity_id=number, data={"trade": state.trade_number, "outcome": outcome})
+    return outcome
 
 
 def orders_query_stale(*, minutes: int = 15) -> dict[str, int]:

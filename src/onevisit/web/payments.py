@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -111,7 +112,7 @@ def payments_notify(request: HttpRequest, provider: str) -> HttpResponse:
     (`success`), so it stops retrying; only a failure to record asks for a retry."""
     try:
         plugin = provider_get(provider)
-    except Exception as exc:
+    except ImproperlyConfigured as exc:
         raise Http404(_("支付渠道不存在")) from exc
     notice_receive(provider=plugin.code, body=request.body,
                    headers=dict(request.headers.items()))
