@@ -112,5 +112,69 @@ def _line(rule: ChargeRule, data: Mapping[str, Any]) -> Charge:
                   note=rule.note, legal_basis=rule.legal_basis)
 
 
+def rate_percent(rate: str | Decimal | None) -> str:
+    """A rate as people write it: 0.015000 → 1.5%; blank for a fixed amount."""
+    if rate in (None, ""):
+        return ""
+    return f"{(Decimal(str(rate)) * 100).normalize():f}%"
+
+
 def charges_total(lines: list[dict[str, Any]]) -> Decimal:
     return sum((Decimal(line["amount_yuan"]) for line in lines), Decimal("0.00"))
+
+
+_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_SMALL_UNITS = ("", "拾", "佰", "仟")
+_GROUP_UNITS = ("", "万", "亿", "万亿")
+
+
+def yuan_in_capitals(amount: Decimal) -> str:
+    """An amount as written on receipts (金额大写): 12345.60 is 壹万贰仟叁佰肆拾伍元陆角整."""
+    cents = int((amount.copy_abs() * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    yuan, jiao, fen = cents // 100, cents // 10 % 10, cents % 10
+    text = _integer_in_capitals(yuan) + "元" if yuan else ""
+    if jiao:
+        text += _DIGITS[jiao] + "角"
+    elif fen and yuan:
+        text += "零"
+    if fen:
+        text += _DIGITS[fen] + "分"
+    else:
+        text += "整"
+    if not yuan and not jiao and not fen:
+        text = "零元整"
+    return ("负" if amount < 0 else "") + text
+
+
+def _integer_in_capitals(number: int) -> str:
+    groups = []
+    while number:
+        groups.append(number % 10000)
+        number //= 10000
+    text = ""
+    pending_zero = False
+    for index in range(len(groups) - 1, -1, -1):
+        group = groups[index]
+        if not group:
+            pending_zero = bool(text)
+            continue
+        if text and (pending_zero or group < 1000):
+            text += "零"
+        text += _group_in_capitals(group) + _GROUP_UNITS[index]
+        pending_zero = False
+    return text
+
+
+def _group_in_capitals(group: int) -> str:
+    text = ""
+    zero = False
+    for position in range(3, -1, -1):
+        digit = group // 10**position % 10
+        if digit:
+            if zero and text:
+                text += "零"
+            text += _DIGITS[digit] + _SMALL_UNITS[position]
+            zero = False
+        else:
+            zero = True
+    return text
