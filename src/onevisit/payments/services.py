@@ -10,6 +10,7 @@ provider's statement is compared with our books.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -116,9 +117,10 @@ def order_open(*, application: Application, actor: Any) -> PaymentOrder:
     now = clock.now()
     provider = provider_default()
     order = PaymentOrder.objects.create(
-        number=f"pending-{application.number}", application=application, case_ids=case_ids,
+        number=f"tmp-{secrets.token_hex(8)}", application=application, case_ids=case_ids,
         lines=_lines(cases), payer_name=application.applicant_name, amount_yuan=amount,
         provider=provider.code, created_at=now)
+    # The number shows the day and the row (unique whatever the day), known only now.
     order.number = f"JK{now:%Y%m%d}{order.pk:08d}"
     order.save(update_fields=["number"])
     audit_record(actor=actor, action="payment.order_opened", entity="payment_order",

@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from onevisit.applications.models import Application
+from onevisit.catalogue.models import FieldDef
 from onevisit.errors import DomainError
 from onevisit.payments.constants import OrderStatus
 from onevisit.payments.providers import provider_get
@@ -39,10 +40,16 @@ from onevisit.web.portal import _own_application
 
 
 def _charges(application: Application) -> list[dict[str, Any]]:
-    """Every charge line of the application's cases, with the case's department and
-    whether it is paid."""
-    return [{**line, "case": case, "paid": case.paid_at is not None}
-            for case in application.cases.all() for line in case.charges]
+    """Every charge line of the application's cases, with the case's department, who
+    pays it (the form field naming the payer, by its label) and whether it is paid."""
+    lines = [{**line, "case": case, "paid": case.paid_at is not None}
+             for case in application.cases.all() for line in case.charges]
+    labels = dict(FieldDef.objects.filter(
+        key__in={line["payer_field"] for line in lines if line.get("payer_field")})
+        .values_list("key", "label"))
+    for line in lines:
+        line["payer"] = labels.get(line.get("payer_field", ""), "")
+    return lines
 
 
 @login_required
