@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from onevisit.applications.models import Application
-from onevisit.catalogue.models import FieldDef
+from onevisit.catalogue.charges import payer_of
 from onevisit.errors import DomainError
 from onevisit.payments.constants import OrderStatus
 from onevisit.payments.providers import provider_get
@@ -41,14 +41,15 @@ from onevisit.web.portal import _own_application
 
 def _charges(application: Application) -> list[dict[str, Any]]:
     """Every charge line of the application's cases, with the case's department, who
-    pays it (the form field naming the payer, by its label) and whether it is paid."""
-    lines = [{**line, "case": case, "paid": case.paid_at is not None}
-             for case in application.cases.all() for line in case.charges]
-    labels = dict(FieldDef.objects.filter(
-        key__in={line["payer_field"] for line in lines if line.get("payer_field")})
-        .values_list("key", "label"))
-    for line in lines:
-        line["payer"] = labels.get(line.get("payer_field", ""), "")
+    pays it (the person the line's payer field names) and whether it is paid."""
+    lines = []
+    for case in application.cases.all():
+        for line in case.charges:
+            _payer_id, payer = payer_of(line, application.data,
+                                        applicant_id=application.applicant_id_number,
+                                        applicant_name=application.applicant_name)
+            lines.append({**line, "case": case, "paid": case.paid_at is not None,
+                          "payer": payer})
     return lines
 
 

@@ -188,5 +188,6 @@ urlpatterns = [
     path("hall/applications/<str:number>/supplement/", hall.supplement,
          name="hall_supplement"),
     path("hall/applications/<str:number>/pickup/", hall.pickup, name="hall_pickup"),
+    path("hall/applications/<str:number>/payment/", hall.payment, name="hall_payment"),
 ]
 urlpatterns += inspection.urlpatterns
