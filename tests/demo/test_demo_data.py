@@ -83,7 +83,7 @@ def test_life_events_merge_into_one_form() -> None:
     }
 
     assert set(plans) == {"second-hand-housing", "business-startup", "investment-filing",
-                          "newborn"}
+                          "newborn", "investment-approval"}
     housing = plans["second-hand-housing"]
     assert len(housing.stages) == 3
     assert len({stage.item.department_id for stage in housing.stages}) == 3

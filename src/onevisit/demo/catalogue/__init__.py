@@ -19,7 +19,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from onevisit.accounts.models import Department, Region, RegionLevel
+from onevisit.accounts.models import Department, Region
 from onevisit.accounts.services import department_ensure, regions_load
 from onevisit.catalogue.constants import ItemStatus
 from onevisit.catalogue.documents import blank_form_pdf
@@ -33,7 +33,8 @@ from onevisit.catalogue.models import (
     ServiceItem,
 )
 from onevisit.catalogue.services import item_publish, list_entry_publish
-from onevisit.demo.catalogue.bundles import LIFE_EVENTS, LIST_ENTRIES, ListEntrySpec
+from onevisit.demo.catalogue import bundles, investment, items, reference
+from onevisit.demo.catalogue.bundles import LIST_ENTRIES, ListEntrySpec
 from onevisit.demo.catalogue.english import (
     BLANK_FORM_MARKS,
     DEPARTMENTS_EN,
@@ -49,11 +50,18 @@ from onevisit.demo.catalogue.english import (
     MATERIALS_EN,
     STAGES_EN,
 )
-from onevisit.demo.catalogue.items import ITEMS, ItemSpec
-from onevisit.demo.catalogue.reference import DEPARTMENTS, DISTRICT, EVIDENCE_TYPES, FIELDS
+from onevisit.demo.catalogue.items import ItemSpec
+from onevisit.demo.catalogue.reference import DEPARTMENTS, DISTRICT, EVIDENCE_TYPES
 from onevisit.demo.catalogue.standards import demo_basic_catalogue_load
 from onevisit.lifeevents.models import LifeEvent, LifeEventStage
 from onevisit.lifeevents.services import life_event_define
+from onevisit.workflow.joint import joint_review_panel_set
+
+# The demo's items, fields and life events: the district's, and the multi-level
+# investment bundle's (investment.py: the province's, the city's and the district's).
+ITEMS = (*items.ITEMS, *investment.ITEMS)
+FIELDS = (*reference.FIELDS, *investment.FIELDS)
+LIFE_EVENTS = (*bundles.LIFE_EVENTS, *investment.LIFE_EVENTS)
 
 # --------------------------------------------------------------------------- loader
 
@@ -67,12 +75,16 @@ def demo_catalogue_load(*, actor: Any = None) -> None:
         code: department_ensure(code=code, name=name, region_code=DISTRICT)
         for code, name in DEPARTMENTS.items()
     }
-    for code, name in DEPARTMENTS_EN.items():
+    for code, (name, _name_en, region) in investment.DEPARTMENTS.items():
+        departments[code] = department_ensure(code=code, name=name, region_code=region)
+    for code, name in (DEPARTMENTS_EN | {code: department[1] for code, department
+                                          in investment.DEPARTMENTS.items()}).items():
         Department.objects.filter(code=code).update(name_en=name)
     fields = {
         spec.key: FieldDef.objects.update_or_create(
             key=spec.key,
-            defaults={"label": spec.label, "label_en": FIELDS_EN.get(spec.key),
+            defaults={"label": spec.label,
+                      "label_en": (FIELDS_EN | investment.FIELDS_EN).get(spec.key),
                       "type": spec.type, "help_text": spec.help_text},
         )[0]
         for spec in FIELDS
@@ -101,16 +113,19 @@ def demo_catalogue_load(*, actor: Any = None) -> None:
                 keywords=life_event.keywords,
                 stages=[
                     {"key": stage.key, "name": stage.name, "item_code": stage.item_code,
-                     "depends_on": list(stage.depends_on)}
+                     "depends_on": list(stage.depends_on), "skip_when": dict(stage.skip_when)}
                     for stage in life_event.stages
                 ],
             )
             LifeEvent.objects.filter(code=life_event.code).update(
-                name_en=LIFE_EVENTS_EN.get(life_event.code))
+                name_en=(LIFE_EVENTS_EN | investment.LIFE_EVENTS_EN).get(life_event.code))
             for stage in life_event.stages:
                 LifeEventStage.objects.filter(life_event__code=life_event.code,
                                               key=stage.key).update(
-                    name_en=STAGES_EN.get(stage.name))
+                    name_en=(STAGES_EN | investment.STAGES_EN).get(stage.name))
+    for item_code, participants in investment.JOINT_REVIEWS.items():
+        joint_review_panel_set(item_code=item_code, department_codes=participants,
+                               actor=actor)
     for entry in LIST_ENTRIES:
         _list_entry_load(entry, departments=departments, actor=actor)
 
@@ -124,11 +139,15 @@ def _item_load(
     versions = ServiceItem.objects.filter(code=spec.code)
     if versions.filter(status=ItemStatus.PUBLISHED).exists():
         return
-    desk, phone = DESKS[spec.department]
+    if spec.department in investment.PLACES:
+        place, place_en, phone = investment.PLACES[spec.department]
+    else:
+        desk, phone = DESKS[spec.department]
+        place, place_en = f"{HALL_PLACE} {desk}", f"{HALL_PLACE_EN}, {_desk_en(desk)}"
     attributes = {
-        "name": spec.name, "name_en": ITEMS_EN.get(spec.code), "kind": spec.kind,
-        "department": departments[spec.department],
-        "region_id": DISTRICT, "region_level": RegionLevel.COUNTY, "basic_item": basic_item,
+        "name": spec.name, "name_en": (ITEMS_EN | investment.ITEMS_EN).get(spec.code),
+        "kind": spec.kind, "department": departments[spec.department],
+        "region_id": spec.region, "region_level": spec.level, "basic_item": basic_item,
         "topic": spec.topic,
         "description": spec.description, "legal_basis": spec.legal_basis,
         "conditions": spec.conditions, "statutory_limit": spec.statutory_limit,
@@ -137,8 +156,7 @@ def _item_load(
         "promised_visits": spec.promised_visits, "channel_window": spec.channel_window,
         "channel_online": spec.channel_online, "channel_courier": spec.channel_courier,
         "result_name": spec.result_name,
-        "service_location": f"{HALL_PLACE} {desk}",
-        "service_location_en": f"{HALL_PLACE_EN}, {_desk_en(desk)}",
+        "service_location": place, "service_location_en": place_en,
         "service_hours": HOURS, "service_hours_en": HOURS_EN, "enquiry_phone": phone,
         "result_evidence_type": (evidence_types[spec.result_evidence]
                                  if spec.result_evidence else None),
@@ -160,7 +178,8 @@ def _item_load(
         requirement, _created = MaterialRequirement.objects.update_or_create(
             item=draft, code=material.code,
             defaults={
-                "name": material.name, "name_en": MATERIALS_EN.get(material.name),
+                "name": material.name,
+                "name_en": (MATERIALS_EN | investment.MATERIALS_EN).get(material.name),
                 "evidence_type": evidence_types[material.evidence] if material.evidence else None,
                 "original": material.original, "copies": material.copies,
                 "required": material.required, "tolerated_missing": material.tolerated_missing,

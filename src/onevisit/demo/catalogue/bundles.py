@@ -19,6 +19,8 @@ class StageSpec:
     name: str
     item_code: str
     depends_on: tuple[str, ...] = ()
+    # Form values under which the stage is skipped at acceptance (LifeEventStage.skip_when).
+    skip_when: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
