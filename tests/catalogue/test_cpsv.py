@@ -28,8 +28,8 @@ from onevisit.catalogue.cpsv import (
 )
 from onevisit.catalogue.models import EvidenceType, MaterialRequirement, ServiceItem
 from onevisit.catalogue.services import item_new_version, item_publish
-from onevisit.demo.catalogue import demo_catalogue_load
 from onevisit.demo.catalogue import ITEMS as DEMO_ITEMS
+from onevisit.demo.catalogue import demo_catalogue_load
 from onevisit.demo.catalogue.reference import DISTRICT
 from onevisit.demo.hall import demo_hall_ensure
 from onevisit.hall.models import Hall

@@ -79,6 +79,12 @@ def joint_reviews_for(*, actor: Any) -> QuerySet[Case]:
             .order_by("due_at", "id"))
 
 
+def joint_opinions_given(*, actor: Any, case_ids: list[int]) -> dict[int, JointOpinion]:
+    """The opinions the actor's department has recorded on these cases, by case."""
+    return {opinion.case_id: opinion for opinion in JointOpinion.objects.filter(
+        case_id__in=case_ids, department_id=actor.department_id)}
+
+
 def joint_review_case(*, case_id: int, actor: Any) -> Case:
     """A case the actor's department takes part in reviewing; another case is not found."""
     case = (Case.objects.filter(pk=case_id).select_related("application", "item", "department")
