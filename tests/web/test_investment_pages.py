@@ -78,3 +78,13 @@ def test_a_participant_reads_the_drawings_and_an_outsider_does_not(drawings):
     licence = drawings.materials.get(key="upload:330106-TZ-006:construction-contract")
     assert civil_defence.get(f"/workbench/cases/{case.pk}/materials/{licence.pk}/"
                              ).status_code == 404  # another stage's material
+
+
+def test_the_guide_says_when_a_stage_is_skipped(db):
+    demo_catalogue_load()
+
+    page = Client().get("/life-events/investment-approval/").content.decode()
+
+    assert "免于办理的情形" in page
+    assert "是否位于已完成区域环评的区域：是" in page
+    assert "浙江省发展和改革委员会" in page
