@@ -44,6 +44,7 @@ from onevisit.applications.services.subjects import (
     Stage,
     Subject,
     case_material_keys,
+    subject_for_form,
     subject_of,
     subject_resolve,
 )
@@ -95,6 +96,7 @@ __all__ = [
     "serial_number",
     "stage_names",
     "stages_skipped",
+    "subject_for_form",
     "subject_of",
     "subject_resolve",
     "subject_visit_cause_default",
