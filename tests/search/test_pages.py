@@ -150,8 +150,9 @@ def test_the_search_page_has_no_inline_code(world):
 def test_browse_every_life_event(demo):
     text = _text(_page("/life-events/"))
 
-    assert "共 4 项" in text
-    for name in ("二手房交易登记一件事", "企业开办一件事", "企业投资项目备案", "新生儿出生一件事"):
+    assert "共 5 项" in text
+    for name in ("二手房交易登记一件事", "企业开办一件事", "企业投资项目备案", "新生儿出生一件事",
+                 "企业投资项目核准一件事"):
         assert name in text
 
 

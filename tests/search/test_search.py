@@ -125,7 +125,7 @@ def test_browsing_by_topic_and_by_department(demo):
     assert [hit.document.title for hit in market] == [
         "个体工商户设立登记", "企业设立登记", "食品经营许可",
     ]
-    assert search_browse(kind=LIFE_EVENT).paginator.count == 4
+    assert search_browse(kind=LIFE_EVENT).paginator.count == 5
 
 
 # --------------------------------------------------------------------------- keeping it current
