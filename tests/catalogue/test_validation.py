@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from onevisit.catalogue.validation import (
     FieldInvalid,
     address,
+    area,
     date,
     field_value_clean,
     money,
@@ -83,6 +84,15 @@ def test_money_and_dates():
     assert "数字" in _reason(money, "一百")
     assert date("2026-11-26") == "2026-11-26"
     assert "YYYY-MM-DD" in _reason(date, "2026/11/26")
+
+
+def test_an_area_is_positive_square_metres_with_two_decimals():
+    assert area("89.5") == "89.50"
+    assert field_value_clean(field_type="area", value="140", choices=[]) == "140.00"
+    assert "大于0" in _reason(area, "0")
+    assert "大于0" in _reason(area, "-12")
+    assert "两位小数" in _reason(area, "89.555")
+    assert "数字" in _reason(area, "九十")
 
 
 def test_addresses_need_street_details():

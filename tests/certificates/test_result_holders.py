@@ -18,7 +18,7 @@ from onevisit.certificates.models import Certificate, CertificateHolder
 from onevisit.demo.catalogue import demo_catalogue_load
 from onevisit.exchange.models import AccessLog
 from onevisit.exchange.services import registry_record_put
-from onevisit.workflow.services import case_approve, case_claim
+from onevisit.workflow.services import case_approve, case_charges_settle, case_claim
 from tests.conftest import PDF
 from tests.factories import UserFactory, resident_id
 
@@ -53,8 +53,8 @@ def _sell(*, co_buyer: bool) -> Certificate:
         "applicant_phone": "13812345678", "buyer_name": NAMES[BUYER], "buyer_id_number": BUYER,
         "buyer_phone": "13912345678", "property_certificate_number": OLD_NUMBER,
         "property_address": ADDRESS, "transaction_price": "1850000",
-        "contract_date": "2026-11-20", "buyer_first_home": "是",
-        "seller_sole_home_over_five_years": "否",
+        "contract_date": "2026-11-20", "property_use": "住宅", "property_area": "89.50",
+        "buyer_family_housing": "家庭唯一住房", "seller_sole_home_over_five_years": "否",
     }
     if co_buyer:
         data |= {"co_buyer_name": NAMES[CO_BUYER], "co_buyer_id_number": CO_BUYER}
@@ -68,6 +68,9 @@ def _sell(*, co_buyer: bool) -> Certificate:
     )
     application = filing.application
     assert application.status == "accepted", [(m.key, m.status) for m in filing.materials]
+    # The taxes and the registration fee paid as the payment platform confirms them.
+    case_charges_settle(number=application.number, reference="JK-TEST",
+                        case_ids=[c.pk for c in application.cases.filter(charges_yuan__gt=0)])
     reviewers: dict[int, object] = {}
     while (case := application.cases.filter(status=CaseStatus.PENDING).first()) is not None:
         department = Department.objects.get(pk=case.department_id)

@@ -23,11 +23,13 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from onevisit.accounts.models import Department, Region, RegionLevel
 from onevisit.accounts.regions import covers, scope_of, within
 from onevisit.audit.services import audit_record
+from onevisit.catalogue.charges import rule_problems
 from onevisit.catalogue.constants import ItemStatus
 from onevisit.catalogue.importing import MAX_BYTES, FileRejected, catalogue_import
 from onevisit.catalogue.models import (
     BasicItem,
     BasicMaterial,
+    ChargeRule,
     EvidenceType,
     FieldDef,
     ItemField,
@@ -285,3 +287,66 @@ class ListEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def publish(self, request: HttpRequest, queryset: QuerySet[ListEntry]) -> None:
         for entry in queryset:
             list_entry_publish(entry=entry, actor=request.user)
+
+
+class ChargeRuleForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The checks of `rule_problems` as form errors on the fields concerned: a rule that
+    would never match, or match the wrong form, is refused where it is saved; and a rule
+    only for an item of the editor's region (`scope`, set per request by the admin)."""
+
+    scope = ""
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        candidate = construct_instance(self, copy.copy(self.instance))
+        problems = rule_problems(candidate)
+        if "item_code" not in problems and not _items_in(self.scope).filter(
+                code=candidate.item_code).exists():
+            problems["item_code"] = str(_("该事项不在您的管辖范围内"))
+        for field, reason in problems.items():
+            self.add_error(field if field in self.fields else None, reason)
+        return cleaned
+
+
+def _items_in(scope: str) -> QuerySet[ServiceItem]:
+    return ServiceItem.objects.filter(within("region", scope))
+
+
+@admin.register(ChargeRule)
+class ChargeRuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """税费规则: a rate change is a new rule with its `valid_from`, the old one given the
+    day before as its `valid_to` (docs/charges.md); applications accepted earlier keep the
+    lines computed then."""
+
+    form = ChargeRuleForm
+    list_display = ("item_code", "charge", "note", "rate", "amount_yuan", "priority",
+                    "valid_from", "valid_to")
+    list_filter = ("kind", "charge")
+    search_fields = ("code", "item_code", "charge", "note")
+    ordering = ("item_code", "charge", "-valid_from", "priority")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ChargeRule]:
+        """An editor keeps the rules of her region's items (and the regions below)."""
+        return super().get_queryset(request).filter(
+            item_code__in=_items_in(scope_of(request.user)).values("code"))
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False,
+                 **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"scope": scope_of(request.user)})
+
+    def save_model(self, request: HttpRequest, obj: ChargeRule, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        audit_record(actor=request.user, action="charge_rule.saved", entity="charge_rule",
+                     entity_id=obj.pk, data={"code": obj.code, "changed": form.changed_data})
+
+    def delete_model(self, request: HttpRequest, obj: ChargeRule) -> None:
+        audit_record(actor=request.user, action="charge_rule.deleted", entity="charge_rule",
+                     entity_id=obj.pk, data={"code": obj.code})
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ChargeRule]) -> None:
+        for rule in queryset:
+            self.delete_model(request, rule)

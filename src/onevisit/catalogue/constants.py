@@ -51,6 +51,7 @@ class FieldType(models.TextChoices):
     ADDRESS = "address", _("地址")
     REGION = "region", _("行政区划代码")
     INTEGER = "integer", _("整数")
+    AREA = "area", _("面积（平方米）")
     CHOICE = "choice", _("选项")
 
 

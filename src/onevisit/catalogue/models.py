@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.core.validators import FileExtensionValidator
@@ -345,8 +346,9 @@ class ChargeRule(models.Model):
                                       null=True, blank=True)
     conditions = models.JSONField(
         _("适用条件"), default=dict, blank=True,
-        help_text=_("表单字段应满足的条件，如 {\"buyer_first_home\": \"是\", "
-                    "\"property_area__lte\": \"140\"}"),
+        help_text=_("表单字段应满足的条件，如 {\"buyer_family_housing\": \"家庭唯一住房\", "
+                    "\"property_area__lte\": \"140\"}；运算有 __lt、__lte、__gt、__gte（数值）"
+                    "和 __in（列表）"),
     )
     priority = models.PositiveSmallIntegerField(_("优先级"), default=100)
     note = models.CharField(_("适用情形"), max_length=255)
@@ -364,7 +366,15 @@ class ChargeRule(models.Model):
                 condition=models.Q(rate__isnull=False) ^ models.Q(amount_yuan__isnull=False),
                 name="charge_rule_rate_or_amount",
             ),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+                name="charge_rule_valid_to_after_from",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.item_code} {self.charge}: {self.note}"
+
+    def in_force(self, on: dt.date) -> bool:
+        return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from onevisit.accounts.models import Region
+from onevisit.catalogue.charges import rate_percent
 from onevisit.catalogue.constants import ItemStatus, ListKind
 from onevisit.catalogue.models import (
     BasicItem,
     CatalogueRevision,
+    ChargeRule,
     EvidenceType,
+    FieldDef,
     ItemField,
     ListEntry,
     MaterialRequirement,
@@ -68,6 +72,45 @@ def item_current(*, code: str) -> ServiceItem | None:
 def items_current(*, codes: Iterable[str]) -> dict[str, ServiceItem]:
     items = items_with_details(items_published().filter(code__in=list(codes)))
     return {item.code: item for item in items}
+
+
+@dataclass(frozen=True)
+class ChargeRuleShown:
+    """One rule of an item's taxes and fees as its guide shows it."""
+
+    charge: str
+    kind: str
+    note: str
+    rate_percent: str  # "1.5%", "" for a fixed amount
+    base_label: str  # what the rate applies to, e.g. 成交价格（元）
+    amount_yuan: str  # "80.00" for a fixed amount, "" for a rate
+    legal_basis: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+
+
+def charge_rules_shown(*, item_code: str, on: dt.date) -> list[ChargeRuleShown]:
+    """The item's charge rules in force on the day or announced to start later, charge by
+    charge (in the order the charges were defined), each charge's rules in the order they
+    are tried."""
+    rules = list(ChargeRule.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on),
+                                           item_code=item_code))
+    first: dict[str, int] = {}
+    for rule in sorted(rules, key=lambda rule: rule.pk):
+        first.setdefault(rule.charge, len(first))
+    labels = dict(FieldDef.objects.filter(key__in={rule.base_field for rule in rules})
+                  .values_list("key", "label"))
+    rules.sort(key=lambda rule: (first[rule.charge], rule.valid_from, rule.priority, rule.code))
+    return [
+        ChargeRuleShown(
+            charge=rule.charge, kind=rule.get_kind_display(), note=rule.note,
+            rate_percent=rate_percent(rule.rate),
+            base_label=labels.get(rule.base_field, rule.base_field),
+            amount_yuan=f"{rule.amount_yuan:.2f}" if rule.amount_yuan is not None else "",
+            legal_basis=rule.legal_basis, valid_from=rule.valid_from, valid_to=rule.valid_to,
+        )
+        for rule in rules
+    ]
 
 
 def blank_form_of(*, requirement_id: int) -> MaterialRequirement | None:

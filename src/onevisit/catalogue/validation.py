@@ -71,6 +71,19 @@ def integer(value: object) -> int:
         raise FieldInvalid(_("应为整数")) from exc
 
 
+def area(value: object) -> str:
+    """An area in square metres (建筑面积): a positive number, at most two decimals."""
+    try:
+        amount = Decimal(value_text(value))
+    except InvalidOperation as exc:
+        raise FieldInvalid(_("面积应为数字（平方米）")) from exc
+    if not amount.is_finite() or amount <= 0:
+        raise FieldInvalid(_("面积应大于0"))
+    if amount.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise FieldInvalid(_("面积最多保留两位小数"))
+    return f"{amount:.2f}"
+
+
 def text(value: object) -> str:
     result = value_text(value)
     if len(result) > 500:
@@ -88,6 +101,7 @@ VALIDATORS: dict[str, Callable[[object], object]] = {
     FieldType.ADDRESS: address,
     FieldType.REGION: region,
     FieldType.INTEGER: integer,
+    FieldType.AREA: area,
     FieldType.CHOICE: text,
 }
 

@@ -16,6 +16,7 @@ from onevisit.applications.constants import CaseStatus
 from onevisit.applications.models import Application, Case
 from onevisit.applications.services import serial_number
 from onevisit.audit.services import atomic_audited, audit_record
+from onevisit.catalogue.charges import charges_total, rate_percent, yuan_in_capitals
 from onevisit.catalogue.constants import SubjectKind
 from onevisit.catalogue.models import EvidenceType
 from onevisit.certificates.constants import CertificateKind
@@ -23,6 +24,7 @@ from onevisit.certificates.documents import certificate_pdf as certificate_pdf
 from onevisit.certificates.models import Certificate, CertificateHolder
 from onevisit.certificates.seals import crl_publish, revocation_reason_check
 from onevisit.errors import Conflict, NotFound
+from onevisit.exchange.services import subject_mask
 
 # No 0/O/1/I: codes are read aloud and typed from paper.
 _CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -54,7 +56,7 @@ def certificates_issue(*, application: Application, actor: Any) -> list[Certific
             verification_code=verification_code_new(),
             evidence_type=evidence_type.code if evidence_type else "",
             data={"item": case.item.name, "item_code": case.item.code,
-                  "application": application.number},
+                  "application": application.number, **_charges_paid(application, case)},
         )
         certificate.number = serial_number("ZZ", certificate.pk, region=case.item.region_id)
         if holders:
@@ -82,6 +84,25 @@ def certificates_issue(*, application: Application, actor: Any) -> list[Certific
         ids = [c.pk for c in issued]
         transaction.on_commit(lambda: _render_later(ids))
     return issued
+
+
+def _charges_paid(application: Application, case: Case) -> dict[str, Any]:
+    """The taxes and fees paid on the case, for its result (the 完税证明 lists them):
+    each line with who paid it, and the total in figures and in capitals."""
+    if not case.charges or case.paid_at is None:
+        return {}
+    lines = []
+    for line in case.charges:
+        payer_field = line.get("payer_field") or "applicant_id_number"
+        payer_id = str(application.data.get(payer_field) or application.applicant_id_number)
+        payer_name = str(application.data.get(payer_field.removesuffix("_id_number") + "_name")
+                         or application.applicant_name)
+        lines.append({**line, "payer_name": payer_name, "payer_id": subject_mask(payer_id),
+                      "rate_percent": rate_percent(line.get("rate"))})
+    total = charges_total(case.charges)
+    return {"charges": lines, "charges_total": f"{total:.2f}",
+            "charges_total_capitals": yuan_in_capitals(total),
+            "paid_at": case.paid_at.isoformat()}
 
 
 def result_holders(*, application: Application, fields: list[str]) -> list[tuple[str, str]]:

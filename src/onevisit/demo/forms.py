@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import random
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -29,6 +30,10 @@ SAMPLE_PDF = (
     b"0000000127 00000 n \ntrailer\n<</Size 4/Root 1 0 R>>\nstartxref\n192\n%%EOF\n"
 )
 SAMPLE_PDF_BASE64 = base64.b64encode(SAMPLE_PDF).decode()
+
+# Optional fields the demo's applicants leave empty: its buyers and mortgagors are people,
+# so no enterprise size (which would waive the registration fee).
+LEFT_BLANK = ("enterprise_size",)
 
 
 @dataclass(frozen=True)
@@ -77,7 +82,13 @@ class FormFiller:
                      person=person, counterpart=counterpart)
 
     def data(self, *, fields: list[MergedField], filer: Filer) -> dict[str, Any]:
-        return {f.key: self._value(f, filer) for f in fields}
+        values = {f.key: self._value(f, filer) for f in fields}
+        if "property_area" in values and "transaction_price" in values:
+            # A sale's price from the flat's area at a price a square metre of 西湖区, so
+            # the taxes computed from it are of a realistic size.
+            price = Decimal(values["property_area"]) * self.rng.randint(30000, 60000)
+            values["transaction_price"] = f"{price.quantize(Decimal('1000')):.2f}"
+        return values
 
     def uploads(self, *, materials: list[MergedMaterial], leave_out: int = 0) -> list[str]:
         """Keys of the upload materials to send, leaving out `leave_out` of them."""
@@ -105,6 +116,8 @@ class FormFiller:
             "tenant_id_number": other.id_number,
             "contract_date": today.isoformat(), "lease_start_date": today.isoformat(),
             "project_start_date": today.isoformat(),
+            # The registries' flats are all 住宅 (demo.population).
+            "property_use": "住宅",
         }
         if company is not None:
             known |= {"company_name": company.name, "company_uscc": company.uscc,
@@ -122,6 +135,8 @@ class FormFiller:
                       "father_id_number": birth.father_id_number,
                       "father_name": self.people[birth.father_id_number].name
                       if birth.father_id_number in self.people else person.name}
+        if field.key in LEFT_BLANK:
+            return ""
         value = known.get(field.key)
         if value not in (None, ""):
             if field.choices and str(value) not in field.choices:
@@ -136,6 +151,7 @@ class FormFiller:
             FieldType.MONEY: f"{self.rng.randint(1, 5000) * 100}",
             FieldType.DATE: timezone.localdate(clock.now()).isoformat(),
             FieldType.INTEGER: self.rng.randint(1, 20),
+            FieldType.AREA: f"{Decimal(self.rng.randint(4500, 16000)) / 100:.2f}",
             FieldType.ADDRESS: person.address,
             FieldType.REGION: "330106",
             FieldType.RESIDENT_ID: person.id_number,

@@ -18,7 +18,7 @@ from onevisit.applications.services.cases import WARN_SHARE
 from onevisit.demo.forms import FormFiller
 from onevisit.demo.population import Population
 from onevisit.demo.staff import Staff
-from onevisit.ops.demo_setup import demo_approve_all, demo_file
+from onevisit.ops.demo_setup import demo_approve_all, demo_charges_pay, demo_file
 from onevisit.workdays.calendar import deadline_after
 
 SEED = 2017
@@ -85,6 +85,7 @@ def demo_history_load(*, population: Population, staff: Staff) -> int:
         with clock.frozen_at(at):
             application = demo_file(subject=subject, filler=filler, filer=filer,
                                     staff=staff).application
+            demo_charges_pay(application=application)  # paid online the day it was filed
         filed += 1
         if decided_after is not None and application.status == ApplicationStatus.ACCEPTED:
             with clock.frozen_at(at + dt.timedelta(days=decided_after, hours=5)):

@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from onevisit.accounts.models import Region
 from onevisit.accounts.services import grassroots_platforms_ensure
-from onevisit.applications.constants import CaseStatus, Channel
+from onevisit.applications.constants import ApplicationStatus, CaseStatus, Channel
 from onevisit.applications.models import Application, Case
 from onevisit.applications.services import (
     Applicant,
@@ -39,7 +39,12 @@ from onevisit.demo.tickets import hotline_departments_ensure
 from onevisit.search.services import search_reindex
 from onevisit.workflow.joint import joint_opinion_record, joint_review_state
 from onevisit.workflow.models import OpinionVerdict, WorkItemOutcome
-from onevisit.workflow.services import case_approve, case_claim, remedy_bodies_set
+from onevisit.workflow.services import (
+    case_approve,
+    case_charges_settle,
+    case_claim,
+    remedy_bodies_set,
+)
 
 DEMO_PEOPLE = 2000
 DEMO_COMPANIES = 200
@@ -117,9 +122,21 @@ def demo_file(*, subject: Subject, filler: FormFiller, filer: Filer, staff: Staf
     )
 
 
+def demo_charges_pay(*, application: Application) -> None:
+    """The demo applicant pays every tax and fee of her accepted application at once, as
+    the payment platform would confirm it (`case_charges_settle`, reference DEMO-<number>):
+    cases waiting in 待缴费 go on, a tax declaration completes."""
+    unpaid = list(application.cases.filter(charges_yuan__gt=0, paid_at__isnull=True)
+                  .values_list("pk", flat=True))
+    if unpaid and application.status == ApplicationStatus.ACCEPTED:
+        case_charges_settle(number=application.number, case_ids=unpaid,
+                            reference=f"DEMO-{application.number}")
+
+
 def demo_approve_all(*, application: Application, staff: Staff) -> None:
-    """Every case of the application approved by its department's demo reviewer, stage
-    after stage, until none is pending."""
+    """Every charge paid and every case of the application approved by its department's
+    demo reviewer, stage after stage, until none is pending."""
+    demo_charges_pay(application=application)
     while pending := list(Case.objects.filter(application=application,
                                               status=CaseStatus.PENDING)):
         for case in pending:

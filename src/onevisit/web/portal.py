@@ -218,6 +218,9 @@ def deadline_words(case: Case, now: dt.datetime) -> str:
     if case.status == CaseStatus.CORRECTION:
         return _("等您补正材料，办理时限暂停（%(left)s）") % {
             "left": _time_left(case.remaining or 0, case.item.limit_unit)}
+    if case.status == CaseStatus.AWAITING_PAYMENT:
+        return _("等您缴纳税费，办理时限暂停（%(left)s）") % {
+            "left": _time_left(case.remaining or 0, case.item.limit_unit)}
     if case.due_at is None:
         return ""
     due = f"{timezone.localtime(case.due_at):%Y-%m-%d %H:%M}"

@@ -6,11 +6,14 @@ from typing import Any
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from onevisit import clock
 from onevisit.catalogue.constants import ListKind
 from onevisit.catalogue.selectors import (
     blank_form_of,
+    charge_rules_shown,
     fields_merge,
     item_current,
     list_entries_published,
@@ -58,6 +61,8 @@ def item_guide(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "web/item_guide.html", {
         "item": item, "fields": fields_merge([item]), "materials": materials_merge([item]),
         "hall": hall_serving(region_code=item.region_id),
+        "charge_rules": charge_rules_shown(item_code=item.code,
+                                           on=timezone.localdate(clock.now())),
     })
 
 

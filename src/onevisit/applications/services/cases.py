@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -98,7 +99,22 @@ def application_accept(*, application: Application, subject: Subject, actor: Any
     applicant_notify(application=application, event=NotifyEvent.ACCEPTED,
                      key=application.number, receipt=application.receipt_number,
                      due=when(application.due_at))
+    payment_due_notify(application=application, cases=cases)
     return cases
+
+
+def payment_due_notify(*, application: Application, cases: list[Case]) -> None:
+    """Tell the applicant what to pay for the cases that now wait for it (once per case)."""
+    due = [case for case in cases
+           if case.status == CaseStatus.AWAITING_PAYMENT and case.paid_at is None]
+    if not due:
+        return
+    lines = [line for case in due for line in case.charges if Decimal(line["amount_yuan"])]
+    applicant_notify(
+        application=application, event=NotifyEvent.PAYMENT_DUE,
+        key=f"{application.number}:pay:{'-'.join(str(case.pk) for case in due)}",
+        amount=f"{sum((case.charges_yuan for case in due), Decimal(0)):.2f}",
+        charges="、".join(f"{line['charge']} {line['amount_yuan']} 元" for line in lines))
 
 
 def query_code_new() -> str:
@@ -226,6 +242,7 @@ def cases_start_ready(*, application: Application, actor: Any) -> list[Case]:
             _case_move(case=case, to=_started_status(case), actor=actor, note="",
                        legal_basis="")
             started.append(case)
+    payment_due_notify(application=application, cases=started)
     return started
 
 

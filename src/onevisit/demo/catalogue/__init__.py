@@ -35,6 +35,7 @@ from onevisit.catalogue.models import (
 from onevisit.catalogue.services import item_publish, list_entry_publish
 from onevisit.demo.catalogue import bundles, investment, items, reference
 from onevisit.demo.catalogue.bundles import LIST_ENTRIES, ListEntrySpec
+from onevisit.demo.catalogue.charges import demo_charges_load
 from onevisit.demo.catalogue.english import (
     BLANK_FORM_MARKS,
     DEPARTMENTS_EN,
@@ -103,6 +104,7 @@ def demo_catalogue_load(*, actor: Any = None) -> None:
     for item in ITEMS:
         _item_load(item, departments=departments, fields=fields, choices=choices,
                    evidence_types=evidence_types, basic_item=standards[item.code], actor=actor)
+    demo_charges_load()
     for life_event in LIFE_EVENTS:
         if not LifeEvent.objects.filter(code=life_event.code).exists():
             life_event_define(
@@ -162,6 +164,7 @@ def _item_load(
                                  if spec.result_evidence else None),
         "result_holder_fields": list(spec.result_holders),
         "commitment_allowed": spec.commitment_allowed,
+        "completes_on_payment": spec.completes_on_payment,
     }
     latest = versions.order_by("-version").first()
     draft, _created = ServiceItem.objects.update_or_create(

@@ -119,7 +119,10 @@ FIELDS_EN: dict[str, str] = {
     "buyer_name": "Buyer's name",
     "buyer_id_number": "Buyer's resident ID number",
     "buyer_phone": "Buyer's mobile number",
-    "buyer_first_home": "Is it the buyer's family's first home?",
+    "buyer_family_housing": "Homes of the buyer's family, this one included",
+    "property_use": "Use of the property",
+    "property_area": "Floor area (m²)",
+    "enterprise_size": "Size of the enterprise (small and micro ones pay no registration fee)",
     "seller_sole_home_over_five_years": "Owned over five years and the seller's family's only "
                                         "home?",
     "tenant_name": "Tenant's name",

@@ -54,6 +54,9 @@ class ItemSpec:
     channel_online: bool = True
     channel_courier: bool = True
     commitment_allowed: bool = False  # 告知承诺制 (credit tier A: docs/credit.md)
+    # Paid, done: a declaration whose whole work is the payment of its charges
+    # (demo/catalogue/charges.py).
+    completes_on_payment: bool = False
     # The region whose department handles it and its level: the district's by default;
     # the province's or the city's for the stages of a multi-level bundle (investment.py).
     region: str = DISTRICT
@@ -126,8 +129,8 @@ ITEMS: tuple[ItemSpec, ...] = (
         conditions="存量房买卖合同已网签备案；税务机关通过网签备案信息获取成交价格。",
         statutory_limit=480, committed_limit=15, limit_unit=LimitUnit.MINUTES,
         promised_visits=0,
-        fields=(*PERSON, *SALE, "contract_date", "buyer_first_home",
-                "seller_sole_home_over_five_years"),
+        fields=(*PERSON, *SALE, "contract_date", "property_use", "property_area",
+                "buyer_family_housing", "seller_sole_home_over_five_years"),
         materials=(
             ID_CARD, PROPERTY,
             MaterialSpec("buyer-family-housing", "买受人家庭成员信息及住房情况说明",
@@ -135,10 +138,13 @@ ITEMS: tuple[ItemSpec, ...] = (
                          note="申请享受契税家庭住房优惠的提供"),
         ),
         result_name="税收完税证明",
-        description="契税由买受人缴纳，税率3%至5%，家庭购买住房按规定享受优惠；"
-                    "转让家庭唯一生活用房满五年的免征个人所得税。法定时限1个工作日。"
-                    + MINUTES_NOTE,
+        description="契税由买受人缴纳，按成交价格计征：个人购买家庭唯一住房或第二套住房，"
+                    "面积140平方米及以下的税率1%，以上的1.5%（唯一）或2%（第二套），"
+                    "其他情形3%；转让自用满五年且为家庭唯一生活用房的免征个人所得税，"
+                    "其他情形按成交价格的1%核定征收。税款在受理时按所填情形计算，"
+                    "缴清即办结。法定时限1个工作日。" + MINUTES_NOTE,
         fee_note="不收取行政事业性收费，税款依法计征",
+        completes_on_payment=True,
     ),
     ItemSpec(
         code="330106-BDC-001", name="国有建设用地使用权及房屋所有权转移登记",
@@ -151,21 +157,25 @@ ITEMS: tuple[ItemSpec, ...] = (
                    "（登记机构通过数据共享查验契税完税信息）；"
                    "房屋无查封，已抵押的经抵押权人同意。",
         statutory_limit=14400, committed_limit=20, limit_unit=LimitUnit.MINUTES,
-        promised_visits=1, fields=(*PERSON, *SALE),
+        promised_visits=1, fields=(*PERSON, *SALE, "property_use"),
         materials=(
             MaterialSpec("registration-application", "不动产登记申请书", original=True,
                          note="系统生成，买卖双方签字确认"),
             ID_CARD, PROPERTY,
             MARRIAGE,
         ),
-        optional_fields=("co_buyer_name", "co_buyer_id_number"),
+        optional_fields=("co_buyer_name", "co_buyer_id_number", "enterprise_size"),
         result_name="不动产权证书", result_evidence="real_estate_certificate",
         # The buyer becomes the owner: the new certificate is hers (each joint buyer's).
         result_holders=("buyer_id_number", "co_buyer_id_number"),
         description="法定时限30个工作日。" + MINUTES_NOTE,
-        fee_yuan=Decimal("80.00"),
-        fee_note="住宅类不动产登记费每件80元（发改价格规〔2016〕2559号），"
-                 "向一个申请人核发的第一本证书免收工本费",
+        # The most the rules charge: a non-residential registration (550) and a joint
+        # buyer's second certificate (10).
+        fee_yuan=Decimal("560.00"),
+        fee_note="不动产登记费由买受人缴纳：住宅类每件80元，非住宅类每件550元"
+                 "（发改价格规〔2016〕2559号）；核发一本证书免收工本费，"
+                 "向共同买受人每增加一本加收10元；小微企业（含个体工商户）免收登记费"
+                 "（财税〔2016〕79号）",
     ),
     # 企业开办一件事: 多证合一、一照一码; the licence first, then seal, tax and social
     # insurance in parallel.
@@ -308,7 +318,8 @@ ITEMS: tuple[ItemSpec, ...] = (
             MaterialSpec("old-id-card", "原居民身份证", original=True,
                          note="领取新证时交回"),
         ),
-        result_name="居民身份证", fee_yuan=Decimal("20.00"), fee_note="换领工本费20元",
+        result_name="居民身份证", fee_yuan=Decimal("40.00"),
+        fee_note="换领工本费每证20元，损坏换领每证40元（发改价格〔2003〕2322号）",
         description="本人到场采集人像和指纹；新证可选择邮寄送达。法定时限为60日。",
     ),
     ItemSpec(
@@ -493,12 +504,14 @@ ITEMS: tuple[ItemSpec, ...] = (
         promised_visits=0,
         fields=(*PERSON, "property_certificate_number", "property_address", "mortgagee_name",
                 "secured_amount"),
+        optional_fields=("enterprise_size",),
         materials=(
             ID_CARD, PROPERTY,
             MaterialSpec("mortgage-contract", "抵押合同及主债权合同", copies=1),
         ),
         result_name="不动产登记证明", fee_yuan=Decimal("80.00"),
-        fee_note="住宅类不动产登记费每件80元（发改价格规〔2016〕2559号）",
+        fee_note="住宅类不动产抵押权登记费每件80元（发改价格规〔2016〕2559号）；"
+                 "小微企业（含个体工商户）免收（财税〔2016〕79号）",
         description="银行网点可代为受理，全程网上办理。",
     ),
     ItemSpec(

@@ -8,6 +8,7 @@ from onevisit.catalogue.constants import (
     FieldType,
     SubjectKind,
 )
+from onevisit.demo.catalogue.charges import ENTERPRISE_SIZES, HOUSING_KINDS, PROPERTY_USES
 
 DISTRICT = "330106"  # 杭州市西湖区
 
@@ -88,7 +89,16 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("buyer_phone", "买受人手机号码", FieldType.PHONE),
     FieldSpec("co_buyer_name", "共同买受人姓名", FieldType.TEXT, "夫妻等共同购买的填写"),
     FieldSpec("co_buyer_id_number", "共同买受人居民身份证号码", FieldType.RESIDENT_ID),
-    FieldSpec("buyer_first_home", "买受人家庭是否首套住房", FieldType.CHOICE, choices=YES_NO),
+    FieldSpec("buyer_family_housing", "买受人家庭住房情况", FieldType.CHOICE,
+              "按买受人家庭（本人、配偶及未成年子女）购买本套住房后拥有的住房套数选择",
+              choices=HOUSING_KINDS),
+    FieldSpec("property_use", "房屋用途", FieldType.CHOICE, "按不动产权证书记载的用途选择",
+              choices=PROPERTY_USES),
+    FieldSpec("property_area", "建筑面积（平方米）", FieldType.AREA,
+              "按不动产权证书记载的建筑面积填写，最多两位小数"),
+    FieldSpec("enterprise_size", "企业规模（小微企业可免收不动产登记费）", FieldType.CHOICE,
+              "登记为权利人的一方是企业或个体工商户的填写，按《中小企业划型标准规定》划分",
+              choices=ENTERPRISE_SIZES),
     FieldSpec("seller_sole_home_over_five_years", "出售住房是否购买满五年且为家庭唯一生活用房",
               FieldType.CHOICE, choices=YES_NO),
     FieldSpec("tenant_name", "承租人姓名", FieldType.TEXT),

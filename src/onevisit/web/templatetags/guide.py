@@ -8,6 +8,7 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from onevisit.catalogue.charges import rate_percent
 from onevisit.catalogue.constants import MINUTES_PER_WORKING_DAY, LimitUnit
 
 register = template.Library()
@@ -43,3 +44,9 @@ def fee(amount: Decimal, note: str) -> str:
         return note or _("不收费")
     stated = _("%(amount)s 元") % {"amount": f"{amount:f}".rstrip("0").rstrip(".")}
     return f"{stated}（{note}）" if note else stated
+
+
+@register.filter
+def percent(rate: str | Decimal | None) -> str:
+    """A charge rule's rate as people write it (1.5%)."""
+    return rate_percent(rate)
