@@ -29,7 +29,7 @@ from onevisit.workflow.joint import (
     joint_reviews_for,
 )
 from onevisit.workflow.models import JointOpinion
-from onevisit.workflow.selectors import case_for_review, department_queue
+from onevisit.workflow.selectors import case_for_review, department_queue, remedies_for
 from onevisit.workflow.services import case_approve, case_claim, case_reject
 from tests.conftest import PDF
 from tests.factories import UserFactory, resident_id
@@ -291,3 +291,9 @@ def test_no_opinion_is_taken_on_a_case_not_under_review(catalogue):
                              text="")
     assert not JointOpinion.objects.exists()
     assert list(joint_reviews_for(actor=_reviewer("hz-rfb"))) == []
+
+
+def test_a_refusal_by_the_province_names_the_provinces_government(catalogue):
+    remedies = remedies_for(department=Department.objects.get(code="zj-fgw"))
+
+    assert (remedies.review_body, remedies.court) == ("浙江省人民政府", "有管辖权的人民法院")
