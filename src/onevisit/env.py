@@ -224,6 +224,13 @@ SITE_CODES = _declare(
     "The footer's registration line (网站标识码, ICP 备案号, 公网安备号), shown as given; empty "
     "hides it.",
 )
+PAYMENT_PROVIDER = _declare(
+    "ONEVISIT_PAYMENT_PROVIDER", "reference",
+    "The payment provider plugin new payment orders go to (docs/payments.md): `reference`, "
+    "the built-in reference gateway (参考支付平台（演示）, cashier under /paygate/), or a "
+    "registered plugin's code. Its notifications come to ONEVISIT_PUBLIC_URL/payments/notify/"
+    "<provider>/, so that address must reach this site.",
+)
 LOG_LEVEL = _declare("ONEVISIT_LOG_LEVEL", "INFO", "Log level (DEBUG, INFO, WARNING).")
 
 

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "onevisit.archive",
     "onevisit.hotline",
     "onevisit.inspection",
+    "onevisit.payments",
     "onevisit.api",
     "onevisit.web",
     "onevisit.ops",
@@ -235,6 +236,13 @@ _JOBS = {
     "inspection_rectifications": ("onevisit.inspection.tasks.rectification_overdue_task", "1h",
                                   "5m"),
     "rectifications_due": ("onevisit.feedback.tasks.rectifications_overdue_scan_task", "1h", "5m"),
+    # The payment platform (docs/payments.md): the reference gateway's notifications and
+    # their retries, unpaid orders whose notification has not come, unconfirmed refunds,
+    # and yesterday's reconciliation (a daily job runs soon after midnight).
+    "paygate_notify": ("onevisit.payments.tasks.paygate_notify_task", "30s", "30s"),
+    "payments_query": ("onevisit.payments.tasks.orders_query_task", "5m", "1m"),
+    "refunds_retry": ("onevisit.payments.tasks.refunds_retry_task", "10m", "2m"),
+    "reconcile": ("onevisit.payments.tasks.reconcile_task", "1d", "1h"),
 }
 SCHEDULE = {name: {"task": task, "every": demo if DEBUG else production}
             for name, (task, production, demo) in _JOBS.items()}
@@ -321,6 +329,8 @@ ONEVISIT = {
     "API_TOKEN_DAYS": int(env.get(env.API_TOKEN_DAYS)),
     "RATE_LIMITS": env.get_pairs(env.RATE_LIMITS),
     "EVIDENCE_SOURCES": env.get_pairs(env.EVIDENCE_SOURCES),
+    # The payment provider new orders go to (payments.providers).
+    "PAYMENT_PROVIDER": env.get(env.PAYMENT_PROVIDER),
     "EVIDENCE_TOKEN": env.get(env.EVIDENCE_TOKEN),
     # The working hours of every working day: limits in minutes count only these.
     "WORKING_HOURS": env.get_list(env.WORKING_HOURS),

@@ -11,6 +11,8 @@ urlpatterns = [
     path("api/", api.urls),
     # Open311 GeoReport v2 for the 12345 hotline (plain views: the spec's XML and JSON).
     path("open311/v2/", include("onevisit.api.open311")),
+    # The reference payment gateway's cashier (the demo's stand-in for a bank's page).
+    path("paygate/", include("onevisit.payments.reference.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -104,6 +104,12 @@ def test_production_periods_are_the_defaults():
             "onevisit.inspection.tasks.rectification_overdue_task", dt.timedelta(hours=1)),
         "rectifications_due": ("onevisit.feedback.tasks.rectifications_overdue_scan_task",
                                dt.timedelta(hours=1)),
+        "paygate_notify": ("onevisit.payments.tasks.paygate_notify_task",
+                           dt.timedelta(seconds=30)),
+        "payments_query": ("onevisit.payments.tasks.orders_query_task", dt.timedelta(minutes=5)),
+        "refunds_retry": ("onevisit.payments.tasks.refunds_retry_task",
+                          dt.timedelta(minutes=10)),
+        "reconcile": ("onevisit.payments.tasks.reconcile_task", dt.timedelta(days=1)),
     }
 
 

@@ -117,4 +117,5 @@ def test_demo_mode_runs_the_jobs_at_the_demo_periods(tmp_path):
                        "tolerated_reminders": "5m", "follow_ups_due": "2m",
                        "supervision_rules": "2m", "notifications_retry": "1m",
                        "inspection_targets": "1h", "inspection_rectifications": "5m",
-                       "rectifications_due": "5m"}
+                       "rectifications_due": "5m", "paygate_notify": "30s",
+                       "payments_query": "1m", "refunds_retry": "2m", "reconcile": "1h"}

@@ -18,6 +18,7 @@ from onevisit.api.certificates import router as certificates_router
 from onevisit.api.exchange import router as exchange_router
 from onevisit.api.hotline import router as hotline_router
 from onevisit.api.middleware import error_body, status_message
+from onevisit.api.payments import router as payments_router
 from onevisit.api.supervision import router as supervision_router
 from onevisit.api.verdict import router as verdict_router
 from onevisit.api.workflow import router as workflow_router
@@ -78,6 +79,7 @@ api.add_router("/v1/", exchange_router)
 api.add_router("/v1/", hotline_router)
 api.add_router("/v1/", supervision_router)
 api.add_router("/v1/", verdict_router)
+api.add_router("/v1/", payments_router)
 
 
 @api.exception_handler(DomainError)

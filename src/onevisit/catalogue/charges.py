@@ -129,6 +129,18 @@ def _line(rule: ChargeRule, data: Mapping[str, Any]) -> Charge:
                   note=rule.note, legal_basis=rule.legal_basis)
 
 
+def payer_of(line: Mapping[str, Any], data: Mapping[str, Any], *, applicant_id: str,
+             applicant_name: str) -> tuple[str, str]:
+    """Who pays a charge line: the ID number in its payer field and the name beside it
+    (`buyer_id_number` → `buyer_name`); the applicant when the line names no payer."""
+    field = str(line.get("payer_field") or "")
+    payer_id = str(data.get(field) or "") if field else ""
+    if not payer_id:
+        return applicant_id, applicant_name
+    name = str(data.get(field.removesuffix("_id_number") + "_name") or "")
+    return payer_id, name or (applicant_name if payer_id.upper() == applicant_id.upper() else "")
+
+
 def rate_percent(rate: str | Decimal | None) -> str:
     """A rate as people write it: 0.015000 → 1.5%; blank for a fixed amount."""
     if rate in (None, ""):

@@ -16,7 +16,12 @@ from onevisit.applications.constants import CaseStatus
 from onevisit.applications.models import Application, Case
 from onevisit.applications.services import serial_number
 from onevisit.audit.services import atomic_audited, audit_record
-from onevisit.catalogue.charges import charges_total, rate_percent, yuan_in_capitals
+from onevisit.catalogue.charges import (
+    charges_total,
+    payer_of,
+    rate_percent,
+    yuan_in_capitals,
+)
 from onevisit.catalogue.constants import SubjectKind
 from onevisit.catalogue.models import EvidenceType
 from onevisit.certificates.constants import CertificateKind
@@ -93,10 +98,9 @@ def _charges_paid(application: Application, case: Case) -> dict[str, Any]:
         return {}
     lines = []
     for line in case.charges:
-        payer_field = line.get("payer_field") or "applicant_id_number"
-        payer_id = str(application.data.get(payer_field) or application.applicant_id_number)
-        payer_name = str(application.data.get(payer_field.removesuffix("_id_number") + "_name")
-                         or application.applicant_name)
+        payer_id, payer_name = payer_of(line, application.data,
+                                        applicant_id=application.applicant_id_number,
+                                        applicant_name=application.applicant_name)
         lines.append({**line, "payer_name": payer_name, "payer_id": subject_mask(payer_id),
                       "rate_percent": rate_percent(line.get("rate"))})
     total = charges_total(case.charges)

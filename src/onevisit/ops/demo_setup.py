@@ -4,13 +4,20 @@ and approving applications in it through the real services."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+import httpx
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from onevisit.accounts.models import Region
 from onevisit.accounts.services import grassroots_platforms_ensure
-from onevisit.applications.constants import ApplicationStatus, CaseStatus, Channel
+from onevisit.applications.constants import (
+    OPEN_CASE_STATUSES,
+    ApplicationStatus,
+    CaseStatus,
+    Channel,
+)
 from onevisit.applications.models import Application, Case
 from onevisit.applications.services import (
     Applicant,
@@ -36,12 +43,14 @@ from onevisit.demo.staff import (
     demo_staff_ensure,
 )
 from onevisit.demo.tickets import hotline_departments_ensure
+from onevisit.payments.providers import provider_get
+from onevisit.payments.reference.gateway import notifications_deliver, trade_pay
+from onevisit.payments.services import notice_receive, order_checkout, order_open
 from onevisit.search.services import search_reindex
 from onevisit.workflow.joint import joint_opinion_record, joint_review_state
 from onevisit.workflow.models import OpinionVerdict, WorkItemOutcome
 from onevisit.workflow.services import (
     case_approve,
-    case_charges_settle,
     case_claim,
     remedy_bodies_set,
 )
@@ -122,15 +131,29 @@ def demo_file(*, subject: Subject, filler: FormFiller, filer: Filer, staff: Staf
     )
 
 
-def demo_charges_pay(*, application: Application) -> None:
-    """The demo applicant pays every tax and fee of her accepted application at once, as
-    the payment platform would confirm it (`case_charges_settle`, reference DEMO-<number>):
-    cases waiting in 待缴费 go on, a tax declaration completes."""
-    unpaid = list(application.cases.filter(charges_yuan__gt=0, paid_at__isnull=True)
-                  .values_list("pk", flat=True))
-    if unpaid and application.status == ApplicationStatus.ACCEPTED:
-        case_charges_settle(number=application.number, case_ids=unpaid,
-                            reference=f"DEMO-{application.number}")
+def demo_charges_pay(*, application: Application, actor: Any = None) -> None:
+    """The demo applicant pays every tax and fee her accepted application owes, as she
+    would online: the payment order, the reference gateway's trade, her confirmation at
+    its cashier, and the gateway's signed notification — handed to the platform in the
+    process (the demo's history is made before any web server listens) and applied as the
+    notify endpoint applies it: cases in 待缴费 go on, a tax declaration completes, the
+    electronic receipt is issued."""
+    owed = application.cases.filter(charges_yuan__gt=0, paid_at__isnull=True,
+                                    status__in=OPEN_CASE_STATUSES)
+    if application.status != ApplicationStatus.ACCEPTED or not owed.exists():
+        return
+    payer = actor or application.applicant
+    order = order_checkout(order=order_open(application=application, actor=payer),
+                           actor=payer)
+    trade_pay(trade_no=order.trade_number)
+    notifications_deliver(transport=httpx.MockTransport(_notify_in_process))
+
+
+def _notify_in_process(request: httpx.Request) -> httpx.Response:
+    """The notify endpoint's work for a notification that never left the process."""
+    provider = request.url.path.rstrip("/").rsplit("/", 1)[-1]
+    notice_receive(provider=provider, body=request.content, headers=dict(request.headers))
+    return httpx.Response(200, text=provider_get(provider).acknowledgement)
 
 
 def demo_approve_all(*, application: Application, staff: Staff) -> None:

@@ -48,7 +48,7 @@ from onevisit.errors import DomainError
 from onevisit.lifeevents.selectors import life_events_published
 from onevisit.metrics.selectors import Kpis, kpis
 from onevisit.metrics.services import rollups_refresh
-from onevisit.ops.demo_setup import demo_file, demo_joint_opinions_give
+from onevisit.ops.demo_setup import demo_charges_pay, demo_file, demo_joint_opinions_give
 from onevisit.supervision.rules import rules_scan
 from onevisit.workdays.calendar import CalendarNotCoveredWarning, WorkingCalendar
 from onevisit.workflow.models import WorkItemOutcome
@@ -139,6 +139,8 @@ class Simulation:
                 number = self._file()
             if number:
                 self._work_instant(number, moment)
+        with clock.frozen_at(self._at(day, 12)):
+            self._payments()
         with clock.frozen_at(self._at(day, 15)):
             self._review_queues()
         with clock.frozen_at(self._at(day, 17)):
@@ -204,6 +206,8 @@ class Simulation:
     def _work_instant(self, number: str, moment: dt.datetime) -> None:
         """Minute-limit items (二手房, 50 minutes) are decided while the applicant waits."""
         for step in range(6):
+            with clock.frozen_at(moment + dt.timedelta(minutes=8 * step + 4)):
+                self._pay(Application.objects.get(number=number))
             cases = list(Case.objects.filter(
                 application__number=number, status=CaseStatus.PENDING,
                 item__limit_unit=LimitUnit.MINUTES,
@@ -213,6 +217,23 @@ class Simulation:
             for case in cases:
                 with clock.frozen_at(moment + dt.timedelta(minutes=8 * (step + 1))):
                     self._decide(case)
+
+    def _payments(self) -> None:
+        """Applicants pay what they owe online, the day they are told."""
+        for application in Application.objects.filter(
+                cases__status=CaseStatus.AWAITING_PAYMENT, cases__paid_at__isnull=True,
+                status=ApplicationStatus.ACCEPTED).distinct():
+            self._pay(application)
+
+    def _pay(self, application: Application) -> None:
+        before = application.cases.filter(paid_at__isnull=False).count()
+        try:
+            demo_charges_pay(application=application)
+        except DomainError as exc:
+            self.events[f"payment refused: {exc.message}"] += 1
+            return
+        if application.cases.filter(paid_at__isnull=False).count() > before:
+            self.events["payments (统一公共支付)"] += 1
 
     def _review_queues(self) -> None:
         done: Counter[int] = Counter()

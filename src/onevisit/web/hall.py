@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -49,6 +50,8 @@ from onevisit.hall.models import QueueTicket
 from onevisit.hall.selectors import ticket_detail
 from onevisit.hall.services import ticket_link_application
 from onevisit.lifeevents.selectors import life_events_published
+from onevisit.payments.selectors import order_open_of, payment_pending
+from onevisit.payments.services import order_checkout, order_open
 from onevisit.supervision.selectors import alerts_open
 from onevisit.web.merged_form import (
     applicant_values,
@@ -207,7 +210,33 @@ def application_view(request: HttpRequest, number: str) -> HttpResponse:
         "alerts": alerts_open(application_number=number),
         "delivery": getattr(application, "delivery", None),
         "skipped": stages_skipped(application),
+        **_payment_context(application),
     })
+
+
+def _payment_context(application: Application) -> dict[str, Any]:
+    """What the applicant at the window owes and, once the clerk made it, the QR code of
+    the order she pays on her phone (no bank counter)."""
+    order = order_open_of(application=application)
+    if order is not None and not order.checkout_url:
+        order = None
+    return {"payment_pending": payment_pending(application=application),
+            "payment_order": order,
+            "payment_qr": segno.make(order.checkout_url, error="m").svg_data_uri(scale=4)
+            if order is not None else ""}
+
+
+@require_POST
+@login_required
+def payment(request: HttpRequest, number: str) -> HttpResponse:
+    """The clerk makes the payment order of what the applicant owes and shows its QR code."""
+    clerk = _application(request, number)[0]
+
+    def checkout() -> None:
+        application = Application.objects.get(number=number)
+        order_checkout(order=order_open(application=application, actor=clerk), actor=clerk)
+
+    return _act(request, number, checkout, _("缴款二维码已生成"))
 
 
 def _act(request: HttpRequest, number: str, action: Any, done: str) -> HttpResponse:

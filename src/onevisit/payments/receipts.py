@@ -1,0 +1,94 @@
+"""The electronic receipt (电子票据) of a payment as a sealed PDF.
+
+It is sealed the way certificates are (`certificates.sealing.pdf_seal`: a PAdES signature
+by a document certificate the local CA issues for this one receipt, naming its
+verification code) under the seal of the collecting department — the department of the
+order's first charge line, whose case the payment settles. A real 非税收入电子票据 also
+carries the finance bureau's supervision seal (财政票据监制章); the platform has no finance
+bureau's seal of its own, so that is left to a real provider's receipt (docs/payments.md).
+The PDF is made on first download and stored under MEDIA_ROOT with its digest; anyone can
+check it offline against /pki/ca.pem (the signature chains to the platform's CA), or
+online by its code at /verify/receipt/<code>. The /verify/ upload check knows only the
+signers of certificates (DocumentSigner) and so reports a receipt's seal as not one of
+its own; receipts' document certificates are not yet in the CRL (docs/payments.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.urls import reverse
+
+from onevisit.audit.services import atomic_audited, audit_record
+from onevisit.certificates.rendering import qr_png
+from onevisit.certificates.sealing import pdf_seal
+from onevisit.certificates.seals import seal_for_department
+from onevisit.payments.models import ElectronicReceipt
+from onevisit.pdf import render_pdf
+
+TEMPLATE = "payments/receipt.html"
+STYLESHEET = "certificates/certificate.css"
+
+
+def receipt_verify_url(receipt: ElectronicReceipt) -> str:
+    path = reverse("web:verify_receipt", kwargs={"code": receipt.verification_code})
+    return f"{settings.ONEVISIT['PUBLIC_URL']}{path}"
+
+
+def _stored(receipt: ElectronicReceipt) -> bytes | None:
+    if not (receipt.pdf and receipt.pdf_sha256):
+        return None
+    path = Path(settings.MEDIA_ROOT) / receipt.pdf
+    if not path.is_file():
+        return None
+    content = path.read_bytes()
+    return content if hashlib.sha256(content).hexdigest() == receipt.pdf_sha256 else None
+
+
+def receipt_pdf(*, receipt: ElectronicReceipt) -> bytes:
+    """The receipt's sealed PDF, rendered and sealed on first use and stored."""
+    content = _stored(receipt)
+    if content is not None:
+        return content
+    order = receipt.order
+    url = receipt_verify_url(receipt)
+    unsealed = render_pdf(TEMPLATE, {
+        "receipt": receipt, "order": order, "application": order.application,
+        "lines": [line for line in order.lines if line.get("amount_yuan")],
+        "verify_url": url, "qr_png": qr_png(url),
+    }, stylesheets=[STYLESHEET], compact_font=True)
+    seal = seal_for_department(department=receipt.department_id)
+    sealed = pdf_seal(unsealed, seal=seal, code=receipt.verification_code,
+                      reason=f"电子票据（票据号码 {receipt.number}，核验码 "
+                             f"{receipt.verification_code}）",
+                      location=receipt.department.name)
+    return _store(receipt_id=receipt.pk, content=sealed.content, seal_serial=seal.serial,
+                  signer_serial=sealed.document.serial,
+                  signer_fingerprint=sealed.document.fingerprint)
+
+
+@atomic_audited
+def _store(*, receipt_id: int, content: bytes, seal_serial: str, signer_serial: str,
+           signer_fingerprint: str) -> bytes:
+    receipt = ElectronicReceipt.objects.select_for_update().get(pk=receipt_id)
+    already = _stored(receipt)
+    if already is not None:  # another request sealed it first
+        return already
+    relative = Path("receipts") / f"{receipt.number}.pdf"
+    target = Path(settings.MEDIA_ROOT) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    partial.write_bytes(content)
+    partial.replace(target)
+    digest = hashlib.sha256(content).hexdigest()
+    ElectronicReceipt.objects.filter(pk=receipt_id).update(
+        pdf=str(relative), pdf_sha256=digest, seal_serial=seal_serial,
+        signer_serial=signer_serial, signer_fingerprint=signer_fingerprint)
+    audit_record(actor=None, action="payment.receipt_sealed", entity="receipt",
+                 entity_id=receipt.number, data={"seal": seal_serial, "sha256": digest,
+                                                 "signer": signer_serial})
+    return content
