@@ -83,7 +83,10 @@ def test_life_events_merge_into_one_form() -> None:
     }
 
     assert set(plans) == {"second-hand-housing", "business-startup", "investment-filing",
-                          "newborn", "investment-approval"}
+                          "newborn", "multi-licence", "investment-approval"} | {
+        f"licence-{sector}" for sector in ("food", "pharmacy", "travel-agency", "printing",
+                                           "hr-services", "entertainment", "bookshop",
+                                           "road-freight")}
     housing = plans["second-hand-housing"]
     assert len(housing.stages) == 3
     assert len({stage.item.department_id for stage in housing.stages}) == 3

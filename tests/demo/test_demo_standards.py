@@ -48,8 +48,9 @@ def test_the_report_shows_yuhang_tighter_and_xihu_behind_one_tightened_standard(
     report = standardisation_report(region_code="3301")
 
     scores = {r.code: (r.implementations, r.tighter, r.looser) for r in report.regions}
-    # The city's own items (the investment bundle's) are counted as the city's.
-    assert scores == {"3301": (3, 0, 0), "330106": (28, 0, 1), "330110": (7, 7, 0)}
+    # 西湖区: 26 items, market.py's 18 (多证合一's registrations, 证照联办's permits) and
+    # investment.py's 2; the city's own items (the investment bundle's) count as the city's.
+    assert scores == {"3301": (3, 0, 0), "330106": (26 + 18 + 2, 0, 1), "330110": (7, 7, 0)}
     behind = [(row.item_code, [a.aspect.value for a in row.aspects if a.verdict == "looser"])
               for row in report.rows if row.looser]
     assert behind == [("330106-GA-004", ["limits"])]

@@ -32,7 +32,9 @@ ALLOWED_APPLICATION_TRANSITIONS: dict[str, set[str]] = {
     ApplicationStatus.NEEDS_SUPPLEMENT: {
         ApplicationStatus.ACCEPTED, ApplicationStatus.NEEDS_SUPPLEMENT,
     },
-    # Departments decide: all approve → completed; one refuses → rejected.
+    # Departments decide: all approve → completed; one refuses → rejected, unless its
+    # stage's refusal ends only that stage and another stage's result is granted: then
+    # completed, in part (docs/bundles.md).
     ApplicationStatus.ACCEPTED: {ApplicationStatus.COMPLETED, ApplicationStatus.REJECTED},
     ApplicationStatus.COMPLETED: set(),
     ApplicationStatus.REJECTED: set(),
@@ -54,8 +56,10 @@ class CaseStatus(models.TextChoices):
 ALLOWED_CASE_TRANSITIONS: dict[str, set[str]] = {
     # A stage that depends on others starts when they are all approved.
     CaseStatus.WAITING: {CaseStatus.PENDING, CaseStatus.AWAITING_PAYMENT, CaseStatus.CANCELLED},
-    # A reviewer claims a case from the department queue.
-    CaseStatus.PENDING: {CaseStatus.IN_REVIEW, CaseStatus.CANCELLED},
+    # A reviewer claims a case from the department queue; a record stage (多证合一:
+    # 信息共享直接登记) is approved by the system as it starts, its record made from the
+    # one filing (`case_record`).
+    CaseStatus.PENDING: {CaseStatus.IN_REVIEW, CaseStatus.APPROVED, CaseStatus.CANCELLED},
     # The reviewer decides, or asks for a correction (the clock pauses); a first
     # approval of a bad-credit applicant's case returns it to the queue for a second
     # reviewer's sign-off (复核, docs/credit.md).

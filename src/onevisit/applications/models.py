@@ -197,6 +197,10 @@ class Case(models.Model):
     charges_yuan = models.DecimalField(_("应缴金额（元）"), max_digits=14, decimal_places=2,
                                        default=0)
     paid_at = models.DateTimeField(_("缴款时间"), null=True, blank=True)
+    # The unified social credit code this case's approval gave the company it registered
+    # (一照一码): the licence issued later carries it, and so does every record and
+    # permit of the same application.
+    credit_code = models.CharField(_("登记赋予的统一社会信用代码"), max_length=18, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -215,6 +219,34 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id}/{self.stage_key}"
+
+
+class RegistrationRecord(models.Model):
+    """A department's record of one registration the business licence stands for (多证
+    合一、一照一码): made by the system from the one filing when its record stage starts,
+    keyed on the licence's credit code. It is the department's register entry, not a
+    result: nothing is sealed or delivered for it."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT,
+                                related_name="registration_record")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT,
+                                    related_name="registration_records")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT,
+                                   related_name="registration_records")
+    name = models.CharField(_("登记事项"), max_length=128)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, db_index=True)
+    company_name = models.CharField(_("企业名称"), max_length=255)
+    # The fields of the filing the department's item asks for, as filed.
+    data = models.JSONField(default=dict)
+    legal_basis = models.TextField(blank=True)
+    recorded_at = models.DateTimeField(_("登记时间"))
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        indexes = [models.Index(fields=["department", "-recorded_at", "-id"])]
+
+    def __str__(self) -> str:
+        return f"{self.credit_code}: {self.name}"
 
 
 class CaseStatusChange(models.Model):

@@ -25,6 +25,7 @@ from onevisit.applications.models import (
     ApplicationMaterial,
     Case,
     OneTimeNotice,
+    RegistrationRecord,
     Visit,
 )
 
@@ -69,6 +70,34 @@ def application_detail(*, user: Any, number: str) -> Application | None:
         )
         .first()
     )
+
+
+def application_status_words(application: Application) -> str:
+    """The application's state in words. An application completed while one of its
+    stages was refused (证照联办: the permit refused, the licence granted) says so: it
+    is completed in part, not refused, and not wholly granted (docs/bundles.md)."""
+    if application.status != ApplicationStatus.COMPLETED:
+        return str(application.get_status_display())
+    refused = [case.item.name for case in application.cases.all()
+               if case.status == CaseStatus.REJECTED]
+    if not refused:
+        return str(application.get_status_display())
+    return _("部分办结：%(refused)s 不予许可，其余事项已办结") % {"refused": "、".join(refused)}
+
+
+def registration_records_of(*, user: Any, after_id: int | None = None
+                            ) -> QuerySet[RegistrationRecord]:
+    """The 多证合一 records a department's reviewer sees: her department's only (a
+    department belongs to one region, so this is region-scoped too), newest first,
+    a page at a time after `after_id`."""
+    department_id = getattr(user, "department_id", None)
+    if getattr(user, "role", None) != Role.REVIEWER or department_id is None:
+        return RegistrationRecord.objects.none()
+    records = RegistrationRecord.objects.filter(department_id=department_id).select_related(
+        "application").order_by("-id")
+    if after_id is not None:
+        records = records.filter(id__lt=after_id)
+    return records
 
 
 def notices_open(application: Application) -> list[OneTimeNotice]:

@@ -14,7 +14,7 @@ from stdnum.cn import uscc
 from onevisit import clock
 from onevisit.applications.constants import CaseStatus
 from onevisit.applications.models import Application, Case
-from onevisit.applications.services import serial_number
+from onevisit.applications.services import application_credit_code, serial_number
 from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.catalogue.charges import (
     charges_total,
@@ -76,7 +76,7 @@ def certificates_issue(*, application: Application, actor: Any) -> list[Certific
             ])
         elif evidence_type is not None:
             certificate.subject, certificate.data = _subject_of(
-                application, evidence_type, region=case.item.region_id, serial=certificate.pk,
+                application, evidence_type, region=case.item.region_id, serial=case.pk,
                 data=certificate.data,
             )
         Certificate.objects.filter(pk=certificate.pk).update(
@@ -149,12 +149,15 @@ def _subject_of(
 ) -> tuple[str, dict[str, Any]]:
     """The identifier the certificate is keyed on in the certificate library, and the
     certificate's data with it. A company registered by this application has no credit
-    code yet: registration assigns one (一照一码)."""
+    code in its form: the registration's approval gave it one (一照一码,
+    `case_credit_code_set`), which the licence and the permits filed with it carry; one
+    approved before codes were assigned at approval gets one now."""
     subject = str(application.data.get(evidence_type.subject_field, "")).strip().upper()
     if subject:
         return subject, data
     if evidence_type.subject_kind == SubjectKind.ENTERPRISE:
-        code = uscc_assign(region=region, serial=serial)
+        code = application_credit_code(application) or uscc_assign(region=region,
+                                                                   serial=serial)
         holder = str(application.data.get("company_name") or application.applicant_name)
         return code, {**data, "company_uscc": code, "company_name": holder}
     return application.applicant_id_number, data

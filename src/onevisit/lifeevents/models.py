@@ -14,6 +14,17 @@ class StageMode(models.TextChoices):
     RECORD = "record", _("信息共享直接登记")
 
 
+class RefusalScope(models.TextChoices):
+    """What a department's refusal of one stage ends (docs/bundles.md)."""
+
+    # All or nothing: the application is refused and every other open case ends (二手房:
+    # a sale whose tax is refused cannot be registered).
+    APPLICATION = "application", _("整件不予办理")
+    # Only this stage and the stages depending on it: the others go on and what they
+    # grant is issued (证照联办: a refused sector permit leaves the business licence).
+    STAGE = "stage", _("仅本环节不予办理")
+
+
 class LifeEvent(models.Model):
     code = models.SlugField(max_length=64, unique=True)
     name = models.CharField(_("一件事名称"), max_length=128)
@@ -50,6 +61,9 @@ class LifeEventStage(models.Model):
     # (a project inside an area with a regional assessment: 区域环评), same shape as a
     # charge rule's conditions (catalogue.charges); empty: always needed.
     skip_when = models.JSONField(_("免于办理的条件"), default=dict, blank=True)
+    refusal_scope = models.CharField(_("不予许可的影响范围"), max_length=16,
+                                     choices=RefusalScope.choices,
+                                     default=RefusalScope.APPLICATION)
 
     class Meta:
         ordering = ["order", "id"]

@@ -35,6 +35,8 @@ class StagePlan:
     name: str
     item: ServiceItem
     depends_on: list[str]
+    mode: str = "review"
+    refusal_scope: str = "application"
     # Form conditions under which the stage is skipped (LifeEventStage.skip_when).
     skip_when: dict[str, Any] = field(default_factory=dict)
 
@@ -67,7 +69,8 @@ def life_event_plan(
         )
     plans = [
         StagePlan(key=stage.key, name=stage.name, item=items[stage.item_code],
-                  depends_on=list(stage.depends_on), skip_when=dict(stage.skip_when))
+                  depends_on=list(stage.depends_on), mode=stage.mode,
+                  refusal_scope=stage.refusal_scope, skip_when=dict(stage.skip_when))
         for stage in stages
     ]
     ordered_items = [plan.item for plan in plans]

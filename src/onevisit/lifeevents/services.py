@@ -10,7 +10,7 @@ from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.catalogue.models import ServiceItem
 from onevisit.catalogue.selectors import FieldConflict
 from onevisit.catalogue.services import catalogue_revision_bump
-from onevisit.lifeevents.models import LifeEvent, LifeEventStage
+from onevisit.lifeevents.models import LifeEvent, LifeEventStage, RefusalScope, StageMode
 from onevisit.lifeevents.selectors import (
     LifeEventIncomplete,
     LifeEventPlan,
@@ -89,14 +89,36 @@ def bundle_guard(item: ServiceItem) -> None:
             continue  # the bundle is still being assembled; publishing it checks again
 
 
+def stages_check_modes(stages: list[dict[str, Any]]) -> None:
+    """A stage's mode and refusal scope must be known ones, and a record stage (信息共享
+    直接登记) must depend on another stage: its record is made from that stage's result
+    (the licence's credit code), so it cannot start at acceptance."""
+    for stage in stages:
+        mode = stage.get("mode", StageMode.REVIEW)
+        if mode not in StageMode.values:
+            raise ValidationError(_("环节 %(key)s 的办理方式未知：%(mode)s")
+                                  % {"key": stage["key"], "mode": mode})
+        if stage.get("refusal_scope", RefusalScope.APPLICATION) not in RefusalScope.values:
+            raise ValidationError(_("环节 %(key)s 的不予许可影响范围未知")
+                                  % {"key": stage["key"]})
+        if mode == StageMode.RECORD and not stage.get("depends_on"):
+            raise ValidationError(_("直接登记的环节 %(key)s 必须依赖一个前置环节")
+                                  % {"key": stage["key"]})
+
+
 @atomic_audited
 def life_event_define(
     *, code: str, name: str, region_code: str, committed_limit: int, limit_unit: str,
     promised_visits: int, stages: list[dict[str, Any]], actor: Any, description: str = "",
     topic: str = "", keywords: str = "", publish: bool = True,
 ) -> LifeEvent:
-    """Create or replace a life event and its stages, checking the DAG and the form merge."""
+    """Create or replace a life event and its stages, checking the DAG and the form merge.
+
+    A stage may name its `mode` (StageMode: a department review, or a record made from
+    the one filing once the stages it depends on are approved) and its `refusal_scope`
+    (RefusalScope: whether refusing it ends the application or only that stage)."""
     stages_check_acyclic({stage["key"]: list(stage.get("depends_on", [])) for stage in stages})
+    stages_check_modes(stages)
     life_event, _created = LifeEvent.objects.update_or_create(
         code=code,
         defaults={
@@ -111,6 +133,8 @@ def life_event_define(
         LifeEventStage(
             life_event=life_event, key=stage["key"], name=stage["name"],
             item_code=stage["item_code"], depends_on=list(stage.get("depends_on", [])),
+            mode=stage.get("mode", StageMode.REVIEW),
+            refusal_scope=stage.get("refusal_scope", RefusalScope.APPLICATION),
             skip_when=dict(stage.get("skip_when", {})), order=index,
         )
         for index, stage in enumerate(stages)

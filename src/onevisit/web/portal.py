@@ -30,6 +30,7 @@ from onevisit.applications.constants import (
 from onevisit.applications.models import Application, ApplicationDraft, Case
 from onevisit.applications.selectors import (
     application_detail,
+    application_status_words,
     applications_visible_to,
     draft_latest,
     drafts_open,
@@ -307,6 +308,7 @@ def my_application(request: HttpRequest, number: str) -> HttpResponse:
     rating = rating_of(application=application)
     return render(request, "web/portal/application.html", {
         "application": application, "next_step": _next_step(application),
+        "status_words": application_status_words(application),
         "waiting": waiting_for(_user).get(application.number, ""),
         "cases": _case_rows(application, now),
         "skipped": stages_skipped(application),

@@ -96,6 +96,7 @@ urlpatterns = [
          name="evaluation_import"),
     path("workbench/", workbench.queue, name="workbench"),
     path("workbench/cases/<int:case_id>/", workbench.case_detail, name="workbench_case"),
+    path("workbench/registrations/", workbench.registrations, name="workbench_registrations"),
     path("workbench/joint/", joint_review.joint_reviews, name="joint_reviews"),
     path("workbench/joint/<int:case_id>/", joint_review.joint_review, name="joint_review"),
     path("workbench/cases/<int:case_id>/materials/<int:material_id>/",

@@ -23,8 +23,10 @@ from onevisit.accounts.models import Role
 from onevisit.accounts.selectors import department_reviewers
 from onevisit.applications.constants import CaseStatus, MaterialStatus
 from onevisit.applications.models import Case
+from onevisit.applications.selectors import application_status_words, registration_records_of
 from onevisit.applications.services import case_material_keys, subject_of
 from onevisit.catalogue.constants import FieldType, LimitUnit
+from onevisit.catalogue.models import FieldDef
 from onevisit.certificates.constants import CertificateKind
 from onevisit.errors import DomainError
 from onevisit.exchange.services import personal_data_read_log, subject_mask
@@ -230,6 +232,28 @@ def record_rows(record: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 @login_required
+def registrations(request: HttpRequest) -> HttpResponse:
+    """多证合一登记信息: the records the department's record stages made from filings
+    (its own only), newest first, a page at a time."""
+    reviewer = reviewer_of(request)
+    after = request.GET.get("after", "")
+    after_id = int(after) if after.isdigit() else None
+    records = list(registration_records_of(user=reviewer, after_id=after_id)[:QUEUE_PAGE + 1])
+    shown = records[:QUEUE_PAGE]
+    labels = dict(FieldDef.objects.filter(
+        key__in={key for record in shown for key in record.data}).values_list("key", "label"))
+    return render(request, "web/workbench/registrations.html", {
+        "department": reviewer.department,
+        "records": [(record, [(labels.get(key, key), _record_value(key, value))
+                              for key, value in record.data.items()
+                              if value not in (None, "", [], {})])
+                    for record in shown],
+        "next_after": records[QUEUE_PAGE - 1].pk if len(records) > QUEUE_PAGE else None,
+        "paged": after_id is not None,
+    })
+
+
+@login_required
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     reviewer = reviewer_of(request)
     case = case_for_review(actor=reviewer, case_id=case_id)
@@ -258,6 +282,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         )
     return render(request, "web/workbench/case.html", {
         "case": case, "application": application, "registry": registry,
+        "application_status": application_status_words(application),
         "applicant_id": subject_mask(application.applicant_id_number),
         "urgency": case_urgency(case=case, now=clock.now()), "fields": fields,
         "time_left": _time_left(case, clock.now(), WorkingCalendar()),

@@ -31,11 +31,14 @@ from onevisit.applications.models import (
 )
 from onevisit.applications.services import (
     Upload,
+    application_credit_code,
     application_finish,
     application_lock,
     case_clock_pause,
+    case_credit_code_set,
     case_lock,
     case_material_keys,
+    case_record,
     case_transition,
     cases_charges_paid,
     cases_start_ready,
@@ -46,8 +49,13 @@ from onevisit.applications.services import (
 )
 from onevisit.applications.services.cases import WARN_SHARE
 from onevisit.audit.services import atomic_audited, audit_record
+from onevisit.catalogue.constants import SubjectKind as EvidenceSubjectKind
 from onevisit.catalogue.models import EvidenceType
-from onevisit.certificates.services import certificates_issue, refusal_decision_issue
+from onevisit.certificates.services import (
+    certificates_issue,
+    refusal_decision_issue,
+    uscc_assign,
+)
 from onevisit.credit.constants import (
     LEGAL_BASIS,
     VALID_DAYS,
@@ -66,6 +74,7 @@ from onevisit.exchange.services import (
     evidence_fetch_logged,
 )
 from onevisit.files.services import files_guard
+from onevisit.lifeevents.models import RefusalScope, StageMode
 from onevisit.supervision.models import Alert, AlertKind
 from onevisit.supervision.registry import rule_setting
 from onevisit.supervision.rules import (
@@ -180,10 +189,25 @@ def case_approve(*, case_id: int, actor: Any, note: str = "") -> Case:
     case = case_transition(case_id=case.pk, to=CaseStatus.APPROVED, actor=actor, note=note)
     alerts_resolve(case_id=case.pk, kinds=[AlertKind.DEADLINE_NEAR, AlertKind.OVERDUE])
     decision_speed_check(case=case)
+    _credit_code_assign(application=application, case=case, actor=actor)
     audit_record(actor=actor, action="case.approved", entity="case", entity_id=case.pk,
                  data={"application": application.number})
     _stages_advance(application=application, actor=actor)
     return case
+
+
+def _credit_code_assign(*, application: Application, case: Case, actor: Any) -> None:
+    """A registration approved (企业设立登记: its result proves a company, and the form
+    names no credit code because the company is new): the company's unified social credit
+    code is assigned now, so the records made from the licence and the permits filed
+    with it carry it before the licence is printed (一照一码)."""
+    evidence_type = case.item.result_evidence_type
+    if (evidence_type is None or evidence_type.subject_kind != EvidenceSubjectKind.ENTERPRISE
+            or str(application.data.get(evidence_type.subject_field, "")).strip()
+            or application_credit_code(application)):
+        return
+    case_credit_code_set(case=case, code=uscc_assign(region=case.item.region_id,
+                                                     serial=case.pk), actor=actor)
 
 
 def _joint_note(note: str, opinions: str) -> str:
@@ -195,15 +219,20 @@ def _joint_note(note: str, opinions: str) -> str:
 
 
 def _stages_advance(*, application: Application, actor: Any) -> None:
-    """After an approval: start the stages now ready, settle at once those that complete
-    on a payment already made (a tax paid ahead), and so on down the stages; when every
-    case is approved, the results."""
+    """After an approval: start the stages now ready, make the records of the record
+    stages among them (多证合一), settle at once those that complete on a payment already
+    made (a tax paid ahead), and so on down the stages; when no case is open any more,
+    the results (`_application_settle`)."""
+    modes = {stage.key: stage.mode for stage in subject_of(application).stages}
     while True:
-        cases_start_ready(application=application, actor=actor)
+        started = cases_start_ready(application=application, actor=actor)
+        recorded = _records_make(application=application, actor=actor, cases=[
+            case for case in started
+            if modes.get(case.stage_key) == StageMode.RECORD and case.status == CaseStatus.PENDING])
         settled = [case for case in application.cases.select_related("item").filter(
                        status=CaseStatus.AWAITING_PAYMENT, paid_at__isnull=False)
                    if case.item.completes_on_payment]
-        if not settled:
+        if not settled and not recorded:
             break
         for case in settled:
             case_transition(case_id=case.pk, to=CaseStatus.APPROVED, actor=None,
@@ -211,8 +240,34 @@ def _stages_advance(*, application: Application, actor: Any) -> None:
             audit_record(actor=actor, action="case.approved", entity="case",
                          entity_id=case.pk, data={"application": application.number,
                                                   "on_payment": True})
-    if not application.cases.exclude(status=CaseStatus.APPROVED).exists():
+    _application_settle(application=application, actor=actor)
+
+
+def _records_make(*, application: Application, cases: list[Case], actor: Any) -> int:
+    """Record stages that just started: each department's record is made from the one
+    filing with the company's credit code and the case approved by the system. With no
+    credit code to key it on (a bundle whose earlier stage registers no company), the
+    case stays in its department's queue for a reviewer. How many were recorded."""
+    code = application_credit_code(application)
+    if not code:
+        return 0
+    for case in cases:
+        case_record(application=application, case=case, credit_code=code, actor=actor)
+    return len(cases)
+
+
+def _application_settle(*, application: Application, actor: Any) -> None:
+    """Once no case is open: if any was approved, the results are issued and delivered
+    (with the decision of a stage refused on its own, 证照联办) — the application is
+    completed, in part when a stage was refused; if none was, it is refused."""
+    statuses = set(application.cases.values_list("status", flat=True))
+    if statuses & set(OPEN_CASE_STATUSES):
+        return
+    if CaseStatus.APPROVED in statuses:
         _result_release_or_withhold(application=application, actor=actor)
+        return
+    application_finish(application=application, approved=False, actor=actor)
+    delivery_prepare(application=application, actor=actor)
 
 
 @atomic_audited
@@ -282,9 +337,13 @@ def case_false_material_find(*, case_id: int, fact: str, actor: Any) -> CreditRe
 def case_reject(*, case_id: int, actor: Any, reason: str, legal_basis: str,
                 refusal: str = RefusalKind.NOT_PERMITTED) -> Case:
     """Refuse (不予许可, or 不予受理 when the application is not one the department can
-    take up) with the reason and its legal basis; the application is refused, the other
-    departments' open cases end, and the written decision (sealed, naming the applicant's
-    rights to 行政复议 and 行政诉讼) is issued and delivered like a result."""
+    take up) with the reason and its legal basis, and issue the written decision (sealed,
+    naming the applicant's rights to 行政复议 and 行政诉讼), delivered like a result.
+
+    What else ends is the stage's refusal scope (docs/bundles.md): by default the
+    application is refused and the other departments' open cases end; a stage whose
+    refusal ends only itself (证照联办's sector permit) ends with the stages depending on
+    it, the others go on, and the decision is delivered with their results."""
     errors = {}
     if refusal not in RefusalKind.values:
         errors["refusal"] = _("未知的决定类型")
@@ -301,19 +360,41 @@ def case_reject(*, case_id: int, actor: Any, reason: str, legal_basis: str,
     case = case_transition(case_id=case.pk, to=CaseStatus.REJECTED, actor=actor, note=reason,
                            legal_basis=legal_basis)
     decision_speed_check(case=case)
+    stages = {stage.key: stage for stage in subject_of(application).stages}
+    alone = stages[case.stage_key].refusal_scope == RefusalScope.STAGE
+    ending = (_dependents_of(case.stage_key, {k: s.depends_on for k, s in stages.items()})
+              if alone else None)
     for other in application.cases.filter(status__in=OPEN_CASE_STATUSES):
+        if ending is not None and other.stage_key not in ending:
+            continue
         WorkItem.objects.filter(case=other, finished_at__isnull=True).update(
             finished_at=clock.now(), outcome=WorkItemOutcome.CANCELLED
         )
         case_transition(case_id=other.pk, to=CaseStatus.CANCELLED, actor=actor,
-                        note=_("其他部门不予许可"))
+                        note=_("其他部门不予许可") if ending is None
+                        else _("所依赖的环节不予许可"))
     alerts_resolve(case_id=case.pk, kinds=[AlertKind.DEADLINE_NEAR, AlertKind.OVERDUE])
     audit_record(actor=actor, action="case.rejected", entity="case", entity_id=case.pk,
-                 data={"reason": reason, "legal_basis": legal_basis})
-    application_finish(application=application, approved=False, actor=actor)
+                 data={"reason": reason, "legal_basis": legal_basis,
+                       "scope": RefusalScope.STAGE if alone else RefusalScope.APPLICATION})
     _refusal_decision(case=case, refusal=RefusalKind(refusal), actor=actor)
-    delivery_prepare(application=application, actor=actor)
+    if alone:
+        _application_settle(application=application, actor=actor)
+    else:
+        application_finish(application=application, approved=False, actor=actor)
+        delivery_prepare(application=application, actor=actor)
     return case
+
+
+def _dependents_of(key: str, depends_on: dict[str, list[str]]) -> set[str]:
+    """The stages that depend on `key`, directly or through others."""
+    found: set[str] = set()
+    frontier = {key}
+    while frontier:
+        frontier = {k for k, deps in depends_on.items()
+                    if k not in found and frontier & set(deps)}
+        found |= frontier
+    return found
 
 
 @atomic_audited
@@ -516,9 +597,9 @@ def _refusal_decision(*, case: Case, refusal: RefusalKind, actor: Any) -> None:
 
 
 def _result_release_or_withhold(*, application: Application, actor: Any) -> None:
-    """Every case is approved. The result is issued and delivered — unless a material
-    accepted under 容缺 is still to come: then it waits for it (`tolerated_material_supply`)
-    and the application stays accepted."""
+    """No case is open and one at least was approved. The results are issued and
+    delivered — unless a material accepted under 容缺 is still to come: then they wait
+    for it (`tolerated_material_supply`) and the application stays accepted."""
     waiting = tolerated_outstanding(application)
     if waiting:
         audit_record(actor=actor, action="application.result_withheld", entity="application",
@@ -535,7 +616,7 @@ def _result_release_or_withhold(*, application: Application, actor: Any) -> None
 def tolerated_material_supply(*, number: str, uploads: Sequence[Upload],
                               actor: Any) -> Application:
     """The applicant supplies materials accepted under 容缺 (online, or the window for
-    her). Once none is outstanding and every case is approved, the withheld result is
+    her). Once none is outstanding and no case is open any more, the withheld result is
     issued and delivered. Past a material's due date the supply is refused and nothing
     changes (`tolerated_supply`); the overdue scan has told supervision."""
     application = application_lock(number=number)
@@ -549,8 +630,7 @@ def tolerated_material_supply(*, number: str, uploads: Sequence[Upload],
     tolerated_supply(application=application, uploads=uploads, actor=actor)
     alerts_resolve_for_application(application_number=number,
                                    kinds=[AlertKind.TOLERATED_OVERDUE])
-    if not application.cases.exclude(status=CaseStatus.APPROVED).exists():
-        _result_release_or_withhold(application=application, actor=actor)
+    _application_settle(application=application, actor=actor)
     return application
 
 

@@ -2,9 +2,12 @@
 the department cases with their clocks. Other apps import from here."""
 
 from onevisit.applications.services.cases import (
+    application_credit_code,
     application_finish,
     case_clock_pause,
+    case_credit_code_set,
     case_lock,
+    case_record,
     case_transition,
     cases_charges_paid,
     cases_start_ready,
@@ -71,6 +74,7 @@ __all__ = [
     "Subject",
     "Upload",
     "applicant_notify",
+    "application_credit_code",
     "application_delivery_change",
     "application_evidence_retry",
     "application_file",
@@ -79,8 +83,10 @@ __all__ = [
     "application_submit",
     "application_supplement",
     "case_clock_pause",
+    "case_credit_code_set",
     "case_lock",
     "case_material_keys",
+    "case_record",
     "case_transition",
     "cases_charges_paid",
     "cases_start_ready",

@@ -25,6 +25,7 @@ from onevisit.applications.models import (
     Case,
     CaseStatusChange,
     OneTimeNotice,
+    RegistrationRecord,
 )
 from onevisit.applications.receivers import AnomalyKind, anomaly_report, closed_report
 from onevisit.applications.services.common import (
@@ -38,6 +39,7 @@ from onevisit.applications.services.subjects import Subject
 from onevisit.applications.services.tolerated import tolerated_due_set
 from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.catalogue.charges import charges_compute, charges_total
+from onevisit.catalogue.models import ItemField
 from onevisit.errors import Conflict, NotFound
 from onevisit.notifications.constants import NotifyEvent
 from onevisit.workdays.calendar import deadline_after, time_remaining
@@ -244,6 +246,47 @@ def cases_start_ready(*, application: Application, actor: Any) -> list[Case]:
             started.append(case)
     payment_due_notify(application=application, cases=started)
     return started
+
+
+def case_credit_code_set(*, case: Case, code: str, actor: Any) -> None:
+    """The approval of a registration (企业设立登记) gave the company its unified social
+    credit code: kept on the case, for the licence, the records and the permits of the
+    same application to carry (一照一码). The application is locked by the caller."""
+    case.credit_code = code
+    case.save(update_fields=["credit_code"])
+    audit_record(actor=actor, action="case.credit_code_assigned", entity="case",
+                 entity_id=case.pk, data={"credit_code": code})
+
+
+def application_credit_code(application: Application) -> str:
+    """The company's credit code for this application: the one a registration in it
+    assigned, else the one the applicant gave (an existing company)."""
+    assigned = application.cases.exclude(credit_code="").values_list(
+        "credit_code", flat=True).first()
+    return assigned or str(application.data.get("company_uscc", "")).strip().upper()
+
+
+def case_record(*, application: Application, case: Case, credit_code: str,
+                actor: Any) -> RegistrationRecord:
+    """A record stage (多证合一: 信息共享直接登记) that started: its department's record is
+    made from the one filing — the fields its item asks for, as filed — with the
+    licence's credit code, and the case is approved by the system (no reviewer, no
+    second trip, no second form). The application is locked by the caller."""
+    keys = ItemField.objects.filter(item_id=case.item_id).values_list("field__key", flat=True)
+    record = RegistrationRecord.objects.create(
+        case=case, application=application, department_id=case.department_id,
+        name=case.item.name, credit_code=credit_code,
+        company_name=str(application.data.get("company_name") or application.applicant_name),
+        data={key: application.data[key] for key in keys if key in application.data},
+        legal_basis=case.item.legal_basis, recorded_at=clock.now(),
+    )
+    _case_move(case=case, to=CaseStatus.APPROVED, actor=None,
+               note=_("多证合一：依营业执照信息直接登记（统一社会信用代码 %(code)s）")
+               % {"code": credit_code}, legal_basis="")
+    audit_record(actor=actor, action="case.recorded", entity="case", entity_id=case.pk,
+                 data={"application": application.number, "credit_code": credit_code,
+                       "record": record.pk})
+    return record
 
 
 def cases_charges_paid(*, application: Application, case_ids: list[int], actor: Any,

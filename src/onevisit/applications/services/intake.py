@@ -436,6 +436,7 @@ def application_file(prepared: PreparedFiling) -> Filing:
         status=ApplicationStatus.SUBMITTED,
         data=prepared.cleaned, promised_visits=subject.promised_visits,
         stages=[{"key": s.key, "item": s.item.pk, "depends_on": s.depends_on,
+                 "mode": s.mode, "refusal_scope": s.refusal_scope,
                  **({"skipped": s.skipped} if s.skipped else {})}
                 for s in subject.stages],
         committed_limit=subject.committed_limit, limit_unit=subject.limit_unit,

@@ -25,7 +25,7 @@ from onevisit.catalogue.selectors import (
     materials_merge,
 )
 from onevisit.errors import InvalidInput, NotFound
-from onevisit.lifeevents.models import LifeEvent
+from onevisit.lifeevents.models import LifeEvent, RefusalScope, StageMode
 from onevisit.lifeevents.selectors import (
     LifeEventIncomplete,
     life_event_by_code,
@@ -38,6 +38,10 @@ class Stage:
     key: str
     item: ServiceItem
     depends_on: list[str]
+    # lifeevents.StageMode and RefusalScope: a review or a record made from the filing;
+    # whether refusing the stage ends the application or only the stage.
+    mode: str = StageMode.REVIEW
+    refusal_scope: str = RefusalScope.APPLICATION
     # The form conditions under which the stage is not needed (区域环评: a project inside
     # an assessed area), and, once a filing's form decided it, why it was skipped: a
     # skipped stage gets no department case and its materials are not asked for.
@@ -108,7 +112,8 @@ def _subject_load(*, item_code: str | None, life_event_code: str | None) -> Subj
         raise NotFound(str(exc)) from exc
     return Subject(
         title=life_event.name, item=None, life_event=life_event,
-        stages=[Stage(key=s.key, item=s.item, depends_on=s.depends_on, skip_when=s.skip_when)
+        stages=[Stage(key=s.key, item=s.item, depends_on=s.depends_on, mode=s.mode,
+                      refusal_scope=s.refusal_scope, skip_when=s.skip_when)
                 for s in plan.stages],
         fields=plan.fields, materials=plan.materials,
         promised_visits=life_event.promised_visits,
@@ -128,6 +133,8 @@ def subject_of(application: Application) -> Subject:
         )
     }
     stages = [Stage(key=s["key"], item=items[s["item"]], depends_on=list(s["depends_on"]),
+                    mode=s.get("mode", StageMode.REVIEW),
+                    refusal_scope=s.get("refusal_scope", RefusalScope.APPLICATION),
                     skipped=s.get("skipped", ""))
               for s in pinned]
     ordered = [stage.item for stage in stages]

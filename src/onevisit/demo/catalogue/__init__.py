@@ -1,10 +1,11 @@
 """The demo service catalogue of 西湖区, Hangzhou (region 330106), and the province's basic
 catalogue entries its items implement (demo/catalogue/standards.py).
 
-Departments, canonical fields, evidence types, service items, the four lists and four
-life events (一件事): three the reform's source text names — 二手房交易 done in under 50
-minutes (交易、税收、登记 at one window), 企业开办 with 多证合一、一照一码, zero-visit
-filing of enterprise investment projects — and the newborn bundle.
+Departments, canonical fields, evidence types, service items, the four lists and the
+life events (一件事): those the reform's source text names — 二手房交易 done in under 50
+minutes (交易、税收、登记 at one window), 企业开办, zero-visit filing of enterprise
+investment projects, 多证合一、一照一码 and eight 证照联办 (demo/catalogue/market.py) —
+and the newborn bundle.
 
 The definitions are plain data; `demo_catalogue_load` turns them into rows and may run any
 number of times: it fills in what is missing and never overwrites a published item or an
@@ -33,36 +34,43 @@ from onevisit.catalogue.models import (
     ServiceItem,
 )
 from onevisit.catalogue.services import item_publish, list_entry_publish
-from onevisit.demo.catalogue import bundles, investment, items, reference
+from onevisit.demo.catalogue import english, investment, market, reference
+from onevisit.demo.catalogue.bundles import LIFE_EVENTS as BASE_LIFE_EVENTS
 from onevisit.demo.catalogue.bundles import LIST_ENTRIES, ListEntrySpec
 from onevisit.demo.catalogue.charges import demo_charges_load
 from onevisit.demo.catalogue.english import (
     BLANK_FORM_MARKS,
-    DEPARTMENTS_EN,
-    DESKS,
     EVIDENCE_TYPES_EN,
-    FIELDS_EN,
     HALL_PLACE,
     HALL_PLACE_EN,
     HOURS,
     HOURS_EN,
-    ITEMS_EN,
-    LIFE_EVENTS_EN,
-    MATERIALS_EN,
-    STAGES_EN,
 )
+from onevisit.demo.catalogue.items import ITEMS as BASE_ITEMS
 from onevisit.demo.catalogue.items import ItemSpec
-from onevisit.demo.catalogue.reference import DEPARTMENTS, DISTRICT, EVIDENCE_TYPES
+from onevisit.demo.catalogue.reference import DEPARTMENTS as BASE_DEPARTMENTS
+from onevisit.demo.catalogue.reference import DISTRICT, EVIDENCE_TYPES
 from onevisit.demo.catalogue.standards import demo_basic_catalogue_load
 from onevisit.lifeevents.models import LifeEvent, LifeEventStage
 from onevisit.lifeevents.services import life_event_define
 from onevisit.workflow.joint import joint_review_panel_set
 
-# The demo's items, fields and life events: the district's, and the multi-level
-# investment bundle's (investment.py: the province's, the city's and the district's).
-ITEMS = (*items.ITEMS, *investment.ITEMS)
+# The whole demo catalogue: the base modules', market.py's and investment.py's (the
+# multi-level investment bundle: the province's, the city's and the district's items).
+ITEMS: tuple[ItemSpec, ...] = (*BASE_ITEMS, *market.MARKET_ITEMS, *investment.ITEMS)
 FIELDS = (*reference.FIELDS, *investment.FIELDS)
-LIFE_EVENTS = (*bundles.LIFE_EVENTS, *investment.LIFE_EVENTS)
+LIFE_EVENTS = (*BASE_LIFE_EVENTS, *market.MARKET_LIFE_EVENTS, *investment.LIFE_EVENTS)
+DEPARTMENTS = {**BASE_DEPARTMENTS, **market.MARKET_DEPARTMENTS}
+DEPARTMENTS_EN = {**english.DEPARTMENTS_EN, **market.MARKET_DEPARTMENTS_EN,
+                  **{code: names[1] for code, names in investment.DEPARTMENTS.items()}}
+DESKS = {**english.DESKS, **market.MARKET_DESKS}
+ITEMS_EN = {**english.ITEMS_EN, **market.MARKET_ITEMS_EN, **investment.ITEMS_EN}
+LIFE_EVENTS_EN = {**english.LIFE_EVENTS_EN, **market.MARKET_LIFE_EVENTS_EN,
+                  **investment.LIFE_EVENTS_EN}
+STAGES_EN = {**english.STAGES_EN, **market.MARKET_STAGES_EN, **investment.STAGES_EN}
+MATERIALS_EN = {**english.MATERIALS_EN, **market.MARKET_MATERIALS_EN,
+                **investment.MATERIALS_EN}
+FIELDS_EN = {**english.FIELDS_EN, **investment.FIELDS_EN}
 
 # --------------------------------------------------------------------------- loader
 
@@ -78,14 +86,13 @@ def demo_catalogue_load(*, actor: Any = None) -> None:
     }
     for code, (name, _name_en, region) in investment.DEPARTMENTS.items():
         departments[code] = department_ensure(code=code, name=name, region_code=region)
-    for code, name in (DEPARTMENTS_EN | {code: department[1] for code, department
-                                          in investment.DEPARTMENTS.items()}).items():
+    for code, name in DEPARTMENTS_EN.items():
         Department.objects.filter(code=code).update(name_en=name)
     fields = {
         spec.key: FieldDef.objects.update_or_create(
             key=spec.key,
             defaults={"label": spec.label,
-                      "label_en": (FIELDS_EN | investment.FIELDS_EN).get(spec.key),
+                      "label_en": FIELDS_EN.get(spec.key),
                       "type": spec.type, "help_text": spec.help_text},
         )[0]
         for spec in FIELDS
@@ -115,16 +122,17 @@ def demo_catalogue_load(*, actor: Any = None) -> None:
                 keywords=life_event.keywords,
                 stages=[
                     {"key": stage.key, "name": stage.name, "item_code": stage.item_code,
-                     "depends_on": list(stage.depends_on), "skip_when": dict(stage.skip_when)}
+                     "depends_on": list(stage.depends_on), "mode": stage.mode,
+                     "refusal_scope": stage.refusal_scope, "skip_when": dict(stage.skip_when)}
                     for stage in life_event.stages
                 ],
             )
             LifeEvent.objects.filter(code=life_event.code).update(
-                name_en=(LIFE_EVENTS_EN | investment.LIFE_EVENTS_EN).get(life_event.code))
+                name_en=LIFE_EVENTS_EN.get(life_event.code))
             for stage in life_event.stages:
                 LifeEventStage.objects.filter(life_event__code=life_event.code,
                                               key=stage.key).update(
-                    name_en=(STAGES_EN | investment.STAGES_EN).get(stage.name))
+                    name_en=STAGES_EN.get(stage.name))
     for item_code, participants in investment.JOINT_REVIEWS.items():
         joint_review_panel_set(item_code=item_code, department_codes=participants,
                                actor=actor)
@@ -147,7 +155,7 @@ def _item_load(
         desk, phone = DESKS[spec.department]
         place, place_en = f"{HALL_PLACE} {desk}", f"{HALL_PLACE_EN}, {_desk_en(desk)}"
     attributes = {
-        "name": spec.name, "name_en": (ITEMS_EN | investment.ITEMS_EN).get(spec.code),
+        "name": spec.name, "name_en": ITEMS_EN.get(spec.code),
         "kind": spec.kind, "department": departments[spec.department],
         "region_id": spec.region, "region_level": spec.level, "basic_item": basic_item,
         "topic": spec.topic,
@@ -182,7 +190,7 @@ def _item_load(
             item=draft, code=material.code,
             defaults={
                 "name": material.name,
-                "name_en": (MATERIALS_EN | investment.MATERIALS_EN).get(material.name),
+                "name_en": MATERIALS_EN.get(material.name),
                 "evidence_type": evidence_types[material.evidence] if material.evidence else None,
                 "original": material.original, "copies": material.copies,
                 "required": material.required, "tolerated_missing": material.tolerated_missing,

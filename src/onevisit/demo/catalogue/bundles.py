@@ -19,6 +19,8 @@ class StageSpec:
     name: str
     item_code: str
     depends_on: tuple[str, ...] = ()
+    mode: str = "review"  # lifeevents.StageMode
+    refusal_scope: str = "application"  # lifeevents.RefusalScope
     # Form values under which the stage is skipped at acceptance (LifeEventStage.skip_when).
     skip_when: tuple[tuple[str, str], ...] = ()
 

@@ -47,6 +47,7 @@ from onevisit.demo.catalogue.english import (
     MATERIALS_EN,
 )
 from onevisit.demo.catalogue.items import ITEMS, ItemSpec
+from onevisit.demo.catalogue.market import MARKET_ITEMS, MARKET_ITEMS_EN, MARKET_MATERIALS_EN
 from onevisit.demo.population import _organisation_check
 
 PROVINCE = "33"  # 浙江省
@@ -74,7 +75,7 @@ def demo_basic_catalogue_load(*, evidence_types: Mapping[str, EvidenceType],
     """The province's basic entry of every demo item, by item code; an entry already
     there is left as it is (the province may have changed it)."""
     entries = {}
-    for spec in (*ITEMS, *investment.ITEMS):
+    for spec in (*ITEMS, *MARKET_ITEMS, *investment.ITEMS):
         code = basic_code(spec.code)
         entry = BasicItem.objects.filter(code=code).first()
         if entry is None:
@@ -86,10 +87,12 @@ def demo_basic_catalogue_load(*, evidence_types: Mapping[str, EvidenceType],
                     original=m.original, copies=m.copies, required=m.required,
                     tolerated_missing=m.tolerated_missing) for m in spec.materials])
             BasicItem.objects.filter(pk=entry.pk).update(
-                name_en=(ITEMS_EN | investment.ITEMS_EN).get(spec.code))
+                name_en=ITEMS_EN.get(spec.code, MARKET_ITEMS_EN.get(
+                    spec.code, investment.ITEMS_EN.get(spec.code))))
             for material in spec.materials:
                 BasicMaterial.objects.filter(basic_item=entry, code=material.code).update(
-                    name_en=(MATERIALS_EN | investment.MATERIALS_EN).get(material.name))
+                    name_en=MATERIALS_EN.get(material.name, MARKET_MATERIALS_EN.get(
+                        material.name, investment.MATERIALS_EN.get(material.name))))
         entries[spec.code] = entry
     return entries
 
