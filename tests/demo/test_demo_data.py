@@ -83,7 +83,7 @@ def test_life_events_merge_into_one_form() -> None:
     }
 
     assert set(plans) == {"second-hand-housing", "business-startup", "investment-filing",
-                          "newborn", "multi-licence"} | {
+                          "newborn", "multi-licence", "investment-approval"} | {
         f"licence-{sector}" for sector in ("food", "pharmacy", "travel-agency", "printing",
                                            "hr-services", "entertainment", "bookshop",
                                            "road-freight")}

@@ -150,10 +150,11 @@ def test_the_search_page_has_no_inline_code(world):
 def test_browse_every_life_event(demo):
     text = _text(_page("/life-events/"))
 
-    assert "共 13 项" in text  # and demo/catalogue/market.py's 多证合一 and eight 证照联办
+    # and demo/catalogue/market.py's 多证合一 and eight 证照联办, and the investment bundle
+    assert "共 14 项" in text
     for name in ("二手房交易登记一件事", "企业开办一件事", "企业投资项目备案", "新生儿出生一件事",
                  "企业设立登记（多证合一、一照一码）",
-                 "证照联办：药品零售（营业执照＋药品经营许可（零售））"):
+                 "证照联办：药品零售（营业执照＋药品经营许可（零售））", "企业投资项目核准一件事"):
         assert name in text
 
 

@@ -129,7 +129,8 @@ def test_browsing_by_topic_and_by_department(demo):
     first = ("个体工商户设立登记", "企业设立登记", "食品经营许可")
     assert [title for title in titles if title in first] == list(first)  # by title
     assert "药品经营许可（零售）" in titles  # and 证照联办's permits (demo/catalogue/market.py)
-    assert search_browse(kind=LIFE_EVENT).paginator.count == 4 + 1 + 8  # and market.py's
+    # the demo's four, market.py's nine and investment.py's one
+    assert search_browse(kind=LIFE_EVENT).paginator.count == 4 + 1 + 8 + 1
 
 
 # --------------------------------------------------------------------------- keeping it current

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from onevisit.applications.models import Application, OneTimeNotice
+from onevisit.applications.services.progress import stages_skipped
 from onevisit.pdf import render_pdf
 
 # Where the receipt sends its holder to look up the progress (the portal's 办件进度查询).
@@ -16,6 +17,7 @@ def receipt_pdf(*, application: Application) -> bytes:
         "applications/receipt.html",
         {"application": application, "cases": application.cases.select_related(
             "item", "department"),
+         "skipped": stages_skipped(application),
          "lookup_url": f"{settings.ONEVISIT['PUBLIC_URL']}{PROGRESS_PATH}"},
     )
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -36,6 +37,8 @@ class StagePlan:
     depends_on: list[str]
     mode: str = "review"
     refusal_scope: str = "application"
+    # Form conditions under which the stage is skipped (LifeEventStage.skip_when).
+    skip_when: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -67,7 +70,7 @@ def life_event_plan(
     plans = [
         StagePlan(key=stage.key, name=stage.name, item=items[stage.item_code],
                   depends_on=list(stage.depends_on), mode=stage.mode,
-                  refusal_scope=stage.refusal_scope)
+                  refusal_scope=stage.refusal_scope, skip_when=dict(stage.skip_when))
         for stage in stages
     ]
     ordered_items = [plan.item for plan in plans]

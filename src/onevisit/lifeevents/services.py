@@ -13,6 +13,7 @@ from onevisit.catalogue.services import catalogue_revision_bump
 from onevisit.lifeevents.models import LifeEvent, LifeEventStage, RefusalScope, StageMode
 from onevisit.lifeevents.selectors import (
     LifeEventIncomplete,
+    LifeEventPlan,
     life_event_plan,
     life_events_containing,
 )
@@ -59,6 +60,19 @@ def stages_check_acyclic(stages: dict[str, list[str]]) -> None:
 
     for key in stages:
         visit(key, [])
+
+
+def skip_fields_check(plan: LifeEventPlan) -> None:
+    """A stage's skip conditions must name fields of the merged form: a condition on a
+    field nobody fills in would never skip the stage, silently."""
+    keys = {merged.key for merged in plan.fields}
+    for stage in plan.stages:
+        unknown = sorted({condition.partition("__")[0] for condition in stage.skip_when}
+                         - keys)
+        if unknown:
+            raise ValidationError(
+                _("环节 %(key)s 的免于办理条件引用了表单中没有的字段：%(fields)s")
+                % {"key": stage.key, "fields": ", ".join(unknown)})
 
 
 def bundle_guard(item: ServiceItem) -> None:
@@ -120,15 +134,17 @@ def life_event_define(
             life_event=life_event, key=stage["key"], name=stage["name"],
             item_code=stage["item_code"], depends_on=list(stage.get("depends_on", [])),
             mode=stage.get("mode", StageMode.REVIEW),
-            refusal_scope=stage.get("refusal_scope", RefusalScope.APPLICATION), order=index,
+            refusal_scope=stage.get("refusal_scope", RefusalScope.APPLICATION),
+            skip_when=dict(stage.get("skip_when", {})), order=index,
         )
         for index, stage in enumerate(stages)
     )
     if publish:
         try:
-            life_event_plan(life_event=life_event)
+            plan = life_event_plan(life_event=life_event)
         except (FieldConflict, LifeEventIncomplete) as exc:
             raise ValidationError(str(exc)) from exc
+        skip_fields_check(plan)
     catalogue_revision_bump()
     life_event_listeners_notify(life_event)
     audit_record(actor=actor, action="life_event.defined", entity="life_event",

@@ -26,6 +26,7 @@ from onevisit.applications.services import (
     Subject,
     Upload,
     application_submit,
+    subject_for_form,
 )
 from onevisit.certificates.seals import seals_ensure
 from onevisit.demo.catalogue import demo_catalogue_load
@@ -46,7 +47,8 @@ from onevisit.payments.providers import provider_get
 from onevisit.payments.reference.gateway import notifications_deliver, trade_pay
 from onevisit.payments.services import notice_receive, order_checkout, order_open
 from onevisit.search.services import search_reindex
-from onevisit.workflow.models import WorkItemOutcome
+from onevisit.workflow.joint import joint_opinion_record, joint_review_state
+from onevisit.workflow.models import OpinionVerdict, WorkItemOutcome
 from onevisit.workflow.services import (
     case_approve,
     case_claim,
@@ -116,12 +118,15 @@ def demo_file(*, subject: Subject, filler: FormFiller, filer: Filer, staff: Staf
         actor = demo_account_for(
             id_number=filer.person.id_number, name=filer.person.name, phone=filer.person.phone,
             company=(filer.company.uscc, filer.company.name) if filer.company else None)
+    data = filler.data(fields=subject.fields, filer=filer)
+    # The materials of a stage her form makes unnecessary (区域环评) are not asked for.
+    materials = subject_for_form(subject, data).materials
     return application_submit(
         subject=subject,
         applicant=Applicant(kind=filer.kind, name=filer.name, id_number=filer.id_number),
-        data=filler.data(fields=subject.fields, filer=filer), channel=channel, actor=actor,
+        data=data, channel=channel, actor=actor,
         uploads=[Upload(key=key, filename="scan.pdf", content=SAMPLE_PDF)
-                 for key in filler.uploads(materials=subject.materials, leave_out=leave_out)],
+                 for key in filler.uploads(materials=materials, leave_out=leave_out)],
         delivery=delivery, consent=True,
     )
 
@@ -161,5 +166,15 @@ def demo_approve_all(*, application: Application, staff: Staff) -> None:
             # A bad-credit applicant's case is signed off by a second reviewer (复核).
             second = case.work_items.filter(outcome=WorkItemOutcome.FIRST_APPROVED).exists()
             reviewer = (staff.leads if second else staff.reviewers)[case.department.code]
+            demo_joint_opinions_give(case=case, staff=staff)
             case_claim(case_id=case.pk, actor=reviewer)
             case_approve(case_id=case.pk, actor=reviewer)
+
+
+def demo_joint_opinions_give(*, case: Case, staff: Staff) -> None:
+    """施工图 多审合一: each participating department whose opinion is still missing agrees,
+    by its demo reviewer, so the lead can decide."""
+    state = joint_review_state(case=case)
+    for department in state.missing if state is not None else []:
+        joint_opinion_record(case_id=case.pk, actor=staff.reviewers[department.code],
+                             verdict=OpinionVerdict.AGREE, text="")

@@ -48,7 +48,7 @@ from onevisit.errors import DomainError
 from onevisit.lifeevents.selectors import life_events_published
 from onevisit.metrics.selectors import Kpis, kpis
 from onevisit.metrics.services import rollups_refresh
-from onevisit.ops.demo_setup import demo_charges_pay, demo_file
+from onevisit.ops.demo_setup import demo_charges_pay, demo_file, demo_joint_opinions_give
 from onevisit.supervision.rules import rules_scan
 from onevisit.workdays.calendar import CalendarNotCoveredWarning, WorkingCalendar
 from onevisit.workflow.models import WorkItemOutcome
@@ -252,6 +252,8 @@ class Simulation:
         uploads = [m.key for m in case.application.materials.all()
                    if m.key.startswith(f"upload:{case.item.code}:")]
         try:
+            # A joint review (多审合一) is decided once every participant's opinion is in.
+            demo_joint_opinions_give(case=case, staff=self.staff)
             # A decision is the claimer's: the reviewer takes the case from the queue first.
             case_claim(case_id=case.pk, actor=reviewer)
             if roll < self.settings.rejection_rate:

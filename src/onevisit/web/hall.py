@@ -35,6 +35,7 @@ from onevisit.applications.services import (
     application_submit,
     application_supplement,
     intake_preview,
+    stages_skipped,
     subject_of,
     subject_resolve,
     subject_visit_cause_default,
@@ -208,6 +209,7 @@ def application_view(request: HttpRequest, number: str) -> HttpResponse:
         "visit_causes": _visit_causes(), "pickup_cause": _pickup_cause(application),
         "alerts": alerts_open(application_number=number),
         "delivery": getattr(application, "delivery", None),
+        "skipped": stages_skipped(application),
         **_payment_context(application),
     })
 

@@ -49,6 +49,7 @@ from onevisit.applications.services import (
     draft_save,
     draft_submit,
     fetch_preview,
+    stages_skipped,
     subject_resolve,
 )
 from onevisit.applications.services.credit import CreditOptions, credit_options
@@ -310,6 +311,7 @@ def my_application(request: HttpRequest, number: str) -> HttpResponse:
         "status_words": application_status_words(application),
         "waiting": waiting_for(_user).get(application.number, ""),
         "cases": _case_rows(application, now),
+        "skipped": stages_skipped(application),
         "timeline": _timeline(application),
         "asked": materials_asked(application),
         "awaiting": materials_awaiting_source(application),

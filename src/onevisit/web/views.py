@@ -85,10 +85,15 @@ def life_event_guide(request: HttpRequest, code: str) -> HttpResponse:
         # One of its items was retired: the bundle cannot be applied for until it is fixed.
         raise Http404(str(exc)) from exc
     names = {stage.key: stage.name for stage in plan.stages}
+    labels = {merged.key: merged.label for merged in plan.fields}
     return render(request, "web/life_event_guide.html", {
         "plan": plan, "hall": hall_serving(region_code=life_event.region_id),
-        "stages": [(stage, [names.get(key, key) for key in stage.depends_on])
+        "stages": [(stage, [names.get(key, key) for key in stage.depends_on],
+                    # When the stage is skipped (免于办理), as the form asks it.
+                    "；".join(f"{labels.get(key.partition('__')[0], key)}：{value}"
+                             for key, value in stage.skip_when.items()))
                    for stage in plan.stages],
+        "skippable": any(stage.skip_when for stage in plan.stages),
     })
 
 

@@ -35,6 +35,7 @@ from onevisit.hotline.selectors import tickets_about_application
 from onevisit.web.outcomes import error_text
 from onevisit.workdays.calendar import WorkingCalendar, limit_text, time_remaining
 from onevisit.workflow.constants import RefusalKind
+from onevisit.workflow.joint import joint_review_state, joint_reviews_for
 from onevisit.workflow.models import WorkItemOutcome
 from onevisit.workflow.selectors import (
     QueueView,
@@ -125,6 +126,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         "counts": department_queue_counts(actor=reviewer, now=now),
         "next_after": cases[QUEUE_PAGE - 1].pk if len(cases) > QUEUE_PAGE else None,
         "paged": after_case_id is not None,
+        # 施工图“多审合一”: the joint reviews the department takes part in, not as lead.
+        "joint_count": joint_reviews_for(actor=reviewer).count(),
     })
 
 
@@ -300,6 +303,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "first_approval": next((w for w in case.work_items.all()
                                 if w.outcome == WorkItemOutcome.FIRST_APPROVED), None),
         "demands": list(case.demands.all()),
+        "joint": joint_review_state(case=case),
     })
 
 

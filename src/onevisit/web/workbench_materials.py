@@ -2,7 +2,8 @@
 inline frame, an image as itself, a download as the fallback), fetched evidence as the
 record its registry returned, with its source and fetch time.
 
-Only the case's department opens them, and only the materials of the case's own item
+Only the case's department (and the departments taking part in its joint review, 多审合一)
+opens them, and only the materials of the case's own item
 (purpose limitation); anyone else gets 404 and nothing is logged. Each opening is one row
 of the applicant's access log naming the case: the viewer page writes it and hands the
 frame a short-lived token, so the file it then loads is not logged twice; the file asked
@@ -26,11 +27,13 @@ from onevisit import clock
 from onevisit.applications.constants import MaterialStatus
 from onevisit.applications.models import ApplicationMaterial, Case
 from onevisit.applications.services import case_material_keys, subject_of
+from onevisit.errors import NotFound
 from onevisit.exchange.selectors import evidence_fetch_of
 from onevisit.exchange.services import personal_data_read_log
 from onevisit.exchange.sources import source_name
 from onevisit.files.services import file_read
 from onevisit.web.workbench import record_rows, reviewer_of
+from onevisit.workflow.joint import joint_review_case
 from onevisit.workflow.selectors import case_for_review
 
 # The types intake accepts (sniffed from the content): shown in the page; anything else
@@ -47,7 +50,11 @@ def _material_of_case(request: HttpRequest, case_id: int,
     reviewer = reviewer_of(request)
     case = case_for_review(actor=reviewer, case_id=case_id)
     if case is None:
-        raise Http404(_("本部门没有这个办件"))
+        # A department taking part in the case's joint review (多审合一) reads its drawings.
+        try:
+            case = joint_review_case(case_id=case_id, actor=reviewer)
+        except NotFound as exc:
+            raise Http404(_("本部门没有这个办件")) from exc
     material = next((m for m in case.application.materials.all() if m.pk == material_id), None)
     own = case_material_keys(subject=subject_of(case.application), item_code=case.item.code)
     if material is None or material.key not in own:

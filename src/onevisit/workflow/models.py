@@ -103,3 +103,52 @@ class CaseDemand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.name or self.amount_yuan}"
+
+
+class JointReviewPanel(models.Model):
+    """施工图审查“多审合一”: a department that takes part in the joint review of an item's
+    cases besides the item's own department, which leads it. Each participant records its
+    opinion on the same case; the lead issues the one combined decision once all are in."""
+
+    item_code = models.CharField(_("事项编码"), max_length=64)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("参审部门"))
+
+    class Meta:
+        verbose_name = _("联合审查参审部门")
+        verbose_name_plural = _("联合审查参审部门")
+        ordering = ["item_code", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["item_code", "department"],
+                                    name="joint_review_panel_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_code}: {self.department_id}"
+
+
+class OpinionVerdict(models.TextChoices):
+    AGREE = "agree", _("同意")
+    OBJECT = "object", _("有异议")
+
+
+class JointOpinion(models.Model):
+    """One participating department's opinion in a joint review, signed by its reviewer;
+    recorded again (before the decision) it replaces the department's earlier one."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="joint_opinions")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    verdict = models.CharField(_("意见"), max_length=8, choices=OpinionVerdict.choices)
+    text = models.TextField(_("审查意见"), blank=True)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+")
+    signed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["signed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "department"], name="joint_opinion_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.department_id} {self.verdict}"

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
 from onevisit import clock
 from onevisit.accounts.models import Department, Region, RegionLevel
@@ -189,4 +190,9 @@ def remedies_for(*, department: Department) -> Remedies:
             return Remedies(review_body=found.review_body, court=found.court)
     # The place's full name without the province: 杭州市西湖区.
     place = "".join(r.name for r in reversed(chain) if r.level != RegionLevel.PROVINCE)
+    if not place:
+        # A province's department (项目核准: 省发展改革委): its review body is the province's
+        # government; which court is competent is not a name this fallback can build.
+        return Remedies(review_body="".join(f"{r.name}人民政府" for r in chain[-1:]),
+                        court=_("有管辖权的人民法院"))
     return Remedies(review_body=f"{place}人民政府", court=f"{place}人民法院")

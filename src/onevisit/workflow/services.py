@@ -95,6 +95,7 @@ from onevisit.workflow.constants import (
     REVIEW_DAYS,
     RefusalKind,
 )
+from onevisit.workflow.joint import joint_decision_check
 from onevisit.workflow.models import (
     CaseDemand,
     DemandKind,
@@ -180,6 +181,7 @@ def case_approve(*, case_id: int, actor: Any, note: str = "") -> Case:
     prepared — once no material accepted under 容缺 is still to come."""
     application, case = _locked_case(case_id, actor)
     work_item = _claimed_work_item(case, actor)
+    note = _joint_note(note, joint_decision_check(case=case, approving=True))
     if second_review_needed(application=application, case=case):
         return _first_approve(application=application, case=case, work_item=work_item,
                               actor=actor, note=note)
@@ -206,6 +208,14 @@ def _credit_code_assign(*, application: Application, case: Case, actor: Any) -> 
         return
     case_credit_code_set(case=case, code=uscc_assign(region=case.item.region_id,
                                                      serial=case.pk), actor=actor)
+
+
+def _joint_note(note: str, opinions: str) -> str:
+    """A jointly reviewed case's decision (多审合一) carries every participant's opinion."""
+    if not opinions:
+        return note
+    return "\n".join(part for part in (
+        note.strip(), _("联合审查各部门意见：\n%(opinions)s") % {"opinions": opinions}) if part)
 
 
 def _stages_advance(*, application: Application, actor: Any) -> None:
@@ -345,6 +355,7 @@ def case_reject(*, case_id: int, actor: Any, reason: str, legal_basis: str,
         raise InvalidInput(_("不予许可决定不完整"), errors)
     application, case = _locked_case(case_id, actor)
     work_item = _claimed_work_item(case, actor)
+    reason = _joint_note(reason, joint_decision_check(case=case, approving=False))
     _finish(work_item, WorkItemOutcome.REJECTED, reason)
     case = case_transition(case_id=case.pk, to=CaseStatus.REJECTED, actor=actor, note=reason,
                            legal_basis=legal_basis)

@@ -36,11 +36,18 @@ from onevisit.applications.services.intake import (
     intake_preview,
 )
 from onevisit.applications.services.notifying import applicant_notify, tolerated_due_notify
-from onevisit.applications.services.progress import Progress, progress_lookup, stage_names
+from onevisit.applications.services.progress import (
+    Progress,
+    SkippedStage,
+    progress_lookup,
+    stage_names,
+    stages_skipped,
+)
 from onevisit.applications.services.subjects import (
     Stage,
     Subject,
     case_material_keys,
+    subject_for_form,
     subject_of,
     subject_resolve,
 )
@@ -62,6 +69,7 @@ __all__ = [
     "IntakePreview",
     "PreparedFiling",
     "Progress",
+    "SkippedStage",
     "Stage",
     "Subject",
     "Upload",
@@ -93,6 +101,8 @@ __all__ = [
     "progress_lookup",
     "serial_number",
     "stage_names",
+    "stages_skipped",
+    "subject_for_form",
     "subject_of",
     "subject_resolve",
     "subject_visit_cause_default",

@@ -47,7 +47,9 @@ from onevisit.workdays.calendar import deadline_after, time_remaining
 
 def application_accept(*, application: Application, subject: Subject, actor: Any) -> list[Case]:
     """Acceptance: one receipt, one case per item; cases whose stage depends on no other
-    start at once, in parallel (DESIGN.md §3 rule 4)."""
+    start at once, in parallel (DESIGN.md §3 rule 4). A stage the form made unnecessary
+    (`subject_for_form`: 区域环评, 区域能评) gets no case; the stages after it were given
+    what it depended on instead."""
     now = clock.now()
     application_transition(application, ApplicationStatus.ACCEPTED, actor)
     deadline = deadline_after(
@@ -66,6 +68,8 @@ def application_accept(*, application: Application, subject: Subject, actor: Any
     cases = []
     on = timezone.localdate(now)
     for stage in subject.stages:
+        if stage.skipped:
+            continue  # 免于办理 (区域环评): no department case; the receipt says why
         charges = [line.as_dict() for line in charges_compute(
             item_code=stage.item.code, data=application.data, on=on)]
         case = Case(
@@ -92,6 +96,7 @@ def application_accept(*, application: Application, subject: Subject, actor: Any
     audit_record(actor=actor, action="application.accepted", entity="application",
                  entity_id=application.number,
                  data={"receipt": application.receipt_number, "cases": len(cases),
+                       "skipped": [stage.key for stage in subject.stages if stage.skipped],
                        "due_at": application.due_at})
     applicant_notify(application=application, event=NotifyEvent.ACCEPTED,
                      key=application.number, receipt=application.receipt_number,

@@ -59,7 +59,12 @@ from onevisit.applications.services.inputs import (
     upload_type,
 )
 from onevisit.applications.services.notices import notice_issue
-from onevisit.applications.services.subjects import Subject, subject_of, subject_resolve
+from onevisit.applications.services.subjects import (
+    Subject,
+    subject_for_form,
+    subject_of,
+    subject_resolve,
+)
 from onevisit.applications.services.visits import visit_add, visit_cause_clean
 from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.catalogue.constants import FieldType
@@ -363,6 +368,8 @@ def filing_prepare(
     applicant = applicant_clean(applicant)
     filing_allowed_check(actor=actor, channel=channel, applicant=applicant, subject=subject)
     cleaned = fields_clean(subject.fields, data)
+    # A stage the form makes unnecessary (区域环评) is skipped: its materials are not asked for.
+    subject = subject_for_form(subject, cleaned)
     delivery = delivery_clean(delivery or DeliveryChoice(), subject)
     material_keys_check(subject, uploads, tolerated_keys, commitment_keys)
     options = credit_options(id_number=applicant.id_number, region_id=str(subject.region_id))
@@ -429,7 +436,8 @@ def application_file(prepared: PreparedFiling) -> Filing:
         status=ApplicationStatus.SUBMITTED,
         data=prepared.cleaned, promised_visits=subject.promised_visits,
         stages=[{"key": s.key, "item": s.item.pk, "depends_on": s.depends_on,
-                 "mode": s.mode, "refusal_scope": s.refusal_scope}
+                 "mode": s.mode, "refusal_scope": s.refusal_scope,
+                 **({"skipped": s.skipped} if s.skipped else {})}
                 for s in subject.stages],
         committed_limit=subject.committed_limit, limit_unit=subject.limit_unit,
         submitted_at=now, delivery_method=delivery.method,

@@ -70,6 +70,23 @@ def stage_names(application: Application) -> dict[str, str]:
             for stage in LifeEventStage.objects.filter(life_event_id=application.life_event_id)}
 
 
+@dataclass(frozen=True)
+class SkippedStage:
+    name: str
+    reason: str  # "免于办理：是否位于已完成区域环评的区域：是"
+
+
+def stages_skipped(application: Application) -> list[SkippedStage]:
+    """The stages the filed form made unnecessary (免于办理: 区域环评, 区域能评), with why:
+    they have no department case, and the receipt and the application's page say so."""
+    skipped = [stage for stage in application.stages if stage.get("skipped")]
+    if not skipped:
+        return []
+    names = stage_names(application)
+    return [SkippedStage(name=names.get(stage["key"], stage["key"]), reason=stage["skipped"])
+            for stage in skipped]
+
+
 def progress_lookup(*, number: str, factor: str, address: str) -> Progress | None:
     """The application's progress, or None when the number is unknown or the factor
     wrong (the caller says the same neutral thing for both)."""

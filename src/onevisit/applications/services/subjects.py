@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -11,6 +13,7 @@ from django.utils.translation import gettext as _
 from onevisit.applications.models import (
     Application,
 )
+from onevisit.catalogue.charges import conditions_met
 from onevisit.catalogue.models import ServiceItem
 from onevisit.catalogue.selectors import (
     MergedField,
@@ -39,6 +42,11 @@ class Stage:
     # whether refusing the stage ends the application or only the stage.
     mode: str = StageMode.REVIEW
     refusal_scope: str = RefusalScope.APPLICATION
+    # The form conditions under which the stage is not needed (区域环评: a project inside
+    # an assessed area), and, once a filing's form decided it, why it was skipped: a
+    # skipped stage gets no department case and its materials are not asked for.
+    skip_when: dict[str, Any] = field(default_factory=dict)
+    skipped: str = ""
 
 
 @dataclass
@@ -105,7 +113,8 @@ def _subject_load(*, item_code: str | None, life_event_code: str | None) -> Subj
     return Subject(
         title=life_event.name, item=None, life_event=life_event,
         stages=[Stage(key=s.key, item=s.item, depends_on=s.depends_on, mode=s.mode,
-                      refusal_scope=s.refusal_scope) for s in plan.stages],
+                      refusal_scope=s.refusal_scope, skip_when=s.skip_when)
+                for s in plan.stages],
         fields=plan.fields, materials=plan.materials,
         promised_visits=life_event.promised_visits,
         committed_limit=life_event.committed_limit, limit_unit=life_event.limit_unit,
@@ -125,15 +134,52 @@ def subject_of(application: Application) -> Subject:
     }
     stages = [Stage(key=s["key"], item=items[s["item"]], depends_on=list(s["depends_on"]),
                     mode=s.get("mode", StageMode.REVIEW),
-                    refusal_scope=s.get("refusal_scope", RefusalScope.APPLICATION))
+                    refusal_scope=s.get("refusal_scope", RefusalScope.APPLICATION),
+                    skipped=s.get("skipped", ""))
               for s in pinned]
     ordered = [stage.item for stage in stages]
     return Subject(
         title=application.title, item=application.item, life_event=application.life_event,
-        stages=stages, fields=fields_merge(ordered), materials=materials_merge(ordered),
+        stages=stages, fields=fields_merge(ordered),
+        materials=materials_merge([stage.item for stage in stages if not stage.skipped]),
         promised_visits=application.promised_visits,
         committed_limit=application.committed_limit, limit_unit=application.limit_unit,
     )
+
+
+def subject_for_form(subject: Subject, data: Mapping[str, Any]) -> Subject:
+    """The subject as this form decides it: a stage whose skip conditions the form meets
+    is marked skipped with the reason (the conditions as the form states them), the stages
+    after it depend on what it depended on, and its materials leave the material list
+    unless a stage still needed asks for them too. Without a skipped stage, the subject."""
+    labels = {merged.key: merged.label for merged in subject.fields}
+    skipped = {
+        stage.key: _("免于办理：%(conditions)s") % {"conditions": "；".join(
+            f"{labels.get(key.partition('__')[0], key)}：{data.get(key.partition('__')[0], '')}"
+            for key in stage.skip_when)}
+        for stage in subject.stages
+        if stage.skip_when and conditions_met(stage.skip_when, data)
+    }
+    if not skipped:
+        return subject
+    by_key = {stage.key: stage for stage in subject.stages}
+
+    def needed_before(keys: list[str]) -> list[str]:
+        """`keys` with every skipped stage replaced by the stages it depended on."""
+        needed: list[str] = []
+        for key in keys:
+            for dep in (needed_before(by_key[key].depends_on) if key in skipped else [key]):
+                if dep not in needed:
+                    needed.append(dep)
+        return needed
+
+    stages = [
+        replace(stage, skipped=skipped[stage.key]) if stage.key in skipped
+        else replace(stage, depends_on=needed_before(stage.depends_on))
+        for stage in subject.stages
+    ]
+    return replace(subject, stages=stages, materials=materials_merge(
+        [stage.item for stage in stages if not stage.skipped]))
 
 
 def case_material_keys(*, subject: Subject, item_code: str) -> set[str]:

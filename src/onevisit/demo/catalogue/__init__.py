@@ -20,7 +20,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from onevisit.accounts.models import Department, Region, RegionLevel
+from onevisit.accounts.models import Department, Region
 from onevisit.accounts.services import department_ensure, regions_load
 from onevisit.catalogue.constants import ItemStatus
 from onevisit.catalogue.documents import blank_form_pdf
@@ -34,14 +34,13 @@ from onevisit.catalogue.models import (
     ServiceItem,
 )
 from onevisit.catalogue.services import item_publish, list_entry_publish
-from onevisit.demo.catalogue import english, market
+from onevisit.demo.catalogue import english, investment, market, reference
 from onevisit.demo.catalogue.bundles import LIFE_EVENTS as BASE_LIFE_EVENTS
 from onevisit.demo.catalogue.bundles import LIST_ENTRIES, ListEntrySpec
 from onevisit.demo.catalogue.charges import demo_charges_load
 from onevisit.demo.catalogue.english import (
     BLANK_FORM_MARKS,
     EVIDENCE_TYPES_EN,
-    FIELDS_EN,
     HALL_PLACE,
     HALL_PLACE_EN,
     HOURS,
@@ -50,21 +49,28 @@ from onevisit.demo.catalogue.english import (
 from onevisit.demo.catalogue.items import ITEMS as BASE_ITEMS
 from onevisit.demo.catalogue.items import ItemSpec
 from onevisit.demo.catalogue.reference import DEPARTMENTS as BASE_DEPARTMENTS
-from onevisit.demo.catalogue.reference import DISTRICT, EVIDENCE_TYPES, FIELDS
+from onevisit.demo.catalogue.reference import DISTRICT, EVIDENCE_TYPES
 from onevisit.demo.catalogue.standards import demo_basic_catalogue_load
 from onevisit.lifeevents.models import LifeEvent, LifeEventStage
 from onevisit.lifeevents.services import life_event_define
+from onevisit.workflow.joint import joint_review_panel_set
 
-# The whole demo catalogue: the base modules' and market.py's.
-ITEMS: tuple[ItemSpec, ...] = (*BASE_ITEMS, *market.MARKET_ITEMS)
-LIFE_EVENTS = (*BASE_LIFE_EVENTS, *market.MARKET_LIFE_EVENTS)
+# The whole demo catalogue: the base modules', market.py's and investment.py's (the
+# multi-level investment bundle: the province's, the city's and the district's items).
+ITEMS: tuple[ItemSpec, ...] = (*BASE_ITEMS, *market.MARKET_ITEMS, *investment.ITEMS)
+FIELDS = (*reference.FIELDS, *investment.FIELDS)
+LIFE_EVENTS = (*BASE_LIFE_EVENTS, *market.MARKET_LIFE_EVENTS, *investment.LIFE_EVENTS)
 DEPARTMENTS = {**BASE_DEPARTMENTS, **market.MARKET_DEPARTMENTS}
-DEPARTMENTS_EN = {**english.DEPARTMENTS_EN, **market.MARKET_DEPARTMENTS_EN}
+DEPARTMENTS_EN = {**english.DEPARTMENTS_EN, **market.MARKET_DEPARTMENTS_EN,
+                  **{code: names[1] for code, names in investment.DEPARTMENTS.items()}}
 DESKS = {**english.DESKS, **market.MARKET_DESKS}
-ITEMS_EN = {**english.ITEMS_EN, **market.MARKET_ITEMS_EN}
-LIFE_EVENTS_EN = {**english.LIFE_EVENTS_EN, **market.MARKET_LIFE_EVENTS_EN}
-STAGES_EN = {**english.STAGES_EN, **market.MARKET_STAGES_EN}
-MATERIALS_EN = {**english.MATERIALS_EN, **market.MARKET_MATERIALS_EN}
+ITEMS_EN = {**english.ITEMS_EN, **market.MARKET_ITEMS_EN, **investment.ITEMS_EN}
+LIFE_EVENTS_EN = {**english.LIFE_EVENTS_EN, **market.MARKET_LIFE_EVENTS_EN,
+                  **investment.LIFE_EVENTS_EN}
+STAGES_EN = {**english.STAGES_EN, **market.MARKET_STAGES_EN, **investment.STAGES_EN}
+MATERIALS_EN = {**english.MATERIALS_EN, **market.MARKET_MATERIALS_EN,
+                **investment.MATERIALS_EN}
+FIELDS_EN = {**english.FIELDS_EN, **investment.FIELDS_EN}
 
 # --------------------------------------------------------------------------- loader
 
@@ -78,12 +84,15 @@ def demo_catalogue_load(*, actor: Any = None) -> None:
         code: department_ensure(code=code, name=name, region_code=DISTRICT)
         for code, name in DEPARTMENTS.items()
     }
+    for code, (name, _name_en, region) in investment.DEPARTMENTS.items():
+        departments[code] = department_ensure(code=code, name=name, region_code=region)
     for code, name in DEPARTMENTS_EN.items():
         Department.objects.filter(code=code).update(name_en=name)
     fields = {
         spec.key: FieldDef.objects.update_or_create(
             key=spec.key,
-            defaults={"label": spec.label, "label_en": FIELDS_EN.get(spec.key),
+            defaults={"label": spec.label,
+                      "label_en": FIELDS_EN.get(spec.key),
                       "type": spec.type, "help_text": spec.help_text},
         )[0]
         for spec in FIELDS
@@ -114,7 +123,7 @@ def demo_catalogue_load(*, actor: Any = None) -> None:
                 stages=[
                     {"key": stage.key, "name": stage.name, "item_code": stage.item_code,
                      "depends_on": list(stage.depends_on), "mode": stage.mode,
-                     "refusal_scope": stage.refusal_scope}
+                     "refusal_scope": stage.refusal_scope, "skip_when": dict(stage.skip_when)}
                     for stage in life_event.stages
                 ],
             )
@@ -124,6 +133,9 @@ def demo_catalogue_load(*, actor: Any = None) -> None:
                 LifeEventStage.objects.filter(life_event__code=life_event.code,
                                               key=stage.key).update(
                     name_en=STAGES_EN.get(stage.name))
+    for item_code, participants in investment.JOINT_REVIEWS.items():
+        joint_review_panel_set(item_code=item_code, department_codes=participants,
+                               actor=actor)
     for entry in LIST_ENTRIES:
         _list_entry_load(entry, departments=departments, actor=actor)
 
@@ -137,11 +149,15 @@ def _item_load(
     versions = ServiceItem.objects.filter(code=spec.code)
     if versions.filter(status=ItemStatus.PUBLISHED).exists():
         return
-    desk, phone = DESKS[spec.department]
+    if spec.department in investment.PLACES:
+        place, place_en, phone = investment.PLACES[spec.department]
+    else:
+        desk, phone = DESKS[spec.department]
+        place, place_en = f"{HALL_PLACE} {desk}", f"{HALL_PLACE_EN}, {_desk_en(desk)}"
     attributes = {
-        "name": spec.name, "name_en": ITEMS_EN.get(spec.code), "kind": spec.kind,
-        "department": departments[spec.department],
-        "region_id": DISTRICT, "region_level": RegionLevel.COUNTY, "basic_item": basic_item,
+        "name": spec.name, "name_en": ITEMS_EN.get(spec.code),
+        "kind": spec.kind, "department": departments[spec.department],
+        "region_id": spec.region, "region_level": spec.level, "basic_item": basic_item,
         "topic": spec.topic,
         "description": spec.description, "legal_basis": spec.legal_basis,
         "conditions": spec.conditions, "statutory_limit": spec.statutory_limit,
@@ -150,8 +166,7 @@ def _item_load(
         "promised_visits": spec.promised_visits, "channel_window": spec.channel_window,
         "channel_online": spec.channel_online, "channel_courier": spec.channel_courier,
         "result_name": spec.result_name,
-        "service_location": f"{HALL_PLACE} {desk}",
-        "service_location_en": f"{HALL_PLACE_EN}, {_desk_en(desk)}",
+        "service_location": place, "service_location_en": place_en,
         "service_hours": HOURS, "service_hours_en": HOURS_EN, "enquiry_phone": phone,
         "result_evidence_type": (evidence_types[spec.result_evidence]
                                  if spec.result_evidence else None),
@@ -174,7 +189,8 @@ def _item_load(
         requirement, _created = MaterialRequirement.objects.update_or_create(
             item=draft, code=material.code,
             defaults={
-                "name": material.name, "name_en": MATERIALS_EN.get(material.name),
+                "name": material.name,
+                "name_en": MATERIALS_EN.get(material.name),
                 "evidence_type": evidence_types[material.evidence] if material.evidence else None,
                 "original": material.original, "copies": material.copies,
                 "required": material.required, "tolerated_missing": material.tolerated_missing,

@@ -21,6 +21,8 @@ class StageSpec:
     depends_on: tuple[str, ...] = ()
     mode: str = "review"  # lifeevents.StageMode
     refusal_scope: str = "application"  # lifeevents.RefusalScope
+    # Form values under which the stage is skipped at acceptance (LifeEventStage.skip_when).
+    skip_when: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from onevisit.accounts.models import RegionLevel
 from onevisit.catalogue.constants import (
     ItemKind,
     LimitUnit,
 )
+from onevisit.demo.catalogue.reference import DISTRICT
 
 # --------------------------------------------------------------------------- items
 
@@ -55,6 +57,10 @@ class ItemSpec:
     # Paid, done: a declaration whose whole work is the payment of its charges
     # (demo/catalogue/charges.py).
     completes_on_payment: bool = False
+    # The region whose department handles it and its level: the district's by default;
+    # the province's or the city's for the stages of a multi-level bundle (investment.py).
+    region: str = DISTRICT
+    level: RegionLevel = RegionLevel.COUNTY
 
 
 PERSON = ("applicant_name", "applicant_id_number", "applicant_phone")

@@ -38,6 +38,7 @@ from onevisit.catalogue.services import (
     basic_item_save,
     item_publish,
 )
+from onevisit.demo.catalogue import investment
 from onevisit.demo.catalogue.english import (
     BLANK_FORM_MARKS,
     HOURS,
@@ -54,7 +55,8 @@ YUHANG = "330110"  # 杭州市余杭区
 
 
 def basic_code(item_code: str) -> str:
-    """The demo basic code of a demo item code: 330106-SJ-003 → 33-SJ-003."""
+    """The demo basic code of a demo item code: 330106-SJ-003 → 33-SJ-003 (a city's
+    3301-TZ-002 → 33-TZ-002; a province item's code is its basic code)."""
     return f"{PROVINCE}-{item_code.split('-', 1)[1]}"
 
 
@@ -73,7 +75,7 @@ def demo_basic_catalogue_load(*, evidence_types: Mapping[str, EvidenceType],
     """The province's basic entry of every demo item, by item code; an entry already
     there is left as it is (the province may have changed it)."""
     entries = {}
-    for spec in (*ITEMS, *MARKET_ITEMS):
+    for spec in (*ITEMS, *MARKET_ITEMS, *investment.ITEMS):
         code = basic_code(spec.code)
         entry = BasicItem.objects.filter(code=code).first()
         if entry is None:
@@ -85,11 +87,12 @@ def demo_basic_catalogue_load(*, evidence_types: Mapping[str, EvidenceType],
                     original=m.original, copies=m.copies, required=m.required,
                     tolerated_missing=m.tolerated_missing) for m in spec.materials])
             BasicItem.objects.filter(pk=entry.pk).update(
-                name_en=ITEMS_EN.get(spec.code, MARKET_ITEMS_EN.get(spec.code)))
+                name_en=ITEMS_EN.get(spec.code, MARKET_ITEMS_EN.get(
+                    spec.code, investment.ITEMS_EN.get(spec.code))))
             for material in spec.materials:
                 BasicMaterial.objects.filter(basic_item=entry, code=material.code).update(
-                    name_en=MATERIALS_EN.get(material.name,
-                                             MARKET_MATERIALS_EN.get(material.name)))
+                    name_en=MATERIALS_EN.get(material.name, MARKET_MATERIALS_EN.get(
+                        material.name, investment.MATERIALS_EN.get(material.name))))
         entries[spec.code] = entry
     return entries
 
