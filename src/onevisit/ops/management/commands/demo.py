@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from onevisit.demo.inspection import demo_inspection_load
+from onevisit.demo.payments import demo_payments_load
 from onevisit.demo.rules import demo_rules_stage
 from onevisit.demo.staff import DEMO_PASSWORD
 from onevisit.demo.verdict import demo_verdict_load
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         demo_verdict_load(population=world.population, staff=staff, file=demo_file,
                           approve=demo_approve_all)
         demo_rules_stage(population=world.population, staff=staff)
+        payments = demo_payments_load()
         self.stdout.write(self.style.SUCCESS("onevisit demo is ready.\n"))
         for label, path in (
             ("search and guides (一网通办)", "/"),
@@ -45,6 +47,9 @@ class Command(BaseCommand):
             ("citizens' verdict, surveys (supervisor)", "/dashboard/verdict/"),
             ("credit objections and repairs (supervisor)", "/dashboard/credit/"),
             ("my credit records (citizen)", "/me/credit/"),
+            ("pay taxes and fees, receipts (citizen)", "/me/applications/"),
+            ("payments, reconciliation (supervisor)", "/dashboard/payments/"),
+            ("多证合一 records, joint reviews (reviewers)", "/workbench/registrations/"),
             ("joint random inspections (staff)", "/workbench/inspections/"),
             ("inspections made public (双随机一公开)", "/inspections/"),
             ("rectification rates, suggestions (public)", "/verdict/"),
@@ -71,5 +76,8 @@ class Command(BaseCommand):
         ]
         for username, role in rows:
             self.stdout.write(f"  {username:30} {role}")
+        self.stdout.write(f"\nPayments: the {payments['provider']} gateway (a test gateway: it "
+                          f"takes no money) notifies {payments['notify_url']}; its key is "
+                          f"{payments['key_file']}")
         self.stdout.write("\nAPI clients use a bearer token: onevisit token create citizen "
                           "(see docs/api.md)")
