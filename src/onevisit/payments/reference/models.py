@@ -8,10 +8,12 @@ from django.db import models
 
 
 class TradeStatus(models.TextChoices):
-    WAIT_PAY = "WAIT_PAY"
-    SUCCESS = "SUCCESS"
-    CLOSED = "CLOSED"
-    REFUNDED = "REFUNDED"
+    """A trade's state; the labels are what the cashier page shows the payer."""
+
+    WAIT_PAY = "WAIT_PAY", "待支付"
+    SUCCESS = "SUCCESS", "已支付"
+    CLOSED = "CLOSED", "已关闭"
+    REFUNDED = "REFUNDED", "已退款"
 
 
 class Misbehaviour(models.TextChoices):
