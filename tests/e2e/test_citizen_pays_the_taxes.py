@@ -117,9 +117,13 @@ def test_a_citizen_pays_the_taxes_of_her_sale_online(world, api, live_server, br
     assert application.visits.count() == 0
 
     page.get_by_role("link", name="查看").click()
-    receipt = page.get_by_role("link", name="（PDF）")
-    body = page.request.get(base + receipt.get_attribute("href")).body()
-    assert "18580.00" in _pdf_text(body)
+    # One receipt per collecting department: the tax office's tax, the centre's fee.
+    receipts = page.get_by_role("link", name="（PDF）")
+    tax = _pdf_text(page.request.get(base + receipts.nth(0).get_attribute("href")).body())
+    fee = _pdf_text(page.request.get(base + receipts.nth(1).get_attribute("href")).body())
+    assert "18500.00" in tax
+    assert "不动产登记费" not in tax
+    assert "80.00" in fee
     shot(page, "pay-taxes-receipt")
 
 

@@ -38,7 +38,9 @@ def test_the_order_shows_its_receipt_once_paid(house, api, django_capture_on_com
 
     body = api["citizen"].get(f"/payments/orders/{number}").json()
 
-    assert (body["status"], body["receipt"]) == ("paid", f"PJ{number[2:]}")
+    # One receipt per collecting department: the tax office's, then the registration centre's.
+    assert (body["status"], body["receipts"]) == (
+        "paid", [f"PJ{number[2:]}-1", f"PJ{number[2:]}-2"])
 
 
 def test_nobody_else_reads_or_opens_an_order(house, api):

@@ -42,9 +42,11 @@ def test_a_payment_settles_every_case_it_covers_and_issues_a_receipt(house, open
     # The tax case completes on payment; the transfer, not started yet, is paid ahead.
     assert _cases(house) == {"filing": ("pending", False), "tax": ("approved", True),
                              "transfer": ("waiting", True)}
-    receipt = ElectronicReceipt.objects.get(order=order)
-    assert receipt.number == f"PJ{order.number[2:]}"
-    assert receipt.department.code == "xh-sw"
+    # Each collecting department receipts its own lines.
+    assert [(r.number, r.department.code, r.amount_yuan) for r in
+            ElectronicReceipt.objects.filter(order=order).order_by("number")] == [
+        (f"PJ{order.number[2:]}-1", "xh-sw", Decimal("18500.00")),
+        (f"PJ{order.number[2:]}-2", "xh-bdc", Decimal("80.00"))]
     assert list(PaymentNotice.objects.values_list("outcome", flat=True)) == ["applied"]
     assert Notification.objects.filter(event="paid", channel="site").count() == 1
 
@@ -57,7 +59,7 @@ def test_a_duplicate_notification_is_recorded_and_changes_nothing(house, opened,
 
     assert sorted(PaymentNotice.objects.values_list("outcome", flat=True)) == [
         "applied", "duplicate"]
-    assert ElectronicReceipt.objects.count() == 1
+    assert ElectronicReceipt.objects.count() == 2  # one per department, issued once
     tax = house.cases.get(stage_key="tax")
     assert CaseStatusChange.objects.filter(case=tax, status="approved").count() == 1
     assert Notification.objects.filter(event="paid", channel="site").count() == 1

@@ -59,19 +59,18 @@ class PaymentOrderOut(Schema):
     checkout_url: str
     qr_payload: str
     paid_at: str | None
-    receipt: str | None
+    receipts: list[str]
     refunds: list[RefundOut]
 
 
 def _order_out(order: PaymentOrder) -> dict[str, Any]:
-    receipt = getattr(order, "receipt", None) if order.paid_at else None
     return {
         "number": order.number, "application": order.application.number,
         "amount_yuan": f"{order.amount_yuan:.2f}", "status": order.status,
         "case_ids": order.case_ids, "checkout_url": order.checkout_url,
         "qr_payload": order.qr_payload,
         "paid_at": order.paid_at.isoformat() if order.paid_at else None,
-        "receipt": receipt.number if receipt else None,
+        "receipts": [receipt.number for receipt in order.receipts.all()],
         "refunds": [{"number": r.number, "amount_yuan": f"{r.amount_yuan:.2f}",
                      "status": r.status, "reason": r.reason} for r in order.refunds.all()],
     }

@@ -158,13 +158,15 @@ class ReconciliationMismatch(models.Model):
 
 
 class ElectronicReceipt(models.Model):
-    """The electronic receipt (电子票据) of a paid order, sealed like a certificate by the
-    collecting department (the department of the order's first line)."""
+    """An electronic receipt (电子票据) of a paid order: one per collecting department,
+    listing only that department's lines and sealed like a certificate by it (the tax
+    office does not receipt the registration centre's fee)."""
 
     number = models.CharField(_("票据号码"), max_length=32, unique=True)
-    order = models.OneToOneField(PaymentOrder, on_delete=models.PROTECT,
-                                 related_name="receipt")
+    order = models.ForeignKey(PaymentOrder, on_delete=models.PROTECT,
+                              related_name="receipts")
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    amount_yuan = models.DecimalField(_("金额（元）"), max_digits=14, decimal_places=2)
     issued_at = models.DateTimeField()
     verification_code = models.CharField(max_length=16, unique=True)
     pdf = models.CharField(max_length=255, blank=True)
@@ -177,7 +179,11 @@ class ElectronicReceipt(models.Model):
     signer_fingerprint = models.CharField(max_length=64, blank=True)
 
     class Meta:
-        ordering = ["-issued_at", "-id"]
+        ordering = ["-issued_at", "number"]  # an order's receipts: -1, -2 …
+        constraints = [
+            models.UniqueConstraint(fields=["order", "department"],
+                                    name="payment_receipt_one_per_department"),
+        ]
         verbose_name = _("电子票据")
         verbose_name_plural = _("电子票据")
 

@@ -2,8 +2,9 @@
 
 It is sealed the way certificates are (`certificates.sealing.pdf_seal`: a PAdES signature
 by a document certificate the local CA issues for this one receipt, naming its
-verification code) under the seal of the collecting department — the department of the
-order's first charge line, whose case the payment settles. A real 非税收入电子票据 also
+verification code) under the seal of its collecting department: an order paying several departments'
+charges has one receipt per department, each listing only that department's lines, and
+each line names who pays it (the buyer's 契税, not the applicant's). A real 非税收入电子票据 also
 carries the finance bureau's supervision seal (财政票据监制章); the platform has no finance
 bureau's seal of its own, so that is left to a real provider's receipt (docs/payments.md).
 The PDF is made on first download and stored under MEDIA_ROOT with its digest; anyone can
@@ -19,11 +20,13 @@ import hashlib
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
 
 from onevisit.audit.services import atomic_audited, audit_record
+from onevisit.catalogue.charges import payer_of
 from onevisit.certificates.rendering import qr_png
 from onevisit.certificates.sealing import pdf_seal
 from onevisit.certificates.seals import seal_for_department
@@ -49,6 +52,20 @@ def _stored(receipt: ElectronicReceipt) -> bytes | None:
     return content if hashlib.sha256(content).hexdigest() == receipt.pdf_sha256 else None
 
 
+def receipt_lines(receipt: ElectronicReceipt) -> list[dict[str, Any]]:
+    """The receipt's department's charge lines of its order, each with who pays it."""
+    application = receipt.order.application
+    lines = []
+    for line in receipt.order.lines:
+        if line.get("department_id") != receipt.department_id or not line.get("amount_yuan"):
+            continue
+        _payer_id, payer = payer_of(line, application.data,
+                                    applicant_id=application.applicant_id_number,
+                                    applicant_name=application.applicant_name)
+        lines.append({**line, "payer": payer})
+    return lines
+
+
 def receipt_pdf(*, receipt: ElectronicReceipt) -> bytes:
     """The receipt's sealed PDF, rendered and sealed on first use and stored."""
     content = _stored(receipt)
@@ -58,7 +75,7 @@ def receipt_pdf(*, receipt: ElectronicReceipt) -> bytes:
     url = receipt_verify_url(receipt)
     unsealed = render_pdf(TEMPLATE, {
         "receipt": receipt, "order": order, "application": order.application,
-        "lines": [line for line in order.lines if line.get("amount_yuan")],
+        "lines": receipt_lines(receipt),
         "verify_url": url, "qr_png": qr_png(url),
     }, stylesheets=[STYLESHEET], compact_font=True)
     seal = seal_for_department(department=receipt.department_id)

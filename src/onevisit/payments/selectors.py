@@ -20,8 +20,8 @@ from onevisit.payments.models import (
 
 
 def orders_of_application(*, application: Application) -> list[PaymentOrder]:
-    return list(application.payment_orders.prefetch_related("refunds")
-                .select_related("receipt").order_by("-created_at", "-id"))
+    return list(application.payment_orders.prefetch_related("refunds", "receipts__department")
+                .order_by("-created_at", "-id"))
 
 
 def order_open_of(*, application: Application) -> PaymentOrder | None:

@@ -17,6 +17,7 @@ from typing import Any
 
 import structlog
 from django.conf import settings
+from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -129,21 +130,44 @@ def order_open(*, application: Application, actor: Any) -> PaymentOrder:
     return order
 
 
-def _urls(order: PaymentOrder) -> tuple[str, str]:
+RETURN_SALT = "onevisit.payments.order-return"
+
+
+def order_return_token(order: PaymentOrder) -> str:
+    """The order's number, signed: the key of its page that needs no login."""
+    return signing.Signer(salt=RETURN_SALT).sign(order.number)
+
+
+def order_by_return_token(token: str) -> PaymentOrder | None:
+    try:
+        number = signing.Signer(salt=RETURN_SALT).unsign(token)
+    except signing.BadSignature:
+        return None
+    return PaymentOrder.objects.filter(number=number).first()
+
+
+def _urls(order: PaymentOrder, *, at_window: bool) -> tuple[str, str]:
     base = settings.ONEVISIT["PUBLIC_URL"]
     notify = reverse("web:payments_notify", kwargs={"provider": order.provider})
+    if at_window:
+        # She pays the clerk's QR code on a phone that may have no account signed in.
+        back = reverse("web:payment_order_return",
+                       kwargs={"token": order_return_token(order)})
+        return f"{base}{notify}", f"{base}{back}"
     back = reverse("web:my_payment_return", kwargs={"number": order.application.number})
     return f"{base}{notify}", f"{base}{back}?order={order.number}"
 
 
-def order_checkout(*, order: PaymentOrder, actor: Any) -> PaymentOrder:
+def order_checkout(*, order: PaymentOrder, actor: Any, at_window: bool = False
+                   ) -> PaymentOrder:
     """Create (or find) the provider's trade of an open order and keep where to pay it.
     The provider is asked outside any transaction; asking again is harmless (its trade
-    is keyed by our order number)."""
+    is keyed by our order number, and keeps the return page it was made with). An order
+    made at the window returns to a page that needs no login (`at_window`)."""
     if order.status != OrderStatus.UNPAID:
         raise Conflict(_("缴款单 %(number)s 已是“%(status)s”状态")
                        % {"number": order.number, "status": order.get_status_display()})
-    notify_url, return_url = _urls(order)
+    notify_url, return_url = _urls(order, at_window=at_window)
     checkout = provider_get(order.provider).checkout(OrderRequest(
         number=order.number, amount_yuan=order.amount_yuan,
         subject=f"{order.application.title}（{order.application.number}）",
@@ -273,26 +297,33 @@ def _payment_apply(*, order: PaymentOrder, parsed: PaymentNotification,
         _refund_request(order=order, case_ids=order.case_ids, amount=order.amount_yuan,
                         reason=_("办件已办结或终止，税费原路退回"), whole=True)
         return NoticeOutcome.LATE_REFUNDED
-    receipt = _receipt_issue(order)
+    receipts = _receipts_issue(order)
     applicant_notify(application=application, event=NotifyEvent.PAID,
                      key=f"{order.number}:paid", amount=f"{order.amount_yuan:.2f}",
-                     receipt=receipt.number)
+                     receipt="、".join(receipt.number for receipt in receipts))
     audit_record(actor=None, action="payment.order_paid", entity="payment_order",
                  entity_id=order.number, data={"application": application.number,
-                                               "receipt": receipt.number})
+                                               "receipts": [r.number for r in receipts]})
     return NoticeOutcome.APPLIED
 
 
-def _receipt_issue(order: PaymentOrder) -> ElectronicReceipt:
-    """The receipt's row; its sealed PDF is made on first download (payments.receipts)."""
-    # An order covers at least one case; its first case's department collects.
-    department_id = Case.objects.get(pk=min(order.case_ids)).department_id
-    receipt = ElectronicReceipt.objects.create(
-        number=f"PJ{order.number[2:]}", order=order, department_id=department_id,
-        issued_at=clock.now(), verification_code=verification_code_new())
+def _receipts_issue(order: PaymentOrder) -> list[ElectronicReceipt]:
+    """One receipt per collecting department, for its own lines, in the order of the
+    order's cases (PJ… from the order number, -1, -2 …); their sealed PDFs are made on
+    first download (payments.receipts)."""
+    amounts: dict[int, Decimal] = {}
+    for line in order.lines:
+        department = int(line["department_id"])
+        amounts[department] = amounts.get(department, Decimal("0.00")) + Decimal(
+            str(line.get("amount_yuan") or "0"))
+    receipts = [ElectronicReceipt.objects.create(
+        number=f"PJ{order.number[2:]}-{index}", order=order, department_id=department,
+        amount_yuan=amount, issued_at=clock.now(), verification_code=verification_code_new())
+        for index, (department, amount) in enumerate(
+            ((d, a) for d, a in amounts.items() if a > 0), start=1)]
     audit_record(actor=None, action="payment.receipt_issued", entity="payment_order",
-                 entity_id=order.number, data={"receipt": receipt.number})
-    return receipt
+                 entity_id=order.number, data={"receipts": [r.number for r in receipts]})
+    return receipts
 
 
 def order_query_apply(*, number: str) -> str:
@@ -321,6 +352,29 @@ def _query_apply(*, number: str, state: TradeState) -> str:
     audit_record(actor=None, action="payment.found_by_query", entity="payment_order",
                  entity_id=number, data={"trade": state.trade_number, "outcome": outcome})
     return outcome
+
+
+def order_money_seen(*, order: PaymentOrder) -> bool:
+    """Whether the provider took the money for an unpaid order we have not marked paid: a
+    notification of it was refused (bad signature, wrong amount) or the provider reports
+    its trade paid. The applicant is then told not to pay again while it is checked. The
+    provider is asked outside any transaction."""
+    if order.status != OrderStatus.UNPAID:
+        return False
+    if order.notices.filter(outcome__in=(NoticeOutcome.REFUSED_SIGNATURE,
+                                         NoticeOutcome.REFUSED_AMOUNT)).exists():
+        return True
+    if not order.trade_number:
+        return False
+    state = provider_get(order.provider).query(order_number=order.number)
+    return state.status in ("SUCCESS", "REFUNDED")
+
+
+def order_trade_closed(*, order: PaymentOrder) -> bool:
+    """Whether the provider reports an unpaid order's trade closed (cancelled there)."""
+    if order.status != OrderStatus.UNPAID or not order.trade_number:
+        return False
+    return provider_get(order.provider).query(order_number=order.number).status == "CLOSED"
 
 
 def orders_query_stale(*, minutes: int = 15) -> dict[str, int]:

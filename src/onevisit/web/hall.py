@@ -234,7 +234,8 @@ def payment(request: HttpRequest, number: str) -> HttpResponse:
 
     def checkout() -> None:
         application = Application.objects.get(number=number)
-        order_checkout(order=order_open(application=application, actor=clerk), actor=clerk)
+        order_checkout(order=order_open(application=application, actor=clerk), actor=clerk,
+                       at_window=True)
 
     return _act(request, number, checkout, _("缴款二维码已生成"))
 

@@ -137,6 +137,8 @@ urlpatterns = [
          name="my_payment_status"),
     path("me/applications/<str:number>/receipts/<str:receipt>.pdf", payments.my_receipt_pdf,
          name="my_receipt_pdf"),
+    path("pay/orders/<str:token>/", payments.payment_order_return,
+         name="payment_order_return"),
     path("payments/notify/<str:provider>/", payments.payments_notify, name="payments_notify"),
     path("verify/receipt/<str:code>/", payments.verify_receipt, name="verify_receipt"),
     path("dashboard/payments/", payments.dashboard_payments, name="dashboard_payments"),

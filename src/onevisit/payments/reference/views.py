@@ -32,10 +32,17 @@ def cashier(request: HttpRequest, trade_no: str) -> HttpResponse:
                 misbehaviour_set(trade_no=trade_no, misbehaviour=behaviour)
             trade_pay(trade_no=trade_no)
         if trade.return_url:
-            return redirect(trade.return_url)
+            # The merchant is told the payer cancelled (the trade stays payable).
+            cancelled = action == "cancel" and trade.status == TradeStatus.WAIT_PAY
+            return redirect(_with_cancelled(trade.return_url) if cancelled
+                            else trade.return_url)
         return redirect(request.path)
     qr = segno.make(cashier_url(trade), error="m").svg_data_uri(scale=5)
     return render(request, "payments/paygate/cashier.html", {
         "trade": trade, "qr": qr, "misbehaviours": Misbehaviour.choices,
         "payable": trade.status == TradeStatus.WAIT_PAY,
     })
+
+
+def _with_cancelled(url: str) -> str:
+    return f"{url}{'&' if '?' in url else '?'}cancelled=1"
