@@ -273,6 +273,9 @@ def _next_step(application: Application) -> str:
         return _("请按一次性告知书补齐下列材料，补齐后自动受理，无需到大厅")
     if any(c.status == CaseStatus.CORRECTION for c in application.cases.all()):
         return _("审批部门请您补正材料，请在下方上传，时限在补正期间暂停")
+    if any(c.status == CaseStatus.AWAITING_PAYMENT and c.paid_at is None
+           for c in application.cases.all()):
+        return _("请缴纳应缴的税费（见下方明细），可在网上缴纳，缴清后各部门继续办理")
     if application.status == ApplicationStatus.ACCEPTED and any(
             m.status == MaterialStatus.TOLERATED for m in application.materials.all()):
         return _("请在期限内补交容缺受理的材料；补交前办理结果暂缓出具")
