@@ -316,9 +316,10 @@ def _receipts_issue(order: PaymentOrder) -> list[ElectronicReceipt]:
         department = int(line["department_id"])
         amounts[department] = amounts.get(department, Decimal("0.00")) + Decimal(
             str(line.get("amount_yuan") or "0"))
+    now = clock.now()
     receipts = [ElectronicReceipt.objects.create(
         number=f"PJ{order.number[2:]}-{index}", order=order, department_id=department,
-        amount_yuan=amount, issued_at=clock.now(), verification_code=verification_code_new())
+        amount_yuan=amount, issued_at=now, verification_code=verification_code_new())
         for index, (department, amount) in enumerate(
             ((d, a) for d, a in amounts.items() if a > 0), start=1)]
     audit_record(actor=None, action="payment.receipt_issued", entity="payment_order",
