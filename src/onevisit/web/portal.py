@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -193,7 +194,9 @@ def draft_discard(request: HttpRequest, draft_id: int) -> HttpResponse:
 @login_required
 def my_applications(request: HttpRequest) -> HttpResponse:
     user = _citizen(request)
-    applications = applications_visible_to(user=user).select_related("rating")[:200]
+    applications = applications_visible_to(user=user).select_related("rating").annotate(
+        partly=Exists(Case.objects.filter(application=OuterRef("pk"),
+                                          status=CaseStatus.REJECTED)))[:200]
     drafts = drafts_open(owner=user)
     waiting = waiting_for(user)
     return render(request, "web/portal/my_applications.html", {
