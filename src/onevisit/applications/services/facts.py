@@ -23,8 +23,8 @@ from onevisit.exchange.services import Fetched
 # A check: the declared value, the registered one and the filing date → the problem, or "".
 FactCheck = Callable[[str, str, dt.date], str]
 
-# Years a home must have been held for 满五唯一 (财税〔2016〕23号 on 契税; 财税字〔1999〕278号
-# on 个人所得税): counted here from the register's registration date.
+# Years a home must have been held for 满五唯一 (the individual income tax exemption of
+# 财税字〔1999〕278号): counted here from the register's registration date (docs/charges.md).
 YEARS_HELD = 5
 
 
@@ -44,7 +44,8 @@ def _same_use(declared: str, registered: str, _on: dt.date) -> str:
     return _("与不动产登记簿记载的用途“%(value)s”不一致") % {"value": registered}
 
 
-def _years_after(day: dt.date, years: int) -> dt.date:
+def years_after(day: dt.date, years: int) -> dt.date:
+    """The anniversary `years` on (29 February's is 1 March in a common year)."""
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February: the anniversary is the first of March
@@ -58,7 +59,7 @@ def _held_five_years(declared: str, registered: str, on: dt.date) -> str:
         since = dt.date.fromisoformat(registered[:10])
     except ValueError:
         return ""
-    if on >= _years_after(since, YEARS_HELD):
+    if on >= years_after(since, YEARS_HELD):
         return ""
     return _("登记簿记载取得时间为 %(date)s，不满五年") % {"date": since.isoformat()}
 
