@@ -224,6 +224,8 @@ def test_the_applicant_reads_the_partial_completion(catalogue):
     assert "部分办结" in page
     assert "营业执照" in page
     assert "不予许可" in page
+    listing = browser.get("/me/").content.decode()
+    assert "部分办结" in listing
 
 
 def test_a_refused_licence_ends_the_permit_too(catalogue):

@@ -57,23 +57,26 @@ def _reject(case, world, department):
                 legal_basis="《不动产登记暂行条例》第二十二条")
 
 
-def test_a_refusal_after_payment_refunds_the_cases_that_ended(
+def test_a_refusal_after_payment_refunds_everything_paid_for_the_sale(
         house, opened, world, django_capture_on_commit_callbacks):
-    """The filing is refused after the taxes were paid: the transfer, cancelled with it,
-    has its fee refunded; the tax declaration, completed on payment, keeps its tax."""
+    """The filing is refused after the taxes were paid: the flat does not change hands, so
+    the deed tax the declaration took (its stage completed on payment) is refunded with the
+    transfer's fee — all of the order (《契税法》第十二条)."""
     pay(opened)
     with django_capture_on_commit_callbacks(execute=True):
         deliver()
+    assert house.cases.get(stage_key="tax").status == "approved"
     filing = house.cases.get(stage_key="filing")
 
     with django_capture_on_commit_callbacks(execute=True):
         _reject(filing, world, world.housing)
 
     refund = Refund.objects.get()
-    assert (refund.amount_yuan, refund.status, refund.case_ids) == (
-        Decimal("80.00"), "succeeded", [house.cases.get(stage_key="transfer").pk])
-    assert PaymentOrder.objects.get(pk=opened.pk).status == "paid"  # the tax stays paid
-    assert ReferenceRefund.objects.get().amount_yuan == Decimal("80.00")
+    assert (refund.amount_yuan, refund.status) == (Decimal("18580.00"), "succeeded")
+    assert sorted(refund.case_ids) == sorted(
+        house.cases.filter(stage_key__in=["tax", "transfer"]).values_list("pk", flat=True))
+    assert PaymentOrder.objects.get(pk=opened.pk).status == "refunded"
+    assert ReferenceRefund.objects.get().amount_yuan == Decimal("18580.00")
     assert Notification.objects.filter(event="refunded", channel="site").count() == 1
 
 

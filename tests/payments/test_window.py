@@ -34,6 +34,9 @@ def test_the_clerk_shows_the_qr_code_and_the_payment_goes_through(house: Applica
     house.refresh_from_db()
     assert house.cases.get(stage_key="tax").status == "approved"
     assert house.visits.count() == 0  # paying is not a trip
+    after = client.get(f"/hall/applications/{house.number}/").content.decode()
+    assert "税费缴纳情况" in after
+    assert f"缴款单 {order.number}：18580.00 元，已支付" in after
 
 
 def test_a_second_click_shows_the_same_order(house: Application, world: Any, client):

@@ -173,10 +173,17 @@ def test_the_applicant_and_the_reviewer_see_the_breakdown(charged, api, client):
     client.force_login(charged.citizen)
     page = client.get(f"/me/applications/{application.number}/").content.decode()
     assert "等您缴纳税费，办理时限暂停" in page
+    assert "请缴纳应缴的税费" in page
+    listing = client.get("/me/").content.decode()
+    assert "缴纳税费" in listing  # 需要您办理
+    assert "无需您再做什么" not in page
     assert "家庭唯一住房，面积140平方米及以下" in page
     assert "18500.00" in page
     assert "1%" in page
     client.force_login(charged.reviewers["xh-sw"])
+    queue = client.get("/workbench/?view=correction").content.decode()
+    assert f'/workbench/cases/{tax.pk}/' in queue  # kept in view while the clock is paused
+    assert "待缴费" in queue
     case_page = client.get(f"/workbench/cases/{tax.pk}/").content.decode()
     assert "《中华人民共和国契税法》第三条" in case_page
     assert "未缴纳" in case_page

@@ -167,7 +167,7 @@ def test_the_queue_views_mine_unclaimed_overdue_and_correction(world, api):
     assert rows("correction") == {waiting}
     everything = browser.get("/workbench/").content.decode()
     assert all(f">{number}</a>" in everything for number in numbers.values())
-    assert "等待申请人补正（办理时限暂停）" in everything
+    assert "等待申请人补正或缴费（办理时限暂停）" in everything
     assert "暂停时剩余 15 分钟" in everything or "暂停时剩余 14 分钟" in everything
 
 

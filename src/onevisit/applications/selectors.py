@@ -138,8 +138,8 @@ def draft_latest(*, owner: Any, item_code: str = "",
 
 def applications_waiting_for_applicant(*, user: Any) -> dict[str, str]:
     """需要您办理: the citizen's applications that wait for her to act, each with what she
-    has to do — materials the one-time notice asks for, a correction, a material accepted
-    under 容缺 still to supply. Application number → what to do."""
+    has to do — materials the one-time notice asks for, a correction, taxes and fees to
+    pay, a material accepted under 容缺 still to supply. Application number → what to do."""
     mine = applications_visible_to(user=user)
     waiting: dict[str, str] = {}
     for number in mine.filter(status=ApplicationStatus.NEEDS_SUPPLEMENT).values_list(
@@ -149,6 +149,10 @@ def applications_waiting_for_applicant(*, user: Any) -> dict[str, str]:
                               cases__status=CaseStatus.CORRECTION).values_list(
             "number", flat=True):
         waiting.setdefault(number, _("补正材料"))
+    for number in mine.filter(status=ApplicationStatus.ACCEPTED,
+                              cases__status=CaseStatus.AWAITING_PAYMENT,
+                              cases__paid_at__isnull=True).values_list("number", flat=True):
+        waiting.setdefault(number, _("缴纳税费"))
     for number in mine.filter(status=ApplicationStatus.ACCEPTED,
                               materials__status=MaterialStatus.TOLERATED).values_list(
             "number", flat=True):

@@ -408,7 +408,9 @@ def refund_issue(*, application: Application) -> list[Refund]:
     """An application closed (the closed receiver, inside the closing transaction): its
     unpaid orders are cancelled, and the charges paid for cases that ended refused or
     cancelled are refunded — the whole order when all its cases did, else those cases'
-    lines (a 证照联办 whose licence was issued and whose permit was refused). Each case's
+    lines (a 证照联办 whose licence was issued and whose permit was refused). An application
+    refused as a whole refunds every charge paid, a tax already declared included: the
+    transfer it was paid for did not happen (《中华人民共和国契税法》第十二条). Each case's
     charges are refunded once."""
     refunds = []
     for order in (PaymentOrder.objects.select_for_update().filter(application=application)
@@ -419,9 +421,10 @@ def refund_issue(*, application: Application) -> list[Refund]:
         if order.status != OrderStatus.PAID:
             continue
         refunded = {pk for refund in order.refunds.all() for pk in refund.case_ids}
-        ended = set(application.cases.filter(
-            pk__in=order.case_ids, status__in=REFUNDABLE_CASE_STATUSES)
-            .values_list("pk", flat=True)) - refunded
+        cases = application.cases.filter(pk__in=order.case_ids)
+        if application.status != ApplicationStatus.REJECTED:
+            cases = cases.filter(status__in=REFUNDABLE_CASE_STATUSES)
+        ended = set(cases.values_list("pk", flat=True)) - refunded
         if not ended:
             continue
         owed = sum((Decimal(line["amount_yuan"]) for line in order.lines

@@ -50,7 +50,8 @@ from onevisit.hall.models import QueueTicket
 from onevisit.hall.selectors import ticket_detail
 from onevisit.hall.services import ticket_link_application
 from onevisit.lifeevents.selectors import life_events_published
-from onevisit.payments.selectors import order_open_of, payment_pending
+from onevisit.payments.constants import OrderStatus
+from onevisit.payments.selectors import order_open_of, orders_of_application, payment_pending
 from onevisit.payments.services import order_checkout, order_open
 from onevisit.supervision.selectors import alerts_open
 from onevisit.web.merged_form import (
@@ -222,6 +223,8 @@ def _payment_context(application: Application) -> dict[str, Any]:
         order = None
     return {"payment_pending": payment_pending(application=application),
             "payment_order": order,
+            "payment_orders": [o for o in orders_of_application(application=application)
+                               if o.status != OrderStatus.UNPAID],
             "payment_qr": segno.make(order.checkout_url, error="m").svg_data_uri(scale=4)
             if order is not None else ""}
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -193,7 +194,9 @@ def draft_discard(request: HttpRequest, draft_id: int) -> HttpResponse:
 @login_required
 def my_applications(request: HttpRequest) -> HttpResponse:
     user = _citizen(request)
-    applications = applications_visible_to(user=user).select_related("rating")[:200]
+    applications = applications_visible_to(user=user).select_related("rating").annotate(
+        partly=Exists(Case.objects.filter(application=OuterRef("pk"),
+                                          status=CaseStatus.REJECTED)))[:200]
     drafts = drafts_open(owner=user)
     waiting = waiting_for(user)
     return render(request, "web/portal/my_applications.html", {
@@ -273,6 +276,9 @@ def _next_step(application: Application) -> str:
         return _("请按一次性告知书补齐下列材料，补齐后自动受理，无需到大厅")
     if any(c.status == CaseStatus.CORRECTION for c in application.cases.all()):
         return _("审批部门请您补正材料，请在下方上传，时限在补正期间暂停")
+    if any(c.status == CaseStatus.AWAITING_PAYMENT and c.paid_at is None
+           for c in application.cases.all()):
+        return _("请缴纳应缴的税费（见下方明细），可在网上缴纳，缴清后各部门继续办理")
     if application.status == ApplicationStatus.ACCEPTED and any(
             m.status == MaterialStatus.TOLERATED for m in application.materials.all()):
         return _("请在期限内补交容缺受理的材料；补交前办理结果暂缓出具")

@@ -133,7 +133,8 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 QUEUE_VIEWS = [
     (QueueView.ALL, gettext_lazy("全部")), (QueueView.MINE, gettext_lazy("我认领的")),
-    (QueueView.UNCLAIMED, gettext_lazy("待认领")), (QueueView.CORRECTION, gettext_lazy("等待补正")),
+    (QueueView.UNCLAIMED, gettext_lazy("待认领")),
+    (QueueView.CORRECTION, gettext_lazy("等待补正或缴费")),
     (QueueView.OVERDUE, gettext_lazy("已超期")),
 ]
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from onevisit import clock
 from onevisit.accounts.models import Department, Region, RegionLevel
 from onevisit.accounts.regions import within
-from onevisit.applications.constants import RUNNING_CASE_STATUSES, CaseStatus
+from onevisit.applications.constants import PAUSED_CASE_STATUSES, RUNNING_CASE_STATUSES, CaseStatus
 from onevisit.applications.models import Case
 from onevisit.catalogue.translation import translated_columns
 from onevisit.workflow.models import RemedyBodies, WorkItem, WorkItemOutcome
@@ -92,10 +92,12 @@ def department_queue(*, actor: Any, after_case_id: int | None = None,
 
 
 def department_corrections(*, actor: Any) -> QuerySet[Case]:
-    """The department's cases waiting for the applicant's correction (补正): kept in view
-    with the moment the clock paused and the time it had left, longest waiting first."""
+    """The department's cases waiting for the applicant — her correction (补正) or her
+    payment (待缴费): kept in view with the moment the clock paused and the time it had
+    left, longest waiting first."""
     return (
-        Case.objects.filter(department_id=actor.department_id, status=CaseStatus.CORRECTION)
+        Case.objects.filter(department_id=actor.department_id,
+                            status__in=PAUSED_CASE_STATUSES)
         .select_related("application", "item")
         .only(*QUEUE_FIELDS, "paused_at", "remaining", "item__limit_unit")
         .order_by("paused_at", "id")

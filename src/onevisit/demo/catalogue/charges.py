@@ -69,14 +69,14 @@ DEED_2016_TO = DEED_2024_FROM - dt.timedelta(days=1)
 # The general rate: Zhejiang's 3%. The deed tax law lets each province's people's congress
 # standing committee set it within 3%–5% (from 2021-09-01); before, the provisional
 # regulations let the provincial government set it. The exact titles of Zhejiang's acts
-# setting 3% were not checked, and the rules say so.
+# setting 3% were not checked: the rules cite the law and the rate, and docs/charges.md
+# says what is unchecked.
 DEED_LAW_FROM = dt.date(2021, 9, 1)
 DEED_GENERAL = (f"{DEED_LAW}（适用税率3%至5%，由省、自治区、直辖市人民代表大会常务委员会决定）\n"
-                "浙江省适用税率为3%（浙江省人民代表大会常务委员会关于契税具体适用税率的决定；"
-                "决定的确切标题未经核对）")
+                "浙江省适用税率为3%")
 DEED_GENERAL_OLD = ("《中华人民共和国契税暂行条例》第三条"
                     "（税率3%至5%，由省级人民政府在幅度内确定）\n"
-                    "浙江省适用税率为3%（省级规定的文号未经核对）")
+                    "浙江省适用税率为3%")
 THIRD_OR_OTHER = "家庭第三套及以上住房、非住宅等其他情形，按浙江省适用税率3%"
 
 

@@ -36,7 +36,7 @@ MARKET_DEPARTMENTS: dict[str, str] = {
     "xh-tjj": "杭州市西湖区统计局",
     "xh-hg": "杭州海关",
     "xh-gjj": "杭州住房公积金管理中心",
-    "xh-wgl": "杭州市西湖区文化和广电旅游体育局",
+    "xh-wlj": "杭州市西湖区文化和广电旅游体育局",
     "xh-jtj": "杭州市西湖区交通运输局",
 }
 
@@ -44,7 +44,7 @@ MARKET_DEPARTMENTS_EN: dict[str, str] = {
     "xh-tjj": "Xihu District Statistics Bureau",
     "xh-hg": "Hangzhou Customs",
     "xh-gjj": "Hangzhou Housing Provident Fund Management Centre",
-    "xh-wgl": "Xihu District Culture, Radio, Television, Tourism and Sports Bureau",
+    "xh-wlj": "Xihu District Culture, Radio, Television, Tourism and Sports Bureau",
     "xh-jtj": "Xihu District Transport Bureau",
 }
 
@@ -52,7 +52,7 @@ MARKET_DESKS: dict[str, tuple[str, str]] = {
     "xh-tjj": ("4 号窗口（企业开办）", "0571-87001004"),
     "xh-hg": ("4 号窗口（企业开办）", "0571-87001004"),
     "xh-gjj": ("5 号窗口（社保医保）", "0571-87001005"),
-    "xh-wgl": ("6 号窗口（证照联办）", "0571-87001006"),
+    "xh-wlj": ("6 号窗口（证照联办）", "0571-87001006"),
     "xh-jtj": ("6 号窗口（证照联办）", "0571-87001006"),
 }
 
@@ -100,15 +100,16 @@ RECORD_ITEMS: tuple[ItemSpec, ...] = (
             fields=("employee_count",)),
     _record("330106-RS-021", "就业登记（用工备案）", "xh-rsj",
             f"《就业服务与就业管理规定》\n{DUOZHENG}",
-            fields=("employee_count",),
-            note="《就业服务与就业管理规定》中就业登记的条文序号未核对。"),
+            # The article on 就业登记 was not checked (docs/bundles.md).
+            fields=("employee_count",)),
     _record("330106-SW-022", "存款账户账号报告", "xh-sw",
             f"《中华人民共和国税收征收管理法》第十七条\n{DUOZHENG}"),
     _record("330106-SW-023", "财务会计制度及核算软件备案", "xh-sw",
             f"《中华人民共和国税收征收管理法》第二十条\n{DUOZHENG}"),
     _record("330106-SJ-022", "企业联络员备案", "xh-scjg",
             f"《企业信息公示暂行条例》\n{DUOZHENG}",
-            note="企业信息公示联络员随设立登记备案；条文序号未核对。"),
+            # The article was not checked (docs/bundles.md).
+            note="企业信息公示联络员随设立登记备案。"),
 )
 
 # 多证合一's twelve, in order: the ten above and the two the 企业开办 bundle has.
@@ -176,7 +177,7 @@ PERMIT_ITEMS: tuple[ItemSpec, ...] = (
             "药品经营许可证",
             (MaterialSpec("pharmacist", "执业药师注册证", copies=1),),
             statutory_limit=20),
-    _permit("330106-WG-001", "旅行社业务经营许可", "xh-wgl",
+    _permit("330106-WG-001", "旅行社业务经营许可", "xh-wlj",
             "《中华人民共和国旅游法》第二十八条\n《旅行社条例》第六条",
             "有固定的经营场所、必要的营业设施和符合规定的注册资本，有必要的经营管理人员和导游，"
             "依法交存旅游服务质量保证金。",
@@ -185,14 +186,15 @@ PERMIT_ITEMS: tuple[ItemSpec, ...] = (
             statutory_limit=20,
             description="《旅行社条例》第六条规定由省级或其委托的设区的市级旅游主管部门许可；"
                         "演示数据在区级窗口受理。"),
-    _permit("330106-WG-002", "印刷经营许可（包装装潢印刷品和其他印刷品）", "xh-wgl",
+    _permit("330106-WG-002", "印刷经营许可（包装装潢印刷品和其他印刷品）", "xh-wlj",
             "《印刷业管理条例》",
             "有印刷企业的名称、章程，确定的业务范围，适应业务需要的生产经营场所和必要的资金、设备。",
             "印刷经营许可证",
             (MaterialSpec("equipment", "印刷设备清单", copies=1),),
             statutory_limit=60,
-            description="《印刷业管理条例》的许可条文序号未核对；包装装潢和其他印刷品印刷由"
-                        "设区的市级出版主管部门许可，演示数据在区级窗口受理。"),
+            # The licensing article of 《印刷业管理条例》 was not checked (docs/bundles.md).
+            description="包装装潢和其他印刷品印刷由设区的市级出版主管部门许可，"
+                        "在区级综合窗口收件后转办。"),
     _permit("330106-RS-022", "人力资源服务许可（职业中介活动）", "xh-rsj",
             "《人力资源市场暂行条例》第十八条",
             "有明确的章程和管理制度、开展业务必备的固定场所、办公设施和开办资金，"
@@ -200,14 +202,14 @@ PERMIT_ITEMS: tuple[ItemSpec, ...] = (
             "人力资源服务许可证",
             (MaterialSpec("staff-qualification", "专职工作人员职业资格证明", copies=1),),
             statutory_limit=20),
-    _permit("330106-WG-003", "娱乐场所经营许可", "xh-wgl",
+    _permit("330106-WG-003", "娱乐场所经营许可", "xh-wlj",
             "《娱乐场所管理条例》第九条",
             "娱乐场所的设立符合国家有关规定，投资人员、拟任法定代表人和其他负责人"
             "没有《娱乐场所管理条例》第五条规定的情形。",
             "娱乐经营许可证",
             (MaterialSpec("premises-proof", "经营场所证明", copies=1),),
             statutory_limit=20),
-    _permit("330106-WG-004", "出版物零售业务经营许可", "xh-wgl",
+    _permit("330106-WG-004", "出版物零售业务经营许可", "xh-wlj",
             "《出版管理条例》第三十七条",
             "有确定的企业名称和经营范围，有与出版物零售业务相适应的设备和固定的经营场所。",
             "出版物经营许可证",
@@ -256,7 +258,7 @@ MARKET_LIFE_EVENTS: tuple[LifeEventSpec, ...] = (
         description="一次申请企业设立登记，营业执照准予后赋予统一社会信用代码，"
                     "税务、社保、统计、公安、海关、公积金等十二项登记备案由各部门"
                     "依共享信息直接登记，无需另行申请；只颁发一张营业执照。"
-                    "十二项所依据的文件见各事项的设定依据（浙江省2017年通知的清单未经核对）。",
+                    "十二项所依据的文件见各事项的设定依据。",
         stages=MULTI_LICENCE_STAGES,
     ),
     *(
