@@ -163,7 +163,8 @@ def _property(*properties: dict[str, str]) -> None:
 
 
 def test_the_sellers_property_is_prefilled(sale):
-    _property({"certificate_number": NUMBER, "address": ADDRESS})
+    _property({"certificate_number": NUMBER, "address": ADDRESS, "use": "住宅",
+               "building_area_m2": "104.48"})
 
     preview = intake_preview(subject=sale, applicant_id_number=SELLER,
                              actor=UserFactory(clerk=True), consent=True)
@@ -171,6 +172,8 @@ def test_the_sellers_property_is_prefilled(sale):
     assert "evidence:real_estate_certificate" in preview.held
     assert preview.prefill["property_certificate_number"] == NUMBER
     assert preview.prefill["property_address"] == ADDRESS
+    assert preview.prefill["property_use"] == "住宅"
+    assert preview.prefill["property_area"] == "104.48"
     assert preview.prefill["applicant_name"] == "张卖方"
 
 

@@ -113,6 +113,14 @@ def charge_rules_shown(*, item_code: str, on: dt.date) -> list[ChargeRuleShown]:
     ]
 
 
+def charge_payer_fields(*, item_codes: Iterable[str], condition_field: str) -> set[str]:
+    """The payer fields of the items' charge rules whose conditions name the form field
+    ("" for a rule whose payer is the applicant)."""
+    rules = ChargeRule.objects.filter(item_code__in=list(item_codes))
+    return {rule.payer_field for rule in rules
+            if any(key.partition("__")[0] == condition_field for key in rule.conditions)}
+
+
 def blank_form_of(*, requirement_id: int) -> MaterialRequirement | None:
     """A material of a published item that has a blank form to download."""
     return (MaterialRequirement.objects.filter(pk=requirement_id,

@@ -6,6 +6,7 @@ the HTTP API), so both file what a real applicant of that kind would."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import random
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from onevisit import clock
 from onevisit.applications.constants import ApplicantKind
+from onevisit.applications.services.facts import YEARS_HELD, years_after
 from onevisit.catalogue.constants import FieldType
 from onevisit.catalogue.selectors import MergedField, MergedMaterial
 from onevisit.demo.population import Birth, Company, Person, Population
@@ -119,6 +121,14 @@ class FormFiller:
             # The registries' flats are all 住宅 (demo.population).
             "property_use": "住宅",
         }
+        if person.properties:
+            # What the register holds of the flat sold (the first): the filing is checked
+            # against it; 满五唯一 is declared (at random) only for a flat held five years.
+            held = person.properties[0]
+            since = dt.date.fromisoformat(str(held["registered_on"]))
+            known |= {"property_use": held["use"], "property_area": held["building_area_m2"],
+                      "seller_sole_home_over_five_years":
+                          None if years_after(since, YEARS_HELD) <= today else "否"}
         if company is not None:
             known |= {"company_name": company.name, "company_uscc": company.uscc,
                       "business_address": company.address,

@@ -120,6 +120,8 @@ class Person:
     address: str
     spouse_id_number: str | None
     property_certificate_numbers: tuple[str, ...]
+    # The register's record of each property, in the order of the numbers above.
+    properties: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -180,6 +182,7 @@ class _Resident:
             birth_date=self.birth_date, phone=self.phone, address=self.address,
             spouse_id_number=self.spouse.id_number if self.spouse else None,
             property_certificate_numbers=tuple(p["certificate_number"] for p in self.properties),
+            properties=tuple(self.properties),
         )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import structlog
 from django.conf import settings
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from onevisit import clock
@@ -46,6 +46,10 @@ from onevisit.applications.services.common import (
     serial_number,
 )
 from onevisit.applications.services.credit import credit_options, credit_options_check
+from onevisit.applications.services.facts import (
+    enterprise_fields_check,
+    registry_facts_check,
+)
 from onevisit.applications.services.inputs import (
     Applicant,
     DeliveryChoice,
@@ -368,6 +372,7 @@ def filing_prepare(
     applicant = applicant_clean(applicant)
     filing_allowed_check(actor=actor, channel=channel, applicant=applicant, subject=subject)
     cleaned = fields_clean(subject.fields, data)
+    enterprise_fields_check(subject=subject, applicant=applicant, form=cleaned)
     # A stage the form makes unnecessary (区域环评) is skipped: its materials are not asked for.
     subject = subject_for_form(subject, cleaned)
     delivery = delivery_clean(delivery or DeliveryChoice(), subject)
@@ -387,6 +392,15 @@ def filing_prepare(
         _refusal_log(actor=actor, applicant=applicant, subject=subject, reason=reason,
                      fetched=fetched.values())
         raise InvalidInput(_("申请人信息与登记信息不一致"), {"applicant.name": reason})
+    contradicted = registry_facts_check(form=cleaned, fetched=fetched.values(),
+                                        on=timezone.localdate(clock.now()))
+    if contradicted:
+        labels = {f.key: f.label for f in subject.fields}
+        reason = _("申报的%(fields)s与登记簿记载不一致") % {
+            "fields": "、".join(labels.get(key, key) for key in contradicted)}
+        _refusal_log(actor=actor, applicant=applicant, subject=subject, reason=reason,
+                     fetched=fetched.values())
+        raise InvalidInput(_("申报信息与不动产登记簿记载不一致"), contradicted)
     return PreparedFiling(subject=subject, applicant=applicant, cleaned=cleaned,
                           channel=channel, actor=actor, uploads=uploads,
                           tolerated=tolerated_keys, delivery=delivery, consent=consent,
@@ -732,6 +746,7 @@ PREFILL_BY_EVIDENCE_TYPE: dict[str, dict[str, str]] = {
     },
     "real_estate_certificate": {
         "property_certificate_number": "certificate_number", "property_address": "address",
+        "property_use": "use", "property_area": "building_area_m2",
     },
 }
 # How long a window intake keeps what the registries returned: one sitting at the window.
