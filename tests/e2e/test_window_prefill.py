@@ -96,12 +96,17 @@ def test_a_sale_at_the_window_is_prefilled_and_asks_how_the_result_goes(
                         subject=SELLER, data={
                             "owner_name": "张卖方", "owner_id_number": SELLER,
                             "properties": [{"certificate_number": PROPERTY_NUMBER,
-                                            "address": PROPERTY_ADDRESS}]})
+                                            "address": PROPERTY_ADDRESS, "use": "住宅",
+                                            "building_area_m2": "89.50",
+                                            "registered_on": "2015-06-01"}]})
     _sign_in(page, live_server.url)
     _start(page, "一件事：二手房交易登记一件事", SELLER)
 
     assert page.get_by_label("不动产权证书号").input_value() == PROPERTY_NUMBER
     assert page.get_by_label("不动产坐落").input_value() == PROPERTY_ADDRESS
+    # What the registry holds is filled in, not asked: the taxes are computed from it.
+    assert page.get_by_label("房屋用途").input_value() == "住宅"
+    assert page.get_by_label("建筑面积（平方米）").input_value() == "89.50"
     methods = page.locator('input[name="delivery_method"]')
     assert [methods.nth(i).get_attribute("value") for i in range(methods.count())] == [
         "courier", "pickup", "download"]
@@ -112,7 +117,7 @@ def test_a_sale_at_the_window_is_prefilled_and_asks_how_the_result_goes(
     page.get_by_label("买受人手机号码").fill("13912345678")
     page.get_by_label("成交价格（元）").fill("1850000")
     page.get_by_label("合同签订日期").fill("2026-11-20")
-    page.get_by_label("买受人家庭是否首套住房").select_option("是")
+    page.get_by_label("买受人家庭住房情况").select_option("家庭唯一住房")
     page.get_by_label("出售住房是否购买满五年且为家庭唯一生活用房").select_option("否")
     for row in page.locator('input[type="file"]').all():
         row.set_input_files(files=[{"name": "材料.pdf", "mimeType": "application/pdf",
