@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "onevisit.hotline",
     "onevisit.inspection",
     "onevisit.payments",
+    "onevisit.towns",
+    "onevisit.awards",
     "onevisit.api",
     "onevisit.web",
     "onevisit.ops",

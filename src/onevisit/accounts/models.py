@@ -71,6 +71,12 @@ class Role(models.TextChoices):
     COURIER = "courier", _("寄递服务")
     AGENT = "agent", _("12345 话务员")
     DISPATCHER = "dispatcher", _("12345 派单员")
+    # 特色小镇: the joint-meeting office's staff (province) and the counties' and cities'
+    # staff who declare their towns and report on them (their region decides which).
+    TOWNS = "towns", _("特色小镇工作人员")
+    # 公共管理创新案例评选: the organisers' staff, and the experts who score the cases.
+    AWARDS = "awards", _("案例评选工作人员")
+    EXPERT = "expert", _("评审专家")
 
 
 class User(AbstractUser):

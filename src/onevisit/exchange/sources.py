@@ -129,6 +129,7 @@ REFERENCE_REGISTRIES = {
     "health": "出生医学证明库（卫健）",
     "property": "不动产登记库（自然资源）",
     "enterprise": "法人库（市场监管）",
+    "tax": "税收征管库（税务）",
 }
 
 for _code, _name in REFERENCE_REGISTRIES.items():

@@ -2,6 +2,7 @@ from django.urls import path
 
 from onevisit.web import (
     appeals,
+    awards,
     credit,
     dashboard,
     documents,
@@ -20,6 +21,7 @@ from onevisit.web import (
     site,
     standards,
     supervision,
+    towns,
     verdict,
     verdict_board,
     views,
@@ -196,3 +198,5 @@ urlpatterns = [
     path("hall/applications/<str:number>/payment/", hall.payment, name="hall_payment"),
 ]
 urlpatterns += inspection.urlpatterns
+urlpatterns += towns.urlpatterns
+urlpatterns += awards.urlpatterns
