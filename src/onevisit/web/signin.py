@@ -24,6 +24,8 @@ WORKBENCHES: dict[str, str] = {
     Role.DISPATCHER: "web:hotline",
     Role.REVIEWER: "web:workbench",
     Role.SUPERVISOR: "web:alerts",
+    Role.AWARDS: "web:awards_calls",
+    Role.EXPERT: "web:awards_reviews",
 }
 
 
