@@ -20,14 +20,17 @@ from onevisit.awards.models import (
     Award,
     AwardCall,
     AwardCase,
+    CaseAttachment,
     DeclaredConflict,
     Expert,
+    Notice,
     PanelVote,
     ReviewAssignment,
     ScoreSheet,
 )
 from onevisit.awards.result import CaseVote, Placed, UnitVote, result_compute, sheet_total
 from onevisit.errors import NotAllowed, NotFound
+from onevisit.files.services import file_read
 
 # ------------------------------------------------------------------ who
 
@@ -148,6 +151,23 @@ def case_blind(*, actor: Any, case_id: int) -> BlindCase:
         attachments=[(a.pk, a.name, a.content_type, a.size) for a in case.attachments.all()],
         call_title=case.call.title, weights=dict(case.call.weights), sheet=sheet,
         editable=assignment is not None and case.call.status == CallStatus.PRELIMINARY)
+
+
+def attachment_read(*, actor: Any, attachment_id: int) -> tuple[CaseAttachment, bytes]:
+    """An attachment and its content, for the case's organisers, its unit's staff and
+    its drawn experts; anyone else: not found."""
+    attachment = (CaseAttachment.objects.select_related("case__call")
+                  .filter(pk=attachment_id).first())
+    if attachment is None:
+        raise NotFound(_("附件不存在"))
+    case = attachment.case
+    unit = actor_unit(actor)
+    expert = expert_of(actor)
+    if not (actor_organises(actor, case.call)
+            or (unit is not None and case.unit_department_id == unit.pk)
+            or (expert is not None and case.assignments.filter(expert=expert).exists())):
+        raise NotFound(_("附件不存在"))
+    return attachment, file_read(attachment.file)
 
 
 def assignments_of(*, expert: Expert, call: AwardCall | None = None,
@@ -312,6 +332,15 @@ def call_result_stored(*, call: AwardCall) -> list[Placed]:
 def call_result_check(*, call: AwardCall) -> bool:
     """Whether the stored result equals the one recomputed from the scores and votes."""
     return call_result_stored(call=call) == call_result_compute(call=call)
+
+
+def notice_by_code(*, code: str) -> Notice | None:
+    """The published notice with this verification code (the public check)."""
+    code = (code or "").strip().upper()
+    if not code:
+        return None
+    return Notice.objects.select_related("call", "department").filter(
+        verification_code=code).first()
 
 
 def awards_by_tier(*, call: AwardCall) -> list[tuple[str, str, list[Award]]]:
