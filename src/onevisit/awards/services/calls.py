@@ -194,7 +194,8 @@ def call_update(
     guidance_units: str = "", theme: str = "", weights: Mapping[str, Any] | None = None,
     experts_per_case: int = EXPERTS_PER_CASE_MIN, quotas: Mapping[str, Any] | None = None,
 ) -> AwardCall:
-    """A draft call's definition; frozen once it opens."""
+    """A draft call's definition; frozen once it opens. Weights or quotas not given
+    stay as they are."""
     call = call_locked(call)
     organiser_check(actor, call)
     status_check(call, CallStatus.DRAFT)
@@ -202,8 +203,9 @@ def call_update(
     organisers = _organisers(list(organiser_codes), scope_of(actor), errors)
     fields = _definition_clean(
         errors=errors, title=title, guidance_units=guidance_units, theme=theme,
-        weights=weights, opens_at=opens_at, closes_at=closes_at,
-        experts_per_case=experts_per_case, shortlist_size=shortlist_size, quotas=quotas)
+        weights=call.weights if weights is None else weights, opens_at=opens_at,
+        closes_at=closes_at, experts_per_case=experts_per_case,
+        shortlist_size=shortlist_size, quotas=call.quotas if quotas is None else quotas)
     if errors:
         raise InvalidInput(_("评选活动未保存"), errors)
     for name, value in fields.items():
