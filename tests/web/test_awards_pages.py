@@ -105,6 +105,10 @@ def test_an_organiser_walks_a_call_from_creation_to_its_sealed_notice(awards: Aw
     assert "评分表：已提交 18 / 18" in page
     assert 'id="chart-experts"' in page
     assert 'id="awards-stats"' in page
+    # 18 sheets; each case's three experts agree, so no expert is lenient or strict.
+    assert "<tr><td>创新性</td><td>30%</td><td>18</td><td>77.50</td>" in page
+    assert page.count("<td>0.00</td><td>—</td></tr>") == len(
+        {a.expert_id for a in assignments})
 
     office.post(f"{base}/site-visit/")
     shortlisted = list(AwardCase.objects.filter(shortlisted=True).order_by("preliminary_rank"))

@@ -204,7 +204,9 @@ def call_page(request: HttpRequest, call_id: int) -> HttpResponse:
         "verified": selectors.draw_verify(call=call) if draw and draw.seed else None,
         "sheets_total": sheets_total, "sheets_done": sheets_done,
         "ranking": selectors.case_ranking(call=call),
-        "expert_stats": expert_figures, "criterion_stats": criterion_figures,
+        "expert_stats": [(s, [(o, Criterion(o.criterion).label) for o in s.outliers])
+                         for s in expert_figures],
+        "criterion_stats": criterion_figures,
         "spread": selectors.case_spread(call=call),
         "chart": _chart(expert_figures, criterion_figures),
         "chart_labels": {"leniency": _("宽严度（与其他专家评分之差）"), "mean": _("平均分"),
