@@ -13,6 +13,7 @@ from onevisit.awards.constants import CallStatus, Tier
 from onevisit.awards.models import AwardCase, ReviewAssignment, ReviewDraw, ScoreSheet
 from tests.awards.conftest import awards  # noqa: F401 - the fixture
 from tests.e2e.conftest import shot
+from tests.e2e.test_accessibility import AXE, _violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -109,3 +110,45 @@ def test_an_award_round_from_the_draw_to_the_published_tiers(awards, live_server
     assert anyone.locator("#notice-link").is_visible()
     shot(anyone, "award-public-tiers")
     public_context.close()
+
+
+def test_the_award_pages_pass_axe(awards, live_server, browser):  # noqa: F811
+    call = awards.open_call()
+    cases = awards.drawn(call, 8)
+    awards.to_selection(call, {c.number: 90 - 2 * i for i, c in enumerate(cases)})
+    case = AwardCase.objects.get(preliminary_rank=1)
+    services.vote_record(actor=awards.office, call=call, case=case, tier=Tier.SPECIAL,
+                         votes_for=12, votes_against=2, votes_abstain=1)
+    services.call_publish(actor=awards.office, call=call)
+    second = awards.open_call(edition=9, title="第九届浙江省公共管理创新案例")
+    awards.drawn(second, 4)
+    assignment = (ReviewAssignment.objects.filter(case__call=second)
+                  .select_related("case", "expert__user").first())
+    assert AXE.exists()
+    found = {}
+    context = browser.new_context(locale="zh-CN", bypass_csp=True)
+    page = context.new_page()
+    for path in ("/awards/", f"/awards/{call.pk}/",
+                 f"/awards/verify/{call.notice.verification_code}/"):
+        page.goto(live_server.url + path)
+        found[path] = _violations(page)
+    _sign_in(page, live_server.url, "awards-office")
+    for path in ("/workbench/awards/", f"/workbench/awards/{call.pk}/",
+                 f"/workbench/awards/{second.pk}/"):
+        page.goto(live_server.url + path)
+        found[path] = _violations(page)
+    context.close()
+    context = browser.new_context(locale="zh-CN", bypass_csp=True)
+    page = context.new_page()
+    _sign_in(page, live_server.url, assignment.expert.user.username)
+    page.goto(f"{live_server.url}/workbench/awards/reviews/{assignment.case.pk}/")
+    page.locator("#sheet-form").wait_for()
+    found["sheet"] = _violations(page)
+    context.close()
+    context = browser.new_context(locale="zh-CN", bypass_csp=True)
+    page = context.new_page()
+    _sign_in(page, live_server.url, awards.unit_staff[awards.units[0].code].username)
+    page.goto(f"{live_server.url}/workbench/awards/submit/")
+    found["submit"] = _violations(page)
+    context.close()
+    assert {path: v for path, v in found.items() if v} == {}
