@@ -344,3 +344,39 @@ def test_publishing_refused_without_votes_changes_nothing(awards: Awards):  # no
     call.refresh_from_db()
     assert call.status == CallStatus.SELECTION
     assert not Notice.objects.exists()
+
+
+def test_a_draft_call_s_settings_change_and_a_refusal_keeps_what_was_typed(awards: Awards):  # noqa: F811
+    call = awards.call()
+    office = _as(awards.office)
+    page = office.get(f"/workbench/awards/{call.pk}/").content.decode()
+    assert 'id="weight-innovation" name="weight_innovation" type="number" min="0" max="100" ' \
+           'required value="30"' in page
+    settings = {
+        "title": call.title, "organisers": [d.code for d in awards.organisers],
+        "opens_on": "2026-12-01", "closes_on": "2026-12-31", "experts_per_case": "4",
+        "shortlist_size": "10", "weight_innovation": "40", "weight_performance": "30",
+        "weight_replicability": "20", "weight_importance": "10", "quota_special": "2",
+        "quota_top_ten": "3", "quota_excellence": "4", "quota_organising": "1"}
+    response = office.post(f"/workbench/awards/{call.pk}/settings/",
+                           {**settings, "weight_importance": "20", "experts_per_case": "2"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "评选活动未保存" in page
+    assert 'name="weight_importance" type="number" min="0" max="100" required value="20"' in page
+    assert 'id="call-experts" name="experts_per_case" type="number" min="3" required ' \
+           'value="2"' in page
+    call.refresh_from_db()
+    assert call.weights["innovation"] == 30
+    assert call.experts_per_case == 3
+
+    page = office.post(f"/workbench/awards/{call.pk}/settings/", settings,
+                       follow=True).content.decode()
+    assert "已保存评选活动的设置" in page
+    call.refresh_from_db()
+    assert call.weights == {"innovation": 40, "performance": 30, "replicability": 20,
+                            "importance": 10}
+    assert call.quotas == {"special": 2, "top_ten": 3, "excellence": 4, "organising": 1}
+    assert call.experts_per_case == 4
+    office.post(f"/workbench/awards/{call.pk}/open/")
+    assert 'id="settings-form"' not in office.get(f"/workbench/awards/{call.pk}/").content.decode()

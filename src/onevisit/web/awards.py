@@ -113,19 +113,54 @@ def calls(request: HttpRequest) -> HttpResponse:
     return _calls_page(request, _organiser(request))
 
 
+def _form(typed: Any = None, call: AwardCall | None = None) -> dict[str, Any]:
+    """The call form's values: what was typed in a refused post, else the call's own
+    (editing a draft), else the defaults (a new call)."""
+    if typed:
+        values: dict[str, Any] = {key: typed.get(key, "") for key in (
+            "edition", "year", "title", "theme", "guidance_units", "opens_on", "closes_on",
+            "experts_per_case", "shortlist_size")}
+        values["organisers"] = typed.getlist("organisers")
+        weights = {c: typed.get(f"weight_{c}", "") for c in Criterion.values}
+        quotas = {t: typed.get(f"quota_{t}", "") for t in Tier.values}
+    elif call is not None:
+        values = {"title": call.title, "theme": call.theme,
+                  "guidance_units": call.guidance_units,
+                  "opens_on": f"{timezone.localtime(call.opens_at):%Y-%m-%d}",
+                  "closes_on": f"{timezone.localtime(call.closes_at):%Y-%m-%d}",
+                  "experts_per_case": call.experts_per_case,
+                  "shortlist_size": call.shortlist_size,
+                  "organisers": [d.code for d in selectors.call_organisers(call=call)]}
+        weights, quotas = dict(call.weights), dict(call.quotas)
+    else:
+        values = {"experts_per_case": 3, "organisers": []}
+        weights, quotas = dict(DEFAULT_WEIGHTS), dict(DEFAULT_QUOTAS)
+    values["weights"] = [(c.value, c.label, weights.get(c.value, "")) for c in Criterion]
+    values["quotas"] = [(t.value, t.label, quotas.get(t.value, "")) for t in Tier]
+    return values
+
+
 def _calls_page(request: HttpRequest, user: Any, *, typed: Any = None,
                 status: int = 200) -> HttpResponse:
     """The calls and the new-call form; a refused post fills the form again."""
-    typed = typed if typed is not None else {}
-    weights = [(c.value, c.label, typed.get(f"weight_{c.value}", DEFAULT_WEIGHTS[c.value]))
-               for c in Criterion]
-    quotas = [(t.value, t.label, typed.get(f"quota_{t.value}", DEFAULT_QUOTAS[t.value]))
-              for t in Tier]
     return render(request, "web/awards/calls.html", {
         "calls": list(selectors.calls_visible(actor=user)[:200]),
-        "departments": _organiser_departments(user), "weights": weights, "quotas": quotas,
-        "typed": typed, "typed_organisers": typed.getlist("organisers") if typed else [],
+        "departments": _organiser_departments(user), "form": _form(typed),
     }, status=status)
+
+
+def _definition(post: Any) -> dict[str, Any]:
+    """A call's definition as the form posts it (the services name every bad value)."""
+    return {
+        "title": post.get("title", ""), "organiser_codes": post.getlist("organisers"),
+        "guidance_units": post.get("guidance_units", ""), "theme": post.get("theme", ""),
+        "weights": {c: post.get(f"weight_{c}", "") for c in Criterion.values},
+        "quotas": {t: post.get(f"quota_{t}", "") for t in Tier.values},
+        "opens_at": _moment(post.get("opens_on", ""), end=False),
+        "closes_at": _moment(post.get("closes_on", ""), end=True),
+        "experts_per_case": _number(post.get("experts_per_case", "")),
+        "shortlist_size": _number(post.get("shortlist_size", "")),
+    }
 
 
 @require_POST
@@ -136,15 +171,8 @@ def call_new(request: HttpRequest) -> HttpResponse:
     try:
         call = services.call_create(
             actor=user, edition=_number(post.get("edition", "")),
-            year=_number(post.get("year", "")), title=post.get("title", ""),
-            region_code=scope_of(user) or "33", organiser_codes=post.getlist("organisers"),
-            guidance_units=post.get("guidance_units", ""), theme=post.get("theme", ""),
-            weights={c: post.get(f"weight_{c}", "") for c in Criterion.values},
-            quotas={t: post.get(f"quota_{t}", "") for t in Tier.values},
-            opens_at=_moment(post.get("opens_on", ""), end=False),
-            closes_at=_moment(post.get("closes_on", ""), end=True),
-            experts_per_case=_number(post.get("experts_per_case", "")),
-            shortlist_size=_number(post.get("shortlist_size", "")))
+            year=_number(post.get("year", "")), region_code=scope_of(user) or "33",
+            **_definition(post))
     except DomainError as exc:
         messages.error(request, error_text(exc))
         return _calls_page(request, user, typed=post, status=400)
@@ -176,7 +204,26 @@ def _chart(experts: list[selectors.ExpertStat],
 @login_required
 def call_page(request: HttpRequest, call_id: int) -> HttpResponse:
     user = _organiser(request)
+    return _call_page(request, user, _call_of_organiser(user, call_id))
+
+
+@require_POST
+@login_required
+def call_settings(request: HttpRequest, call_id: int) -> HttpResponse:
+    """A draft call's settings; a refused post keeps what was typed."""
+    user = _organiser(request)
     call = _call_of_organiser(user, call_id)
+    try:
+        services.call_update(actor=user, call=call, **_definition(request.POST))
+    except DomainError as exc:
+        messages.error(request, error_text(exc))
+        return _call_page(request, user, call, typed=request.POST, status=400)
+    messages.success(request, _("已保存评选活动的设置"))
+    return redirect("web:awards_call", call_id=call.pk)
+
+
+def _call_page(request: HttpRequest, user: Any, call: AwardCall, *, typed: Any = None,
+               status: int = 200) -> HttpResponse:
     cases = list(selectors.cases_of_call(actor=user, call=call)
                  .prefetch_related("assignments__expert", "assignments__sheet", "attachments"))
     experts = list(Expert.objects.select_related("region", "department").order_by("id"))
@@ -186,17 +233,17 @@ def call_page(request: HttpRequest, call_id: int) -> HttpResponse:
                       if getattr(a, "sheet", None) is not None)
     expert_figures = selectors.expert_stats(call=call)
     criterion_figures = selectors.criterion_stats(call=call)
-    status = call.status
-    published = status == CallStatus.PUBLISHED
+    stage = call.status
+    published = stage == CallStatus.PUBLISHED
     result_preview = (selectors.call_result_compute(call=call)
-                      if status == CallStatus.SELECTION else [])
+                      if stage == CallStatus.SELECTION else [])
     titles = {c.number: c for c in cases}
     return render(request, "web/awards/call.html", {
         "call": call, "organisers": selectors.call_organisers(call=call),
         "weights": [(c.label, call.weights.get(c.value, 0)) for c in Criterion],
         "quotas": [(t.label, call.quotas.get(t.value, 0)) for t in Tier],
         "next": [(s.replace("_", "-"), CallStatus(s).label) for s in CallStatus.values
-                 if s in ALLOWED_TRANSITIONS.get(status, set())
+                 if s in ALLOWED_TRANSITIONS.get(stage, set())
                  and s != CallStatus.PUBLISHED],
         "cases": cases, "experts": experts, "pool": _pool(experts, cases),
         "reasons": [(r, ConflictReason(r).label) for r in DECLARED_REASONS],
@@ -221,7 +268,10 @@ def call_page(request: HttpRequest, call_id: int) -> HttpResponse:
         "result_checked": selectors.call_result_check(call=call) if published else None,
         "notice": getattr(call, "notice", None) if published else None,
         "today": timezone.localdate(clock.now()),
-    })
+        "form": _form(typed, call) if call.status == CallStatus.DRAFT else None,
+        "settings_refused": typed is not None,
+        "departments": _organiser_departments(user) if call.status == CallStatus.DRAFT else [],
+    }, status=status)
 
 
 def _case_of(call: AwardCall, value: str) -> AwardCase | None:
@@ -515,6 +565,7 @@ urlpatterns = [
     path("workbench/awards/reviews/", reviews, name="awards_reviews"),
     path("workbench/awards/reviews/<int:case_id>/", sheet, name="awards_sheet"),
     path("workbench/awards/<int:call_id>/", call_page, name="awards_call"),
+    path("workbench/awards/<int:call_id>/settings/", call_settings, name="awards_settings"),
     path("workbench/awards/<int:call_id>/<slug:action>/", call_action,
          name="awards_action"),
 ]
