@@ -98,8 +98,10 @@ def test_votes_only_on_shortlisted_cases_and_within_the_panel(awards: Awards):
 
 
 @pytest.mark.parametrize(("quotas", "counts"), [
-    ({"special": 1, "top_ten": 2, "excellence": 2, "organising": 1}, "（1个）（2个）（2个）（1个）"),
-    ({"special": 2, "top_ten": 1, "excellence": 3, "organising": 0}, "（2个）（1个）（3个）"),
+    ({"special": 1, "top_ten": 2, "excellence": 2, "organising": 1},
+     "（1个）（2个）（2个）（1个）"),
+    ({"special": 2, "top_ten": 1, "excellence": 3, "organising": 0},
+     "（2个）（1个）（3个）"),
 ])
 def test_the_notices_tier_counts_follow_the_calls_quotas(awards: Awards, quotas, counts):
     call = awards.open_call(quotas=quotas)
