@@ -232,7 +232,7 @@ def _to_preliminary(call: AwardCall) -> dict[str, Any]:
 
 def _to_site_visit(call: AwardCall) -> dict[str, Any]:
     """Closing the preliminary review: every drawn sheet scored; fixes each case's
-    score, rank and the shortlist (result.py)."""
+    score, rank and the shortlist (result.py), and reveals the draw's seed."""
     draw = getattr(call, "draw", None)
     if draw is None or draw.drawn_at is None:
         raise InvalidInput(_("初评专家尚未抽取"), {"draw": _("请先抽取初评专家")})
@@ -258,7 +258,10 @@ def _to_site_visit(call: AwardCall) -> dict[str, Any]:
         case.shortlisted = case.number in chosen
     AwardCase.objects.bulk_update(cases, ["preliminary_score", "preliminary_rank",
                                           "shortlisted"])
-    return {"shortlist": sorted(chosen)}
+    # The round is over: the seed is revealed, so anyone can re-run the draw.
+    draw.revealed_at = clock.now()
+    draw.save(update_fields=["revealed_at"])
+    return {"shortlist": sorted(chosen), "seed": draw.seed}
 
 
 def _to_selection(call: AwardCall) -> dict[str, Any]:
