@@ -46,9 +46,11 @@ def actor_organises(actor: Any, call: AwardCall) -> bool:
 
 
 def expert_of(user: Any) -> Expert | None:
+    """The expert an account is, in the pool or taken out of it (an expert out of the
+    pool is drawn no more, but still scores the cases she was drawn for)."""
     if getattr(user, "role", None) != Role.EXPERT or not getattr(user, "pk", None):
         return None
-    return Expert.objects.filter(user=user, active=True).first()
+    return Expert.objects.filter(user=user).first()
 
 
 def actor_unit(actor: Any) -> Department | None:
