@@ -169,6 +169,9 @@ def call_create(
     if year_value is None or not 2000 <= year_value <= 2100:
         errors["year"] = _("年度须为 2000 至 2100 之间的年份")
     organisers = _organisers(list(organiser_codes), scope, errors)
+    if organisers and not getattr(actor, "is_superuser", False) and all(
+            d.pk != getattr(actor, "department_id", None) for d in organisers):
+        errors["organisers"] = _("您所在的部门须为主办单位之一")
     fields = _definition_clean(
         errors=errors, title=title, guidance_units=guidance_units, theme=theme,
         weights=weights, opens_at=opens_at, closes_at=closes_at,
