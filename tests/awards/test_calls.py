@@ -8,11 +8,13 @@ import itertools
 import pytest
 
 from onevisit import clock
+from onevisit.accounts.models import Role
 from onevisit.awards import services
 from onevisit.awards.constants import ALLOWED_TRANSITIONS, CallStatus
 from onevisit.awards.models import AwardCall, CallStatusChange
 from onevisit.errors import Conflict, InvalidInput, NotAllowed
 from tests.awards.conftest import Awards
+from tests.factories import DepartmentFactory, UserFactory
 
 
 def test_bad_weights_quotas_and_window_are_refused_all_at_once(awards: Awards):
@@ -52,6 +54,20 @@ def test_only_the_organisers_staff_create_and_move_calls(awards: Awards):
         services.call_transition(actor=staff, call=call, to=CallStatus.OPEN)
     with pytest.raises(NotAllowed):
         services.call_transition(actor=awards.experts[0].user, call=call, to=CallStatus.OPEN)
+    call.refresh_from_db()
+    assert call.status == CallStatus.DRAFT
+
+
+def test_awards_staff_of_a_department_not_organising_cannot_act_on_the_call(awards: Awards):
+    outsider = UserFactory(username="awards-outsider", role=Role.AWARDS,
+                           department=DepartmentFactory(code="zj-other", name="浙江省某厅",
+                                                        region=awards.regions["33"]))
+    call = awards.call()
+    with pytest.raises(NotAllowed):
+        services.call_transition(actor=outsider, call=call, to=CallStatus.OPEN)
+    with pytest.raises(InvalidInput) as refused:
+        awards.call(actor=outsider)
+    assert set(refused.value.errors) == {"organisers"}
     call.refresh_from_db()
     assert call.status == CallStatus.DRAFT
 

@@ -85,10 +85,18 @@ def test_the_committed_draw_is_reproducible_and_skips_derived_conflicts(awards: 
     assert (before.seed, before.parameters) == ("", None)  # secret until drawn
     services.review_draw_run(actor=awards.office, call=call)
     call.refresh_from_db()
+    during = selectors.draw_public(call=call)
+    assert during is not None
+    assert during.drawn_at is not None
+    assert (during.seed, during.parameters) == ("", None)  # secret while experts score
+    assert not selectors.draw_verify(call=call)
+    awards.score_all(call, {c.number: 80 for c in call.cases.all()})
+    call = services.call_transition(actor=awards.office, call=call, to=CallStatus.SITE_VISIT)
     assert selectors.draw_verify(call=call)
     shown = selectors.draw_public(call=call)
     assert shown is not None
     assert hashlib.sha256(shown.seed.encode()).hexdigest() == shown.commitment
+    assert parameters_digest(shown.parameters or {}) == shown.parameters_sha256
     yiwu_official, xihu_official = awards.experts[4], awards.experts[5]
     for assignment in ReviewAssignment.objects.select_related("case", "expert"):
         assert not selectors.conflicts_between(expert=assignment.expert, case=assignment.case)
@@ -134,6 +142,16 @@ def test_a_draw_that_cannot_staff_a_case_is_refused_naming_it(awards: Awards):
     assert set(refused.value.errors) == {f"case_{case.number}"}
     assert "只有 2 位" in str(refused.value.errors[f"case_{case.number}"])
     assert not ReviewDraw.objects.filter(call=call).exists()
+
+
+def test_a_conflict_the_committed_draw_would_ignore_is_refused(awards: Awards):
+    call = awards.open_call()
+    cases = awards.to_preliminary(call, 4)
+    services.review_draw_commit(actor=awards.office, call=call)
+    with pytest.raises(Conflict):
+        services.conflict_declare(actor=awards.office, expert=awards.experts[0],
+                                  reason="other", case=cases[0])
+    assert not awards.experts[0].conflicts.exists()
 
 
 def test_the_draw_runs_once(awards: Awards):

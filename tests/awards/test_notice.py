@@ -95,3 +95,29 @@ def test_votes_only_on_shortlisted_cases_and_within_the_panel(awards: Awards):
                              unit_name="", votes_for=-1, votes_against=0, votes_abstain=0)
     assert set(refused.value.errors) == {"unit_name", "votes_for"}
     assert not call.votes.exists()
+
+
+@pytest.mark.parametrize(("quotas", "counts"), [
+    ({"special": 1, "top_ten": 2, "excellence": 2, "organising": 1},
+     "（1个）（2个）（2个）（1个）"),
+    ({"special": 2, "top_ten": 1, "excellence": 3, "organising": 0},
+     "（2个）（1个）（3个）"),
+])
+def test_the_notices_tier_counts_follow_the_calls_quotas(awards: Awards, quotas, counts):
+    call = awards.open_call(quotas=quotas)
+    cases = awards.drawn(call, 8)
+    awards.to_selection(call, {c.number: 90 - 2 * i for i, c in enumerate(cases)})
+    for case in call.cases.filter(shortlisted=True):
+        services.vote_record(actor=awards.office, call=call, case=case, tier=Tier.SPECIAL,
+                             votes_for=11, votes_against=3, votes_abstain=1)
+    for unit in ("杭州市委办公厅", "温州市委政研室"):
+        services.vote_record(actor=awards.office, call=call, tier=Tier.ORGANISING,
+                             unit_name=unit, votes_for=10, votes_against=5, votes_abstain=0)
+    text = pdf_text(services.notice_pdf(notice=services.call_publish(actor=awards.office,
+                                                                     call=call)))
+    found = "".join(part[part.index("（"):part.index("）") + 1]
+                    for part in text.split("、第四届")[1:])
+    assert found == counts
+    tiers = [a.tier for a in Award.objects.filter(call=call)]
+    assert [tiers.count(t) for t in ("special", "top_ten", "excellence", "organising")] == [
+        quotas[t] for t in ("special", "top_ten", "excellence", "organising")]

@@ -79,3 +79,10 @@ def test_a_sheet_is_replaced_until_the_round_closes(awards: Awards):
         services.sheet_submit(actor=user, case=case, scores=FULL)
     assert ScoreSheet.objects.filter(innovation=90).count() == 0
     assert not selectors.case_blind(actor=user, case_id=case.pk).editable
+
+
+def test_an_expert_taken_out_of_the_pool_still_scores_her_drawn_cases(awards: Awards):
+    _call, assignment = drawn_pair(awards)
+    services.expert_set_active(actor=awards.office, expert=assignment.expert, active=False)
+    services.sheet_submit(actor=assignment.expert.user, case=assignment.case, scores=FULL)
+    assert ScoreSheet.objects.get().assignment == assignment

@@ -41,14 +41,22 @@ def actor_is_awards_staff(actor: Any) -> bool:
 
 
 def actor_organises(actor: Any, call: AwardCall) -> bool:
-    """The organisers' staff (案例评选工作人员) whose region covers the call's."""
-    return actor_is_awards_staff(actor) and covers(scope_of(actor), call.region_id)
+    """The organisers' staff (案例评选工作人员): of one of the call's organising
+    departments, acting in a region that covers the call's (or the instance's operators)."""
+    if getattr(actor, "is_superuser", False):
+        return True
+    department_id = getattr(actor, "department_id", None)
+    return bool(getattr(actor, "role", None) == Role.AWARDS and department_id
+                and covers(scope_of(actor), call.region_id)
+                and call.organiser_links.filter(department_id=department_id).exists())
 
 
 def expert_of(user: Any) -> Expert | None:
+    """The expert an account is, in the pool or taken out of it (an expert out of the
+    pool is drawn no more, but still scores the cases she was drawn for)."""
     if getattr(user, "role", None) != Role.EXPERT or not getattr(user, "pk", None):
         return None
-    return Expert.objects.filter(user=user, active=True).first()
+    return Expert.objects.filter(user=user).first()
 
 
 def actor_unit(actor: Any) -> Department | None:

@@ -169,6 +169,9 @@ def call_create(
     if year_value is None or not 2000 <= year_value <= 2100:
         errors["year"] = _("年度须为 2000 至 2100 之间的年份")
     organisers = _organisers(list(organiser_codes), scope, errors)
+    if organisers and not getattr(actor, "is_superuser", False) and all(
+            d.pk != getattr(actor, "department_id", None) for d in organisers):
+        errors["organisers"] = _("您所在的部门须为主办单位之一")
     fields = _definition_clean(
         errors=errors, title=title, guidance_units=guidance_units, theme=theme,
         weights=weights, opens_at=opens_at, closes_at=closes_at,
@@ -232,7 +235,7 @@ def _to_preliminary(call: AwardCall) -> dict[str, Any]:
 
 def _to_site_visit(call: AwardCall) -> dict[str, Any]:
     """Closing the preliminary review: every drawn sheet scored; fixes each case's
-    score, rank and the shortlist (result.py)."""
+    score, rank and the shortlist (result.py), and reveals the draw's seed."""
     draw = getattr(call, "draw", None)
     if draw is None or draw.drawn_at is None:
         raise InvalidInput(_("初评专家尚未抽取"), {"draw": _("请先抽取初评专家")})
@@ -258,7 +261,10 @@ def _to_site_visit(call: AwardCall) -> dict[str, Any]:
         case.shortlisted = case.number in chosen
     AwardCase.objects.bulk_update(cases, ["preliminary_score", "preliminary_rank",
                                           "shortlisted"])
-    return {"shortlist": sorted(chosen)}
+    # The round is over: the seed is revealed, so anyone can re-run the draw.
+    draw.revealed_at = clock.now()
+    draw.save(update_fields=["revealed_at"])
+    return {"shortlist": sorted(chosen), "seed": draw.seed}
 
 
 def _to_selection(call: AwardCall) -> dict[str, Any]:

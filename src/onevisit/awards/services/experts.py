@@ -77,8 +77,9 @@ def conflict_declare(*, actor: Any, expert: Expert, reason: str, note: str = "",
                      unit_name: str = "") -> DeclaredConflict:
     """A conflict of interest declared by the expert or recorded by the organisers'
     staff: with one case, a department, or a unit by name. A conflict with a case the
-    expert was already drawn for is refused: the draw is fixed, and the organisers
-    replace the expert by hand (docs/awards.md)."""
+    expert was already drawn for, or with a case of a call whose draw is committed but
+    not yet run, is refused: the draw is fixed, and the organisers handle it by hand
+    (docs/awards.md)."""
     own = getattr(expert, "user_id", None) == getattr(actor, "pk", -1)
     if not (own or actor_is_awards_staff(actor)):
         raise NotAllowed(_("只有专家本人或案例评选工作人员能登记回避关系"))
@@ -106,6 +107,12 @@ def conflict_declare(*, actor: Any, expert: Expert, reason: str, note: str = "",
              .exclude(case__call__status=CallStatus.PUBLISHED).select_related("case"))
     if any(declared_matches(conflict, a.case) for a in drawn):
         raise Conflict(_("该专家已被抽取评审相关案例，请联系组织方处理"))
+    # A draw committed but not yet run has frozen its conflicts: a new one would be
+    # ignored by it, so it is refused rather than recorded in vain.
+    frozen = AwardCase.objects.filter(call__draw__isnull=False,
+                                      call__draw__drawn_at__isnull=True)
+    if any(declared_matches(conflict, c) for c in frozen):
+        raise Conflict(_("相关评选的专家抽取参数已公示，请联系组织方处理"))
     conflict.save()
     audit_record(actor=actor, action="awards.conflict_declared", entity="award_expert",
                  entity_id=expert.pk, data={"reason": reason, "case": getattr(case, "number", ""),

@@ -81,8 +81,9 @@ def review_draw_commit(*, actor: Any, call: AwardCall) -> ReviewDraw:
 
 @atomic_audited
 def review_draw_run(*, actor: Any, call: AwardCall) -> ReviewDraw:
-    """Run the committed draw from its seed, store each case's experts, and reveal the
-    seed so anyone can re-run it."""
+    """Run the committed draw from its seed and store each case's experts. The seed stays
+    secret until the preliminary review closes (who scores which case is not known
+    outside while the experts score); then it is revealed so anyone can re-run it."""
     call = call_locked(call)
     organiser_check(actor, call)
     status_check(call, CallStatus.PRELIMINARY)
@@ -99,11 +100,9 @@ def review_draw_run(*, actor: Any, call: AwardCall) -> ReviewDraw:
     now = clock.now()
     draw.drawn_at = now
     draw.drawn_by = actor_or_none(actor)
-    draw.revealed_at = now
-    draw.save(update_fields=["drawn_at", "drawn_by", "revealed_at"])
+    draw.save(update_fields=["drawn_at", "drawn_by"])
     audit_record(actor=actor, action="awards.draw_run", entity="award_call",
-                 entity_id=call.pk, data={"seed": draw.seed,
-                                          "assignments": sum(len(d.experts) for d in drawn)})
+                 entity_id=call.pk, data={"assignments": sum(len(d.experts) for d in drawn)})
     return draw
 
 
