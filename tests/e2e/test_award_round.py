@@ -1,6 +1,6 @@
 """Browser test: the organisers' staff publish the draw's parameters and commitment and
 draw the experts; an expert scores a case blind; the organisers close the preliminary
-review and read the score statistics; then they record a vote, publish the result and
+review, which reveals the seed and verifies the draw, and read the score statistics; then they record a vote, publish the result and
 the public page lists the tiers."""
 
 from __future__ import annotations
@@ -37,9 +37,10 @@ def test_an_award_round_from_the_draw_to_the_published_tiers(awards, live_server
     page.get_by_role("button", name="公示抽取参数").click()
     page.get_by_text("已公示抽取参数和种子承诺值").wait_for()
     assert page.locator("#commitment").inner_text() == ReviewDraw.objects.get().commitment
-    page.get_by_role("button", name="抽取专家并公开种子").click()
-    page.get_by_text("复核一致：按种子和公示参数重新抽取，结果与记录相同").wait_for()
-    shot(page, "award-draw-verified")
+    page.get_by_role("button", name="抽取专家").click()
+    page.get_by_text("已抽取初评专家；种子在专家初评结束时公开").wait_for()
+    assert page.locator("#seed").count() == 0
+    shot(page, "award-drawn")
 
     assignment = (ReviewAssignment.objects.select_related("case", "expert__user")
                   .order_by("position").first())
@@ -75,6 +76,8 @@ def test_an_award_round_from_the_draw_to_the_published_tiers(awards, live_server
     page.reload()
     page.get_by_role("button", name="进入“实地考察”阶段").click()
     page.get_by_text("评选活动已进入“实地考察”阶段").wait_for()
+    page.get_by_text("复核一致：按种子和公示参数重新抽取，结果与记录相同").wait_for()
+    assert page.locator("#seed").inner_text() == ReviewDraw.objects.get().seed
     page.locator("body[data-charts-ready='2']").wait_for()
     drawn = ReviewAssignment.objects.values("expert").distinct().count()
     assert page.locator("#expert-stats tbody tr").count() == drawn

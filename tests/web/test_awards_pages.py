@@ -87,12 +87,13 @@ def test_an_organiser_walks_a_call_from_creation_to_its_sealed_notice(awards: Aw
     public = Client().get(f"/awards/{call.pk}/").content.decode()
     assert draw.commitment in public
     assert draw.seed not in public
-    assert "抽取后公开" in public
+    assert "专家初评结束时公开" in public
 
     page = office.post(f"{base}/draw-run/", follow=True).content.decode()
-    assert "已抽取初评专家并公开种子" in page
-    assert "复核一致：按种子和公示参数重新抽取，结果与记录相同" in page
-    assert draw.seed in Client().get(f"/awards/{call.pk}/").content.decode()
+    assert "已抽取初评专家；种子在专家初评结束时公开" in page
+    # While the experts score, the seed stays secret: who scores which case is unknown.
+    assert draw.seed not in page
+    assert draw.seed not in Client().get(f"/awards/{call.pk}/").content.decode()
     assignments = list(ReviewAssignment.objects.select_related("case", "expert__user"))
     assert len(assignments) == 18
     for a in assignments:
@@ -110,7 +111,11 @@ def test_an_organiser_walks_a_call_from_creation_to_its_sealed_notice(awards: Aw
     assert page.count("<td>0.00</td><td>—</td></tr>") == len(
         {a.expert_id for a in assignments})
 
-    office.post(f"{base}/site-visit/")
+    page = office.post(f"{base}/site-visit/", follow=True).content.decode()
+    assert "复核一致：按种子和公示参数重新抽取，结果与记录相同" in page
+    public = Client().get(f"/awards/{call.pk}/").content.decode()
+    assert draw.seed in public
+    assert "复核一致" in public
     shortlisted = list(AwardCase.objects.filter(shortlisted=True).order_by("preliminary_rank"))
     assert [c.title for c in shortlisted] == titles[:4]
     for case in shortlisted:

@@ -320,7 +320,7 @@ def _draw_commit(user: Any, call: AwardCall, post: Any) -> tuple[Any, str]:
 @_action("draw-run")
 def _draw_run(user: Any, call: AwardCall, post: Any) -> tuple[Any, str]:
     return (lambda: services.review_draw_run(actor=user, call=call),
-            _("已抽取初评专家并公开种子"))
+            _("已抽取初评专家；种子在专家初评结束时公开"))
 
 
 @_action("visit")
@@ -514,7 +514,7 @@ def _public_call(call_id: int) -> AwardCall:
 
 def public_call(request: HttpRequest, call_id: int) -> HttpResponse:
     """A call as the public sees it: its criteria and weights, the rounds, the draw's
-    commitment (and, once revealed, its seed and verification), and once published the
+    commitment (and, once the preliminary review closed, its seed and verification), and once published the
     result by tier with the notice. No expert's score is shown."""
     call = _public_call(call_id)
     published = call.status == CallStatus.PUBLISHED
