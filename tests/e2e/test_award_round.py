@@ -1,7 +1,7 @@
 """Browser test: the organisers' staff publish the draw's parameters and commitment and
 draw the experts; an expert scores a case blind; the organisers close the preliminary
-review, which reveals the seed and verifies the draw, and read the score statistics; then they record a vote, publish the result and
-the public page lists the tiers."""
+review, which reveals the seed and verifies the draw, and read the score statistics;
+then they record a vote, publish the result and the public page lists the tiers."""
 
 from __future__ import annotations
 

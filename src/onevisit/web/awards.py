@@ -514,8 +514,8 @@ def _public_call(call_id: int) -> AwardCall:
 
 def public_call(request: HttpRequest, call_id: int) -> HttpResponse:
     """A call as the public sees it: its criteria and weights, the rounds, the draw's
-    commitment (and, once the preliminary review closed, its seed and verification), and once published the
-    result by tier with the notice. No expert's score is shown."""
+    commitment (and, once the preliminary review closed, its seed and verification),
+    and once published the result by tier with the notice. No expert's score is shown."""
     call = _public_call(call_id)
     published = call.status == CallStatus.PUBLISHED
     draw = selectors.draw_public(call=call)
