@@ -385,3 +385,14 @@ def test_a_draft_call_s_settings_change_and_a_refusal_keeps_what_was_typed(award
     assert call.experts_per_case == 4
     office.post(f"/workbench/awards/{call.pk}/open/")
     assert 'id="settings-form"' not in office.get(f"/workbench/awards/{call.pk}/").content.decode()
+
+
+def test_the_organisers_staff_and_the_experts_land_on_their_own_pages(awards: Awards):  # noqa: F811
+    for username, landing in (("awards-office", "/workbench/awards/"),
+                              ("expert-01", "/workbench/awards/reviews/")):
+        response = Client().post("/accounts/login/", {"username": username,
+                                                      "password": "correct horse battery"})
+        assert response.status_code == 302
+        assert response["Location"] == landing
+    staff = _as(awards.unit_staff[awards.units[0].code])
+    assert 'href="/workbench/awards/submit/"' in staff.get("/workbench/").content.decode()
