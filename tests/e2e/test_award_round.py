@@ -137,7 +137,7 @@ def test_the_award_pages_pass_axe(awards, live_server, browser):  # noqa: F811
         found[path] = _violations(page)
     _sign_in(page, live_server.url, "awards-office")
     for path in ("/workbench/awards/", f"/workbench/awards/{call.pk}/",
-                 f"/workbench/awards/{second.pk}/"):
+                 f"/workbench/awards/{second.pk}/", "/workbench/awards/experts/"):
         page.goto(live_server.url + path)
         found[path] = _violations(page)
     context.close()

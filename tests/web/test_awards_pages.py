@@ -15,6 +15,7 @@ from onevisit.awards.constants import CallStatus, Tier
 from onevisit.awards.models import (
     AwardCall,
     AwardCase,
+    Expert,
     Notice,
     PanelVote,
     ReviewAssignment,
@@ -396,3 +397,37 @@ def test_the_organisers_staff_and_the_experts_land_on_their_own_pages(awards: Aw
         assert response["Location"] == landing
     staff = _as(awards.unit_staff[awards.units[0].code])
     assert 'href="/workbench/awards/submit/"' in staff.get("/workbench/").content.decode()
+
+
+def test_the_organisers_keep_the_expert_pool(awards: Awards):  # noqa: F811
+    office = _as(awards.office)
+    account = UserFactory(username="expert-new", role=Role.EXPERT, first_name="林")
+    response = office.post("/workbench/awards/experts/new/", {
+        "user": str(account.pk), "name": "", "affiliation": "浙江工商大学",
+        "region": "", "local_official": "1", "field": "公共政策"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "专家未入库" in page
+    assert "请填写姓名" in page
+    assert "地方干部须填写任职的行政区划" in page
+    assert 'value="浙江工商大学"' in page
+    assert f'<option value="{account.pk}" selected>' in page
+    assert not Expert.objects.filter(user=account).exists()
+
+    page = office.post("/workbench/awards/experts/new/", {
+        "user": str(account.pk), "name": "林教授", "affiliation": "浙江工商大学",
+        "region": "", "field": "公共政策"}, follow=True).content.decode()
+    assert "林教授已入专家库" in page
+    expert = account.award_expert
+    assert expert.region is None
+    page = office.post(f"/workbench/awards/experts/{expert.pk}/active/", {"active": "0"},
+                       follow=True).content.decode()
+    assert "林教授已出库，不再参加新的抽取" in page
+    expert.refresh_from_db()
+    assert not expert.active
+    for user in (awards.experts[0].user, awards.unit_staff[awards.units[0].code]):
+        assert _as(user).get("/workbench/awards/experts/").status_code == 403
+        assert _as(user).post(f"/workbench/awards/experts/{expert.pk}/active/",
+                              {"active": "1"}).status_code == 403
+    expert.refresh_from_db()
+    assert not expert.active

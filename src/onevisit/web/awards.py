@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from onevisit import clock
-from onevisit.accounts.models import Department
+from onevisit.accounts.models import Department, Region, RegionLevel, Role, User
 from onevisit.accounts.regions import scope_of
 from onevisit.applications.services.inputs import Upload
 from onevisit.awards import selectors, services
@@ -379,6 +379,62 @@ def call_action(request: HttpRequest, call_id: int, action: str) -> HttpResponse
     return redirect(reverse("web:awards_call", args=[call.pk]) + anchor)
 
 
+@login_required
+def experts(request: HttpRequest) -> HttpResponse:
+    return _experts_page(request, _organiser(request))
+
+
+def _experts_page(request: HttpRequest, user: Any, *, typed: Any = None,
+                  status: int = 200) -> HttpResponse:
+    """The expert pool (专家库): who is in it, taking one out or back, and putting an
+    expert account in; a refused registration keeps what was typed."""
+    return render(request, "web/awards/experts.html", {
+        "experts": list(Expert.objects.select_related("user", "region", "department")
+                        .order_by("id")),
+        "accounts": list(User.objects.filter(role=Role.EXPERT, award_expert__isnull=True)
+                         .order_by("username")),
+        "regions": list(Region.objects.filter(
+            level__in=[RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY],
+            code__startswith=scope_of(user)).order_by("code")),
+        "departments": list(Department.objects.select_related("region").order_by("code")),
+        "typed": typed or {},
+    }, status=status)
+
+
+@require_POST
+@login_required
+def expert_new(request: HttpRequest) -> HttpResponse:
+    user = _organiser(request)
+    post = request.POST
+    account = User.objects.filter(pk=_number(post.get("user", "")), role=Role.EXPERT).first()
+    try:
+        expert = services.expert_register(
+            actor=user, user=account, name=post.get("name", ""),
+            affiliation=post.get("affiliation", ""),
+            department_code=post.get("department", ""), region_code=post.get("region", ""),
+            local_official=post.get("local_official") == "1", field=post.get("field", ""))
+    except DomainError as exc:
+        messages.error(request, error_text(exc))
+        return _experts_page(request, user, typed=post, status=400)
+    messages.success(request, _("%(name)s已入专家库") % {"name": expert.name})
+    return redirect("web:awards_experts")
+
+
+@require_POST
+@login_required
+def expert_active(request: HttpRequest, expert_id: int) -> HttpResponse:
+    user = _organiser(request)
+    expert = Expert.objects.filter(pk=expert_id).first()
+    if expert is None:
+        raise Http404(_("评审专家不存在"))
+    active = request.POST.get("active") == "1"
+    action_report(request, lambda: services.expert_set_active(actor=user, expert=expert,
+                                                             active=active),
+                  _("%(name)s已回到专家库") % {"name": expert.name} if active
+                  else _("%(name)s已出库，不再参加新的抽取") % {"name": expert.name})
+    return redirect("web:awards_experts")
+
+
 # ------------------------------------------------------------------ submitting units
 
 
@@ -558,6 +614,10 @@ urlpatterns = [
     path("awards/<int:call_id>/notice.pdf", notice_download, name="awards_notice"),
     path("workbench/awards/", calls, name="awards_calls"),
     path("workbench/awards/new/", call_new, name="awards_call_new"),
+    path("workbench/awards/experts/", experts, name="awards_experts"),
+    path("workbench/awards/experts/new/", expert_new, name="awards_expert_new"),
+    path("workbench/awards/experts/<int:expert_id>/active/", expert_active,
+         name="awards_expert_active"),
     path("workbench/awards/submit/", submit, name="awards_submit"),
     path("workbench/awards/submit/case/", submit_case, name="awards_submit_case"),
     path("workbench/awards/attachments/<int:attachment_id>/", attachment,
