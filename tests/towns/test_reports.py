@@ -18,7 +18,7 @@ from onevisit.towns.services import (
     report_held_fetch,
     report_submit,
 )
-from tests.towns.conftest import Programme, evidence, figures
+from tests.towns.conftest import PDF, Programme, evidence, figures
 
 
 def submit(p: Programme, year: int = 2016, **overrides: object) -> AnnualReport:
@@ -149,3 +149,21 @@ def test_evidence_is_opened_by_the_office_and_the_county_only(programme: Program
     assert report_evidence_get(evidence_id=piece.pk, user=programme.yuhang) is None
     assert report_evidence_get(evidence_id=piece.pk, user=programme.citizen) is None
     assert piece.content_type == "application/pdf"
+
+
+def test_no_registry_is_asked_for_a_year_the_town_does_not_report(programme: Programme) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        report_held_fetch(actor=programme.xihu, code=programme.town.code, year=2015)
+
+    assert set(refused.value.errors) == {"year"}
+    assert AccessLog.objects.count() == 0
+
+
+def test_too_many_files_for_one_figure_are_refused(programme: Programme) -> None:
+    too_many = {**evidence(), "new_land": [(f"{n}.pdf", PDF) for n in range(11)]}
+    with pytest.raises(InvalidInput) as refused:
+        report_submit(actor=programme.xihu, code=programme.town.code, year=2016,
+                      figures=figures(), evidence=too_many)
+
+    assert set(refused.value.errors) == {"evidence_new_land"}
+    nothing_stored()
