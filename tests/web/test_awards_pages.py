@@ -329,7 +329,10 @@ def test_a_refused_case_keeps_what_the_unit_typed(awards: Awards):  # noqa: F811
     case = AwardCase.objects.get()
     assert f"已申报案例 {case.number}“居家养老服务标准化”" in page
     attachment = case.attachments.get()
-    assert staff.get(f"/workbench/awards/attachments/{attachment.pk}/").content == PDF
+    response = staff.get(f"/workbench/awards/attachments/{attachment.pk}/")
+    assert response.content == PDF
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="attachment-{attachment.pk}.pdf"')
     other = _as(awards.unit_staff[awards.units[1].code])
     assert other.get(f"/workbench/awards/attachments/{attachment.pk}/").status_code == 404
 

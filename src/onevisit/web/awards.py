@@ -46,6 +46,7 @@ from onevisit.awards.models import AwardCall, AwardCase, DeclaredConflict, Exper
 from onevisit.awards.notice import notice_context
 from onevisit.errors import DomainError, NotAllowed, NotFound
 from onevisit.web.outcomes import action_report, error_text
+from onevisit.web.workbench_materials import EXTENSIONS
 
 # ------------------------------------------------------------------ helpers
 
@@ -492,7 +493,10 @@ def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
     except NotFound as exc:
         raise Http404(str(exc.message)) from exc
     response = HttpResponse(content, content_type=found.content_type)
-    response["Content-Disposition"] = f'attachment; filename="attachment-{found.pk}"'
+    # Named by its number, not by its file name, which may name the unit (blind review).
+    extension = EXTENSIONS.get(found.content_type, "bin")
+    response["Content-Disposition"] = (
+        f'attachment; filename="attachment-{found.pk}.{extension}"')
     return response
 
 
