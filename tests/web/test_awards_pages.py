@@ -164,6 +164,11 @@ def test_an_organiser_walks_a_call_from_creation_to_its_sealed_notice(awards: Aw
     for case in shortlisted:
         assert str(case.preliminary_score) not in public
 
+    winner = AwardCase.objects.get(award__tier=Tier.SPECIAL)
+    unit_page = _as(winner.submitter).get("/workbench/awards/submit/").content.decode()
+    assert f"<td>{winner.title}</td>" in unit_page
+    assert "<strong>特别贡献奖</strong>" in unit_page
+
     response = Client().get(f"/awards/{call.pk}/notice.pdf")
     assert response["Content-Type"] == "application/pdf"
     content = response.content
