@@ -457,7 +457,8 @@ def _submit_page(request: HttpRequest, user: Any, *, typed: Any = None,
     open_calls = [c for c in selectors.calls_public().filter(status=CallStatus.OPEN)
                   if c.opens_at <= now < c.closes_at]
     return render(request, "web/awards/submit.html", {
-        "open_calls": open_calls, "cases": list(selectors.cases_of_unit(actor=user).select_related("award")[:200]),
+        "open_calls": open_calls,
+        "cases": list(selectors.cases_of_unit(actor=user).select_related("award")[:200]),
         "unit": selectors.actor_unit(user), "typed": typed or {},
     }, status=status)
 
