@@ -280,52 +280,55 @@ def _case_of(call: AwardCall, value: str) -> AwardCase | None:
     return call.cases.filter(pk=number).first() if number > 0 else None
 
 
-ACTIONS: dict[str, Callable[[Any, AwardCall, Any], tuple[Any, str]]] = {}
+# A call's action: from the organiser, the call and the post, the service to run and
+# the message to leave when it succeeds.
+Action = Callable[[Any, AwardCall, Any], tuple[Callable[[], Any], str]]
 
 
-def _action(name: str) -> Callable[[Callable[[Any, AwardCall, Any], tuple[Any, str]]],
-                                   Callable[[Any, AwardCall, Any], tuple[Any, str]]]:
-    def register(function: Callable[[Any, AwardCall, Any], tuple[Any, str]],
-                 ) -> Callable[[Any, AwardCall, Any], tuple[Any, str]]:
-        ACTIONS[name] = function
-        return function
-    return register
-
-
-def _moved(to: str) -> Callable[[Any, AwardCall, Any], tuple[Any, str]]:
-    def move(user: Any, call: AwardCall, post: Any) -> tuple[Any, str]:
+def _moved(to: str) -> Action:
+    def move(user: Any, call: AwardCall, post: Any) -> tuple[Callable[[], Any], str]:
         return (lambda: services.call_transition(actor=user, call=call, to=to,
                                                  note=post.get("note", "")),
                 _("评选活动已进入“%(status)s”阶段") % {"status": CallStatus(to).label})
     return move
 
 
-for _status in (CallStatus.OPEN, CallStatus.PRELIMINARY, CallStatus.SITE_VISIT,
-                CallStatus.SELECTION):
-    ACTIONS[_status.value.replace("_", "-")] = _moved(_status.value)
+# The stages an organiser moves a call to by hand; publication has its own action.
+ACTIONS: dict[str, Action] = {
+    status.replace("_", "-"): _moved(status)
+    for status in (CallStatus.OPEN, CallStatus.PRELIMINARY, CallStatus.SITE_VISIT,
+                   CallStatus.SELECTION)
+}
+
+
+def _action(name: str) -> Callable[[Action], Action]:
+    def register(function: Action) -> Action:
+        ACTIONS[name] = function
+        return function
+    return register
 
 
 @_action("publish")
-def _publish(user: Any, call: AwardCall, post: Any) -> tuple[Any, str]:
+def _publish(user: Any, call: AwardCall, post: Any) -> tuple[Callable[[], Any], str]:
     return (lambda: services.call_publish(actor=user, call=call,
                                           notice_date=_date(post.get("notice_date", ""))),
             _("已公布评选结果并签发通报"))
 
 
 @_action("draw-commit")
-def _draw_commit(user: Any, call: AwardCall, post: Any) -> tuple[Any, str]:
+def _draw_commit(user: Any, call: AwardCall, post: Any) -> tuple[Callable[[], Any], str]:
     return (lambda: services.review_draw_commit(actor=user, call=call),
             _("已公示抽取参数和种子承诺值"))
 
 
 @_action("draw-run")
-def _draw_run(user: Any, call: AwardCall, post: Any) -> tuple[Any, str]:
+def _draw_run(user: Any, call: AwardCall, post: Any) -> tuple[Callable[[], Any], str]:
     return (lambda: services.review_draw_run(actor=user, call=call),
             _("已抽取初评专家；种子在专家初评结束时公开"))
 
 
 @_action("visit")
-def _visit(user: Any, call: AwardCall, post: Any) -> tuple[Any, str]:
+def _visit(user: Any, call: AwardCall, post: Any) -> tuple[Callable[[], Any], str]:
     case = _case_of(call, post.get("case", ""))
     if case is None:
         raise Http404(_("参评案例不存在"))
@@ -337,14 +340,14 @@ def _visit(user: Any, call: AwardCall, post: Any) -> tuple[Any, str]:
 
 
 @_action("panel")
-def _panel(user: Any, call: AwardCall, post: Any) -> tuple[Any, str]:
+def _panel(user: Any, call: AwardCall, post: Any) -> tuple[Callable[[], Any], str]:
     return (lambda: services.panel_record(
         actor=user, call=call, panel_date=_date(post.get("panel_date", "")),
         panel_members=post.get("panel_members", "")), _("已登记综合评选委员会"))
 
 
 @_action("vote")
-def _vote(user: Any, call: AwardCall, post: Any) -> tuple[Any, str]:
+def _vote(user: Any, call: AwardCall, post: Any) -> tuple[Callable[[], Any], str]:
     tier = post.get("tier", "")
     case = _case_of(call, post.get("case", "")) if tier != Tier.ORGANISING else None
     return (lambda: services.vote_record(
@@ -355,7 +358,7 @@ def _vote(user: Any, call: AwardCall, post: Any) -> tuple[Any, str]:
 
 
 @_action("conflict")
-def _conflict(user: Any, call: AwardCall, post: Any) -> tuple[Any, str]:
+def _conflict(user: Any, call: AwardCall, post: Any) -> tuple[Callable[[], Any], str]:
     expert = Expert.objects.filter(pk=_number(post.get("expert", ""))).first()
     if expert is None:
         raise Http404(_("评审专家不存在"))
