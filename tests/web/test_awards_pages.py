@@ -295,6 +295,8 @@ def test_every_page_answers_every_role(awards: Awards):  # noqa: F811
 def test_an_organiser_of_another_region_finds_no_call(awards: Awards):  # noqa: F811
     call = awards.open_call()
     outsider = UserFactory(username="awards-hz", role=Role.AWARDS, department=awards.units[0])
+    assert call.title not in _main(_as(outsider).get("/workbench/awards/").content.decode())
+    assert call.title in _main(_as(awards.office).get("/workbench/awards/").content.decode())
     assert _as(outsider).get(f"/workbench/awards/{call.pk}/").status_code == 404
     assert _as(outsider).post(f"/workbench/awards/{call.pk}/preliminary/").status_code == 404
 

@@ -145,7 +145,9 @@ def _calls_page(request: HttpRequest, user: Any, *, typed: Any = None,
                 status: int = 200) -> HttpResponse:
     """The calls and the new-call form; a refused post fills the form again."""
     return render(request, "web/awards/calls.html", {
-        "calls": list(selectors.calls_visible(actor=user)[:200]),
+        # The calls she organises: another department's call is not hers to open.
+        "calls": [c for c in selectors.calls_visible(actor=user)[:200]
+                  if selectors.actor_organises(user, c)],
         "departments": _organiser_departments(user), "form": _form(typed),
     }, status=status)
 
