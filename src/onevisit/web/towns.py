@@ -8,7 +8,7 @@ Every write goes through the towns services; every figure comes from its selecto
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import io
 from typing import Any
 
 from csp.constants import NONE, SELF
@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from openpyxl import Workbook
 
 from onevisit import clock
 from onevisit.accounts.models import Region, RegionLevel
@@ -44,7 +45,6 @@ from onevisit.towns.constants import (
     TownFunction,
     TownStatus,
 )
-from onevisit.towns.exports import towns_workbook
 from onevisit.towns.models import AnnualReport, Assessment, AssessmentMethod, Town
 from onevisit.towns.selectors import (
     counts,
@@ -54,14 +54,16 @@ from onevisit.towns.selectors import (
     ledger_by_region,
     ledger_rows,
     ledger_totals,
+    may_report,
     method_published,
     methods,
-    may_report,
     report_evidence_get,
     reports_waiting,
     results_published,
     town_detail,
     town_get,
+    town_public_get,
+    towns_filter,
     towns_public,
     towns_visible_to,
     trends,
@@ -200,31 +202,24 @@ def _refused(request: HttpRequest, exc: DomainError) -> dict[str, Any]:
     return dict(exc.errors) if isinstance(exc, InvalidInput) else {}
 
 
-def _decimal(value: str) -> Decimal | str:
-    """A typed number as the service takes it; what is not a number goes as typed, for
-    the service to name."""
-    try:
-        return Decimal(value.strip().replace(",", ""))
-    except (InvalidOperation, AttributeError):
-        return value
-
-
 @require_POST
 @login_required
 def declare(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
     post = request.POST
     start = _year(post.get("start_year"))
-    plan = {(start or 0) + n - 1: _decimal(value) for n, value in _plan_years(post)
-            if value.strip()}
+    # The plan's n-th year is the creation period's; without a start year the service
+    # names the missing start year, and the plan waits for it.
+    plan = {start + n - 1: value.strip() for n, value in _plan_years(post)
+            if value.strip()} if start is not None else {}
     try:
         town = town_declare(
             actor=user, name=post.get("name", ""), region_code=post.get("region_code", ""),
-            planned_area_km2=_decimal(post.get("planned_area_km2", "")),  # type: ignore[arg-type]
+            planned_area_km2=post.get("planned_area_km2", ""),
             industry=post.get("industry", ""), focus=post.get("focus", ""),
             scenic_goal=post.get("scenic_goal", ""), functions=post.getlist("functions"),
-            investment_plan=plan,  # type: ignore[arg-type]
-            start_year=start or 0, years=_year(post.get("years")) or 0,
+            investment_plan=plan, start_year=post.get("start_year", ""),
+            years=post.get("years", ""),
             location=post.get("location", ""), area_reason=post.get("area_reason", ""),
             differentiation=post.get("differentiation", ""))
     except DomainError as exc:
@@ -254,8 +249,8 @@ def targets(request: HttpRequest, code: str) -> HttpResponse:
     user = _office(request)
     post = request.POST
     action_report(request, lambda: target_set(
-        actor=user, code=code, year=_year(post.get("year")) or 0,
-        **{field: _decimal(post.get(field, "")) for field in TARGET_FIELDS}),
+        actor=user, code=code, year=post.get("year", ""),
+        **{field: post.get(field, "") for field in TARGET_FIELDS}),
         _("已下达年度目标任务"))
     return redirect("web:towns_town", code=code)
 
@@ -340,7 +335,7 @@ def report_fetch(request: HttpRequest, code: str, year: int) -> HttpResponse:
         return _report_page(request, user, town, year, typed=request.POST,
                             errors=_refused(request, exc), status=400)
     for reason in held.errors.values():
-        messages.error(request, reason)
+        messages.error(request, str(reason))
     return _report_page(request, user, town, year, typed=request.POST, held=held)
 
 
@@ -365,7 +360,7 @@ def report_new(request: HttpRequest, code: str, year: int) -> HttpResponse:
     post = request.POST
     try:
         report_submit(actor=user, code=code, year=year,
-                      figures={figure: _decimal(post.get(figure, "")) for figure in Figure.values},
+                      figures={figure: post.get(figure, "") for figure in Figure.values},
                       evidence=_uploads(request), note=post.get("note", ""))
     except DomainError as exc:
         return _report_page(request, user, town, year, typed=post,
@@ -430,15 +425,15 @@ def evidence_file(request: HttpRequest, evidence_id: int) -> HttpResponse:
 def method_new(request: HttpRequest) -> HttpResponse:
     user = _office(request)
     post = request.POST
-    weights = {key: _year(post.get(f"weight_{key}")) for key in Indicator.values}
-    returns = [value.strip() for value in post.get("return_percents", "").split(",")
-               if value.strip()]
+    weights = {key: post.get(f"weight_{key}", "").strip() for key in Indicator.values}
+    returns = [value.strip() for value in post.get("return_percents", "").replace("，", ",")
+               .split(",") if value.strip()]
+    # What is left blank takes the programme's default (the service's None).
     action_report(request, lambda: method_create(
         actor=user, code=post.get("code", ""), name=post.get("name", ""),
-        weights=weights if any(v is not None for v in weights.values()) else None,
-        return_percents=[_year(v) if _year(v) is not None else v for v in returns] or None,
-        **{key: _decimal(post[key]) if post.get(key, "").strip() else None
-           for key in METHOD_NUMBERS},
+        weights=weights if any(weights.values()) else None,
+        return_percents=returns or None,
+        **{key: post.get(key, "").strip() or None for key in METHOD_NUMBERS},
         **{key: post.get(key, "").strip() or None for key in METHOD_BASES}),
         _("已草拟考核办法"))
     return redirect("web:towns_workbench")
@@ -459,7 +454,7 @@ def designate(request: HttpRequest) -> HttpResponse:
     user = _office(request)
     post = request.POST
     action_report(request, lambda: demonstration_designate(
-        actor=user, year=_year(post.get("year")) or 0, codes=post.getlist("codes"),
+        actor=user, year=post.get("year", ""), codes=post.getlist("codes"),
         note=post.get("note", "")), _("已公布示范特色小镇，奖励用地记入台账"))
     return redirect("web:towns_workbench")
 
@@ -495,8 +490,57 @@ def ledger(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _workbook(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
+def _workbook(*, towns: list[Town], scope: str, year: int | None, name: str) -> HttpResponse:
+    """The towns, the published results, the ledger with its legal bases, the totals
+    per region and the yearly figures as an .xlsx workbook (openpyxl): every figure from
+    the selectors, as on the pages."""
+    book = Workbook()
+    book.remove(book.worksheets[0])
+    sheet = book.create_sheet(_("小镇"))
+    sheet.append([_("小镇编号"), _("小镇名称"), _("所在县（市、区）"), _("特色产业"), _("主攻方向"),
+                  _("规划面积（平方公里）"), _("景区建设目标"), _("创建期"), _("状态")])
+    for town in towns:
+        sheet.append([town.code, town.name, town.region.name, town.get_industry_display(),
+                      town.focus, town.planned_area_km2, town.get_scenic_goal_display(),
+                      f"{town.creation_start_year}–{town.creation_end_year}",
+                      town.get_status_display()])
+    results = book.create_sheet(_("考核结果"))
+    results.append([_("年度"), _("小镇名称"), _("所在县（市、区）"), _("总分"), _("考核结果")])
+    for assessment in results_published(year=year, region=scope):
+        results.append([assessment.year, assessment.town.name, assessment.town.region.name,
+                        assessment.total, assessment.get_result_display()])
+    entries = book.create_sheet(_("奖惩台账"))
+    entries.append([_("年度"), _("小镇名称"), _("所在县（市、区）"), _("类别"), _("用地指标（亩）"),
+                    _("财政奖励（万元）"), _("依据"), _("计算方法")])
+    for entry in ledger_rows(scope=scope, year=year):
+        entries.append([entry.year, entry.town.name, entry.town.region.name,
+                        entry.get_kind_display(), entry.land_mu, entry.fiscal_wan,
+                        entry.legal_basis, entry.formula])
+    totals = ledger_totals(scope=scope, year=year)
+    summary = book.create_sheet(_("汇总"))
+    summary.append([_("考核合格的小镇"), totals.towns_passed])
+    summary.append([_("未完成目标任务的小镇"), totals.towns_failed])
+    summary.append([_("兑现用地（亩）"), totals.land_granted_mu])
+    summary.append([_("其中示范小镇奖励用地（亩）"), totals.demonstration_mu])
+    summary.append([_("倒扣用地（亩）"), totals.land_deducted_mu])
+    summary.append([_("净增用地（亩）"), totals.land_net_mu])
+    summary.append([_("财政奖励（万元）"), totals.fiscal_wan])
+    summary.append([])
+    summary.append([_("地区"), _("奖励用地（亩）"), _("倒扣用地（亩）"), _("净增用地（亩）"),
+                    _("财政奖励（万元）")])
+    for region in ledger_by_region(scope=scope, year=year):
+        summary.append([region.region_name, region.land_granted_mu, region.land_deducted_mu,
+                        region.land_net_mu, region.fiscal_wan])
+    yearly = book.create_sheet(_("逐年"))
+    yearly.append([_("年度"), _("报送小镇数"), _("完成投资（万元）"), _("其中特色产业投资（万元）"),
+                   _("税收收入（万元）"), _("新入驻企业（家）"), _("接待游客（人次）"),
+                   _("实际新增建设用地（亩）")])
+    for trend in trends(scope=scope):
+        yearly.append([trend.year, trend.towns, trend.investment, trend.special_investment,
+                       trend.tax_revenue, trend.new_enterprises, trend.visitors, trend.new_land])
+    content = io.BytesIO()
+    book.save(content)
+    response = HttpResponse(content.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
 
@@ -506,8 +550,9 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
     scope = _ledger_scope(request, user)
     year = _year(request.GET.get("year"))
-    return _workbook(towns_workbook(scope=scope, year=year),
-                     f"towns-ledger-{scope or 'zj'}{f'-{year}' if year else ''}")
+    towns = list(towns_filter(user=user, region=scope))
+    return _workbook(towns=towns, scope=scope, year=year,
+                     name=f"towns-ledger-{scope or 'zj'}{f'-{year}' if year else ''}")
 
 
 # ------------------------------------------------------------------ public pages
@@ -558,19 +603,17 @@ def public_towns(request: HttpRequest) -> HttpResponse:
 
 
 def public_export(request: HttpRequest) -> HttpResponse:
-    return _workbook(towns_workbook(scope=""), "towns-zj")
+    return _workbook(towns=list(towns_public()), scope="", year=None, name="towns-zj")
 
 
 def public_town(request: HttpRequest, code: str) -> HttpResponse:
-    town = towns_public().filter(code=code).select_related("region").first()
+    town = town_public_get(code=code)
     if town is None:
         raise Http404(_("没有这个特色小镇"))
+    detail = town_detail(town=town, published_only=True)
     return render(request, "web/towns/public_town.html", {
-        "town": town,
-        "results": list(results_published().filter(town=town)),
-        "ledger": list(ledger_rows(town_code=town.code)),
-        "demonstration": demonstrations().filter(town=town).first(),
-        "trends": trends(code=town.code),
+        "town": town, "results": detail.assessments, "ledger": detail.ledger,
+        "demonstration": detail.demonstration, "trends": trends(code=town.code),
     } | _profile(town))
 
 
