@@ -15,7 +15,14 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from onevisit.exchange.models import AccessLog
-from onevisit.towns.models import AnnualReport, Assessment, LedgerEntry, ReportEvidence, Town
+from onevisit.towns.models import (
+    AnnualReport,
+    Assessment,
+    AssessmentMethod,
+    LedgerEntry,
+    ReportEvidence,
+    Town,
+)
 from onevisit.towns.services import (
     assessment_settle,
     assessments_publish,
@@ -233,3 +240,60 @@ def test_the_public_workbook_carries_the_ledger(programme: Programme) -> None:  
                                                                 Decimal("120.50"))
     summary = dict(row[:2] for row in book["汇总"].iter_rows(values_only=True) if row[0])
     assert summary["考核合格的小镇"] == 1
+
+
+OFFICE_POSTS = ["/workbench/towns/{code}/review/", "/workbench/towns/{code}/targets/",
+                "/workbench/towns/methods/", "/workbench/towns/methods/KH-2016/publish/",
+                "/workbench/towns/demonstrations/",
+                "/workbench/towns/{code}/reports/2016/assess/",
+                "/workbench/towns/{code}/reports/2016/publish/",
+                "/workbench/towns/{code}/reports/2016/settle/"]
+
+
+@pytest.mark.parametrize("path", OFFICE_POSTS)
+def test_only_the_office_posts_its_decisions(programme: Programme, path: str) -> None:  # noqa: F811
+    url = path.format(code=programme.town.code)
+    assert {name: _as(user).post(url).status_code for name, user in (
+        ("anonymous", None), ("citizen", programme.citizen), ("county", programme.xihu),
+        ("other county", programme.yuhang))} == {
+        "anonymous": 302, "citizen": 403, "county": 403, "other county": 403}
+
+
+def test_the_office_sets_targets_drafts_and_publishes_a_method_and_designates(
+        programme: Programme) -> None:  # noqa: F811
+    p = programme
+    office = _as(p.office)
+    page = office.post(f"/workbench/towns/{p.town.code}/targets/", {
+        "year": "2017", "investment": "110000", "special_investment": "75000",
+        "new_enterprises": "50", "tax_revenue": "30000", "visitors": "120000",
+        "construction_progress": "60"}, follow=True).content.decode()
+    assert "已下达年度目标任务" in page
+    assert p.town.targets.get(year=2017).investment == Decimal("110000.00")
+
+    refused = office.post("/workbench/towns/methods/", {
+        "code": "KH-2017", "name": "2017 年考核办法", "pass_score": "50",
+        "warning_score": "70"}, follow=True).content.decode()
+    assert "考核办法未通过校验：警告分数线不能高于合格分数线" in refused
+    assert not AssessmentMethod.objects.filter(code="KH-2017").exists()
+    office.post("/workbench/towns/methods/", {
+        "code": "KH-2017", "name": "2017 年考核办法", "weight_investment": "40",
+        "weight_special_investment": "20", "weight_new_enterprises": "10",
+        "weight_tax_revenue": "10", "weight_visitors": "10",
+        "weight_construction_progress": "10", "return_percents": "100，80，60"})
+    method = AssessmentMethod.objects.get(code="KH-2017")
+    assert (method.status, method.weights["investment"], method.return_percents) == (
+        "draft", 40, [100, 80, 60])
+    page = office.post("/workbench/towns/methods/KH-2017/publish/",
+                       follow=True).content.decode()
+    assert "现行办法：2017 年考核办法（KH-2017）" in page
+    assert AssessmentMethod.objects.get(code="KH-2016").status == "retired"
+
+    page = office.post("/workbench/towns/demonstrations/", {
+        "year": "2017", "codes": [p.town.code], "note": "产业集聚度高"},
+        follow=True).content.decode()
+    assert "已公布示范特色小镇，奖励用地记入台账" in page
+    extra = LedgerEntry.objects.get(town=p.town, kind="demonstration_land")
+    assert extra.land_mu == Decimal("100.00")
+    public = Client().get("/towns/").content.decode()
+    assert f'<li>2017 · <a href="/towns/{p.town.code}/">云栖小镇</a>' in public
+    assert "兑现用地 100.00 亩（含示范小镇奖励用地 100.00 亩）" in public

@@ -104,7 +104,9 @@ def _workbench_page(request: HttpRequest, user: Any, *, typed: QueryDict | None 
             "methods": list(methods()), "published": method_published(),
             "indicators": Indicator.choices,
             "demonstrations": list(demonstrations().select_related("town")),
-            "candidates": [town for town in towns if town.status == TownStatus.CREATION],
+            # Creation objects and named towns may be designated (the service checks).
+            "candidates": [town for town in towns if town.status in (
+                TownStatus.CREATION, TownStatus.NAMED)],
             "unsettled": list(assessments_unsettled(user=user)),
         }
     return render(request, "web/towns/workbench.html", context, status=status)
