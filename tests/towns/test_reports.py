@@ -9,6 +9,12 @@ import pytest
 
 from onevisit.errors import InvalidInput, NotAllowed, NotFound
 from onevisit.exchange.models import AccessLog, FetchOutcome
+from onevisit.exchange.sources import (
+    Evidence,
+    EvidenceSource,
+    SourceUnavailable,
+    source_register,
+)
 from onevisit.files.models import StoredFile
 from onevisit.towns.models import AnnualReport, ReportEvidence
 from onevisit.towns.selectors import report_evidence_get, town_get, towns_visible_to
@@ -18,7 +24,7 @@ from onevisit.towns.services import (
     report_held_fetch,
     report_submit,
 )
-from tests.towns.conftest import Programme, evidence, figures
+from tests.towns.conftest import PDF, Programme, evidence, figures
 
 
 def submit(p: Programme, year: int = 2016, **overrides: object) -> AnnualReport:
@@ -149,3 +155,46 @@ def test_evidence_is_opened_by_the_office_and_the_county_only(programme: Program
     assert report_evidence_get(evidence_id=piece.pk, user=programme.yuhang) is None
     assert report_evidence_get(evidence_id=piece.pk, user=programme.citizen) is None
     assert piece.content_type == "application/pdf"
+
+
+def test_no_registry_is_asked_for_a_year_the_town_does_not_report(programme: Programme) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        report_held_fetch(actor=programme.xihu, code=programme.town.code, year=2015)
+
+    assert set(refused.value.errors) == {"year"}
+    assert AccessLog.objects.count() == 0
+
+
+def test_too_many_files_for_one_figure_are_refused(programme: Programme) -> None:
+    too_many = {**evidence(), "new_land": [(f"{n}.pdf", PDF) for n in range(11)]}
+    with pytest.raises(InvalidInput) as refused:
+        report_submit(actor=programme.xihu, code=programme.town.code, year=2016,
+                      figures=figures(), evidence=too_many)
+
+    assert set(refused.value.errors) == {"evidence_new_land"}
+    nothing_stored()
+
+
+class _Down(EvidenceSource):
+    code = "tax"
+    name = "税收征管库（税务）"
+
+    def fetch(self, *, evidence_type: str, subject: str, purpose: str = "") -> Evidence | None:
+        raise SourceUnavailable("timeout")
+
+
+def test_a_registry_that_does_not_answer_is_named_with_the_other_problems(
+        programme: Programme) -> None:
+    previous = source_register(_Down())
+    try:
+        with pytest.raises(InvalidInput) as refused:
+            submit(programme, investment="-1")
+    finally:
+        assert previous is not None
+        source_register(previous)
+
+    assert set(refused.value.errors) == {"investment", "tax_revenue"}
+    assert "无法访问" in str(refused.value.errors["tax_revenue"])
+    assert sorted(AccessLog.objects.values_list("evidence_type", "outcome")) == [
+        ("town_enterprises", FetchOutcome.FOUND), ("town_tax", FetchOutcome.ERROR)]
+    nothing_stored()

@@ -241,12 +241,14 @@ class TownDetail:
 
 def town_detail(*, town: Town, published_only: bool = False) -> TownDetail:
     """A town's whole record; `published_only` (the public page) leaves out unpublished
-    assessments and the reports' evidence files."""
+    assessments, the reports of years whose assessment is not published, and the
+    reports' evidence files."""
     assessments = Assessment.objects.filter(town=town).select_related("method")
+    reports = AnnualReport.objects.filter(town=town).order_by("year")
     if published_only:
         assessments = assessments.filter(published_at__isnull=False)
-    reports = AnnualReport.objects.filter(town=town).order_by("year")
-    if not published_only:
+        reports = reports.filter(assessment__published_at__isnull=False)
+    else:
         reports = reports.prefetch_related("evidence")
     return TownDetail(
         town=town,
@@ -315,9 +317,12 @@ class YearTrend:
     new_land: Decimal
 
 
-def trends(*, scope: str = "", code: str = "") -> list[YearTrend]:
-    """The reported figures summed per year (investment, tax, enterprises, …)."""
+def trends(*, scope: str = "", code: str = "", published_only: bool = False) -> list[YearTrend]:
+    """The reported figures summed per year (investment, tax, enterprises, …);
+    `published_only` (the public pages): only the reports whose assessment is published."""
     reports = AnnualReport.objects.all()
+    if published_only:
+        reports = reports.filter(assessment__published_at__isnull=False)
     if scope:
         reports = reports.filter(town__region__code__startswith=scope)
     if code:

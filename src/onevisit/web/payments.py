@@ -60,7 +60,7 @@ def _charges(application: Application) -> list[dict[str, Any]]:
                                         applicant_id=application.applicant_id_number,
                                         applicant_name=application.applicant_name)
             lines.append({**line, "case": case, "paid": case.paid_at is not None,
-                          "payer": payer})
+                          "payer": payer, "free": not Decimal(line["amount_yuan"])})
     return lines
 
 

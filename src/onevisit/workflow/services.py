@@ -229,9 +229,9 @@ def _stages_advance(*, application: Application, actor: Any) -> None:
         recorded = _records_make(application=application, actor=actor, cases=[
             case for case in started
             if modes.get(case.stage_key) == StageMode.RECORD and case.status == CaseStatus.PENDING])
-        settled = [case for case in application.cases.select_related("item").filter(
-                       status=CaseStatus.AWAITING_PAYMENT, paid_at__isnull=False)
-                   if case.item.completes_on_payment]
+        settled = list(application.cases.filter(
+            status=CaseStatus.AWAITING_PAYMENT, paid_at__isnull=False,
+            item__completes_on_payment=True))
         if not settled and not recorded:
             break
         for case in settled:

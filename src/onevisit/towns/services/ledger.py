@@ -140,7 +140,10 @@ def demonstration_designate(*, actor: Any, year: Any, codes: list[str],
     office_required(actor)
     errors: Errors = {}
     the_year = integer_clean(year, "year", errors, label=_("年度"))
-    method = AssessmentMethod.objects.filter(status=MethodStatus.PUBLISHED).first()
+    # The published method's row lock serialises designations, so two publications
+    # cannot both pass the year's limit.
+    method = (AssessmentMethod.objects.select_for_update()
+              .filter(status=MethodStatus.PUBLISHED).first())
     if method is None:
         errors["method"] = _("尚未发布考核办法")
     wanted = list(dict.fromkeys(str(c).strip() for c in codes or [] if str(c).strip()))
@@ -160,8 +163,7 @@ def demonstration_designate(*, actor: Any, year: Any, codes: list[str],
     if problems:
         errors["codes"] = "；".join(str(p) for p in problems)
     if method is not None and "year" not in errors:
-        # Lock the year's designations so two publications cannot both pass the limit.
-        already = len(list(Demonstration.objects.select_for_update().filter(year=the_year)))
+        already = Demonstration.objects.filter(year=the_year).count()
         if already + len(wanted) > method.demonstration_max:
             errors["codes"] = _("%(year)s 年示范特色小镇最多 %(max)s 个，已公布 %(already)s 个") % {
                 "year": the_year, "max": method.demonstration_max, "already": already}

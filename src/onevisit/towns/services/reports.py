@@ -117,8 +117,32 @@ def report_held_fetch(*, actor: Any, code: str, year: int) -> HeldFigures:
     """The held figures of a town's year, fetched (and logged) to show before the report
     is submitted; writes no report."""
     town = town_of_actor(code=code, actor=actor)
-    return _held_fetch(town=town, year=int(year), actor=actor)
+    errors: Errors = {}
+    the_year = _reportable_year(town, year, errors)
+    if errors:
+        raise InvalidInput(_("不能获取"), errors)
+    return _held_fetch(town=town, year=the_year, actor=actor)
 
+
+def _reportable_year(town: Town, year: Any, errors: Errors) -> int:
+    """The year, if the town reports it now (a registry is asked for nothing else)."""
+    if town.status not in REPORTING_STATUSES:
+        errors["town"] = _("小镇当前为“%(status)s”，不需报送年度报告") % {
+            "status": town.get_status_display()}
+    the_year = integer_clean(year, "year", errors, label=_("年度"))
+    if "year" not in errors:
+        if not town.in_creation_period(the_year):
+            errors["year"] = _("%(year)s 年不在创建期（%(first)s—%(last)s 年）内") % {
+                "year": the_year, "first": town.creation_start_year,
+                "last": town.creation_end_year}
+        elif Assessment.objects.filter(town=town, year=the_year).exists():
+            errors["year"] = _("%(year)s 年度已考核，不能再报送") % {"year": the_year}
+        elif AnnualReport.objects.filter(town=town, year=the_year).exists():
+            errors["year"] = _("%(year)s 年度报告已报送") % {"year": the_year}
+    return the_year
+
+
+EVIDENCE_FILES_MAX = 10
 
 FIGURE_LABELS = {
     Figure.INVESTMENT: _("完成投资"),
@@ -166,6 +190,10 @@ def _evidence_clean(evidence: dict[str, list[tuple[str, bytes]]],
             errors[f"evidence_{figure}"] = _("请上传%(label)s的证明材料") % {
                 "label": FIGURE_LABELS[Figure(figure)]}
             continue
+        if len(files) > EVIDENCE_FILES_MAX:
+            errors[f"evidence_{figure}"] = _("每项数据最多上传 %(n)s 个证明文件") % {
+                "n": EVIDENCE_FILES_MAX}
+            continue
         for filename, content in files:
             upload = Upload(key=f"evidence_{figure}", filename=str(filename)[:255],
                             content=content)
@@ -187,19 +215,7 @@ def report_submit(
     fetch logged) before the report's transaction, once the town and year are known good."""
     town = town_of_actor(code=code, actor=actor)
     errors: Errors = {}
-    if town.status not in REPORTING_STATUSES:
-        errors["town"] = _("小镇当前为“%(status)s”，不需报送年度报告") % {
-            "status": town.get_status_display()}
-    the_year = integer_clean(year, "year", errors, label=_("年度"))
-    if "year" not in errors:
-        if not town.in_creation_period(the_year):
-            errors["year"] = _("%(year)s 年不在创建期（%(first)s—%(last)s 年）内") % {
-                "year": the_year, "first": town.creation_start_year,
-                "last": town.creation_end_year}
-        elif Assessment.objects.filter(town=town, year=the_year).exists():
-            errors["year"] = _("%(year)s 年度已考核，不能再报送") % {"year": the_year}
-        elif AnnualReport.objects.filter(town=town, year=the_year).exists():
-            errors["year"] = _("%(year)s 年度报告已报送") % {"year": the_year}
+    the_year = _reportable_year(town, year, errors)
     cleaned = _figures_clean(dict(figures or {}), errors)
     checked = _evidence_clean(dict(evidence or {}), errors)
     note = str(note or "").strip()

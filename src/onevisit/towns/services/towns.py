@@ -155,6 +155,8 @@ def town_declare(
     if Town.objects.filter(region=region, name=name).exclude(status__in=_GONE).exists():
         raise InvalidInput(_("特色小镇申报未通过校验"),
                            {"name": _("本县（市、区）已有同名的特色小镇")})
+    # The county's row lock makes its declarations take their serial numbers one at a time.
+    Region.objects.select_for_update().filter(code=region.code).first()
     serial = Town.objects.filter(region=region).count() + 1
     while Town.objects.filter(code=f"{region.code}-TX-{serial:02d}").exists():
         serial += 1
