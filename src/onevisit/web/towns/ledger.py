@@ -63,10 +63,11 @@ def ledger(request: HttpRequest) -> HttpResponse:
     })
 
 
-def towns_workbook(*, towns: list[Town], scope: str, year: int | None, name: str) -> HttpResponse:
+def towns_workbook(*, towns: list[Town], scope: str, year: int | None, name: str,
+                   public: bool = False) -> HttpResponse:
     """The towns, the published results, the ledger with its legal bases, the totals
     per region and the yearly figures as an .xlsx workbook (openpyxl): every figure from
-    the selectors, as on the pages."""
+    the selectors, as on the pages; `public`: the yearly figures of published years only."""
     book = Workbook()
     book.remove(book.worksheets[0])
     sheet = book.create_sheet(_("小镇"))
@@ -108,7 +109,7 @@ def towns_workbook(*, towns: list[Town], scope: str, year: int | None, name: str
     yearly.append([_("年度"), _("报送小镇数"), _("完成投资（万元）"), _("其中特色产业投资（万元）"),
                    _("税收收入（万元）"), _("新入驻企业（家）"), _("接待游客（人次）"),
                    _("实际新增建设用地（亩）")])
-    for trend in trends(scope=scope):
+    for trend in trends(scope=scope, published_only=public):
         yearly.append([trend.year, trend.towns, trend.investment, trend.special_investment,
                        trend.tax_revenue, trend.new_enterprises, trend.visitors, trend.new_land])
     content = io.BytesIO()

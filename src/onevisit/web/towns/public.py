@@ -68,7 +68,7 @@ def public_towns(request: HttpRequest) -> HttpResponse:
                         for _code, label, count in figures.by_region],
             "trends": [{"year": t.year, "investment": _number(t.investment),
                         "tax": _number(t.tax_revenue), "enterprises": t.new_enterprises}
-                       for t in trends(scope="")],
+                       for t in trends(published_only=True)],
         },
         "chart_labels": {"towns": _("小镇数"), "investment": _("完成投资（万元）"),
                          "tax": _("税收收入（万元）"), "enterprises": _("新入驻企业（家）"),
@@ -77,7 +77,8 @@ def public_towns(request: HttpRequest) -> HttpResponse:
 
 
 def public_export(request: HttpRequest) -> HttpResponse:
-    return towns_workbook(towns=list(towns_public()), scope="", year=None, name="towns-zj")
+    return towns_workbook(towns=list(towns_public()), scope="", year=None, name="towns-zj",
+                          public=True)
 
 
 def public_town(request: HttpRequest, code: str) -> HttpResponse:
@@ -87,5 +88,6 @@ def public_town(request: HttpRequest, code: str) -> HttpResponse:
     detail = town_detail(town=town, published_only=True)
     return render(request, "web/towns/public_town.html", {
         "town": town, "results": detail.assessments, "ledger": detail.ledger,
-        "demonstration": detail.demonstration, "trends": trends(code=town.code),
+        "demonstration": detail.demonstration,
+        "trends": trends(code=town.code, published_only=True),
     } | profile_of(town))
