@@ -297,3 +297,12 @@ def test_the_office_sets_targets_drafts_and_publishes_a_method_and_designates(
     public = Client().get("/towns/").content.decode()
     assert f'<li>2017 · <a href="/towns/{p.town.code}/">云栖小镇</a>' in public
     assert "兑现用地 100.00 亩（含示范小镇奖励用地 100.00 亩）" in public
+
+
+def test_a_towns_officer_lands_on_her_workbench(programme: Programme) -> None:  # noqa: F811
+    response = Client().post("/accounts/login/", {"username": "towns-xihu", "password": "x"})
+
+    assert (response.status_code, response["Location"]) == (302, "/workbench/towns/")
+    page = _as(programme.xihu).get("/towns/").content.decode()
+    assert '<a href="/workbench/towns/">特色小镇工作台</a>' in page
+    assert '<a class="secondary" href="/towns/">特色小镇</a>' in Client().get("/").content.decode()
