@@ -9,11 +9,20 @@ from __future__ import annotations
 import pytest
 
 from onevisit.towns.models import Assessment, LedgerEntry, ReportEvidence
+from onevisit.towns.services import (
+    assessment_settle,
+    assessments_publish,
+    report_assess,
+    report_submit,
+)
 from tests.e2e.conftest import shot
+from tests.e2e.test_accessibility import AXE, _violations
 from tests.towns.conftest import (
     PDF,
     PNG,
     Programme,
+    evidence,
+    figures,
     programme,  # noqa: F401 - the fixture
 )
 
@@ -70,11 +79,11 @@ def test_a_towns_annual_report_to_its_assessment_and_ledger(programme: Programme
     office.locator("#reports-waiting").get_by_role("link", name="云栖小镇").click()
     office.get_by_role("heading", name="云栖小镇 2016 年度报告").wait_for()
     # The reviewer opens every material (a material she cannot open is no review).
-    for evidence in ReportEvidence.objects.filter(report__town=p.town):
+    for proof in ReportEvidence.objects.filter(report__town=p.town):
         opened = office_context.request.get(
-            f"{live_server.url}/workbench/towns/evidence/{evidence.pk}/")
+            f"{live_server.url}/workbench/towns/evidence/{proof.pk}/")
         assert opened.status == 200
-        assert opened.headers["content-type"] == evidence.content_type
+        assert opened.headers["content-type"] == proof.content_type
     office.get_by_label("考核意见").fill("各项目标任务全面完成")
     office.get_by_role("button", name="考核评分").click()
     office.get_by_text("已完成考核评分").wait_for()
@@ -103,3 +112,31 @@ def test_a_towns_annual_report_to_its_assessment_and_ledger(programme: Programme
     page.wait_for_selector("body[data-charts-ready='2']")
     assert "1 个小镇考核合格，兑现用地 120.50 亩" in page.locator("#totals").inner_text()
     shot(page, "towns-public")
+
+
+def test_the_towns_pages_pass_axe(programme: Programme, live_server, browser):  # noqa: F811
+    p = programme
+    report_submit(actor=p.xihu, code=p.town.code, year=2016, figures=figures(),
+                  evidence=evidence())
+    report_assess(actor=p.office, code=p.town.code, year=2016)
+    assessments_publish(actor=p.office, year=2016)
+    assessment_settle(actor=p.office, code=p.town.code, year=2016)
+    p.office.set_password(PASSWORD)
+    p.office.save()
+    context = browser.new_context(locale="zh-CN", bypass_csp=True)
+    page = context.new_page()
+    assert AXE.exists()
+    found = {}
+    for path in ("/towns/", f"/towns/{p.town.code}/"):
+        page.goto(live_server.url + path)
+        found[path] = _violations(page)
+    _sign_in(page, live_server.url, "towns-office", "/workbench/towns/")
+    page.locator("#towns").wait_for()
+    for path in ("/workbench/towns/", f"/workbench/towns/{p.town.code}/",
+                 f"/workbench/towns/{p.town.code}/reports/2016/",
+                 f"/workbench/towns/{p.town.code}/reports/2017/",
+                 "/workbench/towns/ledger/"):
+        page.goto(live_server.url + path)
+        found[path] = _violations(page)
+    context.close()
+    assert {path: v for path, v in found.items() if v} == {}
