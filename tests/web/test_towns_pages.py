@@ -187,8 +187,10 @@ def test_a_refused_report_names_every_problem(programme: Programme) -> None:  # 
 
     assert response.status_code == 400
     page = response.content.decode()
-    # The negative investment and the five figures without evidence.
-    assert page.count('class="field-error"') == 6
+    # The negative investment and the five figures without evidence (and the reminder
+    # that files are chosen again).
+    assert page.count('class="field-error"') == 7
+    assert "请重新选择证明材料后再提交" in page
     assert 'value="-5"' in page
     assert not AnnualReport.objects.exists()
 
