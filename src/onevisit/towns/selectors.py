@@ -32,6 +32,7 @@ from onevisit.towns.models import (
     TownStatusChange,
     YearTarget,
 )
+from onevisit.towns.scoring import cents
 
 ZERO = Decimal("0.00")
 # The towns the public pages show: listed, whatever became of them since.
@@ -150,7 +151,8 @@ def ledger_rows(*, scope: str = "", year: int | None = None,
 
 @dataclass(frozen=True)
 class LedgerTotals:
-    """What the ledger sums to: "N towns passed, X 亩 granted" and the rest."""
+    """What the ledger sums to: "N towns passed, X 亩 granted" and the rest. Passed and
+    failed count settled assessments: over several years, a town counts once a year."""
 
     towns_passed: int
     towns_failed: int
@@ -187,11 +189,11 @@ def ledger_totals(*, scope: str = "", year: int | None = None) -> LedgerTotals:
     passed = settled.filter(result=AssessmentResult.PASSED).count()
     failed = settled.exclude(result__in=(AssessmentResult.PASSED,
                                          AssessmentResult.WARNING)).count()
-    granted, deducted = Decimal(sums["granted"]), Decimal(sums["deducted"])
+    granted, deducted = cents(Decimal(sums["granted"])), cents(Decimal(sums["deducted"]))
     return LedgerTotals(towns_passed=passed, towns_failed=failed, land_granted_mu=granted,
                         land_deducted_mu=-deducted, land_net_mu=granted + deducted,
-                        fiscal_wan=Decimal(sums["fiscal"]),
-                        demonstration_mu=Decimal(sums["demonstration"]),
+                        fiscal_wan=cents(Decimal(sums["fiscal"])),
+                        demonstration_mu=cents(Decimal(sums["demonstration"])),
                         entries=int(sums["entries"]))
 
 
@@ -266,14 +268,14 @@ def town_detail(*, town: Town, published_only: bool = False) -> TownDetail:
 def _town_totals(town: Town) -> LedgerTotals:
     sums = _sums(LedgerEntry.objects.filter(town=town))
     settled = Assessment.objects.filter(town=town, settled_at__isnull=False)
-    granted, deducted = Decimal(sums["granted"]), Decimal(sums["deducted"])
+    granted, deducted = cents(Decimal(sums["granted"])), cents(Decimal(sums["deducted"]))
     return LedgerTotals(
         towns_passed=settled.filter(result=AssessmentResult.PASSED).count(),
         towns_failed=settled.exclude(result__in=(AssessmentResult.PASSED,
                                                  AssessmentResult.WARNING)).count(),
         land_granted_mu=granted, land_deducted_mu=-deducted, land_net_mu=granted + deducted,
-        fiscal_wan=Decimal(sums["fiscal"]), demonstration_mu=Decimal(sums["demonstration"]),
-        entries=int(sums["entries"]))
+        fiscal_wan=cents(Decimal(sums["fiscal"])),
+        demonstration_mu=cents(Decimal(sums["demonstration"])), entries=int(sums["entries"]))
 
 
 @dataclass(frozen=True)
@@ -332,8 +334,9 @@ def trends(*, scope: str = "", code: str = "", published_only: bool = False) -> 
         special_investment=Sum("special_investment"), tax_revenue=Sum("tax_revenue"),
         new_enterprises=Sum("new_enterprises"), visitors=Sum("visitors"),
         new_land=Sum("new_land")).order_by("year"))
-    return [YearTrend(year=r["year"], towns=r["towns"], investment=Decimal(r["investment"]),
-                      special_investment=Decimal(r["special_investment"]),
-                      tax_revenue=Decimal(r["tax_revenue"]),
+    return [YearTrend(year=r["year"], towns=r["towns"],
+                      investment=cents(Decimal(r["investment"])),
+                      special_investment=cents(Decimal(r["special_investment"])),
+                      tax_revenue=cents(Decimal(r["tax_revenue"])),
                       new_enterprises=int(r["new_enterprises"]), visitors=int(r["visitors"]),
-                      new_land=Decimal(r["new_land"])) for r in rows]
+                      new_land=cents(Decimal(r["new_land"]))) for r in rows]
