@@ -5,16 +5,13 @@ the ledger."""
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 import pytest
 from django.db import DatabaseError, transaction
-from openpyxl import load_workbook
 
 from onevisit.errors import Conflict, InvalidInput
 from onevisit.towns.constants import AssessmentResult, LedgerKind, TownStatus
-from onevisit.towns.exports import towns_workbook
 from onevisit.towns.models import Assessment, LedgerEntry, Town, TownStatusChange
 from onevisit.towns.selectors import (
     ledger_by_region,
@@ -217,19 +214,6 @@ def test_naming_needs_every_year_assessed_and_the_last_passed(programme: Program
     town = town_transition(actor=programme.office, code=code, to="named", note="验收合格")
     assert town.status == TownStatus.NAMED
     assert town.named_at is not None
-
-
-def test_the_workbook_holds_the_ledger_and_its_totals(programme: Programme) -> None:
-    report_and_assess(programme, programme.town, 2016, new_land="120.50")
-
-    book = load_workbook(io.BytesIO(towns_workbook(year=2016)))
-    assert book.sheetnames == ["特色小镇名录", "考核结果", "激励台账", "合计"]
-    ledger = list(book["激励台账"].iter_rows(min_row=2, values_only=True))
-    assert [(row[1], row[3], row[4], row[5]) for row in ledger] == [
-        (programme.town.code, "用地奖励", 120.5, 0), (programme.town.code, "财政奖励", 0, 10000)]
-    summary = {row[0]: row[1] for row in book["合计"].iter_rows(values_only=True)}
-    assert summary["净奖励用地（亩）"] == 120.5
-    assert summary["考核合格的小镇（个）"] == 1
 
 
 def test_the_public_sees_only_published_years(programme: Programme) -> None:

@@ -24,6 +24,7 @@ WORKBENCHES: dict[str, str] = {
     Role.DISPATCHER: "web:hotline",
     Role.REVIEWER: "web:workbench",
     Role.SUPERVISOR: "web:alerts",
+    Role.TOWNS: "web:towns_workbench",
     Role.AWARDS: "web:awards_calls",
     Role.EXPERT: "web:awards_reviews",
 }

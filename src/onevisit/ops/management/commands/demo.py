@@ -4,10 +4,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from onevisit.demo.awards import demo_awards_load
 from onevisit.demo.inspection import demo_inspection_load
 from onevisit.demo.payments import demo_payments_load
 from onevisit.demo.rules import demo_rules_stage
 from onevisit.demo.staff import DEMO_PASSWORD
+from onevisit.demo.towns import demo_towns_load
 from onevisit.demo.verdict import demo_verdict_load
 from onevisit.ops.demo_history import demo_history_load
 from onevisit.ops.demo_hotline import demo_hotline_load
@@ -30,6 +32,8 @@ class Command(BaseCommand):
                           approve=demo_approve_all)
         demo_rules_stage(population=world.population, staff=staff)
         payments = demo_payments_load()
+        demo_towns_load()
+        demo_awards_load()
         self.stdout.write(self.style.SUCCESS("onevisit demo is ready.\n"))
         for label, path in (
             ("search and guides (一网通办)", "/"),
@@ -53,6 +57,10 @@ class Command(BaseCommand):
             ("joint random inspections (staff)", "/workbench/inspections/"),
             ("inspections made public (双随机一公开)", "/inspections/"),
             ("rectification rates, suggestions (public)", "/verdict/"),
+            ("特色小镇: towns, results, ledger (public)", "/towns/"),
+            ("特色小镇: declare, report, assess (towns staff)", "/workbench/towns/"),
+            ("innovation-case award: results, notice (public)", "/awards/"),
+            ("award calls, expert review (organisers, experts)", "/workbench/awards/"),
             ("reform dashboard (supervisor)", "/dashboard/"),
             ("standardisation report (city-supervisor)", "/dashboard/standards/"),
             ("JSON API (OpenAPI)", "/api/docs"),
@@ -71,6 +79,11 @@ class Command(BaseCommand):
             ("citizen", f"申请人 / citizen {staff.citizen.first_name}"
                         + "".join(f"，可代 {a.subject_name} 办理（{a.get_basis_display()}）"
                                   for a in staff.citizen.authorisations.all())),
+            ("towns-office", "特色小镇联席办 / the towns programme's joint-meeting office"),
+            ("towns-xihu, towns-yuhang, …", "区县特色小镇工作人员 / a county's towns officer"),
+            ("awards-office", "案例评选办公室 / the award's organisers"),
+            ("expert-01 … expert-14", "评审专家 / experts (第五届: expert-01 has sheets to fill)"),
+            ("unit-jinhua", "申报单位（中共金华市委） / a unit submitting cases"),
             *[(user.username, user.first_name) for user in staff.reviewers.values()],
             *[(user.username, user.first_name) for user in staff.leads.values()],
         ]
