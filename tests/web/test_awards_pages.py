@@ -95,6 +95,7 @@ def test_an_organiser_walks_a_call_from_creation_to_its_sealed_notice(awards: Aw
     # While the experts score, the seed stays secret: who scores which case is unknown.
     assert draw.seed not in page
     assert draw.seed not in Client().get(f"/awards/{call.pk}/").content.decode()
+    assert Client().get(f"/awards/{call.pk}/parameters.json").status_code == 404
     assignments = list(ReviewAssignment.objects.select_related("case", "expert__user"))
     assert len(assignments) == 18
     for a in assignments:
@@ -117,6 +118,8 @@ def test_an_organiser_walks_a_call_from_creation_to_its_sealed_notice(awards: Aw
     public = Client().get(f"/awards/{call.pk}/").content.decode()
     assert draw.seed in public
     assert "复核一致" in public
+    parameters = Client().get(f"/awards/{call.pk}/parameters.json").content
+    assert hashlib.sha256(parameters).hexdigest() == draw.parameters_sha256
     shortlisted = list(AwardCase.objects.filter(shortlisted=True).order_by("preliminary_rank"))
     assert [c.title for c in shortlisted] == titles[:4]
     for case in shortlisted:

@@ -45,6 +45,7 @@ from onevisit.awards.constants import (
 from onevisit.awards.models import AwardCall, AwardCase, DeclaredConflict, Expert
 from onevisit.awards.notice import notice_context
 from onevisit.errors import DomainError, NotAllowed, NotFound
+from onevisit.inspection.draw import canonical
 from onevisit.web.outcomes import action_report, error_text
 from onevisit.web.workbench_materials import EXTENSIONS
 
@@ -597,6 +598,18 @@ def public_call(request: HttpRequest, call_id: int) -> HttpResponse:
     })
 
 
+def public_parameters(request: HttpRequest, call_id: int) -> HttpResponse:
+    """The draw's parameters exactly as hashed, once the seed is revealed: `sha256sum` of
+    this file is the published hash, and with the seed anyone can redraw."""
+    draw = selectors.draw_public(call=_public_call(call_id))
+    if draw is None or draw.parameters is None:
+        raise Http404(_("抽取参数在专家初评结束时公开"))
+    response = HttpResponse(canonical(draw.parameters),
+                            content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="award-{call_id}-parameters.json"'
+    return response
+
+
 def notice_download(request: HttpRequest, call_id: int) -> HttpResponse:
     call = _public_call(call_id)
     if call.status != CallStatus.PUBLISHED:
@@ -622,6 +635,8 @@ urlpatterns = [
     path("awards/verify/<str:code>/", verify, name="awards_verify_code"),
     path("awards/<int:call_id>/", public_call, name="awards_public"),
     path("awards/<int:call_id>/notice.pdf", notice_download, name="awards_notice"),
+    path("awards/<int:call_id>/parameters.json", public_parameters,
+         name="awards_parameters"),
     path("workbench/awards/", calls, name="awards_calls"),
     path("workbench/awards/new/", call_new, name="awards_call_new"),
     path("workbench/awards/experts/", experts, name="awards_experts"),
