@@ -19,12 +19,13 @@ from onevisit.accounts.services import department_ensure, regions_load
 from onevisit.awards import services
 from onevisit.awards.constants import CRITERIA, CallStatus, Recommendation, Tier
 from onevisit.awards.models import AwardCall, AwardCase, Expert, ReviewAssignment
-from onevisit.demo.staff import DEMO_PASSWORD
+from onevisit.demo.staff import AWARD_DEPARTMENTS, DEMO_PASSWORD
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 PROVINCE = "33"
-ORGANISERS = (("aw-jrzj", "《今日浙江》杂志社"), ("aw-zjggzc", "浙江省公共政策研究院"),
-              ("aw-zdggzc", "浙江大学公共政策研究院"))
+ORGANISERS = ((f"{AWARD_DEPARTMENTS}jrzj", "《今日浙江》杂志社"),
+              (f"{AWARD_DEPARTMENTS}zjggzc", "浙江省公共政策研究院"),
+              (f"{AWARD_DEPARTMENTS}zdggzc", "浙江大学公共政策研究院"))
 GUIDANCE = "浙江省委办公厅\n浙江省社会管理综合治理委员会办公室"
 WEIGHTS = {"innovation": 30, "performance": 30, "replicability": 20, "importance": 20}
 QUOTAS: dict[str, int] = {Tier.SPECIAL.value: 7, Tier.TOP_TEN.value: 10,
@@ -177,7 +178,8 @@ def _units() -> dict[str, User]:
     for n, (unit, region) in enumerate(sorted(names.items()), start=1):
         first = unit.split("、")[0]
         department = Department.objects.filter(name=first, region_id=region).first() or (
-            department_ensure(code=f"aw-unit-{n:03d}", name=first, region_code=region))
+            department_ensure(code=f"{AWARD_DEPARTMENTS}unit-{n:03d}", name=first,
+                              region_code=region))
         username = ("unit-jinhua" if unit == "中共金华市委、金华市人民政府"
                     else f"aw-unit-{department.code}")
         submitters[unit] = _account(username, role=Role.REVIEWER, name=f"{first}申报人",

@@ -21,10 +21,14 @@ from onevisit.accounts.models import (
     User,
 )
 from onevisit.accounts.services import authorisation_grant
+from onevisit.towns.constants import OFFICE_DEPARTMENT_CODE
 
 DEMO_PASSWORD = "onevisit-demo"  # noqa: S105 - printed for the demo; refused outside DEBUG
 # The township whose four grassroots platforms have demo staff: 翠苑街道 of 西湖区.
 PLATFORM_TOWNSHIP = "330106005"
+# The departments of the award's organisers and submitting units (demo.awards) have codes
+# starting so; they, and 特色小镇's joint-meeting office, review no applications.
+AWARD_DEPARTMENTS = "aw-"
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,8 @@ DEMO_CITY = "3301"
 def demo_staff_ensure(*, citizen_id_number: str, citizen_name: str) -> Staff:
     """Create (once) the demo accounts; the citizen is a person of the demo population.
     The staff outside departments work in the demo county; one supervisor in its city."""
-    staffed = Department.objects.filter(Q(platform="") | Q(region_id=PLATFORM_TOWNSHIP))
+    staffed = Department.objects.filter(Q(platform="") | Q(region_id=PLATFORM_TOWNSHIP)).exclude(
+        Q(code__startswith=AWARD_DEPARTMENTS) | Q(code=OFFICE_DEPARTMENT_CODE))
     reviewers = {
         department.code: _user(
             f"reviewer-{department.code}", role=Role.REVIEWER, department=department,
