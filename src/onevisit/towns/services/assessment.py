@@ -6,7 +6,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from onevisit import clock
@@ -265,9 +267,10 @@ def report_assess(*, actor: Any, code: str, year: Any, note: str = "") -> Assess
                        "result": result})
     moved_to = scoring.STATUS_AFTER.get(result)
     if moved_to is not None:
-        status_move(town=town, to=moved_to, actor=actor, assessment=assessment,
-                    note=_("%(year)s 年度考核结果：%(result)s") % {
-                        "year": the_year, "result": AssessmentResult(result).label})
+        with translation.override(settings.LANGUAGE_CODE):  # the note of record is Chinese
+            note = _("%(year)s 年度考核结果：%(result)s") % {
+                "year": the_year, "result": AssessmentResult(result).label}
+        status_move(town=town, to=moved_to, actor=actor, assessment=assessment, note=note)
     return assessment
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from onevisit import clock
@@ -75,7 +77,8 @@ def _settle(assessment: Assessment, actor: Any) -> list[LedgerEntry]:
     if assessment.settled_at is not None:
         return []
     now = clock.now()
-    rows = _entries_for(assessment)
+    with translation.override(settings.LANGUAGE_CODE):  # the formula of record is Chinese
+        rows = _entries_for(assessment)
     for entry in rows:
         entry.recorded_by = actor if getattr(actor, "pk", None) else None
         entry.recorded_at = now
@@ -172,6 +175,9 @@ def demonstration_designate(*, actor: Any, year: Any, codes: list[str],
         raise InvalidInput(_("不能公布示范特色小镇"), errors)
     now = clock.now()
     by = actor if getattr(actor, "pk", None) else None
+    with translation.override(settings.LANGUAGE_CODE):  # the formula of record is Chinese
+        formula = _("示范特色小镇额外奖励用地 %(land)s 亩") % {
+            "land": method.demonstration_land_mu}
     designated = []
     for code in wanted:
         demonstration = Demonstration.objects.create(
@@ -180,8 +186,7 @@ def demonstration_designate(*, actor: Any, year: Any, codes: list[str],
         LedgerEntry.objects.create(
             town=towns[code], year=the_year, kind=LedgerKind.DEMONSTRATION_LAND,
             land_mu=method.demonstration_land_mu, legal_basis=method.demonstration_basis,
-            formula=_("示范特色小镇额外奖励用地 %(land)s 亩") % {
-                "land": method.demonstration_land_mu},
+            formula=formula,
             demonstration=demonstration, recorded_by=by, recorded_at=now)
         designated.append(demonstration)
     audit_record(actor=actor, action="towns.demonstrations_designated", entity="town_year",
