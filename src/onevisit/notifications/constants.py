@@ -30,6 +30,15 @@ class NotifyEvent(models.TextChoices):
     PAYMENT_DUE = "payment_due", _("待缴纳税费")
     PAID = "paid", _("税费已缴纳")
     REFUNDED = "refunded", _("税费已退还")
+    TOWN_ASSESSED = "town_assessed", _("特色小镇考核结果公布")
+    AWARD_REVIEW = "award_review", _("创新案例评审任务")
+    AWARD_RESULT = "award_result", _("创新案例评选结果")
+
+
+# What only staff are told (the programmes' events): a citizen's settings do not list them.
+STAFF_EVENTS = (NotifyEvent.TOWN_ASSESSED, NotifyEvent.AWARD_REVIEW, NotifyEvent.AWARD_RESULT)
+CITIZEN_EVENTS = [(event, label) for event, label in NotifyEvent.choices
+                  if event not in STAFF_EVENTS]
 
 
 class NotifyStatus(models.TextChoices):

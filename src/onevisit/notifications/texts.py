@@ -70,6 +70,17 @@ WORDINGS: dict[str, Wording] = {
         _("税费已退还"),
         _("您为“%(title)s”（办件号 %(number)s）缴纳的 %(amount)s 元已原路退还，"
           "原因：%(reason)s。")),
+    NotifyEvent.TOWN_ASSESSED: Wording(
+        _("特色小镇考核结果已公布"),
+        _("%(town)s %(year)s 年度考核结果已公布：%(result)s（%(total)s 分）。"
+          "奖惩在结算后记入台账。")),
+    NotifyEvent.AWARD_REVIEW: Wording(
+        _("请评审创新案例"),
+        _("您已被抽取为“%(call)s”专家初评评审专家，请登录评审 %(count)s 个案例"
+          "（匿名评审：案例不显示申报单位）。")),
+    NotifyEvent.AWARD_RESULT: Wording(
+        _("创新案例评选结果已公布"),
+        _("“%(call)s”评选结果已公布，您单位申报的“%(title)s”：%(outcome)s。")),
 }
 
 

@@ -22,7 +22,10 @@ def waiting_for(user: object) -> dict[str, str]:
 
 def citizen_counts(request: HttpRequest) -> dict[str, int]:
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or getattr(user, "role", "") != Role.CITIZEN:
+    if user is None or not user.is_authenticated:
         return {}
+    if getattr(user, "role", "") != Role.CITIZEN:
+        # Staff are told of the programmes' events (特色小镇 results, award reviews).
+        return {"unread_count": messages_unread_count(user=user)}
     return {"waiting_count": len(waiting_for(user)),
             "unread_count": messages_unread_count(user=user)}

@@ -25,7 +25,7 @@ from onevisit.applications.services.enrolment import (
     represented_companies,
 )
 from onevisit.errors import DomainError, InvalidInput
-from onevisit.notifications.constants import OPTIONAL_CHANNELS, NotifyEvent
+from onevisit.notifications.constants import CITIZEN_EVENTS, OPTIONAL_CHANNELS
 from onevisit.notifications.selectors import notifications_of, opt_outs_of, outbox_recent
 from onevisit.notifications.services import messages_mark_read, opt_outs_set, phone_code_send
 from onevisit.notifications.texts import wording_render
@@ -35,8 +35,9 @@ from onevisit.web.portal import _citizen
 
 @login_required
 def my_messages(request: HttpRequest) -> HttpResponse:
-    """Everything the platform told the citizen, by every channel, newest first."""
-    user = _citizen(request)
+    """Everything the platform told the user, by every channel, newest first: a citizen
+    her applications' events, staff the programmes' (特色小镇 results, award reviews)."""
+    user = request.user
     rows = list(notifications_of(user=user)[:200])
     messages_mark_read(user=user)
     return render(request, "web/portal/messages.html", {
@@ -50,7 +51,7 @@ def my_notification_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         kept = set(request.POST.getlist("keep"))
         opted_out = {(channel, event) for channel in OPTIONAL_CHANNELS
-                     for event in NotifyEvent.values if f"{channel}:{event}" not in kept}
+                     for event, _label in CITIZEN_EVENTS if f"{channel}:{event}" not in kept}
         action_report(request, lambda: opt_outs_set(user=user, opted_out=opted_out),
                       _("通知设置已保存"))
         return redirect("web:my_notification_settings")
@@ -59,7 +60,7 @@ def my_notification_settings(request: HttpRequest) -> HttpResponse:
         "channels": [(c, c.label) for c in OPTIONAL_CHANNELS],
         "rows": [(event, label, [(f"{c}:{event}", (c, event) not in off, c.label)
                                  for c in OPTIONAL_CHANNELS])
-                 for event, label in NotifyEvent.choices],
+                 for event, label in CITIZEN_EVENTS],
     })
 
 

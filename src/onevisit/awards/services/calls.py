@@ -8,8 +8,10 @@ import secrets
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from onevisit import clock
@@ -51,6 +53,8 @@ from onevisit.awards.services.access import (
     status_check,
 )
 from onevisit.errors import Conflict, InvalidInput, NotAllowed
+from onevisit.notifications.constants import NotifyEvent
+from onevisit.notifications.services import notification_send
 
 
 def _int(value: Any) -> int | None:
@@ -298,7 +302,21 @@ def _to_published(call: AwardCall, notice_date: dt.date | None) -> dict[str, Any
         call=call, number=f"CX{call.year}{call.edition:03d}", issued_at=now,
         department=call_organisers(call=call)[0],
         verification_code=secrets.token_hex(8).upper())
+    _result_notify(call=call, placed={p.case: p.tier for p in placed if p.case})
     return {"awards": len(placed), "notice": notice.number}
+
+
+def _result_notify(*, call: AwardCall, placed: Mapping[str, str]) -> None:
+    """Tell whoever submitted each case what it won (or that it won nothing)."""
+    with translation.override(settings.LANGUAGE_CODE):  # the words of record are Chinese
+        outcomes = {number: str(Tier(tier).label) for number, tier in placed.items()}
+        nothing = _("未获奖")
+    for case in call.cases.select_related("submitter").filter(submitter__isnull=False):
+        notification_send(
+            event=NotifyEvent.AWARD_RESULT, key=f"case-{case.pk}", user=case.submitter,
+            link=reverse("web:awards_public", kwargs={"call_id": call.pk}),
+            context={"call": call.title, "title": case.title,
+                     "outcome": outcomes.get(case.number, nothing)})
 
 
 @atomic_audited

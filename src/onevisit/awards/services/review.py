@@ -4,9 +4,11 @@ the experts' score sheets (docs/awards.md, awards/draw.py)."""
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from onevisit import clock
@@ -36,6 +38,8 @@ from onevisit.awards.services.access import (
 )
 from onevisit.errors import Conflict, InvalidInput, NotAllowed
 from onevisit.inspection.draw import commitment_of, parameters_digest
+from onevisit.notifications.constants import NotifyEvent
+from onevisit.notifications.services import notification_send
 
 
 def _parameters(call: AwardCall) -> dict[str, Any]:
@@ -103,7 +107,19 @@ def review_draw_run(*, actor: Any, call: AwardCall) -> ReviewDraw:
     draw.save(update_fields=["drawn_at", "drawn_by"])
     audit_record(actor=actor, action="awards.draw_run", entity="award_call",
                  entity_id=call.pk, data={"assignments": sum(len(d.experts) for d in drawn)})
+    _drawn_notify(call=call, drawn=drawn)
     return draw
+
+
+def _drawn_notify(*, call: AwardCall, drawn: list[algorithm.Drawn]) -> None:
+    """Tell each drawn expert how many cases wait for her sheet (not which: the seed is
+    still secret)."""
+    counts = Counter(int(expert) for d in drawn for expert in d.experts)
+    for expert in Expert.objects.select_related("user").filter(pk__in=counts):
+        notification_send(
+            event=NotifyEvent.AWARD_REVIEW, key=f"call-{call.pk}", user=expert.user,
+            link=reverse("web:awards_reviews"),
+            context={"call": call.title, "count": counts[expert.pk]})
 
 
 def scores_clean(scores: Mapping[str, Any]) -> dict[str, int]:

@@ -3,18 +3,25 @@ scores), the assessment of a report under it, and the publication of a year's re
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from onevisit import clock
+from onevisit.accounts.models import Role, User
+from onevisit.accounts.regions import covers, staff_region
 from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.errors import Conflict, InvalidInput
+from onevisit.notifications.constants import NotifyEvent
+from onevisit.notifications.services import notification_send
 from onevisit.towns import scoring
+from onevisit.towns.access import is_towns_office
 from onevisit.towns.constants import (
     DEFAULT_DEDUCTION_MULTIPLIER,
     DEFAULT_DEMONSTRATION_LAND_MU,
@@ -291,4 +298,26 @@ def assessments_publish(*, actor: Any, year: Any) -> int:
     if pending:
         audit_record(actor=actor, action="towns.results_published", entity="town_year",
                      entity_id=the_year, data={"towns": sorted(c for _pk, c in pending)})
+        _results_notify(assessments=Assessment.objects.select_related("town").filter(
+            pk__in=[pk for pk, _code in pending]))
     return len(pending)
+
+
+def _results_notify(*, assessments: Iterable[Assessment]) -> None:
+    """Tell each town's county (and city) towns officers its published result."""
+    officers = [user for user in User.objects.filter(role=Role.TOWNS, is_active=True)
+                .select_related("department") if not is_towns_office(user)]
+    for assessment in assessments:
+        town = assessment.town
+        with translation.override(settings.LANGUAGE_CODE):  # the words of record are Chinese
+            result = str(AssessmentResult(assessment.result).label)
+        for user in officers:
+            if not covers(staff_region(user), town.region_id):
+                continue
+            notification_send(
+                event=NotifyEvent.TOWN_ASSESSED, key=f"{town.code}-{assessment.year}",
+                user=user, link=reverse("web:towns_report", kwargs={"code": town.code,
+                                                         "year": assessment.year}),
+                context={"town": town.name, "year": assessment.year,
+                         "result": result,
+                         "total": str(assessment.total)})
