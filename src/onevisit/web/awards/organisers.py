@@ -1,24 +1,15 @@
-"""Pages of 公共管理创新案例评选 (docs/awards.md). The organisers' staff (案例评选工作人员):
-their calls, a new call, and a call's page through its rounds — settings, cases, the
-expert pool and its conflicts, the committed draw and its verification, the score sheets'
-progress and statistics, the site visits, the panel's votes, the result by tier and the
-sealed notice. Submitting units (any staff account of a department): submit a case and
-see their own. Experts (评审专家): their drawn cases, blind, and a score sheet each. The
-public: the published results by tier, the notice and its verification. Every write goes
-through the awards services; no individual expert's score is ever shown in public."""
+"""The organisers' pages: calls, a call's rounds and its actions, the expert pool."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,7 +17,6 @@ from django.views.decorators.http import require_POST
 from onevisit import clock
 from onevisit.accounts.models import Department, Region, RegionLevel, Role, User
 from onevisit.accounts.regions import scope_of
-from onevisit.applications.services.inputs import Upload
 from onevisit.awards import selectors, services
 from onevisit.awards.constants import (
     ALLOWED_TRANSITIONS,
@@ -34,8 +24,6 @@ from onevisit.awards.constants import (
     DECLARED_REASONS,
     DEFAULT_QUOTAS,
     DEFAULT_WEIGHTS,
-    SCORE_MAX,
-    SCORE_MIN,
     CallStatus,
     ConflictReason,
     Criterion,
@@ -43,69 +31,16 @@ from onevisit.awards.constants import (
     Tier,
 )
 from onevisit.awards.models import AwardCall, AwardCase, DeclaredConflict, Expert
-from onevisit.awards.notice import notice_context
-from onevisit.errors import DomainError, NotAllowed, NotFound
-from onevisit.inspection.draw import canonical
+from onevisit.errors import DomainError
+from onevisit.web.awards.common import (
+    _call_of_organiser,
+    _date,
+    _moment,
+    _number,
+    _organiser,
+    _organiser_departments,
+)
 from onevisit.web.outcomes import action_report, error_text
-from onevisit.web.workbench_materials import EXTENSIONS
-
-# ------------------------------------------------------------------ helpers
-
-
-def _number(value: str) -> int:
-    """A whole number typed in a form; -1 when it is not one, which every service refuses
-    with its own reason (so a bad number is named with every other problem)."""
-    text = (value or "").strip()
-    return int(text) if text.isdigit() else -1
-
-
-def _date(value: str) -> Any:
-    """A date typed in a form, or None: the service names a missing or bad date."""
-    try:
-        return dt.date.fromisoformat((value or "").strip())
-    except ValueError:
-        return None
-
-
-def _moment(value: str, *, end: bool) -> Any:
-    """The start (or the end) of a typed day in the site's time zone, or None."""
-    day = _date(value)
-    if day is None:
-        return None
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59) if end
-                                                   else dt.time(0, 0)))
-
-
-def _organiser(request: HttpRequest) -> Any:
-    user = request.user
-    if not selectors.actor_is_awards_staff(user):
-        raise PermissionDenied(_("只有案例评选工作人员能管理评选活动"))
-    return user
-
-
-def _call_of_organiser(user: Any, call_id: int) -> AwardCall:
-    """A call its organisers' staff manage; any other call is not found."""
-    try:
-        call = selectors.call_get(call_id=call_id)
-    except NotFound as exc:
-        raise Http404(str(exc.message)) from exc
-    if not selectors.actor_organises(user, call):
-        raise Http404(_("评选活动不存在"))
-    return call
-
-
-def _expert(request: HttpRequest) -> Expert:
-    expert = selectors.expert_of(request.user)
-    if expert is None:
-        raise PermissionDenied(_("只有专家库中的评审专家能评审案例"))
-    return expert
-
-
-def _organiser_departments(user: Any) -> list[Department]:
-    """The departments that may organise a call of this person: her region's own."""
-    scope = scope_of(user)
-    return list(Department.objects.filter(region_id=scope or "33").order_by("code"))
-
 
 # ------------------------------------------------------------------ organisers
 
@@ -440,217 +375,3 @@ def expert_active(request: HttpRequest, expert_id: int) -> HttpResponse:
                   _("%(name)s已回到专家库") % {"name": expert.name} if active
                   else _("%(name)s已出库，不再参加新的抽取") % {"name": expert.name})
     return redirect("web:awards_experts")
-
-
-# ------------------------------------------------------------------ submitting units
-
-
-def _unit(request: HttpRequest) -> Any:
-    user = request.user
-    if selectors.actor_unit(user) is None:
-        raise PermissionDenied(_("只有部门或地方政府的工作人员能申报案例"))
-    return user
-
-
-@login_required
-def submit(request: HttpRequest) -> HttpResponse:
-    return _submit_page(request, _unit(request))
-
-
-def _submit_page(request: HttpRequest, user: Any, *, typed: Any = None,
-                 status: int = 200) -> HttpResponse:
-    now = clock.now()
-    open_calls = [c for c in selectors.calls_public().filter(status=CallStatus.OPEN)
-                  if c.opens_at <= now < c.closes_at]
-    return render(request, "web/awards/submit.html", {
-        "open_calls": open_calls,
-        "cases": list(selectors.cases_of_unit(actor=user).select_related("award")[:200]),
-        "unit": selectors.actor_unit(user), "typed": typed or {},
-    }, status=status)
-
-
-@require_POST
-@login_required
-def submit_case(request: HttpRequest) -> HttpResponse:
-    user = _unit(request)
-    post = request.POST
-    call = selectors.calls_public().filter(pk=_number(post.get("call", ""))).first()
-    uploads = [Upload(key=f"attachment-{i}", filename=f.name or "", content=f.read())
-               for i, f in enumerate(request.FILES.getlist("attachments"))]
-    try:
-        if call is None:
-            raise NotAllowed(_("请选择正在征集案例的评选活动"))
-        case = services.case_submit(actor=user, call=call, title=post.get("title", ""),
-                                    text=post.get("text", ""),
-                                    unit_name=post.get("unit_name", ""), attachments=uploads)
-    except DomainError as exc:
-        messages.error(request, error_text(exc))
-        return _submit_page(request, user, typed=post, status=400)
-    messages.success(request, _("已申报案例 %(number)s“%(title)s”") % {
-        "number": case.number, "title": case.title})
-    return redirect("web:awards_submit")
-
-
-@login_required
-def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
-    """An attachment for the case's organisers, its unit and its drawn experts."""
-    try:
-        found, content = selectors.attachment_read(actor=request.user,
-                                                   attachment_id=attachment_id)
-    except NotFound as exc:
-        raise Http404(str(exc.message)) from exc
-    response = HttpResponse(content, content_type=found.content_type)
-    # Named by its number, not by its file name, which may name the unit (blind review).
-    extension = EXTENSIONS.get(found.content_type, "bin")
-    response["Content-Disposition"] = (
-        f'attachment; filename="attachment-{found.pk}.{extension}"')
-    return response
-
-
-# ------------------------------------------------------------------ experts
-
-
-@login_required
-def reviews(request: HttpRequest) -> HttpResponse:
-    """The expert's drawn cases, by number and title only (blind)."""
-    expert = _expert(request)
-    return render(request, "web/awards/reviews.html", {
-        "expert": expert,
-        "assignments": list(selectors.assignments_of(expert=expert)[:500]),
-    })
-
-
-def _blind(request: HttpRequest, case_id: int) -> selectors.BlindCase:
-    try:
-        return selectors.case_blind(actor=request.user, case_id=case_id)
-    except NotFound as exc:
-        raise Http404(str(exc.message)) from exc
-
-
-@login_required
-def sheet(request: HttpRequest, case_id: int) -> HttpResponse:
-    """A drawn case, blind, and the expert's score sheet; a refused sheet keeps what was
-    typed. Another expert's case, or one not drawn for her, is not found."""
-    _expert(request)
-    blind = _blind(request, case_id)
-    if request.method != "POST":
-        return _sheet_page(request, blind)
-    post = request.POST
-    try:
-        services.sheet_submit(actor=request.user,
-                              case=AwardCase.objects.select_related("call").get(pk=blind.id),
-                              scores={c: post.get(f"score_{c}", "") for c in Criterion.values},
-                              comment=post.get("comment", ""))
-    except DomainError as exc:
-        messages.error(request, error_text(exc))
-        return _sheet_page(request, blind, typed=post, status=400)
-    messages.success(request, _("已提交案例 %(number)s 的评分表") % {"number": blind.number})
-    return redirect("web:awards_reviews")
-
-
-def _sheet_page(request: HttpRequest, blind: selectors.BlindCase, *, typed: Any = None,
-                status: int = 200) -> HttpResponse:
-    sheet = blind.sheet
-    criteria = [{
-        "value": c.value, "label": c.label, "weight": blind.weights.get(c.value, 0),
-        "score": (typed.get(f"score_{c.value}", "") if typed is not None
-                  else getattr(sheet, c.value, "") if sheet is not None else ""),
-    } for c in Criterion]
-    comment = (typed.get("comment", "") if typed is not None
-               else sheet.comment if sheet is not None else "")
-    return render(request, "web/awards/sheet.html", {
-        "case": blind, "criteria": criteria, "comment": comment,
-        "score_min": SCORE_MIN, "score_max": SCORE_MAX,
-    }, status=status)
-
-
-# ------------------------------------------------------------------ public pages
-
-
-def public_calls(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/awards/public_calls.html",
-                  {"calls": list(selectors.calls_public()[:100])})
-
-
-def _public_call(call_id: int) -> AwardCall:
-    call = selectors.calls_public().filter(pk=call_id).first()
-    if call is None:
-        raise Http404(_("评选活动不存在"))
-    return call
-
-
-def public_call(request: HttpRequest, call_id: int) -> HttpResponse:
-    """A call as the public sees it: its criteria and weights, the rounds, the draw's
-    commitment (and, once the preliminary review closed, its seed and verification),
-    and once published the result by tier with the notice. No expert's score is shown."""
-    call = _public_call(call_id)
-    published = call.status == CallStatus.PUBLISHED
-    draw = selectors.draw_public(call=call)
-    return render(request, "web/awards/public_call.html", {
-        "call": call, "organisers": selectors.call_organisers(call=call),
-        "weights": [(c.label, call.weights.get(c.value, 0)) for c in Criterion],
-        "quotas": [(t.label, call.quotas.get(t.value, 0)) for t in Tier],
-        "guidance": [g.strip() for g in call.guidance_units.splitlines() if g.strip()],
-        "case_count": call.cases.count(), "draw": draw,
-        "verified": selectors.draw_verify(call=call) if draw and draw.seed else None,
-        "notice": notice_context(call) if published else None,
-        "verification_code": call.notice.verification_code if published else "",
-    })
-
-
-def public_parameters(request: HttpRequest, call_id: int) -> HttpResponse:
-    """The draw's parameters exactly as hashed, once the seed is revealed: `sha256sum` of
-    this file is the published hash, and with the seed anyone can redraw."""
-    draw = selectors.draw_public(call=_public_call(call_id))
-    if draw is None or draw.parameters is None:
-        raise Http404(_("抽取参数在专家初评结束时公开"))
-    response = HttpResponse(canonical(draw.parameters),
-                            content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="award-{call_id}-parameters.json"'
-    return response
-
-
-def notice_download(request: HttpRequest, call_id: int) -> HttpResponse:
-    call = _public_call(call_id)
-    if call.status != CallStatus.PUBLISHED:
-        raise Http404(_("评选结果尚未公布"))
-    notice = call.notice
-    response = HttpResponse(services.notice_pdf(notice=notice), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="notice-{call.edition}.pdf"'
-    return response
-
-
-def verify(request: HttpRequest, code: str = "") -> HttpResponse:
-    """The notice's online check: the code printed on it finds the notice on record."""
-    code = code or request.GET.get("code", "")
-    notice = selectors.notice_by_code(code=code) if code else None
-    return render(request, "web/awards/verify.html", {
-        "code": code, "notice": notice,
-    }, status=404 if code and notice is None else 200)
-
-
-urlpatterns = [
-    path("awards/", public_calls, name="awards"),
-    path("awards/verify/", verify, name="awards_verify"),
-    path("awards/verify/<str:code>/", verify, name="awards_verify_code"),
-    path("awards/<int:call_id>/", public_call, name="awards_public"),
-    path("awards/<int:call_id>/notice.pdf", notice_download, name="awards_notice"),
-    path("awards/<int:call_id>/parameters.json", public_parameters,
-         name="awards_parameters"),
-    path("workbench/awards/", calls, name="awards_calls"),
-    path("workbench/awards/new/", call_new, name="awards_call_new"),
-    path("workbench/awards/experts/", experts, name="awards_experts"),
-    path("workbench/awards/experts/new/", expert_new, name="awards_expert_new"),
-    path("workbench/awards/experts/<int:expert_id>/active/", expert_active,
-         name="awards_expert_active"),
-    path("workbench/awards/submit/", submit, name="awards_submit"),
-    path("workbench/awards/submit/case/", submit_case, name="awards_submit_case"),
-    path("workbench/awards/attachments/<int:attachment_id>/", attachment,
-         name="awards_attachment"),
-    path("workbench/awards/reviews/", reviews, name="awards_reviews"),
-    path("workbench/awards/reviews/<int:case_id>/", sheet, name="awards_sheet"),
-    path("workbench/awards/<int:call_id>/", call_page, name="awards_call"),
-    path("workbench/awards/<int:call_id>/settings/", call_settings, name="awards_settings"),
-    path("workbench/awards/<int:call_id>/<slug:action>/", call_action,
-         name="awards_action"),
-]

@@ -1,0 +1,78 @@
+"""The experts' pages: their drawn cases, blind, and a score sheet each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from onevisit.awards import selectors, services
+from onevisit.awards.constants import (
+    SCORE_MAX,
+    SCORE_MIN,
+    Criterion,
+)
+from onevisit.awards.models import AwardCase
+from onevisit.errors import DomainError, NotFound
+from onevisit.web.awards.common import _expert
+from onevisit.web.outcomes import error_text
+
+# ------------------------------------------------------------------ experts
+
+
+@login_required
+def reviews(request: HttpRequest) -> HttpResponse:
+    """The expert's drawn cases, by number and title only (blind)."""
+    expert = _expert(request)
+    return render(request, "web/awards/reviews.html", {
+        "expert": expert,
+        "assignments": list(selectors.assignments_of(expert=expert)[:500]),
+    })
+
+
+def _blind(request: HttpRequest, case_id: int) -> selectors.BlindCase:
+    try:
+        return selectors.case_blind(actor=request.user, case_id=case_id)
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+
+
+@login_required
+def sheet(request: HttpRequest, case_id: int) -> HttpResponse:
+    """A drawn case, blind, and the expert's score sheet; a refused sheet keeps what was
+    typed. Another expert's case, or one not drawn for her, is not found."""
+    _expert(request)
+    blind = _blind(request, case_id)
+    if request.method != "POST":
+        return _sheet_page(request, blind)
+    post = request.POST
+    try:
+        services.sheet_submit(actor=request.user,
+                              case=AwardCase.objects.select_related("call").get(pk=blind.id),
+                              scores={c: post.get(f"score_{c}", "") for c in Criterion.values},
+                              comment=post.get("comment", ""))
+    except DomainError as exc:
+        messages.error(request, error_text(exc))
+        return _sheet_page(request, blind, typed=post, status=400)
+    messages.success(request, _("已提交案例 %(number)s 的评分表") % {"number": blind.number})
+    return redirect("web:awards_reviews")
+
+
+def _sheet_page(request: HttpRequest, blind: selectors.BlindCase, *, typed: Any = None,
+                status: int = 200) -> HttpResponse:
+    sheet = blind.sheet
+    criteria = [{
+        "value": c.value, "label": c.label, "weight": blind.weights.get(c.value, 0),
+        "score": (typed.get(f"score_{c.value}", "") if typed is not None
+                  else getattr(sheet, c.value, "") if sheet is not None else ""),
+    } for c in Criterion]
+    comment = (typed.get("comment", "") if typed is not None
+               else sheet.comment if sheet is not None else "")
+    return render(request, "web/awards/sheet.html", {
+        "case": blind, "criteria": criteria, "comment": comment,
+        "score_min": SCORE_MIN, "score_max": SCORE_MAX,
+    }, status=status)
