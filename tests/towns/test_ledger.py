@@ -12,7 +12,7 @@ from django.db import DatabaseError, transaction
 
 from onevisit.errors import Conflict, InvalidInput
 from onevisit.towns.constants import AssessmentResult, LedgerKind, TownStatus
-from onevisit.towns.models import Assessment, LedgerEntry, Town, TownStatusChange
+from onevisit.towns.models import Assessment, Demonstration, LedgerEntry, Town, TownStatusChange
 from onevisit.towns.selectors import (
     ledger_by_region,
     ledger_totals,
@@ -165,6 +165,24 @@ def test_demonstration_towns_get_100_mu_each_up_to_the_methods_number(
         demonstration_designate(actor=programme.office, year=2018, codes=[second.code])
     assert "已是示范特色小镇" in str(twice.value.errors["codes"])
     assert rows.count() == 2
+
+
+@pytest.mark.parametrize(("year", "field", "reason"), [
+    (2027, "year", "2015 至 2026"),   # the clock's year is 2026: a future year
+    (2010, "year", "2015 至 2026"),   # before the programme's first year
+    (2015, "codes", "创建期自 2016 年开始"),  # before the town's creation period
+])
+def test_a_demonstration_year_must_have_begun_for_the_programme_and_the_town(
+        programme: Programme, year: int, field: str, reason: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        demonstration_designate(actor=programme.office, year=year,
+                                codes=[programme.town.code])
+    assert reason in str(refused.value.errors[field])
+    assert not Demonstration.objects.exists()
+    assert not LedgerEntry.objects.filter(kind=LedgerKind.DEMONSTRATION_LAND).exists()
+
+    demonstration_designate(actor=programme.office, year=2026, codes=[programme.town.code])
+    assert LedgerEntry.objects.filter(kind=LedgerKind.DEMONSTRATION_LAND).count() == 1
 
 
 def test_the_totals_come_from_the_ledger(programme: Programme) -> None:

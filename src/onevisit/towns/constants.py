@@ -14,6 +14,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+# The first year of the programme (浙政发〔2015〕8号).
+FIRST_YEAR = 2015
+
+
 class IndustryGroup(models.TextChoices):
     NEW = "new", _("七大新产业")
     CLASSIC = "classic", _("历史经典产业")

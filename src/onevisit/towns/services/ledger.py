@@ -18,6 +18,7 @@ from onevisit.errors import Conflict, InvalidInput
 from onevisit.towns import scoring
 from onevisit.towns.constants import (
     FAILED_RESULTS,
+    FIRST_YEAR,
     AssessmentResult,
     LedgerKind,
     MethodStatus,
@@ -139,10 +140,19 @@ def year_settle(*, actor: Any, year: Any) -> list[LedgerEntry]:
 def demonstration_designate(*, actor: Any, year: Any, codes: list[str],
                             note: str = "") -> list[Demonstration]:
     """The office publishes demonstration towns (省级示范特色小镇) for a year, at most the
-    published method's number a year; each gets the method's extra land in the ledger."""
+    published method's number a year; each gets the method's extra land in the ledger.
+
+    The year is one that has begun — from the programme's first year to the clock's — and
+    not before a chosen town's creation period began: a designation writes a permanent
+    ledger row, and a year chosen freely would let the office spread towns over years to
+    pass the yearly maximum. A town is a demonstration town at most once, ever."""
     office_required(actor)
     errors: Errors = {}
     the_year = integer_clean(year, "year", errors, label=_("年度"))
+    this_year = clock.now().year
+    if "year" not in errors and not FIRST_YEAR <= the_year <= this_year:
+        errors["year"] = _("年度须在 %(first)s 至 %(last)s 之间") % {
+            "first": FIRST_YEAR, "last": this_year}
     # The published method's row lock serialises designations, so two publications
     # cannot both pass the year's limit.
     method = (AssessmentMethod.objects.select_for_update()
@@ -163,6 +173,9 @@ def demonstration_designate(*, actor: Any, year: Any, codes: list[str],
                 "name": town.name})
         elif Demonstration.objects.filter(town=town).exists():
             problems.append(_("%(name)s 已是示范特色小镇") % {"name": town.name})
+        elif "year" not in errors and the_year < town.creation_start_year:
+            problems.append(_("%(name)s 的创建期自 %(start)s 年开始") % {
+                "name": town.name, "start": town.creation_start_year})
     if problems:
         errors["codes"] = "；".join(str(p) for p in problems)
     if method is not None and "year" not in errors:

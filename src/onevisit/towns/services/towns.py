@@ -18,6 +18,7 @@ from onevisit.towns.constants import (
     ALLOWED_TRANSITIONS,
     AREA_BAND_KM2,
     CREATION_YEARS_MAX,
+    FIRST_YEAR,
     REPORTING_STATUSES,
     TEXT_MAX,
     AssessmentResult,
@@ -36,8 +37,6 @@ from onevisit.towns.services.common import (
     town_locked,
 )
 
-# The first year of the programme (浙政发〔2015〕8号).
-FIRST_YEAR = 2015
 # Towns that no longer hold their industry for the 百镇一面 check.
 _GONE = (TownStatus.NOT_LISTED, TownStatus.EXITED)
 
