@@ -308,3 +308,108 @@ def test_a_towns_officer_lands_on_her_workbench(programme: Programme) -> None:  
     page = _as(programme.xihu).get("/towns/").content.decode()
     assert '<a href="/workbench/towns/">特色小镇工作台</a>' in page
     assert '<a class="secondary" href="/towns/">特色小镇</a>' in Client().get("/").content.decode()
+
+
+def test_refused_targets_keep_what_was_typed_with_each_fields_reason(
+        programme: Programme) -> None:  # noqa: F811
+    p = programme
+    response = _as(p.office).post(f"/workbench/towns/{p.town.code}/targets/", {
+        "year": "2017", "investment": "110000", "special_investment": "abc",
+        "new_enterprises": "5.5", "tax_revenue": "30000", "visitors": "-3",
+        "construction_progress": "60"})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert page.count('class="field-error"') == 3
+    assert "特色产业投资须为数字" in page
+    assert 'value="110000"' in page and 'value="abc"' in page and 'value="5.5"' in page
+    assert '<option value="2017" selected>' in page
+    assert 'id="target-new_enterprises" name="new_enterprises" inputmode="numeric"' in page
+    assert p.town.targets.get(year=2017).investment == Decimal("100000.00")  # unchanged
+
+
+def test_a_refused_method_draft_keeps_every_field_and_stays_open(
+        programme: Programme) -> None:  # noqa: F811
+    typed = {"code": "KH-2017", "name": "2017 年考核办法", "weight_investment": "40",
+             "weight_special_investment": "20", "weight_new_enterprises": "10",
+             "weight_tax_revenue": "10", "weight_visitors": "10",
+             "weight_construction_progress": "10", "pass_score": "50",
+             "warning_score": "70", "land_reward_percent": "100",
+             "deduction_multiplier": "2", "province_tax_share_percent": "50",
+             "return_percents": "100,80", "demonstration_land_mu": "100",
+             "demonstration_max": "10", "land_basis": "用地依据甲",
+             "deduction_basis": "倒扣依据乙", "fiscal_basis": "财政依据丙",
+             "demonstration_basis": "示范依据丁"}
+    response = _as(programme.office).post("/workbench/towns/methods/", typed)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "<details open>" in page
+    assert '<p class="field-error">警告分数线不能高于合格分数线</p>' in page
+    for name, value in typed.items():
+        assert f'name="{name}"' in page
+        assert f'value="{value}"' in page or f">{value}</textarea>" in page, name
+    assert not AssessmentMethod.objects.filter(code="KH-2017").exists()
+
+
+def test_a_refused_designation_keeps_the_ticked_towns(programme: Programme) -> None:  # noqa: F811
+    p = programme
+    response = _as(p.office).post("/workbench/towns/demonstrations/", {
+        "year": "2031", "codes": [p.town.code], "note": "产业集聚度高"})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'value="{p.town.code}" checked' in page
+    assert 'value="2031"' in page and 'value="产业集聚度高"' in page
+    assert '<p class="field-error">年度须在 2015 至 2026 之间</p>' in page
+    assert not LedgerEntry.objects.filter(kind="demonstration_land").exists()
+
+
+@pytest.mark.parametrize(("path", "page"), [
+    ("/workbench/towns/declare/", "/workbench/towns/"),
+    ("/workbench/towns/methods/", "/workbench/towns/"),
+    ("/workbench/towns/demonstrations/", "/workbench/towns/"),
+    ("/workbench/towns/{code}/targets/", "/workbench/towns/{code}/"),
+    ("/workbench/towns/{code}/reports/2016/submit/", "/workbench/towns/{code}/reports/2016/"),
+    ("/workbench/towns/{code}/reports/2016/fetch/", "/workbench/towns/{code}/reports/2016/"),
+])
+def test_a_forms_address_read_by_get_leads_back_to_the_form(
+        programme: Programme, path: str, page: str) -> None:  # noqa: F811
+    code = programme.town.code
+    response = _as(programme.xihu).get(path.format(code=code), {"language": "en"})
+
+    assert (response.status_code, response["Location"]) == (302, page.format(code=code))
+    assert _as(programme.xihu).put(path.format(code=code)).status_code == 405
+
+
+def test_a_refused_submit_after_fetching_keeps_the_fetched_figures(
+        programme: Programme) -> None:  # noqa: F811
+    p = programme
+    url = f"/workbench/towns/{p.town.code}/reports/2016/"
+    fetched = _as(p.xihu).post(url + "fetch/", figures()).content.decode()
+    assert 'name="fetched" value="1"' in fetched
+    assert "未通过校验" not in fetched
+
+    response = _as(p.xihu).post(url + "submit/", {**figures(), "fetched": "1"})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "尚未获取" not in page
+    assert '<td class="number">25000</td>' in page  # the tax office's 2016 figure
+    assert "请重新选择证明材料后再提交" in page
+    assert not AnnualReport.objects.exists()
+
+
+def test_a_town_only_declared_is_offered_no_report_form(programme: Programme) -> None:  # noqa: F811
+    p = programme
+    town = p.declare(name="梦想小镇", focus="互联网创业", industry="finance",
+                     start_year=2027, investment_plan={2027: "1", 2028: "1", 2029: "1"})
+    page = _as(p.xihu).get(f"/workbench/towns/{town.code}/reports/2027/").content.decode()
+    assert 'id="report-form"' not in page
+    assert 'id="not-reporting"' in page
+
+    refused = _as(p.xihu).post(f"/workbench/towns/{town.code}/reports/2027/fetch/", {})
+    text = refused.content.decode()
+    assert refused.status_code == 400
+    assert "不需报送年度报告" in text
+    assert "未通过校验，填报值已保留" not in text

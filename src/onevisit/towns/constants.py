@@ -13,7 +13,6 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
 # The first year of the programme (浙政发〔2015〕8号).
 FIRST_YEAR = 2015
 

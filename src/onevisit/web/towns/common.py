@@ -3,11 +3,20 @@ of a request within the officer's region, the forms' choices and the refusal's r
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from onevisit import clock
@@ -84,3 +93,22 @@ def counties_of(user: Any) -> list[Region]:
 def refused(request: HttpRequest, exc: DomainError) -> dict[str, Any]:
     messages.error(request, error_text(exc))
     return dict(exc.errors) if isinstance(exc, InvalidInput) else {}
+
+
+def form_post(page: str) -> Callable[[Callable[..., HttpResponse]],
+                                     Callable[..., HttpResponse]]:
+    """A form's address: it takes the form's POST, and may show the refused form again
+    there; a GET (a reload, a language switch, a bookmark) goes back to the `page` the form
+    lives on — given the address's town code and year, where it has them — never to a
+    blank 405."""
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+            if request.method in ("GET", "HEAD"):
+                return HttpResponseRedirect(reverse(page, kwargs={
+                    key: value for key, value in kwargs.items() if key in ("code", "year")}))
+            if request.method != "POST":
+                return HttpResponseNotAllowed(["GET", "POST"])
+            return view(request, **kwargs)
+        return wrapped
+    return decorate

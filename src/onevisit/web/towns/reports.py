@@ -15,11 +15,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from onevisit.errors import DomainError
+from onevisit.errors import DomainError, InvalidInput
 from onevisit.exchange.sources import source_name
 from onevisit.files.services import file_read
 from onevisit.towns.constants import (
     ENTERPRISES_SOURCE,
+    REPORTING_STATUSES,
     TAX_SOURCE,
     Figure,
     Indicator,
@@ -41,9 +42,11 @@ from onevisit.towns.services import (
 )
 from onevisit.web.outcomes import action_report
 from onevisit.web.towns.common import (
+    form_post,
     office_of,
     refused,
     staff_of,
+    this_year,
     town_of,
 )
 
@@ -59,7 +62,11 @@ def report_page(request: HttpRequest, code: str, year: int) -> HttpResponse:
 
 def _report_page(request: HttpRequest, user: Any, town: Town, year: int, *,
                  typed: QueryDict | None = None, errors: dict[str, Any] | None = None,
-                 held: Any = None, status: int = 200) -> HttpResponse:
+                 held: Any = None, submitted: bool = False,
+                 status: int = 200) -> HttpResponse:
+    """The report of a town's year, or its form for the county while the year is one the
+    town reports (a listed town, a year of its creation period that has begun); `typed`
+    and `errors` refill a refused form, `submitted` when the refusal was the submit's."""
     detail = town_detail(town=town)
     report = next((r for r in detail.reports if r.year == year), None)
     assessment = next((a for a in detail.assessments if a.year == year), None)
@@ -73,13 +80,16 @@ def _report_page(request: HttpRequest, user: Any, town: Town, year: int, *,
         "evidence_error": errors.get(f"evidence_{figure.value}", ""),
         "evidence": [e for e in evidence if e.figure == figure.value],
     } for figure in Figure]
+    reporting = (town.status in REPORTING_STATUSES and town.in_creation_period(year)
+                 and year <= this_year())
     scores = [{"label": Indicator(key).label, **value}
               for key, value in (assessment.scores.items() if assessment else [])]
     return render(request, "web/towns/report.html", {
         "town": town, "year": year, "report": report, "assessment": assessment,
         "figures": figures, "scores": scores, "held": held, "errors": errors,
-        "typed": typed or {}, "office": is_towns_office(user),
-        "may_report": report is None and may_report(user, town),
+        "typed": typed or {}, "office": is_towns_office(user), "submitted": submitted,
+        "may_report": report is None and may_report(user, town) and reporting,
+        "reporting": reporting,
         "target": next((t for t in detail.targets if t.year == year), None),
         "method": assessment.method if assessment else method_published(),
         "ledger": [entry for entry in detail.ledger if entry.year == year],
@@ -90,7 +100,7 @@ def _report_page(request: HttpRequest, user: Any, town: Town, year: int, *,
     }, status=status)
 
 
-@require_POST
+@form_post("web:towns_report")
 @login_required
 def report_fetch(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """获取: the figures the government holds, fetched (and logged) before submitting."""
@@ -106,6 +116,19 @@ def report_fetch(request: HttpRequest, code: str, year: int) -> HttpResponse:
     return _report_page(request, user, town, year, typed=request.POST, held=held)
 
 
+def _held_again(user: Any, code: str, year: int, post: QueryDict,
+                errors: dict[str, Any]) -> Any:
+    """The held figures shown again after a refused submit, when the form had them shown
+    (获取 before submitting) and the town and year are still good: fetched (and logged)
+    again, as every showing of them is."""
+    if not post.get("fetched") or "town" in errors or "year" in errors:
+        return None
+    try:
+        return report_held_fetch(actor=user, code=code, year=year)
+    except InvalidInput:
+        return None
+
+
 def _uploads(request: HttpRequest) -> dict[str, list[tuple[str, bytes]]]:
     """Each figure's evidence files as the service takes them; a file too big goes as a
     content the service refuses by size, naming it."""
@@ -119,7 +142,7 @@ def _uploads(request: HttpRequest) -> dict[str, list[tuple[str, bytes]]]:
     return evidence
 
 
-@require_POST
+@form_post("web:towns_report")
 @login_required
 def report_new(request: HttpRequest, code: str, year: int) -> HttpResponse:
     user = staff_of(request)
@@ -130,8 +153,10 @@ def report_new(request: HttpRequest, code: str, year: int) -> HttpResponse:
                       figures={figure: post.get(figure, "") for figure in Figure.values},
                       evidence=_uploads(request), note=post.get("note", ""))
     except DomainError as exc:
-        return _report_page(request, user, town, year, typed=post,
-                            errors=refused(request, exc), status=400)
+        errors = refused(request, exc)
+        return _report_page(request, user, town, year, typed=post, errors=errors,
+                            held=_held_again(user, code, year, post, errors),
+                            submitted=True, status=400)
     messages.success(request, _("已报送 %(year)d 年度报告") % {"year": year})
     return redirect("web:towns_report", code=code, year=year)
 

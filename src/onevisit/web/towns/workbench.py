@@ -45,6 +45,7 @@ from onevisit.towns.services import (
 from onevisit.web.outcomes import action_report
 from onevisit.web.towns.common import (
     counties_of,
+    form_post,
     industry_groups,
     office_of,
     profile_of,
@@ -59,6 +60,8 @@ from onevisit.web.towns.common import (
 PLAN_YEARS = CREATION_YEARS_MAX
 TARGET_FIELDS = ("investment", "special_investment", "new_enterprises", "tax_revenue",
                  "visitors", "construction_progress")
+# The targets counted in whole numbers (the rest are amounts in 万元 with two decimals).
+WHOLE_TARGETS = ("new_enterprises", "visitors", "construction_progress")
 METHOD_NUMBERS = ("pass_score", "warning_score", "land_reward_percent", "deduction_multiplier",
                   "province_tax_share_percent", "demonstration_land_mu", "demonstration_max")
 METHOD_BASES = ("land_basis", "deduction_basis", "fiscal_basis", "demonstration_basis")
@@ -76,19 +79,24 @@ def _plan_years(typed: QueryDict | None) -> list[tuple[int, str]]:
 
 
 def _workbench_page(request: HttpRequest, user: Any, *, typed: QueryDict | None = None,
-                    errors: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:
-    """The officer's towns and the declaration form; `typed` (a refused declaration)
-    fills the form again, each field with its reason. The office also sees what waits
-    for it: declarations, targets to set, reports, the methods, demonstration towns."""
+                    errors: dict[str, Any] | None = None, form: str = "declare",
+                    status: int = 200) -> HttpResponse:
+    """The officer's towns and the declaration form; `typed` (a refused `form`: the
+    declaration, the method draft or the demonstration towns) fills that form again,
+    each field with its reason. The office also sees what waits for it: declarations,
+    targets to set, reports, the methods, demonstration towns."""
     office = is_towns_office(user)
     year = this_year()
     towns = list(towns_visible_to(user).select_related("region"))
+    declared = typed if form == "declare" else None
     context: dict[str, Any] = {
-        "office": office, "towns": towns, "typed": typed or {}, "errors": errors or {},
-        "typed_functions": typed.getlist("functions") if typed else [TownFunction.INDUSTRY],
+        "office": office, "towns": towns, "typed": declared or {},
+        "errors": (errors or {}) if form == "declare" else {},
+        "typed_functions": (declared.getlist("functions") if declared
+                            else [TownFunction.INDUSTRY]),
         "industry_groups": industry_groups(), "scenic_goals": ScenicGoal.choices,
         "functions": TownFunction.choices, "counties": counties_of(user),
-        "plan_years": _plan_years(typed), "this_year": year,
+        "plan_years": _plan_years(declared), "this_year": year,
         "years_default": CREATION_YEARS_DEFAULT, "years_max": CREATION_YEARS_MAX,
     }
     if office:
@@ -102,17 +110,25 @@ def _workbench_page(request: HttpRequest, user: Any, *, typed: QueryDict | None 
                 and town.in_creation_period(year) and (town.pk, year) not in targeted],
             "reports": list(reports_waiting(user=user).select_related("town", "town__region")),
             "methods": list(methods()), "published": method_published(),
-            "indicators": Indicator.choices,
+            "method_typed": typed if form == "method" else {},
+            "method_errors": (errors or {}) if form == "method" else {},
+            "weights": [(key, label, typed.get(f"weight_{key}", "")
+                         if typed and form == "method" else "")
+                        for key, label in Indicator.choices],
             "demonstrations": list(demonstrations().select_related("town")),
             # Creation objects and named towns may be designated (the service checks).
             "candidates": [town for town in towns if town.status in (
                 TownStatus.CREATION, TownStatus.NAMED)],
+            "designate_typed": typed if form == "designate" else {},
+            "designate_errors": (errors or {}) if form == "designate" else {},
+            "designate_codes": (typed.getlist("codes") if typed and form == "designate"
+                                else []),
             "unsettled": list(assessments_unsettled(user=user)),
         }
     return render(request, "web/towns/workbench.html", context, status=status)
 
 
-@require_POST
+@form_post("web:towns_workbench")
 @login_required
 def declare(request: HttpRequest) -> HttpResponse:
     user = staff_of(request)
@@ -153,22 +169,32 @@ def review(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("web:towns_town", code=code)
 
 
-@require_POST
+@form_post("web:towns_town")
 @login_required
 def targets(request: HttpRequest, code: str) -> HttpResponse:
     user = office_of(request)
     post = request.POST
-    action_report(request, lambda: target_set(
-        actor=user, code=code, year=post.get("year", ""),
-        **{field: post.get(field, "") for field in TARGET_FIELDS}),
-        _("已下达年度目标任务"))
+    try:
+        target_set(actor=user, code=code, year=post.get("year", ""),
+                   **{field: post.get(field, "") for field in TARGET_FIELDS})
+    except DomainError as exc:
+        return _town_page(request, user, code, typed=post, errors=refused(request, exc),
+                          status=400)
+    messages.success(request, _("已下达年度目标任务"))
     return redirect("web:towns_town", code=code)
 
 
 @login_required
 def town_page(request: HttpRequest, code: str) -> HttpResponse:
-    user = staff_of(request)
+    return _town_page(request, staff_of(request), code)
+
+
+def _town_page(request: HttpRequest, user: Any, code: str, *, typed: QueryDict | None = None,
+               errors: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:
+    """One town's whole record; `typed` (refused targets) fills the targets form again,
+    each field with its reason."""
     town = town_of(request, code)
+    errors = errors or {}
     detail = town_detail(town=town)
     office = is_towns_office(user)
     year = this_year()
@@ -182,15 +208,21 @@ def town_page(request: HttpRequest, code: str) -> HttpResponse:
         "next_statuses": [(s, TownStatus(s).label) for s in sorted(
             ALLOWED_TRANSITIONS.get(town.status, set()))],
         "target_fields": [(field, Indicator(field).label) for field in TARGET_FIELDS],
+        "target_inputs": [
+            (field, Indicator(field).label, typed.get(field, "") if typed else "",
+             errors.get(field, ""), "numeric" if field in WHOLE_TARGETS else "decimal")
+            for field in TARGET_FIELDS],
+        "target_year": year_of(typed.get("year")) if typed else None,
+        "target_errors": errors,
         "target_years": list(range(town.creation_start_year, town.creation_end_year + 1)),
         "report_rows": [(report, assessed.get(report.year)) for report in detail.reports],
-    } | profile_of(town))
+    } | profile_of(town), status=status)
 
 
 # ------------------------------------------------------------------ the office's settings
 
 
-@require_POST
+@form_post("web:towns_workbench")
 @login_required
 def method_new(request: HttpRequest) -> HttpResponse:
     user = office_of(request)
@@ -199,13 +231,17 @@ def method_new(request: HttpRequest) -> HttpResponse:
     returns = [value.strip() for value in post.get("return_percents", "").replace("，", ",")
                .split(",") if value.strip()]
     # What is left blank takes the programme's default (the service's None).
-    action_report(request, lambda: method_create(
-        actor=user, code=post.get("code", ""), name=post.get("name", ""),
-        weights=weights if any(weights.values()) else None,
-        return_percents=returns or None,
-        **{key: post.get(key, "").strip() or None for key in METHOD_NUMBERS},
-        **{key: post.get(key, "").strip() or None for key in METHOD_BASES}),
-        _("已草拟考核办法"))
+    try:
+        method_create(
+            actor=user, code=post.get("code", ""), name=post.get("name", ""),
+            weights=weights if any(weights.values()) else None,
+            return_percents=returns or None,
+            **{key: post.get(key, "").strip() or None for key in METHOD_NUMBERS},
+            **{key: post.get(key, "").strip() or None for key in METHOD_BASES})
+    except DomainError as exc:
+        return _workbench_page(request, user, typed=post, errors=refused(request, exc),
+                               form="method", status=400)
+    messages.success(request, _("已草拟考核办法"))
     return redirect("web:towns_workbench")
 
 
@@ -218,12 +254,16 @@ def method_publish_view(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("web:towns_workbench")
 
 
-@require_POST
+@form_post("web:towns_workbench")
 @login_required
 def designate(request: HttpRequest) -> HttpResponse:
     user = office_of(request)
     post = request.POST
-    action_report(request, lambda: demonstration_designate(
-        actor=user, year=post.get("year", ""), codes=post.getlist("codes"),
-        note=post.get("note", "")), _("已公布示范特色小镇，奖励用地记入台账"))
+    try:
+        demonstration_designate(actor=user, year=post.get("year", ""),
+                                codes=post.getlist("codes"), note=post.get("note", ""))
+    except DomainError as exc:
+        return _workbench_page(request, user, typed=post, errors=refused(request, exc),
+                               form="designate", status=400)
+    messages.success(request, _("已公布示范特色小镇，奖励用地记入台账"))
     return redirect("web:towns_workbench")
