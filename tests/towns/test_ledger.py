@@ -247,3 +247,13 @@ def test_the_public_sees_only_published_years(programme: Programme) -> None:
     staff = town_detail(town=programme.town)
     assert [r.year for r in staff.reports] == [2016, 2017]
     assert [t.year for t in trends()] == [2016, 2017]
+
+
+def test_passed_and_failed_count_towns_not_town_years(programme: Programme) -> None:
+    report_and_assess(programme, programme.town, 2016)
+    report_and_assess(programme, programme.town, 2017)
+
+    assert ledger_totals().towns_passed == 1  # one town, passed twice
+    assert ledger_totals(year=2017).towns_passed == 1
+    assert ledger_totals(year=2015).towns_passed == 0
+    assert town_detail(town=programme.town).totals.towns_passed == 1

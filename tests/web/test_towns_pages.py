@@ -413,3 +413,16 @@ def test_a_town_only_declared_is_offered_no_report_form(programme: Programme) ->
     assert refused.status_code == 400
     assert "不需报送年度报告" in text
     assert "未通过校验，填报值已保留" not in text
+
+
+def test_the_totals_count_towns_on_the_page_and_in_the_workbook(
+        programme: Programme) -> None:  # noqa: F811
+    _settled(programme, 2016)
+    _settled(programme, 2017)
+
+    page = Client().get("/towns/").content.decode()
+    assert "1 个小镇考核合格" in page
+    assert "；0 个小镇未完成目标任务" in page
+    book = load_workbook(io.BytesIO(Client().get("/towns/export.xlsx").content))
+    summary = {row[0]: row[1] for row in book["汇总"].iter_rows(values_only=True) if row}
+    assert summary["考核合格的小镇"] == 1

@@ -152,7 +152,9 @@ def ledger_rows(*, scope: str = "", year: int | None = None,
 @dataclass(frozen=True)
 class LedgerTotals:
     """What the ledger sums to: "N towns passed, X 亩 granted" and the rest. Passed and
-    failed count settled assessments: over several years, a town counts once a year."""
+    failed count distinct towns with a settled assessment of that result: over several
+    years a town counts once however many years it passed, and a town that passed one
+    year and failed another counts in both."""
 
     towns_passed: int
     towns_failed: int
@@ -175,10 +177,15 @@ def _sums(rows: QuerySet[LedgerEntry]) -> dict[str, Any]:
     )
 
 
+def _towns_counted(assessments: QuerySet[Assessment]) -> int:
+    return int(assessments.aggregate(n=Count("town", distinct=True))["n"] or 0)
+
+
 def ledger_totals(*, scope: str = "", year: int | None = None) -> LedgerTotals:
     """Totals of the ledger rows in a region (a code prefix; "" the province) and year.
-    Passed and failed count the towns whose settled assessments earned a reward or a
-    deduction (合格 and 不合格 / 降格 / 退出)."""
+    Passed and failed count the distinct towns whose settled assessments (of the year, or
+    of any year) earned a reward or a deduction (合格 and 不合格 / 降格 / 退出) — towns,
+    not town-years, as "N 个小镇考核合格" says."""
     rows = ledger_rows(scope=scope, year=year)
     sums = _sums(rows)
     settled = Assessment.objects.filter(settled_at__isnull=False)
@@ -186,9 +193,9 @@ def ledger_totals(*, scope: str = "", year: int | None = None) -> LedgerTotals:
         settled = settled.filter(town__region__code__startswith=scope)
     if year is not None:
         settled = settled.filter(year=year)
-    passed = settled.filter(result=AssessmentResult.PASSED).count()
-    failed = settled.exclude(result__in=(AssessmentResult.PASSED,
-                                         AssessmentResult.WARNING)).count()
+    passed = _towns_counted(settled.filter(result=AssessmentResult.PASSED))
+    failed = _towns_counted(settled.exclude(result__in=(AssessmentResult.PASSED,
+                                                        AssessmentResult.WARNING)))
     granted, deducted = cents(Decimal(sums["granted"])), cents(Decimal(sums["deducted"]))
     return LedgerTotals(towns_passed=passed, towns_failed=failed, land_granted_mu=granted,
                         land_deducted_mu=-deducted, land_net_mu=granted + deducted,
@@ -270,9 +277,9 @@ def _town_totals(town: Town) -> LedgerTotals:
     settled = Assessment.objects.filter(town=town, settled_at__isnull=False)
     granted, deducted = cents(Decimal(sums["granted"])), cents(Decimal(sums["deducted"]))
     return LedgerTotals(
-        towns_passed=settled.filter(result=AssessmentResult.PASSED).count(),
-        towns_failed=settled.exclude(result__in=(AssessmentResult.PASSED,
-                                                 AssessmentResult.WARNING)).count(),
+        towns_passed=_towns_counted(settled.filter(result=AssessmentResult.PASSED)),
+        towns_failed=_towns_counted(settled.exclude(result__in=(AssessmentResult.PASSED,
+                                                                AssessmentResult.WARNING))),
         land_granted_mu=granted, land_deducted_mu=-deducted, land_net_mu=granted + deducted,
         fiscal_wan=cents(Decimal(sums["fiscal"])),
         demonstration_mu=cents(Decimal(sums["demonstration"])), entries=int(sums["entries"]))
