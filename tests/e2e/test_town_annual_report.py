@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from onevisit.towns.models import Assessment, LedgerEntry, ReportEvidence
+from onevisit.demo.staff import DEMO_PASSWORD
+from onevisit.demo.towns import demo_towns_load
+from onevisit.towns.models import Assessment, LedgerEntry, ReportEvidence, Town
 from onevisit.towns.services import (
     assessment_settle,
     assessments_publish,
@@ -140,3 +142,34 @@ def test_the_towns_pages_pass_axe(programme: Programme, live_server, browser):  
         found[path] = _violations(page)
     context.close()
     assert {path: v for path, v in found.items() if v} == {}
+
+
+
+def test_the_towns_pages_fit_a_phone(live_server, browser):
+    """The demo programme's pages at 390 px: wide tables scroll in their own box."""
+    demo_towns_load()
+    town = Town.objects.get(name="梦想小镇")
+    # Not is_mobile: a mobile browser zooms out of a too-wide page, hiding the overflow.
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    too_wide = {}
+
+    def measure(paths: list[str]) -> None:
+        for path in paths:
+            page.goto(live_server.url + path)
+            overflow = page.evaluate(
+                "() => document.documentElement.scrollWidth - window.innerWidth")
+            if overflow > 0:
+                too_wide[path] = overflow
+
+    measure(["/towns/", f"/towns/{town.code}/"])
+    page.goto(f"{live_server.url}/accounts/login/?next=/workbench/towns/")
+    page.get_by_label("用户名").fill("towns-office")
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.locator("#towns").wait_for()
+    year = town.creation_start_year + 1
+    measure(["/workbench/towns/", f"/workbench/towns/{town.code}/",
+             f"/workbench/towns/{town.code}/reports/{year}/", "/workbench/towns/ledger/"])
+    context.close()
+    assert too_wide == {}
