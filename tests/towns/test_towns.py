@@ -111,6 +111,21 @@ def test_the_plan_covers_the_creation_period(programme: Programme) -> None:
         programme.declare(name="缺年小镇", industry="health",
                           investment_plan={2016: "100", 2017: "100"})
     assert "2016—2018" in str(short.value.errors["investment_plan"])
+    assert str(short.value.errors["investment_plan"]).endswith("：缺少 2018 年")
+
+
+def test_a_bad_start_year_and_the_plans_missing_and_extra_years_are_named_at_once(
+        programme: Programme) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        programme.declare(name="早年小镇", industry="health", start_year=2010, years=3,
+                          investment_plan={2010: "100", 2011: "100", 2013: "100"})
+
+    errors = refused.value.errors
+    assert set(errors) == {"start_year", "investment_plan"}
+    assert str(errors["start_year"]) == "创建期起始年度须在 2015 至 2027 之间"
+    assert str(errors["investment_plan"]) == (
+        "计划投资须覆盖且只覆盖创建期 2010—2012 年的每一年：缺少 2012 年；2013 年不在创建期内")
+    assert Town.objects.count() == 1
 
 
 @pytest.mark.parametrize(("before", "after"),

@@ -60,6 +60,7 @@ def _period_clean(start_year: Any, years: Any, errors: Errors) -> tuple[int, int
     length = integer_clean(years, "years", errors, label=_("创建期年数"))
     if "years" not in errors and not 1 <= length <= CREATION_YEARS_MAX:
         errors["years"] = _("创建期为 1 至 %(n)s 年") % {"n": CREATION_YEARS_MAX}
+        length = 0
     return start, length
 
 
@@ -81,13 +82,20 @@ def _plan_clean(plan: Any, start: int, length: int, errors: Errors) -> dict[str,
     if problems:
         errors["investment_plan"] = "；".join(str(p) for p in problems.values())
         return {}
-    if "start_year" in errors or "years" in errors:
+    if not start or not length:  # a start year or length that is not a number
         return cleaned
+    # Checked against the typed period even when the start year is refused, so the plan's
+    # problems are named with the start year's, all at once.
     period = {str(y) for y in range(start, start + length)}
     if set(cleaned) != period:
+        missing = sorted(period - set(cleaned), key=int)
+        extra = sorted(set(cleaned) - period, key=int)
+        gaps = ([_("缺少 %(years)s 年") % {"years": "、".join(missing)}] if missing else []) + (
+            [_("%(years)s 年不在创建期内") % {"years": "、".join(extra)}] if extra else [])
         errors["investment_plan"] = _(
-            "计划投资须覆盖且只覆盖创建期 %(first)s—%(last)s 年的每一年") % {
-            "first": start, "last": start + length - 1}
+            "计划投资须覆盖且只覆盖创建期 %(first)s—%(last)s 年的每一年：%(problems)s") % {
+            "first": start, "last": start + length - 1,
+            "problems": "；".join(gaps)}
     elif not any(Decimal(v) > 0 for v in cleaned.values()):
         errors["investment_plan"] = _("计划投资合计须大于 0")
     return {y: cleaned[y] for y in sorted(cleaned)}
