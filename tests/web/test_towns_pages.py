@@ -322,7 +322,8 @@ def test_refused_targets_keep_what_was_typed_with_each_fields_reason(
     page = response.content.decode()
     assert page.count('class="field-error"') == 3
     assert "特色产业投资须为数字" in page
-    assert 'value="110000"' in page and 'value="abc"' in page and 'value="5.5"' in page
+    for value in ("110000", "abc", "5.5", "-3", "30000", "60"):
+        assert f'value="{value}"' in page
     assert '<option value="2017" selected>' in page
     assert 'id="target-new_enterprises" name="new_enterprises" inputmode="numeric"' in page
     assert p.town.targets.get(year=2017).investment == Decimal("100000.00")  # unchanged
@@ -360,7 +361,8 @@ def test_a_refused_designation_keeps_the_ticked_towns(programme: Programme) -> N
     assert response.status_code == 400
     page = response.content.decode()
     assert f'value="{p.town.code}" checked' in page
-    assert 'value="2031"' in page and 'value="产业集聚度高"' in page
+    assert 'value="2031"' in page
+    assert 'value="产业集聚度高"' in page
     assert '<p class="field-error">年度须在 2015 至 2026 之间</p>' in page
     assert not LedgerEntry.objects.filter(kind="demonstration_land").exists()
 
@@ -426,3 +428,11 @@ def test_the_totals_count_towns_on_the_page_and_in_the_workbook(
     book = load_workbook(io.BytesIO(Client().get("/towns/export.xlsx").content))
     summary = {row[0]: row[1] for row in book["汇总"].iter_rows(values_only=True) if row}
     assert summary["考核合格的小镇"] == 1
+
+
+def test_the_whole_number_figures_ask_for_a_numeric_keypad(programme: Programme) -> None:  # noqa: F811
+    page = _as(programme.xihu).get(
+        f"/workbench/towns/{programme.town.code}/reports/2016/").content.decode()
+    assert 'name="construction_progress" inputmode="numeric"' in page
+    assert 'name="visitors" inputmode="numeric"' in page
+    assert 'name="new_land" inputmode="decimal"' in page

@@ -150,6 +150,10 @@ class Figure(models.TextChoices):
     CONSTRUCTION_PROGRESS = "construction_progress", _("景区建设进度（%）")
 
 
+# The figures counted in whole numbers (the others are amounts with two decimals).
+WHOLE_FIGURES = (Figure.VISITORS, Figure.CONSTRUCTION_PROGRESS)
+
+
 # The figures the government already holds: fetched through the exchange, never typed.
 HELD_FIGURES = ("tax_revenue", "new_enterprises")
 TAX_EVIDENCE = "town_tax"

@@ -22,6 +22,7 @@ from onevisit.towns.constants import (
     ENTERPRISES_SOURCE,
     REPORTING_STATUSES,
     TAX_SOURCE,
+    WHOLE_FIGURES,
     Figure,
     Indicator,
 )
@@ -74,6 +75,7 @@ def _report_page(request: HttpRequest, user: Any, town: Town, year: int, *,
     evidence = list(report.evidence.all()) if report is not None else []
     figures = [{
         "key": figure.value, "label": figure.label,
+        "inputmode": "numeric" if figure in WHOLE_FIGURES else "decimal",
         "value": getattr(report, figure.value) if report is not None else None,
         "typed": typed.get(figure.value, "") if typed else "",
         "error": errors.get(figure.value, ""),
