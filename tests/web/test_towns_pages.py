@@ -436,3 +436,21 @@ def test_the_whole_number_figures_ask_for_a_numeric_keypad(programme: Programme)
     assert 'name="construction_progress" inputmode="numeric"' in page
     assert 'name="visitors" inputmode="numeric"' in page
     assert 'name="new_land" inputmode="decimal"' in page
+
+
+def test_the_ledger_workbook_names_cause_recorder_and_time(programme: Programme) -> None:  # noqa: F811
+    _settled(programme)
+
+    staff = load_workbook(io.BytesIO(
+        _as(programme.office).get("/workbench/towns/ledger/export.xlsx").content))
+    sheet = staff["奖惩台账"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][8:] == ("起因", "记录人", "记录时间")
+    reward = next(row for row in rows if row[3] == "用地奖励")
+    assert reward[8:] == ("2016 年度考核（合格）", "towns-office", "2026-12-08 10:00")
+    for name in staff.sheetnames:
+        assert staff[name].freeze_panes == "A2"
+    assert sheet.column_dimensions["G"].width == 50  # the legal basis, wrapped
+    assert sheet.column_dimensions["A"].width == 6  # 年度
+    public = load_workbook(io.BytesIO(Client().get("/towns/export.xlsx").content))
+    assert next(public["奖惩台账"].iter_rows(values_only=True))[8:] == ("起因", "记录时间")

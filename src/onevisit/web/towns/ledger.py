@@ -10,12 +10,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from onevisit.accounts.models import Region
 from onevisit.accounts.regions import covers, scope_of
-from onevisit.towns.models import Town
+from onevisit.towns.models import LedgerEntry, Town
 from onevisit.towns.selectors import (
     is_towns_office,
     ledger_by_region,
@@ -31,6 +35,9 @@ from onevisit.web.towns.common import (
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A workbook column is as wide as its longest cell (a Chinese character counts two), at
+# most this many characters; longer cells wrap.
+COLUMN_WIDTH_MAX = 50
 
 
 def _ledger_scope(request: HttpRequest, user: Any) -> str:
@@ -63,6 +70,32 @@ def ledger(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _cause(entry: LedgerEntry) -> str:
+    """What caused a ledger row: the assessment (its year and result) or the designation."""
+    if entry.assessment is not None:
+        return _("%(year)s 年度考核（%(result)s）") % {
+            "year": entry.assessment.year, "result": entry.assessment.get_result_display()}
+    if entry.demonstration is not None:
+        return _("%(year)s 年公布为示范特色小镇") % {"year": entry.demonstration.year}
+    return ""
+
+
+def _layout(sheet: Worksheet) -> None:
+    """The header row frozen, each column as wide as its content, long cells wrapped."""
+    sheet.freeze_panes = "A2"
+    widths: dict[int, int] = {}
+    for row in sheet.iter_rows():
+        for cell in row:
+            text = "" if cell.value is None else str(cell.value)
+            width = sum(2 if ord(char) > 0x2E7F else 1 for char in text)
+            widths[cell.column] = max(widths.get(cell.column, 0), width)
+            if width > COLUMN_WIDTH_MAX:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for column, width in widths.items():
+        sheet.column_dimensions[get_column_letter(column)].width = min(
+            width + 2, COLUMN_WIDTH_MAX)
+
+
 def towns_workbook(*, towns: list[Town], scope: str, year: int | None, name: str,
                    public: bool = False) -> HttpResponse:
     """The towns, the published results, the ledger with its legal bases, the totals
@@ -84,12 +117,18 @@ def towns_workbook(*, towns: list[Town], scope: str, year: int | None, name: str
         results.append([assessment.year, assessment.town.name, assessment.town.region.name,
                         assessment.total, assessment.get_result_display()])
     entries = book.create_sheet(_("奖惩台账"))
+    # Who recorded a row is for the staff's workbook; the public one says when.
     entries.append([_("年度"), _("小镇名称"), _("所在县（市、区）"), _("类别"), _("用地指标（亩）"),
-                    _("财政奖励（万元）"), _("依据"), _("计算方法")])
-    for entry in ledger_rows(scope=scope, year=year):
+                    _("财政奖励（万元）"), _("依据"), _("计算方法"), _("起因"),
+                    *([] if public else [_("记录人")]), _("记录时间")])
+    for entry in ledger_rows(scope=scope, year=year).select_related("recorded_by"):
+        by = entry.recorded_by
         entries.append([entry.year, entry.town.name, entry.town.region.name,
                         entry.get_kind_display(), entry.land_mu, entry.fiscal_wan,
-                        entry.legal_basis, entry.formula])
+                        entry.legal_basis, entry.formula, _cause(entry),
+                        *([] if public else [(by.get_full_name() or by.username) if by
+                                             else _("系统")]),
+                        timezone.localtime(entry.recorded_at).strftime("%Y-%m-%d %H:%M")])
     totals = ledger_totals(scope=scope, year=year)
     summary = book.create_sheet(_("汇总"))
     summary.append([_("考核合格的小镇"), totals.towns_passed])
@@ -112,6 +151,8 @@ def towns_workbook(*, towns: list[Town], scope: str, year: int | None, name: str
     for trend in trends(scope=scope, published_only=public):
         yearly.append([trend.year, trend.towns, trend.investment, trend.special_investment,
                        trend.tax_revenue, trend.new_enterprises, trend.visitors, trend.new_land])
+    for worksheet in book.worksheets:
+        _layout(worksheet)
     content = io.BytesIO()
     book.save(content)
     response = HttpResponse(content.getvalue(), content_type=XLSX)
