@@ -257,3 +257,22 @@ def test_passed_and_failed_count_towns_not_town_years(programme: Programme) -> N
     assert ledger_totals(year=2017).towns_passed == 1
     assert ledger_totals(year=2015).towns_passed == 0
     assert town_detail(town=programme.town).totals.towns_passed == 1
+
+
+def test_the_public_trends_leave_out_a_year_still_being_reported(programme: Programme) -> None:
+    report_and_assess(programme, programme.town, 2016)
+    report_and_assess(programme, programme.town, 2017)
+    dream = programme.listed(name="梦想小镇", region_code="330110", focus="互联网创业",
+                             actor=programme.yuhang, start_year=2017,
+                             investment_plan={2017: "1", 2018: "1", 2019: "1"})
+    targets(programme.office, dream.code, 2017)
+    registries(dream.code, tax={2017: "21000"}, enterprises={2017: 41})
+    report_submit(actor=programme.office, code=dream.code, year=2017, figures=figures(),
+                  evidence=evidence())  # reported, not yet assessed
+
+    assert [t.year for t in trends(published_only=True)] == [2016]
+    assert [(t.year, t.towns, t.complete) for t in trends()] == [
+        (2016, 1, True), (2017, 2, False)]
+    # One town's own published figures are whole for that town.
+    assert [t.year for t in trends(code=programme.town.code, published_only=True)] == [
+        2016, 2017]

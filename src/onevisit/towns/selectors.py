@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
+from onevisit import clock
 from onevisit.accounts.models import Region
 from onevisit.towns.access import is_towns_office as is_towns_office
 from onevisit.towns.access import may_act_for, towns_scope
@@ -324,11 +325,20 @@ class YearTrend:
     new_enterprises: int
     visitors: int
     new_land: Decimal
+    # The year has ended and every report of it, province-wide, has a published
+    # assessment: its sums are the year's, not a part of it.
+    complete: bool = True
 
 
 def trends(*, scope: str = "", code: str = "", published_only: bool = False) -> list[YearTrend]:
-    """The reported figures summed per year (investment, tax, enterprises, …);
-    `published_only` (the public pages): only the reports whose assessment is published."""
+    """The reported figures summed per year (investment, tax, enterprises, …), each year
+    marked complete or not. `published_only` (the public pages): only the reports whose
+    assessment is published, and — for sums over towns (no `code`) — only complete years,
+    so a year still being reported is never shown as a region's total."""
+    this_year = clock.now().year
+    open_years = set(AnnualReport.objects.filter(
+        Q(assessment__isnull=True) | Q(assessment__published_at__isnull=True))
+        .values_list("year", flat=True).distinct())
     reports = AnnualReport.objects.all()
     if published_only:
         reports = reports.filter(assessment__published_at__isnull=False)
@@ -346,4 +356,8 @@ def trends(*, scope: str = "", code: str = "", published_only: bool = False) -> 
                       special_investment=cents(Decimal(r["special_investment"])),
                       tax_revenue=cents(Decimal(r["tax_revenue"])),
                       new_enterprises=int(r["new_enterprises"]), visitors=int(r["visitors"]),
-                      new_land=cents(Decimal(r["new_land"]))) for r in rows]
+                      new_land=cents(Decimal(r["new_land"])),
+                      complete=r["year"] < this_year and r["year"] not in open_years)
+            for r in rows
+            if not (published_only and not code
+                    and (r["year"] >= this_year or r["year"] in open_years))]
