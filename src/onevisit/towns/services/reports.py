@@ -85,7 +85,7 @@ def _held_fetch(*, town: Town, year: int, actor: Any) -> HeldFigures:
     for answer in fetched:
         key = ("tax_revenue" if answer.request.evidence_type == TAX_EVIDENCE
                else "new_enterprises")
-        registry = source_name(answer.request.source)
+        registry = _(source_name(answer.request.source))  # the exchange's Chinese name
         if answer.outcome == FetchOutcome.ERROR:
             held.errors[key] = _("%(registry)s暂时无法访问，请稍后再报送") % {"registry": registry}
             continue

@@ -148,10 +148,11 @@ def towns_workbook(*, towns: list[Town], scope: str, year: int | None, name: str
     yearly.append([_("年度"), _("报送小镇数"), _("完成投资（万元）"), _("其中特色产业投资（万元）"),
                    _("税收收入（万元）"), _("新入驻企业（家）"), _("接待游客（人次）"),
                    _("实际新增建设用地（亩）"), _("说明")])
+    partial = _("年度未结束或考核结果未全部公布，仅为部分小镇之和")
     for trend in trends(scope=scope, published_only=public):
         yearly.append([trend.year, trend.towns, trend.investment, trend.special_investment,
                        trend.tax_revenue, trend.new_enterprises, trend.visitors, trend.new_land,
-                       "" if trend.complete else _("年度未结束或考核结果未全部公布，仅为部分小镇之和")])
+                       "" if trend.complete else partial])
     for worksheet in book.worksheets:
         _layout(worksheet)
     content = io.BytesIO()

@@ -95,10 +95,11 @@ def _report_page(request: HttpRequest, user: Any, town: Town, year: int, *,
         "target": next((t for t in detail.targets if t.year == year), None),
         "method": assessment.method if assessment else method_published(),
         "ledger": [entry for entry in detail.ledger if entry.year == year],
-        # The registries the figures came from: the report's own, or those asked now.
-        "tax_source": source_name(report.tax_source if report else TAX_SOURCE),
-        "enterprises_source": source_name(report.enterprises_source if report
-                                          else ENTERPRISES_SOURCE),
+        # The registries the figures came from: the report's own, or those asked now
+        # (their names, kept in Chinese by the exchange, shown in the page's language).
+        "tax_source": _(source_name(report.tax_source if report else TAX_SOURCE)),
+        "enterprises_source": _(source_name(report.enterprises_source if report
+                                            else ENTERPRISES_SOURCE)),
     }, status=status)
 
 
