@@ -374,6 +374,9 @@ def test_a_refused_designation_keeps_the_ticked_towns(programme: Programme) -> N
     ("/workbench/towns/{code}/targets/", "/workbench/towns/{code}/"),
     ("/workbench/towns/{code}/reports/2016/submit/", "/workbench/towns/{code}/reports/2016/"),
     ("/workbench/towns/{code}/reports/2016/fetch/", "/workbench/towns/{code}/reports/2016/"),
+    ("/workbench/towns/{code}/reports/2016/assess/", "/workbench/towns/{code}/reports/2016/"),
+    ("/workbench/towns/{code}/review/", "/workbench/towns/{code}/"),
+    ("/workbench/towns/methods/KH-2016/publish/", "/workbench/towns/"),
 ])
 def test_a_forms_address_read_by_get_leads_back_to_the_form(
         programme: Programme, path: str, page: str) -> None:  # noqa: F811

@@ -95,18 +95,18 @@ def refused(request: HttpRequest, exc: DomainError) -> dict[str, Any]:
     return dict(exc.errors) if isinstance(exc, InvalidInput) else {}
 
 
-def form_post(page: str) -> Callable[[Callable[..., HttpResponse]],
-                                     Callable[..., HttpResponse]]:
+def form_post(page: str, *keys: str) -> Callable[[Callable[..., HttpResponse]],
+                                                 Callable[..., HttpResponse]]:
     """A form's address: it takes the form's POST, and may show the refused form again
     there; a GET (a reload, a language switch, a bookmark) goes back to the `page` the form
-    lives on — given the address's town code and year, where it has them — never to a
-    blank 405."""
+    lives on — given the address's arguments named in `keys` (the town code, the year) —
+    never to a blank 405."""
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapped(request: HttpRequest, **kwargs: Any) -> HttpResponse:
             if request.method in ("GET", "HEAD"):
                 return HttpResponseRedirect(reverse(page, kwargs={
-                    key: value for key, value in kwargs.items() if key in ("code", "year")}))
+                    key: kwargs[key] for key in keys}))
             if request.method != "POST":
                 return HttpResponseNotAllowed(["GET", "POST"])
             return view(request, **kwargs)

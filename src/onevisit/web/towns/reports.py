@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from onevisit.errors import DomainError, InvalidInput
 from onevisit.exchange.sources import source_name
@@ -103,7 +102,7 @@ def _report_page(request: HttpRequest, user: Any, town: Town, year: int, *,
     }, status=status)
 
 
-@form_post("web:towns_report")
+@form_post("web:towns_report", "code", "year")
 @login_required
 def report_fetch(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """获取: the figures the government holds, fetched (and logged) before submitting."""
@@ -145,7 +144,7 @@ def _uploads(request: HttpRequest) -> dict[str, list[tuple[str, bytes]]]:
     return evidence
 
 
-@form_post("web:towns_report")
+@form_post("web:towns_report", "code", "year")
 @login_required
 def report_new(request: HttpRequest, code: str, year: int) -> HttpResponse:
     user = staff_of(request)
@@ -164,7 +163,7 @@ def report_new(request: HttpRequest, code: str, year: int) -> HttpResponse:
     return redirect("web:towns_report", code=code, year=year)
 
 
-@require_POST
+@form_post("web:towns_report", "code", "year")
 @login_required
 def report_action(request: HttpRequest, code: str, year: int, action: str) -> HttpResponse:
     """The office's steps on a submitted report: assess, publish the year's results,

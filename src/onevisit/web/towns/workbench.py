@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from onevisit.errors import DomainError
 from onevisit.towns.constants import (
@@ -156,7 +155,7 @@ def declare(request: HttpRequest) -> HttpResponse:
     return redirect("web:towns_town", code=town.code)
 
 
-@require_POST
+@form_post("web:towns_town", "code")
 @login_required
 def review(request: HttpRequest, code: str) -> HttpResponse:
     """The office lists a declaration, demotes, promotes or names a town."""
@@ -169,7 +168,7 @@ def review(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("web:towns_town", code=code)
 
 
-@form_post("web:towns_town")
+@form_post("web:towns_town", "code")
 @login_required
 def targets(request: HttpRequest, code: str) -> HttpResponse:
     user = office_of(request)
@@ -245,7 +244,7 @@ def method_new(request: HttpRequest) -> HttpResponse:
     return redirect("web:towns_workbench")
 
 
-@require_POST
+@form_post("web:towns_workbench")
 @login_required
 def method_publish_view(request: HttpRequest, code: str) -> HttpResponse:
     user = office_of(request)
