@@ -127,11 +127,17 @@ def test_each_allowed_step_checks_what_it_closes(awards: Awards):
     with pytest.raises(InvalidInput) as unscored:
         services.call_transition(actor=awards.office, call=call, to=CallStatus.SITE_VISIT)
     assert set(unscored.value.errors) == {f"case_{c.number}" for c in cases}
+    for case in cases:  # each case named in the words, not only in the key
+        assert (f"案例 {case.number}“{case.title}”还差 3 份评分表"
+                in unscored.value.errors[f"case_{case.number}"])
     awards.score_all(call, {c.number: 80 for c in cases})
     call = services.call_transition(actor=awards.office, call=call, to=CallStatus.SITE_VISIT)
     with pytest.raises(InvalidInput) as unvisited:
         services.call_transition(actor=awards.office, call=call, to=CallStatus.SELECTION)
     assert set(unvisited.value.errors) == {f"case_{c.number}" for c in cases}  # all tied
+    for case in cases:
+        assert (unvisited.value.errors[f"case_{case.number}"]
+                == f"案例 {case.number}“{case.title}”缺少实地考察报告")
     for case in call.cases.all():
         services.visit_record(actor=awards.office, case=case, visited_on=clock.now().date(),
                               members="张三", findings="属实", recommendation="recommend")

@@ -52,6 +52,7 @@ from onevisit.awards.services.access import (
     organiser_check,
     status_check,
 )
+from onevisit.awards.services.selection import panel_size
 from onevisit.errors import Conflict, InvalidInput, NotAllowed
 from onevisit.notifications.constants import NotifyEvent
 from onevisit.notifications.services import notification_send
@@ -244,10 +245,12 @@ def _to_site_visit(call: AwardCall) -> dict[str, Any]:
     if draw is None or draw.drawn_at is None:
         raise InvalidInput(_("初评专家尚未抽取"), {"draw": _("请先抽取初评专家")})
     missing = (ReviewAssignment.objects.filter(draw=draw, sheet__isnull=True)
-               .values("case__number").annotate(n=Count("id")).order_by("case__number"))
+               .values("case__number", "case__title").annotate(n=Count("id"))
+               .order_by("case__number"))
     if missing:
         raise InvalidInput(_("还有评分表未提交，不能结束专家初评"), {
-            f"case_{row['case__number']}": _("还差 %(n)d 份评分表") % {"n": row["n"]}
+            f"case_{row['case__number']}": _("案例 %(number)s“%(title)s”还差 %(n)d 份评分表")
+            % {"number": row["case__number"], "title": row["case__title"], "n": row["n"]}
             for row in missing})
     totals: dict[str, list[Any]] = {}
     for row in ScoreSheet.objects.filter(assignment__draw=draw).select_related(
@@ -273,10 +276,11 @@ def _to_site_visit(call: AwardCall) -> dict[str, Any]:
 
 def _to_selection(call: AwardCall) -> dict[str, Any]:
     missing = list(call.cases.filter(shortlisted=True, visit__isnull=True)
-                   .order_by("number").values_list("number", flat=True))
+                   .order_by("number").values_list("number", "title"))
     if missing:
         raise InvalidInput(_("还有入围案例没有实地考察报告"), {
-            f"case_{n}": _("缺少实地考察报告") for n in missing})
+            f"case_{n}": _("案例 %(number)s“%(title)s”缺少实地考察报告") % {
+                "number": n, "title": title} for n, title in missing})
     return {}
 
 
@@ -284,8 +288,17 @@ def _to_published(call: AwardCall, notice_date: dt.date | None) -> dict[str, Any
     errors: dict[str, str] = {}
     if call.panel_date is None or not call.panel_members.strip():
         errors["panel"] = _("请先登记综合评选的日期和评选委员会成员")
-    if not PanelVote.objects.filter(call=call).exists():
+    votes = list(PanelVote.objects.filter(call=call).select_related("case").order_by("id"))
+    if not votes:
         errors["votes"] = _("尚未登记任何表决结果")
+    members = panel_size(call)
+    for vote in votes:
+        if members and _vote_total(vote) > members:
+            errors[f"vote_{vote.pk}"] = _(
+                "“%(subject)s”的表决共 %(sum)d 票，超过评选委员会人数 %(n)d") % {
+                "subject": (f"{vote.case.number} {vote.case.title}" if vote.case
+                            else vote.unit_name),
+                "sum": _vote_total(vote), "n": members}
     if not call_organisers(call=call):
         errors["organisers"] = _("评选活动没有主办单位，通报无法用印")
     if errors:
@@ -304,6 +317,10 @@ def _to_published(call: AwardCall, notice_date: dt.date | None) -> dict[str, Any
         verification_code=secrets.token_hex(8).upper())
     _result_notify(call=call, placed={p.case: p.tier for p in placed if p.case})
     return {"awards": len(placed), "notice": notice.number}
+
+
+def _vote_total(vote: PanelVote) -> int:
+    return vote.votes_for + vote.votes_against + vote.votes_abstain
 
 
 def _result_notify(*, call: AwardCall, placed: Mapping[str, str]) -> None:
@@ -372,6 +389,10 @@ def panel_record(*, actor: Any, call: AwardCall, panel_date: dt.date,
         errors["panel_members"] = _("请填写评选委员会成员（每行一个）")
     if not isinstance(panel_date, dt.date) or panel_date > timezone.localdate(clock.now()):
         errors["panel_date"] = _("请填写不晚于今天的评选日期")
+    largest = max((_vote_total(v) for v in PanelVote.objects.filter(call=call)), default=0)
+    if members and largest > len(members.splitlines()):
+        errors["panel_members"] = _(
+            "已登记的表决中有 %(sum)d 票，评选委员会成员不能少于 %(sum)d 人") % {"sum": largest}
     if errors:
         raise InvalidInput(_("综合评选信息未保存"), errors)
     call.panel_date = panel_date
