@@ -444,3 +444,57 @@ def test_the_organisers_keep_the_expert_pool(awards: Awards):  # noqa: F811
                               {"active": "1"}).status_code == 403
     expert.refresh_from_db()
     assert not expert.active
+
+
+def test_a_refused_visit_report_keeps_every_typed_value(awards: Awards):  # noqa: F811
+    call = awards.open_call()
+    cases = awards.drawn(call, 8)
+    awards.score_all(call, {c.number: 90 - i for i, c in enumerate(cases)})
+    from onevisit.awards import services
+
+    services.call_transition(actor=awards.office, call=call, to=CallStatus.SITE_VISIT)
+    case = call.cases.filter(shortlisted=True).order_by("number").first()
+    response = _as(awards.office).post(f"/workbench/awards/{call.pk}/visit/", {
+        "case": str(case.pk), "visited_on": "2026-12-05", "members": "",
+        "findings": "做法扎实，成效明显。", "recommendation": "reserve"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "请填写考察组成员" in page
+    assert (f'id="visited-{case.pk}" name="visited_on" type="date" max="2026-12-08" '
+            f'value="2026-12-05"') in page
+    assert "做法扎实，成效明显。</textarea>" in page
+    assert '<option value="reserve" selected>' in page
+    assert not hasattr(AwardCase.objects.get(pk=case.pk), "visit")
+
+
+def test_a_refused_vote_keeps_its_counts(awards: Awards):  # noqa: F811
+    call = awards.open_call()
+    cases = awards.drawn(call, 8)
+    awards.to_selection(call, {c.number: 90 - 2 * i for i, c in enumerate(cases)})
+    case = call.cases.filter(shortlisted=True).order_by("number").first()
+    response = _as(awards.office).post(f"/workbench/awards/{call.pk}/vote/", {
+        "tier": Tier.TOP_TEN, "case": str(case.pk), "votes_for": "12",
+        "votes_against": "3", "votes_abstain": "x"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "弃权票数须为 0 至 1000 的整数" in page
+    assert 'name="votes_for" type="number" min="0" value="12"' in page
+    assert f'<option value="{case.pk}" selected>' in page
+    assert '<option value="top_ten" selected>' in page
+    assert not PanelVote.objects.exists()
+
+
+@pytest.mark.parametrize(("address", "back"), [
+    ("/workbench/awards/new/", "/workbench/awards/"),
+    ("/workbench/awards/experts/new/", "/workbench/awards/experts/"),
+    ("/workbench/awards/submit/case/", "/workbench/awards/submit/"),
+    ("/workbench/awards/{call}/visit/", "/workbench/awards/{call}/"),
+    ("/workbench/awards/{call}/settings/", "/workbench/awards/{call}/"),
+])
+def test_a_form_s_address_read_again_leads_back_to_its_page(awards: Awards, address,  # noqa: F811
+                                                            back):
+    call = awards.call()
+    response = _as(awards.office).get(address.format(call=call.pk))
+    assert response.status_code == 302
+    assert response["Location"] == back.format(call=call.pk)
+    assert _as(awards.office).put(address.format(call=call.pk)).status_code == 405

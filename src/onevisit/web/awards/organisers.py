@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from onevisit import clock
 from onevisit.accounts.models import Department, Region, RegionLevel, Role, User
@@ -39,6 +38,7 @@ from onevisit.web.awards.common import (
     _number,
     _organiser,
     _organiser_departments,
+    form_post,
 )
 from onevisit.web.outcomes import action_report, error_text
 
@@ -102,7 +102,7 @@ def _definition(post: Any) -> dict[str, Any]:
     }
 
 
-@require_POST
+@form_post("web:awards_calls")
 @login_required
 def call_new(request: HttpRequest) -> HttpResponse:
     user = _organiser(request)
@@ -146,7 +146,7 @@ def call_page(request: HttpRequest, call_id: int) -> HttpResponse:
     return _call_page(request, user, _call_of_organiser(user, call_id))
 
 
-@require_POST
+@form_post("web:awards_call")
 @login_required
 def call_settings(request: HttpRequest, call_id: int) -> HttpResponse:
     """A draft call's settings; a refused post keeps what was typed."""
@@ -161,8 +161,26 @@ def call_settings(request: HttpRequest, call_id: int) -> HttpResponse:
     return redirect("web:awards_call", call_id=call.pk)
 
 
+def _kept(action: str, post: Any) -> dict[str, Any]:
+    """What a refused action's form had typed, for the form shown again."""
+    if action == "visit":
+        return {"visit": {"case": _number(post.get("case", "")),
+                          **{k: post.get(k, "") for k in (
+                              "visited_on", "members", "findings", "recommendation")}}}
+    if action == "panel":
+        return {"panel": {k: post.get(k, "") for k in ("panel_date", "panel_members")}}
+    if action == "vote":
+        return {"vote": {"case": _number(post.get("case", "")),
+                         **{k: post.get(k, "") for k in (
+                             "tier", "unit_name", "votes_for", "votes_against",
+                             "votes_abstain")}}}
+    if action == "publish":
+        return {"publish": {"notice_date": post.get("notice_date", "")}}
+    return {}
+
+
 def _call_page(request: HttpRequest, user: Any, call: AwardCall, *, typed: Any = None,
-               status: int = 200) -> HttpResponse:
+               kept: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:
     cases = list(selectors.cases_of_call(actor=user, call=call)
                  .prefetch_related("assignments__expert", "assignments__sheet", "attachments"))
     experts = list(Expert.objects.select_related("region", "department").order_by("id"))
@@ -208,7 +226,7 @@ def _call_page(request: HttpRequest, user: Any, call: AwardCall, *, typed: Any =
         "notice": getattr(call, "notice", None) if published else None,
         "today": timezone.localdate(clock.now()),
         "form": _form(typed, call) if call.status == CallStatus.DRAFT else None,
-        "settings_refused": typed is not None,
+        "settings_refused": typed is not None, "kept": kept or {},
         "departments": _organiser_departments(user) if call.status == CallStatus.DRAFT else [],
     }, status=status)
 
@@ -307,7 +325,7 @@ def _conflict(user: Any, call: AwardCall, post: Any) -> tuple[Callable[[], Any],
         _("已登记%(name)s的回避关系") % {"name": expert.name})
 
 
-@require_POST
+@form_post("web:awards_call")
 @login_required
 def call_action(request: HttpRequest, call_id: int, action: str) -> HttpResponse:
     user = _organiser(request)
@@ -315,7 +333,13 @@ def call_action(request: HttpRequest, call_id: int, action: str) -> HttpResponse
     if action not in ACTIONS:
         raise Http404(_("未知的操作"))
     service, done = ACTIONS[action](user, call, request.POST)
-    action_report(request, service, done)
+    try:
+        service()
+    except DomainError as exc:
+        # Refused: the page again, its form holding every value typed.
+        messages.error(request, error_text(exc))
+        return _call_page(request, user, call, kept=_kept(action, request.POST), status=400)
+    messages.success(request, done)
     anchor = {"visit": "#visits", "panel": "#selection", "vote": "#selection",
               "conflict": "#experts"}.get(action, "")
     return redirect(reverse("web:awards_call", args=[call.pk]) + anchor)
@@ -343,7 +367,7 @@ def _experts_page(request: HttpRequest, user: Any, *, typed: Any = None,
     }, status=status)
 
 
-@require_POST
+@form_post("web:awards_experts")
 @login_required
 def expert_new(request: HttpRequest) -> HttpResponse:
     user = _organiser(request)
@@ -362,7 +386,7 @@ def expert_new(request: HttpRequest) -> HttpResponse:
     return redirect("web:awards_experts")
 
 
-@require_POST
+@form_post("web:awards_experts")
 @login_required
 def expert_active(request: HttpRequest, expert_id: int) -> HttpResponse:
     user = _organiser(request)

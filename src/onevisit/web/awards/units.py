@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from onevisit import clock
 from onevisit.applications.services.inputs import Upload
@@ -19,7 +18,7 @@ from onevisit.awards.constants import (
     CallStatus,
 )
 from onevisit.errors import DomainError, NotAllowed, NotFound
-from onevisit.web.awards.common import _number
+from onevisit.web.awards.common import _number, form_post
 from onevisit.web.outcomes import error_text
 from onevisit.web.workbench_materials import EXTENSIONS
 
@@ -50,7 +49,7 @@ def _submit_page(request: HttpRequest, user: Any, *, typed: Any = None,
     }, status=status)
 
 
-@require_POST
+@form_post("web:awards_submit")
 @login_required
 def submit_case(request: HttpRequest) -> HttpResponse:
     user = _unit(request)
