@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from onevisit.awards import selectors
 from onevisit.awards.constants import CallStatus, Tier
-from onevisit.awards.models import AwardCall, ReviewAssignment, ScoreSheet
+from onevisit.awards.models import AwardCall, AwardCase, ReviewAssignment, ScoreSheet
 from onevisit.certificates.seals import seals_ensure
 from onevisit.demo.awards import ORGANISING, WINNERS, demo_awards_load
 
@@ -24,6 +24,9 @@ def test_the_demo_reproduces_the_notice_and_leaves_a_call_to_walk(db):
         assert listed[tier] == [(e.unit, e.title) for e in WINNERS if e.tier == tier]
     assert listed[Tier.ORGANISING] == [(unit, "") for unit in ORGANISING]
     assert [len(v) for v in listed.values()] == [7, 10, 16, 6]
+    # The experts read the texts blind: no text names its unit.
+    for case in AwardCase.objects.all():
+        assert case.unit_name not in case.text
     # No drawn expert is in conflict with the case; the local official skips 义乌's cases.
     for assignment in ReviewAssignment.objects.select_related("case", "expert"):
         assert not selectors.conflicts_between(expert=assignment.expert, case=assignment.case)

@@ -250,7 +250,9 @@ def _fourth(office: User, units: dict[str, User], experts: list[Expert]) -> Awar
         with clock.frozen_at(_at(2016, 9, 1) + dt.timedelta(hours=5 * i)):
             services.case_submit(actor=units[entry.unit], call=call, title=entry.title,
                                  unit_name=entry.unit,
-                                 text=f"{entry.unit}：{entry.title}。背景、主要做法、取得成效与推广价值（案例材料摘要）。")
+                                 # The text never names the unit: the review is blind.
+                                 text=f"{entry.title}：背景、主要做法、取得成效与推广价值"
+                                      "（案例材料摘要）。")
     number = {(c.unit_name, c.title): c.number for c in call.cases.all()}
     # Targets: the winners in the notice's order from 94 down, then the others.
     targets = {number[(e.unit, e.title)]: 94 - i for i, e in enumerate(entries)}
