@@ -498,3 +498,23 @@ def test_a_form_s_address_read_again_leads_back_to_its_page(awards: Awards, addr
     assert response.status_code == 302
     assert response["Location"] == back.format(call=call.pk)
     assert _as(awards.office).put(address.format(call=call.pk)).status_code == 405
+
+
+def test_a_unit_reads_its_own_case_and_its_attachments(awards: Awards):  # noqa: F811
+    call = awards.open_call()
+    staff = _as(awards.unit_staff[awards.units[0].code])
+    staff.post("/workbench/awards/submit/case/", {
+        "call": str(call.pk), "title": "居家养老服务标准化", "text": "做法与成效。",
+        "attachments": [_upload("材料.pdf", PDF)]})
+    case = AwardCase.objects.get()
+    attachment = case.attachments.get()
+    listing = staff.get("/workbench/awards/submit/").content.decode()
+    assert f'<a href="/workbench/awards/submit/{case.pk}/">{case.number}</a>' in listing
+    page = staff.get(f"/workbench/awards/submit/{case.pk}/").content.decode()
+    assert "居家养老服务标准化" in page
+    assert "做法与成效。" in page
+    assert f'href="/workbench/awards/attachments/{attachment.pk}/">材料.pdf</a>' in page
+    other = _as(awards.unit_staff[awards.units[1].code])
+    assert other.get(f"/workbench/awards/submit/{case.pk}/").status_code == 404
+    assert _as(awards.experts[0].user).get(
+        f"/workbench/awards/submit/{case.pk}/").status_code == 403

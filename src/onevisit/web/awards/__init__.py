@@ -29,7 +29,7 @@ from onevisit.web.awards.public import (
     verify,
 )
 from onevisit.web.awards.reviews import reviews, sheet
-from onevisit.web.awards.units import attachment, submit, submit_case
+from onevisit.web.awards.units import attachment, submit, submit_case, unit_case
 
 urlpatterns = [
     path("awards/", public_calls, name="awards"),
@@ -47,6 +47,7 @@ urlpatterns = [
          name="awards_expert_active"),
     path("workbench/awards/submit/", submit, name="awards_submit"),
     path("workbench/awards/submit/case/", submit_case, name="awards_submit_case"),
+    path("workbench/awards/submit/<int:case_id>/", unit_case, name="awards_unit_case"),
     path("workbench/awards/attachments/<int:attachment_id>/", attachment,
          name="awards_attachment"),
     path("workbench/awards/reviews/", reviews, name="awards_reviews"),

@@ -72,6 +72,20 @@ def submit_case(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def unit_case(request: HttpRequest, case_id: int) -> HttpResponse:
+    """A unit's own case, read-only: what it submitted, with its attachments."""
+    user = _unit(request)
+    try:
+        case = selectors.case_get(actor=user, case_id=case_id)
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+    unit = selectors.actor_unit(user)
+    if unit is None or case.unit_department_id != unit.pk:
+        raise Http404(_("参评案例不存在"))  # an organiser's staff read it on the call's page
+    return render(request, "web/awards/unit_case.html", {"case": case})
+
+
+@login_required
 def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
     """An attachment for the case's organisers, its unit and its drawn experts."""
     try:
