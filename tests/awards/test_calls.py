@@ -39,6 +39,16 @@ def test_weights_that_do_not_sum_to_100_are_refused_naming_the_sum(awards: Award
     assert not AwardCall.objects.exists()
 
 
+def test_a_fractional_weight_is_named_with_the_sum_it_makes(awards: Awards):
+    with pytest.raises(InvalidInput) as refused:
+        awards.call(weights={"innovation": 40, "performance": 30, "replicability": 20,
+                             "importance": "20.5"})
+    assert refused.value.errors == {
+        "weights_importance": "“重要性”的权重须为 0 至 100 的整数",
+        "weights": "四项评审标准的权重之和须为 100，现为 110.5"}
+    assert not AwardCall.objects.exists()
+
+
 def test_a_shortlist_smaller_than_the_case_quotas_is_refused(awards: Awards):
     with pytest.raises(InvalidInput) as refused:
         awards.call(shortlist_size=4)  # quotas 1 + 2 + 2 = 5 case awards

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from decimal import Decimal, InvalidOperation
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -63,6 +64,14 @@ def _int(value: Any) -> int | None:
     return int(text) if text.isdigit() else None
 
 
+def _decimal(value: Any) -> Decimal | None:
+    try:
+        number = Decimal(str(value if value is not None else "").strip())
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
 def weights_clean(weights: Mapping[str, Any] | None) -> dict[str, int]:
     """The four criteria's weights: whole numbers 0–100 that sum to 100. Raises
     InvalidInput naming every bad weight, or the sum."""
@@ -78,9 +87,13 @@ def weights_clean(weights: Mapping[str, Any] | None) -> dict[str, int]:
                 _("“%(criterion)s”的权重须为 0 至 100 的整数") % {"criterion": criterion.label})
         else:
             out[criterion.value] = value
-    if not errors and sum(out.values()) != 100:
-        errors["weights"] = _("四项评审标准的权重之和须为 100，现为 %(sum)d") % {
-            "sum": sum(out.values())}
+    # The sum is named too when a weight is bad but still a number (20.5): every problem.
+    typed = [_decimal(given.get(c.value)) for c in Criterion]
+    if all(v is not None for v in typed) and sum(v or 0 for v in typed) != 100:
+        total = sum(v or 0 for v in typed)
+        errors["weights"] = _("四项评审标准的权重之和须为 100，现为 %(sum)s") % {
+            "sum": f"{total.normalize():f}" if total == total.to_integral_value()
+            else f"{total:f}"}
     if errors:
         raise InvalidInput(_("评审标准权重无效"), errors)
     return out
