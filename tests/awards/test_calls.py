@@ -9,7 +9,7 @@ import pytest
 
 from onevisit import clock
 from onevisit.accounts.models import Role
-from onevisit.awards import services
+from onevisit.awards import selectors, services
 from onevisit.awards.constants import ALLOWED_TRANSITIONS, CallStatus
 from onevisit.awards.models import AwardCall, CallStatusChange
 from onevisit.errors import Conflict, InvalidInput, NotAllowed
@@ -159,3 +159,14 @@ def test_each_allowed_step_checks_what_it_closes(awards: Awards):
     assert call.status == CallStatus.SELECTION
     assert list(CallStatusChange.objects.values_list("to_status", flat=True)) == [
         "open", "preliminary", "site_visit", "selection"]
+
+
+def test_the_organisers_choose_the_lead_whose_seal_the_notice_bears(awards: Awards):
+    codes = [d.code for d in awards.organisers]
+    call = awards.call(organiser_codes=codes, lead_code=codes[2])
+    assert [d.code for d in selectors.call_organisers(call=call)] == [codes[2], codes[0],
+                                                                      codes[1]]
+    with pytest.raises(InvalidInput) as refused:
+        awards.call(organiser_codes=codes[:2], lead_code=codes[2])
+    assert set(refused.value.errors) == {"lead"}
+    assert AwardCall.objects.count() == 1

@@ -56,6 +56,7 @@ def test_an_organiser_walks_a_call_from_creation_to_its_sealed_notice(awards: Aw
     page = office.post("/workbench/awards/new/", {
         "edition": "6", "year": "2018", "title": "第六届浙江省公共管理创新案例",
         "theme": "基层治理", "organisers": [d.code for d in awards.organisers],
+        "lead": awards.organisers[1].code,
         "guidance_units": "浙江省委办公厅", "opens_on": "2026-12-01", "closes_on": "2026-12-31",
         "experts_per_case": "3", "shortlist_size": "4",
         "weight_innovation": "30", "weight_performance": "30", "weight_replicability": "20",
@@ -179,6 +180,7 @@ def test_an_organiser_walks_a_call_from_creation_to_its_sealed_notice(awards: Aw
     text = _pdf_text(content).replace("\n", "")
     assert "关于第六届浙江省公共管理创新案例评选结果的通报" in text
     notice = Notice.objects.get()
+    assert notice.department == awards.organisers[1]  # the lead organiser chosen
     assert hashlib.sha256(content).hexdigest() == notice.pdf_sha256
     page = Client().get(f"/awards/verify/{notice.verification_code}/").content.decode()
     assert "通报真实有效" in page

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from decimal import Decimal, InvalidOperation
 from collections.abc import Mapping, Sequence
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
@@ -151,8 +151,15 @@ def _definition_clean(
             "shortlist_size": shortlist, "quotas": clean_quotas}
 
 
-def _organisers(codes: Sequence[str], scope: str, errors: dict[str, str]) -> list[Department]:
+def _organisers(codes: Sequence[str], scope: str, errors: dict[str, str],
+                lead_code: str = "") -> list[Department]:
+    """The organisers in their order: the lead organiser, whose seal the notice bears,
+    first (else the first given)."""
     codes = [c for c in codes if c]
+    if lead_code and lead_code not in codes:
+        errors["lead"] = _("通报用印的主办单位须是所选的主办单位之一")
+    elif lead_code:
+        codes = [lead_code, *[c for c in codes if c != lead_code]]
     found = Department.objects.in_bulk(codes, field_name="code")
     if not codes or len(set(codes)) != len(codes) or len(found) != len(codes):
         errors["organisers"] = _("请选择至少一个主办单位（须为已有部门，不重复）")
@@ -168,9 +175,10 @@ def call_create(
     organiser_codes: Sequence[str], opens_at: dt.datetime, closes_at: dt.datetime,
     shortlist_size: int, guidance_units: str = "", theme: str = "",
     weights: Mapping[str, Any] | None = None, experts_per_case: int = EXPERTS_PER_CASE_MIN,
-    quotas: Mapping[str, Any] | None = None,
+    quotas: Mapping[str, Any] | None = None, lead_code: str = "",
 ) -> AwardCall:
-    """A call for entries, in draft until it opens."""
+    """A call for entries, in draft until it opens. `lead_code`: the organiser whose seal
+    the notice bears (default: the first organiser)."""
     if not actor_is_awards_staff(actor):
         raise NotAllowed(_("只有案例评选工作人员能发起评选活动"))
     errors: dict[str, str] = {}
@@ -186,7 +194,7 @@ def call_create(
     year_value = _int(year)
     if year_value is None or not 2000 <= year_value <= 2100:
         errors["year"] = _("年度须为 2000 至 2100 之间的年份")
-    organisers = _organisers(list(organiser_codes), scope, errors)
+    organisers = _organisers(list(organiser_codes), scope, errors, lead_code)
     if organisers and not getattr(actor, "is_superuser", False) and all(
             d.pk != getattr(actor, "department_id", None) for d in organisers):
         errors["organisers"] = _("您所在的部门须为主办单位之一")
@@ -214,14 +222,15 @@ def call_update(
     opens_at: dt.datetime, closes_at: dt.datetime, shortlist_size: int,
     guidance_units: str = "", theme: str = "", weights: Mapping[str, Any] | None = None,
     experts_per_case: int = EXPERTS_PER_CASE_MIN, quotas: Mapping[str, Any] | None = None,
+    lead_code: str = "",
 ) -> AwardCall:
     """A draft call's definition; frozen once it opens. Weights or quotas not given
-    stay as they are."""
+    stay as they are; `lead_code` as in call_create."""
     call = call_locked(call)
     organiser_check(actor, call)
     status_check(call, CallStatus.DRAFT)
     errors: dict[str, str] = {}
-    organisers = _organisers(list(organiser_codes), scope_of(actor), errors)
+    organisers = _organisers(list(organiser_codes), scope_of(actor), errors, lead_code)
     fields = _definition_clean(
         errors=errors, title=title, guidance_units=guidance_units, theme=theme,
         weights=call.weights if weights is None else weights, opens_at=opens_at,

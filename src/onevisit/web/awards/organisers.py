@@ -58,6 +58,7 @@ def _form(typed: Any = None, call: AwardCall | None = None) -> dict[str, Any]:
             "edition", "year", "title", "theme", "guidance_units", "opens_on", "closes_on",
             "experts_per_case", "shortlist_size")}
         values["organisers"] = typed.getlist("organisers")
+        values["lead"] = typed.get("lead", "")
         weights = {c: typed.get(f"weight_{c}", "") for c in Criterion.values}
         quotas = {t: typed.get(f"quota_{t}", "") for t in Tier.values}
     elif call is not None:
@@ -68,9 +69,10 @@ def _form(typed: Any = None, call: AwardCall | None = None) -> dict[str, Any]:
                   "experts_per_case": call.experts_per_case,
                   "shortlist_size": call.shortlist_size,
                   "organisers": [d.code for d in selectors.call_organisers(call=call)]}
+        values["lead"] = values["organisers"][0] if values["organisers"] else ""
         weights, quotas = dict(call.weights), dict(call.quotas)
     else:
-        values = {"experts_per_case": 3, "organisers": []}
+        values = {"experts_per_case": 3, "organisers": [], "lead": ""}
         weights, quotas = dict(DEFAULT_WEIGHTS), dict(DEFAULT_QUOTAS)
     values["weights"] = [(c.value, c.label, weights.get(c.value, "")) for c in Criterion]
     values["quotas"] = [(t.value, t.label, quotas.get(t.value, "")) for t in Tier]
@@ -92,6 +94,7 @@ def _definition(post: Any) -> dict[str, Any]:
     """A call's definition as the form posts it (the services name every bad value)."""
     return {
         "title": post.get("title", ""), "organiser_codes": post.getlist("organisers"),
+        "lead_code": post.get("lead", ""),
         "guidance_units": post.get("guidance_units", ""), "theme": post.get("theme", ""),
         "weights": {c: post.get(f"weight_{c}", "") for c in Criterion.values},
         "quotas": {t: post.get(f"quota_{t}", "") for t in Tier.values},
