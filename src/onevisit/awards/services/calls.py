@@ -90,7 +90,7 @@ def weights_clean(weights: Mapping[str, Any] | None) -> dict[str, int]:
     # The sum is named too when a weight is bad but still a number (20.5): every problem.
     typed = [_decimal(given.get(c.value)) for c in Criterion]
     if all(v is not None for v in typed) and sum(v or 0 for v in typed) != 100:
-        total = sum(v or 0 for v in typed)
+        total = sum((v for v in typed if v is not None), Decimal(0))
         errors["weights"] = _("四项评审标准的权重之和须为 100，现为 %(sum)s") % {
             "sum": f"{total.normalize():f}" if total == total.to_integral_value()
             else f"{total:f}"}
