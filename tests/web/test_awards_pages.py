@@ -185,6 +185,8 @@ def test_an_organiser_walks_a_call_from_creation_to_its_sealed_notice(awards: Aw
     page = Client().get(f"/awards/verify/{notice.verification_code}/").content.decode()
     assert "通报真实有效" in page
     assert notice.number in page
+    assert "签发时间" not in page  # the seal's time is when the PDF was first made
+    assert "通报 PDF 首次生成时加盖，盖章时间以 PDF 中的电子签名为准" in page
     assert Client().get("/awards/verify/NOSUCHCODE/").status_code == 404
     assert call.title in Client().get("/awards/").content.decode()
 
@@ -203,6 +205,8 @@ def test_the_expert_sees_the_case_blind(awards: Awards):  # noqa: F811
     case = assignment.case
     expert = _as(assignment.expert.user)
     listing = _main(expert.get("/workbench/awards/reviews/").content.decode())
+    # Her drawn cases; below them, every department she may declare a conflict with.
+    listing = listing[:listing.index('id="conflicts"')]
     assert case.title in listing
     page = _main(expert.get(f"/workbench/awards/reviews/{case.pk}/").content.decode())
     assert case.title in page
@@ -520,3 +524,28 @@ def test_a_unit_reads_its_own_case_and_its_attachments(awards: Awards):  # noqa:
     assert other.get(f"/workbench/awards/submit/{case.pk}/").status_code == 404
     assert _as(awards.experts[0].user).get(
         f"/workbench/awards/submit/{case.pk}/").status_code == 403
+
+
+def test_an_expert_declares_a_conflict_on_her_own_page(awards: Awards):  # noqa: F811
+    from onevisit.awards.models import DeclaredConflict
+
+    expert = awards.experts[0]
+    client = _as(expert.user)
+    response = client.post("/workbench/awards/reviews/conflict/", {
+        "department": "", "unit_name": "", "reason": "adviser", "note": "担任顾问"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "请指明回避的案例、部门或单位" in page
+    assert 'value="担任顾问"' in page
+    assert not DeclaredConflict.objects.exists()
+    page = client.post("/workbench/awards/reviews/conflict/", {
+        "department": awards.units[0].code, "reason": "adviser", "note": "担任顾问"},
+        follow=True).content.decode()
+    assert "已登记回避关系" in page
+    conflict = DeclaredConflict.objects.get()
+    assert (conflict.expert, conflict.department) == (expert, awards.units[0])
+    assert f"{awards.units[0].name} · " in page
+    # Only an expert declares her own here.
+    assert _as(awards.office).post("/workbench/awards/reviews/conflict/", {
+        "department": awards.units[1].code, "reason": "adviser"}).status_code == 403
+    assert DeclaredConflict.objects.count() == 1

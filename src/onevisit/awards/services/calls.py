@@ -118,12 +118,17 @@ def _definition_clean(
     *, errors: dict[str, str], title: str, guidance_units: str, theme: str,
     weights: Mapping[str, Any] | None, opens_at: dt.datetime, closes_at: dt.datetime,
     experts_per_case: Any, shortlist_size: Any, quotas: Mapping[str, Any] | None,
+    purpose: str, acknowledgement: str,
 ) -> dict[str, Any]:
     title = (title or "").strip()
     if not title or len(title) > TITLE_MAX:
         errors["title"] = _("请填写评选活动名称（最多 200 字）")
     if len((theme or "").strip()) > 100:
         errors["theme"] = _("评选领域最多 100 字")
+    if len((purpose or "").strip()) > 200:
+        errors["purpose"] = _("评选目的最多 200 字")
+    if len((acknowledgement or "").strip()) > 500:
+        errors["acknowledgement"] = _("致谢最多 500 字")
     try:
         clean_weights = weights_clean(weights)
     except InvalidInput as exc:
@@ -146,7 +151,9 @@ def _definition_clean(
         errors["shortlist_size"] = _("实地考察入围数不能少于案例奖项名额之和 %(sum)d") % {
             "sum": sum(clean_quotas[t] for t in Tier.values if t != Tier.ORGANISING)}
     return {"title": title, "guidance_units": (guidance_units or "").strip(),
-            "theme": (theme or "").strip(), "weights": clean_weights, "opens_at": opens_at,
+            "theme": (theme or "").strip(), "purpose": (purpose or "").strip(),
+            "acknowledgement": (acknowledgement or "").strip(),
+            "weights": clean_weights, "opens_at": opens_at,
             "closes_at": closes_at, "experts_per_case": per_case,
             "shortlist_size": shortlist, "quotas": clean_quotas}
 
@@ -175,7 +182,8 @@ def call_create(
     organiser_codes: Sequence[str], opens_at: dt.datetime, closes_at: dt.datetime,
     shortlist_size: int, guidance_units: str = "", theme: str = "",
     weights: Mapping[str, Any] | None = None, experts_per_case: int = EXPERTS_PER_CASE_MIN,
-    quotas: Mapping[str, Any] | None = None, lead_code: str = "",
+    quotas: Mapping[str, Any] | None = None, lead_code: str = "", purpose: str = "",
+    acknowledgement: str = "",
 ) -> AwardCall:
     """A call for entries, in draft until it opens. `lead_code`: the organiser whose seal
     the notice bears (default: the first organiser)."""
@@ -201,7 +209,8 @@ def call_create(
     fields = _definition_clean(
         errors=errors, title=title, guidance_units=guidance_units, theme=theme,
         weights=weights, opens_at=opens_at, closes_at=closes_at,
-        experts_per_case=experts_per_case, shortlist_size=shortlist_size, quotas=quotas)
+        experts_per_case=experts_per_case, shortlist_size=shortlist_size, quotas=quotas,
+        purpose=purpose, acknowledgement=acknowledgement)
     if errors:
         raise InvalidInput(_("评选活动未保存"), errors)
     call = AwardCall.objects.create(
@@ -222,7 +231,7 @@ def call_update(
     opens_at: dt.datetime, closes_at: dt.datetime, shortlist_size: int,
     guidance_units: str = "", theme: str = "", weights: Mapping[str, Any] | None = None,
     experts_per_case: int = EXPERTS_PER_CASE_MIN, quotas: Mapping[str, Any] | None = None,
-    lead_code: str = "",
+    lead_code: str = "", purpose: str = "", acknowledgement: str = "",
 ) -> AwardCall:
     """A draft call's definition; frozen once it opens. Weights or quotas not given
     stay as they are; `lead_code` as in call_create."""
@@ -235,7 +244,8 @@ def call_update(
         errors=errors, title=title, guidance_units=guidance_units, theme=theme,
         weights=call.weights if weights is None else weights, opens_at=opens_at,
         closes_at=closes_at, experts_per_case=experts_per_case,
-        shortlist_size=shortlist_size, quotas=call.quotas if quotas is None else quotas)
+        shortlist_size=shortlist_size, quotas=call.quotas if quotas is None else quotas,
+        purpose=purpose, acknowledgement=acknowledgement)
     if errors:
         raise InvalidInput(_("评选活动未保存"), errors)
     for name, value in fields.items():

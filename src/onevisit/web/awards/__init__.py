@@ -28,7 +28,7 @@ from onevisit.web.awards.public import (
     public_parameters,
     verify,
 )
-from onevisit.web.awards.reviews import reviews, sheet
+from onevisit.web.awards.reviews import conflict, reviews, sheet
 from onevisit.web.awards.units import attachment, submit, submit_case, unit_case
 
 urlpatterns = [
@@ -52,6 +52,7 @@ urlpatterns = [
          name="awards_attachment"),
     path("workbench/awards/reviews/", reviews, name="awards_reviews"),
     path("workbench/awards/reviews/<int:case_id>/", sheet, name="awards_sheet"),
+    path("workbench/awards/reviews/conflict/", conflict, name="awards_expert_conflict"),
     path("workbench/awards/<int:call_id>/", call_page, name="awards_call"),
     path("workbench/awards/<int:call_id>/settings/", call_settings, name="awards_settings"),
     path("workbench/awards/<int:call_id>/<slug:action>/", call_action,

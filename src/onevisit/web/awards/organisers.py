@@ -55,7 +55,8 @@ def _form(typed: Any = None, call: AwardCall | None = None) -> dict[str, Any]:
     (editing a draft), else the defaults (a new call)."""
     if typed:
         values: dict[str, Any] = {key: typed.get(key, "") for key in (
-            "edition", "year", "title", "theme", "guidance_units", "opens_on", "closes_on",
+            "edition", "year", "title", "theme", "guidance_units", "purpose",
+            "acknowledgement", "opens_on", "closes_on",
             "experts_per_case", "shortlist_size")}
         values["organisers"] = typed.getlist("organisers")
         values["lead"] = typed.get("lead", "")
@@ -63,7 +64,8 @@ def _form(typed: Any = None, call: AwardCall | None = None) -> dict[str, Any]:
         quotas = {t: typed.get(f"quota_{t}", "") for t in Tier.values}
     elif call is not None:
         values = {"title": call.title, "theme": call.theme,
-                  "guidance_units": call.guidance_units,
+                  "guidance_units": call.guidance_units, "purpose": call.purpose,
+                  "acknowledgement": call.acknowledgement,
                   "opens_on": f"{timezone.localtime(call.opens_at):%Y-%m-%d}",
                   "closes_on": f"{timezone.localtime(call.closes_at):%Y-%m-%d}",
                   "experts_per_case": call.experts_per_case,
@@ -94,7 +96,8 @@ def _definition(post: Any) -> dict[str, Any]:
     """A call's definition as the form posts it (the services name every bad value)."""
     return {
         "title": post.get("title", ""), "organiser_codes": post.getlist("organisers"),
-        "lead_code": post.get("lead", ""),
+        "lead_code": post.get("lead", ""), "purpose": post.get("purpose", ""),
+        "acknowledgement": post.get("acknowledgement", ""),
         "guidance_units": post.get("guidance_units", ""), "theme": post.get("theme", ""),
         "weights": {c: post.get(f"weight_{c}", "") for c in Criterion.values},
         "quotas": {t: post.get(f"quota_{t}", "") for t in Tier.values},
