@@ -51,7 +51,7 @@ class Command(BaseCommand):
             ("citizens' verdict, surveys (supervisor)", "/dashboard/verdict/"),
             ("credit objections and repairs (supervisor)", "/dashboard/credit/"),
             ("my credit records (citizen)", "/me/credit/"),
-            ("pay taxes and fees, receipts (citizen)", "/me/applications/"),
+            ("pay taxes and fees, receipts (citizen)", "/me/"),
             ("payments, reconciliation (supervisor)", "/dashboard/payments/"),
             ("多证合一 records, joint reviews (reviewers)", "/workbench/registrations/"),
             ("joint random inspections (staff)", "/workbench/inspections/"),
