@@ -9,7 +9,7 @@ import pytest
 
 from onevisit import clock
 from onevisit.accounts.models import Role
-from onevisit.awards import services
+from onevisit.awards import selectors, services
 from onevisit.awards.constants import ALLOWED_TRANSITIONS, CallStatus
 from onevisit.awards.models import AwardCall, CallStatusChange
 from onevisit.errors import Conflict, InvalidInput, NotAllowed
@@ -36,6 +36,16 @@ def test_weights_that_do_not_sum_to_100_are_refused_naming_the_sum(awards: Award
         awards.call(weights={"innovation": 30, "performance": 30, "replicability": 30,
                              "importance": 20})
     assert refused.value.errors == {"weights": "四项评审标准的权重之和须为 100，现为 110"}
+    assert not AwardCall.objects.exists()
+
+
+def test_a_fractional_weight_is_named_with_the_sum_it_makes(awards: Awards):
+    with pytest.raises(InvalidInput) as refused:
+        awards.call(weights={"innovation": 40, "performance": 30, "replicability": 20,
+                             "importance": "20.5"})
+    assert refused.value.errors == {
+        "weights_importance": "“重要性”的权重须为 0 至 100 的整数",
+        "weights": "四项评审标准的权重之和须为 100，现为 110.5"}
     assert not AwardCall.objects.exists()
 
 
@@ -127,11 +137,17 @@ def test_each_allowed_step_checks_what_it_closes(awards: Awards):
     with pytest.raises(InvalidInput) as unscored:
         services.call_transition(actor=awards.office, call=call, to=CallStatus.SITE_VISIT)
     assert set(unscored.value.errors) == {f"case_{c.number}" for c in cases}
+    for case in cases:  # each case named in the words, not only in the key
+        assert (f"案例 {case.number}“{case.title}”还差 3 份评分表"
+                in unscored.value.errors[f"case_{case.number}"])
     awards.score_all(call, {c.number: 80 for c in cases})
     call = services.call_transition(actor=awards.office, call=call, to=CallStatus.SITE_VISIT)
     with pytest.raises(InvalidInput) as unvisited:
         services.call_transition(actor=awards.office, call=call, to=CallStatus.SELECTION)
     assert set(unvisited.value.errors) == {f"case_{c.number}" for c in cases}  # all tied
+    for case in cases:
+        assert (unvisited.value.errors[f"case_{case.number}"]
+                == f"案例 {case.number}“{case.title}”缺少实地考察报告")
     for case in call.cases.all():
         services.visit_record(actor=awards.office, case=case, visited_on=clock.now().date(),
                               members="张三", findings="属实", recommendation="recommend")
@@ -143,3 +159,14 @@ def test_each_allowed_step_checks_what_it_closes(awards: Awards):
     assert call.status == CallStatus.SELECTION
     assert list(CallStatusChange.objects.values_list("to_status", flat=True)) == [
         "open", "preliminary", "site_visit", "selection"]
+
+
+def test_the_organisers_choose_the_lead_whose_seal_the_notice_bears(awards: Awards):
+    codes = [d.code for d in awards.organisers]
+    call = awards.call(organiser_codes=codes, lead_code=codes[2])
+    assert [d.code for d in selectors.call_organisers(call=call)] == [codes[2], codes[0],
+                                                                      codes[1]]
+    with pytest.raises(InvalidInput) as refused:
+        awards.call(organiser_codes=codes[:2], lead_code=codes[2])
+    assert set(refused.value.errors) == {"lead"}
+    assert AwardCall.objects.count() == 1

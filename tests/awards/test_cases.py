@@ -71,3 +71,21 @@ def test_the_same_title_from_another_unit_is_another_case(awards: Awards):
     awards.submit(call, 0, "基层治理")
     awards.submit(call, 1, "基层治理")
     assert list(call.cases.values_list("number", flat=True)) == ["2016-001", "2016-002"]
+
+
+def test_one_title_once_per_department_whatever_unit_name_it_gives(awards: Awards):
+    call = awards.open_call()
+    staff = awards.unit_staff["jh-sw"]
+    services.case_submit(actor=staff, call=call, title="农村垃圾分类治理",
+                         text="两次四分。", unit_name="中共金华市委、金华市人民政府")
+    for unit_name in ("", "中共金华市委"):
+        with pytest.raises(InvalidInput) as refused:
+            services.case_submit(actor=staff, call=call, title="农村垃圾分类治理",
+                                 text="两次四分。", unit_name=unit_name)
+        assert set(refused.value.errors) == {"title"}
+    # Another department giving the same unit name is the same unit.
+    with pytest.raises(InvalidInput):
+        services.case_submit(actor=awards.unit_staff["yw-sfj"], call=call,
+                             title="农村垃圾分类治理", text="两次四分。",
+                             unit_name="中共金华市委、金华市人民政府")
+    assert AwardCase.objects.count() == 1

@@ -7,9 +7,10 @@ import subprocess
 
 import pytest
 
+from onevisit import clock
 from onevisit.awards import selectors, services
-from onevisit.awards.constants import Tier
-from onevisit.awards.models import Award
+from onevisit.awards.constants import CallStatus, Tier
+from onevisit.awards.models import Award, AwardCall, Notice
 from onevisit.certificates.verification import pdf_verify
 from onevisit.errors import InvalidInput
 from tests.awards.conftest import Awards
@@ -89,12 +90,81 @@ def test_votes_only_on_shortlisted_cases_and_within_the_panel(awards: Awards):
     with pytest.raises(InvalidInput) as refused:
         services.vote_record(actor=awards.office, call=call, case=outside, tier=Tier.SPECIAL,
                              votes_for=10, votes_against=5, votes_abstain=1)
-    assert set(refused.value.errors) == {"case", "votes_for"}  # 16 votes, 15 members
+    assert set(refused.value.errors) == {"case", "votes_total"}  # 16 votes, 15 members
+    assert refused.value.errors["votes_total"] == "票数之和 16 超过评选委员会人数 15"
     with pytest.raises(InvalidInput) as refused:
         services.vote_record(actor=awards.office, call=call, tier=Tier.ORGANISING,
                              unit_name="", votes_for=-1, votes_against=0, votes_abstain=0)
     assert set(refused.value.errors) == {"unit_name", "votes_for"}
+    with pytest.raises(InvalidInput) as refused:
+        services.vote_record(actor=awards.office, call=call, tier=Tier.ORGANISING,
+                             unit_name="某单位", votes_for=-1, votes_against=1001,
+                             votes_abstain="x")  # type: ignore[arg-type]
+    assert refused.value.errors == {"votes_for": "赞成票数须为 0 至 1000 的整数",
+                                    "votes_against": "反对票数须为 0 至 1000 的整数",
+                                    "votes_abstain": "弃权票数须为 0 至 1000 的整数"}
     assert not call.votes.exists()
+
+
+def _selection_without_panel(awards: Awards):
+    call = awards.open_call()
+    cases = awards.drawn(call, 8)
+    awards.score_all(call, {c.number: 90 - 2 * i for i, c in enumerate(cases)})
+    call = services.call_transition(actor=awards.office, call=call, to=CallStatus.SITE_VISIT)
+    for case in call.cases.filter(shortlisted=True):
+        services.visit_record(actor=awards.office, case=case,
+                              visited_on=clock.now().date(), members="张三",
+                              findings="属实", recommendation="recommend")
+    return services.call_transition(actor=awards.office, call=call, to=CallStatus.SELECTION)
+
+
+def test_no_vote_before_the_panel_is_recorded(awards: Awards):
+    call = _selection_without_panel(awards)
+    case = call.cases.filter(shortlisted=True).first()
+    with pytest.raises(InvalidInput) as refused:
+        services.vote_record(actor=awards.office, call=call, case=case, tier=Tier.SPECIAL,
+                             votes_for=50, votes_against=0, votes_abstain=0)
+    assert set(refused.value.errors) == {"panel"}
+    assert not call.votes.exists()
+
+
+def test_the_panel_cannot_shrink_below_a_recorded_vote(awards: Awards):
+    call = _selection_without_panel(awards)
+    services.panel_record(actor=awards.office, call=call, panel_date=clock.now().date(),
+                          panel_members="甲\n乙\n丙\n丁\n戊")
+    case = call.cases.filter(shortlisted=True).first()
+    services.vote_record(actor=awards.office, call=call, case=case, tier=Tier.SPECIAL,
+                         votes_for=3, votes_against=1, votes_abstain=0)
+    with pytest.raises(InvalidInput) as refused:
+        services.panel_record(actor=awards.office, call=call, panel_date=clock.now().date(),
+                              panel_members="甲\n乙\n丙")
+    assert set(refused.value.errors) == {"panel_members"}
+    call.refresh_from_db()
+    assert call.panel_members == "甲\n乙\n丙\n丁\n戊"
+    services.panel_record(actor=awards.office, call=call, panel_date=clock.now().date(),
+                          panel_members="甲\n乙\n丙\n丁")  # as many as the largest vote
+
+
+def test_publishing_checks_every_vote_against_the_panel(awards: Awards):
+    call = _selection_without_panel(awards)
+    services.panel_record(actor=awards.office, call=call, panel_date=clock.now().date(),
+                          panel_members="甲\n乙\n丙\n丁\n戊")
+    cases = list(call.cases.filter(shortlisted=True).order_by("number"))
+    for case in cases[:2]:
+        services.vote_record(actor=awards.office, call=call, case=case, tier=Tier.SPECIAL,
+                             votes_for=3, votes_against=1, votes_abstain=0)
+    # A record older than these rules, or written past the services.
+    AwardCall.objects.filter(pk=call.pk).update(panel_members="甲\n乙\n丙")
+    with pytest.raises(InvalidInput) as refused:
+        services.call_publish(actor=awards.office, call=call)
+    votes = list(call.votes.order_by("id"))
+    assert refused.value.errors == {
+        f"vote_{v.pk}": f"“{v.case.number} {v.case.title}”的表决共 4 票，超过评选委员会人数 3"
+        for v in votes}
+    call.refresh_from_db()
+    assert call.status == CallStatus.SELECTION
+    assert not Award.objects.filter(call=call).exists()
+    assert not Notice.objects.filter(call=call).exists()
 
 
 @pytest.mark.parametrize(("quotas", "counts"), [

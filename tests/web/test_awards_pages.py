@@ -56,6 +56,7 @@ def test_an_organiser_walks_a_call_from_creation_to_its_sealed_notice(awards: Aw
     page = office.post("/workbench/awards/new/", {
         "edition": "6", "year": "2018", "title": "第六届浙江省公共管理创新案例",
         "theme": "基层治理", "organisers": [d.code for d in awards.organisers],
+        "lead": awards.organisers[1].code,
         "guidance_units": "浙江省委办公厅", "opens_on": "2026-12-01", "closes_on": "2026-12-31",
         "experts_per_case": "3", "shortlist_size": "4",
         "weight_innovation": "30", "weight_performance": "30", "weight_replicability": "20",
@@ -179,10 +180,13 @@ def test_an_organiser_walks_a_call_from_creation_to_its_sealed_notice(awards: Aw
     text = _pdf_text(content).replace("\n", "")
     assert "关于第六届浙江省公共管理创新案例评选结果的通报" in text
     notice = Notice.objects.get()
+    assert notice.department == awards.organisers[1]  # the lead organiser chosen
     assert hashlib.sha256(content).hexdigest() == notice.pdf_sha256
     page = Client().get(f"/awards/verify/{notice.verification_code}/").content.decode()
     assert "通报真实有效" in page
     assert notice.number in page
+    assert "签发时间" not in page  # the seal's time is when the PDF was first made
+    assert "通报 PDF 首次生成时加盖，盖章时间以 PDF 中的电子签名为准" in page
     assert Client().get("/awards/verify/NOSUCHCODE/").status_code == 404
     assert call.title in Client().get("/awards/").content.decode()
 
@@ -201,6 +205,8 @@ def test_the_expert_sees_the_case_blind(awards: Awards):  # noqa: F811
     case = assignment.case
     expert = _as(assignment.expert.user)
     listing = _main(expert.get("/workbench/awards/reviews/").content.decode())
+    # Her drawn cases; below them, every department she may declare a conflict with.
+    listing = listing[:listing.index('id="conflicts"')]
     assert case.title in listing
     page = _main(expert.get(f"/workbench/awards/reviews/{case.pk}/").content.decode())
     assert case.title in page
@@ -444,3 +450,102 @@ def test_the_organisers_keep_the_expert_pool(awards: Awards):  # noqa: F811
                               {"active": "1"}).status_code == 403
     expert.refresh_from_db()
     assert not expert.active
+
+
+def test_a_refused_visit_report_keeps_every_typed_value(awards: Awards):  # noqa: F811
+    call = awards.open_call()
+    cases = awards.drawn(call, 8)
+    awards.score_all(call, {c.number: 90 - i for i, c in enumerate(cases)})
+    from onevisit.awards import services
+
+    services.call_transition(actor=awards.office, call=call, to=CallStatus.SITE_VISIT)
+    case = call.cases.filter(shortlisted=True).order_by("number").first()
+    response = _as(awards.office).post(f"/workbench/awards/{call.pk}/visit/", {
+        "case": str(case.pk), "visited_on": "2026-12-05", "members": "",
+        "findings": "做法扎实，成效明显。", "recommendation": "reserve"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "请填写考察组成员" in page
+    assert (f'id="visited-{case.pk}" name="visited_on" type="date" max="2026-12-08" '
+            f'value="2026-12-05"') in page
+    assert "做法扎实，成效明显。</textarea>" in page
+    assert '<option value="reserve" selected>' in page
+    assert not hasattr(AwardCase.objects.get(pk=case.pk), "visit")
+
+
+def test_a_refused_vote_keeps_its_counts(awards: Awards):  # noqa: F811
+    call = awards.open_call()
+    cases = awards.drawn(call, 8)
+    awards.to_selection(call, {c.number: 90 - 2 * i for i, c in enumerate(cases)})
+    case = call.cases.filter(shortlisted=True).order_by("number").first()
+    response = _as(awards.office).post(f"/workbench/awards/{call.pk}/vote/", {
+        "tier": Tier.TOP_TEN, "case": str(case.pk), "votes_for": "12",
+        "votes_against": "3", "votes_abstain": "x"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "弃权票数须为 0 至 1000 的整数" in page
+    assert 'name="votes_for" type="number" min="0" value="12"' in page
+    assert f'<option value="{case.pk}" selected>' in page
+    assert '<option value="top_ten" selected>' in page
+    assert not PanelVote.objects.exists()
+
+
+@pytest.mark.parametrize(("address", "back"), [
+    ("/workbench/awards/new/", "/workbench/awards/"),
+    ("/workbench/awards/experts/new/", "/workbench/awards/experts/"),
+    ("/workbench/awards/submit/case/", "/workbench/awards/submit/"),
+    ("/workbench/awards/{call}/visit/", "/workbench/awards/{call}/"),
+    ("/workbench/awards/{call}/settings/", "/workbench/awards/{call}/"),
+])
+def test_a_form_s_address_read_again_leads_back_to_its_page(awards: Awards, address,  # noqa: F811
+                                                            back):
+    call = awards.call()
+    response = _as(awards.office).get(address.format(call=call.pk))
+    assert response.status_code == 302
+    assert response["Location"] == back.format(call=call.pk)
+    assert _as(awards.office).put(address.format(call=call.pk)).status_code == 405
+
+
+def test_a_unit_reads_its_own_case_and_its_attachments(awards: Awards):  # noqa: F811
+    call = awards.open_call()
+    staff = _as(awards.unit_staff[awards.units[0].code])
+    staff.post("/workbench/awards/submit/case/", {
+        "call": str(call.pk), "title": "居家养老服务标准化", "text": "做法与成效。",
+        "attachments": [_upload("材料.pdf", PDF)]})
+    case = AwardCase.objects.get()
+    attachment = case.attachments.get()
+    listing = staff.get("/workbench/awards/submit/").content.decode()
+    assert f'<a href="/workbench/awards/submit/{case.pk}/">{case.number}</a>' in listing
+    page = staff.get(f"/workbench/awards/submit/{case.pk}/").content.decode()
+    assert "居家养老服务标准化" in page
+    assert "做法与成效。" in page
+    assert f'href="/workbench/awards/attachments/{attachment.pk}/">材料.pdf</a>' in page
+    other = _as(awards.unit_staff[awards.units[1].code])
+    assert other.get(f"/workbench/awards/submit/{case.pk}/").status_code == 404
+    assert _as(awards.experts[0].user).get(
+        f"/workbench/awards/submit/{case.pk}/").status_code == 403
+
+
+def test_an_expert_declares_a_conflict_on_her_own_page(awards: Awards):  # noqa: F811
+    from onevisit.awards.models import DeclaredConflict
+
+    expert = awards.experts[0]
+    client = _as(expert.user)
+    response = client.post("/workbench/awards/reviews/conflict/", {
+        "department": "", "unit_name": "", "reason": "adviser", "note": "担任顾问"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "请指明回避的案例、部门或单位" in page
+    assert 'value="担任顾问"' in page
+    assert not DeclaredConflict.objects.exists()
+    page = client.post("/workbench/awards/reviews/conflict/", {
+        "department": awards.units[0].code, "reason": "adviser", "note": "担任顾问"},
+        follow=True).content.decode()
+    assert "已登记回避关系" in page
+    conflict = DeclaredConflict.objects.get()
+    assert (conflict.expert, conflict.department) == (expert, awards.units[0])
+    assert f"{awards.units[0].name} · " in page
+    # Only an expert declares her own here.
+    assert _as(awards.office).post("/workbench/awards/reviews/conflict/", {
+        "department": awards.units[1].code, "reason": "adviser"}).status_code == 403
+    assert DeclaredConflict.objects.count() == 1

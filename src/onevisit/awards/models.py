@@ -35,6 +35,10 @@ class AwardCall(models.Model):
     organisers = models.ManyToManyField(Department, through="CallOrganiser",
                                         related_name="+", verbose_name=_("主办单位"))
     guidance_units = models.TextField(_("指导单位"), blank=True, help_text=_("每行一个"))
+    # The notice's preamble in the call's own words: what the call is for (the notice:
+    # 推动我省基层治理能力的提升) and who answered it (the notice: 评选活动得到了…支持).
+    purpose = models.CharField(_("评选目的"), max_length=200, blank=True)
+    acknowledgement = models.CharField(_("致谢"), max_length=500, blank=True)
     # {criterion: weight}, every criterion of constants.CRITERIA, summing to 100.
     weights = models.JSONField(_("评审标准权重"))
     opens_at = models.DateTimeField(_("申报开始"))

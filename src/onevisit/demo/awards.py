@@ -240,7 +240,10 @@ def _fourth(office: User, units: dict[str, User], experts: list[Expert]) -> Awar
         call = services.call_create(
             actor=office, edition=4, year=2016, title="第四届浙江省公共管理创新案例",
             region_code=PROVINCE, organiser_codes=organisers, guidance_units=GUIDANCE,
-            theme="基层治理", weights=WEIGHTS, opens_at=_at(2016, 6, 1),
+            theme="基层治理", purpose="推动我省基层治理能力的提升",
+            acknowledgement="评选活动得到了各省级部门和全省各市、县（市、区）党委、政府及有关部门"
+                            "的热烈响应和大力支持。",
+            weights=WEIGHTS, opens_at=_at(2016, 6, 1),
             closes_at=_at(2016, 12, 31, 17), experts_per_case=3, shortlist_size=45,
             quotas=QUOTAS)
         services.call_transition(actor=office, call=call, to=CallStatus.OPEN)
@@ -250,7 +253,9 @@ def _fourth(office: User, units: dict[str, User], experts: list[Expert]) -> Awar
         with clock.frozen_at(_at(2016, 9, 1) + dt.timedelta(hours=5 * i)):
             services.case_submit(actor=units[entry.unit], call=call, title=entry.title,
                                  unit_name=entry.unit,
-                                 text=f"{entry.unit}：{entry.title}。背景、主要做法、取得成效与推广价值（案例材料摘要）。")
+                                 # The text never names the unit: the review is blind.
+                                 text=f"{entry.title}：背景、主要做法、取得成效与推广价值"
+                                      "（案例材料摘要）。")
     number = {(c.unit_name, c.title): c.number for c in call.cases.all()}
     # Targets: the winners in the notice's order from 94 down, then the others.
     targets = {number[(e.unit, e.title)]: 94 - i for i, e in enumerate(entries)}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Mapping, Sequence
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
@@ -52,6 +53,7 @@ from onevisit.awards.services.access import (
     organiser_check,
     status_check,
 )
+from onevisit.awards.services.selection import panel_size
 from onevisit.errors import Conflict, InvalidInput, NotAllowed
 from onevisit.notifications.constants import NotifyEvent
 from onevisit.notifications.services import notification_send
@@ -60,6 +62,14 @@ from onevisit.notifications.services import notification_send
 def _int(value: Any) -> int | None:
     text = str(value if value is not None else "").strip()
     return int(text) if text.isdigit() else None
+
+
+def _decimal(value: Any) -> Decimal | None:
+    try:
+        number = Decimal(str(value if value is not None else "").strip())
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
 
 
 def weights_clean(weights: Mapping[str, Any] | None) -> dict[str, int]:
@@ -77,9 +87,13 @@ def weights_clean(weights: Mapping[str, Any] | None) -> dict[str, int]:
                 _("“%(criterion)s”的权重须为 0 至 100 的整数") % {"criterion": criterion.label})
         else:
             out[criterion.value] = value
-    if not errors and sum(out.values()) != 100:
-        errors["weights"] = _("四项评审标准的权重之和须为 100，现为 %(sum)d") % {
-            "sum": sum(out.values())}
+    # The sum is named too when a weight is bad but still a number (20.5): every problem.
+    typed = [_decimal(given.get(c.value)) for c in Criterion]
+    if all(v is not None for v in typed) and sum(v or 0 for v in typed) != 100:
+        total = sum((v for v in typed if v is not None), Decimal(0))
+        errors["weights"] = _("四项评审标准的权重之和须为 100，现为 %(sum)s") % {
+            "sum": f"{total.normalize():f}" if total == total.to_integral_value()
+            else f"{total:f}"}
     if errors:
         raise InvalidInput(_("评审标准权重无效"), errors)
     return out
@@ -104,12 +118,17 @@ def _definition_clean(
     *, errors: dict[str, str], title: str, guidance_units: str, theme: str,
     weights: Mapping[str, Any] | None, opens_at: dt.datetime, closes_at: dt.datetime,
     experts_per_case: Any, shortlist_size: Any, quotas: Mapping[str, Any] | None,
+    purpose: str, acknowledgement: str,
 ) -> dict[str, Any]:
     title = (title or "").strip()
     if not title or len(title) > TITLE_MAX:
         errors["title"] = _("请填写评选活动名称（最多 200 字）")
     if len((theme or "").strip()) > 100:
         errors["theme"] = _("评选领域最多 100 字")
+    if len((purpose or "").strip()) > 200:
+        errors["purpose"] = _("评选目的最多 200 字")
+    if len((acknowledgement or "").strip()) > 500:
+        errors["acknowledgement"] = _("致谢最多 500 字")
     try:
         clean_weights = weights_clean(weights)
     except InvalidInput as exc:
@@ -132,13 +151,22 @@ def _definition_clean(
         errors["shortlist_size"] = _("实地考察入围数不能少于案例奖项名额之和 %(sum)d") % {
             "sum": sum(clean_quotas[t] for t in Tier.values if t != Tier.ORGANISING)}
     return {"title": title, "guidance_units": (guidance_units or "").strip(),
-            "theme": (theme or "").strip(), "weights": clean_weights, "opens_at": opens_at,
+            "theme": (theme or "").strip(), "purpose": (purpose or "").strip(),
+            "acknowledgement": (acknowledgement or "").strip(),
+            "weights": clean_weights, "opens_at": opens_at,
             "closes_at": closes_at, "experts_per_case": per_case,
             "shortlist_size": shortlist, "quotas": clean_quotas}
 
 
-def _organisers(codes: Sequence[str], scope: str, errors: dict[str, str]) -> list[Department]:
+def _organisers(codes: Sequence[str], scope: str, errors: dict[str, str],
+                lead_code: str = "") -> list[Department]:
+    """The organisers in their order: the lead organiser, whose seal the notice bears,
+    first (else the first given)."""
     codes = [c for c in codes if c]
+    if lead_code and lead_code not in codes:
+        errors["lead"] = _("通报用印的主办单位须是所选的主办单位之一")
+    elif lead_code:
+        codes = [lead_code, *[c for c in codes if c != lead_code]]
     found = Department.objects.in_bulk(codes, field_name="code")
     if not codes or len(set(codes)) != len(codes) or len(found) != len(codes):
         errors["organisers"] = _("请选择至少一个主办单位（须为已有部门，不重复）")
@@ -154,9 +182,11 @@ def call_create(
     organiser_codes: Sequence[str], opens_at: dt.datetime, closes_at: dt.datetime,
     shortlist_size: int, guidance_units: str = "", theme: str = "",
     weights: Mapping[str, Any] | None = None, experts_per_case: int = EXPERTS_PER_CASE_MIN,
-    quotas: Mapping[str, Any] | None = None,
+    quotas: Mapping[str, Any] | None = None, lead_code: str = "", purpose: str = "",
+    acknowledgement: str = "",
 ) -> AwardCall:
-    """A call for entries, in draft until it opens."""
+    """A call for entries, in draft until it opens. `lead_code`: the organiser whose seal
+    the notice bears (default: the first organiser)."""
     if not actor_is_awards_staff(actor):
         raise NotAllowed(_("只有案例评选工作人员能发起评选活动"))
     errors: dict[str, str] = {}
@@ -172,14 +202,15 @@ def call_create(
     year_value = _int(year)
     if year_value is None or not 2000 <= year_value <= 2100:
         errors["year"] = _("年度须为 2000 至 2100 之间的年份")
-    organisers = _organisers(list(organiser_codes), scope, errors)
+    organisers = _organisers(list(organiser_codes), scope, errors, lead_code)
     if organisers and not getattr(actor, "is_superuser", False) and all(
             d.pk != getattr(actor, "department_id", None) for d in organisers):
         errors["organisers"] = _("您所在的部门须为主办单位之一")
     fields = _definition_clean(
         errors=errors, title=title, guidance_units=guidance_units, theme=theme,
         weights=weights, opens_at=opens_at, closes_at=closes_at,
-        experts_per_case=experts_per_case, shortlist_size=shortlist_size, quotas=quotas)
+        experts_per_case=experts_per_case, shortlist_size=shortlist_size, quotas=quotas,
+        purpose=purpose, acknowledgement=acknowledgement)
     if errors:
         raise InvalidInput(_("评选活动未保存"), errors)
     call = AwardCall.objects.create(
@@ -200,19 +231,21 @@ def call_update(
     opens_at: dt.datetime, closes_at: dt.datetime, shortlist_size: int,
     guidance_units: str = "", theme: str = "", weights: Mapping[str, Any] | None = None,
     experts_per_case: int = EXPERTS_PER_CASE_MIN, quotas: Mapping[str, Any] | None = None,
+    lead_code: str = "", purpose: str = "", acknowledgement: str = "",
 ) -> AwardCall:
     """A draft call's definition; frozen once it opens. Weights or quotas not given
-    stay as they are."""
+    stay as they are; `lead_code` as in call_create."""
     call = call_locked(call)
     organiser_check(actor, call)
     status_check(call, CallStatus.DRAFT)
     errors: dict[str, str] = {}
-    organisers = _organisers(list(organiser_codes), scope_of(actor), errors)
+    organisers = _organisers(list(organiser_codes), scope_of(actor), errors, lead_code)
     fields = _definition_clean(
         errors=errors, title=title, guidance_units=guidance_units, theme=theme,
         weights=call.weights if weights is None else weights, opens_at=opens_at,
         closes_at=closes_at, experts_per_case=experts_per_case,
-        shortlist_size=shortlist_size, quotas=call.quotas if quotas is None else quotas)
+        shortlist_size=shortlist_size, quotas=call.quotas if quotas is None else quotas,
+        purpose=purpose, acknowledgement=acknowledgement)
     if errors:
         raise InvalidInput(_("评选活动未保存"), errors)
     for name, value in fields.items():
@@ -244,10 +277,12 @@ def _to_site_visit(call: AwardCall) -> dict[str, Any]:
     if draw is None or draw.drawn_at is None:
         raise InvalidInput(_("初评专家尚未抽取"), {"draw": _("请先抽取初评专家")})
     missing = (ReviewAssignment.objects.filter(draw=draw, sheet__isnull=True)
-               .values("case__number").annotate(n=Count("id")).order_by("case__number"))
+               .values("case__number", "case__title").annotate(n=Count("id"))
+               .order_by("case__number"))
     if missing:
         raise InvalidInput(_("还有评分表未提交，不能结束专家初评"), {
-            f"case_{row['case__number']}": _("还差 %(n)d 份评分表") % {"n": row["n"]}
+            f"case_{row['case__number']}": _("案例 %(number)s“%(title)s”还差 %(n)d 份评分表")
+            % {"number": row["case__number"], "title": row["case__title"], "n": row["n"]}
             for row in missing})
     totals: dict[str, list[Any]] = {}
     for row in ScoreSheet.objects.filter(assignment__draw=draw).select_related(
@@ -273,10 +308,11 @@ def _to_site_visit(call: AwardCall) -> dict[str, Any]:
 
 def _to_selection(call: AwardCall) -> dict[str, Any]:
     missing = list(call.cases.filter(shortlisted=True, visit__isnull=True)
-                   .order_by("number").values_list("number", flat=True))
+                   .order_by("number").values_list("number", "title"))
     if missing:
         raise InvalidInput(_("还有入围案例没有实地考察报告"), {
-            f"case_{n}": _("缺少实地考察报告") for n in missing})
+            f"case_{n}": _("案例 %(number)s“%(title)s”缺少实地考察报告") % {
+                "number": n, "title": title} for n, title in missing})
     return {}
 
 
@@ -284,8 +320,17 @@ def _to_published(call: AwardCall, notice_date: dt.date | None) -> dict[str, Any
     errors: dict[str, str] = {}
     if call.panel_date is None or not call.panel_members.strip():
         errors["panel"] = _("请先登记综合评选的日期和评选委员会成员")
-    if not PanelVote.objects.filter(call=call).exists():
+    votes = list(PanelVote.objects.filter(call=call).select_related("case").order_by("id"))
+    if not votes:
         errors["votes"] = _("尚未登记任何表决结果")
+    members = panel_size(call)
+    for vote in votes:
+        if members and _vote_total(vote) > members:
+            errors[f"vote_{vote.pk}"] = _(
+                "“%(subject)s”的表决共 %(sum)d 票，超过评选委员会人数 %(n)d") % {
+                "subject": (f"{vote.case.number} {vote.case.title}" if vote.case
+                            else vote.unit_name),
+                "sum": _vote_total(vote), "n": members}
     if not call_organisers(call=call):
         errors["organisers"] = _("评选活动没有主办单位，通报无法用印")
     if errors:
@@ -304,6 +349,10 @@ def _to_published(call: AwardCall, notice_date: dt.date | None) -> dict[str, Any
         verification_code=secrets.token_hex(8).upper())
     _result_notify(call=call, placed={p.case: p.tier for p in placed if p.case})
     return {"awards": len(placed), "notice": notice.number}
+
+
+def _vote_total(vote: PanelVote) -> int:
+    return vote.votes_for + vote.votes_against + vote.votes_abstain
 
 
 def _result_notify(*, call: AwardCall, placed: Mapping[str, str]) -> None:
@@ -372,6 +421,10 @@ def panel_record(*, actor: Any, call: AwardCall, panel_date: dt.date,
         errors["panel_members"] = _("请填写评选委员会成员（每行一个）")
     if not isinstance(panel_date, dt.date) or panel_date > timezone.localdate(clock.now()):
         errors["panel_date"] = _("请填写不晚于今天的评选日期")
+    largest = max((_vote_total(v) for v in PanelVote.objects.filter(call=call)), default=0)
+    if members and largest > len(members.splitlines()):
+        errors["panel_members"] = _(
+            "已登记的表决中有 %(sum)d 票，评选委员会成员不能少于 %(sum)d 人") % {"sum": largest}
     if errors:
         raise InvalidInput(_("综合评选信息未保存"), errors)
     call.panel_date = panel_date

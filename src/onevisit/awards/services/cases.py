@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from onevisit import clock
@@ -30,7 +31,8 @@ def case_submit(*, actor: Any, call: AwardCall, title: str, text: str, unit_name
     """A department's or local government's case, while the call is open and its window
     runs; every problem is named at once and nothing is stored on a refusal. The unit is
     the actor's department (its name unless a joint unit name is given, e.g.
-    "中共金华市委、金华市人民政府"); one title once per unit and call."""
+    "中共金华市委、金华市人民政府"); one title once per call for the department and
+    once for the unit name, whichever name the unit is given."""
     unit = actor_unit(actor)
     if unit is None:
         raise NotAllowed(_("只有部门或地方政府的工作人员能申报案例"))
@@ -49,8 +51,8 @@ def case_submit(*, actor: Any, call: AwardCall, title: str, text: str, unit_name
     unit_name = (unit_name or "").strip() or unit.name
     if len(unit_name) > 200:
         errors["unit_name"] = _("申报单位名称最多 200 字")
-    elif title and AwardCase.objects.filter(call=call, unit_name=unit_name,
-                                            title=title).exists():
+    elif title and AwardCase.objects.filter(
+            Q(unit_department=unit) | Q(unit_name=unit_name), call=call, title=title).exists():
         errors["title"] = _("本单位已申报同名案例")
     if len(attachments) > ATTACHMENTS_MAX:
         errors["attachments"] = _("附件最多 %(max)d 个") % {"max": ATTACHMENTS_MAX}

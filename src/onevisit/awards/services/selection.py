@@ -55,6 +55,16 @@ def visit_record(*, actor: Any, case: AwardCase, visited_on: dt.date, members: s
     return visit
 
 
+def panel_size(call: AwardCall) -> int:
+    """How many members the recorded panel has (0 before it is recorded)."""
+    return len([m for m in call.panel_members.splitlines() if m.strip()])
+
+
+def vote_kinds() -> dict[str, str]:
+    """The three counts of a vote, by their field names."""
+    return {"votes_for": _("赞成"), "votes_against": _("反对"), "votes_abstain": _("弃权")}
+
+
 def _count(value: Any) -> int | None:
     text = str(value if value is not None else "").strip()
     return int(text) if text.isdigit() and int(text) <= 1000 else None
@@ -87,13 +97,17 @@ def vote_record(*, actor: Any, call: AwardCall, tier: str, votes_for: int,
         errors["tier"] = _("请选择奖项")
     counts = {"votes_for": _count(votes_for), "votes_against": _count(votes_against),
               "votes_abstain": _count(votes_abstain)}
+    kinds = vote_kinds()
     for key, value in counts.items():
         if value is None:
-            errors[key] = _("票数须为 0 至 1000 的整数")
-    members = len(call.panel_members.splitlines())
-    if (members and all(v is not None for v in counts.values())
+            errors[key] = _("%(kind)s票数须为 0 至 1000 的整数") % {"kind": kinds[key]}
+    members = panel_size(call)
+    if not members:
+        errors["panel"] = _("请先登记综合评选委员会，再登记表决结果")
+    elif (all(v is not None for v in counts.values())
             and sum(v or 0 for v in counts.values()) > members):
-        errors["votes_for"] = _("票数之和超过评选委员会人数 %(n)d") % {"n": members}
+        errors["votes_total"] = _("票数之和 %(sum)d 超过评选委员会人数 %(n)d") % {
+            "sum": sum(v or 0 for v in counts.values()), "n": members}
     if errors:
         raise InvalidInput(_("表决结果未保存"), errors)
     now = clock.now()

@@ -28,8 +28,8 @@ from onevisit.web.awards.public import (
     public_parameters,
     verify,
 )
-from onevisit.web.awards.reviews import reviews, sheet
-from onevisit.web.awards.units import attachment, submit, submit_case
+from onevisit.web.awards.reviews import conflict, reviews, sheet
+from onevisit.web.awards.units import attachment, submit, submit_case, unit_case
 
 urlpatterns = [
     path("awards/", public_calls, name="awards"),
@@ -47,10 +47,12 @@ urlpatterns = [
          name="awards_expert_active"),
     path("workbench/awards/submit/", submit, name="awards_submit"),
     path("workbench/awards/submit/case/", submit_case, name="awards_submit_case"),
+    path("workbench/awards/submit/<int:case_id>/", unit_case, name="awards_unit_case"),
     path("workbench/awards/attachments/<int:attachment_id>/", attachment,
          name="awards_attachment"),
     path("workbench/awards/reviews/", reviews, name="awards_reviews"),
     path("workbench/awards/reviews/<int:case_id>/", sheet, name="awards_sheet"),
+    path("workbench/awards/reviews/conflict/", conflict, name="awards_expert_conflict"),
     path("workbench/awards/<int:call_id>/", call_page, name="awards_call"),
     path("workbench/awards/<int:call_id>/settings/", call_settings, name="awards_settings"),
     path("workbench/awards/<int:call_id>/<slug:action>/", call_action,

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +26,26 @@ from onevisit.awards.models import AwardCall, Expert
 from onevisit.errors import NotFound
 
 # ------------------------------------------------------------------ helpers
+
+View = Callable[..., HttpResponse]
+
+
+def form_post(page: str) -> Callable[[View], View]:
+    """A form's POST-only address. A refused form is shown again at this address, so a
+    reload or a language switch GETs it: that goes back to the page the form lives on
+    (named `page`, given the address's call, if any), never to a blank 405."""
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method in ("GET", "HEAD"):
+                return HttpResponseRedirect(reverse(page, kwargs={
+                    k: v for k, v in kwargs.items() if k == "call_id"}))
+            if request.method != "POST":
+                return HttpResponseNotAllowed(["POST"])
+            response: HttpResponse = view(request, *args, **kwargs)
+            return response
+        return wrapped
+    return decorate
 
 
 def _number(value: str) -> int:

@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from onevisit import clock
 from onevisit.accounts.models import Department, Region, RegionLevel, Role, User
@@ -39,6 +38,7 @@ from onevisit.web.awards.common import (
     _number,
     _organiser,
     _organiser_departments,
+    form_post,
 )
 from onevisit.web.outcomes import action_report, error_text
 
@@ -55,22 +55,26 @@ def _form(typed: Any = None, call: AwardCall | None = None) -> dict[str, Any]:
     (editing a draft), else the defaults (a new call)."""
     if typed:
         values: dict[str, Any] = {key: typed.get(key, "") for key in (
-            "edition", "year", "title", "theme", "guidance_units", "opens_on", "closes_on",
+            "edition", "year", "title", "theme", "guidance_units", "purpose",
+            "acknowledgement", "opens_on", "closes_on",
             "experts_per_case", "shortlist_size")}
         values["organisers"] = typed.getlist("organisers")
+        values["lead"] = typed.get("lead", "")
         weights = {c: typed.get(f"weight_{c}", "") for c in Criterion.values}
         quotas = {t: typed.get(f"quota_{t}", "") for t in Tier.values}
     elif call is not None:
         values = {"title": call.title, "theme": call.theme,
-                  "guidance_units": call.guidance_units,
+                  "guidance_units": call.guidance_units, "purpose": call.purpose,
+                  "acknowledgement": call.acknowledgement,
                   "opens_on": f"{timezone.localtime(call.opens_at):%Y-%m-%d}",
                   "closes_on": f"{timezone.localtime(call.closes_at):%Y-%m-%d}",
                   "experts_per_case": call.experts_per_case,
                   "shortlist_size": call.shortlist_size,
                   "organisers": [d.code for d in selectors.call_organisers(call=call)]}
+        values["lead"] = values["organisers"][0] if values["organisers"] else ""
         weights, quotas = dict(call.weights), dict(call.quotas)
     else:
-        values = {"experts_per_case": 3, "organisers": []}
+        values = {"experts_per_case": 3, "organisers": [], "lead": ""}
         weights, quotas = dict(DEFAULT_WEIGHTS), dict(DEFAULT_QUOTAS)
     values["weights"] = [(c.value, c.label, weights.get(c.value, "")) for c in Criterion]
     values["quotas"] = [(t.value, t.label, quotas.get(t.value, "")) for t in Tier]
@@ -92,6 +96,8 @@ def _definition(post: Any) -> dict[str, Any]:
     """A call's definition as the form posts it (the services name every bad value)."""
     return {
         "title": post.get("title", ""), "organiser_codes": post.getlist("organisers"),
+        "lead_code": post.get("lead", ""), "purpose": post.get("purpose", ""),
+        "acknowledgement": post.get("acknowledgement", ""),
         "guidance_units": post.get("guidance_units", ""), "theme": post.get("theme", ""),
         "weights": {c: post.get(f"weight_{c}", "") for c in Criterion.values},
         "quotas": {t: post.get(f"quota_{t}", "") for t in Tier.values},
@@ -102,7 +108,7 @@ def _definition(post: Any) -> dict[str, Any]:
     }
 
 
-@require_POST
+@form_post("web:awards_calls")
 @login_required
 def call_new(request: HttpRequest) -> HttpResponse:
     user = _organiser(request)
@@ -146,7 +152,7 @@ def call_page(request: HttpRequest, call_id: int) -> HttpResponse:
     return _call_page(request, user, _call_of_organiser(user, call_id))
 
 
-@require_POST
+@form_post("web:awards_call")
 @login_required
 def call_settings(request: HttpRequest, call_id: int) -> HttpResponse:
     """A draft call's settings; a refused post keeps what was typed."""
@@ -161,8 +167,26 @@ def call_settings(request: HttpRequest, call_id: int) -> HttpResponse:
     return redirect("web:awards_call", call_id=call.pk)
 
 
+def _kept(action: str, post: Any) -> dict[str, Any]:
+    """What a refused action's form had typed, for the form shown again."""
+    if action == "visit":
+        return {"visit": {"case": _number(post.get("case", "")),
+                          **{k: post.get(k, "") for k in (
+                              "visited_on", "members", "findings", "recommendation")}}}
+    if action == "panel":
+        return {"panel": {k: post.get(k, "") for k in ("panel_date", "panel_members")}}
+    if action == "vote":
+        return {"vote": {"case": _number(post.get("case", "")),
+                         **{k: post.get(k, "") for k in (
+                             "tier", "unit_name", "votes_for", "votes_against",
+                             "votes_abstain")}}}
+    if action == "publish":
+        return {"publish": {"notice_date": post.get("notice_date", "")}}
+    return {}
+
+
 def _call_page(request: HttpRequest, user: Any, call: AwardCall, *, typed: Any = None,
-               status: int = 200) -> HttpResponse:
+               kept: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:
     cases = list(selectors.cases_of_call(actor=user, call=call)
                  .prefetch_related("assignments__expert", "assignments__sheet", "attachments"))
     experts = list(Expert.objects.select_related("region", "department").order_by("id"))
@@ -208,7 +232,7 @@ def _call_page(request: HttpRequest, user: Any, call: AwardCall, *, typed: Any =
         "notice": getattr(call, "notice", None) if published else None,
         "today": timezone.localdate(clock.now()),
         "form": _form(typed, call) if call.status == CallStatus.DRAFT else None,
-        "settings_refused": typed is not None,
+        "settings_refused": typed is not None, "kept": kept or {},
         "departments": _organiser_departments(user) if call.status == CallStatus.DRAFT else [],
     }, status=status)
 
@@ -307,7 +331,7 @@ def _conflict(user: Any, call: AwardCall, post: Any) -> tuple[Callable[[], Any],
         _("已登记%(name)s的回避关系") % {"name": expert.name})
 
 
-@require_POST
+@form_post("web:awards_call")
 @login_required
 def call_action(request: HttpRequest, call_id: int, action: str) -> HttpResponse:
     user = _organiser(request)
@@ -315,7 +339,13 @@ def call_action(request: HttpRequest, call_id: int, action: str) -> HttpResponse
     if action not in ACTIONS:
         raise Http404(_("未知的操作"))
     service, done = ACTIONS[action](user, call, request.POST)
-    action_report(request, service, done)
+    try:
+        service()
+    except DomainError as exc:
+        # Refused: the page again, its form holding every value typed.
+        messages.error(request, error_text(exc))
+        return _call_page(request, user, call, kept=_kept(action, request.POST), status=400)
+    messages.success(request, done)
     anchor = {"visit": "#visits", "panel": "#selection", "vote": "#selection",
               "conflict": "#experts"}.get(action, "")
     return redirect(reverse("web:awards_call", args=[call.pk]) + anchor)
@@ -343,7 +373,7 @@ def _experts_page(request: HttpRequest, user: Any, *, typed: Any = None,
     }, status=status)
 
 
-@require_POST
+@form_post("web:awards_experts")
 @login_required
 def expert_new(request: HttpRequest) -> HttpResponse:
     user = _organiser(request)
@@ -362,7 +392,7 @@ def expert_new(request: HttpRequest) -> HttpResponse:
     return redirect("web:awards_experts")
 
 
-@require_POST
+@form_post("web:awards_experts")
 @login_required
 def expert_active(request: HttpRequest, expert_id: int) -> HttpResponse:
     user = _organiser(request)

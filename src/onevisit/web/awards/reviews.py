@@ -10,15 +10,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from onevisit.accounts.models import Department
 from onevisit.awards import selectors, services
 from onevisit.awards.constants import (
+    DECLARED_REASONS,
     SCORE_MAX,
     SCORE_MIN,
+    ConflictReason,
     Criterion,
 )
-from onevisit.awards.models import AwardCase
+from onevisit.awards.models import AwardCase, DeclaredConflict, Expert
 from onevisit.errors import DomainError, NotFound
-from onevisit.web.awards.common import _expert
+from onevisit.web.awards.common import _expert, form_post
 from onevisit.web.outcomes import error_text
 
 # ------------------------------------------------------------------ experts
@@ -26,12 +29,41 @@ from onevisit.web.outcomes import error_text
 
 @login_required
 def reviews(request: HttpRequest) -> HttpResponse:
-    """The expert's drawn cases, by number and title only (blind)."""
-    expert = _expert(request)
+    return _reviews_page(request, _expert(request))
+
+
+def _reviews_page(request: HttpRequest, expert: Expert, *, typed: Any = None,
+                  status: int = 200) -> HttpResponse:
+    """The expert's drawn cases, by number and title only (blind), her declared
+    conflicts and a form to declare one; a refused declaration keeps what was typed."""
     return render(request, "web/awards/reviews.html", {
         "expert": expert,
         "assignments": list(selectors.assignments_of(expert=expert)[:500]),
-    })
+        "declared": list(DeclaredConflict.objects.filter(expert=expert)
+                         .select_related("department", "case").order_by("id")),
+        "departments": list(Department.objects.order_by("code")),
+        "reasons": [(r, ConflictReason(r).label) for r in DECLARED_REASONS],
+        "typed": typed or {},
+    }, status=status)
+
+
+@form_post("web:awards_reviews")
+@login_required
+def conflict(request: HttpRequest) -> HttpResponse:
+    """The expert declares a conflict with a department or a unit by name (the cases
+    she has not been drawn for stay unknown to her)."""
+    expert = _expert(request)
+    post = request.POST
+    try:
+        services.conflict_declare(
+            actor=request.user, expert=expert, reason=post.get("reason", ""),
+            note=post.get("note", ""), department_code=post.get("department", ""),
+            unit_name=post.get("unit_name", ""))
+    except DomainError as exc:
+        messages.error(request, error_text(exc))
+        return _reviews_page(request, expert, typed=post, status=400)
+    messages.success(request, _("已登记回避关系，今后的抽取不会把相关案例分给您"))
+    return redirect("web:awards_reviews")
 
 
 def _blind(request: HttpRequest, case_id: int) -> selectors.BlindCase:

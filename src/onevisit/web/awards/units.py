@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from onevisit import clock
 from onevisit.applications.services.inputs import Upload
@@ -19,7 +18,7 @@ from onevisit.awards.constants import (
     CallStatus,
 )
 from onevisit.errors import DomainError, NotAllowed, NotFound
-from onevisit.web.awards.common import _number
+from onevisit.web.awards.common import _number, form_post
 from onevisit.web.outcomes import error_text
 from onevisit.web.workbench_materials import EXTENSIONS
 
@@ -50,7 +49,7 @@ def _submit_page(request: HttpRequest, user: Any, *, typed: Any = None,
     }, status=status)
 
 
-@require_POST
+@form_post("web:awards_submit")
 @login_required
 def submit_case(request: HttpRequest) -> HttpResponse:
     user = _unit(request)
@@ -70,6 +69,20 @@ def submit_case(request: HttpRequest) -> HttpResponse:
     messages.success(request, _("已申报案例 %(number)s“%(title)s”") % {
         "number": case.number, "title": case.title})
     return redirect("web:awards_submit")
+
+
+@login_required
+def unit_case(request: HttpRequest, case_id: int) -> HttpResponse:
+    """A unit's own case, read-only: what it submitted, with its attachments."""
+    user = _unit(request)
+    try:
+        case = selectors.case_get(actor=user, case_id=case_id)
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+    unit = selectors.actor_unit(user)
+    if unit is None or case.unit_department_id != unit.pk:
+        raise Http404(_("参评案例不存在"))  # an organiser's staff read it on the call's page
+    return render(request, "web/awards/unit_case.html", {"case": case})
 
 
 @login_required

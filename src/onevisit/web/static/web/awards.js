@@ -12,11 +12,15 @@ document.addEventListener("DOMContentLoaded", function () {
     instance.setOption(option);
     charts.push(instance);
   }
+  // One row per expert, every name shown: the chart grows with the pool.
+  var experts = document.getElementById("chart-experts");
+  if (experts) { experts.style.height = Math.max(320, 28 * data.experts.length + 80) + "px"; }
   chart("chart-experts", {
     tooltip: { trigger: "axis" },
     grid: { left: 120 },
     xAxis: { type: "value", name: label.leniency },
-    yAxis: { type: "category", data: data.experts.map(function (r) { return r.name; }) },
+    yAxis: { type: "category", axisLabel: { interval: 0 },
+             data: data.experts.map(function (r) { return r.name; }) },
     series: [{ name: label.leniency, type: "bar",
                data: data.experts.map(function (r) { return r.leniency; }) }]
   });
