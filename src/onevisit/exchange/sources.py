@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 
 from onevisit.exchange.models import RegistryRecord
 
@@ -123,13 +124,14 @@ def record_evidence(record: RegistryRecord, *, source: str) -> Evidence:
                     data=record.data, valid_until=record.valid_until)
 
 
+# Their names are marked for translation (a page may show them through gettext).
 REFERENCE_REGISTRIES = {
-    "population": "人口库（公安）",
-    "civil_affairs": "婚姻登记库（民政）",
-    "health": "出生医学证明库（卫健）",
-    "property": "不动产登记库（自然资源）",
-    "enterprise": "法人库（市场监管）",
-    "tax": "税收征管库（税务）",
+    "population": gettext_noop("人口库（公安）"),
+    "civil_affairs": gettext_noop("婚姻登记库（民政）"),
+    "health": gettext_noop("出生医学证明库（卫健）"),
+    "property": gettext_noop("不动产登记库（自然资源）"),
+    "enterprise": gettext_noop("法人库（市场监管）"),
+    "tax": gettext_noop("税收征管库（税务）"),
 }
 
 for _code, _name in REFERENCE_REGISTRIES.items():
