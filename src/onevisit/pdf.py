@@ -23,6 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
+from django.utils import translation
 
 PREFERRED_FAMILIES = ("Noto Sans CJK SC", "Noto Serif CJK SC", "WenQuanYi Micro Hei")
 INSTALL_HINT = (
@@ -141,7 +142,9 @@ def render_pdf(template_name: str, context: dict[str, Any], *,
     sheets = [_stylesheet(name) for name in stylesheets]
     if compact_font and (compact := compact_font_path()).is_file():
         sheets.append(_compact_font_sheet(compact))
-    html = render_to_string(template_name, {**context, "font_css": font_css()})
+    # A document of record speaks the site's language, whoever's request renders it first.
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(template_name, {**context, "font_css": font_css()})
     result: bytes = HTML(string=html, base_url=str(Path(__file__).parent)).write_pdf(
         stylesheets=sheets, font_config=_font_config()
     )

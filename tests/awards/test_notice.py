@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 
 import pytest
+from django.utils import translation
 
 from onevisit import clock
 from onevisit.awards import selectors, services
@@ -80,6 +81,15 @@ def test_the_notice_is_sealed_and_lists_the_tiers(published):
     assert notice.pdf_sha256
     assert services.notice_pdf(notice=notice) == content  # stored once
     assert selectors.notice_by_code(code=notice.verification_code.lower()) == notice
+
+
+def test_the_notice_is_written_in_chinese_whoever_first_opens_it(published):
+    _call, _cases, notice = published
+    with translation.override("en"):  # an English-speaking visitor downloads it first
+        text = pdf_text(services.notice_pdf(notice=notice))
+    assert "关于第四届浙江省公共管理创新案例评选结果的通报" in text
+    assert "一、第四届浙江省公共管理创新案例特别贡献奖（1个）" in text
+    assert "Special" not in text
 
 
 def test_votes_only_on_shortlisted_cases_and_within_the_panel(awards: Awards):

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from onevisit.audit.services import atomic_audited, audit_record
@@ -98,7 +99,9 @@ def notice_pdf(*, notice: Notice) -> bytes:
         return content
     call = notice.call
     url = notice_verify_url(notice)
-    unsealed = render_pdf(TEMPLATE, {**notice_context(call), "notice": notice,
+    with translation.override(settings.LANGUAGE_CODE):  # the notice of record is Chinese
+        context = notice_context(call)
+    unsealed = render_pdf(TEMPLATE, {**context, "notice": notice,
                                      "verify_url": url, "qr_png": qr_png(url)},
                           stylesheets=[STYLESHEET], compact_font=True)
     seal = seal_for_department(department=notice.department_id)
