@@ -13,10 +13,6 @@ VERIFY_PATH (docs/awards.md).
 
 from __future__ import annotations
 
-import hashlib
-import os
-import secrets
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -30,7 +26,7 @@ from onevisit.awards.selectors import awards_by_tier, call_organisers
 from onevisit.certificates.rendering import qr_png
 from onevisit.certificates.sealing import pdf_seal
 from onevisit.certificates.seals import seal_for_department
-from onevisit.pdf import render_pdf
+from onevisit.pdf import render_pdf, stored_pdf_read, stored_pdf_write
 
 TEMPLATE = "awards/notice.html"
 STYLESHEET = "certificates/certificate.css"
@@ -83,13 +79,7 @@ def notice_context(call: AwardCall) -> dict[str, Any]:
 
 
 def _stored(notice: Notice) -> bytes | None:
-    if not (notice.pdf and notice.pdf_sha256):
-        return None
-    path = Path(settings.MEDIA_ROOT) / notice.pdf
-    if not path.is_file():
-        return None
-    content = path.read_bytes()
-    return content if hashlib.sha256(content).hexdigest() == notice.pdf_sha256 else None
+    return stored_pdf_read(notice.pdf, notice.pdf_sha256)
 
 
 def notice_pdf(*, notice: Notice) -> bytes:
@@ -120,15 +110,10 @@ def _store(*, notice_id: int, content: bytes, seal_serial: str, signer_serial: s
     already = _stored(notice)
     if already is not None:  # another request sealed it first
         return already
-    relative = Path("awards") / "notices" / f"{notice.number}.pdf"
-    target = Path(settings.MEDIA_ROOT) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    partial.write_bytes(content)
-    partial.replace(target)
-    digest = hashlib.sha256(content).hexdigest()
+    name = f"awards/notices/{notice.number}.pdf"
+    digest = stored_pdf_write(name, content)
     Notice.objects.filter(pk=notice_id).update(
-        pdf=str(relative), pdf_sha256=digest, seal_serial=seal_serial,
+        pdf=name, pdf_sha256=digest, seal_serial=seal_serial,
         signer_serial=signer_serial, signer_fingerprint=signer_fingerprint)
     audit_record(actor=None, action="awards.notice_sealed", entity="award_notice",
                  entity_id=notice.number, data={"seal": seal_serial, "sha256": digest,

@@ -16,10 +16,6 @@ its own; receipts' document certificates are not yet in the CRL (docs/payments.m
 
 from __future__ import annotations
 
-import hashlib
-import os
-import secrets
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -31,7 +27,7 @@ from onevisit.certificates.rendering import qr_png
 from onevisit.certificates.sealing import pdf_seal
 from onevisit.certificates.seals import seal_for_department
 from onevisit.payments.models import ElectronicReceipt
-from onevisit.pdf import render_pdf
+from onevisit.pdf import render_pdf, stored_pdf_read, stored_pdf_write
 
 TEMPLATE = "payments/receipt.html"
 STYLESHEET = "certificates/certificate.css"
@@ -43,13 +39,7 @@ def receipt_verify_url(receipt: ElectronicReceipt) -> str:
 
 
 def _stored(receipt: ElectronicReceipt) -> bytes | None:
-    if not (receipt.pdf and receipt.pdf_sha256):
-        return None
-    path = Path(settings.MEDIA_ROOT) / receipt.pdf
-    if not path.is_file():
-        return None
-    content = path.read_bytes()
-    return content if hashlib.sha256(content).hexdigest() == receipt.pdf_sha256 else None
+    return stored_pdf_read(receipt.pdf, receipt.pdf_sha256)
 
 
 def receipt_lines(receipt: ElectronicReceipt) -> list[dict[str, Any]]:
@@ -95,15 +85,10 @@ def _store(*, receipt_id: int, content: bytes, seal_serial: str, signer_serial: 
     already = _stored(receipt)
     if already is not None:  # another request sealed it first
         return already
-    relative = Path("receipts") / f"{receipt.number}.pdf"
-    target = Path(settings.MEDIA_ROOT) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    partial.write_bytes(content)
-    partial.replace(target)
-    digest = hashlib.sha256(content).hexdigest()
+    name = f"receipts/{receipt.number}.pdf"
+    digest = stored_pdf_write(name, content)
     ElectronicReceipt.objects.filter(pk=receipt_id).update(
-        pdf=str(relative), pdf_sha256=digest, seal_serial=seal_serial,
+        pdf=name, pdf_sha256=digest, seal_serial=seal_serial,
         signer_serial=signer_serial, signer_fingerprint=signer_fingerprint)
     audit_record(actor=None, action="payment.receipt_sealed", entity="receipt",
                  entity_id=receipt.number, data={"seal": seal_serial, "sha256": digest,
