@@ -225,8 +225,9 @@ def test_a_refused_sheet_names_every_problem_and_keeps_what_was_typed(awards: Aw
     assert response.status_code == 400
     page = response.content.decode()
     assert "评分表有 3 处需要修改" in page
-    for label in ("创新性", "绩效性", "重要性"):
+    for label in ("创新性", "重要性"):
         assert f"“{label}”须为 0 至 100 的整数" in page
+    assert "请填写“绩效性”的评分" in page  # left blank
     assert 'name="score_innovation" type="number" min="0" max="100" step="1" value="120"' in page
     assert 'name="score_replicability" type="number" min="0" max="100" step="1" value="77"' in page
     assert "创新点突出，推广价值有待观察</textarea>" in page

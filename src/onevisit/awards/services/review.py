@@ -129,7 +129,10 @@ def scores_clean(scores: Mapping[str, Any]) -> dict[str, int]:
     for criterion in Criterion:
         given = scores.get(criterion.value)
         value = str(given if given is not None else "").strip()
-        if not value.isdigit() or not SCORE_MIN <= int(value) <= SCORE_MAX:
+        if not value:
+            errors[f"score_{criterion.value}"] = _("请填写“%(criterion)s”的评分") % {
+                "criterion": criterion.label}
+        elif not value.isdigit() or not SCORE_MIN <= int(value) <= SCORE_MAX:
             errors[f"score_{criterion.value}"] = _(
                 "“%(criterion)s”须为 %(min)d 至 %(max)d 的整数") % {
                 "criterion": criterion.label, "min": SCORE_MIN, "max": SCORE_MAX}

@@ -223,7 +223,8 @@ def _call_page(request: HttpRequest, user: Any, call: AwardCall, *, typed: Any =
                          "sd": _("标准差")},
         "shortlist": selectors.shortlist(call=call),
         "recommendations": Recommendation.choices,
-        "votes": list(call.votes.select_related("case").order_by("tier", "id")),
+        "votes": sorted(call.votes.select_related("case").order_by("id"),
+                        key=lambda vote: Tier.values.index(vote.tier)),  # best tier first
         "case_tiers": [(t, Tier(t).label) for t in CASE_TIERS],
         "result_preview": [(Tier(p.tier).label, p.position, p.unit_name,
                             titles.get(p.case or "")) for p in result_preview],
