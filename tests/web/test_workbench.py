@@ -168,9 +168,10 @@ def test_the_queue_pages_through_every_running_case_in_deadline_order(
     while url:
         # session, user, queue page, cases waiting for a correction, department, counts,
         # the working-day calendar (its overrides and entered years, once for the page),
-        # the joint reviews (多审合一) the department takes part in; and the cursor after
-        # page one
-        with django_assert_num_queries(9 if url == "/workbench/" else 10):
+        # the joint reviews (多审合一) the department takes part in, her unread messages
+        # (the nav's 我的消息: staff are told of the programmes' events); and the cursor
+        # after page one
+        with django_assert_num_queries(10 if url == "/workbench/" else 11):
             page = reviewer.get(url).content.decode()
         pages.append([int(pk) for pk in re.findall(r'href="/workbench/cases/(\d+)/"', page)])
         following = re.search(r'href="(/workbench/\?after=\d+)" rel="next"', page)
