@@ -217,16 +217,43 @@ def conflicts_between(*, expert: Expert, case: AwardCase) -> list[str]:
     return sorted({*_derived(expert, case), *declared})
 
 
+def _declared_of(experts: list[Expert]) -> dict[int, list[DeclaredConflict]]:
+    declared: dict[int, list[DeclaredConflict]] = {}
+    for conflict in (DeclaredConflict.objects.filter(expert__in=experts)
+                     .select_related("case", "department")):
+        declared.setdefault(conflict.expert_id, []).append(conflict)
+    return declared
+
+
+def _pairs(experts: list[Expert], cases: list[AwardCase],
+           declared: dict[int, list[DeclaredConflict]]) -> set[tuple[int, int]]:
+    return {(e.pk, c.pk) for e in experts for c in cases
+            if _derived(e, c) or any(declared_matches(d, c) for d in declared.get(e.pk, []))}
+
+
 def conflict_pairs(*, experts: Iterable[Expert], cases: Iterable[AwardCase],
                    ) -> set[tuple[int, int]]:
     """(expert id, case id) of every conflicted pair."""
-    cases = list(cases)
     experts = list(experts)
-    declared: dict[int, list[DeclaredConflict]] = {}
-    for conflict in DeclaredConflict.objects.filter(expert__in=experts):
-        declared.setdefault(conflict.expert_id, []).append(conflict)
-    return {(e.pk, c.pk) for e in experts for c in cases
-            if _derived(e, c) or any(declared_matches(d, c) for d in declared.get(e.pk, []))}
+    return _pairs(experts, list(cases), _declared_of(experts))
+
+
+@dataclass(frozen=True)
+class PoolEntry:
+    expert: Expert
+    cases: list[str]  # the numbers of the cases she must not review
+    declared: list[DeclaredConflict]
+
+
+def expert_pool(*, experts: Iterable[Expert], cases: Iterable[AwardCase]) -> list[PoolEntry]:
+    """The pool, each expert with the cases she must not review (derived and declared
+    conflicts) and the conflicts declared."""
+    experts, cases = list(experts), list(cases)
+    declared = _declared_of(experts)
+    pairs = _pairs(experts, cases, declared)
+    number = {c.pk: c.number for c in cases}
+    return [PoolEntry(expert=e, cases=sorted(number[c] for x, c in pairs if x == e.pk),
+                      declared=declared.get(e.pk, [])) for e in experts]
 
 
 # ------------------------------------------------------------------ the draw

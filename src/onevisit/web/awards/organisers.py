@@ -29,7 +29,7 @@ from onevisit.awards.constants import (
     Recommendation,
     Tier,
 )
-from onevisit.awards.models import AwardCall, AwardCase, DeclaredConflict, Expert
+from onevisit.awards.models import AwardCall, AwardCase, Expert
 from onevisit.errors import DomainError
 from onevisit.web.awards.common import (
     _call_of_organiser,
@@ -125,19 +125,6 @@ def call_new(request: HttpRequest) -> HttpResponse:
     return redirect("web:awards_call", call_id=call.pk)
 
 
-def _pool(experts: list[Expert], cases: list[AwardCase]) -> list[dict[str, Any]]:
-    """The expert pool, each expert with the cases he must not review (derived and
-    declared conflicts) and the conflicts declared."""
-    pairs = selectors.conflict_pairs(experts=experts, cases=cases)
-    number = {c.pk: c.number for c in cases}
-    declared: dict[int, list[DeclaredConflict]] = {}
-    for conflict in (DeclaredConflict.objects.filter(expert__in=experts)
-                     .select_related("case", "department")):
-        declared.setdefault(conflict.expert_id, []).append(conflict)
-    return [{"expert": e, "cases": sorted(number[c] for x, c in pairs if x == e.pk),
-             "declared": declared.get(e.pk, [])} for e in experts]
-
-
 def _chart(experts: list[selectors.ExpertStat],
            criteria: list[selectors.CriterionStat]) -> dict[str, Any]:
     return {
@@ -208,7 +195,8 @@ def _call_page(request: HttpRequest, user: Any, call: AwardCall, *, typed: Any =
         "next": [(s.replace("_", "-"), CallStatus(s).label) for s in CallStatus.values
                  if s in ALLOWED_TRANSITIONS.get(stage, set())
                  and s != CallStatus.PUBLISHED],
-        "cases": cases, "experts": experts, "pool": _pool(experts, cases),
+        "cases": cases, "experts": experts,
+        "pool": selectors.expert_pool(experts=experts, cases=cases),
         "reasons": [(r, ConflictReason(r).label) for r in DECLARED_REASONS],
         "draw": draw,
         "verified": selectors.draw_verify(call=call) if draw and draw.seed else None,
