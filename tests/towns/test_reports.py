@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from onevisit import clock
 from onevisit.errors import InvalidInput, NotAllowed, NotFound
 from onevisit.exchange.models import AccessLog, FetchOutcome
 from onevisit.exchange.sources import (
@@ -23,8 +24,10 @@ from onevisit.towns.services import (
     report_assess,
     report_held_fetch,
     report_submit,
+    town_declare,
+    town_transition,
 )
-from tests.towns.conftest import PDF, Programme, evidence, figures
+from tests.towns.conftest import PDF, Programme, declaration, evidence, figures
 
 
 def submit(p: Programme, year: int = 2016, **overrides: object) -> AnnualReport:
@@ -100,6 +103,24 @@ def test_a_year_outside_the_creation_period_is_refused_with_the_other_problems(
 
     assert set(refused.value.errors) == {"year", "special_investment", "evidence_visitors"}
     # No registry was asked for a year that cannot be reported.
+    assert AccessLog.objects.count() == 0
+    nothing_stored()
+
+
+def test_a_year_that_has_not_begun_is_refused(programme: Programme) -> None:
+    now = clock.now().year
+    town = town_declare(actor=programme.yuhang, **declaration(
+        name="梦想小镇", region_code="330110", focus="互联网创业", start_year=now,
+        investment_plan={now: "1000", now + 1: "1000", now + 2: "1000"}))
+    town = town_transition(actor=programme.office, code=town.code, to="creation")
+    assert town.reports_on(now, current_year=now)
+    assert not town.reports_on(now + 1, current_year=now)
+
+    with pytest.raises(InvalidInput) as refused:
+        report_submit(actor=programme.yuhang, code=town.code, year=now + 1,
+                      figures=figures(), evidence=evidence())
+
+    assert set(refused.value.errors) == {"year"}
     assert AccessLog.objects.count() == 0
     nothing_stored()
 

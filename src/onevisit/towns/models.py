@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from onevisit.accounts.models import Region
 from onevisit.towns.constants import (
     CREATION_YEARS_DEFAULT,
+    REPORTING_STATUSES,
     AssessmentResult,
     Figure,
     Industry,
@@ -78,6 +79,12 @@ class Town(models.Model):
 
     def in_creation_period(self, year: int) -> bool:
         return self.creation_start_year <= year <= self.creation_end_year
+
+    def reports_on(self, year: int, *, current_year: int) -> bool:
+        """Whether the town reports on `year`: a listed town (creation or cultivation
+        object), a year of its creation period that has begun."""
+        return (self.status in REPORTING_STATUSES and self.in_creation_period(year)
+                and year <= current_year)
 
 
 class TownStatusChange(models.Model):

@@ -135,6 +135,8 @@ def _reportable_year(town: Town, year: Any, errors: Errors) -> int:
             errors["year"] = _("%(year)s 年不在创建期（%(first)s—%(last)s 年）内") % {
                 "year": the_year, "first": town.creation_start_year,
                 "last": town.creation_end_year}
+        elif the_year > clock.now().year:
+            errors["year"] = _("%(year)s 年尚未开始") % {"year": the_year}
         elif Assessment.objects.filter(town=town, year=the_year).exists():
             errors["year"] = _("%(year)s 年度已考核，不能再报送") % {"year": the_year}
         elif AnnualReport.objects.filter(town=town, year=the_year).exists():

@@ -19,7 +19,6 @@ from onevisit.exchange.sources import source_name
 from onevisit.files.services import file_read
 from onevisit.towns.constants import (
     ENTERPRISES_SOURCE,
-    REPORTING_STATUSES,
     TAX_SOURCE,
     WHOLE_FIGURES,
     Figure,
@@ -81,8 +80,7 @@ def _report_page(request: HttpRequest, user: Any, town: Town, year: int, *,
         "evidence_error": errors.get(f"evidence_{figure.value}", ""),
         "evidence": [e for e in evidence if e.figure == figure.value],
     } for figure in Figure]
-    reporting = (town.status in REPORTING_STATUSES and town.in_creation_period(year)
-                 and year <= this_year())
+    reporting = town.reports_on(year, current_year=this_year())
     scores = [{"label": Indicator(key).label, **value}
               for key, value in (assessment.scores.items() if assessment else [])]
     return render(request, "web/towns/report.html", {
