@@ -443,6 +443,7 @@ QUALITY_COLUMNS = ("top-1", "top-5", "prec@5", "off:none", "off:no-g", "in:none"
 SWEEP_FLOORS = (0.06, 0.08, 0.10, 0.12, 0.15, 0.20)
 SWEEP_RELATIVE = (0.5, 0.7, 0.9)
 SWEEP_ENTRY_FLOORS = (0.2, 0.3, 0.4, 0.5)
+SWEEP_SINGLE_CHARACTER = (1.0, 0.5, 0.25)
 TOP5_COST = 0.01
 
 
@@ -453,7 +454,8 @@ def _quality_line(label: str, quality: Quality) -> str:
 def _calibrate(dev: Sequence[Asked], templates: Sequence[Asked], template_top5: float,
                events: dict[str, set[str]], out: TextIO) -> dict[str, Any]:
     """The sweep on the development half: each guide floor with each relative cut-off
-    (the entries' floor as set), then each entries' floor (the rest as set). Kept: the
+    (the other values as set), then each entries' floor, then each weight of a word of one
+    character (the rest as set). Kept: the
     values that cost the template set at most a point of top-5 against the baseline's
     (`template_top5`: a cut-off that drops right answers is no gain); of those, within 0.01 of
     the best `Quality.objective`, the ones leaving the fewest catalogue questions without
@@ -464,6 +466,8 @@ def _calibrate(dev: Sequence[Asked], templates: Sequence[Asked], template_top5: 
                   for floor in SWEEP_FLOORS for relative in SWEEP_RELATIVE]
     candidates += [replace(CALIBRATION, entry_floor=entry_floor)
                    for entry_floor in SWEEP_ENTRY_FLOORS]
+    candidates += [replace(CALIBRATION, single_character=share)
+                   for share in SWEEP_SINGLE_CHARACTER]
     for calibration in dict.fromkeys(candidates):
         template = _quality(templates, _answer(calibration), events)
         if template.top5 / max(template.asked, 1) < template_top5 - TOP5_COST:
@@ -480,12 +484,14 @@ def _calibrate(dev: Sequence[Asked], templates: Sequence[Asked], template_top5: 
         chosen = " ← in use" if calibration == CALIBRATION else ""
         out.write(f"  {objective:.3f}  in:no-g {miss:.1%}  floor {calibration.floor:.2f} "
                   f"relative {calibration.relative:.2f} entry floor "
-                  f"{calibration.entry_floor:.2f}{chosen}\n")
+                  f"{calibration.entry_floor:.2f} one character "
+                  f"{calibration.single_character:.2f}{chosen}\n")
     best = tried[0][2] if tried else CALIBRATION
     if best != CALIBRATION:
         out.write("  the values in use are not the sweep's first: see Calibration\n")
     return {"best": {"floor": best.floor, "relative": best.relative,
-                     "entry_floor": best.entry_floor},
+                     "entry_floor": best.entry_floor,
+                     "single_character": best.single_character},
             "in_use_is_best": best == CALIBRATION}
 
 
