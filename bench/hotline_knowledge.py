@@ -21,6 +21,16 @@ right guide), in alternating rounds of every question:
 
 Also shown: the top-5 rate of the guides alone (no entries competing), and how often the
 first five hold the right guide or an entry linked to its item.
+
+Then the quality of the answer (`knowledge_answer`, with its calibrated cut-off) beside the
+list as it was before the cut-off (`_previous`), on the template set and on the real-style
+questions of `data/hotline/knowledge-questions.csv` (written apart from the templates: long,
+colloquial, a few in traditional characters or misspelt, 30 about matters outside the
+catalogue), split by row into a development half and a test half: top-1, top-5,
+precision@5 (relevant hits among those shown), questions outside the catalogue answered
+with nothing / with no guide, questions inside it wrongly so, and whether a life event and
+its items come in the right order. Last, the calibration sweep on the development half
+that `hotline.knowledge.Calibration` was chosen from.
 """
 
 from __future__ import annotations
@@ -259,14 +269,16 @@ def _linked(hits: Sequence[KnowledgeHit], question: Question, bundles: dict[str,
 
 def _measure(questions: Sequence[Question], rounds: int,
              bundles: dict[str, set[str]]) -> tuple[dict[str, Sample], dict[str, int]]:
-    """Rounds of every question, onevisit's round and the baseline's in turn (so a change in
-    the machine's load during the run falls on both alike, and neither runs in the caches
-    the other just left); the rates from the first round."""
-    samples = {"onevisit": Sample([]), "baseline": Sample([])}
+    """Rounds of every question, onevisit's round, the list before the cut-off's and the
+    baseline's in turn (so a change in the machine's load during the run falls on all
+    alike, and none runs in the caches another just left); the rates from the first
+    round."""
+    samples = {"onevisit": Sample([]), "previous": Sample([]), "baseline": Sample([])}
     extra = {"linked": 0, "guides_only_top5": 0}
     searches: dict[str, Callable[[str], list[tuple[str, str]]]] = {
         "onevisit": lambda text: [(hit.kind, hit.key)
                                   for hit in knowledge_search(text=text, limit=LIMIT)],
+        "previous": lambda text: [(kind, key) for kind, key, _codes in _previous(text)],
         "baseline": lambda text: _baseline(text, limit=LIMIT),
     }
     for round_index in range(rounds):
@@ -558,6 +570,7 @@ def run(*, out: TextIO, entries: int = 100_000, seed: int) -> dict[str, Any]:
               f"entries made and indexed now in {build_seconds:.1f} s{rate}\n\n")
     out.write(f"{'':44}{'top-1':>8}{'top-5':>8}{'p50 ms':>9}{'p95 ms':>9}\n")
     for label, sample in (("knowledge_search (onevisit)", mine),
+                          ("the same before the cut-off (baseline)", samples["previous"]),
                           ("scan of titles and bodies (baseline)", base)):
         out.write(f"{label:44}{sample.rate(sample.top1):>8.1%}{sample.rate(sample.top5):>8.1%}"
                   f"{percentile_ms(sample.latencies, 50):>9.1f}"
@@ -581,6 +594,8 @@ def run(*, out: TextIO, entries: int = 100_000, seed: int) -> dict[str, Any]:
         "p50_ms": percentile_ms(mine.latencies, 50), "p95_ms": p95,
         "baseline_top1": base.rate(base.top1), "baseline_top5": base.rate(base.top5),
         "baseline_p50_ms": percentile_ms(base.latencies, 50), "baseline_p95_ms": base_p95,
+        "previous_p50_ms": percentile_ms(samples["previous"].latencies, 50),
+        "previous_p95_ms": percentile_ms(samples["previous"].latencies, 95),
         "guides_only_top5": extra["guides_only_top5"] / len(QUESTIONS),
         "linked_top5": extra["linked"] / len(QUESTIONS),
         "quality": quality,

@@ -113,7 +113,7 @@ class Calibration:
 
 
 CALIBRATION = Calibration()
-CANDIDATES = 10  # hits of each source looked at before the cut
+CANDIDATES = 10  # guides looked at before the cut (an item may come back before its event)
 QUESTION_MAX_CHARS = 300  # of what the caller says, longer than a search box's query
 QUESTION_MAX_WORDS = 40
 # A word's rarity is judged as if among at least this many documents: among the few
@@ -197,7 +197,7 @@ def _one_character(group: tuple[Phrase, ...]) -> bool:
     return len(word) == 1 and not word.isascii()
 
 
-def _scored(text: str, *, kinds: Sequence[str], calibration: Calibration
+def _scored(text: str, *, kinds: Sequence[str], candidates: int, calibration: Calibration
             ) -> list[tuple[float, BestHit]]:
     """The best candidates of the kinds with their confidence, the most confident first."""
     query = query_parse(text, max_chars=QUESTION_MAX_CHARS, max_words=QUESTION_MAX_WORDS)
@@ -209,7 +209,7 @@ def _scored(text: str, *, kinds: Sequence[str], calibration: Calibration
     # words some document has, and the others weigh only in the share.
     searched = query.narrowed([index for index, count in enumerate(counts) if count]
                               [:MAX_QUERY_WORDS])
-    found = search_best(text=text, kinds=kinds, limit=CANDIDATES, query=searched)
+    found = search_best(text=text, kinds=kinds, limit=candidates, query=searched)
     weights = [
         (_idf(count, total) if count else calibration.unmatched * _idf(0, total))
         * (calibration.single_character if _one_character(group) else 1.0)
@@ -279,11 +279,12 @@ def knowledge_answer(*, text: str, limit: int = 5,
     whole_event = bool(WHOLE_EVENT.search(normalize(text)))
     if limit == 0:
         return KnowledgeAnswer(text=text, hits=[], whole_event=whole_event)
-    scored_guides = _scored(text, kinds=GUIDE_KINDS, calibration=calibration)
+    scored_guides = _scored(text, kinds=GUIDE_KINDS, candidates=CANDIDATES,
+                            calibration=calibration)
     guides = _kept(scored_guides, floor=calibration.floor, calibration=calibration)
     if not whole_event:
         guides = _items_first(guides, scored_guides, calibration)
-    entries = _kept(_scored(text, kinds=ENTRY_KINDS, calibration=calibration),
+    entries = _kept(_scored(text, kinds=ENTRY_KINDS, candidates=limit, calibration=calibration),
                     floor=calibration.entry_floor, calibration=calibration)
     guide_places = max(limit - len(entries), (limit + 1) // 2)
     guides = guides[:guide_places]
