@@ -95,7 +95,8 @@ def test_nothing_to_suggest_without_a_keyword_or_a_model(departments):
     suggestion = dispatch_suggest(text="你好")
     assert suggestion.method == DispatchMethod.RULES
     assert suggestion.choices == []
-    assert suggestion.as_json() == {"method": "rules", "model_id": None, "choices": []}
+    assert suggestion.as_json() == {"method": "rules", "model_id": None, "uncertain": True,
+                                    "choices": []}
 
 
 def test_a_model_learnt_from_history_beats_the_rules_on_held_out_tickets(departments):
