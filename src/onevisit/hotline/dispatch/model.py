@@ -43,6 +43,7 @@ NGRAMS = (1, 2, 3)
 # generated tickets.
 REGULARISATION = 5.0
 SOFTMAX_SCALE = 3.0
+RULE_COPIES = 3  # a rule's say as a feature: copies per tenth of its confidence
 DEFAULT_UNCERTAIN_BELOW = 0.5  # for a model trained on too few samples to calibrate it
 
 
@@ -58,15 +59,20 @@ class Sample:
 _SPACE = re.compile(r"\s+")
 
 
-def features(text: str, region_code: str = "") -> list[str]:
+def features(text: str, region_code: str = "",
+             rules: Sequence[tuple[str, float]] = ()) -> list[str]:
     """The ticket's character n-grams (of its normalised text in simplified characters,
-    spaces collapsed) and its township."""
+    spaces collapsed), its township, and what the keyword rules say of it (`rules`:
+    department code and confidence, as `rules_score` gives them): the model learns how far
+    each department's rule is to be trusted."""
     clean = _SPACE.sub(" ", simplified(text)).strip()
     length = len(clean)
     grams = [clean[start:start + size] for size in NGRAMS
              for start in range(length - size + 1)]
     if region_code:
         grams.append(f"@{region_code}")
+    for code, confidence in rules:
+        grams.extend([f"§{code}"] * (RULE_COPIES * max(1, round(confidence * 10))))
     return grams
 
 

@@ -192,16 +192,15 @@ def _model_ranked(classifier: DispatchClassifier, text: str, region_code: str,
                   rules: dict[str, KeywordRule]) -> list[tuple[str, float]]:
     """The model's ranking, long enough to leave CHOICES departments besides its
     platform labels."""
-    return classifier.top(features(text, region_code), count=CHOICES + len(PlatformKind),
-                          rules=_rules_for(classifier, text, rules))
+    said = _rules_for(classifier, text, rules)
+    return classifier.top(features(text, region_code, said),
+                          count=CHOICES + len(PlatformKind), rules=said)
 
 
 def _rules_for(classifier: DispatchClassifier, text: str,
                rules: dict[str, KeywordRule]) -> list[tuple[str, float]]:
     """What the keyword rules say of the model's own departments (an instance may have
     departments of one kind in several counties: the model knows which ones it learnt)."""
-    if not classifier.rules_weight:
-        return []
     known = classifier.department_set
     return rules_score(text, {code: rule for code, rule in rules.items() if code in known})
 

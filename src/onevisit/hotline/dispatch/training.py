@@ -42,7 +42,9 @@ from onevisit.hotline.models import DispatchModel, Ticket, TicketAssignment
 HISTORY_LIMIT = 50_000  # the newest tickets learnt from
 HOLDOUT_FRACTION = 0.15
 HOLDOUT_MIN_SAMPLES = 200
-RULES_WEIGHTS = (0.0, 0.1, 0.15, 0.2, 0.3)
+CROSS_BELOW = 3000  # fewer samples than this: choose by cross-validation
+CHOICE_FOLDS = 4
+RULES_WEIGHTS = (0.0, 0.1, 0.2, 0.3)
 REGULARISATIONS = (1.0, 2.0, 5.0)  # C of the SVM, chosen among these on held-out samples
 DEFAULT_RULES_WEIGHT = 0.1
 # A suggestion is "certain" from the lowest confidence at which, on held-out samples, the
@@ -83,7 +85,8 @@ def platform_labels(samples: Sequence[Sample]) -> list[Sample]:
 def dispatch_model_train(*, samples: Sequence[Sample]) -> tuple[DispatchClassifier, dict[str, Any]]:
     """A classifier fitted on all `samples`, and its metrics. With enough samples, models
     fitted on 85 % of them with each of REGULARISATIONS are first measured on the other
-    15 %, with the keyword rules weighed in at each of RULES_WEIGHTS: the best pair is kept
+    15 % (or, under CROSS_BELOW samples, on each of CHOICE_FOLDS parts fitted on the
+    others), with the keyword rules weighed in at each of RULES_WEIGHTS: the best pair is kept
     (the simplest of equals), so rules that do not fit this instance's departments are left
     out, and the confidence below which a suggestion is uncertain is calibrated there. With
     fewer, the defaults. A platform is learnt as its kind (`platform_labels`).
@@ -91,14 +94,24 @@ def dispatch_model_train(*, samples: Sequence[Sample]) -> tuple[DispatchClassifi
     samples = platform_labels(samples)
     metrics: dict[str, Any] = {"samples": len(samples),
                                "departments": len({s.department for s in samples})}
-    tokens = {sample.text: features(sample.text, sample.region_code) for sample in samples}
+    _names, every_rule = dispatch_departments()
+    learnt = {s.department for s in samples}
+    rules = {code: rule for code, rule in every_rule.items() if code in learnt}
+    said = {sample.text: rules_score(sample.text, rules) for sample in samples}
+    tokens = {sample.text: features(sample.text, sample.region_code, said[sample.text])
+              for sample in samples}
     weight, uncertain_below = DEFAULT_RULES_WEIGHT, DEFAULT_UNCERTAIN_BELOW
     regularisation = REGULARISATION
     if len(samples) >= HOLDOUT_MIN_SAMPLES:
-        fit_on, held = holdout_split(samples, fraction=HOLDOUT_FRACTION)
-        if held and len({s.department for s in fit_on}) >= 2:
+        # Few samples: every one held out once (cross-validation), as one 15 % is too few
+        # to choose by; many: one 15 % held out.
+        splits = (folds_split(samples, folds=CHOICE_FOLDS) if len(samples) < CROSS_BELOW
+                  else [holdout_split(samples, fraction=HOLDOUT_FRACTION)])
+        splits = [(fit_on, held) for fit_on, held in splits
+                  if held and len({s.department for s in fit_on}) >= 2]
+        if splits:
             regularisation, weight, uncertain_below, metrics["holdout"] = _holdout(
-                fit_on, held, tokens)
+                splits, tokens, said)
     classifier = classifier_fit(tokens=[tokens[s.text] for s in samples],
                                 labels=[s.department for s in samples],
                                 regularisation=regularisation)
@@ -107,38 +120,40 @@ def dispatch_model_train(*, samples: Sequence[Sample]) -> tuple[DispatchClassifi
     return replace(classifier, rules_weight=weight, uncertain_below=uncertain_below), metrics
 
 
-def _holdout(fit_on: Sequence[Sample], held: Sequence[Sample], tokens: dict[str, list[str]],
+def _holdout(splits: Sequence[tuple[Sequence[Sample], Sequence[Sample]]],
+             tokens: dict[str, list[str]], said: dict[str, list[tuple[str, float]]],
              ) -> tuple[float, float, float, dict[str, Any]]:
-    """The regularisation and the rules' weight that did best on `held` with models fitted
-    on `fit_on`, the confidence below which that model's first choice is uncertain, and
-    its accuracy there."""
-    _names, every_rule = dispatch_departments()
-    learnt = {s.department for s in fit_on}
-    rules = {code: rule for code, rule in every_rule.items() if code in learnt}
-    keyword = [rules_score(s.text, rules) for s in held]
-    labels = [s.department for s in held]
+    """The regularisation and the rules' weight that did best on the held-out samples of
+    `splits` (fitted on the others; `tokens` and `said`: each text's features and what the
+    rules say of it), the confidence below which the first choice is then uncertain, and
+    the accuracy there."""
+    labels = [s.department for _fit_on, held in splits for s in held]
     results: dict[tuple[float, float], tuple[Accuracy, list[tuple[float, bool]]]] = {}
     for regularisation in REGULARISATIONS:
-        trial = classifier_fit(tokens=[tokens[s.text] for s in fit_on],
-                               labels=[s.department for s in fit_on],
-                               regularisation=regularisation)
-        probabilities = [trial.probabilities(tokens[s.text]) for s in held]
+        ranked: dict[float, list[list[str]]] = {weight: [] for weight in RULES_WEIGHTS}
+        firsts: dict[float, list[tuple[float, bool]]] = {weight: [] for weight in RULES_WEIGHTS}
+        for fit_on, held in splits:
+            trial = classifier_fit(tokens=[tokens[s.text] for s in fit_on],
+                                   labels=[s.department for s in fit_on],
+                                   regularisation=regularisation)
+            for sample in held:
+                probabilities = trial.probabilities(tokens[sample.text])
+                for weight in RULES_WEIGHTS:
+                    blended = trial.blend(probabilities, said[sample.text], weight)
+                    order = np.argsort(-blended, kind="stable")[:3]
+                    ranked[weight].append([trial.departments[i] for i in order])
+                    firsts[weight].append((float(blended[order[0]]),
+                                           trial.departments[order[0]] == sample.department))
         for weight in RULES_WEIGHTS:
-            ranked, firsts = [], []
-            for p, r, label in zip(probabilities, keyword, labels, strict=True):
-                blended = trial.blend(p, r, weight)
-                order = np.argsort(-blended, kind="stable")[:3]
-                ranked.append([trial.departments[i] for i in order])
-                firsts.append((float(blended[order[0]]), trial.departments[order[0]] == label))
-            results[regularisation, weight] = (accuracy(ranked, labels), firsts)
+            results[regularisation, weight] = (accuracy(ranked[weight], labels), firsts[weight])
     best = max(results, key=lambda key: (results[key][0].top1, results[key][0].top3,
                                          -key[1], -key[0]))
-    found, firsts = results[best]
-    uncertain_below = certain_from(firsts)
-    certain = [right for confidence, right in firsts if confidence >= uncertain_below]
+    found, chosen = results[best]
+    uncertain_below = certain_from(chosen)
+    certain = [right for confidence, right in chosen if confidence >= uncertain_below]
     return best[0], best[1], uncertain_below, {
         **found.as_json(), "model_alone": results[best[0], 0.0][0].as_json(),
-        "certain_share": round(len(certain) / len(firsts), 4),
+        "certain_share": round(len(certain) / len(chosen), 4),
         "certain_top1": round(sum(certain) / len(certain), 4) if certain else None,
     }
 
