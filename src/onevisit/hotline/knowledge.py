@@ -34,6 +34,7 @@ from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.catalogue.selectors import items_published
 from onevisit.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from onevisit.hotline.constants import KnowledgeKind, TicketStatus, TicketType
+from onevisit.hotline.dispatch.rules import simplified
 from onevisit.hotline.models import KnowledgeEntry, Ticket
 from onevisit.search.constants import ITEM, LIFE_EVENT
 from onevisit.search.selectors import BestHit, search_best, search_word_documents
@@ -48,7 +49,6 @@ from onevisit.search.text import (
     MAX_QUERY_WORDS,
     Phrase,
     Segment,
-    normalize,
     phrase_in,
     query_parse,
 )
@@ -105,7 +105,7 @@ class Calibration:
     """
 
     floor: float = 0.10  # a guide below this confidence is not a good answer
-    entry_floor: float = 0.30  # nor an FAQ entry or a past answer below this one
+    entry_floor: float = 0.40  # nor an FAQ entry or a past answer below this one
     relative: float = 0.70  # a hit shown has at least this share of its kind's best one
     body: float = 0.5
     unmatched: float = 1.0
@@ -276,7 +276,8 @@ def knowledge_answer(*, text: str, limit: int = 5,
     only when it is GUIDE_WEIGHT times as confident. Never raises on any text; an empty
     question finds nothing."""
     limit = max(0, min(limit, MAX_LIMIT))
-    whole_event = bool(WHOLE_EVENT.search(normalize(text)))
+    text = simplified(text)  # 過戶 is looked for as 过户: the index holds simplified text
+    whole_event = bool(WHOLE_EVENT.search(text))
     if limit == 0:
         return KnowledgeAnswer(text=text, hits=[], whole_event=whole_event)
     scored_guides = _scored(text, kinds=GUIDE_KINDS, candidates=CANDIDATES,
