@@ -190,6 +190,19 @@ def _idf(documents: int, total: int) -> float:
     return math.log(1.0 + (total - documents + 0.5) / (documents + 0.5))
 
 
+class _Tokens:
+    """An indexed text's tokens, asked for phrases: a one-word phrase by a set lookup."""
+
+    def __init__(self, tokens: str) -> None:
+        self.tokens = tokens.split()
+        self.words = frozenset(self.tokens)
+
+    def has(self, phrase: Phrase) -> bool:
+        if phrase[0] not in self.words:
+            return False
+        return len(phrase) == 1 or phrase_in(self.tokens, phrase)
+
+
 def _one_character(group: tuple[Phrase, ...]) -> bool:
     """A word of one Chinese character (新, 上, 开): its sense is the compound's it
     stands in, so what it matches tells little."""
@@ -218,12 +231,12 @@ def _scored(text: str, *, kinds: Sequence[str], candidates: int, calibration: Ca
     scored = []
     for best in found.hits:
         document = best.hit.document
-        heading, body = document.heading_tokens.split(), document.body_tokens.split()
+        heading, body = _Tokens(document.heading_tokens), _Tokens(document.body_tokens)
         share = 0.0
         for group, weight in zip(query.groups, weights, strict=True):
-            if any(phrase_in(heading, phrase) for phrase in group):
+            if any(heading.has(phrase) for phrase in group):
                 share += weight
-            elif any(phrase_in(body, phrase) for phrase in group):
+            elif any(body.has(phrase) for phrase in group):
                 share += calibration.body * weight
         scored.append((share / whole, best))
     scored.sort(key=lambda pair: (-round(pair[0], 9), -pair[1].score))
