@@ -241,12 +241,14 @@ def _generated(*, out: TextIO, train: int, test: int, seed: int) -> dict[str, An
 
     texts = [s.text for s in held]
     regions = [s.region_code for s in held]
-    tokenise = _rate(lambda: [baseline_model.ranked([text]) for text in texts], len(texts))
-    single = _rate(lambda: [dispatch_suggest(text=s.text, region_code=s.region_code)
-                            for s in held], len(held))
-    batch = _rate(lambda: dispatch_suggest_many(texts=texts, region_codes=regions), len(texts))
-    rules_rate = _rate(lambda: [dispatch_rules_suggest(text=text) for text in texts],
-                       len(texts))
+    tokenise = _cpu_rate(lambda: [baseline_model.ranked([text]) for text in texts],
+                         len(texts))
+    single = _cpu_rate(lambda: [dispatch_suggest(text=s.text, region_code=s.region_code)
+                                for s in held], len(held))
+    batch = _cpu_rate(lambda: dispatch_suggest_many(texts=texts, region_codes=regions),
+                      len(texts))
+    rules_rate = _cpu_rate(lambda: [dispatch_rules_suggest(text=text) for text in texts],
+                           len(texts))
 
     ceiling, ceiling_unseen = _ceiling(split.test), _ceiling(unseen.test)
     out.write(f"onevisit bench hotline_dispatch — generated tickets: {len(departments)} "
@@ -277,7 +279,7 @@ def _generated(*, out: TextIO, train: int, test: int, seed: int) -> dict[str, An
         out.write(f"{label:46}{result.top1:>8.1%}{result.top3:>8.1%}{ratio:>22.2f}×\n")
     out.write(f"{'ceiling: usual department of the matter':46}{ceiling:>8.1%}\n")
     out.write(f"{'ceiling, unseen wording':46}{ceiling_unseen:>8.1%}\n\n")
-    out.write(f"{'speed':46}{'per second':>12}{'ratio':>9}\n")
+    out.write(f"{'speed (per second of CPU: one core)':46}{'per second':>12}{'ratio':>9}\n")
     for label, rate in (("dispatch_suggest, one ticket a call (onevisit)", single),
                         ("dispatch_suggest_many, one batch", batch),
                         ("keyword rules, one ticket a call", rules_rate),
