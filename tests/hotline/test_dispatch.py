@@ -182,7 +182,8 @@ def test_storing_a_model_deactivates_the_earlier_one(departments):
     assert dispatch_suggest(text=samples[0].text).model_id == second.pk
 
 
-def test_another_process_s_newer_model_is_used_at_once(departments):
+def test_another_process_s_newer_model_is_used_at_its_next_check(departments, monkeypatch):
+    monkeypatch.setattr(suggest_module, "MODEL_CHECK_SECONDS", 0.0)  # check on every call
     samples = _samples(tickets_split(train=120, test=1, seed=7).train)
     first = dispatch_train(samples=samples, source="first")
     assert dispatch_suggest(text=samples[0].text).model_id == first.pk
@@ -269,6 +270,20 @@ def test_a_model_is_trained_from_history_once_there_is_enough(departments):
     assert stored.samples == 60
     assert stored.metrics["source"] == "history"
     assert set(stored.departments) == {t.department_code for t in tickets}
+
+
+def test_history_does_not_replace_a_model_that_learnt_from_more_tickets(departments):
+    from_file = dispatch_train(samples=_samples(tickets_split(train=200, test=1, seed=3).train),
+                               source="export.csv")
+    tickets = tickets_split(train=60, test=1, seed=9).train
+    for index, generated in enumerate(tickets):
+        department = departments[generated.department_code]
+        ticket = _ticket(f"H{index}", generated.text, TicketStatus.CLOSED, department)
+        _assign(ticket, department, accepted=True)
+
+    assert dispatch_train_from_history() is None
+    assert DispatchModel.objects.get(active=True) == from_file
+    assert DispatchModel.objects.count() == 1
 
 
 def test_accuracy_counts_top_one_and_top_three():
