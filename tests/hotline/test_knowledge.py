@@ -114,6 +114,16 @@ def test_a_matter_outside_the_catalogue_gets_no_answer(world: World, text: str):
     assert knowledge_search(text=text) == []
 
 
+def test_with_no_good_answer_the_nearest_guides_are_set_apart_as_leads(world: World):
+    strict = replace(CALIBRATION, floor=2.0, entry_floor=2.0)  # nothing is good enough
+    answer = knowledge_answer(text="房产证过户要带什么", calibration=strict)
+
+    assert (answer.found, answer.hits) == (False, [])
+    assert [hit.key for hit in answer.near][:1] == [world.transfer.code]
+    assert len(answer.near) <= 3
+    assert knowledge_answer(text="房产证过户要带什么").near == []  # answered: no leads
+
+
 def test_a_matter_of_the_catalogue_still_gets_its_guide(world: World):
     answer = knowledge_answer(text="房产证过户要带什么")
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
@@ -114,6 +114,7 @@ class Calibration:
 
 CALIBRATION = Calibration()
 CANDIDATES = 10  # guides looked at before the cut (an item may come back before its event)
+NEAR_GUIDES = 3  # with no good answer, the nearest guides shown apart as leads
 QUESTION_MAX_CHARS = 300  # of what the caller says, longer than a search box's query
 QUESTION_MAX_WORDS = 40
 # A word's rarity is judged as if among at least this many documents: among the few
@@ -161,6 +162,9 @@ class KnowledgeAnswer:
     text: str
     hits: list[KnowledgeHit]
     whole_event: bool  # the question is about a whole life event
+    # With no good answer: the guides that came nearest, below the floor — shown apart,
+    # as leads the agent may check, never as the answer.
+    near: list[KnowledgeHit] = field(default_factory=list)
 
     @property
     def found(self) -> bool:
@@ -309,8 +313,11 @@ def knowledge_answer(*, text: str, limit: int = 5,
             chosen.append(guides.pop(0))
         else:
             chosen.append(entries.pop(0))
+    near = [] if chosen else [_hit(best, confidence)
+                              for confidence, best in scored_guides[:NEAR_GUIDES]]
     return KnowledgeAnswer(text=text, whole_event=whole_event,
-                           hits=[_hit(best, confidence) for confidence, best in chosen])
+                           hits=[_hit(best, confidence) for confidence, best in chosen],
+                           near=near)
 
 
 def knowledge_search(*, text: str, limit: int = 5) -> list[KnowledgeHit]:
