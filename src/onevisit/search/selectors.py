@@ -45,7 +45,6 @@ GUIDE_KINDS: tuple[str, ...] = (LIFE_EVENT, ITEM)  # what the portal searches an
 PER_PAGE = 20
 MAX_HITS = 500  # a query matching more is answered with its best 500
 RELAXED_HITS = 100  # a query matching only some words: its best 100 are weighed
-TAIL_SHARE = 0.2  # a hit scoring under this share of the best one is left out
 HEADING_FIRST = PER_PAGE  # the first hits are ordered by how much of the query their heading has
 HEADING_WEIGHT = 10.0
 BODY_WEIGHT = 1.0
@@ -343,11 +342,11 @@ class _Found:
 
 def _portal_ranked(query: Query, kinds: Sequence[str]) -> _Found:
     """The portal's good matches, best first: every word, or failing that some of them
-    covering `GOOD_COVERAGE` of the query; a document scoring below `TAIL_SHARE` of the
-    best one is left out (it has the words in passing: a material's name, a condition).
-    Among the first `HEADING_FIRST`, those whose heading has more of the query come
-    first: the item 存量房交易合同网签备案 before the life event that only contains it, for
-    存量房网签备案."""
+    covering `GOOD_COVERAGE` of the query. Where some have a word of the query in their
+    heading, those without are left out: they have the words in passing (a material's
+    name, a condition: 出生登记 needs the parents' 结婚证, yet is no answer to 结婚). Among
+    the first `HEADING_FIRST`, those whose heading has more of the query come first: the
+    item 存量房交易合同网签备案 before the life event that only contains it."""
     if not query or not kinds:
         return _Found(ids=[], relaxed=False)
     terms = _terms(query)
@@ -357,18 +356,18 @@ def _portal_ranked(query: Query, kinds: Sequence[str]) -> _Found:
         ranked = _ranked(terms, whole=query.whole, kinds=kinds, strict=False,
                          limit=RELAXED_HITS)
         relaxed = True
-    if not ranked:
-        return _Found(ids=[], relaxed=False)
-    best = ranked[0][1]
-    ids = [pk for pk, score in ranked if best <= 0 or score >= TAIL_SHARE * best]
-    weighed = ids if relaxed else ids[:HEADING_FIRST]
-    tokens = {pk: (heading, body) for pk, heading, body in SearchDocument.objects.filter(
-        pk__in=weighed).values_list("pk", "heading_tokens", "body_tokens")}
+    ids = [pk for pk, _score in ranked]
+    headings = dict(SearchDocument.objects.filter(pk__in=ids).values_list(
+        "pk", "heading_tokens"))
     if relaxed:
-        ids = [pk for pk in ids
-               if coverage(query, " ".join(tokens.get(pk, ("", "")))) >= GOOD_COVERAGE]
-    first = ids[:HEADING_FIRST]
-    first.sort(key=lambda pk: -coverage(query, tokens.get(pk, ("", ""))[0]))  # stable
+        bodies = dict(SearchDocument.objects.filter(pk__in=ids).values_list(
+            "pk", "body_tokens"))
+        ids = [pk for pk in ids if coverage(
+            query, f"{headings.get(pk, '')} {bodies.get(pk, '')}") >= GOOD_COVERAGE]
+    in_heading = {pk: coverage(query, headings.get(pk, "")) for pk in ids}
+    if any(in_heading.values()):
+        ids = [pk for pk in ids if in_heading[pk] > 0]
+    first = sorted(ids[:HEADING_FIRST], key=lambda pk: -in_heading[pk])  # stable
     return _Found(ids=[*first, *ids[HEADING_FIRST:]], relaxed=relaxed and bool(ids))
 
 

@@ -12,8 +12,8 @@
   执照): it is corrected only beside other words, and the page keeps the correction only
   if then every word is found (二手房过护 → 二手房过户). A word common in jieba's dictionary
   is not misspelt (公积金贷款 is not 公积金存款).
-- **Related words.** The guides' names and the vocabulary's words that share the most
-  character pairs with the query.
+- **Related words.** The guides' names and the vocabulary files' words that share the
+  most character pairs with the query.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ class _Lexicon:
     by_length: dict[int, frozenset[str]]  # Chinese words of 2+ characters, by length
     words: frozenset[str]
     headings: dict[str, int]  # a word → how many headings have it
-    names: tuple[str, ...]  # the guides' titles, then the vocabulary's words
+    names: tuple[str, ...]  # the guides' titles, then the vocabulary files' words
 
 
 _lexicon_lock = threading.Lock()
@@ -87,7 +87,8 @@ def lexicon(kinds: Sequence[str]) -> _Lexicon:
         known = _lexicon.get(key)
         if known is not None and known.stamp == stamp:
             return known
-    words = {word for word in vocabulary().words if _HAN.fullmatch(word)}
+    files = {word for word in vocabulary().words if _HAN.fullmatch(word)}
+    words = set(files)
     titles: list[str] = []
     headings: dict[str, int] = {}
     for title, heading in SearchDocument.objects.filter(kind__in=key).order_by(
@@ -103,7 +104,7 @@ def lexicon(kinds: Sequence[str]) -> _Lexicon:
     built = _Lexicon(
         stamp=stamp, by_length={size: frozenset(found) for size, found in by_length.items()},
         words=frozenset(words), headings=headings,
-        names=(*dict.fromkeys(titles), *sorted(words - set(titles))),
+        names=(*dict.fromkeys(titles), *sorted(files - set(titles))),
     )
     with _lexicon_lock:
         _lexicon.clear()
