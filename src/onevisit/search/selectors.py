@@ -357,13 +357,15 @@ def _portal_ranked(query: Query, kinds: Sequence[str]) -> _Found:
                          limit=RELAXED_HITS)
         relaxed = True
     ids = [pk for pk, _score in ranked]
-    headings = dict(SearchDocument.objects.filter(pk__in=ids).values_list(
-        "pk", "heading_tokens"))
-    if relaxed:
-        bodies = dict(SearchDocument.objects.filter(pk__in=ids).values_list(
-            "pk", "body_tokens"))
-        ids = [pk for pk in ids if coverage(
-            query, f"{headings.get(pk, '')} {bodies.get(pk, '')}") >= GOOD_COVERAGE]
+    if relaxed:  # the bodies too, for the words a document has
+        rows = {pk: (heading, body) for pk, heading, body in SearchDocument.objects.filter(
+            pk__in=ids).values_list("pk", "heading_tokens", "body_tokens")}
+        headings = {pk: heading for pk, (heading, _body) in rows.items()}
+        ids = [pk for pk in ids
+               if pk in rows and coverage(query, " ".join(rows[pk])) >= GOOD_COVERAGE]
+    else:
+        headings = dict(SearchDocument.objects.filter(pk__in=ids).values_list(
+            "pk", "heading_tokens"))
     in_heading = {pk: coverage(query, headings.get(pk, "")) for pk in ids}
     if any(in_heading.values()):
         ids = [pk for pk in ids if in_heading[pk] > 0]
