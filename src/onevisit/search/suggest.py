@@ -23,6 +23,7 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from django.db.models import Count, Max
 
@@ -112,7 +113,8 @@ def lexicon(kinds: Sequence[str]) -> _Lexicon:
         if len(word) >= SPELLING_SHORT_CHARS:
             by_length.setdefault(len(word), set()).add(word)
     built = _Lexicon(
-        stamp=stamp, checked=now, by_length={size: frozenset(found) for size, found in by_length.items()},
+        stamp=stamp, checked=now,
+        by_length={size: frozenset(found) for size, found in by_length.items()},
         words=frozenset(words), headings=headings,
         names=(*dict.fromkeys(titles), *sorted(files - set(titles))),
     )
@@ -159,7 +161,7 @@ def spelling_correct(text: str, *, kinds: Sequence[str],
                 window = run.text[position:position + size]
                 if position + size not in ends:  # whole words only: 户口签移 is not 户口簿
                     continue
-                parts = [run.text[start:stop] for start, stop in zip(bounds, bounds[1:])
+                parts = [run.text[start:stop] for start, stop in pairwise(bounds)
                          if position <= start < position + size]
                 if _is_known(words, window, parts):
                     break
