@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import Workbook
 
-from onevisit.accounts.models import Region, RegionLevel
+from onevisit.accounts.models import Department, Region, RegionLevel
 from onevisit.demo.tickets import HOTLINE_DEPARTMENTS, hotline_departments_ensure, tickets_split
 from onevisit.hotline.dispatch import dispatch_cache_clear
 from onevisit.hotline.models import DispatchModel
@@ -63,30 +63,103 @@ def _run(*args: str) -> str:
     return out.getvalue()
 
 
-def test_train_on_a_utf8_csv_skips_and_counts_unknown_departments_then_evaluate(
-        departments, tmp_path):
-    rows = _rows(SPLIT.train, by_name=False)
-    rows += [["GD90001", "", "某小区停车难", "杭州市西湖区档案馆", ""],
-             ["GD90002", "", "某某问题", "xh-unknown", ""],
-             ["GD90003", "", "某某问题", "xh-unknown", ""],
-             ["GD90004", "", "", "xh-cgj", ""]]
-    train = _csv(tmp_path / "train.csv", ["工单编号", "标题", "诉求内容", "承办单位", "状态"],
-                 rows, "utf-8")
-    output = _run("train", str(train))
+UNKNOWN_ROWS = [["GD90001", "", "某小区停车难", "杭州市西湖区档案馆", ""],
+                ["GD90002", "", "某某问题", "xh-unknown", ""],
+                ["GD90003", "", "某某问题", "xh-unknown", ""],
+                ["GD90004", "", "", "xh-cgj", ""]]
+HEADER = ["工单编号", "标题", "诉求内容", "承办单位", "状态"]
+
+
+def test_unknown_departments_are_all_named_and_nothing_is_done(departments, tmp_path):
+    strangers = [[f"GD8{index:04d}", "", f"第{index}件事情", f"外地第{index}局", ""]
+                 for index in range(15)]
+    train = _csv(tmp_path / "train.csv", HEADER,
+                 _rows(SPLIT.train, by_name=False) + UNKNOWN_ROWS + strangers, "utf-8")
+    before = Department.objects.count()
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="17 departments are unknown"):
+        call_command("hotline", "train", str(train), stdout=out)
+    listed = out.getvalue()
+    assert "杭州市西湖区档案馆: 1" in listed
+    assert "xh-unknown: 2" in listed
+    assert all(f"外地第{index}局: 1" in listed for index in range(15))  # all, not ten
+    assert not DispatchModel.objects.exists()
+    assert Department.objects.count() == before
+
+
+def test_skip_unknown_trains_on_the_rest_then_evaluate(departments, tmp_path):
+    train = _csv(tmp_path / "train.csv", HEADER,
+                 _rows(SPLIT.train, by_name=False) + UNKNOWN_ROWS, "utf-8")
+    output = _run("train", str(train), "--skip-unknown")
     assert "244 rows" in output
+    assert "2 departments this instance does not have (3 rows)" in output
     assert "240 used, 4 skipped" in output
     assert "empty text or department: 1" in output
-    assert "unknown department: 3" in output
     assert "xh-unknown: 2" in output
     stored = DispatchModel.objects.get(active=True)
     assert stored.samples == 240
     assert f"dispatch model {stored.pk} stored and active" in output
+    assert "shown as uncertain" in output
 
     test = _csv(tmp_path / "test.csv", ["text", "department"],
                 [[t.text, t.department_code] for t in SPLIT.test], "utf-8")
     output = _run("evaluate", str(test))
     assert f"dispatch by model {stored.pk} on 120 tickets: top-1 " in output
-    assert "keyword rules alone (baseline): top-1 " in output
+    assert "keyword rules alone: top-1 " in output
+    assert "give --train FILE or --folds K" in output
+
+
+def test_create_departments_lists_them_first_then_creates_and_trains(departments, tmp_path):
+    rows = [[f"GD{index:05d}", ticket.title, ticket.text,
+             "嘉兴市" + HOTLINE_DEPARTMENTS[ticket.department_code].removeprefix("杭州市"), ""]
+            for index, ticket in enumerate(SPLIT.train)]
+    train = _csv(tmp_path / "jiaxing.csv", HEADER, rows, "utf-8")
+    with pytest.raises(CommandError, match="needs --region"):
+        call_command("hotline", "train", str(train), "--create-departments",
+                     stdout=io.StringIO())
+    with pytest.raises(CommandError, match="--region 999999"):
+        call_command("hotline", "train", str(train), "--create-departments",
+                     "--region", "999999", stdout=io.StringIO())
+    assert not Department.objects.filter(name__startswith="嘉兴市").exists()
+    assert not DispatchModel.objects.exists()
+
+    output = _run("train", str(train), "--create-departments", "--region", "330106")
+    names = {"嘉兴市" + HOTLINE_DEPARTMENTS[t.department_code].removeprefix("杭州市")
+             for t in SPLIT.train}
+    created = Department.objects.filter(name__startswith="嘉兴市")
+    assert set(created.values_list("name", flat=True)) == names
+    assert output.index("departments this instance does not have") < output.index("created ")
+    assert "240 used, 0 skipped" in output
+    stored = DispatchModel.objects.get(active=True)
+    assert set(stored.departments) <= set(created.values_list("code", flat=True))
+    # Again: the departments are there now, nothing more is created.
+    again = _run("train", str(train), "--create-departments", "--region", "330106")
+    assert "created " not in again
+    assert created.count() == len(names)
+
+
+def test_evaluate_against_the_baseline_trained_on_the_same_file(departments, tmp_path):
+    train = _csv(tmp_path / "train.csv", HEADER, _rows(SPLIT.train, by_name=False), "utf-8")
+    test = _csv(tmp_path / "test.csv", ["text", "department"],
+                [[t.text, t.department_code] for t in SPLIT.test], "utf-8")
+    output = _run("evaluate", str(test), "--train", str(train))
+    assert "trained on 240 tickets of train.csv, measured on 120 of test.csv" in output
+    for line in ("dispatcher (onevisit)", "baseline: char 1-3-gram TF-IDF + linear SVM",
+                 "keyword rules alone", "dispatcher − baseline, top-1: ", "certain suggestions"):
+        assert line in output
+    assert not DispatchModel.objects.exists()
+
+
+def test_evaluate_by_cross_validation(departments, tmp_path):
+    data = _csv(tmp_path / "all.csv", HEADER, _rows(SPLIT.train, by_name=False), "utf-8")
+    output = _run("evaluate", str(data), "--folds", "3", "--seed", "4")
+    assert "3-fold cross-validation on 240 tickets (seed 4, nothing stored)" in output
+    assert "(folds " in output
+    assert not DispatchModel.objects.exists()
+    for bad, reason in ((["--folds", "1"], "at least 2 folds"),
+                        (["--folds", "3", "--train", str(data)], "either --train or --folds")):
+        with pytest.raises(CommandError, match=reason):
+            call_command("hotline", "evaluate", str(data), *bad, stdout=io.StringIO())
 
 
 def test_train_on_a_gbk_csv_with_department_names(departments, tmp_path):
@@ -107,7 +180,7 @@ def test_train_and_evaluate_on_xlsx(departments, tmp_path):
         sheet.append([index + 1, ticket.text, name, "已处理"])
     sheet.append([999, "路灯坏了", "火星管理局", ""])
     workbook.save(tmp_path / "train.xlsx")
-    output = _run("train", str(tmp_path / "train.xlsx"))
+    output = _run("train", str(tmp_path / "train.xlsx"), "--skip-unknown")
     assert "240 used, 1 skipped" in output
     assert "火星管理局: 1" in output
 
@@ -135,7 +208,7 @@ def test_evaluate_without_a_model_measures_the_rules(departments, tmp_path):
     ("empty.csv", b"", "the file is empty"),
     ("nodept.csv", "诉求内容,来电时间\n路灯坏了,2026-01-01\n".encode(), "no department column"),
     ("notext.csv", "编号,承办单位\n1,xh-cgj\n".encode(), "no text column"),
-    ("unknown.csv", "诉求内容,承办单位\n路灯坏了,火星局\n".encode(), "no usable rows"),
+    ("unknown.csv", "诉求内容,承办单位\n路灯坏了,火星局\n".encode(), "1 department is unknown"),
     ("few.csv", "诉求内容,承办单位\n路灯坏了,xh-cgj\n油烟大,xh-cgj\n".encode(), "nothing stored"),
     ("old.xls", b"\xd0\xcf\x11\xe0", "old .xls workbooks"),
 ])

@@ -82,6 +82,33 @@ def test_the_dispatcher_dispatches_from_the_ticket_page_and_the_department_works
     assert not ticket.extensions.exists()  # "abc" days: refused, nothing stored
 
 
+def test_an_uncertain_suggestion_is_marked_and_leaves_the_choice_to_the_dispatcher(hw):
+    sure = ticket_create(data=hw.complaint(
+        text="文三路478号路灯坏了，井盖也松动了，城管快来看看"), actor=hw.agent).ticket
+    unsure = ticket_create(data=hw.complaint(
+        text="我想反映一个情况，麻烦帮忙看看", caller_phone="13905710002", address=""),
+        actor=hw.agent).ticket
+    dispatcher = _browser(hw.dispatcher)
+
+    assert unsure.suggestion["uncertain"] is True
+    page = dispatcher.get(f"/hotline/tickets/{unsure.number}/").content.decode()
+    assert "建议不确定" in page
+    lead = page[page.index('<select id="lead"'):]
+    lead = lead[:lead.index("</select>")]
+    assert '<option value="" selected>' in lead  # nothing chosen for the dispatcher
+    assert lead.count(" selected>") == 1
+
+    assert sure.suggestion["uncertain"] is False
+    page = dispatcher.get(f"/hotline/tickets/{sure.number}/").content.decode()
+    assert "建议不确定" not in page
+    assert f'<option value="{sure.suggestion["choices"][0]["department"]}" selected>' in page
+
+    # Dispatching without choosing is refused and changes nothing.
+    dispatcher.post(f"/hotline/tickets/{unsure.number}/dispatch/", {"lead": ""})
+    unsure.refresh_from_db()
+    assert (unsure.status, unsure.lead_department_id) == ("new", None)
+
+
 def test_a_complaint_about_an_application_shows_on_its_case(hw, api):
     body = api["citizen"].post("/applications", hw.world.licence_payload()).json()
     ticket = ticket_create(data=hw.complaint(

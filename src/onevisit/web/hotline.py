@@ -152,7 +152,8 @@ def ticket(request: HttpRequest, number: str) -> HttpResponse:
         "is_lead": assignment == AssignmentRole.LEAD, "is_co": assignment == AssignmentRole.CO,
         "targets": (selectors.dispatch_targets(found, viewer=request.user) if is_dispatcher
                     else None),
-        "choices": selectors.suggestion_choices(found), "statuses": TicketStatus,
+        "choices": selectors.suggestion_choices(found),
+        "uncertain": found.suggestion.get("uncertain", False), "statuses": TicketStatus,
     })
 
 

@@ -6,7 +6,13 @@ tickets can also come from another system's export (`files`). A township's grass
 platforms come first for the matters of their kind in it (`platforms`).
 """
 
-from onevisit.hotline.dispatch.files import SampleFile, SampleFileError, samples_read
+from onevisit.hotline.dispatch.baseline import CharSvmBaseline
+from onevisit.hotline.dispatch.files import (
+    SampleFile,
+    SampleFileError,
+    departments_create,
+    samples_read,
+)
 from onevisit.hotline.dispatch.model import (
     Accuracy,
     DispatchClassifier,
@@ -14,6 +20,8 @@ from onevisit.hotline.dispatch.model import (
     TooFewSamples,
     accuracy,
     features,
+    folds_split,
+    holdout_split,
 )
 from onevisit.hotline.dispatch.platforms import (
     PLATFORM_RULES,
@@ -33,7 +41,10 @@ from onevisit.hotline.dispatch.suggest import (
     dispatch_suggest_many,
 )
 from onevisit.hotline.dispatch.training import (
+    Comparison,
     Evaluation,
+    dispatch_compare,
+    dispatch_cross_validate,
     dispatch_evaluate,
     dispatch_model_store,
     dispatch_model_train,
@@ -47,7 +58,9 @@ __all__ = [
     "PLATFORM_RULES",
     "RULES",
     "Accuracy",
+    "CharSvmBaseline",
     "Choice",
+    "Comparison",
     "DispatchClassifier",
     "Evaluation",
     "KeywordRule",
@@ -58,7 +71,10 @@ __all__ = [
     "Suggestion",
     "TooFewSamples",
     "accuracy",
+    "departments_create",
     "dispatch_cache_clear",
+    "dispatch_compare",
+    "dispatch_cross_validate",
     "dispatch_evaluate",
     "dispatch_model_store",
     "dispatch_model_train",
@@ -69,6 +85,8 @@ __all__ = [
     "dispatch_train",
     "dispatch_train_from_history",
     "features",
+    "folds_split",
+    "holdout_split",
     "label_platform",
     "platform_kinds_score",
     "platform_label",

@@ -1,5 +1,11 @@
-"""The learnt dispatch model: TF-IDF over jieba tokens and a multinomial logistic
-regression, trained with scikit-learn.
+"""The learnt dispatch model: TF-IDF over the ticket's character 1–3-grams and a linear
+SVM (one against the rest), trained with scikit-learn; its margins, scaled by
+`SOFTMAX_SCALE`, give the confidences.
+
+Characters, not words: what citizens write is long, colloquial and misspelt (路灯不亮 /
+灯坏了 / 黑漆漆), and a word segmenter both cuts such text badly and costs most of a
+suggestion's time (about 1 ms for 400 characters); character n-grams cost a fifth of that.
+On real-style letters (bench/data/hotline) words gave no better accuracy (docs/performance.md).
 
 What is stored and used is the fitted model's numbers only — the vocabulary, the IDF
 weights, the coefficients and the departments — in NumPy's `.npz` format without pickles,
@@ -13,21 +19,32 @@ from __future__ import annotations
 import io
 import math
 import random
-from collections import Counter
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from itertools import repeat
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from onevisit.search.text import index_tokens
+from onevisit.hotline.dispatch.rules import simplified
 
-FORMAT = 1
+# 2: character n-grams and a linear SVM. A model of format 1 (jieba's words, a logistic
+# regression) cannot be read: dispatch uses the keyword rules until one is trained again.
+FORMAT = 2
 MIN_SAMPLES = 20
 MIN_DEPARTMENTS = 2
-MIN_DOCUMENT_FREQUENCY = 2  # a token seen once only is noise (a name, a number)
-REGULARISATION = 3.0  # C of the logistic regression, chosen on held-out generated tickets
+MIN_DOCUMENT_FREQUENCY = 2  # an n-gram seen once only is noise (a name, a number)
+NGRAMS = (1, 2, 3)
+# C of the SVM and the scale of its margins in the softmax: chosen by 5-fold
+# cross-validation on the real-style letters (bench/data/hotline) and checked on the
+# generated tickets.
+REGULARISATION = 5.0
+SOFTMAX_SCALE = 3.0
+RULE_COPIES = 3  # a rule's say as a feature: copies per tenth of its confidence
+DEFAULT_UNCERTAIN_BELOW = 0.5  # for a model trained on too few samples to calibrate it
 
 
 @dataclass(frozen=True)
@@ -39,12 +56,24 @@ class Sample:
     region_code: str = ""
 
 
-def features(text: str, region_code: str = "") -> list[str]:
-    """The ticket's tokens (jieba's search mode, as search indexes them) and its township."""
-    tokens = index_tokens(text)
+_SPACE = re.compile(r"\s+")
+
+
+def features(text: str, region_code: str = "",
+             rules: Sequence[tuple[str, float]] = ()) -> list[str]:
+    """The ticket's character n-grams (of its normalised text in simplified characters,
+    spaces collapsed), its township, and what the keyword rules say of it (`rules`:
+    department code and confidence, as `rules_score` gives them): the model learns how far
+    each department's rule is to be trusted."""
+    clean = _SPACE.sub(" ", simplified(text)).strip()
+    length = len(clean)
+    grams = [clean[start:start + size] for size in NGRAMS
+             for start in range(length - size + 1)]
     if region_code:
-        tokens.append(f"@{region_code}")
-    return tokens
+        grams.append(f"@{region_code}")
+    for code, confidence in rules:
+        grams.extend([f"§{code}"] * (RULE_COPIES * max(1, round(confidence * 10))))
+    return grams
 
 
 def _identity(tokens: list[str]) -> list[str]:
@@ -63,21 +92,28 @@ class DispatchClassifier:
     # How much the keyword rules' confidences count beside the model's probabilities:
     # chosen at training on held-out samples (0 when the rules do not help there).
     rules_weight: float = 0.0
+    # Below this confidence the first choice is shown as uncertain and the dispatcher
+    # decides: calibrated at training on held-out samples (`training`).
+    uncertain_below: float = DEFAULT_UNCERTAIN_BELOW
+
+    @cached_property
+    def department_set(self) -> frozenset[str]:
+        return frozenset(self.departments)
 
     def _scores(self, tokens: Sequence[str]) -> NDArray[np.float64]:
-        counts = Counter(index for token in tokens
-                         if (index := self.terms.get(token)) is not None)
-        if not counts:
+        looked_up = np.fromiter(map(self.terms.get, tokens, repeat(-1)), dtype=np.int64,
+                                count=len(tokens))
+        known = looked_up[looked_up >= 0]
+        if not known.size:
             return self.intercept.copy()
-        indices = np.fromiter(counts, dtype=np.int64, count=len(counts))
-        values = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-        values = (1.0 + np.log(values)) * self.idf[indices]  # sublinear tf × idf
+        indices, counts = np.unique(known, return_counts=True)
+        values = (1.0 + np.log(counts)) * self.idf[indices]  # sublinear tf × idf
         values /= math.sqrt(float(values @ values))
         result: NDArray[np.float64] = values @ self.weights[indices] + self.intercept
         return result
 
     def probabilities(self, tokens: Sequence[str]) -> NDArray[np.float64]:
-        scores = self._scores(tokens)
+        scores = self._scores(tokens) * SOFTMAX_SCALE
         scores = np.exp(scores - scores.max())
         result: NDArray[np.float64] = scores / scores.sum()
         return result
@@ -110,6 +146,7 @@ class DispatchClassifier:
             idf=self.idf, weights=self.weights.astype(np.float32),
             intercept=self.intercept, departments=np.array(self.departments, dtype=str),
             rules_weight=np.array([self.rules_weight]),
+            uncertain_below=np.array([self.uncertain_below]),
         )
         return buffer.getvalue()
 
@@ -125,8 +162,8 @@ class DispatchClassifier:
                 weights=arrays["weights"].astype(np.float64),
                 intercept=arrays["intercept"].astype(np.float64),
                 departments=tuple(str(code) for code in arrays["departments"]),
-                rules_weight=float(arrays["rules_weight"][0]) if "rules_weight" in arrays
-                else 0.0,
+                rules_weight=float(arrays["rules_weight"][0]),
+                uncertain_below=float(arrays["uncertain_below"][0]),
             )
 
 
@@ -136,11 +173,9 @@ class TooFewSamples(ValueError):
 
 def classifier_fit(*, tokens: Sequence[list[str]], labels: Sequence[str],
                    regularisation: float = REGULARISATION) -> DispatchClassifier:
-    """Fit the model on tokenised samples."""
-    from sklearn.feature_extraction.text import (
-        TfidfVectorizer,
-    )
-    from sklearn.linear_model import LogisticRegression
+    """Fit the model on the samples' features."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.svm import LinearSVC
 
     if len(labels) < MIN_SAMPLES or len(set(labels)) < MIN_DEPARTMENTS:
         raise TooFewSamples(
@@ -150,7 +185,7 @@ def classifier_fit(*, tokens: Sequence[list[str]], labels: Sequence[str],
     min_df = MIN_DOCUMENT_FREQUENCY if len(labels) >= 200 else 1
     vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=min_df)
     matrix = vectorizer.fit_transform(tokens)
-    model = LogisticRegression(C=regularisation, max_iter=2000)
+    model = LinearSVC(C=regularisation, max_iter=5000)
     model.fit(matrix, list(labels))
     coefficients: Any = model.coef_
     intercept: Any = model.intercept_
@@ -194,3 +229,18 @@ def holdout_split(samples: Sequence[Sample], *, fraction: float,
     random.Random(seed).shuffle(texts)  # noqa: S311 - a sample split, not a secret
     held = set(texts[:int(len(texts) * fraction)])
     return ([s for s in samples if s.text not in held], [s for s in samples if s.text in held])
+
+
+def folds_split(samples: Sequence[Sample], *, folds: int,
+                seed: int = 0) -> list[tuple[list[Sample], list[Sample]]]:
+    """`folds` (training, held-out) pairs for cross-validation: the distinct texts are
+    shuffled and dealt into `folds` parts, each held out once (a text on one side only)."""
+    if folds < 2:
+        raise ValueError("cross-validation needs at least 2 folds")
+    texts = sorted({sample.text for sample in samples})
+    if len(texts) < folds:
+        raise ValueError(f"{len(texts)} distinct texts cannot make {folds} folds")
+    random.Random(seed).shuffle(texts)  # noqa: S311 - a sample split, not a secret
+    part = {text: index % folds for index, text in enumerate(texts)}
+    return [([s for s in samples if part[s.text] != fold],
+             [s for s in samples if part[s.text] == fold]) for fold in range(folds)]

@@ -9,9 +9,12 @@ with room left for "none of these".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
-from onevisit.search.text import normalize
+from onevisit.search.text import normalize, word_frequency
 
 
 @dataclass(frozen=True)
@@ -19,6 +22,14 @@ class KeywordRule:
     kind: str
     name_markers: tuple[str, ...]  # a department whose name holds one of these has the rule
     keywords: tuple[str, ...]
+    # Each keyword as it is looked for (lower case) with what it counts: a longer keyword
+    # counts more.
+    weighted: tuple[tuple[str, float], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "weighted", tuple(
+            (word.lower(), 1.0 + 0.5 * (len(word) - 2) if len(word) > 2 else 1.0)
+            for word in self.keywords))
 
 
 def _rule(kind: str, markers: str, keywords: str) -> KeywordRule:
@@ -89,25 +100,67 @@ RULES: tuple[KeywordRule, ...] = (
     _rule("culture-tourism", "文化 旅游 体育 文旅",
           "景区 游客 导游 旅行团 旅行社 游船 门票 网吧 未成年人 KTV 酒吧 剧本杀 娱乐场所 "
           "健身房 健身 游泳馆 私教 图书馆 文化站 体育 运动场 篮球场 文艺演出"),
+    _rule("power-supply", "供电 电力公司 电网",
+          "停电 断电 跳闸 电压 电压低 电表 电费 电价 峰谷 阶梯电价 变压器 电线杆 电杆 高压线 "
+          "低压线 线路老化 供电 用电 报装 增容 光伏 并网 充电桩报装 95598 抄表"),
+    _rule("housing-fund", "公积金",
+          "公积金 住房公积金 提取 公积金提取 缴存 补缴公积金 公积金贷款 组合贷 销户 封存 "
+          "公积金转移 异地转移 缴存基数 公积金中心 冲还贷 按月提取 租房提取"),
     _rule("agriculture", "农业农村 农业",
           "流浪狗 流浪犬 狗 犬 遛狗 狂犬 农药 化肥 农资 茶园 茶农 种粮 补贴 土地流转 宅基地 "
           "农房 病死猪 家禽 检疫 农产品 动物防疫"),
 )
 
 
+# A township's office (街道办事处, 镇人民政府) handles what happens in its own area: callers
+# name the township (新嘉街道, 余新镇, or 新嘉 alone when the word is not a common one).
+_TOWNSHIP_OFFICE = re.compile(r"(?:区|县|市)?(?P<short>[^区县市]{2,8}?)(?P<unit>街道|镇|乡)"
+                              r"(?:办事处|人民政府|政府)?$")
+COMMON_WORD_FREQUENCY = 1000  # a township's bare name this common in the dictionary is no clue
+
+
+def _township_rule(name: str) -> KeywordRule | None:
+    found = _TOWNSHIP_OFFICE.search(name)
+    if found is None:
+        return None
+    short, unit = found["short"], found["unit"]
+    keywords = [short + unit]
+    if word_frequency(short) < COMMON_WORD_FREQUENCY:
+        keywords.append(short)
+    return KeywordRule(kind="township", name_markers=(), keywords=tuple(keywords))
+
+
 def rule_for(name: str) -> KeywordRule | None:
-    """The rule of a department by its name, if any."""
-    return next((rule for rule in RULES if any(m in name for m in rule.name_markers)), None)
+    """The rule of a department by its name, if any: a township office's own (the
+    township's name; first, as 人民政府 holds 民政), or its kind's."""
+    return _township_rule(name) or next(
+        (rule for rule in RULES if any(m in name for m in rule.name_markers)), None)
+
+
+@lru_cache(maxsize=1)
+def _converter() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """The text normalised (`onevisit.search.text.normalize`) and in simplified
+    characters: 營業執照 → 营业执照."""
+    return str(_converter().convert(normalize(text)))
 
 
 def rules_score(text: str, rules: dict[str, KeywordRule]) -> list[tuple[str, float]]:
     """Departments by score for `text`, best first, each with its confidence (0 to 1);
     only departments with a keyword in the text. `rules`: department code → its rule."""
-    clean = normalize(text)
+    clean = simplified(text)
     scores: dict[str, float] = {}
+    of_rule: dict[int, float] = {}  # departments of one kind share their rule: scored once
     for code, rule in rules.items():
-        score = sum(1.0 + 0.5 * (len(word) - 2) if len(word) > 2 else 1.0
-                    for word in rule.keywords if word.lower() in clean)
+        score = of_rule.get(id(rule))
+        if score is None:
+            score = of_rule[id(rule)] = sum(weight for word, weight in rule.weighted
+                                            if word in clean)
         if score:
             scores[code] = score
     total = sum(scores.values()) + 1.0  # the 1: room for a department no keyword names

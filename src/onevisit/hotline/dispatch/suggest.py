@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -32,6 +32,9 @@ from onevisit.hotline.models import DispatchModel
 MODEL_CHECK_SECONDS = 0.0  # 0: ask which model is current on every suggestion
 DEPARTMENTS_CHECK_SECONDS = 10.0
 CHOICES = 3
+# Below this confidence the keyword rules' first choice is shown as uncertain (a learnt
+# model carries its own threshold, calibrated at training: `DispatchClassifier`).
+RULES_UNCERTAIN_BELOW = 0.5
 
 
 class Choice(NamedTuple):
@@ -46,17 +49,20 @@ class Choice(NamedTuple):
 @dataclass(frozen=True)
 class Suggestion:
     """Up to three departments, best first, each with a confidence between 0 and 1, and
-    how they were found ("model" or "rules"); `model_id` names the stored model."""
+    how they were found ("model" or "rules"); `model_id` names the stored model.
+    `uncertain`: the first choice is too unsure to go by — the dispatcher decides."""
 
     choices: list[Choice]
     method: str
     model_id: int | None = None
+    uncertain: bool = True
 
     def as_json(self) -> dict[str, Any]:
         """What `Ticket.suggestion` keeps."""
         return {
             "method": self.method,
             "model_id": self.model_id,
+            "uncertain": self.uncertain,
             "choices": [{"department": choice.department_code, "name": choice.department_name,
                          "confidence": round(choice.confidence, 4),
                          **({"reason": choice.reason} if choice.reason else {})}
@@ -186,52 +192,65 @@ def _model_ranked(classifier: DispatchClassifier, text: str, region_code: str,
                   rules: dict[str, KeywordRule]) -> list[tuple[str, float]]:
     """The model's ranking, long enough to leave CHOICES departments besides its
     platform labels."""
-    return classifier.top(features(text, region_code), count=CHOICES + len(PlatformKind),
-                          rules=_rules_for(classifier, text, rules))
+    said = _rules_for(classifier, text, rules)
+    return classifier.top(features(text, region_code, said),
+                          count=CHOICES + len(PlatformKind), rules=said)
 
 
 def _rules_for(classifier: DispatchClassifier, text: str,
                rules: dict[str, KeywordRule]) -> list[tuple[str, float]]:
-    return rules_score(text, rules) if classifier.rules_weight else []
+    """What the keyword rules say of the model's own departments (an instance may have
+    departments of one kind in several counties: the model knows which ones it learnt)."""
+    known = classifier.department_set
+    return rules_score(text, {code: rule for code, rule in rules.items() if code in known})
+
+
+def _by_model(classifier: DispatchClassifier, model_id: int | None, text: str,
+              region_code: str) -> Suggestion:
+    names, rules = _departments()
+    choices = _choices(_model_ranked(classifier, text, region_code, rules), names, text=text,
+                       region_code=region_code)
+    return Suggestion(choices=choices, method=DispatchMethod.MODEL.value, model_id=model_id,
+                      uncertain=not choices
+                      or choices[0].confidence < classifier.uncertain_below)
+
+
+def _by_rules(text: str, region_code: str,
+              departments: Collection[str] | None = None) -> Suggestion:
+    names, rules = _departments()
+    if departments is not None:
+        rules = {code: rule for code, rule in rules.items() if code in departments}
+    choices = _choices(rules_score(text, rules), names, text=text, region_code=region_code)
+    return Suggestion(choices=choices, method=DispatchMethod.RULES.value,
+                      uncertain=not choices or choices[0].confidence < RULES_UNCERTAIN_BELOW)
 
 
 def dispatch_suggest(*, text: str, region_code: str = "") -> Suggestion:
     """The departments a ticket most likely belongs to. `text`: what the ticket says (its
     title and text); `region_code`: its township, which the learnt model also weighs."""
     model_id, classifier = _current()
-    names, rules = _departments()
     if classifier is not None:
-        return Suggestion(
-            choices=_choices(_model_ranked(classifier, text, region_code, rules), names,
-                             text=text, region_code=region_code),
-            method=DispatchMethod.MODEL.value, model_id=model_id)
-    return Suggestion(choices=_choices(rules_score(text, rules), names, text=text,
-                                       region_code=region_code),
-                      method=DispatchMethod.RULES.value)
+        return _by_model(classifier, model_id, text, region_code)
+    return _by_rules(text, region_code)
 
 
-def dispatch_suggest_many(*, texts: Sequence[str],
-                          region_codes: Sequence[str] | None = None) -> list[Suggestion]:
-    """`dispatch_suggest` for many tickets at once (an import, a re-evaluation)."""
+def dispatch_suggest_many(*, texts: Sequence[str], region_codes: Sequence[str] | None = None,
+                          classifier: DispatchClassifier | None = None) -> list[Suggestion]:
+    """`dispatch_suggest` for many tickets at once (an import, a re-evaluation); with
+    `classifier`, what that model (stored or not) suggests instead of the current one."""
     codes = list(region_codes) if region_codes is not None else [""] * len(texts)
     if len(codes) != len(texts):
         raise ValueError("one region code per text")
-    model_id, classifier = _current()
-    names, rules = _departments()
+    model_id = None
     if classifier is None:
-        return [Suggestion(choices=_choices(rules_score(text, rules), names, text=text,
-                                            region_code=code),
-                           method=DispatchMethod.RULES.value)
-                for text, code in zip(texts, codes, strict=True)]
-    return [Suggestion(
-        choices=_choices(_model_ranked(classifier, text, code, rules), names, text=text,
-                         region_code=code),
-        method=DispatchMethod.MODEL.value, model_id=model_id,
-    ) for text, code in zip(texts, codes, strict=True)]
+        model_id, classifier = _current()
+    if classifier is None:
+        return [_by_rules(text, code) for text, code in zip(texts, codes, strict=True)]
+    return [_by_model(classifier, model_id, text, code)
+            for text, code in zip(texts, codes, strict=True)]
 
 
-def dispatch_rules_suggest(*, text: str) -> Suggestion:
-    """What the keyword rules alone suggest (also when a model exists)."""
-    names, rules = _departments()
-    return Suggestion(choices=_choices(rules_score(text, rules), names),
-                      method=DispatchMethod.RULES.value)
+def dispatch_rules_suggest(*, text: str, departments: Collection[str] | None = None) -> Suggestion:
+    """What the keyword rules alone suggest (also when a model exists); among
+    `departments` (codes) only, when given."""
+    return _by_rules(text, "", departments)
