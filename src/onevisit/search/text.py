@@ -5,7 +5,7 @@ the index when the guide contains it. The index keeps jieba's search-mode tokens
 word and the dictionary words inside it: 二手房 → 二手, 二手房); a query keeps the precise
 mode's words, each widened by its synonyms (`data/synonyms.txt`; English phrases in
 `data/english.txt`). Traditional characters of a query are read as simplified ones
-(`data/traditional.txt`), and English words are reduced to a light stem on both sides
+(OpenCC), and English words are reduced to a light stem on both sides
 (selling → sell, licences → licenc). Only word characters
 reach the database — every term is a run of letters or digits — so no query can carry
 FTS5 or tsquery syntax.
@@ -49,7 +49,6 @@ class Vocabulary:
     frequencies: dict[str, int | None]
     synonyms: dict[str, tuple[str, ...]]  # word → the other words a query for it also finds
     stopwords: frozenset[str]
-    traditional: dict[int, str]  # a traditional character's code point → its simplified one
 
 
 def _lines(name: str) -> Iterator[str]:
@@ -98,17 +97,6 @@ def _key(word: str) -> str:
     return english_stem(normalize(word))
 
 
-def _traditional() -> dict[int, str]:
-    table: dict[int, str] = {}
-    for line in _lines("traditional.txt"):
-        traditional, _space, simplified = line.partition(" ")
-        simplified = simplified.strip()
-        if len(traditional) != len(simplified):
-            raise ValueError(f"traditional.txt: {line!r} pairs characters one to one")
-        table.update({ord(t): s for t, s in zip(traditional, simplified, strict=True)})
-    return table
-
-
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
     frequencies: dict[str, int | None] = {}
@@ -135,7 +123,7 @@ def vocabulary() -> Vocabulary:
     return Vocabulary(
         words=tuple(frequencies), frequencies=frequencies,
         synonyms={word: tuple(others) for word, others in synonyms.items()},
-        stopwords=stopwords, traditional=_traditional(),
+        stopwords=stopwords,
     )
 
 
@@ -154,10 +142,16 @@ def english_phrases() -> dict[tuple[str, ...], tuple[str, ...]]:
     return phrases
 
 
+@lru_cache(maxsize=1)
+def _converter() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
 def simplified(text: str) -> str:
-    """The text with the traditional characters of the service vocabulary made simplified
-    (營業執照 → 营业执照); a small table of `data/traditional.txt`, not a converter."""
-    return text.translate(vocabulary().traditional)
+    """The text in simplified characters (OpenCC's t2s): 營業執照 → 营业执照."""
+    return str(_converter().convert(text))
 
 
 # --------------------------------------------------------------------------- segmenter
