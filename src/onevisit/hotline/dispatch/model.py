@@ -59,21 +59,30 @@ class Sample:
 _SPACE = re.compile(r"\s+")
 
 
+def text_grams(clean: str) -> list[str]:
+    """The character n-grams of a `simplified` text, spaces collapsed."""
+    clean = _SPACE.sub(" ", clean).strip()
+    length = len(clean)
+    return [clean[start:start + size] for size in NGRAMS for start in range(length - size + 1)]
+
+
+def grams_features(grams: list[str], region_code: str = "",
+                   rules: Sequence[tuple[str, float]] = ()) -> list[str]:
+    """`features` of a text whose n-grams are made (`text_grams`): they are extended."""
+    if region_code:
+        grams.append(f"@{region_code}")
+    for code, confidence in rules:
+        grams.extend([f"§{code}"] * (RULE_COPIES * max(1, round(confidence * 10))))
+    return grams
+
+
 def features(text: str, region_code: str = "",
              rules: Sequence[tuple[str, float]] = ()) -> list[str]:
     """The ticket's character n-grams (of its normalised text in simplified characters,
     spaces collapsed), its township, and what the keyword rules say of it (`rules`:
     department code and confidence, as `rules_score` gives them): the model learns how far
     each department's rule is to be trusted."""
-    clean = _SPACE.sub(" ", simplified(text)).strip()
-    length = len(clean)
-    grams = [clean[start:start + size] for size in NGRAMS
-             for start in range(length - size + 1)]
-    if region_code:
-        grams.append(f"@{region_code}")
-    for code, confidence in rules:
-        grams.extend([f"§{code}"] * (RULE_COPIES * max(1, round(confidence * 10))))
-    return grams
+    return grams_features(text_grams(simplified(text)), region_code, rules)
 
 
 def _identity(tokens: list[str]) -> list[str]:

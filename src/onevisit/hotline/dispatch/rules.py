@@ -10,6 +10,7 @@ with room left for "none of these".
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -117,6 +118,7 @@ RULES: tuple[KeywordRule, ...] = (
 _TOWNSHIP_OFFICE = re.compile(r"(?:区|县|市)?(?P<short>[^区县市]{2,8}?)(?P<unit>街道|镇|乡)"
                               r"(?:办事处|人民政府|政府)?$")
 COMMON_WORD_FREQUENCY = 1000  # a township's bare name this common in the dictionary is no clue
+SHORT = 3  # keywords this long or shorter are found among a text's character n-grams
 
 
 def _township_rule(name: str) -> KeywordRule | None:
@@ -144,25 +146,57 @@ def _converter() -> Any:
     return opencc.OpenCC("t2s")
 
 
+@lru_cache(maxsize=64)  # a suggestion reads it twice: for the model and for the rules
 def simplified(text: str) -> str:
     """The text normalised (`onevisit.search.text.normalize`) and in simplified
     characters: 營業執照 → 营业执照."""
     return str(_converter().convert(normalize(text)))
 
 
+class RuleSet:
+    """Departments' rules made ready to score many texts: a keyword of up to three
+    characters is found among the text's character n-grams (one set intersection), a
+    longer one in the text. Departments of one kind share their rule: scored once."""
+
+    def __init__(self, rules: dict[str, KeywordRule]) -> None:
+        slots: dict[int, int] = {}
+        self._codes: list[list[str]] = []
+        self._short: dict[str, list[tuple[int, float]]] = {}
+        self._long: list[tuple[str, int, float]] = []
+        for code, rule in rules.items():
+            slot = slots.get(id(rule))
+            if slot is None:
+                slot = slots[id(rule)] = len(self._codes)
+                self._codes.append([])
+                for word, weight in rule.weighted:
+                    if len(word) <= SHORT:
+                        self._short.setdefault(word, []).append((slot, weight))
+                    else:
+                        self._long.append((word, slot, weight))
+            self._codes[slot].append(code)
+        self._short_words = frozenset(self._short)
+
+    def score(self, clean: str, grams: Iterable[str] | None = None) -> list[tuple[str, float]]:
+        """Departments by score for `clean` (a `simplified` text; `grams`: its character
+        1–3-grams, when already made), best first, each with its confidence (0 to 1)."""
+        if grams is None:
+            grams = (clean[start:start + size] for size in range(1, SHORT + 1)
+                     for start in range(len(clean) - size + 1))
+        totals = [0.0] * len(self._codes)
+        for word in self._short_words.intersection(grams):
+            for slot, weight in self._short[word]:
+                totals[slot] += weight
+        for word, slot, weight in self._long:
+            if word in clean:
+                totals[slot] += weight
+        scores = {code: total for slot, total in enumerate(totals) if total
+                  for code in self._codes[slot]}
+        whole = sum(scores.values()) + 1.0  # the 1: room for a department no keyword names
+        ranked = sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))
+        return [(code, score / whole) for code, score in ranked]
+
+
 def rules_score(text: str, rules: dict[str, KeywordRule]) -> list[tuple[str, float]]:
     """Departments by score for `text`, best first, each with its confidence (0 to 1);
     only departments with a keyword in the text. `rules`: department code → its rule."""
-    clean = simplified(text)
-    scores: dict[str, float] = {}
-    of_rule: dict[int, float] = {}  # departments of one kind share their rule: scored once
-    for code, rule in rules.items():
-        score = of_rule.get(id(rule))
-        if score is None:
-            score = of_rule[id(rule)] = sum(weight for word, weight in rule.weighted
-                                            if word in clean)
-        if score:
-            scores[code] = score
-    total = sum(scores.values()) + 1.0  # the 1: room for a department no keyword names
-    ranked = sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))
-    return [(code, score / total) for code, score in ranked]
+    return RuleSet(rules).score(simplified(text))

@@ -5,11 +5,12 @@ grassroots platforms and its matter is of a platform's kind, that platform comes
 (`platforms`).
 
 Each process keeps the model it loaded, keyed by the stored model's id, and asks the
-database which model is current with one small query per suggestion (or at most every
-`MODEL_CHECK_SECONDS`, when set), so a model stored by another process is used at once
-everywhere. Nothing is kept that another process needs: every process loads the same model
-from the database. The departments' names and keyword rules, and the townships' platforms,
-are read again at most every `DEPARTMENTS_CHECK_SECONDS`.
+database which model is current with one small query at most every `MODEL_CHECK_SECONDS`
+(a second), so a model stored by another process is used everywhere within it; the
+process that stores a model uses it at once. Nothing is kept that another process needs:
+every process loads the same model from the database. The departments' names and keyword
+rules, and the townships' platforms, are read again at most every
+`DEPARTMENTS_CHECK_SECONDS`.
 """
 
 from __future__ import annotations
@@ -24,12 +25,19 @@ from django.db import connection
 
 from onevisit.accounts.models import Department, PlatformKind
 from onevisit.hotline.constants import DispatchMethod
-from onevisit.hotline.dispatch.model import DispatchClassifier, features
+from onevisit.hotline.dispatch.model import DispatchClassifier, grams_features, text_grams
 from onevisit.hotline.dispatch.platforms import label_platform, platform_kinds_score
-from onevisit.hotline.dispatch.rules import KeywordRule, rule_for, rules_score
+from onevisit.hotline.dispatch.rules import (
+    KeywordRule,
+    RuleSet,
+    rule_for,
+    simplified,
+)
 from onevisit.hotline.models import DispatchModel
 
-MODEL_CHECK_SECONDS = 0.0  # 0: ask which model is current on every suggestion
+# Which model is current is asked at most this often: a model stored by another process
+# is used everywhere within a second (0: ask on every suggestion).
+MODEL_CHECK_SECONDS = 1.0
 DEPARTMENTS_CHECK_SECONDS = 10.0
 CHOICES = 3
 # Below this confidence the keyword rules' first choice is shown as uncertain (a learnt
@@ -84,6 +92,9 @@ class _Cache:
     names: dict[str, str] = field(default_factory=dict)
     rules: dict[str, KeywordRule] = field(default_factory=dict)
     platforms: dict[str, dict[str, str]] = field(default_factory=dict)  # township → kind → code
+    # The rules of a model's own departments, made ready (`RuleSet`), for (the model's
+    # departments, the departments' rules) as last read.
+    rule_sets: dict[tuple[frozenset[str] | None, int], RuleSet] = field(default_factory=dict)
 
 
 _cache = _Cache()
@@ -98,6 +109,7 @@ def dispatch_cache_clear() -> None:
         _cache.names = {}
         _cache.rules = {}
         _cache.platforms = {}
+        _cache.rule_sets = {}
 
 
 _NEWEST = ("SELECT id FROM {table} WHERE active AND method = %s "
@@ -154,6 +166,7 @@ def _departments() -> tuple[dict[str, str], dict[str, KeywordRule]]:
                 elif (rule := rule_for(name)) is not None:
                     rules[code] = rule
             _cache.names, _cache.rules, _cache.platforms = names, rules, platforms
+            _cache.rule_sets = {}
             _cache.departments_checked_at = now
     return _cache.names, _cache.rules
 
@@ -192,17 +205,30 @@ def _model_ranked(classifier: DispatchClassifier, text: str, region_code: str,
                   rules: dict[str, KeywordRule]) -> list[tuple[str, float]]:
     """The model's ranking, long enough to leave CHOICES departments besides its
     platform labels."""
-    said = _rules_for(classifier, text, rules)
-    return classifier.top(features(text, region_code, said),
+    clean = simplified(text)
+    grams = text_grams(clean)
+    said = _rule_set(classifier, rules).score(clean, grams)
+    return classifier.top(grams_features(grams, region_code, said),
                           count=CHOICES + len(PlatformKind), rules=said)
 
 
-def _rules_for(classifier: DispatchClassifier, text: str,
-               rules: dict[str, KeywordRule]) -> list[tuple[str, float]]:
-    """What the keyword rules say of the model's own departments (an instance may have
-    departments of one kind in several counties: the model knows which ones it learnt)."""
-    known = classifier.department_set
-    return rules_score(text, {code: rule for code, rule in rules.items() if code in known})
+def _rule_set(classifier: DispatchClassifier, rules: dict[str, KeywordRule]) -> RuleSet:
+    """The rules of the model's own departments (an instance may have departments of one
+    kind in several counties: the model knows which ones it learnt), made ready once."""
+    return _ready(rules, classifier.department_set)
+
+
+def _ready(rules: dict[str, KeywordRule], departments: frozenset[str] | None) -> RuleSet:
+    """`rules` (of `departments` only, when given) made ready, once per reading of them."""
+    key = (departments, id(rules))
+    found = _cache.rule_sets.get(key)
+    if found is None:
+        found = RuleSet({code: rule for code, rule in rules.items()
+                         if departments is None or code in departments})
+        if len(_cache.rule_sets) > 8:  # models evaluated side by side: keep a few
+            _cache.rule_sets.clear()
+        _cache.rule_sets[key] = found
+    return found
 
 
 def _by_model(classifier: DispatchClassifier, model_id: int | None, text: str,
@@ -218,9 +244,9 @@ def _by_model(classifier: DispatchClassifier, model_id: int | None, text: str,
 def _by_rules(text: str, region_code: str,
               departments: Collection[str] | None = None) -> Suggestion:
     names, rules = _departments()
-    if departments is not None:
-        rules = {code: rule for code, rule in rules.items() if code in departments}
-    choices = _choices(rules_score(text, rules), names, text=text, region_code=region_code)
+    ready = _ready(rules, None if departments is None else frozenset(departments))
+    choices = _choices(ready.score(simplified(text)), names, text=text,
+                       region_code=region_code)
     return Suggestion(choices=choices, method=DispatchMethod.RULES.value,
                       uncertain=not choices or choices[0].confidence < RULES_UNCERTAIN_BELOW)
 

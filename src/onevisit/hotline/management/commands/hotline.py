@@ -149,8 +149,10 @@ class Command(BaseCommand):
                           f"samples, {len(stored.departments)} departments")
         holdout = stored.metrics.get("holdout")
         if holdout:
-            self.stdout.write(f"  on {holdout['count']} tickets held out of the file: "
-                              f"top-1 {holdout['top1']:.1%}, top-3 {holdout['top3']:.1%}")
+            how = ("by cross-validation within the file" if holdout["count"] == stored.samples
+                   else f"on {holdout['count']} tickets held out of the file")
+            self.stdout.write(f"  {how}: top-1 {holdout['top1']:.1%}, "
+                              f"top-3 {holdout['top3']:.1%}")
         self.stdout.write(f"  suggestions under {stored.metrics['uncertain_below']:.0%} "
                           "confidence are shown as uncertain: the dispatcher decides")
 
