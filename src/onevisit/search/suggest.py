@@ -20,9 +20,8 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import pairwise
 
 from django.db.models import Count, Max
@@ -35,7 +34,6 @@ SPELLING_MIN_CHARS = 3  # a word this long is corrected on its own
 SPELLING_SHORT_CHARS = 2  # this long, only beside other words
 KNOWN_FREQUENCY = 20  # a word jieba's dictionary has seen this often is not misspelt
 SUGGESTIONS = 6
-LEXICON_SECONDS = 60.0
 
 _HAN = re.compile(r"[\u3400-\u9fff]+")
 
@@ -65,7 +63,6 @@ def coverage(query: Query, tokens: str) -> float:
 @dataclass(frozen=True)
 class _Lexicon:
     stamp: tuple[int, str]  # the guides' count and latest indexing: when to rebuild
-    checked: float  # when the stamp was last compared (time.monotonic)
     by_length: dict[int, frozenset[str]]  # Chinese words of 2+ characters, by length
     words: frozenset[str]
     headings: dict[str, int]  # a word → how many headings have it
@@ -84,20 +81,14 @@ def _stamp(kinds: Sequence[str]) -> tuple[int, str]:
 
 def lexicon(kinds: Sequence[str]) -> _Lexicon:
     """The words a query may be corrected to and the names suggested, of the documents of
-    the kinds and the vocabulary files; rebuilt when the documents have changed, looked at
-    once in `LEXICON_SECONDS` at most (a guide published a minute ago is searched at once,
-    suggested a little later)."""
+    the kinds and the vocabulary files; rebuilt when the documents have changed (one
+    query tells: asked only of a query that found nothing good)."""
     key = tuple(sorted(kinds))
-    now = time.monotonic()
+    stamp = _stamp(key)
     with _lexicon_lock:
         known = _lexicon.get(key)
-        if known is not None and now - known.checked < LEXICON_SECONDS:
+        if known is not None and known.stamp == stamp:
             return known
-    stamp = _stamp(key)
-    if known is not None and known.stamp == stamp:
-        with _lexicon_lock:
-            _lexicon[key] = replace(known, checked=now)
-        return _lexicon[key]
     files = {word for word in vocabulary().words if _HAN.fullmatch(word)}
     words = set(files)
     titles: list[str] = []
@@ -113,7 +104,7 @@ def lexicon(kinds: Sequence[str]) -> _Lexicon:
         if len(word) >= SPELLING_SHORT_CHARS:
             by_length.setdefault(len(word), set()).add(word)
     built = _Lexicon(
-        stamp=stamp, checked=now,
+        stamp=stamp,
         by_length={size: frozenset(found) for size, found in by_length.items()},
         words=frozenset(words), headings=headings,
         names=(*dict.fromkeys(titles), *sorted(files - set(titles))),
