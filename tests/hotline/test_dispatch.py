@@ -272,6 +272,20 @@ def test_a_model_is_trained_from_history_once_there_is_enough(departments):
     assert set(stored.departments) == {t.department_code for t in tickets}
 
 
+def test_history_does_not_replace_a_model_that_learnt_from_more_tickets(departments):
+    from_file = dispatch_train(samples=_samples(tickets_split(train=200, test=1, seed=3).train),
+                               source="export.csv")
+    tickets = tickets_split(train=60, test=1, seed=9).train
+    for index, generated in enumerate(tickets):
+        department = departments[generated.department_code]
+        ticket = _ticket(f"H{index}", generated.text, TicketStatus.CLOSED, department)
+        _assign(ticket, department, accepted=True)
+
+    assert dispatch_train_from_history() is None
+    assert DispatchModel.objects.get(active=True) == from_file
+    assert DispatchModel.objects.count() == 1
+
+
 def test_accuracy_counts_top_one_and_top_three():
     result = accuracy([["a", "b", "c"], ["b", "a", "c"], ["c", "b", "d"], []],
                       ["a", "a", "a", "a"])

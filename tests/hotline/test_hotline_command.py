@@ -107,6 +107,9 @@ def test_skip_unknown_trains_on_the_rest_then_evaluate(departments, tmp_path):
     assert f"dispatch by model {stored.pk} on 120 tickets: top-1 " in output
     assert "keyword rules alone: top-1 " in output
     assert "give --train FILE or --folds K" in output
+    assert "warning" not in output
+    again = _run("evaluate", str(train), "--skip-unknown")  # the file it learnt from
+    assert f"warning: model {stored.pk} was trained on a file named train.csv" in again
 
 
 def test_create_departments_lists_them_first_then_creates_and_trains(departments, tmp_path):
@@ -138,14 +141,27 @@ def test_create_departments_lists_them_first_then_creates_and_trains(departments
     assert created.count() == len(names)
 
 
+def test_too_few_rows_create_no_department(departments, tmp_path):
+    few = _csv(tmp_path / "few.csv", HEADER,
+               [[f"GD{index}", "", f"第{index}件事", "嘉兴市南湖区东栅街道办事处", ""]
+                for index in range(25)], "utf-8")
+    with pytest.raises(CommandError, match="nothing created, nothing stored"):
+        call_command("hotline", "train", str(few), "--create-departments", "--region",
+                     "330106", stdout=io.StringIO())
+    assert not Department.objects.filter(name__contains="东栅").exists()
+    assert not DispatchModel.objects.exists()
+
+
 def test_evaluate_against_the_baseline_trained_on_the_same_file(departments, tmp_path):
     train = _csv(tmp_path / "train.csv", HEADER, _rows(SPLIT.train, by_name=False), "utf-8")
     test = _csv(tmp_path / "test.csv", ["text", "department"],
                 [[t.text, t.department_code] for t in SPLIT.test], "utf-8")
     output = _run("evaluate", str(test), "--train", str(train))
-    assert "trained on 240 tickets of train.csv, measured on 120 of test.csv" in output
+    assert ("trained on 240 tickets of train.csv, measured on 120 of test.csv (no model"
+            in output)
     for line in ("dispatcher (onevisit)", "baseline: char 1-3-gram TF-IDF + linear SVM",
-                 "keyword rules alone", "dispatcher − baseline, top-1: ", "certain suggestions"):
+                 "keyword rules alone", "dispatcher − baseline, top-1: ", "percentage points",
+                 "certain suggestions"):
         assert line in output
     assert not DispatchModel.objects.exists()
 
@@ -153,7 +169,7 @@ def test_evaluate_against_the_baseline_trained_on_the_same_file(departments, tmp
 def test_evaluate_by_cross_validation(departments, tmp_path):
     data = _csv(tmp_path / "all.csv", HEADER, _rows(SPLIT.train, by_name=False), "utf-8")
     output = _run("evaluate", str(data), "--folds", "3", "--seed", "4")
-    assert "3-fold cross-validation on 240 tickets (seed 4, nothing stored)" in output
+    assert "3-fold cross-validation on 240 tickets (seed 4, no model stored)" in output
     assert "(folds " in output
     assert not DispatchModel.objects.exists()
     for bad, reason in ((["--folds", "1"], "at least 2 folds"),

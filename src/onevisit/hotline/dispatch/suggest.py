@@ -237,8 +237,13 @@ def _by_model(classifier: DispatchClassifier, model_id: int | None, text: str,
     choices = _choices(_model_ranked(classifier, text, region_code, rules), names, text=text,
                        region_code=region_code)
     return Suggestion(choices=choices, method=DispatchMethod.MODEL.value, model_id=model_id,
-                      uncertain=not choices
-                      or choices[0].confidence < classifier.uncertain_below)
+                      uncertain=_uncertain(choices, classifier.uncertain_below))
+
+
+def _uncertain(choices: Sequence[Choice], below: float) -> bool:
+    """Nothing to go by: no choice, or a first choice under `below`: the dispatcher
+    decides."""
+    return not choices or choices[0].confidence < below
 
 
 def _by_rules(text: str, region_code: str,
@@ -248,7 +253,7 @@ def _by_rules(text: str, region_code: str,
     choices = _choices(ready.score(simplified(text)), names, text=text,
                        region_code=region_code)
     return Suggestion(choices=choices, method=DispatchMethod.RULES.value,
-                      uncertain=not choices or choices[0].confidence < RULES_UNCERTAIN_BELOW)
+                      uncertain=_uncertain(choices, RULES_UNCERTAIN_BELOW))
 
 
 def dispatch_suggest(*, text: str, region_code: str = "") -> Suggestion:

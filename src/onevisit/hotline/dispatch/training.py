@@ -199,8 +199,14 @@ def dispatch_train(*, samples: Sequence[Sample], source: str,
 def dispatch_train_from_history(*, actor: Any = None,
                                 limit: int = HISTORY_LIMIT) -> DispatchModel | None:
     """Learn from the instance's handled tickets (see `dispatch_samples_from_history`);
-    None, and nothing stored, while there are too few of them."""
+    None, and nothing stored, while there are too few of them — or fewer than the current
+    model learnt from (a model trained on a file of past tickets is not replaced by one of
+    the first weeks' history)."""
     samples = dispatch_samples_from_history(limit=limit)
+    current = (DispatchModel.objects.filter(active=True, method=DispatchMethod.MODEL)
+               .order_by("-created_at", "-id").values_list("samples", flat=True).first())
+    if current is not None and len(samples) < current:
+        return None
     try:
         return dispatch_train(samples=samples, source="history", actor=actor)
     except TooFewSamples:

@@ -22,6 +22,8 @@ from onevisit.hotline.dispatch import (
     dispatch_train_from_history,
     samples_read,
 )
+from onevisit.hotline.dispatch.model import MIN_DEPARTMENTS, MIN_SAMPLES
+from onevisit.hotline.models import DispatchModel
 
 
 def _departments(count: int) -> str:
@@ -85,8 +87,9 @@ class Command(BaseCommand):
     def _learn(self) -> None:
         stored = dispatch_train_from_history()
         if stored is None:
-            self.stdout.write("too few handled tickets to learn from yet; dispatch keeps "
-                              "its current model or the keyword rules")
+            self.stdout.write("too few handled tickets to learn from yet (fewer than the "
+                              "current model learnt from, or too few for a model); dispatch "
+                              "keeps its current model or the keyword rules")
             return
         self.stdout.write(f"dispatch model {stored.pk} stored and active: {stored.samples} "
                           f"handled tickets, {len(stored.departments)} departments")
@@ -117,6 +120,13 @@ class Command(BaseCommand):
         for name, count in sorted(unknown.items(), key=lambda pair: (-pair[1], pair[0])):
             self.stdout.write(f"    {name}: {count}")
         if options["create_departments"]:
+            rows = len(read.samples) + sum(unknown.values())
+            departments = len({s.department for s in read.samples}) + len(unknown)
+            if rows < MIN_SAMPLES or departments < MIN_DEPARTMENTS:
+                raise CommandError(
+                    f"{path}: {rows} rows of {_departments(departments)}: a model needs at "
+                    f"least {MIN_SAMPLES} rows of at least {MIN_DEPARTMENTS} departments; "
+                    "nothing created, nothing stored")
             try:
                 created = departments_create(names=sorted(unknown), region_code=options["region"])
             except InvalidInput as error:
@@ -170,13 +180,20 @@ class Command(BaseCommand):
                 raise CommandError(f"{options['train_file']}: {error}") from error
             self.stdout.write(f"trained on {comparison.train_count} tickets of "
                               f"{options['train_file'].name}, measured on {len(read.samples)} "
-                              f"of {path.name} (nothing stored):")
+                              f"of {path.name} (no model stored):")
             self._comparison([comparison])
         else:
-            self._current(read)
+            self._current(read, path)
 
-    def _current(self, read: SampleFile) -> None:
+    def _current(self, read: SampleFile, path: Path) -> None:
         evaluation = dispatch_evaluate(samples=read.samples)
+        source = (DispatchModel.objects.filter(pk=evaluation.model_id)
+                  .values_list("metrics__source", flat=True).first()
+                  if evaluation.model_id is not None else None)
+        if source == path.name:
+            self.stdout.write(f"warning: model {evaluation.model_id} was trained on a file "
+                              f"named {path.name}: its figures on the tickets it learnt "
+                              "from say nothing of new ones")
         which = (f"model {evaluation.model_id}" if evaluation.model_id is not None
                  else "keyword rules (no trained model yet)")
         result = evaluation.accuracy
@@ -198,7 +215,7 @@ class Command(BaseCommand):
         except (ValueError, TooFewSamples) as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"{folds}-fold cross-validation on {len(read.samples)} tickets "
-                          f"(seed {seed}, nothing stored):")
+                          f"(seed {seed}, no model stored):")
         self._comparison(comparisons)
 
     def _comparison(self, comparisons: list[Comparison]) -> None:
@@ -215,7 +232,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {label:44}{top1:>8.1%}{top3:>8.1%}{spread}")
         dispatcher = mean(c.dispatcher.top1 for c in comparisons)
         baseline = mean(c.baseline.top1 for c in comparisons)
-        self.stdout.write(f"  dispatcher − baseline, top-1: {dispatcher - baseline:+.1%}")
+        self.stdout.write(f"  dispatcher − baseline, top-1: "
+                          f"{(dispatcher - baseline) * 100:+.1f} percentage points")
         self.stdout.write(
             f"  certain suggestions: {mean(c.certain_share for c in comparisons):.1%} of "
             f"tickets, top-1 {mean(c.certain_top1 for c in comparisons):.1%} on them; "
