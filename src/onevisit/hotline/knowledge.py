@@ -34,7 +34,6 @@ from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.catalogue.selectors import items_published
 from onevisit.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from onevisit.hotline.constants import KnowledgeKind, TicketStatus, TicketType
-from onevisit.hotline.dispatch.rules import simplified
 from onevisit.hotline.models import KnowledgeEntry, Ticket
 from onevisit.search.constants import ITEM, LIFE_EVENT
 from onevisit.search.selectors import BestHit, search_best, search_word_documents
@@ -51,6 +50,7 @@ from onevisit.search.text import (
     Segment,
     phrase_in,
     query_parse,
+    simplified,
 )
 
 ENTRY_KINDS: tuple[str, ...] = (KnowledgeKind.FAQ.value, KnowledgeKind.ANSWER.value)

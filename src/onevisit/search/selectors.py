@@ -30,11 +30,22 @@ from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 from onevisit.accounts.models import Department
 from onevisit.search.constants import ITEM, LIFE_EVENT
 from onevisit.search.models import SearchDocument
+from onevisit.search.suggest import (
+    GOOD_COVERAGE,
+    SPELLING_MIN_CHARS,
+    SPELLING_SHORT_CHARS,
+    SUGGESTIONS,
+    coverage,
+    related_words,
+    spelling_correct,
+)
 from onevisit.search.text import Phrase, Query, Segment, mark, query_parse, snippet
 
 GUIDE_KINDS: tuple[str, ...] = (LIFE_EVENT, ITEM)  # what the portal searches and browses
 PER_PAGE = 20
 MAX_HITS = 500  # a query matching more is answered with its best 500
+RELAXED_HITS = 100  # a query matching only some words: its best 100 are weighed
+HEADING_FIRST = PER_PAGE  # the first hits are ordered by how much of the query their heading has
 HEADING_WEIGHT = 10.0
 BODY_WEIGHT = 1.0
 
@@ -52,6 +63,8 @@ class SearchResults:
     query: Query
     page: Page[SearchHit]
     relaxed: bool  # no document has every word: these have some of them
+    corrected: str = ""  # the words searched instead of the misspelt ones typed
+    suggestions: tuple[str, ...] = ()  # words to try, when nothing good was found
 
     @property
     def total(self) -> int:
@@ -331,31 +344,102 @@ def _hits(documents: Sequence[SearchDocument], terms: Sequence[str]) -> list[Sea
     return hits
 
 
+@dataclass(frozen=True)
+class _Found:
+    ids: list[int]
+    relaxed: bool
+
+
+def _portal_ranked(query: Query, kinds: Sequence[str]) -> _Found:
+    """The portal's good matches, best first: every word, or failing that some of them
+    covering `GOOD_COVERAGE` of the query. Where some have a word of the query in their
+    heading, those without are left out: they have the words in passing (a material's
+    name, a condition: 出生登记 needs the parents' 结婚证, yet is no answer to 结婚). Among
+    the first `HEADING_FIRST`, those whose heading has more of the query come first: the
+    item 存量房交易合同网签备案 before the life event that only contains it."""
+    if not query or not kinds:
+        return _Found(ids=[], relaxed=False)
+    terms = _terms(query)
+    ranked = _ranked(terms, whole=query.whole, kinds=kinds, strict=True)
+    relaxed = False
+    if not ranked and len(terms) > 1:
+        ranked = _ranked(terms, whole=query.whole, kinds=kinds, strict=False,
+                         limit=RELAXED_HITS)
+        relaxed = True
+    ids = [pk for pk, _score in ranked]
+    if relaxed:  # the bodies too, for the words a document has
+        rows = {pk: (heading, body) for pk, heading, body in SearchDocument.objects.filter(
+            pk__in=ids).values_list("pk", "heading_tokens", "body_tokens")}
+        headings = {pk: heading for pk, (heading, _body) in rows.items()}
+        ids = [pk for pk in ids
+               if pk in rows and coverage(query, " ".join(rows[pk])) >= GOOD_COVERAGE]
+    else:
+        headings = dict(SearchDocument.objects.filter(pk__in=ids).values_list(
+            "pk", "heading_tokens"))
+    in_heading = {pk: coverage(query, headings.get(pk, "")) for pk in ids}
+    if any(in_heading.values()):
+        ids = [pk for pk in ids if in_heading[pk] > 0]
+    first = sorted(ids[:HEADING_FIRST], key=lambda pk: -in_heading[pk])  # stable
+    return _Found(ids=[*first, *ids[HEADING_FIRST:]], relaxed=relaxed and bool(ids))
+
+
 def search_run(
     *, text: str, kinds: Sequence[str] = GUIDE_KINDS, page: Any = 1, per_page: int = PER_PAGE
 ) -> SearchResults:
     """Search what a person typed; never raises on any text. `page` may be anything a
-    query string holds: a number out of range gives the last page, nonsense the first."""
+    query string holds: a number out of range gives the last page, nonsense the first.
+
+    Only good matches are listed (`_portal_ranked`). When there is none, a spelling
+    correction of the query is searched instead if it finds good ones (`corrected`);
+    otherwise the results are empty and carry words to try (`suggestions`)."""
     query = query_parse(text)
-    ids: list[int] = []
-    relaxed = False
-    if query and kinds:
-        terms = _terms(query)
-        ids = [pk for pk, _score in _ranked(terms, whole=query.whole, kinds=kinds,
-                                             strict=True)]
-        if not ids and len(terms) > 1:
-            ids = [pk for pk, _score in _ranked(terms, whole=query.whole, kinds=kinds,
-                                                 strict=False)]
-            relaxed = bool(ids)
-    paginator: Paginator[int] = Paginator(ids, per_page)
+    found = _portal_ranked(query, kinds)
+    corrected = ""
+    suggestions: list[str] = []
+    if not found.ids and query and kinds:
+        for shortest in (SPELLING_MIN_CHARS, SPELLING_SHORT_CHARS):
+            if shortest < SPELLING_MIN_CHARS and len(query.groups) < 2:
+                break  # a short word alone is not corrected
+            fixed = spelling_correct(text, kinds=kinds, shortest=shortest)
+            if not fixed or fixed in suggestions:
+                continue
+            fixed_query = query_parse(fixed)
+            fixed_found = _portal_ranked(fixed_query, kinds)
+            # A short word's correction only where it then finds every word.
+            if fixed_found.ids and (shortest >= SPELLING_MIN_CHARS or not fixed_found.relaxed):
+                query, found, corrected = fixed_query, fixed_found, fixed
+                break
+            suggestions.append(fixed)
+        if not corrected:
+            suggestions += related_words(text, kinds=kinds, exclude=suggestions,
+                                         limit=SUGGESTIONS - len(suggestions))
+    paginator: Paginator[int] = Paginator(found.ids, per_page)
     id_page = paginator.get_page(page)
-    found = SearchDocument.objects.select_related("department").in_bulk(list(id_page))
-    documents = [found[pk] for pk in id_page if pk in found]
+    documents_found = SearchDocument.objects.select_related("department").in_bulk(
+        list(id_page))
+    documents = [documents_found[pk] for pk in id_page if pk in documents_found]
     hits = _hits(documents, query.highlight)
     return SearchResults(
         query=query, page=Page(hits, id_page.number, paginator),  # type: ignore[arg-type]
-        relaxed=relaxed,
+        relaxed=found.relaxed, corrected=corrected, suggestions=tuple(suggestions),
     )
+
+
+def search_plain(*, text: str, kinds: Sequence[str] = GUIDE_KINDS,
+                 limit: int = PER_PAGE) -> list[str]:
+    """The keys of the documents a plain full-text query finds: the words as typed, no
+    synonyms, English phrases, traditional characters, spelling or weak-match steps; every
+    word, or failing that any of them. The benchmark's baseline."""
+    query = query_parse(text, widen=False)
+    if not query or not kinds:
+        return []
+    terms = _terms(query)
+    ranked = _ranked(terms, whole=query.whole, kinds=kinds, strict=True, limit=limit)
+    if not ranked and len(terms) > 1:
+        ranked = _ranked(terms, whole=query.whole, kinds=kinds, strict=False, limit=limit)
+    keys = dict(SearchDocument.objects.filter(pk__in=[pk for pk, _ in ranked]).values_list(
+        "pk", "key"))
+    return [keys[pk] for pk, _score in ranked if pk in keys]
 
 
 @dataclass(frozen=True)

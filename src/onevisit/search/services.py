@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
+from django.conf import settings
 from django.db import connection, transaction
+from modeltranslation.utils import build_localized_fieldname
 
 from onevisit import clock
 from onevisit.catalogue.models import ServiceItem
@@ -32,7 +34,7 @@ from onevisit.lifeevents.selectors import (
 )
 from onevisit.search.constants import ITEM, LIFE_EVENT
 from onevisit.search.models import SearchDocument
-from onevisit.search.text import index_tokens, keyword_tokens
+from onevisit.search.text import document_tokens, keyword_tokens
 
 log = structlog.get_logger(__name__)
 
@@ -46,6 +48,7 @@ class DocumentInput:
     title: str
     body: str = ""  # shown in results and searched
     keywords: str = ""  # space-separated; searched with the title's weight
+    translations: str = ""  # the title in other languages: searched as the title, not shown
     hidden_text: str = ""  # searched, not shown: departments, materials, legal basis
     topic: str = ""
     department_id: int | None = None
@@ -64,10 +67,10 @@ def search_source_register(*, kind: str, source: DocumentSource) -> None:
 
 def _tokens(document: DocumentInput) -> tuple[str, str]:
     heading = [
-        *index_tokens(document.title), *keyword_tokens(document.keywords),
-        *keyword_tokens(document.topic),
+        *document_tokens(document.title), *keyword_tokens(document.keywords),
+        *keyword_tokens(document.topic), *document_tokens(document.translations),
     ]
-    body = [*index_tokens(document.body), *index_tokens(document.hidden_text)]
+    body = [*document_tokens(document.body), *document_tokens(document.hidden_text)]
     return " ".join(heading), " ".join(body)
 
 
@@ -156,11 +159,22 @@ def _lines(*parts: str) -> str:
     return "\n".join(part for part in parts if part)
 
 
+def _translations(instance: Any, field: str) -> str:
+    """The field's text in the other languages (modeltranslation's columns), so that a
+    query in English finds the guide by its English name."""
+    default = build_localized_fieldname(field, settings.LANGUAGE_CODE)
+    values = [getattr(instance, build_localized_fieldname(field, code), "") or ""
+              for code, _name in settings.LANGUAGES]
+    return _lines(*(value for value in values
+                    if value and value != getattr(instance, default, None)))
+
+
 def _item_document(item: ServiceItem) -> DocumentInput:
     return DocumentInput(
         kind=ITEM, key=item.code, title=item.name,
         body=_lines(item.description, item.conditions),
         keywords=" ".join(item.result_name.split()),
+        translations=_translations(item, "name"),
         hidden_text=_lines(
             item.code, item.department.name, item.fee_note, item.legal_basis,
             *(material.name for material in item.materials.all()),
@@ -183,6 +197,7 @@ def _life_event_document(
     return DocumentInput(
         kind=LIFE_EVENT, key=life_event.code, title=life_event.name,
         body=life_event.description, keywords=life_event.keywords,
+        translations=_translations(life_event, "name"),
         hidden_text=_lines(
             *(stage.name for stage in stages), *(item.name for item in stage_items),
             *department_names,

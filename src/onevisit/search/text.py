@@ -3,7 +3,10 @@
 Documents and queries go through the same segmenter, so a word of a query is a token of
 the index when the guide contains it. The index keeps jieba's search-mode tokens (a long
 word and the dictionary words inside it: 二手房 → 二手, 二手房); a query keeps the precise
-mode's words, each widened by its synonyms (`data/synonyms.txt`). Only word characters
+mode's words, each widened by its synonyms (`data/synonyms.txt`; English phrases in
+`data/english.txt`). Traditional characters of a query are read as simplified ones
+(OpenCC), and English words are reduced to a light stem on both sides
+(selling → sell, licences → licenc). Only word characters
 reach the database — every term is a run of letters or digits — so no query can carry
 FTS5 or tsquery syntax.
 
@@ -61,6 +64,39 @@ def _add_synonyms(synonyms: dict[str, list[str]], word: str, others: Iterable[st
     known.extend(other for other in others if other != word and other not in known)
 
 
+_ENGLISH = re.compile(r"[a-z]+")
+_VOWEL = re.compile(r"[aeiouy]")
+
+
+def english_stem(word: str) -> str:
+    """A light stem of an English word (plural, -ing, -ed, a final e), so that a query's
+    words meet a name's: selling → sell, houses and housing → hous, licences → licenc.
+    Any other token is returned as it is."""
+    if len(word) <= 3 or not _ENGLISH.fullmatch(word):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("sses"):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for suffix in ("ing", "ed"):
+        stem = word[:-len(suffix)]
+        if word.endswith(suffix) and len(stem) >= 3 and _VOWEL.search(stem):
+            word = stem
+            if word[-1] == word[-2] and word[-1] not in "lsz":
+                word = word[:-1]  # planning → plan
+            break
+    if word.endswith("e") and len(word) > 3:
+        word = word[:-1]
+    return word
+
+
+def _key(word: str) -> str:
+    """A vocabulary word as a query's word is looked up: normalized, English stemmed."""
+    return english_stem(normalize(word))
+
+
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
     frequencies: dict[str, int | None] = {}
@@ -71,7 +107,7 @@ def vocabulary() -> Vocabulary:
     synonyms: dict[str, list[str]] = {}
     for line in _lines("synonyms.txt"):
         left, arrow, right = line.partition("=>")
-        sources = [normalize(word) for word in left.split()]
+        sources = [_key(word) for word in left.split()]
         if arrow:
             targets = [normalize(word) for word in right.split()]
             for word in sources:
@@ -81,13 +117,41 @@ def vocabulary() -> Vocabulary:
             for word in sources:
                 _add_synonyms(synonyms, word, sources)
         for word in (*sources, *targets):
-            frequencies.setdefault(word, None)
+            if not word.isascii():  # English words are jieba's already
+                frequencies.setdefault(word, None)
     stopwords = frozenset(normalize(line) for line in _lines("stopwords.txt"))
     return Vocabulary(
         words=tuple(frequencies), frequencies=frequencies,
         synonyms={word: tuple(others) for word, others in synonyms.items()},
         stopwords=stopwords,
     )
+
+
+@lru_cache(maxsize=1)
+def english_phrases() -> dict[tuple[str, ...], tuple[str, ...]]:
+    """`data/english.txt`: an English phrase (as a query's words) → the words a query with
+    it also finds, Chinese or English."""
+    phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for line in _lines("english.txt"):
+        left, _arrow, right = line.partition("=>")
+        key = tuple(query_words_raw(left, stopwords=vocabulary().stopwords))
+        if key:
+            known = phrases.get(key, ())
+            phrases[key] = (*known, *(normalize(word) for word in right.split()
+                                      if normalize(word) not in known))
+    return phrases
+
+
+@lru_cache(maxsize=1)
+def _converter() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """The text in simplified characters (OpenCC's t2s): 營業執照 → 营业执照."""
+    return str(_converter().convert(text))
 
 
 # --------------------------------------------------------------------------- segmenter
@@ -154,21 +218,28 @@ def keyword_tokens(keywords: str) -> list[str]:
     query that is exactly one keyword (上户口) matches it whatever jieba makes of it."""
     tokens: list[str] = []
     for keyword in normalize(keywords).split():
+        whole = english_stem(keyword)
         if _is_word(keyword):
-            tokens.append(keyword)
-        tokens.extend(token for token in index_tokens(keyword) if token != keyword)
+            tokens.append(whole)
+        tokens.extend(token for token in document_tokens(keyword) if token != whole)
     return tokens
 
 
 def query_words(text: str, *, max_words: int = MAX_QUERY_WORDS) -> list[str]:
-    """The words of a query (jieba's precise mode), without punctuation and stopwords: the
-    first `max_words` of them."""
+    """The words of a query (jieba's precise mode), without punctuation and stopwords,
+    English words stemmed: the first `max_words` of them."""
     if not text.strip():
         return []
     words = [token for token in _segmenter().cut(text) if _is_word(token)]
     stopwords = vocabulary().stopwords
     meaningful = [word for word in words if word not in stopwords] or words
-    return list(dict.fromkeys(meaningful))[:max_words]
+    return list(dict.fromkeys(english_stem(word) for word in meaningful))[:max_words]
+
+
+def document_tokens(text: str) -> list[str]:
+    """The tokens a search document's text is indexed under: `index_tokens`, English words
+    stemmed as a query's are."""
+    return [english_stem(token) for token in index_tokens(text)]
 
 
 # --------------------------------------------------------------------------- queries
@@ -198,18 +269,46 @@ class Query:
                      whole=self.whole, highlight=self.highlight)
 
 
-def query_parse(text: str, *, max_chars: int = MAX_QUERY_CHARS,
+def _phrased(words: list[str]) -> list[Phrase]:
+    """The query's words with its English phrases (`english_phrases`) kept together."""
+    phrases = english_phrases()
+    longest = max((len(key) for key in phrases), default=0)
+    units: list[Phrase] = []
+    position = 0
+    while position < len(words):
+        for size in range(min(longest, len(words) - position), 1, -1):
+            if tuple(words[position:position + size]) in phrases:
+                units.append(tuple(words[position:position + size]))
+                position += size
+                break
+        else:
+            units.append((words[position],))
+            position += 1
+    return units
+
+
+def query_parse(text: str, *, widen: bool = True, max_chars: int = MAX_QUERY_CHARS,
                 max_words: int = MAX_QUERY_WORDS) -> Query:
     """Parse what a person typed: its first `max_chars` characters, their first
-    `max_words` words. Never raises; what is not a word is ignored."""
+    `max_words` words. Never raises; what is not a word is ignored. Without `widen`, the
+    words are searched as typed: no synonyms, no English phrases (the benchmark's
+    baseline)."""
     clean = normalize(text)[:max_chars].strip()
-    synonyms = vocabulary().synonyms
+    if widen:
+        clean = simplified(clean)
+    synonyms = vocabulary().synonyms if widen else {}
+    phrases = english_phrases() if widen else {}
+    words = query_words(clean, max_words=max_words)
     groups: list[tuple[Phrase, ...]] = []
     highlight: list[str] = []
-    for word in query_words(clean, max_words=max_words):
-        alternatives: list[Phrase] = [(word,)]
-        highlight.append(word)
-        for synonym in synonyms.get(word, ()):
+    for unit in _phrased(words) if widen else [(word,) for word in words]:
+        # A phrase of several words stands for its translation: a business licence is a
+        # 营业执照, not any guide with "business" and "licence" in its name.
+        alternatives: list[Phrase] = [unit] if len(unit) == 1 else []
+        highlight.extend(unit)
+        others = [*(synonyms.get(unit[0], ()) if len(unit) == 1 else ()),
+                  *phrases.get(unit, ())]
+        for synonym in others:
             phrase = tuple(query_words_raw(synonym))
             if phrase and phrase not in alternatives:
                 alternatives.append(phrase)
@@ -223,9 +322,11 @@ def query_parse(text: str, *, max_chars: int = MAX_QUERY_CHARS,
     return Query(text=clean, groups=tuple(groups), whole=whole, highlight=tuple(ordered))
 
 
-def query_words_raw(text: str) -> list[str]:
-    """A vocabulary word as the index's tokens (precise mode, stopwords kept)."""
-    return [token for token in _segmenter().cut(normalize(text)) if _is_word(token)]
+def query_words_raw(text: str, *, stopwords: frozenset[str] = frozenset()) -> list[str]:
+    """A vocabulary word as the index's tokens (precise mode, stopwords kept unless
+    given), English words stemmed."""
+    return [english_stem(token) for token in _segmenter().cut(normalize(text))
+            if _is_word(token) and token not in stopwords]
 
 
 def phrase_in(tokens: Sequence[str], phrase: Phrase) -> bool:
@@ -285,3 +386,41 @@ def snippet(text: str, terms: Iterable[str], *, width: int = 90, before: int = 2
 def display_text(text: str) -> str:
     """What a person typed, fit to be shown back: one line, no control characters, cut."""
     return " ".join(_CONTROL.sub(" ", text).split())[:MAX_QUERY_CHARS]
+
+
+# --------------------------------------------------------------------------- word runs
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of a query: a run of Chinese words (`bounds`: where each word starts, and
+    the run's end) or anything else between them (`bounds` empty)."""
+
+    text: str
+    bounds: tuple[int, ...]
+
+
+_HAN = re.compile(r"[\u3400-\u9fff]+")
+
+
+def segments_of(text: str) -> list[Run]:
+    """The query as runs of Chinese words (jieba's precise mode) and what lies between."""
+    runs: list[Run] = []
+    words: list[str] = []
+
+    def close() -> None:
+        if words:
+            starts = [0]
+            for word in words:
+                starts.append(starts[-1] + len(word))
+            runs.append(Run(text="".join(words), bounds=tuple(starts)))
+            words.clear()
+
+    for token in _segmenter().cut(normalize(text)[:MAX_QUERY_CHARS]):
+        if _HAN.fullmatch(token):
+            words.append(token)
+        else:
+            close()
+            runs.append(Run(text=token, bounds=()))
+    close()
+    return runs

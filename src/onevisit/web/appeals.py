@@ -31,6 +31,7 @@ PORTAL_TYPES = (TicketType.CONSULTATION, TicketType.COMPLAINT, TicketType.REPORT
                 TicketType.SUGGESTION)
 FIELDS = ("type", "title", "text", "address", "application_number", "caller_name",
           "caller_phone")
+PREFILLED_CHARS = 200
 
 
 def _citizen_or_visitor(request: HttpRequest) -> Any:
@@ -51,6 +52,7 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
                    "caller_phone": user.phone}
     values["type"] = request.GET.get("type", "") if request.GET.get("type") in PORTAL_TYPES \
         else TicketType.CONSULTATION
+    values["text"] = request.GET.get("text", "")[:PREFILLED_CHARS]  # from the search page
     context: dict[str, Any] = {"types": [(t.value, t.label) for t in PORTAL_TYPES],
                                "values": values, "errors": {}, "message": "",
                                "anonymous": user is None}

@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from onevisit.hotline.constants import TicketType
 from onevisit.search.constants import ITEM, LIFE_EVENT
 from onevisit.search.selectors import (
     GUIDE_KINDS,
@@ -83,6 +84,18 @@ def _page_urls(page: Page[Any], **params: str) -> dict[str, str]:
     }
 
 
+def _search_url(text: str, kind: str = "") -> str:
+    query = {"q": text, **({"kind": kind} if kind else {})}
+    return reverse("web:search") + "?" + urlencode(query)
+
+
+def _hotline_url(shown: str) -> str:
+    """The portal's 12345 form, a consultation about what was searched."""
+    text = _("我想办理“%(q)s”，在网上没有找到相关的事项，请问应该怎么办？") % {"q": shown}
+    return reverse("web:appeal_new") + "?" + urlencode(
+        {"type": TicketType.CONSULTATION, "text": text})
+
+
 def search(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "")
     kind = request.GET.get("kind", "")
@@ -95,6 +108,9 @@ def search(request: HttpRequest) -> HttpResponse:
         "q": shown, "typed": bool(text.strip()), "kind": kind, "results": results,
         "rows": [_row(hit) for hit in results.page],
         "kinds": [(value, KIND_LABELS[value]) for value in GUIDE_KINDS],
+        "corrected_url": _search_url(results.corrected, kind) if results.corrected else "",
+        "suggestions": [(word, _search_url(word, kind)) for word in results.suggestions],
+        "hotline_url": _hotline_url(shown),
         **_page_urls(results.page, q=shown, kind=kind),
     })
 

@@ -53,6 +53,7 @@ from onevisit.demo.catalogue.reference import DISTRICT, EVIDENCE_TYPES
 from onevisit.demo.catalogue.standards import demo_basic_catalogue_load
 from onevisit.lifeevents.models import LifeEvent, LifeEventStage
 from onevisit.lifeevents.services import life_event_define
+from onevisit.search.services import search_life_event_reindex
 from onevisit.workflow.joint import joint_review_panel_set
 
 # The whole demo catalogue: the base modules', market.py's and investment.py's (the
@@ -133,6 +134,8 @@ def demo_catalogue_load(*, actor: Any = None) -> None:
                 LifeEventStage.objects.filter(life_event__code=life_event.code,
                                               key=stage.key).update(
                     name_en=STAGES_EN.get(stage.name))
+            # The English name is searched too: index the life event again with it.
+            search_life_event_reindex(code=life_event.code)
     for item_code, participants in investment.JOINT_REVIEWS.items():
         joint_review_panel_set(item_code=item_code, department_codes=participants,
                                actor=actor)

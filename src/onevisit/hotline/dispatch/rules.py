@@ -13,9 +13,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
 from onevisit.search.text import normalize, word_frequency
+from onevisit.search.text import simplified as to_simplified
 
 
 @dataclass(frozen=True)
@@ -139,18 +139,11 @@ def rule_for(name: str) -> KeywordRule | None:
         (rule for rule in RULES if any(m in name for m in rule.name_markers)), None)
 
 
-@lru_cache(maxsize=1)
-def _converter() -> Any:
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
 @lru_cache(maxsize=64)  # a suggestion reads it twice: for the model and for the rules
 def simplified(text: str) -> str:
     """The text normalised (`onevisit.search.text.normalize`) and in simplified
     characters: 營業執照 → 营业执照."""
-    return str(_converter().convert(normalize(text)))
+    return to_simplified(normalize(text))
 
 
 class RuleSet:

@@ -54,7 +54,7 @@ class Command(BaseCommand):
                           help="documents per measurement (sealed, unsealed, verified)")
         hotline = parser.add_argument_group("hotline")
         hotline.add_argument("--parts", default="",
-                             help="comma-separated subset of dispatch,duplicates,knowledge")
+                             help="comma-separated subset of dispatch,duplicates,knowledge,search")
         hotline.add_argument("--train", type=int, default=20_000,
                              help="generated tickets the dispatch model learns from")
         hotline.add_argument("--test", type=int, default=5_000,
