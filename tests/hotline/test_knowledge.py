@@ -1,10 +1,12 @@
-"""The hotline knowledge base: guides found by what callers say, FAQ entries kept in step
-with the index, refusals that change nothing, past answers taken from closed tickets, and
-the question set's top-5 rate over the demo catalogue."""
+"""The hotline knowledge base: guides found by what callers say, no answer for a matter the
+catalogue lacks, weak hits cut off, an item ahead of the life event around it, FAQ entries
+kept in step with the index, refusals that change nothing, past answers taken from closed
+tickets, and the question set's top-5 rate over the demo catalogue."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -24,6 +26,8 @@ from onevisit.demo.questions import QUESTIONS
 from onevisit.errors import Conflict, InvalidInput, NotAllowed
 from onevisit.hotline.constants import KnowledgeKind, TicketChannel, TicketStatus, TicketType
 from onevisit.hotline.knowledge import (
+    CALIBRATION,
+    knowledge_answer,
     knowledge_answer_from_ticket,
     knowledge_entries,
     knowledge_entry_deactivate,
@@ -94,6 +98,77 @@ def test_an_empty_or_meaningless_question_finds_nothing(world: World):
     assert knowledge_search(text="") == []
     assert knowledge_search(text="？！…") == []
     assert knowledge_search(text="卖房", limit=0) == []
+
+
+# --------------------------------------------------------------------------- the answer
+
+
+@pytest.mark.parametrize("text", [
+    "孩子明年上小学，入学报名要准备什么材料",
+    "车子要年检了去哪个检测站",
+])
+def test_a_matter_outside_the_catalogue_gets_no_answer(world: World, text: str):
+    answer = knowledge_answer(text=text)
+
+    assert (answer.found, answer.hits) == (False, [])
+    assert knowledge_search(text=text) == []
+
+
+def test_with_no_good_answer_the_nearest_guides_are_set_apart_as_leads(world: World):
+    strict = replace(CALIBRATION, floor=2.0, entry_floor=2.0)  # nothing is good enough
+    answer = knowledge_answer(text="房产证过户要带什么", calibration=strict)
+
+    assert (answer.found, answer.hits) == (False, [])
+    assert [hit.key for hit in answer.near][:1] == [world.transfer.code]
+    assert len(answer.near) <= 3
+    assert knowledge_answer(text="房产证过户要带什么").near == []  # answered: no leads
+
+
+def test_a_matter_of_the_catalogue_still_gets_its_guide(world: World):
+    answer = knowledge_answer(text="房产证过户要带什么")
+
+    assert answer.found is True
+    assert [(hit.kind, hit.key, hit.confidence) for hit in answer.hits] == [
+        (ITEM, world.transfer.code, 1.0)]
+
+
+@pytest.fixture
+def demo(db: None) -> None:
+    demo_catalogue_load()
+
+
+def test_weak_hits_are_cut_off_so_fewer_than_five_are_shown(demo: None):
+    text = "开个小饭店要办什么证"
+    everything = replace(CALIBRATION, floor=0.0, relative=0.0)
+
+    shown = knowledge_answer(text=text).hits
+    uncut = knowledge_answer(text=text, calibration=everything).hits
+
+    assert [hit.key for hit in shown] == ["330106-SJ-023", "licence-food", "330106-SJ-003"]
+    assert [hit.key for hit in uncut] == [
+        "330106-SJ-023", "licence-food", "330106-SJ-003", "330106-SJ-021"]
+    best = max(hit.confidence for hit in shown)
+    assert all(hit.confidence >= CALIBRATION.relative * best for hit in shown)
+    assert uncut[-1].confidence < CALIBRATION.relative * best
+
+
+def test_an_item_ranks_ahead_of_the_life_event_that_merely_contains_it(demo: None):
+    step = knowledge_answer(text="出生医学证明怎么补办")
+    whole = knowledge_answer(text="孩子出生要办哪些手续")
+
+    assert step.whole_event is False
+    assert [(hit.kind, hit.key) for hit in step.hits[:2]] == [
+        (ITEM, "330106-WJ-001"), (LIFE_EVENT, "newborn")]
+    assert whole.whole_event is True
+    assert [(hit.kind, hit.key) for hit in whole.hits] == [(LIFE_EVENT, "newborn")]
+
+
+def test_an_item_the_cut_left_out_is_brought_ahead_of_its_life_event(world: World):
+    hits = knowledge_answer(text="二手房过户的税谁交").hits
+
+    assert [(hit.kind, hit.key) for hit in hits] == [
+        (ITEM, world.tax_item.code), (LIFE_EVENT, "house")]
+    assert hits[0].confidence < hits[1].confidence
 
 
 # --------------------------------------------------------------------------- FAQ entries

@@ -203,3 +203,20 @@ def test_a_near_miss_is_shown_as_a_possible_duplicate_with_its_reasons_and_not_m
 
     ticket.refresh_from_db()
     assert (ticket.status, ticket.master_id) == ("merged", first.pk)
+
+
+def test_the_agent_sees_no_good_answer_and_what_to_do_for_a_matter_outside_the_catalogue(hw):
+    agent = _browser(hw.agent)
+
+    outside = agent.get("/hotline/knowledge/", {"q": "孩子明年上小学，入学报名要准备什么材料"})
+    inside = agent.get("/hotline/knowledge/", {"q": "房产证过户要带什么"})
+
+    assert outside.status_code == inside.status_code == 200
+    page = outside.content.decode()
+    assert 'data-answer="none"' in page
+    assert "没有找到合适的答案" in page
+    assert "新建工单派给负责的部门" in page
+    assert "knowledge-hits" not in page
+    found = inside.content.decode()
+    assert 'href="/items/330106-BDC-001/"' in found
+    assert "没有找到合适的答案" not in found

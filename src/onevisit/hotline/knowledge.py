@@ -18,8 +18,10 @@ and returns the best few hits over guides and entries alike.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
@@ -32,9 +34,10 @@ from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.catalogue.selectors import items_published
 from onevisit.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from onevisit.hotline.constants import KnowledgeKind, TicketStatus, TicketType
+from onevisit.hotline.dispatch.rules import simplified
 from onevisit.hotline.models import KnowledgeEntry, Ticket
 from onevisit.search.constants import ITEM, LIFE_EVENT
-from onevisit.search.selectors import BestHit, search_best
+from onevisit.search.selectors import BestHit, search_best, search_word_documents
 from onevisit.search.services import (
     DocumentInput,
     DocumentSource,
@@ -42,7 +45,13 @@ from onevisit.search.services import (
     search_document_remove,
     search_documents_put_many,
 )
-from onevisit.search.text import Segment
+from onevisit.search.text import (
+    MAX_QUERY_WORDS,
+    Phrase,
+    Segment,
+    phrase_in,
+    query_parse,
+)
 
 ENTRY_KINDS: tuple[str, ...] = (KnowledgeKind.FAQ.value, KnowledgeKind.ANSWER.value)
 GUIDE_KINDS: tuple[str, ...] = (LIFE_EVENT, ITEM)
@@ -74,6 +83,53 @@ EDITOR_ROLES = (Role.AGENT, Role.DISPATCHER, Role.EDITOR)
 
 
 @dataclass(frozen=True)
+class Calibration:
+    """When the knowledge base has a good answer, and which hits are worth showing.
+
+    A hit's confidence is the share of the question's words it has, each word weighed by
+    how rare it is among the documents of its kind (bm25's idf, as if among at least
+    RARITY_MIN_DOCUMENTS), a word in the heading counting whole and one only in the body
+    `body` of it. A word no document has — the question's matter may well be one the
+    knowledge base does not cover (公积金提取, 入学报名) — weighs `unmatched` times as much
+    as the rarest word could (the idf of a count of 0); a word of one character (新, 上,
+    开) only `single_character` of its weight. The share is comparable between
+    questions, short or long, where a database score is not.
+
+    The values were chosen on the development half of
+    `bench/data/hotline/knowledge-questions.csv` (its 1st, 3rd, 5th, … rows; the other
+    half is only measured), among values that keep the template set's top-5
+    (`demo/questions.py`): the mean of precision among the hits shown, top-1,
+    off-catalogue questions shown no guide and in-catalogue questions shown one, the
+    fewest of these left without a guide among near-equal values. `onevisit bench
+    hotline --parts knowledge` prints the sweep.
+    """
+
+    floor: float = 0.10  # a guide below this confidence is not a good answer
+    entry_floor: float = 0.40  # nor an FAQ entry or a past answer below this one
+    relative: float = 0.70  # a hit shown has at least this share of its kind's best one
+    body: float = 0.5
+    unmatched: float = 1.0
+    single_character: float = 0.25  # a word of one Chinese character weighs this share
+
+
+CALIBRATION = Calibration()
+CANDIDATES = 10  # guides looked at before the cut (an item may come back before its event)
+NEAR_GUIDES = 3  # with no good answer, the nearest guides shown apart as leads
+QUESTION_MAX_CHARS = 300  # of what the caller says, longer than a search box's query
+QUESTION_MAX_WORDS = 40
+# A word's rarity is judged as if among at least this many documents: among the few
+# entries of a new knowledge base, every word would look rare or common by chance.
+RARITY_MIN_DOCUMENTS = 100
+
+# The question asks about a whole life event — what to do, where, how many trips — not
+# one of its items: the life event then stays ahead of its items.
+WHOLE_EVENT = re.compile(
+    "哪些手续|什么手续|哪些部门|几个部门|几个地方|跑几|几趟|一起|一次|一窗|一个窗口|全部|"
+    "全流程|流程|都要办|要办哪些|都办|整套|一共|整个|所有|哪几"
+)
+
+
+@dataclass(frozen=True)
 class KnowledgeHit:
     kind: str  # item or life_event (guides), faq or answer (entries)
     key: str  # the guide's code, or the entry's id
@@ -86,6 +142,7 @@ class KnowledgeHit:
     url_name: str | None  # a guide's page: reverse(url_name, args=[code])
     entry_id: int | None  # an entry's id
     every_word: bool  # it has every word of the question, not only some
+    confidence: float = 0.0  # the weighed share of the question's words it has (Calibration)
 
     @property
     def is_guide(self) -> bool:
@@ -96,7 +153,25 @@ class KnowledgeHit:
         return str(KIND_LABELS.get(self.kind, self.kind))
 
 
-def _hit(best: BestHit) -> KnowledgeHit:
+@dataclass(frozen=True)
+class KnowledgeAnswer:
+    """What the knowledge base says to a question: the hits worth reading, or none — then
+    `found` is False and the agent takes the matter on as a ticket for the department
+    responsible (the page says so)."""
+
+    text: str
+    hits: list[KnowledgeHit]
+    whole_event: bool  # the question is about a whole life event
+    # With no good answer: the guides that came nearest, below the floor — shown apart,
+    # as leads the agent may check, never as the answer.
+    near: list[KnowledgeHit] = field(default_factory=list)
+
+    @property
+    def found(self) -> bool:
+        return bool(self.hits)
+
+
+def _hit(best: BestHit, confidence: float) -> KnowledgeHit:
     hit = best.hit
     document = hit.document
     guide = document.kind in GUIDE_KINDS
@@ -111,32 +186,143 @@ def _hit(best: BestHit) -> KnowledgeHit:
         code=document.key if guide else None,
         url_name=GUIDE_URL_NAMES.get(document.kind) if guide else None,
         entry_id=None if guide else int(document.key), every_word=best.every_word,
+        confidence=confidence,
     )
 
 
-def knowledge_search(*, text: str, limit: int = 5) -> list[KnowledgeHit]:
-    """The best `limit` hits for a question: the best guides in at least half the places
-    (3 of 5) and the best FAQ entries and past answers in the others, either filling
-    what the other leaves empty. In the list, hits with every word of the question come
-    first, then by score, a guide's counting GUIDE_WEIGHT times. Never raises on any
-    text; an empty question finds nothing.
+def _idf(documents: int, total: int) -> float:
+    return math.log(1.0 + (total - documents + 0.5) / (documents + 0.5))
 
-    Guides and entries are searched apart (the index narrows each search to its kinds):
-    however many entries there are, they neither slow the search of the guides nor push
-    the right guide off the list, and a word common among the entries (looked for in their
-    headings only, `search.selectors.query_plan`) is still looked for everywhere in the
-    guides."""
-    limit = max(0, min(limit, MAX_LIMIT))
-    if limit == 0:
+
+class _Tokens:
+    """An indexed text's tokens, asked for phrases: a one-word phrase by a set lookup."""
+
+    def __init__(self, tokens: str) -> None:
+        self.tokens = tokens.split()
+        self.words = frozenset(self.tokens)
+
+    def has(self, phrase: Phrase) -> bool:
+        if phrase[0] not in self.words:
+            return False
+        return len(phrase) == 1 or phrase_in(self.tokens, phrase)
+
+
+def _one_character(group: tuple[Phrase, ...]) -> bool:
+    """A word of one Chinese character (新, 上, 开): its sense is the compound's it
+    stands in, so what it matches tells little."""
+    word = group[0][0] if group and group[0] else ""
+    return len(word) == 1 and not word.isascii()
+
+
+def _scored(text: str, *, kinds: Sequence[str], candidates: int, calibration: Calibration
+            ) -> list[tuple[float, BestHit]]:
+    """The best candidates of the kinds with their confidence, the most confident first."""
+    query = query_parse(text, max_chars=QUESTION_MAX_CHARS, max_words=QUESTION_MAX_WORDS)
+    if not query:
         return []
-    guides = search_best(text=text, kinds=GUIDE_KINDS, limit=limit).hits
-    entries = search_best(text=text, kinds=ENTRY_KINDS, limit=limit).hits
+    total, counts = search_word_documents(query=query, kinds=kinds)
+    total = max(total, RARITY_MIN_DOCUMENTS)
+    # What a caller says runs long, her matter often last: the database is asked the first
+    # words some document has, and the others weigh only in the share.
+    searched = query.narrowed([index for index, count in enumerate(counts) if count]
+                              [:MAX_QUERY_WORDS])
+    found = search_best(text=text, kinds=kinds, limit=candidates, query=searched)
+    weights = [
+        (_idf(count, total) if count else calibration.unmatched * _idf(0, total))
+        * (calibration.single_character if _one_character(group) else 1.0)
+        for group, count in zip(query.groups, counts, strict=True)]
+    whole = sum(weights) or 1.0
+    scored = []
+    for best in found.hits:
+        document = best.hit.document
+        heading, body = _Tokens(document.heading_tokens), _Tokens(document.body_tokens)
+        share = 0.0
+        for group, weight in zip(query.groups, weights, strict=True):
+            if any(heading.has(phrase) for phrase in group):
+                share += weight
+            elif any(body.has(phrase) for phrase in group):
+                share += calibration.body * weight
+        scored.append((share / whole, best))
+    scored.sort(key=lambda pair: (-round(pair[0], 9), -pair[1].score))
+    return scored
+
+
+def _kept(scored: list[tuple[float, BestHit]], *, floor: float, calibration: Calibration
+          ) -> list[tuple[float, BestHit]]:
+    if not scored:
+        return []
+    best = scored[0][0]
+    return [(confidence, hit) for confidence, hit in scored
+            if confidence >= floor and confidence >= calibration.relative * best]
+
+
+def _items_first(guides: list[tuple[float, BestHit]], scored: list[tuple[float, BestHit]],
+                 calibration: Calibration) -> list[tuple[float, BestHit]]:
+    """Each life event shown goes behind the best item of its own that answers the
+    question (taken from the candidates if the cut had left it out): a question about one
+    step (出生医学证明怎么补办) is answered by that item, not by the bundle around it."""
+    ordered = list(guides)
+    for event in [pair for pair in guides if pair[1].hit.document.kind == LIFE_EVENT]:
+        codes = set(event[1].hit.document.extra.get("item_codes", ()))
+        item = next((pair for pair in scored if pair[1].hit.document.kind == ITEM
+                     and pair[1].hit.document.key in codes
+                     and pair[0] >= calibration.floor), None)
+        if item is None:
+            continue
+        position = ordered.index(event)
+        if item in ordered:
+            if ordered.index(item) < position:
+                continue
+            ordered.remove(item)
+        ordered.insert(position, item)
+    return ordered
+
+
+def knowledge_answer(*, text: str, limit: int = 5,
+                     calibration: Calibration = CALIBRATION) -> KnowledgeAnswer:
+    """The hits worth reading for a question, at most `limit`: the guides and entries
+    (FAQ and past answers) confident enough (`Calibration`), or none at all when nothing
+    is — a matter the catalogue and the knowledge base do not cover is not answered with
+    the guides that share a word with it.
+
+    Guides are searched apart from entries (however many entries there are, they neither
+    slow the search of the guides nor push the right guide off the list) and take at least
+    half the places (3 of 5) when both have hits. Within each, the most confident first;
+    an item ahead of a life event that merely contains it, unless the question is about
+    the whole event (WHOLE_EVENT: "孩子出生要办哪些手续"). An entry comes before a guide
+    only when it is GUIDE_WEIGHT times as confident. Never raises on any text; an empty
+    question finds nothing."""
+    limit = max(0, min(limit, MAX_LIMIT))
+    text = simplified(text)  # 過戶 is looked for as 过户: the index holds simplified text
+    whole_event = bool(WHOLE_EVENT.search(text))
+    if limit == 0:
+        return KnowledgeAnswer(text=text, hits=[], whole_event=whole_event)
+    scored_guides = _scored(text, kinds=GUIDE_KINDS, candidates=CANDIDATES,
+                            calibration=calibration)
+    guides = _kept(scored_guides, floor=calibration.floor, calibration=calibration)
+    if not whole_event:
+        guides = _items_first(guides, scored_guides, calibration)
+    entries = _kept(_scored(text, kinds=ENTRY_KINDS, candidates=limit, calibration=calibration),
+                    floor=calibration.entry_floor, calibration=calibration)
     guide_places = max(limit - len(entries), (limit + 1) // 2)
-    chosen = [*guides[:guide_places], *entries[:limit - min(len(guides), guide_places)]]
-    chosen.sort(key=lambda best: (
-        not best.every_word,
-        -best.score * (GUIDE_WEIGHT if best.hit.document.kind in GUIDE_KINDS else 1.0)))
-    return [_hit(best) for best in chosen]
+    guides = guides[:guide_places]
+    entries = entries[:limit - len(guides)]
+    chosen: list[tuple[float, BestHit]] = []
+    while guides or entries:
+        if guides and (not entries or guides[0][0] * GUIDE_WEIGHT >= entries[0][0]):
+            chosen.append(guides.pop(0))
+        else:
+            chosen.append(entries.pop(0))
+    near = [] if chosen else [_hit(best, confidence)
+                              for confidence, best in scored_guides[:NEAR_GUIDES]]
+    return KnowledgeAnswer(text=text, whole_event=whole_event,
+                           hits=[_hit(best, confidence) for confidence, best in chosen],
+                           near=near)
+
+
+def knowledge_search(*, text: str, limit: int = 5) -> list[KnowledgeHit]:
+    """The hits of `knowledge_answer`: an empty list when there is no good answer."""
+    return knowledge_answer(text=text, limit=limit).hits
 
 
 def knowledge_entry_get(*, entry_id: int) -> KnowledgeEntry | None:

@@ -261,6 +261,16 @@ def _documents_with(term: Term, *, kinds: Sequence[str], cap: int) -> int:
     return _counted(f"{sql} {values}", lambda: _scalar(sql, [*values, cap + 1]))
 
 
+def search_word_documents(*, query: Query, kinds: Sequence[str]) -> tuple[int, list[int]]:
+    """How many documents of the kinds there are, and how many have each word of the
+    query (any of its phrases, anywhere) — a word's count up to 1% of them (at least
+    COMMON_MIN) and that cap + 1 above it: enough to tell a rare word from a common one.
+    Counted per process and reused for a few minutes, as `query_plan`'s counts are."""
+    total = _documents_of(kinds)
+    cap = min(total, int(max(COMMON_MIN, COMMON_SHARE * total)))
+    return total, [_documents_with(term, kinds=kinds, cap=cap) for term in _terms(query)]
+
+
 @dataclass(frozen=True)
 class Plan:
     strict: list[Term]  # every word
@@ -361,13 +371,16 @@ class BestResults:
     hits: list[BestHit]
 
 
-def search_best(*, text: str, kinds: Sequence[str], limit: int) -> BestResults:
+def search_best(*, text: str, kinds: Sequence[str], limit: int,
+                query: Query | None = None) -> BestResults:
     """The best `limit` documents of the kinds for what a person typed or said: those
     with every word (or one of its synonyms) first, then, to fill the list, those with
     some of them — a question asked in a sentence seldom has all its words in one
-    document. Common words are looked for as `query_plan` says. Never raises on any
-    text."""
-    query = query_parse(text)
+    document. Common words are looked for as `query_plan` says. `query`, when given, is
+    the text already parsed (and perhaps narrowed to some of its words). Never raises on
+    any text."""
+    if query is None:
+        query = query_parse(text)
     ranked: list[tuple[int, float]] = []
     strict = 0
     if query and kinds and limit > 0:

@@ -17,7 +17,7 @@ import logging
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -188,14 +188,15 @@ def keyword_tokens(keywords: str) -> list[str]:
     return tokens
 
 
-def query_words(text: str) -> list[str]:
-    """The words of a query (jieba's precise mode), without punctuation and stopwords."""
+def query_words(text: str, *, max_words: int = MAX_QUERY_WORDS) -> list[str]:
+    """The words of a query (jieba's precise mode), without punctuation and stopwords: the
+    first `max_words` of them."""
     if not text.strip():
         return []
     words = [token for token in _segmenter().cut(text) if _is_word(token)]
     stopwords = vocabulary().stopwords
     meaningful = [word for word in words if word not in stopwords] or words
-    return list(dict.fromkeys(meaningful))[:MAX_QUERY_WORDS]
+    return list(dict.fromkeys(meaningful))[:max_words]
 
 
 # --------------------------------------------------------------------------- queries
@@ -219,14 +220,21 @@ class Query:
     def __bool__(self) -> bool:
         return bool(self.groups)
 
+    def narrowed(self, indexes: Iterable[int]) -> Query:
+        """The query with only the groups (words) of these indexes, in their order."""
+        return Query(text=self.text, groups=tuple(self.groups[index] for index in indexes),
+                     whole=self.whole, highlight=self.highlight)
 
-def query_parse(text: str) -> Query:
-    """Parse what a person typed. Never raises; what is not a word is ignored."""
-    clean = normalize(text)[:MAX_QUERY_CHARS].strip()
+
+def query_parse(text: str, *, max_chars: int = MAX_QUERY_CHARS,
+                max_words: int = MAX_QUERY_WORDS) -> Query:
+    """Parse what a person typed: its first `max_chars` characters, their first
+    `max_words` words. Never raises; what is not a word is ignored."""
+    clean = normalize(text)[:max_chars].strip()
     synonyms = vocabulary().synonyms
     groups: list[tuple[Phrase, ...]] = []
     highlight: list[str] = []
-    for word in query_words(clean):
+    for word in query_words(clean, max_words=max_words):
         alternatives: list[Phrase] = [(word,)]
         highlight.append(word)
         for synonym in synonyms.get(word, ()):
@@ -246,6 +254,16 @@ def query_parse(text: str) -> Query:
 def query_words_raw(text: str) -> list[str]:
     """A vocabulary word as the index's tokens (precise mode, stopwords kept)."""
     return [token for token in _segmenter().cut(normalize(text)) if _is_word(token)]
+
+
+def phrase_in(tokens: Sequence[str], phrase: Phrase) -> bool:
+    """Whether the phrase's tokens follow one another in `tokens` (an indexed text's)."""
+    if len(phrase) == 1:
+        return phrase[0] in tokens
+    size = len(phrase)
+    return any(tuple(tokens[start:start + size]) == phrase
+               for start in range(len(tokens) - size + 1)
+               if tokens[start] == phrase[0])
 
 
 # --------------------------------------------------------------------------- snippets

@@ -28,7 +28,7 @@ from onevisit.hotline.constants import (
     TicketStatus,
     TicketType,
 )
-from onevisit.hotline.knowledge import knowledge_answer_from_ticket, knowledge_search
+from onevisit.hotline.knowledge import knowledge_answer, knowledge_answer_from_ticket
 from onevisit.hotline.open311 import townships
 from onevisit.hotline.services import (
     TicketInput,
@@ -122,7 +122,7 @@ def knowledge(request: HttpRequest) -> HttpResponse:
     # The search box sends q; the ticket's text, as the agent types it, sends text.
     text = (request.GET.get("q") or request.GET.get("text") or "").strip()
     return render(request, "web/hotline/_knowledge.html", {
-        "q": text, "hits": knowledge_search(text=text, limit=5) if text else []})
+        "q": text, "answer": knowledge_answer(text=text, limit=5) if text else None})
 
 
 @login_required
