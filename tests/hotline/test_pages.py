@@ -175,6 +175,36 @@ def test_the_supervisor_sees_complaints_about_applications_and_escalations(hw, a
     assert body["number"] in page
 
 
+def test_a_near_miss_is_shown_as_a_possible_duplicate_with_its_reasons_and_not_merged(hw):
+    """Under the merge threshold the agent sees 可能重复 and why; the dispatcher may merge."""
+    first = ticket_create(data=hw.complaint(), actor=hw.agent).ticket
+    agent = _browser(hw.agent)
+
+    response = agent.post("/hotline/", {
+        "type": "complaint", "channel": "phone",
+        "text": "文三路那边的路灯好几天都不亮了，晚上黑漆漆的，出门都要打手电筒。",
+        "caller_name": "王先生", "caller_phone": "13905710002",
+        "region_code": hw.jiangcun.code, "action": "file"})
+
+    ticket = Ticket.objects.exclude(pk=first.pk).get()
+    assert (ticket.status, ticket.master) == ("new", None)
+    assert ticket.possible_duplicates == [{
+        "number": first.number, "score": 0.504, "reasons": ["共同词：文三路、路灯、不亮、晚上"]}]
+    page = agent.get(response["Location"]).content.decode()
+    assert "可能重复" in page
+    assert f'href="/hotline/tickets/{first.number}/"' in page
+    assert "共同词：文三路、路灯、不亮、晚上" in page
+    assert f"并入 {first.number}" not in page  # the agent opens it; the dispatcher merges
+
+    dispatcher = _browser(hw.dispatcher)
+    assert f"并入 {first.number}" in dispatcher.get(response["Location"]).content.decode()
+    dispatcher.post(f"/hotline/tickets/{ticket.number}/merge/", {
+        "master_number": first.number, "note": "核对可能重复后并单"})
+
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.master_id) == ("merged", first.pk)
+
+
 def test_the_agent_sees_no_good_answer_and_what_to_do_for_a_matter_outside_the_catalogue(hw):
     agent = _browser(hw.agent)
 

@@ -75,6 +75,9 @@ class Ticket(models.Model):
     repeat_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="repeats")
     match_reason = models.JSONField(default=dict, blank=True)
+    # Open tickets it may be about, found at filing under the merge threshold (可能重复):
+    # [{"number", "score", "reasons"}], shown to the centre, merged only by hand.
+    possible_duplicates = models.JSONField(default=list, blank=True)
     return_count = models.PositiveSmallIntegerField(default=0)
     reopen_count = models.PositiveSmallIntegerField(default=0)
     escalated = models.BooleanField(default=False)

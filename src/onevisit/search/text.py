@@ -154,6 +154,34 @@ def simplified(text: str) -> str:
     return str(_converter().convert(text))
 
 
+@dataclass(frozen=True)
+class Subjects:
+    """What a 12345 matter is about (`data/subjects.txt`): the subjects each word names
+    (灯不亮 → 路灯) and the troubles it names (灯不亮 → 不亮), by the first word of their
+    lines."""
+
+    names: dict[str, tuple[str, ...]]  # word → the subjects it names
+    troubles: dict[str, tuple[str, ...]]  # word → the troubles it names
+
+
+@lru_cache(maxsize=1)
+def subjects() -> Subjects:
+    names: dict[str, list[str]] = {}
+    troubles: dict[str, list[str]] = {}
+    for line in _lines("subjects.txt"):
+        label, colon, rest = line.partition(":")
+        into = names
+        if colon and label.strip() == "trouble":
+            line, into = rest, troubles
+        words = [normalize(word) for word in line.split()]
+        for word in words:
+            found = into.setdefault(word, [])
+            if words[0] not in found:
+                found.append(words[0])
+    return Subjects(names={word: tuple(found) for word, found in names.items()},
+                    troubles={word: tuple(found) for word, found in troubles.items()})
+
+
 # --------------------------------------------------------------------------- segmenter
 
 _segmenter_lock = threading.Lock()

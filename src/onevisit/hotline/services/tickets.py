@@ -196,7 +196,9 @@ def ticket_create(*, data: TicketInput, actor: Any, answer: str = "",
     """File a ticket once. A repeat by the same caller on a matter still open is linked to
     her first ticket and escalates it; another caller's report of an open matter is merged
     under it, to be answered with it — never a new independent ticket (最多投一次), unless
-    the agent judged the matches wrong (`independent`). With an `answer` the agent closes
+    the agent judged the matches wrong (`independent`). Possible duplicates (under the
+    merge threshold) are kept on the ticket for the centre to see (可能重复), never acted
+    on. With an `answer` the agent closes
     the ticket on the call (直接办结). `received` runs in the filing's transaction once the
     ticket exists: a channel (Open311) records there who sent it. Matching and the
     dispatch suggestion are computed before the transaction: they only read.
@@ -251,7 +253,11 @@ def _ticket_file(*, cleaned: dict[str, Any], files: list[tuple[Upload, Any]],
         number=number_placeholder(), limit_days=days, due_at=due_after(now, days),
         created_at=now, created_by=staff,
         caller=actor if str(getattr(actor, "role", "")) == Role.CITIZEN else None,
-        tokens=" ".join(tokens), suggestion=suggestion.as_json(), **cleaned,
+        tokens=" ".join(tokens), suggestion=suggestion.as_json(),
+        possible_duplicates=[
+            {"number": m.number, "score": round(m.score, 3), "reasons": [str(r) for r in m.reasons]}
+            for m in matches if m.kind == "possible"],
+        **cleaned,
     )
     ticket.number = serial_number("RX", ticket.pk, region=ticket.jurisdiction_id)
     Ticket.objects.filter(pk=ticket.pk).update(number=ticket.number)
@@ -282,8 +288,10 @@ def _ticket_file(*, cleaned: dict[str, Any], files: list[tuple[Upload, Any]],
 
 
 def _first_open(matches: list[DuplicateMatch]) -> DuplicateMatch | None:
-    """The best match whose ticket is still open (a repeat by the same caller first)."""
-    ranked = sorted(matches, key=lambda m: (m.kind != "same_caller", -m.score))
+    """The best match whose ticket is still open (a repeat by the same caller first); a
+    possible duplicate is never acted on: the agent sees it, the dispatcher may merge."""
+    ranked = sorted((m for m in matches if m.kind != "possible"),
+                    key=lambda m: (m.kind != "same_caller", -m.score))
     open_ids = set(Ticket.objects.filter(pk__in=[m.ticket_id for m in ranked],
                                          status__in=OPEN_STATUSES).values_list("pk", flat=True))
     return next((m for m in ranked if m.ticket_id in open_ids), None)
