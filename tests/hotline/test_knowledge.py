@@ -145,11 +145,11 @@ def test_weak_hits_are_cut_off_so_fewer_than_five_are_shown(demo: None):
     uncut = knowledge_answer(text=text, calibration=everything).hits
 
     assert [hit.key for hit in shown] == ["330106-SJ-023", "licence-food", "330106-SJ-003"]
-    assert [hit.key for hit in uncut] == [
-        "330106-SJ-023", "licence-food", "330106-SJ-003", "330106-SJ-021"]
+    assert [hit.key for hit in uncut][:len(shown)] == [hit.key for hit in shown]
+    assert len(uncut) > len(shown)  # weaker hits there were: cut off
     best = max(hit.confidence for hit in shown)
     assert all(hit.confidence >= CALIBRATION.relative * best for hit in shown)
-    assert uncut[-1].confidence < CALIBRATION.relative * best
+    assert all(hit.confidence < CALIBRATION.relative * best for hit in uncut[len(shown):])
 
 
 def test_an_item_ranks_ahead_of_the_life_event_that_merely_contains_it(demo: None):
