@@ -12,22 +12,13 @@ from onevisit.catalogue.services import item_publish
 from onevisit.search.constants import LIFE_EVENT
 from onevisit.search.services import DocumentInput, search_document_put
 from tests.factories import DepartmentFactory, ServiceItemFactory
+from tests.search.pages import page_get, page_text
 
 pytestmark = pytest.mark.django_db
 
 
-def _page(path: str) -> str:
-    response = Client().get(path)
-    assert response.status_code == 200, path
-    return response.content.decode()
-
-
-def _text(page: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page))
-
-
 def test_home_has_a_search_box_and_browses_without_listing_every_item(world):
-    page = _page("/")
+    page = page_get("/")
 
     assert 'action="/search/"' in page
     assert '<label for="search-q">搜索办事服务</label>' in page
@@ -35,7 +26,7 @@ def test_home_has_a_search_box_and_browses_without_listing_every_item(world):
     assert "二手房交易登记一件事" in page
     assert 'href="/life-events/"' in page
     assert 'href="/departments/xh-zjj/"' in page
-    assert "西湖区住房和城乡建设局" in _text(page)
+    assert "西湖区住房和城乡建设局" in page_text(page)
     assert "建筑工程施工许可" not in page  # items are searched or browsed, not listed
 
 
@@ -49,7 +40,7 @@ def test_home_costs_a_fixed_number_of_queries_however_many_items(
         item_publish(item=item, actor=None)
 
     with django_assert_max_num_queries(6):
-        page = _page("/")
+        page = page_get("/")
 
     assert page.count('class="tile"') == 24 + 40 + 3  # the largest 24 topics, every department
     assert '<a href="/topics/">查看全部 25 个主题</a>' in page
@@ -57,8 +48,8 @@ def test_home_costs_a_fixed_number_of_queries_however_many_items(
 
 
 def test_a_search_shows_kind_department_visits_and_a_marked_snippet(demo):
-    page = _page("/search/?q=" + quote("卖房子"))
-    text = _text(page)
+    page = page_get("/search/?q=" + quote("卖房子"))
+    text = page_text(page)
 
     assert "找到 4 项与“卖房子”相关的服务" in text
     assert text.index("二手房交易登记一件事") < text.index("存量房交易合同网签备案")
@@ -71,9 +62,9 @@ def test_a_search_shows_kind_department_visits_and_a_marked_snippet(demo):
 
 
 def test_a_kind_can_be_chosen(demo):
-    page = _page("/search/?kind=life_event&q=" + quote("卖房"))
+    page = page_get("/search/?kind=life_event&q=" + quote("卖房"))
 
-    assert "找到 1 项" in _text(page)
+    assert "找到 1 项" in page_text(page)
     assert '<option value="life_event" selected>' in page
 
 
@@ -83,8 +74,8 @@ def test_results_are_paginated_and_the_links_keep_the_query(world):
                                   department=world.housing)
         item_publish(item=item, actor=None)
 
-    first = _page("/search/?q=" + quote("二手房"))
-    second = _page("/search/?page=2&q=" + quote("二手房"))
+    first = page_get("/search/?q=" + quote("二手房"))
+    second = page_get("/search/?page=2&q=" + quote("二手房"))
 
     assert first.count('<li class="card">') == 20
     assert f'href="?q={quote("二手房")}&amp;page=2" rel="next"' in first
@@ -96,18 +87,18 @@ def test_results_are_paginated_and_the_links_keep_the_query(world):
 
 
 def test_an_empty_search_asks_what_to_do(db):
-    page = _page("/search/")
+    page = page_get("/search/")
 
     assert "您要办什么事？" in page
     assert 'href="/life-events/"' in page
 
 
 def test_a_search_of_punctuation_asks_for_words(db):
-    assert "请换个说法" in _page("/search/?q=" + quote("*** (\"-\")"))
+    assert "请换个说法" in page_get("/search/?q=" + quote("*** (\"-\")"))
 
 
 def test_a_search_that_finds_nothing_says_so_kindly(db):
-    page = _page("/search/?q=asdfghjkl")
+    page = page_get("/search/?q=asdfghjkl")
 
     assert "没有找到与“asdfghjkl”相关的服务" in page
     assert 'href="/life-events/"' in page
@@ -118,7 +109,7 @@ def test_a_search_that_finds_nothing_says_so_kindly(db):
     "<script>alert(1)</script>",
 ])
 def test_hostile_searches_render(db, text):
-    page = _page("/search/?q=" + quote(text))
+    page = page_get("/search/?q=" + quote(text))
 
     assert "<script>alert" not in page
 
@@ -132,7 +123,7 @@ def test_a_search_costs_the_same_queries_for_any_number_of_results(
         item_publish(item=item, actor=None)
 
     with django_assert_max_num_queries(4):
-        page = _page("/search/?q=" + quote("二手房"))
+        page = page_get("/search/?q=" + quote("二手房"))
 
     assert page.count('<li class="card">') == 20
 
@@ -148,7 +139,7 @@ def test_the_search_page_has_no_inline_code(world):
 
 
 def test_browse_every_life_event(demo):
-    text = _text(_page("/life-events/"))
+    text = page_text(page_get("/life-events/"))
 
     # and demo/catalogue/market.py's 多证合一 and eight 证照联办, and the investment bundle
     assert "共 14 项" in text
@@ -159,17 +150,18 @@ def test_browse_every_life_event(demo):
 
 
 def test_browse_a_topic(demo):
-    page = _page("/")
-    topic = _page("/topics/" + quote("不动产登记") + "/")
+    page = page_get("/")
+    topic = page_get("/topics/" + quote("不动产登记") + "/")
 
     assert f'href="/topics/{quote("不动产登记")}/"' in page
     assert "主题：不动产登记" in topic
-    assert "共 3 项" in _text(topic)
-    assert _text(topic).index("二手房交易登记一件事") < _text(topic).index("不动产抵押权首次登记")
+    assert "共 3 项" in page_text(topic)
+    listed = page_text(topic)
+    assert listed.index("二手房交易登记一件事") < listed.index("不动产抵押权首次登记")
 
 
 def test_browse_a_department(demo):
-    text = _text(_page("/departments/xh-scjg/"))
+    text = page_text(page_get("/departments/xh-scjg/"))
 
     assert "杭州市西湖区市场监督管理局" in text
     assert "共 7 项" in text  # and market.py's two registrations and two permits
@@ -179,14 +171,14 @@ def test_browse_a_department(demo):
 
 
 def test_every_topic_and_every_department(demo):
-    topics = _text(_page("/topics/"))
-    departments = _page("/departments/")
+    topics = page_text(page_get("/topics/"))
+    departments = page_get("/departments/")
 
     assert "全部主题" in topics
     assert "企业开办 24 项" in topics  # 5, and market.py's 10 registrations and 9 bundles
     assert "社会救助 1 项" in topics
     assert 'href="/departments/xh-bdc/"' in departments
-    assert "杭州市不动产登记服务中心西湖分中心 2 项" in _text(departments)
+    assert "杭州市不动产登记服务中心西湖分中心 2 项" in page_text(departments)
 
 
 def test_unknown_topics_and_departments_are_not_found(db):
@@ -199,7 +191,7 @@ def test_the_text_of_a_guide_is_escaped_around_the_marks(db):
         kind=LIFE_EVENT, key="x", title="<b>卖房</b>", body="<script>x</script>卖房&二手房",
     ))
 
-    page = _page("/search/?q=" + quote("卖房"))
+    page = page_get("/search/?q=" + quote("卖房"))
 
     assert "&lt;b&gt;<mark>卖房</mark>&lt;/b&gt;" in page
     assert "&lt;script&gt;x&lt;/script&gt;<mark>卖房</mark>&amp;<mark>二手房</mark>" in page

@@ -4,15 +4,14 @@ and English, over the demo catalogue."""
 
 from __future__ import annotations
 
-import re
 from urllib.parse import quote
 
 import pytest
-from django.test import Client
 
 from onevisit.search.selectors import search_plain, search_run
 from onevisit.search.suggest import coverage, spelling_correct
 from onevisit.search.text import english_stem, query_parse, simplified
+from tests.search.pages import page_get, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -21,19 +20,9 @@ def _keys(text: str) -> list[str]:
     return [hit.document.key for hit in search_run(text=text).page]
 
 
-def _page(path: str) -> str:
-    response = Client().get(path)
-    assert response.status_code == 200, path
-    return response.content.decode()
-
-
-def _text(page: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page))
-
-
 def test_no_good_match_says_so_suggests_words_and_offers_12345(demo):
-    page = _page("/search/?q=" + quote("公积金提取"))
-    text = _text(page)
+    page = page_get("/search/?q=" + quote("公积金提取"))
+    text = page_text(page)
 
     assert "没有找到与“公积金提取”相关的服务" in text
     assert "您可以试试：" in text
@@ -45,7 +34,7 @@ def test_no_good_match_says_so_suggests_words_and_offers_12345(demo):
 
 def test_the_12345_form_starts_with_what_was_searched(demo):
     asked = "我想办理“公积金提取”，在网上没有找到相关的事项，请问应该怎么办？"
-    page = _page("/12345/?type=consultation&text=" + quote(asked))
+    page = page_get("/12345/?type=consultation&text=" + quote(asked))
 
     assert f">{asked}</textarea>" in page
 
@@ -71,8 +60,8 @@ def test_stray_matches_are_left_out(demo):
 
 
 def test_a_misspelt_word_is_corrected_and_said_so(demo):
-    page = _page("/search/?q=" + quote("结昏登记"))
-    text = _text(page)
+    page = page_get("/search/?q=" + quote("结昏登记"))
+    text = page_text(page)
 
     assert "您是不是要找：结婚登记" in text
     assert "找到 1 项与“结婚登记”相关的服务" in text
