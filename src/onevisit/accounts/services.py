@@ -205,6 +205,13 @@ def regions_load() -> int:
     return len(regions)
 
 
+def department_code_from_name(*, name: str, region_code: str) -> str:
+    """The code of a department created from a list that names it but gives no code of
+    ours (a catalogue import, a file of past tickets): its region and a digest of its
+    name, so the same name in the same region always gets the same code."""
+    return f"{region_code}-" + hashlib.sha256(name.encode()).hexdigest()[:10]
+
+
 def department_ensure(*, code: str, name: str, region_code: str) -> Department:
     department, _ = Department.objects.update_or_create(
         code=code, defaults={"name": name, "region_id": region_code}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from onevisit import clock
 from onevisit.accounts.models import Department, Region, RegionLevel
+from onevisit.accounts.services import department_code_from_name
 from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.catalogue.codes import implementation_code_parse
 from onevisit.catalogue.constants import ItemStatus
@@ -182,7 +182,7 @@ def _department_create(row: Row, *, region: Region) -> Department:
     own = row.cells.get("department_code", "")
     code = f"{region.pk}-{own}"
     if not own or len(code) > 32 or Department.objects.filter(code=code).exists():
-        code = f"{region.pk}-" + hashlib.sha256(row.department.encode()).hexdigest()[:10]
+        code = department_code_from_name(name=row.department, region_code=region.pk)
     return Department.objects.create(code=code, name=row.department, region=region)
 
 

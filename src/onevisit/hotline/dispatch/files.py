@@ -12,7 +12,6 @@ counted.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import unicodedata
 import zipfile
@@ -25,6 +24,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from onevisit.accounts.models import Department, Region
+from onevisit.accounts.services import department_code_from_name
 from onevisit.audit.services import audit_record
 from onevisit.errors import InvalidInput
 from onevisit.hotline.dispatch.model import Sample
@@ -207,12 +207,6 @@ def samples_read(path: Path) -> SampleFile:
     return result
 
 
-def department_code_for(*, name: str, region_code: str) -> str:
-    """The code of a department created from a file, made from its region and name (as the
-    catalogue's import makes one): the same name in the same region, the same code."""
-    return f"{region_code}-" + hashlib.sha256(name.encode()).hexdigest()[:10]
-
-
 @transaction.atomic
 def departments_create(*, names: Iterable[str], region_code: str,
                        actor: object = None) -> list[Department]:
@@ -231,7 +225,7 @@ def departments_create(*, names: Iterable[str], region_code: str,
                    % {"count": len(wanted), "max": MAX_CREATED})
         raise InvalidInput(message, {"departments": message})
     created = [Department.objects.create(
-        code=department_code_for(name=name, region_code=region.code), name=name[:128],
+        code=department_code_from_name(name=name, region_code=region.code), name=name[:128],
         region=region) for name in wanted]
     if created:
         audit_record(actor=actor, action="departments.created_from_file",

@@ -80,7 +80,7 @@ def features(text: str, region_code: str = "",
              rules: Sequence[tuple[str, float]] = ()) -> list[str]:
     """The ticket's character n-grams (of its normalised text in simplified characters,
     spaces collapsed), its township, and what the keyword rules say of it (`rules`:
-    department code and confidence, as `rules_score` gives them): the model learns how far
+    department code and confidence, as `RuleSet.score` gives them): the model learns how far
     each department's rule is to be trusted."""
     return grams_features(text_grams(simplified(text)), region_code, rules)
 

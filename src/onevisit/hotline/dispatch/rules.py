@@ -187,9 +187,3 @@ class RuleSet:
         whole = sum(scores.values()) + 1.0  # the 1: room for a department no keyword names
         ranked = sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))
         return [(code, score / whole) for code, score in ranked]
-
-
-def rules_score(text: str, rules: dict[str, KeywordRule]) -> list[tuple[str, float]]:
-    """Departments by score for `text`, best first, each with its confidence (0 to 1);
-    only departments with a keyword in the text. `rules`: department code → its rule."""
-    return RuleSet(rules).score(simplified(text))

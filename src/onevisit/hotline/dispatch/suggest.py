@@ -207,15 +207,11 @@ def _model_ranked(classifier: DispatchClassifier, text: str, region_code: str,
     platform labels."""
     clean = simplified(text)
     grams = text_grams(clean)
-    said = _rule_set(classifier, rules).score(clean, grams)
+    # The rules of the model's own departments only (an instance may have departments of
+    # one kind in several counties: the model knows which ones it learnt).
+    said = _ready(rules, classifier.department_set).score(clean, grams)
     return classifier.top(grams_features(grams, region_code, said),
                           count=CHOICES + len(PlatformKind), rules=said)
-
-
-def _rule_set(classifier: DispatchClassifier, rules: dict[str, KeywordRule]) -> RuleSet:
-    """The rules of the model's own departments (an instance may have departments of one
-    kind in several counties: the model knows which ones it learnt), made ready once."""
-    return _ready(rules, classifier.department_set)
 
 
 def _ready(rules: dict[str, KeywordRule], departments: frozenset[str] | None) -> RuleSet:

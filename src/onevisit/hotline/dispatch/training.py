@@ -30,7 +30,7 @@ from onevisit.hotline.dispatch.model import (
     holdout_split,
 )
 from onevisit.hotline.dispatch.platforms import platform_label
-from onevisit.hotline.dispatch.rules import rules_score
+from onevisit.hotline.dispatch.rules import RuleSet, simplified
 from onevisit.hotline.dispatch.suggest import (
     dispatch_cache_clear,
     dispatch_departments,
@@ -97,7 +97,8 @@ def dispatch_model_train(*, samples: Sequence[Sample]) -> tuple[DispatchClassifi
     _names, every_rule = dispatch_departments()
     learnt = {s.department for s in samples}
     rules = {code: rule for code, rule in every_rule.items() if code in learnt}
-    said = {sample.text: rules_score(sample.text, rules) for sample in samples}
+    ready = RuleSet(rules)
+    said = {sample.text: ready.score(simplified(sample.text)) for sample in samples}
     tokens = {sample.text: features(sample.text, sample.region_code, said[sample.text])
               for sample in samples}
     weight, uncertain_below = DEFAULT_RULES_WEIGHT, DEFAULT_UNCERTAIN_BELOW
