@@ -332,11 +332,29 @@ def test_the_same_complaint_at_another_place_is_halved():
     ("竞舟路与萍水街交叉口", "萍水街与竞舟路交叉口", 1.0),  # the same crossing
     ("翠苑三区12幢", "翠苑三区15幢", 0.0),  # another building
     ("留和路公交站附近", "屏基路公交站附近", 0.0),  # another road
+    ("纺工路南湖路口", "南湖路与纺工路交叉口东50米", 1.0),  # one crossing, told otherwise
+    ("南溪路与由拳路交叉口", "中环南路与由拳路交叉口", 0.0),  # two crossings of one road
+    ("勤俭路", "勤俭路88号鑫达通讯", 1.0),  # one road, a shop on it
+    ("南湖国际外", "中环南路南湖国际小区外绿地", 1.0),  # a compound, with its road or not
+    ("少年路近勤俭路酒吧", "少年路魅力空间KTV", 0.0),  # two places on one road
+    ("三星村河边空地", "三星村村口石桥", duplicates.score.PARTLY_SAME_PLACE),  # one village
+    ("丰潭路公交站附近", "杭州市西湖区文新街道丰潭路公交站", 1.0),  # one stop
+    ("城南花园公交站", "云栖花园南门", 0.0),  # two gardens
     ("文三路478号", "", None),
 ])
 def test_address_similarity(address, other, expected):
-    tokens = ticket_tokens(title="", text="", address=address)
-    other_tokens = ticket_tokens(title="", text="", address=other)
+    assert address_similarity(address=address, other_address=other) == expected
 
-    assert address_similarity(tokens=tokens, address=address, other_tokens=other_tokens,
-                              other_address=other) == expected
+
+def test_a_call_without_an_address_naming_another_road_is_another_place():
+    theirs = ticket_tokens(title="路灯不亮", text="公交站旁边的路灯晚上不亮，走路看不见。",
+                           address="文一路公交站附近")
+
+    def scored(road: str) -> float:
+        mine = ticket_tokens(title="", text=f"{road}公交站旁边那盏路灯晚上一直不亮，黑乎乎的。")
+        return duplicate_score(tokens=mine, other_tokens=theirs,
+                               other_address="文一路公交站附近", same_region=True).score
+
+    assert scored("文一路") >= duplicates.SAME_MATTER_THRESHOLD
+    assert scored("中山东路") < duplicates.POSSIBLE_THRESHOLD  # not even shown
+    assert scored("走几步路到") >= duplicates.SAME_MATTER_THRESHOLD  # no road named

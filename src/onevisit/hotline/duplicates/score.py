@@ -3,8 +3,10 @@ the township."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from onevisit.hotline.duplicates.tokens import (
     _DIGITS,
@@ -27,7 +29,21 @@ SAME_TROUBLE_BONUS = 0.2  # both name one trouble (不亮, 满溢, …)
 SAME_TOWNSHIP_BONUS = 0.1  # both in one township, their places not two
 SAME_PLACE = 0.6  # address_similarity from which two addresses are one place
 OTHER_PLACE = 0.3  # and below which they are two
+PARTLY_SAME_PLACE = 0.45  # one road, other landmarks: neither one place nor two
 REASON_WORDS = 8  # shared words named in a reason
+# The words of a place saying where at it, not which place it is.
+_SIDES = re.compile("十字路口|交叉口|路口|交界处|[东西南北]{1,2}[角侧面边]|往[东西南北]+|附近|门口"
+                    "|对面|旁边|边上|外面|里面")
+# What many places are called in part: 城南花园 and 云栖花园 share no name.
+COMMON_PLACES = frozenset({"花园", "小区", "新村", "家园", "公寓", "大厦", "广场", "公园", "市场",
+                           "中心", "工地", "公交站", "菜场", "超市", "学校", "医院", "村口",
+                           "车库", "地下车库", "停车场"})
+_NUMBERED = re.compile(r"\d+[a-z]*(?:号楼|号|幢|栋|楼|单元|室|期|区|弄|米)?")
+# A road or a street: 纺工路, 建国南路, 斜西街; not 路边, 街道, 月河街区.
+_ROAD = re.compile(r"\w{2,5}?(?:大道|[东西南北中]路|路|街)(?![道区边上面段旁])")
+_NOT_ROAD = re.compile("[几这那哪每一两半]")  # 几步路, 这条路
+_ROAD_DIRECTION = re.compile("[东西南北中](?=路)")
+_PLACE_BREAKS = re.compile(r"(?<=[路街])[与和跟及近]|靠近|\|")  # not 留和路
 
 # --------------------------------------------------------------------------- scoring
 
@@ -69,8 +85,8 @@ def _places(tokens: set[str], place: str) -> set[str]:
     return {token for token in tokens if _is_place(token)}
 
 
-def _place_similarity(words: set[str], place: str, other_words: set[str],
-                      other_place: str) -> float | None:
+def _place_similarity(place: str, other_place: str) -> float | None:
+    """`address_similarity` of two places (`address_place`)."""
     if not place or not other_place:
         return None
     numbers, other_numbers = set(_DIGITS.findall(place)), set(_DIGITS.findall(other_place))
@@ -80,43 +96,84 @@ def _place_similarity(words: set[str], place: str, other_words: set[str],
     gates, other_gates = set(_GATES.findall(place)), set(_GATES.findall(other_place))
     if gates and other_gates and not gates & other_gates:
         return 0.0  # 南门, 北门外: two gates of a compound
-    same_start = place[:2] == other_place[:2]
-    if numbers and other_numbers and same_start:
+    if numbers and other_numbers and place[:2] == other_place[:2]:
         # 中山东路1200号, 中山路东段1200号附近: one number on one road, told otherwise.
         return 1.0
-    # The names alone: 14幢 of 禾兴苑 and 14幢 of 亲亲家园 are two places.
-    return _containment(_names(words), _names(other_words), same_start)
+    roads, other_roads = _roads(place), _roads(other_place)
+    if roads and other_roads and (
+            not {_road_key(road) for road in roads} & {_road_key(road) for road in other_roads}
+            or (len(roads) > 1 and len(other_roads) > 1 and roads != other_roads)):
+        return 0.0  # 留和路 and 屏基路; two crossings of one road
+    names, other_names = _place_names(place), _place_names(other_place)
+    if not names or not other_names:
+        if roads and other_roads:
+            # 勤俭路 and 勤俭路88号鑫达通讯; 纺工路南湖路口 and 南湖路与纺工路交叉口; but
+            # 禾兴南路南溪路口 and 南溪路南溪苑 only partly.
+            return 1.0 if roads == other_roads else PARTLY_SAME_PLACE
+        # 南江花苑 and 竞舟路与萍水街交叉口: nothing in common.
+        named, other_named = roads or names, other_roads or other_names
+        return 0.0 if named and other_named else PARTLY_SAME_PLACE
+    if names == other_names:
+        return 1.0  # 丰潭路公交站附近 twice
+    # 南湖国际外 and 中环南路南湖国际小区外绿地 are one place; 凤桥三星村 and 三星村村口石桥
+    # partly; 酒吧 and 魅力空间KTV, 城南花园 and 云栖花园 two.
+    shared = sum(block.size for block in SequenceMatcher(None, names, other_names,
+                                                         autojunk=False).get_matching_blocks()
+                 if block.size > 1 and names[block.a:block.a + block.size] not in COMMON_PLACES
+                 ) / min(len(names), len(other_names))
+    return shared if shared >= SAME_PLACE or not shared else PARTLY_SAME_PLACE
 
 
-def _names(words: set[str]) -> set[str]:
-    return {word for word in words if not _DIGITS.search(word)}
+def _other_roads(roads: frozenset[str], words: set[str]) -> bool:
+    """Whether a text names roads, none of them the address's."""
+    named = {_road_key(word) for word in words
+             if _ROAD.fullmatch(word) and _is_place(word) and not _NOT_ROAD.match(word)}
+    return bool(roads and named) and not named & {_road_key(road) for road in roads}
 
 
-def _containment(words: set[str], other_words: set[str], same_start: bool) -> float:
-    """Two places beginning alike: the share of the shorter one's words the other names too
-    (城南花园 and 城南花园6幢: one place, told less precisely). Beginning otherwise: the
-    share of all their words in common, and two places below `SAME_PLACE` (萍水街与竞舟路
-    交叉口 and 竞舟路与萍水街交叉口 are one; 嘉禾花园大门外 and 学军小区北门外 two)."""
+def _road_key(road: str) -> str:
+    """A road without its direction: 中山东路 and 中山路(东段) may be one."""
+    return _ROAD_DIRECTION.sub("", road)
+
+
+def _roads(place: str) -> frozenset[str]:
+    """The roads and streets a place names: 南湖路与纺工路交叉口 and 纺工路南湖路口 both name
+    南湖路 and 纺工路."""
+    parts = _PLACE_BREAKS.split(_NUMBERED.sub("|", place.replace("路口", "路|")))
+    return frozenset(road for part in parts for road in _ROAD.findall(part))
+
+
+def _place_names(place: str) -> str:
+    """What names a place besides its roads, numbers and sides: 云湖府工地 in
+    中环南路与由拳路交叉口西南角云湖府工地, 东升小区 in 东升路东升小区12幢旁."""
+    text = _ROAD.sub("|", _NUMBERED.sub("|", place.replace("路口", "路|")))
+    return "".join(name for part in _PLACE_BREAKS.split(_SIDES.sub("|", text))
+                   if len(name := part.rstrip("旁外内边口里处")) > 1)
+
+
+def _containment(words: set[str], other_words: set[str]) -> float:
+    """Two places without addresses, named in the texts: the share of the smaller one's
+    words the other names too (城南花园 and 城南花园6幢: one place, told less precisely),
+    below `SAME_PLACE` the share of all their words in common."""
     shared, union = len(words & other_words), len(words | other_words)
     smaller = min(len(words), len(other_words))
-    if same_start and smaller and shared / smaller >= SAME_PLACE:
+    if smaller and shared / smaller >= SAME_PLACE:
         return shared / smaller
-    # Neither within the other: 西园路与振华路交叉口 and 西园路公交站附近 are two places.
-    similarity = shared / union if union else 0.0
-    return similarity if same_start or similarity >= SAME_PLACE else 0.0
+    return shared / union if union else 0.0
 
 
-def address_similarity(*, tokens: Iterable[str], address: str, other_tokens: Iterable[str],
-                       other_address: str) -> float | None:
+def address_similarity(*, address: str, other_address: str) -> float | None:
     """How surely two addresses name one place, 0..1; None when one is missing.
 
-    The words of each address (the ticket's tokens found in it) are compared (Jaccard).
-    Addresses with numbers and none in common are two places (3幢 and 5幢, 100号 and
-    102号); so are addresses beginning with another road or compound, unless most of
-    their words are the same (竞舟路与萍水街交叉口, 萍水街与竞舟路交叉口)."""
-    place, other_place = address_place(address), address_place(other_address)
-    return _place_similarity(_places(set(tokens), place), place,
-                             _places(set(other_tokens), other_place), other_place)
+    - numbers none in common: two places (3幢 and 5幢, 100号 and 102号); so are two gates
+      (南门, 北门外);
+    - one number at places beginning alike: one place (中山东路1200号, 中山路东段1200号附近);
+    - roads (`_roads`) none in common, or two crossings not the same: two places; one
+      crossing told in either order is one (南湖路与纺工路交叉口, 纺工路南湖路口);
+    - then what else names them (`_place_names`: 南湖国际 and 南湖国际小区外绿地): the
+      share of the shorter name the other has too, below `SAME_PLACE` partly one place
+      (`PARTLY_SAME_PLACE`: neither one nor two), nothing in common two places."""
+    return _place_similarity(address_place(address), address_place(other_address))
 
 
 def _subjects(tokens: Iterable[str]) -> set[str]:
@@ -133,13 +190,15 @@ def _score(mine: set[str], place: str, theirs: set[str], other_place: str,
     places, other_places = _places(mine, place), _places(theirs, other_place)
     said, other_said = mine - places, theirs - other_places
     score = _similarity(said, other_said)
-    similarity = _place_similarity(places, place, other_places, other_place)
+    similarity = _place_similarity(place, other_place)
     if similarity is None and (place or other_place):
         # One address: how much of it the other's words name (吉杨菜场门口; 菜场外面…吉杨).
         given, words = (places, theirs) if place else (other_places, mine)
         similarity = len(given & words) / len(given) if given else None
+        if _other_roads(_roads(place or other_place), words):
+            similarity = 0.0  # 文一路公交站 and a call about 中山东路's bus stop
     elif similarity is None and places and other_places:
-        similarity = _containment(places, other_places, True)
+        similarity = _containment(places, other_places)
     same_place = similarity is not None and similarity >= SAME_PLACE
     other = similarity is not None and similarity < OTHER_PLACE
     subjects, other_subjects = _subjects(mine), _subjects(theirs)
@@ -171,8 +230,9 @@ def duplicate_score(*, tokens: Sequence[str], other_tokens: Sequence[str], addre
       word;
     - where: one place (`address_similarity` ≥ `SAME_PLACE`) adds `SAME_PLACE_BONUS`;
       two places (< `OTHER_PLACE`: one complaint about two buildings) halve the score.
-      With one address, the share of its words the other ticket names; without either,
-      the words naming places in their texts are compared;
+      With one address, the share of its words the other ticket names, none when the
+      other's text names roads and not the address's; without either, the words naming
+      places in their texts are compared;
     - what about: one subject in common adds `SAME_SUBJECT_BONUS`, one trouble
       `SAME_TROUBLE_BONUS` (`search/data/subjects.txt`);
     - the same township adds `SAME_TOWNSHIP_BONUS`, unless the places differ;
