@@ -203,6 +203,9 @@ def test_a_near_miss_is_shown_as_a_possible_duplicate_with_its_reasons_and_not_m
 
     ticket.refresh_from_db()
     assert (ticket.status, ticket.master_id) == ("merged", first.pk)
+    merged = dispatcher.get(response["Location"]).content.decode()
+    assert "已并入" in merged
+    assert "possible-duplicates" not in merged  # merged: nothing left to check
 
 
 def test_the_agent_sees_no_good_answer_and_what_to_do_for_a_matter_outside_the_catalogue(hw):
