@@ -148,6 +148,12 @@ def test_the_model_learns_every_township_s_platform_of_a_kind_as_one(
     unplaced = dispatch_suggest(text=stalls.text)
     assert len(unplaced.choices) == 3
     assert not any(c.department_code.startswith(("platform:", "3301")) for c in unplaced.choices)
+    # A bureau's matter in a township hosting platforms: the platform a model ranks far
+    # below the bureau does not go first.
+    bureau = [t for t in split.test if not t.platform]
+    first = [dispatch_suggest(text=t.text, region_code=hw.jiangcun.code).best for t in bureau]
+    right = sum(best == t.department_code for best, t in zip(first, bureau, strict=True))
+    assert right / len(bureau) >= 0.8
 
 
 def test_measured_on_tickets_handled_by_platforms_dispatch_finds_the_township_s(

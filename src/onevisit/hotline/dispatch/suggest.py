@@ -26,7 +26,11 @@ from django.db import connection
 from onevisit.accounts.models import Department, PlatformKind
 from onevisit.hotline.constants import DispatchMethod
 from onevisit.hotline.dispatch.model import DispatchClassifier, grams_features, text_grams
-from onevisit.hotline.dispatch.platforms import label_platform, platform_kinds_score
+from onevisit.hotline.dispatch.platforms import (
+    label_platform,
+    platform_kinds_score,
+    platform_label,
+)
 from onevisit.hotline.dispatch.rules import (
     KeywordRule,
     RuleSet,
@@ -43,6 +47,7 @@ CHOICES = 3
 # Below this confidence the keyword rules' first choice is shown as uncertain (a learnt
 # model carries its own threshold, calibrated at training: `DispatchClassifier`).
 RULES_UNCERTAIN_BELOW = 0.5
+PLATFORM_LEARNT_SHARE = 0.5  # of the likeliest department's probability, see `_choices`
 
 
 class Choice(NamedTuple):
@@ -172,23 +177,33 @@ def _departments() -> tuple[dict[str, str], dict[str, KeywordRule]]:
 
 
 def _choices(ranked: Sequence[tuple[str, float]], names: dict[str, str], *, text: str = "",
-             region_code: str = "") -> list[Choice]:
+             region_code: str = "", known: Collection[str] = ()) -> list[Choice]:
     """The top choices of a ranking of departments (and of the model's platform labels,
     which only a township's own platform may stand for). A township hosting platforms
-    has the platform of the matter's kind put first: the kind the ticket's words show or
-    the model ranks among its top choices, whichever is surer."""
+    has the platform of the matter's kind put first: the kind the model finds at least
+    half as likely as its likeliest department, or the kind the ticket's words show,
+    when the model ranks it among its first choices too or never learnt it (`known`: its
+    labels); whichever is surer."""
     ordinary = [Choice(code, names.get(code, ""), confidence)
                 for code, confidence in ranked if not label_platform(code)]
     platforms = _cache.platforms.get(region_code, {}) if region_code else {}
     if not platforms:
         return ordinary[:CHOICES]
+    # Not a platform at 2 % beside a bureau at 83 %; and once the model has learnt from
+    # the platforms' own tickets, not 油烟 or 医保卡 alone against what it learnt.
+    likeliest = ordinary[0].confidence if ordinary else 0.0
     learnt = {kind: confidence for code, confidence in ranked[:CHOICES]
-              if (kind := label_platform(code)) in platforms}
+              if (kind := label_platform(code)) in platforms
+              and confidence >= likeliest * PLATFORM_LEARNT_SHARE}
     keywords = {match.kind: match for match in platform_kinds_score(text)
                 if match.kind in platforms}
+    # The words count for a kind the model never learnt, or ranks among its first.
+    ranked_first = {label for label, _confidence in ranked[:CHOICES]}
+    said = {kind for kind in keywords
+            if platform_label(kind) not in known or platform_label(kind) in ranked_first}
     sureness = {kind: max(learnt.get(kind, 0.0),
-                          keywords[kind].confidence if kind in keywords else 0.0)
-                for kind in {*learnt, *keywords}}
+                          keywords[kind].confidence if kind in said else 0.0)
+                for kind in {*learnt, *said}}
     if not sureness:
         return ordinary[:CHOICES]
     order = list(PlatformKind.values)
@@ -231,7 +246,7 @@ def _by_model(classifier: DispatchClassifier, model_id: int | None, text: str,
               region_code: str) -> Suggestion:
     names, rules = _departments()
     choices = _choices(_model_ranked(classifier, text, region_code, rules), names, text=text,
-                       region_code=region_code)
+                       region_code=region_code, known=classifier.department_set or ())
     return Suggestion(choices=choices, method=DispatchMethod.MODEL.value, model_id=model_id,
                       uncertain=_uncertain(choices, classifier.uncertain_below))
 
