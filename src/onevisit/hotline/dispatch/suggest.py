@@ -246,7 +246,7 @@ def _by_model(classifier: DispatchClassifier, model_id: int | None, text: str,
               region_code: str) -> Suggestion:
     names, rules = _departments()
     choices = _choices(_model_ranked(classifier, text, region_code, rules), names, text=text,
-                       region_code=region_code, known=classifier.department_set or ())
+                       region_code=region_code, known=classifier.department_set)
     return Suggestion(choices=choices, method=DispatchMethod.MODEL.value, model_id=model_id,
                       uncertain=_uncertain(choices, classifier.uncertain_below))
 

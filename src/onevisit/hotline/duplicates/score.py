@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
+from typing import NamedTuple
 
 from onevisit.hotline.duplicates.tokens import (
     _DIGITS,
@@ -99,12 +101,13 @@ def _place_similarity(place: str, other_place: str) -> float | None:
     if numbers and other_numbers and place[:2] == other_place[:2]:
         # 中山东路1200号, 中山路东段1200号附近: one number on one road, told otherwise.
         return 1.0
-    roads, other_roads = _roads(place), _roads(other_place)
+    mine, other = _place_parts(place), _place_parts(other_place)
+    roads, other_roads = mine.roads, other.roads
     if roads and other_roads and (
-            not {_road_key(road) for road in roads} & {_road_key(road) for road in other_roads}
+            not mine.road_keys & other.road_keys
             or (len(roads) > 1 and len(other_roads) > 1 and roads != other_roads)):
         return 0.0  # 留和路 and 屏基路; two crossings of one road
-    names, other_names = _place_names(place), _place_names(other_place)
+    names, other_names = mine.names, other.names
     if not names or not other_names:
         if roads and other_roads:
             # 勤俭路 and 勤俭路88号鑫达通讯; 纺工路南湖路口 and 南湖路与纺工路交叉口; but
@@ -124,11 +127,12 @@ def _place_similarity(place: str, other_place: str) -> float | None:
     return shared if shared >= SAME_PLACE or not shared else PARTLY_SAME_PLACE
 
 
-def _other_roads(roads: frozenset[str], words: set[str]) -> bool:
-    """Whether a text names roads, none of them the address's."""
+def _other_roads(place: str, words: set[str]) -> bool:
+    """Whether a text (its `words`) names roads, none of them the place's."""
+    keys = _place_parts(place).road_keys
     named = {_road_key(word) for word in words
              if _ROAD.fullmatch(word) and _is_place(word) and not _NOT_ROAD.match(word)}
-    return bool(roads and named) and not named & {_road_key(road) for road in roads}
+    return bool(keys and named) and not named & keys
 
 
 def _road_key(road: str) -> str:
@@ -136,19 +140,21 @@ def _road_key(road: str) -> str:
     return _ROAD_DIRECTION.sub("", road)
 
 
-def _roads(place: str) -> frozenset[str]:
-    """The roads and streets a place names: 南湖路与纺工路交叉口 and 纺工路南湖路口 both name
-    南湖路 and 纺工路."""
-    parts = _PLACE_BREAKS.split(_NUMBERED.sub("|", place.replace("路口", "路|")))
-    return frozenset(road for part in parts for road in _ROAD.findall(part))
+class _Place(NamedTuple):
+    roads: frozenset[str]  # 南湖路, 纺工路 in 南湖路与纺工路交叉口 and in 纺工路南湖路口
+    road_keys: frozenset[str]  # the roads without their directions (`_road_key`)
+    names: str  # what else names it: 云湖府工地, 东升小区 (of 东升路东升小区12幢旁)
 
 
-def _place_names(place: str) -> str:
-    """What names a place besides its roads, numbers and sides: 云湖府工地 in
-    中环南路与由拳路交叉口西南角云湖府工地, 东升小区 in 东升路东升小区12幢旁."""
-    text = _ROAD.sub("|", _NUMBERED.sub("|", place.replace("路口", "路|")))
-    return "".join(name for part in _PLACE_BREAKS.split(_SIDES.sub("|", text))
-                   if len(name := part.rstrip("旁外内边口里处")) > 1)
+@lru_cache(maxsize=4096)
+def _place_parts(place: str) -> _Place:
+    """A place (`address_place`) cut into its roads and what else names it, its numbers
+    and sides (交叉口, 东北角) left out; read once per place, not once per candidate."""
+    text = _NUMBERED.sub("|", place.replace("路口", "路|"))
+    roads = frozenset(road for part in _PLACE_BREAKS.split(text) for road in _ROAD.findall(part))
+    names = "".join(name for part in _PLACE_BREAKS.split(_SIDES.sub("|", _ROAD.sub("|", text)))
+                    if len(name := part.rstrip("旁外内边口里处")) > 1)
+    return _Place(roads, frozenset(map(_road_key, roads)), names)
 
 
 def _containment(words: set[str], other_words: set[str]) -> float:
@@ -168,9 +174,9 @@ def address_similarity(*, address: str, other_address: str) -> float | None:
     - numbers none in common: two places (3幢 and 5幢, 100号 and 102号); so are two gates
       (南门, 北门外);
     - one number at places beginning alike: one place (中山东路1200号, 中山路东段1200号附近);
-    - roads (`_roads`) none in common, or two crossings not the same: two places; one
+    - roads (`_place_parts`) none in common, or two crossings not the same: two places; one
       crossing told in either order is one (南湖路与纺工路交叉口, 纺工路南湖路口);
-    - then what else names them (`_place_names`: 南湖国际 and 南湖国际小区外绿地): the
+    - then what else names them (`_place_parts`: 南湖国际 and 南湖国际小区外绿地): the
       share of the shorter name the other has too, below `SAME_PLACE` partly one place
       (`PARTLY_SAME_PLACE`: neither one nor two), nothing in common two places."""
     return _place_similarity(address_place(address), address_place(other_address))
@@ -195,7 +201,7 @@ def _score(mine: set[str], place: str, theirs: set[str], other_place: str,
         # One address: how much of it the other's words name (吉杨菜场门口; 菜场外面…吉杨).
         given, words = (places, theirs) if place else (other_places, mine)
         similarity = len(given & words) / len(given) if given else None
-        if _other_roads(_roads(place or other_place), words):
+        if _other_roads(place or other_place, words):
             similarity = 0.0  # 文一路公交站 and a call about 中山东路's bus stop
     elif similarity is None and places and other_places:
         similarity = _containment(places, other_places)
