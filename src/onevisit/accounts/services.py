@@ -185,6 +185,15 @@ def _rows(name: str) -> Iterable[dict[str, str]]:
         yield from csv.DictReader(handle)
 
 
+def regions_missing_hint() -> str:
+    """What to say beside "no such region" on the command line when the instance has no
+    regions at all yet (a new instance: `migrate` does not load them)."""
+    if Region.objects.exists():
+        return ""
+    return (" (this instance has no regions yet: `onevisit regions load` loads the bundled "
+            "GB/T 2260 codes)")
+
+
 @transaction.atomic
 def regions_load() -> int:
     """Load the bundled region codes (idempotent). Returns the number of regions."""

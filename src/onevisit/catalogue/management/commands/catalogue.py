@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from onevisit.accounts.services import regions_missing_hint
 from onevisit.catalogue.importing import COLUMNS, FileRejected, catalogue_import
 
 
@@ -39,7 +40,7 @@ class Command(BaseCommand):
                 where = f"row {problem.row}" if problem.row else "file"
                 self.stderr.write(f"{where}, {problem.column}: {problem.reason}")
             raise CommandError(f"{path.name}: {len(rejected.problems)} problems; "
-                               "nothing was imported") from rejected
+                               f"nothing was imported{regions_missing_hint()}") from rejected
         seconds = time.monotonic() - started
         self.stdout.write(
             f"{path.name}: {result.rows} rows in {seconds:.1f} s; "

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from onevisit.accounts.services import regions_missing_hint
 from onevisit.errors import InvalidInput
 from onevisit.hotline.dispatch import (
     Comparison,
@@ -130,7 +131,8 @@ class Command(BaseCommand):
             try:
                 created = departments_create(names=sorted(unknown), region_code=options["region"])
             except InvalidInput as error:
-                raise CommandError(f"--region {options['region']}: {error.message}") from error
+                raise CommandError(f"--region {options['region']}: {error.message}"
+                                   f"{regions_missing_hint()}") from error
             for department in created:
                 self.stdout.write(f"  created {department.code} {department.name}")
             return self._read_again(path)

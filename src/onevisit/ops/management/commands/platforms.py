@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from onevisit.accounts.services import grassroots_platforms_ensure
+from onevisit.accounts.services import grassroots_platforms_ensure, regions_missing_hint
 from onevisit.errors import DomainError
 
 
@@ -24,6 +24,6 @@ class Command(BaseCommand):
             platforms = grassroots_platforms_ensure(region_code=options["region_code"],
                                                     actor=None)
         except DomainError as exc:
-            raise CommandError(str(exc.message)) from exc
+            raise CommandError(f"{exc.message}{regions_missing_hint()}") from exc
         townships = len({department.region_id for department in platforms})
         self.stdout.write(f"{len(platforms)} grassroots platforms in {townships} townships")
