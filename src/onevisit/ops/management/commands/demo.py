@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from onevisit.demo.awards import demo_awards_load
@@ -14,8 +15,6 @@ from onevisit.demo.verdict import demo_verdict_load
 from onevisit.ops.demo_history import demo_history_load
 from onevisit.ops.demo_hotline import demo_hotline_load
 from onevisit.ops.demo_setup import demo_approve_all, demo_file, demo_world_load
-
-BASE = "http://127.0.0.1:8000"
 
 
 class Command(BaseCommand):
@@ -35,6 +34,8 @@ class Command(BaseCommand):
         demo_towns_load()
         demo_awards_load()
         self.stdout.write(self.style.SUCCESS("onevisit demo is ready.\n"))
+        # The site's address as its certificates and surveys name it (ONEVISIT_PUBLIC_URL).
+        base = str(settings.ONEVISIT["PUBLIC_URL"]).rstrip("/")
         for label, path in (
             ("search and guides (一网通办)", "/"),
             ("apply online, my applications (citizen)", "/me/"),
@@ -66,7 +67,7 @@ class Command(BaseCommand):
             ("JSON API (OpenAPI)", "/api/docs"),
             ("catalogue editors (admin)", "/admin/"),
         ):
-            self.stdout.write(f"  {label:40} {BASE}{path}")
+            self.stdout.write(f"  {label:40} {base}{path}")
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         rows = [
             ("admin", "事项管理员 / catalogue editor (admin site)"),
