@@ -194,7 +194,11 @@ def classifier_fit(*, tokens: Sequence[list[str]], labels: Sequence[str],
     min_df = MIN_DOCUMENT_FREQUENCY if len(labels) >= 200 else 1
     vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=min_df)
     matrix = vectorizer.fit_transform(tokens)
-    model = LinearSVC(C=regularisation, max_iter=5000)
+    # Each department is one against all the others, so its own samples are a few in
+    # hundreds: weighed up to count as much as all the rest ("balanced"), top-1 on the
+    # real-style letters rose by a third of a point over eleven fold seeds (6 up, 3 down;
+    # docs/performance.md), level on the generated tickets.
+    model = LinearSVC(C=regularisation, class_weight="balanced", max_iter=5000)
     model.fit(matrix, list(labels))
     coefficients: Any = model.coef_
     intercept: Any = model.intercept_
