@@ -24,6 +24,7 @@ from onevisit.hotline.dispatch import (
     dispatch_suggest,
     dispatch_train,
     platform_kinds_score,
+    platform_reason,
 )
 from onevisit.hotline.models import Ticket, TicketAssignment, TicketEvent
 from onevisit.hotline.services import ticket_create, ticket_dispatch
@@ -109,6 +110,14 @@ def test_each_kind_of_matter_goes_to_its_platform(
     assert platform_kinds_score(text)[0].kind == kind
 
 
+def test_the_reason_says_a_word_once_not_again_inside_a_longer_one() -> None:
+    reason = {"platform": "enforcement", "keywords": ["占道", "占道经营", "油烟"],
+              "learnt": True}
+
+    assert platform_reason(reason) == ("属地综合执法事项（诉求提到：占道经营、油烟；"
+                                       "以往此类诉求由乡镇（街道）平台办理）")
+
+
 def test_no_platform_is_suggested_without_one_in_the_ticket_s_township(
         hw: HotlineWorld, cuiyuan: dict[str, Department]) -> None:
     elsewhere = dispatch_suggest(text=STALLS, region_code=hw.jiangcun.code)
@@ -154,6 +163,11 @@ def test_the_model_learns_every_township_s_platform_of_a_kind_as_one(
     first = [dispatch_suggest(text=t.text, region_code=hw.jiangcun.code).best for t in bureau]
     right = sum(best == t.department_code for best, t in zip(first, bureau, strict=True))
     assert right / len(bureau) >= 0.8
+    # A platform's confidence is the model's, as its neighbours' are: together at most 1.
+    shown = [dispatch_suggest(text=t.text, region_code=hw.jiangcun.code).choices
+             for t in split.test]
+    assert any(choices[0].reason for choices in shown)
+    assert all(sum(c.confidence for c in choices) <= 1 + 1e-9 for choices in shown)
 
 
 def test_measured_on_tickets_handled_by_platforms_dispatch_finds_the_township_s(

@@ -94,8 +94,11 @@ def platform_reason(reason: dict[str, Any]) -> str:
     kind = str(reason.get("platform", ""))
     if kind not in PlatformKind.values:
         return ""
-    shown = [_("诉求提到：%(words)s") % {"words": "、".join(reason["keywords"])}
-             ] if reason.get("keywords") else []
+    words = reason.get("keywords") or []
+    # 占道经营 says 占道 already: a word inside another one found is not said twice.
+    words = [word for word in words if not any(word != other and word in other
+                                               for other in words)]
+    shown = [_("诉求提到：%(words)s") % {"words": "、".join(words)}] if words else []
     if reason.get("learnt"):
         shown.append(_("以往此类诉求由乡镇（街道）平台办理"))
     head = _("属地%(platform)s事项") % {"platform": PlatformKind(kind).label}

@@ -183,7 +183,7 @@ def _choices(ranked: Sequence[tuple[str, float]], names: dict[str, str], *, text
     has the platform of the matter's kind put first: the kind the model finds at least
     half as likely as its likeliest department, or the kind the ticket's words show,
     when the model ranks it among its first choices too or never learnt it (`known`: its
-    labels); whichever is surer."""
+    labels); whichever is surer. Its confidence is the model's where the model knows it."""
     ordinary = [Choice(code, names.get(code, ""), confidence)
                 for code, confidence in ranked if not label_platform(code)]
     platforms = _cache.platforms.get(region_code, {}) if region_code else {}
@@ -212,7 +212,12 @@ def _choices(ranked: Sequence[tuple[str, float]], names: dict[str, str], *, text
     reason = {"platform": kind,
               "keywords": list(keywords[kind].keywords) if kind in keywords else [],
               "learnt": kind in learnt}
-    first = Choice(code, names.get(code, ""), sureness[kind], reason)
+    # The confidence shown is the model's, to be read beside the departments' after it;
+    # the keywords' share only for a kind the model never learnt.
+    label = platform_label(kind)
+    confidence = (dict(ranked).get(label, 0.0) if label in known
+                  else keywords[kind].confidence)
+    first = Choice(code, names.get(code, ""), confidence, reason)
     return [first, *ordinary[:CHOICES - 1]]
 
 
