@@ -35,7 +35,7 @@ class Command(BaseCommand):
         demo_awards_load()
         self.stdout.write(self.style.SUCCESS("onevisit demo is ready.\n"))
         # The site's address as its certificates and surveys name it (ONEVISIT_PUBLIC_URL).
-        base = str(settings.ONEVISIT["PUBLIC_URL"]).rstrip("/")
+        base = settings.ONEVISIT["PUBLIC_URL"]
         for label, path in (
             ("search and guides (一网通办)", "/"),
             ("apply online, my applications (citizen)", "/me/"),
