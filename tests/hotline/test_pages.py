@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from onevisit import clock
-from onevisit.hotline.models import Ticket
+from onevisit.hotline.models import Ticket, TicketEvent
 from onevisit.hotline.services import (
     ticket_accept,
     ticket_close,
@@ -17,6 +17,7 @@ from onevisit.hotline.services import (
     ticket_dispatch,
     ticket_follow_up,
     ticket_reply,
+    ticket_return,
 )
 from onevisit.metrics.services import rollups_refresh
 
@@ -193,11 +194,17 @@ def test_a_near_miss_is_shown_as_a_possible_duplicate_with_its_reasons_and_not_m
     page = agent.get(response["Location"]).content.decode()
     assert "可能重复" in page
     assert f'href="/hotline/tickets/{first.number}/"' in page
-    assert "共同词：文三路、路灯、不亮、晚上" in page
+    assert "（相似度 50%）：共同词：文三路、路灯、不亮、晚上" in page
     assert f"并入 {first.number}" not in page  # the agent opens it; the dispatcher merges
 
     dispatcher = _browser(hw.dispatcher)
     assert f"并入 {first.number}" in dispatcher.get(response["Location"]).content.decode()
+    events = TicketEvent.objects.count()
+    mistyped = dispatcher.post(f"/hotline/tickets/{ticket.number}/merge/", {
+        "master_number": "RX123", "note": ""}, follow=True).content.decode()
+    assert "没有工单 RX123" in mistyped
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.master, TicketEvent.objects.count()) == ("new", None, events)
     dispatcher.post(f"/hotline/tickets/{ticket.number}/merge/", {
         "master_number": first.number, "note": "核对可能重复后并单"})
 
@@ -223,3 +230,21 @@ def test_the_agent_sees_no_good_answer_and_what_to_do_for_a_matter_outside_the_c
     found = inside.content.decode()
     assert 'href="/items/330106-BDC-001/"' in found
     assert "没有找到合适的答案" not in found
+
+
+def test_a_department_that_returned_the_ticket_is_not_suggested_again(hw):
+    ticket = ticket_create(data=hw.complaint(), actor=hw.agent).ticket
+    first = ticket.suggestion["choices"][0]
+    assert first["department"] == hw.urban.code
+    ticket_dispatch(number=ticket.number, lead=hw.urban.code, actor=hw.dispatcher)
+    ticket_return(number=ticket.number, reason="路灯归街道管，不属本局", actor=hw.urban_reviewer)
+
+    page = _browser(hw.dispatcher).get(f"/hotline/tickets/{ticket.number}/").content.decode()
+
+    assert f"{first['name']}（" not in page.split('id="lead"', 1)[0]  # not in 建议：
+    assert "杭州市西湖区城市管理局：路灯归街道管，不属本局" in page  # 退单记录
+    # Its first choice refused: the dispatcher decides, nothing is preselected.
+    assert "建议不确定" in page
+    lead = page.split('id="lead"', 1)[1].split("</select>", 1)[0]
+    assert lead.count(" selected>") == 1
+    assert '<option value="" selected>' in lead

@@ -5,6 +5,7 @@ the platform's staff work it in their department queue, on the pages and through
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -196,6 +197,8 @@ def test_the_dispatcher_sends_it_to_the_platform_and_its_staff_work_it_on_the_pa
     # The reason, and the township's four platforms to choose from (first: the suggestion).
     assert ("翠苑街道综合执法平台：属地综合执法事项（诉求提到：占道、摆摊、摊贩、流动摊、夜宵摊）"
             in page)
+    suggested = r"建议：翠苑街道综合执法平台（\d+%，属地优先）、杭州市西湖区城市管理局（\d+%）"
+    assert re.search(suggested, page)
     assert '<option value="330106005-enforcement" selected>翠苑街道综合执法平台</option>' in page
     for department in cuiyuan.values():
         assert f'value="{department.code}"' in page
