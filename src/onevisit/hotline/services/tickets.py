@@ -22,7 +22,7 @@ from onevisit.applications.services import Upload, serial_number
 from onevisit.applications.services.common import number_placeholder
 from onevisit.applications.services.inputs import upload_sniff, upload_store
 from onevisit.audit.services import atomic_audited
-from onevisit.errors import InvalidInput, NotAllowed
+from onevisit.errors import InvalidInput, NotAllowed, NotFound
 from onevisit.files.services import files_guard
 from onevisit.hotline.constants import OPEN_STATUSES, TicketChannel, TicketStatus, TicketType
 from onevisit.hotline.dispatch import Suggestion, dispatch_suggest
@@ -326,7 +326,13 @@ def ticket_merge(*, number: str, master_number: str, actor: Any, note: str = "")
     role_require(actor, (Role.DISPATCHER,))
     if number == master_number:
         raise InvalidInput(_("不能并入自身"), {"master_number": _("请选择另一张工单")})
-    master = ticket_lock(master_number, actor)
+    if not master_number.strip():
+        raise InvalidInput(_("请填写要并入的工单编号"), {"master_number": _("必填")})
+    try:
+        master = ticket_lock(master_number, actor)
+    except NotFound:
+        raise InvalidInput(_("没有工单 %(number)s") % {"number": master_number.strip()[:40]},
+                           {"master_number": _("请填写一张在办工单的编号")}) from None
     ticket = ticket_lock(number, actor)
     if master.status not in OPEN_STATUSES:
         raise InvalidInput(_("主工单已办结或已被并单"),
