@@ -240,6 +240,22 @@ def test_a_near_miss_is_a_possible_duplicate_never_a_merge(open_tickets):
     assert duplicates.POSSIBLE_THRESHOLD <= 0.49 < duplicates.SAME_MATTER_THRESHOLD
 
 
+def test_a_possible_duplicate_says_what_differs_as_well_as_what_agrees(open_tickets):
+    flickering = ("", "翠苑街道文三路478号门口的路灯一直闪个不停，晚上一闪一闪的，老人小孩走路很"
+                      "危险，希望尽快派人修好。", LIGHT[2])
+
+    [match] = _matches(flickering, caller=ZHAO)
+
+    assert (match.number, match.kind) == ("RX001", "possible")
+    assert match.reasons[-1] == "所诉问题不同：闪烁 ≠ 不亮"
+    assert "同一地点：文三路478号" in match.reasons
+    elsewhere = duplicate_score(
+        tokens=ticket_tokens(title="", text=LIGHT_AGAIN[1], address="文三路480号"),
+        other_tokens=ticket_tokens(title=LIGHT[0], text=LIGHT[1], address=LIGHT[2]),
+        address="文三路480号", other_address=LIGHT[2])
+    assert [d.kind for d in elsewhere.differences] == ["place"]
+
+
 def test_the_same_matter_at_another_number_is_not_merged(open_tickets):
     elsewhere = ("路灯不亮", LIGHT[1].replace("478", "480"), LIGHT[2].replace("478", "480"))
 

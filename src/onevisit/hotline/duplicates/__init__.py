@@ -68,6 +68,7 @@ from onevisit.hotline.duplicates.score import (
     POSSIBLE_THRESHOLD,
     SAME_CALLER_THRESHOLD,
     SAME_MATTER_THRESHOLD,
+    Difference,
     DuplicateScore,
     _score,
     _shown,
@@ -196,11 +197,11 @@ def duplicate_matches(*, tokens: Sequence[str], region_code: str, address: str,
             continue
         same_caller = bool(caller_digest) and candidate.caller_digest == caller_digest
         same_region = _township(region_code) and candidate.region_code == region_code
-        score, same_place = _score(mine, place, theirs, address_place(candidate.address),
-                                   same_region)
+        score, same_place, differences = _score(mine, place, theirs,
+                                                address_place(candidate.address), same_region)
         if score >= POSSIBLE_THRESHOLD:
             scored.append((DuplicateScore(score, _shown(tokens, mine & theirs), same_place,
-                                          same_region, same_caller), candidate))
+                                          same_region, same_caller, differences), candidate))
     scored.sort(key=lambda pair: (not _sure(pair[0]), not pair[0].same_caller, -pair[0].score,
                                   pair[1].ticket_id))
     matches = []
@@ -215,11 +216,25 @@ def duplicate_matches(*, tokens: Sequence[str], region_code: str, address: str,
             reasons.append(_("同一地点：%(place)s") % {"place": shown})
         if found.same_region:
             reasons.append(_region_reason(candidate.region_name))
+        reasons.extend(_difference_reason(difference) for difference in found.differences)
         kind: MatchKind = ("possible" if not _sure(found)
                            else "same_caller" if found.same_caller else "same_matter")
         matches.append(DuplicateMatch(ticket_id=candidate.ticket_id, number=candidate.number,
                                       score=found.score, kind=kind, reasons=reasons))
     return matches
+
+
+def _difference_reason(difference: Difference) -> str:
+    """What the two tickets name differently, for the agent checking a match: 地点不同：
+    文三路478号 ≠ 文一路12号."""
+    labels = {"place": _("地点不同"), "number": _("数字不同"), "subject": _("所涉事物不同"),
+              "trouble": _("所诉问题不同")}
+    label = labels[difference.kind]
+    if not difference.mine or not difference.theirs:  # one address, other roads in the text
+        return label
+    return _("%(label)s：%(mine)s ≠ %(theirs)s") % {
+        "label": label, "mine": "、".join(difference.mine[:3]),
+        "theirs": "、".join(difference.theirs[:3])}
 
 
 def _sure(found: DuplicateScore) -> bool:

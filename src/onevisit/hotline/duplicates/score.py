@@ -50,6 +50,15 @@ _PLACE_BREAKS = re.compile(r"(?<=[路街])[与和跟及近]|靠近|\|")  # not �
 # --------------------------------------------------------------------------- scoring
 
 
+class Difference(NamedTuple):
+    """What two tickets name differently: `kind` place, subject, trouble or number, and
+    what each names (the new ticket's first)."""
+
+    kind: str
+    mine: tuple[str, ...]
+    theirs: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class DuplicateScore:
     """How alike two tickets are, and what they share."""
@@ -59,6 +68,7 @@ class DuplicateScore:
     same_place: bool  # both addresses name one place
     same_region: bool
     same_caller: bool
+    differences: tuple[Difference, ...] = ()  # what halved the score
 
 
 def _shown(tokens: Sequence[str], shared: set[str]) -> tuple[str, ...]:
@@ -190,9 +200,16 @@ def _troubles(tokens: Iterable[str]) -> set[str]:
     return {trouble for token in tokens for trouble in _trouble_of(token)}
 
 
+class Scored(NamedTuple):
+    score: float
+    same_place: bool  # both addresses name one place
+    differences: tuple[Difference, ...]  # what lowered the score: two places, no subject …
+
+
 def _score(mine: set[str], place: str, theirs: set[str], other_place: str,
-           same_region: bool) -> tuple[float, bool]:
-    """`duplicate_score`'s score and whether the addresses name one place."""
+           same_region: bool) -> Scored:
+    """`duplicate_score`'s score, whether the addresses name one place, and what the
+    tickets name differently."""
     places, other_places = _places(mine, place), _places(theirs, other_place)
     said, other_said = mine - places, theirs - other_places
     score = _similarity(said, other_said)
@@ -213,17 +230,22 @@ def _score(mine: set[str], place: str, theirs: set[str], other_place: str,
               + SAME_SUBJECT_BONUS * bool(subjects & other_subjects)
               + SAME_TROUBLE_BONUS * bool(troubles & other_troubles)
               + SAME_TOWNSHIP_BONUS * (same_region and not other))
+    differences = []
     if other:
         score /= 2
-    for named, other_named in (
-        ({token for token in mine if token.isdigit()},
+        differences.append(Difference("place", (place,) if place else (),
+                                      (other_place,) if other_place else ()))
+    for kind, named, other_named in (
+        ("number", {token for token in mine if token.isdigit()},
          {token for token in theirs if token.isdigit()}),
-        (subjects, other_subjects),
-        (troubles, other_troubles),
+        ("subject", subjects, other_subjects),
+        ("trouble", troubles, other_troubles),
     ):
         if named and other_named and not named & other_named:
             score /= 2
-    return round(min(score, 1.0), 3), same_place and bool(place and other_place)
+            differences.append(Difference(kind, tuple(sorted(named)), tuple(sorted(other_named))))
+    return Scored(round(min(score, 1.0), 3), same_place and bool(place and other_place),
+                  tuple(differences))
 
 
 def duplicate_score(*, tokens: Sequence[str], other_tokens: Sequence[str], address: str = "",
@@ -248,9 +270,9 @@ def duplicate_score(*, tokens: Sequence[str], other_tokens: Sequence[str], addre
     mine, theirs = set(tokens), set(other_tokens)
     if not mine & theirs:
         return DuplicateScore(0.0, (), False, same_region, same_caller)
-    score, same_place = _score(mine, address_place(address), theirs,
-                               address_place(other_address), same_region)
+    score, same_place, differences = _score(mine, address_place(address), theirs,
+                                            address_place(other_address), same_region)
     return DuplicateScore(score, _shown(tokens, mine & theirs), same_place, same_region,
-                          same_caller)
+                          same_caller, differences)
 
 
