@@ -23,6 +23,7 @@ from onevisit.hotline.duplicates import (
     duplicate_keys,
     duplicate_matches,
     duplicate_score,
+    ticket_said,
     ticket_tokens,
 )
 from onevisit.hotline.models import DuplicateBand, Ticket
@@ -88,7 +89,8 @@ def _matches(told: tuple[str, str, str], *, caller: str, region: str = CUIYUAN,
     title, text, address = told
     return duplicate_matches(tokens=ticket_tokens(title=title, text=text, address=address),
                              region_code=region, address=address, caller_digest=caller,
-                             exclude_ids=exclude_ids)
+                             exclude_ids=exclude_ids,
+                             said=ticket_said(title=title, text=text, address=address))
 
 
 @pytest.fixture
@@ -254,6 +256,15 @@ def test_a_possible_duplicate_says_what_differs_as_well_as_what_agrees(open_tick
         other_tokens=ticket_tokens(title=LIGHT[0], text=LIGHT[1], address=LIGHT[2]),
         address="文三路480号", other_address=LIGHT[2])
     assert [d.kind for d in elsewhere.differences] == ["place"]
+
+
+def test_a_kind_of_matter_the_caller_did_not_say_is_not_shown_as_her_word(open_tickets):
+    occupied = ("", "文三路古翠路口晚上人行道被小摊贩占了，卖烧烤的，垃圾扔得到处都是。", "")
+
+    [match] = _matches(occupied, caller=ZHAO)
+
+    assert (match.number, match.kind) == ("RX004", "same_matter")
+    assert match.reasons[:2] == ["共同词：文三路、晚上、人行道、摊贩、垃圾", "同类问题：占道"]
 
 
 def test_the_same_matter_at_another_number_is_not_merged(open_tickets):

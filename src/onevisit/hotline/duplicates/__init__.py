@@ -79,6 +79,7 @@ from onevisit.hotline.duplicates.tokens import (
     RARE_FREQUENCY,
     TOKENS_VERSION,
     address_place,
+    ticket_said,
     ticket_tokens,
 )
 from onevisit.hotline.models import DuplicateBand, Ticket
@@ -90,7 +91,7 @@ __all__ = [
     "MatchKind", "address_place", "address_similarity", "duplicate_bands",
     "duplicate_candidates", "duplicate_index_add", "duplicate_index_rebuild",
     "duplicate_index_remove", "duplicate_keys", "duplicate_matches", "duplicate_score",
-    "duplicate_signature", "ticket_tokens",
+    "duplicate_signature", "ticket_said", "ticket_tokens",
 ]
 
 MatchKind = Literal["same_caller", "same_matter", "possible"]
@@ -178,13 +179,15 @@ def _region_reason(name: str) -> str:
 
 def duplicate_matches(*, tokens: Sequence[str], region_code: str, address: str,
                       caller_digest: str, exclude_ids: Iterable[int] = (),
-                      limit: int = 5) -> list[DuplicateMatch]:
+                      limit: int = 5, said: str = "") -> list[DuplicateMatch]:
     """The open tickets a new ticket is likely about, each with its reasons: the caller's
     own first (最多投一次: her repeat is linked to her ticket, whatever else matches),
     then the best scores; then the possible duplicates (`possible`: from
     `POSSIBLE_THRESHOLD`, under the thresholds), shown to the agent and acted on by none.
     Candidates come from the whole county: a paraphrase filed in a neighbouring township
-    is found; the same township adds to the score."""
+    is found; the same township adds to the score. `said`: the new ticket's words as the
+    caller said them (`ticket_said`): a shared subject or trouble neither said in so many
+    words (占道 for 人行道被占了) is named as the kind of matter, not as a word said."""
     tokens = list(dict.fromkeys(tokens))
     candidates = duplicate_candidates(bands=duplicate_bands(tokens, region_code=region_code,
                                                             address=address),
@@ -209,8 +212,12 @@ def duplicate_matches(*, tokens: Sequence[str], region_code: str, address: str,
         reasons = []
         if found.same_caller:
             reasons.append(_("同一来电人"))
-        if found.words:
-            reasons.append(_("共同词：%(words)s") % {"words": "、".join(found.words)})
+        words = [word for word in found.words if not said or word in said]
+        kinds = [word for word in found.words if said and word not in said]
+        if words:
+            reasons.append(_("共同词：%(words)s") % {"words": "、".join(words)})
+        if kinds:
+            reasons.append(_("同类问题：%(words)s") % {"words": "、".join(kinds)})
         if found.same_place:
             shown = min(place, address_place(candidate.address), key=len)
             reasons.append(_("同一地点：%(place)s") % {"place": shown})

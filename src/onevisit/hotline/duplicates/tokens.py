@@ -148,6 +148,13 @@ def ticket_tokens(*, title: str, text: str, address: str = "") -> list[str]:
     return [token for token in dict.fromkeys(words) if _meaningful(token)]
 
 
+def ticket_said(*, title: str, text: str, address: str = "") -> str:
+    """A ticket's words as `ticket_tokens` reads them, before the subjects and troubles
+    they name are added: what a token must be found in to have been said."""
+    said = simplified(f"{title}\n{text}")
+    return f"{said}\n{address_place(address)}"
+
+
 @lru_cache(maxsize=1 << 16)
 def _copies(token: str) -> int:
     """How much a token weighs. A subject, a number, or a word the segmenter's dictionary

@@ -31,6 +31,7 @@ from onevisit.hotline.duplicates import (
     duplicate_index_add,
     duplicate_index_remove,
     duplicate_matches,
+    ticket_said,
     ticket_tokens,
 )
 from onevisit.hotline.models import Ticket, TicketAssignment, TicketAttachment
@@ -218,7 +219,9 @@ def ticket_create(*, data: TicketInput, actor: Any, answer: str = "",
     if data.type in MATCHED_TYPES:
         matches = duplicate_matches(
             tokens=tokens, region_code=cleaned["region"].code if cleaned["region"] else "",
-            address=cleaned["address"], caller_digest=cleaned["caller_digest"])
+            address=cleaned["address"], caller_digest=cleaned["caller_digest"],
+            said=ticket_said(title=cleaned["title"], text=cleaned["text"],
+                             address=cleaned["address"]))
     suggestion = dispatch_suggest(text=f"{cleaned['title']}\n{cleaned['text']}",
                                   region_code=cleaned["region"].code if cleaned["region"] else "")
     return _ticket_file(cleaned=cleaned, files=files, tokens=tokens, matches=matches,
