@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from onevisit import clock
 from onevisit.hotline.models import Ticket, TicketEvent
@@ -248,3 +249,16 @@ def test_a_department_that_returned_the_ticket_is_not_suggested_again(hw):
     lead = page.split('id="lead"', 1)[1].split("</select>", 1)[0]
     assert lead.count(" selected>") == 1
     assert '<option value="" selected>' in lead
+
+
+def test_the_suggested_departments_read_in_the_page_s_language(hw):
+    hw.urban.name_en = "Xihu District Urban Management Bureau"
+    hw.urban.save()
+    ticket = ticket_create(data=hw.complaint(), actor=hw.agent).ticket
+    assert ticket.suggestion["choices"][0]["name"] == "杭州市西湖区城市管理局"  # as made
+
+    with translation.override("en"):
+        page = _browser(hw.dispatcher).get(f"/hotline/tickets/{ticket.number}/",
+                                           HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "Xihu District Urban Management Bureau（" in page.split('id="lead"', 1)[0]

@@ -151,8 +151,12 @@ def suggestion_shown(ticket: Ticket) -> tuple[list[dict[str, Any]], bool]:
     returned = set(ticket.assignments.filter(role=AssignmentRole.LEAD, returned_at__isnull=False)
                    .values_list("department__code", flat=True))
     made = ticket.suggestion.get("choices", [])
-    choices = [{**choice, "reason_text": platform_reason(choice["reason"])
-                if choice.get("reason") else ""}
+    # Named as the department is now, in the reader's language (the stored name is the
+    # one of the day, in Chinese).
+    names = {department.code: department.name for department in
+             Department.objects.filter(code__in=[choice["department"] for choice in made])}
+    choices = [{**choice, "name": names.get(choice["department"], choice.get("name", "")),
+                "reason_text": platform_reason(choice["reason"]) if choice.get("reason") else ""}
                for choice in made if choice["department"] not in returned]
     refused = bool(made) and made[0]["department"] in returned
     return choices, bool(ticket.suggestion.get("uncertain", False)) or refused
