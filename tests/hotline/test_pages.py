@@ -191,7 +191,7 @@ def test_a_near_miss_is_shown_as_a_possible_duplicate_with_its_reasons_and_not_m
     ticket = Ticket.objects.exclude(pk=first.pk).get()
     assert (ticket.status, ticket.master) == ("new", None)
     assert ticket.possible_duplicates == [{
-        "number": first.number, "score": 0.504, "reasons": ["共同词：文三路、路灯、不亮、晚上"]}]
+        "number": first.number, "score": 0.501, "reasons": ["共同词：文三路、路灯、不亮、晚上"]}]
     page = agent.get(response["Location"]).content.decode()
     assert "可能重复" in page
     assert f'href="/hotline/tickets/{first.number}/"' in page

@@ -65,7 +65,8 @@ def test_a_ticket_is_filed_with_its_deadline_and_a_dispatch_suggestion(hw):
     assert ticket.limit_days == 5  # a complaint: five working days
     assert ticket.due_at.astimezone(dt.timezone(dt.timedelta(hours=8))).date() \
         == dt.date(2026, 12, 3)
-    assert ticket.title == ticket.text[:30]
+    assert ticket.title == ticket.text[:29] + "…"  # its text's beginning, cut short
+    assert len(ticket.text) > 30
     assert ticket.caller_digest
     assert "13905710001" not in ticket.caller_digest
     # No history yet: the keyword rules suggest; 路灯 is urban management's.
@@ -166,6 +167,12 @@ def test_a_wrong_merge_is_split_back_to_the_dispatcher(hw):
     assert "split_off" in _actions(first)
     # Split, it is an open matter of its own again: a third caller may match it.
     assert split in selectors.dispatch_queue(viewer=hw.dispatcher)
+
+
+def test_a_short_text_is_its_own_title_whole(hw):
+    ticket = ticket_create(data=hw.complaint(text="文三路478号路灯不亮。"), actor=hw.agent).ticket
+
+    assert ticket.title == "文三路478号路灯不亮。"
 
 
 def test_the_dispatcher_merges_by_hand_and_only_the_dispatcher(hw):

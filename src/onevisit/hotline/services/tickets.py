@@ -52,6 +52,7 @@ log = structlog.get_logger(__name__)
 MAX_TEXT = 4000
 MAX_MEDIA_URL = 500
 MAX_CLIENT_ID = 100
+TITLE_FROM_TEXT = 30  # characters of the text a ticket filed without a title is titled with
 # Types whose repeats and shared matters are matched: a question is answered on the call,
 # a praise is not a matter to handle twice.
 MATCHED_TYPES = (TicketType.COMPLAINT, TicketType.REPORT, TicketType.HELP,
@@ -144,7 +145,7 @@ def _clean(data: TicketInput, actor: Any) -> tuple[dict[str, Any], list[tuple[Up
         errors["text"] = _("请填写诉求内容")
     elif len(text) > MAX_TEXT:
         errors["text"] = _("诉求内容最多 %(n)d 个字") % {"n": MAX_TEXT}
-    title = (data.title.strip() or text[:30])[:120]
+    title = (data.title.strip() or _title_from(text))[:120]
     phone = data.caller_phone.strip()
     if phone and not (7 <= len([c for c in phone if c.isdigit()]) <= 15):
         errors["caller_phone"] = _("联系电话格式不正确")
@@ -227,6 +228,13 @@ def ticket_create(*, data: TicketInput, actor: Any, answer: str = "",
     return _ticket_file(cleaned=cleaned, files=files, tokens=tokens, matches=matches,
                         suggestion=suggestion, actor=actor, answer=answer.strip(),
                         independent=independent, received=received)
+
+
+def _title_from(text: str) -> str:
+    """A ticket filed without a title is titled with its text's beginning, cut short with
+    an ellipsis where the text goes on."""
+    text = " ".join(text.split())
+    return text if len(text) <= TITLE_FROM_TEXT else f"{text[:TITLE_FROM_TEXT - 1]}…"
 
 
 def _jurisdiction(place: Region | None, given: str, actor: Any) -> str:
