@@ -207,7 +207,7 @@ def test_a_near_miss_is_shown_as_a_possible_duplicate_with_its_reasons_and_not_m
     ticket.refresh_from_db()
     assert (ticket.status, ticket.master, TicketEvent.objects.count()) == ("new", None, events)
     dispatcher.post(f"/hotline/tickets/{ticket.number}/merge/", {
-        "master_number": first.number, "note": "核对可能重复后并单"})
+        "master_number": f" {first.number.lower()} ", "note": "核对可能重复后并单"})
 
     ticket.refresh_from_db()
     assert (ticket.status, ticket.master_id) == ("merged", first.pk)

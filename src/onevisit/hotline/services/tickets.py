@@ -335,14 +335,15 @@ def _attach_to(*, ticket: Ticket, match: DuplicateMatch, actor: Any) -> str:
 def ticket_merge(*, number: str, master_number: str, actor: Any, note: str = "") -> Ticket:
     """并单 by the dispatcher: the ticket is answered with its master from now on."""
     role_require(actor, (Role.DISPATCHER,))
+    master_number = master_number.strip().upper()  # as typed: " rx3301… "
     if number == master_number:
         raise InvalidInput(_("不能并入自身"), {"master_number": _("请选择另一张工单")})
-    if not master_number.strip():
+    if not master_number:
         raise InvalidInput(_("请填写要并入的工单编号"), {"master_number": _("必填")})
     try:
         master = ticket_lock(master_number, actor)
     except NotFound:
-        raise InvalidInput(_("没有工单 %(number)s") % {"number": master_number.strip()[:40]},
+        raise InvalidInput(_("没有工单 %(number)s") % {"number": master_number[:40]},
                            {"master_number": _("请填写一张在办工单的编号")}) from None
     ticket = ticket_lock(number, actor)
     if master.status not in OPEN_STATUSES:
