@@ -230,6 +230,13 @@ def normalize(text: str) -> str:
     return _CONTROL.sub(" ", unicodedata.normalize("NFKC", text)).lower()
 
 
+def outermost(words: Sequence[str]) -> list[str]:
+    """`words` without those inside a longer one of them (三路 beside 文三路, 占道 beside
+    占道经营), in order: what a reason names once."""
+    return [word for word in words if not any(word != other and word in other
+                                              for other in words)]
+
+
 def _is_word(token: str) -> bool:
     return _WORD.fullmatch(token) is not None
 

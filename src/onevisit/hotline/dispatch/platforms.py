@@ -20,7 +20,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from onevisit.accounts.models import PlatformKind
-from onevisit.search.text import normalize
+from onevisit.search.text import normalize, outermost
 
 LABEL_PREFIX = "platform:"
 
@@ -94,10 +94,7 @@ def platform_reason(reason: dict[str, Any]) -> str:
     kind = str(reason.get("platform", ""))
     if kind not in PlatformKind.values:
         return ""
-    words = reason.get("keywords") or []
-    # 占道经营 says 占道 already: a word inside another one found is not said twice.
-    words = [word for word in words if not any(word != other and word in other
-                                               for other in words)]
+    words = outermost(reason.get("keywords") or [])  # 占道经营 says 占道 already
     shown = [_("诉求提到：%(words)s") % {"words": "、".join(words)}] if words else []
     if reason.get("learnt"):
         shown.append(_("以往此类诉求由乡镇（街道）平台办理"))

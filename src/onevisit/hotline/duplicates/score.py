@@ -19,6 +19,7 @@ from onevisit.hotline.duplicates.tokens import (
     _trouble_of,
     address_place,
 )
+from onevisit.search.text import outermost
 
 SAME_MATTER_THRESHOLD = 0.55
 SAME_CALLER_THRESHOLD = 0.5
@@ -74,9 +75,8 @@ class DuplicateScore:
 def _shown(tokens: Sequence[str], shared: set[str]) -> tuple[str, ...]:
     """The shared words to name, in order; a word inside a longer shared one is left out
     (三路 in 文三路)."""
-    words = [token for token in dict.fromkeys(tokens) if token in shared]
-    kept = [word for word in words if not any(word != other and word in other for other in words)]
-    return tuple(kept[:REASON_WORDS])
+    return tuple(outermost([token for token in dict.fromkeys(tokens)
+                            if token in shared])[:REASON_WORDS])
 
 
 def _similarity(mine: set[str], theirs: set[str]) -> float:
