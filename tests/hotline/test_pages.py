@@ -239,6 +239,9 @@ def test_a_department_that_returned_the_ticket_is_not_suggested_again(hw):
     assert first["department"] == hw.urban.code
     ticket_dispatch(number=ticket.number, lead=hw.urban.code, actor=hw.dispatcher)
     ticket_return(number=ticket.number, reason="路灯归街道管，不属本局", actor=hw.urban_reviewer)
+    ticket.refresh_from_db()  # as the API shows it too
+    assert hw.urban.code not in [c["department"] for c in ticket.suggestion["choices"]]
+    assert ticket.suggestion["uncertain"] is True
 
     page = _browser(hw.dispatcher).get(f"/hotline/tickets/{ticket.number}/").content.decode()
 

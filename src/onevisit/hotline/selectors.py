@@ -142,24 +142,16 @@ def dispatch_targets(ticket: Ticket, *, viewer: Any) -> DispatchTargets:
                          .order_by("code")))
 
 
-def suggestion_shown(ticket: Ticket) -> tuple[list[dict[str, Any]], bool]:
-    """The suggested departments kept with the ticket, less those that returned it (退单:
-    a department that said it is not its matter is not suggested again), a platform's with
-    the reason it comes first in the reader's language (`reason_text`); and whether the
-    suggestion is uncertain — as it was made, or because its first choice returned the
-    ticket: the dispatcher then decides."""
-    returned = set(ticket.assignments.filter(role=AssignmentRole.LEAD, returned_at__isnull=False)
-                   .values_list("department__code", flat=True))
+def suggestion_choices(ticket: Ticket) -> list[dict[str, Any]]:
+    """The suggested departments kept with the ticket, named as they are now in the
+    reader's language (the stored name is the day's, in Chinese), a platform's with the
+    reason it comes first (`reason_text`)."""
     made = ticket.suggestion.get("choices", [])
-    # Named as the department is now, in the reader's language (the stored name is the
-    # one of the day, in Chinese).
     names = {department.code: department.name for department in
              Department.objects.filter(code__in=[choice["department"] for choice in made])}
-    choices = [{**choice, "name": names.get(choice["department"], choice.get("name", "")),
-                "reason_text": platform_reason(choice["reason"]) if choice.get("reason") else ""}
-               for choice in made if choice["department"] not in returned]
-    refused = bool(made) and made[0]["department"] in returned
-    return choices, bool(ticket.suggestion.get("uncertain", False)) or refused
+    return [{**choice, "name": names.get(choice["department"], choice.get("name", "")),
+             "reason_text": platform_reason(choice["reason"]) if choice.get("reason") else ""}
+            for choice in made]
 
 
 def extensions_pending(*, viewer: Any) -> QuerySet[TicketExtension]:

@@ -144,7 +144,6 @@ def ticket(request: HttpRequest, number: str) -> HttpResponse:
     department_id = getattr(request.user, "department_id", None)
     assignment = selectors.assignment_role(found, department_id) if role == Role.REVIEWER else ""
     is_dispatcher = role == Role.DISPATCHER or request.user.is_superuser
-    choices, uncertain = selectors.suggestion_shown(found)
     return render(request, "web/hotline/ticket.html", {
         "ticket": found, "caller": selectors.caller_shown(found, request.user),
         "alert": selectors.alert_level(found),
@@ -158,7 +157,8 @@ def ticket(request: HttpRequest, number: str) -> HttpResponse:
         "is_lead": assignment == AssignmentRole.LEAD, "is_co": assignment == AssignmentRole.CO,
         "targets": (selectors.dispatch_targets(found, viewer=request.user) if is_dispatcher
                     else None),
-        "choices": choices, "uncertain": uncertain, "statuses": TicketStatus,
+        "choices": selectors.suggestion_choices(found),
+        "uncertain": found.suggestion.get("uncertain", False), "statuses": TicketStatus,
     })
 
 

@@ -129,9 +129,22 @@ def ticket_return(*, number: str, reason: str, actor: Any) -> Ticket:
                                     ).update(returned_at=now, return_reason=reason.strip())
     ticket.return_count += 1
     ticket.lead_department = None
+    ticket.suggestion = _suggestion_refused(ticket.suggestion, department.code)
     return ticket_transition(ticket=ticket, to=TicketStatus.RETURNED, actor=actor,
                              action="returned", note=reason.strip(), department=department,
-                             update_fields=("return_count", "lead_department"))
+                             update_fields=("return_count", "lead_department", "suggestion"))
+
+
+def _suggestion_refused(suggestion: dict[str, Any], code: str) -> dict[str, Any]:
+    """The dispatch suggestion less a department that returned the ticket (it said the
+    matter is not its own: it is not suggested again); uncertain when it was the first
+    choice — the dispatcher decides again."""
+    choices = suggestion.get("choices", [])
+    kept = [choice for choice in choices if choice["department"] != code]
+    if len(kept) == len(choices):
+        return suggestion
+    return {**suggestion, "choices": kept,
+            "uncertain": bool(suggestion.get("uncertain")) or choices[0]["department"] == code}
 
 
 @atomic_audited
