@@ -31,7 +31,8 @@ from onevisit.hotline.dispatch import (
     rule_for,
 )
 from onevisit.hotline.dispatch import suggest as suggest_module
-from onevisit.hotline.dispatch.model import classifier_fit
+from onevisit.hotline.dispatch.model import CLOSING_MARK, classifier_fit, text_grams
+from onevisit.hotline.dispatch.rules import simplified
 from onevisit.hotline.dispatch.training import REGULARISATIONS, RULES_WEIGHTS
 from onevisit.hotline.models import DispatchModel, Ticket, TicketAssignment
 from tests.factories import RegionFactory
@@ -170,6 +171,27 @@ def test_a_stored_model_reads_back_the_same():
         one, other = classifier.top(features(ticket.text)), again.top(features(ticket.text))
         assert [code for code, _ in one] == [code for code, _ in other]
         assert [p for _, p in one] == pytest.approx([p for _, p in other], abs=1e-5)
+
+
+def test_a_letter_s_closing_counts_again_as_its_own():
+    made = text_grams("一二三四五六七八九十")
+    assert made.grams[made.closing] == ["五六", "六七", "七八", "八九", "九十",
+                                        "五六七", "六七八", "七八九", "八九十"]
+    assert sorted(made.grams) == sorted(
+        text[start:start + size] for text in ["一二三四五六七八九十"] for size in (1, 2, 3)
+        for start in range(len(text) - size + 1))
+    assert features("一二三四五六七八九十").count(CLOSING_MARK + "八九十") == 1
+    assert CLOSING_MARK + "四五" not in features("一二三四五六七八九十")
+
+
+def test_suggesting_looks_the_closing_up_as_training_made_it():
+    split = tickets_split(train=300, test=20, seed=5)
+    tokens = [features(t.text) for t in split.train]
+    classifier = classifier_fit(tokens=tokens, labels=[t.department_code for t in split.train])
+    for ticket in split.test:
+        made = text_grams(simplified(ticket.text))
+        assert classifier.probabilities(made.grams, made.closing) == pytest.approx(
+            classifier.probabilities(features(ticket.text)), abs=1e-12)
 
 
 def test_storing_a_model_deactivates_the_earlier_one(departments):

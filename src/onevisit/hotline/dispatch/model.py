@@ -1,6 +1,7 @@
-"""The learnt dispatch model: TF-IDF over the ticket's character 1–3-grams and a linear
-SVM (one against the rest), trained with scikit-learn; its margins, scaled by
-`SOFTMAX_SCALE`, give the confidences.
+"""The learnt dispatch model: TF-IDF over the ticket's character 1–3-grams (those of its
+closing part counted again, as features of their own) and a linear SVM (one against the
+rest), trained with scikit-learn; its margins, scaled by `SOFTMAX_SCALE`, give the
+confidences.
 
 Characters, not words: what citizens write is long, colloquial and misspelt (路灯不亮 /
 灯坏了 / 黑漆漆), and a word segmenter both cuts such text badly and costs most of a
@@ -43,6 +44,16 @@ NGRAMS = (1, 2, 3)
 # generated tickets.
 REGULARISATION = 5.0
 SOFTMAX_SCALE = 3.0
+# Citizens come to their request late: a letter opens with who they are, what happened
+# before and whom they already asked ("城管说归住建"), and says what it wants done at the
+# end. The n-grams (of two characters or more) of its last CLOSING_SHARE count again, as
+# features of their own: the real-style letters' 5-fold top-1, a mean over eleven fold
+# seeds, rose from 79.6 % to 80.7 %, the held-out letters' from 95.5 % to 96.0 % (the
+# share chosen among 0.4–0.8: docs/performance.md).
+CLOSING_SHARE = 0.6
+# What the closing's n-grams are marked with: a character that collapsing whitespace takes
+# out of every text (Python counts it as a space), so no n-gram of a text begins with it.
+CLOSING_MARK = "\x1f"
 RULE_COPIES = 3  # a rule's say as a feature: copies per tenth of its confidence
 DEFAULT_UNCERTAIN_BELOW = 0.5  # for a model trained on too few samples to calibrate it
 
@@ -59,11 +70,30 @@ class Sample:
 _SPACE = re.compile(r"\s+")
 
 
-def text_grams(clean: str) -> list[str]:
-    """The character n-grams of a `simplified` text, spaces collapsed."""
+@dataclass(frozen=True)
+class Grams:
+    """A text's character n-grams (`text_grams`): those from `closing_from` on are the
+    n-grams of two characters or more of its closing part, which count again."""
+
+    grams: list[str]
+    closing_from: int
+
+    @property
+    def closing(self) -> slice:
+        return slice(self.closing_from, len(self.grams))
+
+
+def text_grams(clean: str) -> Grams:
+    """The character n-grams of a `simplified` text, spaces collapsed; those of two
+    characters or more that begin in its last CLOSING_SHARE come last."""
     clean = _SPACE.sub(" ", clean).strip()
     length = len(clean)
-    return [clean[start:start + size] for size in NGRAMS for start in range(length - size + 1)]
+    cut = int(length * (1.0 - CLOSING_SHARE))
+    opening = [clean[start:start + size] for size in NGRAMS
+               for start in range(length - size + 1 if size == 1 else min(cut, length - size + 1))]
+    closing = [clean[start:start + size] for size in NGRAMS if size > 1
+               for start in range(cut, length - size + 1)]
+    return Grams(opening + closing, len(opening))
 
 
 def grams_features(grams: list[str], region_code: str = "",
@@ -79,10 +109,13 @@ def grams_features(grams: list[str], region_code: str = "",
 def features(text: str, region_code: str = "",
              rules: Sequence[tuple[str, float]] = ()) -> list[str]:
     """The ticket's character n-grams (of its normalised text in simplified characters,
-    spaces collapsed), its township, and what the keyword rules say of it (`rules`:
-    department code and confidence, as `RuleSet.score` gives them): the model learns how far
-    each department's rule is to be trusted."""
-    return grams_features(text_grams(simplified(text)), region_code, rules)
+    spaces collapsed), again those of its closing part (`Grams`), its township, and
+    what the keyword rules say of it (`rules`: department code and confidence, as
+    `RuleSet.score` gives them): the model learns how far each department's rule is to be
+    trusted."""
+    made = text_grams(simplified(text))
+    closing = [CLOSING_MARK + gram for gram in made.grams[made.closing]]
+    return grams_features(made.grams + closing, region_code, rules)
 
 
 def _identity(tokens: list[str]) -> list[str]:
@@ -109,9 +142,22 @@ class DispatchClassifier:
     def department_set(self) -> frozenset[str]:
         return frozenset(self.departments)
 
-    def _scores(self, tokens: Sequence[str]) -> NDArray[np.float64]:
+    @cached_property
+    def closing_terms(self) -> NDArray[np.int64]:
+        """For each term, the index of the same n-gram as its text's closing's (marked
+        CLOSING_MARK), or -1."""
+        result = np.full(len(self.terms), -1, dtype=np.int64)
+        for term, index in self.terms.items():
+            if term.startswith(CLOSING_MARK) and term[1:] in self.terms:
+                result[self.terms[term[1:]]] = index
+        return result
+
+    def _scores(self, tokens: Sequence[str], closing: slice | None) -> NDArray[np.float64]:
         looked_up = np.fromiter(map(self.terms.get, tokens, repeat(-1)), dtype=np.int64,
                                 count=len(tokens))
+        if closing is not None:
+            again = looked_up[closing]
+            looked_up = np.concatenate([looked_up, self.closing_terms[again[again >= 0]]])
         known = looked_up[looked_up >= 0]
         if not known.size:
             return self.intercept.copy()
@@ -121,8 +167,12 @@ class DispatchClassifier:
         result: NDArray[np.float64] = values @ self.weights[indices] + self.intercept
         return result
 
-    def probabilities(self, tokens: Sequence[str]) -> NDArray[np.float64]:
-        scores = self._scores(tokens) * SOFTMAX_SCALE
+    def probabilities(self, tokens: Sequence[str],
+                      closing: slice | None = None) -> NDArray[np.float64]:
+        """The departments' probabilities for a ticket's `features` — or for its n-grams
+        and the rest without the closing's marked copies, when `closing` says which of
+        `tokens` they are copies of (`Grams.closing`): the same, without making them."""
+        scores = self._scores(tokens, closing) * SOFTMAX_SCALE
         scores = np.exp(scores - scores.max())
         result: NDArray[np.float64] = scores / scores.sum()
         return result
@@ -140,10 +190,13 @@ class DispatchClassifier:
         return result
 
     def top(self, tokens: Sequence[str], count: int = 3,
-            rules: Sequence[tuple[str, float]] = ()) -> list[tuple[str, float]]:
-        """The `count` likeliest departments; `rules`: what the keyword rules say of the
-        same ticket (department, confidence), weighed in by `rules_weight`."""
-        probabilities = self.blend(self.probabilities(tokens), rules, self.rules_weight)
+            rules: Sequence[tuple[str, float]] = (),
+            closing: slice | None = None) -> list[tuple[str, float]]:
+        """The `count` likeliest departments (`tokens` and `closing` as `probabilities`
+        reads them); `rules`: what the keyword rules say of the same ticket (department,
+        confidence), weighed in by `rules_weight`."""
+        probabilities = self.blend(self.probabilities(tokens, closing), rules,
+                                   self.rules_weight)
         best = np.argsort(-probabilities, kind="stable")[:count]
         return [(self.departments[i], float(probabilities[i])) for i in best]
 

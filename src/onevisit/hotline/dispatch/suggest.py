@@ -226,12 +226,13 @@ def _model_ranked(classifier: DispatchClassifier, text: str, region_code: str,
     """The model's ranking, long enough to leave CHOICES departments besides its
     platform labels."""
     clean = simplified(text)
-    grams = text_grams(clean)
+    made = text_grams(clean)
+    closing = made.closing  # before the township and the rules join the n-grams
     # The rules of the model's own departments only (an instance may have departments of
     # one kind in several counties: the model knows which ones it learnt).
-    said = _ready(rules, classifier.department_set).score(clean, grams)
-    return classifier.top(grams_features(grams, region_code, said),
-                          count=CHOICES + len(PlatformKind), rules=said)
+    said = _ready(rules, classifier.department_set).score(clean, made.grams)
+    return classifier.top(grams_features(made.grams, region_code, said),
+                          count=CHOICES + len(PlatformKind), rules=said, closing=closing)
 
 
 def _ready(rules: dict[str, KeywordRule], departments: frozenset[str] | None) -> RuleSet:
