@@ -4,6 +4,7 @@ tickets, the guide's details, the site's identity, 长辈版 and the catalogue i
 from __future__ import annotations
 
 import re
+import subprocess
 
 import pytest
 from django.core.files.base import ContentFile
@@ -260,6 +261,29 @@ def test_a_blank_form_downloads_as_a_pdf(world):
     assert download.status_code == 200
     assert b"".join(download.streaming_content).startswith(b"%PDF")
     assert _browser().get("/forms/999999.pdf").status_code == 404
+
+
+def test_a_blank_form_prints_the_item_s_fields_as_they_are_now(world):
+    from onevisit.catalogue.documents import blank_form_pdf
+    from onevisit.catalogue.models import FieldDef, ItemField
+
+    with translation.override("en"):
+        before = _pdf_text(blank_form_pdf(item=world.transfer, title="申请表"))
+    field = FieldDef.objects.create(key="pet-name", label="宠物名称", type="text")
+    ItemField.objects.create(item=world.transfer, field=field, order=99)
+    after = _pdf_text(blank_form_pdf(item=world.transfer, title="申请表"))
+
+    labels = [f.field.label for f in world.transfer.fields.select_related("field")]
+    assert all(label in before for label in labels if label != "宠物名称")
+    assert world.transfer.name in before
+    assert "申请人（签字或盖章）" in before
+    assert "宠物名称" not in before
+    assert "宠物名称" in after
+
+
+def _pdf_text(content: bytes) -> str:
+    return subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True,
+                          check=True).stdout.decode().replace("\n", "")
 
 
 def test_the_life_event_guide_names_the_stages_a_stage_waits_for(world):
