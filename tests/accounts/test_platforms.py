@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.test import Client
+from django.utils import translation
 
 from onevisit.accounts.models import Department, PlatformKind, Region, RegionLevel, User
 from onevisit.accounts.selectors import township_platforms
@@ -38,6 +39,9 @@ def test_a_township_gets_its_four_platforms_once() -> None:
     ]
     assert again == created
     assert Department.objects.count() == 4
+    with translation.override("en"):  # an English page names them in English
+        assert Department.objects.get(code="330106005-enforcement").name == (
+            "翠苑街道 comprehensive law enforcement platform")
     assert [d.platform for d in township_platforms(township_code="330106005")] == [
         "governance", "market", "enforcement", "convenience"]
     event = AuditEvent.objects.get(action="platforms.created")
@@ -143,3 +147,22 @@ def test_the_admin_creates_them_for_the_regions_chosen() -> None:
     assert set(Department.objects.values_list("region_id", flat=True)) == {
         "330106005", "330106011"}
     assert AuditEvent.objects.filter(action="platforms.created", actor=admin).count() == 2
+
+
+def test_platforms_created_before_english_names_get_theirs_on_migrating() -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    regions_load()
+    grassroots_platforms_ensure(region_code="330106005", actor=None)
+    Department.objects.filter(platform="market").update(name_en=None)
+    Department.objects.filter(platform="governance").update(name_en="Governance, as edited")
+
+    import_module("onevisit.accounts.migrations.0011_platform_english_names").platforms_named(
+        apps, None)
+
+    with translation.override("en"):
+        names = dict(Department.objects.values_list("platform", "name_en"))
+    assert names["market"] == "翠苑街道 market supervision platform"
+    assert names["governance"] == "Governance, as edited"

@@ -7,9 +7,11 @@ import random
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 import onevisit.accounts
 from onevisit.accounts.models import Department, Region, RegionLevel
+from onevisit.demo.catalogue import demo_catalogue_load
 from onevisit.demo.tickets import (
     HOTLINE_DEPARTMENTS,
     hotline_departments_ensure,
@@ -119,3 +121,16 @@ def test_hotline_departments_are_created_once_and_existing_ones_kept():
     again = hotline_departments_ensure(region=county)
     assert [d.pk for d in again] == [d.pk for d in departments]
     assert Department.objects.count() == len(HOTLINE_DEPARTMENTS)
+
+
+@pytest.mark.django_db
+def test_the_hotline_s_own_departments_have_english_names_also_when_they_existed():
+    demo_catalogue_load()
+    county = Region.objects.get(code="330106")
+    Department.objects.create(code="xh-cgj", name="杭州市西湖区城市管理局", region=county)
+    hotline_departments_ensure(region=county)
+    with translation.override("en"):
+        names = {d.code: d.name for d in Department.objects.filter(code__in=HOTLINE_DEPARTMENTS)}
+    assert names["xh-cgj"] == "Xihu District Urban Management Bureau"
+    assert names["xh-sthj"] == "Hangzhou Ecology and Environment Bureau, Xihu Branch"
+    assert not [name for name in names.values() if not name.isascii()]

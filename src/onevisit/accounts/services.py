@@ -252,9 +252,12 @@ def grassroots_platforms_ensure(*, region_code: str, actor: Any) -> list[Departm
         raise Conflict(_("部门编码已被其他部门使用：%(codes)s") % {"codes": "、".join(taken)})
     with translation.override(settings.LANGUAGE_CODE):  # the name of record is Chinese
         labels = {kind.value: str(kind.label) for kind in PlatformKind}
+    with translation.override("en"):  # the township's name as it is: it has no other
+        labels_en = {kind.value: str(kind.label) for kind in PlatformKind}
     Department.objects.bulk_create(
-        Department(code=code, name=f"{township.name}{labels[kind]}平台", region=township,
-                   platform=kind)
+        Department(code=code, name=f"{township.name}{labels[kind]}平台",
+                   name_en=f"{township.name} {labels_en[kind].lower()} platform",
+                   region=township, platform=kind)
         for (township, kind), code in zip(missing, codes, strict=True))
     if missing:
         audit_record(actor=actor, action="platforms.created", entity="region",

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
+from django.db.models import Q
 from faker import Faker
 
 from onevisit.accounts.models import Department, Region
@@ -56,6 +57,17 @@ HOTLINE_DEPARTMENTS: dict[str, str] = {
     "xh-nyj": "杭州市西湖区农业农村局",
 }
 
+HOTLINE_DEPARTMENTS_EN: dict[str, str] = {
+    "xh-cgj": "Xihu District Urban Management Bureau",
+    "xh-jtj": "Xihu District Transport Bureau",
+    "xh-sthj": "Hangzhou Ecology and Environment Bureau, Xihu Branch",
+    "xh-jyj": "Xihu District Education Bureau",
+    "xh-lsj": "Xihu District Forestry and Water Resources Bureau",
+    "xh-yjj": "Xihu District Emergency Management Bureau",
+    "xh-wlj": "Xihu District Culture, Radio, Television, Tourism and Sports Bureau",
+    "xh-nyj": "Xihu District Agriculture and Rural Affairs Bureau",
+}
+
 # How much of the hotline's work each department gets (relative).
 DEPARTMENT_WEIGHTS: dict[str, int] = {
     "xh-cgj": 14, "xh-zjj": 12, "xh-scjg": 11, "xh-ga": 9, "xh-rsj": 8, "xh-jtj": 6,
@@ -79,12 +91,16 @@ TYPE_WORDS: dict[str, str] = {
 
 def hotline_departments_ensure(*, region: Region) -> list[Department]:
     """The hotline's departments, the missing ones created in `region` (idempotent: an
-    existing department keeps its name and region)."""
+    existing department keeps its name and region; one without an English name gets it)."""
     existing = {department.code: department
                 for department in Department.objects.filter(code__in=HOTLINE_DEPARTMENTS)}
-    missing = [Department(code=code, name=name, region=region)
+    missing = [Department(code=code, name=name, name_en=HOTLINE_DEPARTMENTS_EN.get(code),
+                          region=region)
                for code, name in HOTLINE_DEPARTMENTS.items() if code not in existing]
     Department.objects.bulk_create(missing, ignore_conflicts=True)
+    for code, name_en in HOTLINE_DEPARTMENTS_EN.items():
+        (Department.objects.filter(code=code).filter(Q(name_en__isnull=True) | Q(name_en=""))
+         .update(name_en=name_en))
     return list(Department.objects.filter(code__in=HOTLINE_DEPARTMENTS).order_by("code"))
 
 
