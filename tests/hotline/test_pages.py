@@ -252,6 +252,9 @@ def test_a_department_that_returned_the_ticket_is_not_suggested_again(hw):
     lead = page.split('id="lead"', 1)[1].split("</select>", 1)[0]
     assert lead.count(" selected>") == 1
     assert '<option value="" selected>' in lead
+    # Still there to choose (it may be right after all), marked as having returned it.
+    assert f'<option value="{hw.urban.code}">杭州市西湖区城市管理局（已退单）</option>' in lead
+    assert lead.count("（已退单）") == 1
 
 
 def test_the_suggested_departments_read_in_the_page_s_language(hw):

@@ -234,3 +234,10 @@ def tickets_escalated(*, scope: str) -> QuerySet[Ticket]:
 def lead_assignments_returned(ticket: Ticket) -> list[tuple[str, str]]:
     return list(ticket.assignments.filter(role=AssignmentRole.LEAD, returned_at__isnull=False)
                 .values_list("department__name", "return_reason"))
+
+
+def lead_returned_codes(ticket: Ticket) -> set[str]:
+    """The departments that returned the ticket as its lead (退单): marked where the
+    dispatcher chooses again."""
+    return set(ticket.assignments.filter(role=AssignmentRole.LEAD, returned_at__isnull=False)
+               .values_list("department__code", flat=True))

@@ -152,6 +152,7 @@ def ticket(request: HttpRequest, number: str) -> HttpResponse:
         "merged": found.merged.all(), "attachments": found.attachments.all(),
         "extensions": found.extensions.select_related("department"),
         "returned": selectors.lead_assignments_returned(found),
+        "returned_codes": selectors.lead_returned_codes(found),
         "is_centre": role in CENTRE or request.user.is_superuser,
         "is_dispatcher": is_dispatcher,
         "is_lead": assignment == AssignmentRole.LEAD, "is_co": assignment == AssignmentRole.CO,
