@@ -258,6 +258,18 @@ def test_a_possible_duplicate_says_what_differs_as_well_as_what_agrees(open_tick
     assert [d.kind for d in elsewhere.differences] == ["place"]
 
 
+def test_a_call_without_an_address_names_the_roads_that_make_it_another_place(open_tickets):
+    """Its text's roads, not a bare 地点不同, beside the other ticket's address."""
+    found = duplicate_score(
+        tokens=ticket_tokens(title="", text="古墩路那边的路灯好几天都不亮了，晚上黑漆漆的。",
+                             address=""),
+        other_tokens=ticket_tokens(title=LIGHT[0], text=LIGHT[1], address=LIGHT[2]),
+        address="", other_address=LIGHT[2])
+
+    assert found.differences[0] == ("place", ("古墩路",), ("文三路478号",))
+    assert duplicates._difference_reason(found.differences[0]) == "地点不同：古墩路 ≠ 文三路478号"
+
+
 def test_a_kind_of_matter_the_caller_did_not_say_is_not_shown_as_her_word(open_tickets):
     occupied = ("", "文三路古翠路口晚上人行道被小摊贩占了，卖烧烤的，垃圾扔得到处都是。", "")
 

@@ -237,7 +237,7 @@ def _difference_reason(difference: Difference) -> str:
     labels = {"place": _("地点不同"), "number": _("数字不同"), "subject": _("所涉事物不同"),
               "trouble": _("所诉问题不同")}
     label = labels[difference.kind]
-    if not difference.mine or not difference.theirs:  # one address, other roads in the text
+    if not difference.mine or not difference.theirs:
         return label
     return _("%(label)s：%(mine)s ≠ %(theirs)s") % {
         "label": label, "mine": "、".join(difference.mine[:3]),

@@ -137,12 +137,15 @@ def _place_similarity(place: str, other_place: str) -> float | None:
     return shared if shared >= SAME_PLACE or not shared else PARTLY_SAME_PLACE
 
 
-def _other_roads(place: str, words: set[str]) -> bool:
-    """Whether a text (its `words`) names roads, none of them the place's."""
+def _other_roads(place: str, words: set[str]) -> tuple[str, ...]:
+    """The roads a text (its `words`) names when none of them is the place's; none
+    otherwise."""
     keys = _place_parts(place).road_keys
-    named = {_road_key(word) for word in words
+    named = {word for word in words
              if _ROAD.fullmatch(word) and _is_place(word) and not _NOT_ROAD.match(word)}
-    return bool(keys and named) and not named & keys
+    if not keys or not named or {_road_key(word) for word in named} & keys:
+        return ()
+    return tuple(sorted(named))
 
 
 def _road_key(road: str) -> str:
@@ -214,11 +217,13 @@ def _score(mine: set[str], place: str, theirs: set[str], other_place: str,
     said, other_said = mine - places, theirs - other_places
     score = _similarity(said, other_said)
     similarity = _place_similarity(place, other_place)
+    told: tuple[str, ...] = ()  # the roads the ticket without an address names instead
     if similarity is None and (place or other_place):
         # One address: how much of it the other's words name (吉杨菜场门口; 菜场外面…吉杨).
         given, words = (places, theirs) if place else (other_places, mine)
         similarity = len(given & words) / len(given) if given else None
-        if _other_roads(place or other_place, words):
+        told = _other_roads(place or other_place, words)
+        if told:
             similarity = 0.0  # 文一路公交站 and a call about 中山东路's bus stop
     elif similarity is None and places and other_places:
         similarity = _containment(places, other_places)
@@ -233,8 +238,8 @@ def _score(mine: set[str], place: str, theirs: set[str], other_place: str,
     differences = []
     if other:
         score /= 2
-        differences.append(Difference("place", (place,) if place else (),
-                                      (other_place,) if other_place else ()))
+        differences.append(Difference("place", (place,) if place else told,
+                                      (other_place,) if other_place else told))
     for kind, named, other_named in (
         ("number", {token for token in mine if token.isdigit()},
          {token for token in theirs if token.isdigit()}),
