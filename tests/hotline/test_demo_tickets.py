@@ -65,6 +65,17 @@ def test_tickets_are_varied_across_departments_types_channels_and_townships():
         len(tickets)) < 0.25
 
 
+def test_a_ticket_s_title_fits_what_it_tells():
+    tickets = tickets_generate(count=3000, seed=1)
+    bricks = [t for t in tickets if "人行道砖翘起来" in t.text]
+    lights = [t for t in tickets if "路灯坏了一大段" in t.text]
+
+    assert len(bricks) >= 3
+    assert {t.title.removeprefix("关于").removeprefix("再次反映：")[:5]
+            for t in bricks} == {"人行道破损"}
+    assert all("路灯不亮" in t.title for t in lights)
+
+
 def test_held_out_tickets_share_no_text_with_the_training_tickets():
     split = tickets_split(train=1500, test=500, seed=3)
     assert len(split.train) == 1500

@@ -421,13 +421,29 @@ def _tell(case: Case, ticket_type: str, channel: str, rng: random.Random, *,
         parts.append(_fill(_swap(rng.choice(asks), rng, swap_rate), case))
     separator = rng.choice(("，", "，", "。"))
     text = head + separator.join(parts) + rng.choice(("。", "。", "！" if not agent else "。"))
-    title = _fill(rng.choice(matter.titles), case)
+    title = _fill(_title_for(rng.choice(matter.titles), matter, case.core), case)
     if rng.random() < 0.3:
         plain = title.endswith(("问题", *TYPE_WORDS.values()))
         title = f"关于{title}" + ("" if plain else f"的{TYPE_WORDS[ticket_type]}")
     elif repeat and rng.random() < 0.5:
         title = f"再次反映：{title}"
     return title[:120], text
+
+
+def _title_for(drawn: str, matter: Matter, core: str) -> str:
+    """The drawn title if it fits what the caller tells, else one of the matter's titles
+    that share most two-character words with it (a call about loose paving bricks is not
+    titled 路灯不亮), chosen without drawing again: the tickets' other draws stay as
+    they were."""
+    told = {core[start:start + 2] for start in range(len(core) - 1)}
+    shared = [len(told & {title[start:start + 2] for start in range(len(title) - 1)})
+              for title in matter.titles]
+    most = max(shared)
+    fitting = [title for title, count in zip(matter.titles, shared, strict=True)
+               if count == most]
+    if not most or drawn in fitting:
+        return drawn
+    return fitting[_hash(core, drawn) % len(fitting)]
 
 
 def _ticket(case: Case, ticket_type: str, channel: str, caller: tuple[str, str],
