@@ -191,7 +191,8 @@ def test_a_near_miss_is_shown_as_a_possible_duplicate_with_its_reasons_and_not_m
     ticket = Ticket.objects.exclude(pk=first.pk).get()
     assert (ticket.status, ticket.master) == ("new", None)
     assert ticket.possible_duplicates == [{
-        "number": first.number, "score": 0.501, "reasons": ["共同词：文三路、路灯、不亮、晚上"]}]
+        "number": first.number, "score": 0.501, "reasons": ["共同词：文三路、路灯、不亮、晚上"],
+        "reasons_en": ["Shared words: 文三路、路灯、不亮、晚上"]}]
     page = agent.get(response["Location"]).content.decode()
     assert "可能重复" in page
     assert f'href="/hotline/tickets/{first.number}/"' in page
@@ -214,6 +215,29 @@ def test_a_near_miss_is_shown_as_a_possible_duplicate_with_its_reasons_and_not_m
     merged = dispatcher.get(response["Location"]).content.decode()
     assert "已并入" in merged
     assert "possible-duplicates" not in merged  # merged: nothing left to check
+
+
+def test_a_match_s_reasons_read_in_the_page_s_language_whoever_filed_it(hw):
+    first = ticket_create(data=hw.complaint(), actor=hw.agent).ticket
+    with translation.override("en"):  # filed from an English page
+        again = ticket_create(data=hw.complaint(caller_phone="13905710009"),
+                              actor=hw.agent).ticket
+    assert again.master == first
+    assert again.match_reason["reasons"][0].startswith("共同词：")  # of record, in Chinese
+
+    chinese = _browser(hw.dispatcher).get(f"/hotline/tickets/{again.number}/").content.decode()
+    with translation.override("en"):
+        english = _browser(hw.dispatcher).get(f"/hotline/tickets/{again.number}/",
+                                              HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        master = _browser(hw.dispatcher).get(f"/hotline/tickets/{first.number}/",
+                                             HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert f"{first.number}</a>：共同词：" in chinese  # 已并入
+    assert f"{first.number}</a>：Shared words: " in english  # Merged into
+    assert "Same place: 文三路478号" in english
+    merged_in = master.split("Calls merged into this ticket", 1)[1].split("</ul>", 1)[0]
+    assert again.number in merged_in
+    assert "— Shared words: " in merged_in
 
 
 def test_the_agent_sees_no_good_answer_and_what_to_do_for_a_matter_outside_the_catalogue(hw):

@@ -42,10 +42,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
+from django.conf import settings
 from django.db import connection
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from onevisit.hotline.constants import OPEN_STATUSES
@@ -91,7 +93,7 @@ __all__ = [
     "MatchKind", "address_place", "address_similarity", "duplicate_bands",
     "duplicate_candidates", "duplicate_index_add", "duplicate_index_rebuild",
     "duplicate_index_remove", "duplicate_keys", "duplicate_matches", "duplicate_score",
-    "duplicate_signature", "ticket_said", "ticket_tokens",
+    "duplicate_signature", "reasons_kept", "reasons_shown", "ticket_said", "ticket_tokens",
 ]
 
 MatchKind = Literal["same_caller", "same_matter", "possible"]
@@ -111,6 +113,9 @@ class DuplicateMatch:
     score: float
     kind: MatchKind
     reasons: list[str]
+    # The same reasons in each of the site's languages, to keep with the ticket: a page
+    # shows them in its reader's language, whoever's filing found them.
+    reasons_in: dict[str, list[str]] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -209,26 +214,53 @@ def duplicate_matches(*, tokens: Sequence[str], region_code: str, address: str,
                                   pair[1].ticket_id))
     matches = []
     for found, candidate in scored[:limit]:
-        reasons = []
-        if found.same_caller:
-            reasons.append(_("同一来电人"))
-        words = [word for word in found.words if not said or word in said]
-        kinds = [word for word in found.words if said and word not in said]
-        if words:
-            reasons.append(_("共同词：%(words)s") % {"words": "、".join(words)})
-        if kinds:
-            reasons.append(_("同类问题：%(words)s") % {"words": "、".join(kinds)})
-        if found.same_place:
-            shown = min(place, address_place(candidate.address), key=len)
-            reasons.append(_("同一地点：%(place)s") % {"place": shown})
-        if found.same_region:
-            reasons.append(_region_reason(candidate.region_name))
-        reasons.extend(_difference_reason(difference) for difference in found.differences)
         kind: MatchKind = ("possible" if not _sure(found)
                            else "same_caller" if found.same_caller else "same_matter")
+        reasons_in = {}
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                reasons_in[code] = _reasons(found, candidate, place, said)
         matches.append(DuplicateMatch(ticket_id=candidate.ticket_id, number=candidate.number,
-                                      score=found.score, kind=kind, reasons=reasons))
+                                      score=found.score, kind=kind,
+                                      reasons=_reasons(found, candidate, place, said),
+                                      reasons_in=reasons_in))
     return matches
+
+
+def _reasons(found: DuplicateScore, candidate: Candidate, place: str, said: str) -> list[str]:
+    """Why the candidate matches, in the active language (see `duplicate_matches`)."""
+    reasons = []
+    if found.same_caller:
+        reasons.append(_("同一来电人"))
+    words = [word for word in found.words if not said or word in said]
+    kinds = [word for word in found.words if said and word not in said]
+    if words:
+        reasons.append(_("共同词：%(words)s") % {"words": "、".join(words)})
+    if kinds:
+        reasons.append(_("同类问题：%(words)s") % {"words": "、".join(kinds)})
+    if found.same_place:
+        shown = min(place, address_place(candidate.address), key=len)
+        reasons.append(_("同一地点：%(place)s") % {"place": shown})
+    if found.same_region:
+        reasons.append(_region_reason(candidate.region_name))
+    reasons.extend(_difference_reason(difference) for difference in found.differences)
+    return reasons
+
+
+def reasons_kept(match: DuplicateMatch) -> dict[str, list[str]]:
+    """A match's reasons as a ticket keeps them: `reasons` in the site's language, of
+    record, and `reasons_<language>` in each other (`reasons_shown` reads them)."""
+    record = settings.LANGUAGE_CODE
+    return {"reasons": match.reasons_in.get(record, match.reasons),
+            **{f"reasons_{code}": reasons for code, reasons in match.reasons_in.items()
+               if code != record}}
+
+
+def reasons_shown(kept: dict[str, object]) -> list[str]:
+    """The reasons kept with a ticket (`reasons_kept`) in the active language, those of
+    record when there are none in it (kept before there were, or a dispatcher's note)."""
+    shown = kept.get(f"reasons_{translation.get_language()}", kept.get("reasons"))
+    return [str(reason) for reason in shown] if isinstance(shown, list) else []
 
 
 def _difference_reason(difference: Difference) -> str:

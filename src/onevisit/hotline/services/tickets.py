@@ -31,6 +31,7 @@ from onevisit.hotline.duplicates import (
     duplicate_index_add,
     duplicate_index_remove,
     duplicate_matches,
+    reasons_kept,
     ticket_said,
     ticket_tokens,
 )
@@ -266,7 +267,7 @@ def _ticket_file(*, cleaned: dict[str, Any], files: list[tuple[Upload, Any]],
         caller=actor if str(getattr(actor, "role", "")) == Role.CITIZEN else None,
         tokens=" ".join(tokens), suggestion=suggestion.as_json(),
         possible_duplicates=[
-            {"number": m.number, "score": round(m.score, 3), "reasons": [str(r) for r in m.reasons]}
+            {"number": m.number, "score": round(m.score, 3), **reasons_kept(m)}
             for m in matches if m.kind == "possible"],
         **cleaned,
     )
@@ -310,8 +311,9 @@ def _first_open(matches: list[DuplicateMatch]) -> DuplicateMatch | None:
 
 def _attach_to(*, ticket: Ticket, match: DuplicateMatch, actor: Any) -> str:
     master = Ticket.objects.select_for_update().get(pk=match.ticket_id)
-    reasons = [str(r) for r in match.reasons]
-    reason = {"kind": match.kind, "score": round(match.score, 3), "reasons": reasons,
+    kept = reasons_kept(match)
+    reasons = kept["reasons"]
+    reason = {"kind": match.kind, "score": round(match.score, 3), **kept,
               "master": master.number}
     ticket.master, ticket.match_reason = master, reason
     if match.kind == "same_caller":
