@@ -220,9 +220,11 @@ def duplicate_matches(*, tokens: Sequence[str], region_code: str, address: str,
         for code, _name in settings.LANGUAGES:
             with translation.override(code):
                 reasons_in[code] = _reasons(found, candidate, place, said)
+        active = reasons_in.get(translation.get_language() or "")
         matches.append(DuplicateMatch(ticket_id=candidate.ticket_id, number=candidate.number,
                                       score=found.score, kind=kind,
-                                      reasons=_reasons(found, candidate, place, said),
+                                      reasons=(active if active is not None
+                                               else _reasons(found, candidate, place, said)),
                                       reasons_in=reasons_in))
     return matches
 
