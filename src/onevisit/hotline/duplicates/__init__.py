@@ -43,7 +43,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from django.conf import settings
 from django.db import connection
@@ -112,10 +112,10 @@ class DuplicateMatch:
     number: str
     score: float
     kind: MatchKind
-    reasons: list[str]
-    # The same reasons in each of the site's languages, to keep with the ticket: a page
-    # shows them in its reader's language, whoever's filing found them.
-    reasons_in: dict[str, list[str]] = field(default_factory=dict, compare=False)
+    reasons: list[str]  # in the active language
+    # What the reasons are made of, to make them again in each of the site's languages
+    # when the ticket keeps them (`reasons_kept`): made only for a match that is kept.
+    why: Why | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -176,6 +176,15 @@ def _township(code: str) -> bool:
     return len(code) >= 9  # GB/T 2260 with its 3-digit township part (乡镇/街道)
 
 
+class Why(NamedTuple):
+    """What a match's reasons are made of (`_reasons`)."""
+
+    found: DuplicateScore
+    candidate: Candidate
+    place: str
+    said: str
+
+
 def _region_reason(name: str) -> str:
     if name.endswith("街道"):
         return _("同一街道：%(name)s") % {"name": name}
@@ -216,16 +225,10 @@ def duplicate_matches(*, tokens: Sequence[str], region_code: str, address: str,
     for found, candidate in scored[:limit]:
         kind: MatchKind = ("possible" if not _sure(found)
                            else "same_caller" if found.same_caller else "same_matter")
-        reasons_in = {}
-        for code, _name in settings.LANGUAGES:
-            with translation.override(code):
-                reasons_in[code] = _reasons(found, candidate, place, said)
-        active = reasons_in.get(translation.get_language() or "")
+        why = Why(found, candidate, place, said)
         matches.append(DuplicateMatch(ticket_id=candidate.ticket_id, number=candidate.number,
-                                      score=found.score, kind=kind,
-                                      reasons=(active if active is not None
-                                               else _reasons(found, candidate, place, said)),
-                                      reasons_in=reasons_in))
+                                      score=found.score, kind=kind, reasons=_reasons(*why),
+                                      why=why))
     return matches
 
 
@@ -252,10 +255,14 @@ def _reasons(found: DuplicateScore, candidate: Candidate, place: str, said: str)
 def reasons_kept(match: DuplicateMatch) -> dict[str, list[str]]:
     """A match's reasons as a ticket keeps them: `reasons` in the site's language, of
     record, and `reasons_<language>` in each other (`reasons_shown` reads them)."""
-    record = settings.LANGUAGE_CODE
-    return {"reasons": match.reasons_in.get(record, match.reasons),
-            **{f"reasons_{code}": reasons for code, reasons in match.reasons_in.items()
-               if code != record}}
+    if match.why is None:
+        return {"reasons": match.reasons}
+    kept = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            made = _reasons(*match.why)
+        kept["reasons" if code == settings.LANGUAGE_CODE else f"reasons_{code}"] = made
+    return kept
 
 
 def reasons_shown(kept: dict[str, object]) -> list[str]:
