@@ -281,6 +281,21 @@ def test_a_department_that_returned_the_ticket_is_not_suggested_again(hw):
     assert lead.count("（已退单）") == 1
 
 
+def test_a_return_names_the_department_in_the_page_s_language(hw):
+    hw.urban.name_en = "Xihu District Urban Management Bureau"
+    hw.urban.save()
+    ticket = ticket_create(data=hw.complaint(), actor=hw.agent).ticket
+    ticket_dispatch(number=ticket.number, lead=hw.urban.code, actor=hw.dispatcher)
+    ticket_return(number=ticket.number, reason="路灯归街道管，不属本局", actor=hw.urban_reviewer)
+
+    with translation.override("en"):
+        page = _browser(hw.dispatcher).get(f"/hotline/tickets/{ticket.number}/",
+                                           HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    returns = page.split("<h2>Returns</h2>", 1)[1].split("</ul>", 1)[0]
+    assert "Xihu District Urban Management Bureau：路灯归街道管，不属本局" in returns
+
+
 def test_the_suggested_departments_read_in_the_page_s_language(hw):
     hw.urban.name_en = "Xihu District Urban Management Bureau"
     hw.urban.save()

@@ -232,8 +232,10 @@ def tickets_escalated(*, scope: str) -> QuerySet[Ticket]:
 
 
 def lead_assignments_returned(ticket: Ticket) -> list[tuple[str, str]]:
-    return list(ticket.assignments.filter(role=AssignmentRole.LEAD, returned_at__isnull=False)
-                .values_list("department__name", "return_reason"))
+    """Who returned the ticket as its lead (named in the reader's language), and why."""
+    return [(assignment.department.name, assignment.return_reason) for assignment in
+            ticket.assignments.filter(role=AssignmentRole.LEAD, returned_at__isnull=False)
+            .select_related("department").order_by("returned_at", "id")]
 
 
 def lead_returned_codes(ticket: Ticket) -> set[str]:
