@@ -4,6 +4,7 @@ tickets, complaints on the case page, and the 12345 figures on the reform dashbo
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
@@ -306,4 +307,7 @@ def test_the_suggested_departments_read_in_the_page_s_language(hw):
         page = _browser(hw.dispatcher).get(f"/hotline/tickets/{ticket.number}/",
                                            HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
-    assert "Xihu District Urban Management Bureau（" in page.split('id="lead"', 1)[0]
+    suggested = page.split('id="lead"', 1)[0].split("Suggested: ", 1)[1].split("</p>", 1)[0]
+    assert re.fullmatch(r"Xihu District Urban Management Bureau \(\d+%\)(, .+)?", suggested)
+    assert "（" not in suggested
+    assert "、" not in suggested
