@@ -211,8 +211,8 @@ def test_a_return_goes_back_to_the_dispatcher_and_is_re_dispatched(hw):
     assert sorted(TicketAssignment.objects.filter(ticket=ticket, active=True)
                   .values_list("department__code", "role")) == [("xh-cgj", "co"),
                                                                 ("xh-zjj", "lead")]
-    assert selectors.lead_assignments_returned(redispatched) == [
-        ("杭州市西湖区城市管理局", "路灯由街道负责，不属本局")]
+    assert selectors.lead_returns(redispatched) == [
+        ("xh-cgj", "杭州市西湖区城市管理局", "路灯由街道负责，不属本局")]
 
 
 def test_returns_are_limited(hw, settings):

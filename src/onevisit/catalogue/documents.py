@@ -12,7 +12,7 @@ from onevisit.pdf import render_pdf
 
 # Forms kept once rendered, by what they print: an item's new version, another instance
 # of the same catalogue in this process, prints the same form (a render costs ~0.2 s).
-RENDERED_FORMS = 256
+RENDERED_FORMS = 64
 
 
 def blank_form_pdf(*, item: ServiceItem, title: str) -> bytes:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import QuerySet
 
@@ -231,15 +231,15 @@ def tickets_escalated(*, scope: str) -> QuerySet[Ticket]:
                                  escalated=True).order_by("-created_at")
 
 
-def lead_assignments_returned(ticket: Ticket) -> list[tuple[str, str]]:
-    """Who returned the ticket as its lead (named in the reader's language), and why."""
-    return [(assignment.department.name, assignment.return_reason) for assignment in
+class LeadReturn(NamedTuple):
+    code: str
+    name: str  # in the reader's language
+    reason: str
+
+
+def lead_returns(ticket: Ticket) -> list[LeadReturn]:
+    """Who returned the ticket as its lead (退单), and why, in order."""
+    return [LeadReturn(assignment.department.code, assignment.department.name,
+                       assignment.return_reason) for assignment in
             ticket.assignments.filter(role=AssignmentRole.LEAD, returned_at__isnull=False)
             .select_related("department").order_by("returned_at", "id")]
-
-
-def lead_returned_codes(ticket: Ticket) -> set[str]:
-    """The departments that returned the ticket as its lead (退单): marked where the
-    dispatcher chooses again."""
-    return set(ticket.assignments.filter(role=AssignmentRole.LEAD, returned_at__isnull=False)
-               .values_list("department__code", flat=True))

@@ -144,6 +144,7 @@ def ticket(request: HttpRequest, number: str) -> HttpResponse:
     department_id = getattr(request.user, "department_id", None)
     assignment = selectors.assignment_role(found, department_id) if role == Role.REVIEWER else ""
     is_dispatcher = role == Role.DISPATCHER or request.user.is_superuser
+    returns = selectors.lead_returns(found)
     return render(request, "web/hotline/ticket.html", {
         "ticket": found, "caller": selectors.caller_shown(found, request.user),
         "alert": selectors.alert_level(found),
@@ -151,8 +152,7 @@ def ticket(request: HttpRequest, number: str) -> HttpResponse:
                    for event in found.events.select_related("department")],
         "merged": found.merged.all(), "attachments": found.attachments.all(),
         "extensions": found.extensions.select_related("department"),
-        "returned": selectors.lead_assignments_returned(found),
-        "returned_codes": selectors.lead_returned_codes(found),
+        "returned": returns, "returned_codes": {back.code for back in returns},
         "is_centre": role in CENTRE or request.user.is_superuser,
         "is_dispatcher": is_dispatcher,
         "is_lead": assignment == AssignmentRole.LEAD, "is_co": assignment == AssignmentRole.CO,

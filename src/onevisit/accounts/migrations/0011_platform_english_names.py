@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db import migrations
+from django.db.models import Q
 
 # The English labels of PlatformKind as of this migration.
 LABELS_EN = {
@@ -15,8 +16,8 @@ LABELS_EN = {
 
 def platforms_named(apps: Any, schema_editor: Any) -> None:
     department = apps.get_model("accounts", "Department")
-    unnamed = (department.objects.exclude(platform="").filter(name_en__isnull=True)
-               | department.objects.exclude(platform="").filter(name_en=""))
+    unnamed = department.objects.exclude(platform="").filter(
+        Q(name_en__isnull=True) | Q(name_en=""))
     for platform in unnamed.select_related("region"):
         label = LABELS_EN.get(platform.platform)
         if label:

@@ -92,10 +92,9 @@ TYPE_WORDS: dict[str, str] = {
 def hotline_departments_ensure(*, region: Region) -> list[Department]:
     """The hotline's departments, the missing ones created in `region` (idempotent: an
     existing department keeps its name and region; one without an English name gets it)."""
-    existing = {department.code: department
-                for department in Department.objects.filter(code__in=HOTLINE_DEPARTMENTS)}
-    missing = [Department(code=code, name=name, name_en=HOTLINE_DEPARTMENTS_EN.get(code),
-                          region=region)
+    existing = set(Department.objects.filter(code__in=HOTLINE_DEPARTMENTS)
+                   .values_list("code", flat=True))
+    missing = [Department(code=code, name=name, region=region)
                for code, name in HOTLINE_DEPARTMENTS.items() if code not in existing]
     Department.objects.bulk_create(missing, ignore_conflicts=True)
     for code, name_en in HOTLINE_DEPARTMENTS_EN.items():
