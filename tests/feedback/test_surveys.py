@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from onevisit.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from onevisit.feedback.models import Survey, SurveyAnswer, SurveyInvitation
@@ -88,6 +89,10 @@ def test_a_survey_samples_reproducibly_sends_links_and_shows_results(
     assert text.texts == ["很好"]
     assert results.by_item == [("建筑工程施工许可", 2, 3.0)]
     assert results.by_department == [(world.housing.name, 2, 3.0)]
+    world.housing.name_en = "Housing Bureau"
+    world.housing.save(update_fields=["name_en"])
+    with translation.override("en"):  # the board read in English names it in English
+        assert survey_results(survey=survey).by_department == [("Housing Bureau", 2, 3.0)]
     board = Client()
     board.force_login(world.supervisor)
     page = board.get(f"/dashboard/surveys/{survey.pk}/").content.decode()

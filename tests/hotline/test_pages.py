@@ -234,11 +234,34 @@ def test_a_match_s_reasons_read_in_the_page_s_language_whoever_filed_it(hw):
                                              HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
     assert f"{first.number}</a>：共同词：" in chinese  # 已并入
-    assert f"{first.number}</a>：Shared words: " in english  # Merged into
+    assert f"{first.number}</a>: Shared words: " in english  # Merged into
     assert "Same place: 文三路478号" in english
     merged_in = master.split("Calls merged into this ticket", 1)[1].split("</ul>", 1)[0]
     assert again.number in merged_in
     assert "— Shared words: " in merged_in
+    # The history too: its notes are kept in Chinese, of record, and read in the page's.
+    assert first.events.get(action="merged_in").note == f"并入工单 {again.number}"
+    assert again.events.get(action="merged").note.startswith("共同词：")
+    assert f"Ticket {again.number} merged in" in _history(master)
+    assert "Merge · Merged: Shared words: " in _history(english)
+    assert f"并入来电 · 待派单：并入工单 {again.number}" in _history(
+        _browser(hw.dispatcher).get(f"/hotline/tickets/{first.number}/").content.decode())
+
+
+def test_a_hand_merge_without_a_note_names_its_master_and_no_reasons(hw):
+    first = ticket_create(data=hw.complaint(), actor=hw.agent).ticket
+    other = ticket_create(data=hw.complaint(text="小区门口的垃圾桶满了没人清", address="",
+                                            caller_phone="13905710011"), actor=hw.agent).ticket
+    dispatcher = _browser(hw.dispatcher)
+    dispatcher.post(f"/hotline/tickets/{other.number}/merge/",
+                    {"master_number": first.number, "note": ""})
+
+    page = dispatcher.get(f"/hotline/tickets/{other.number}/").content.decode()
+    assert f"{first.number}</a></dd>" in page  # 已并入 RX…, no colon before nothing
+
+
+def _history(page: str) -> str:
+    return page.split('class="timeline"', 1)[1].split("</ol>", 1)[0]
 
 
 def test_the_agent_sees_no_good_answer_and_what_to_do_for_a_matter_outside_the_catalogue(hw):

@@ -227,12 +227,15 @@ def survey_results(*, survey: Survey) -> SurveyResults:
         else:
             result.texts = [a.text for a in mine if a.text]
         results.append(result)
+    pairs = list(Application.objects.filter(
+        number__in={a.invitation.application.number for a in answers})
+        .values_list("number", "cases__department").distinct())
+    names = {pk: department.name for pk, department in  # in the reader's language
+             Department.objects.in_bulk({pk for _number, pk in pairs if pk}).items()}
     departments: dict[str, list[str]] = defaultdict(list)
-    for number, name in (Application.objects.filter(
-            number__in={a.invitation.application.number for a in answers})
-            .values_list("number", "cases__department__name").distinct()):
-        if name:
-            departments[number].append(name)
+    for number, pk in pairs:
+        if pk:
+            departments[number].append(names[pk])
     item_scores: dict[str, list[int]] = defaultdict(list)
     item_people: dict[str, set[int]] = defaultdict(set)
     dept_scores: dict[str, list[int]] = defaultdict(list)

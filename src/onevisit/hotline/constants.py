@@ -94,6 +94,16 @@ class DispatchMethod(models.TextChoices):
     RULES = "rules", _("关键词规则")
 
 
+# The notes the system writes in a ticket's history, by action, made of the event's data.
+EVENT_NOTES: dict[str, Promise] = {
+    "merged_in": _("并入工单 %(number)s"),
+    "repeat_escalated": _("同一来电人再次反映：%(number)s"),
+    "split_off": _("拆出工单 %(number)s：%(note)s"),
+    "extension_requested": _("申请延期 %(days)d 个工作日：%(reason)s"),
+    "escalated": _("重办次数已达上限（%(reopens)d 次），转督办"),
+    "answered_with_master": _("主工单 %(number)s"),
+}
+
 # What each history entry says, by its action.
 EVENT_ACTIONS: dict[str, Promise] = {
     "created": _("登记"),

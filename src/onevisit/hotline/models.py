@@ -145,7 +145,10 @@ class TicketEvent(models.Model):
     status = models.CharField(max_length=16, choices=TicketStatus.choices)
     department = models.ForeignKey(Department, null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True)  # in the language of record
+    # What a note the system writes is made of (the other ticket's number, the reasons of a
+    # match, …): shown in the page's language (`selectors.event_note`).
+    data = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["at", "id"]

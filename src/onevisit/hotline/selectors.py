@@ -17,6 +17,7 @@ from onevisit.accounts.selectors import township_platforms
 from onevisit.applications.models import Application
 from onevisit.exchange.services import subject_mask
 from onevisit.hotline.constants import (
+    EVENT_ACTIONS,
     OPEN_STATUSES,
     AssignmentRole,
     ExtensionStatus,
@@ -24,10 +25,11 @@ from onevisit.hotline.constants import (
     TicketType,
 )
 from onevisit.hotline.dispatch import platform_reason
-from onevisit.hotline.models import Ticket, TicketExtension
+from onevisit.hotline.models import Ticket, TicketEvent, TicketExtension
 from onevisit.hotline.services.common import (
     REGION_ROLES,
     caller_digests,
+    event_note,
     ticket_in_scope,
 )
 
@@ -243,3 +245,17 @@ def lead_returns(ticket: Ticket) -> list[LeadReturn]:
                        assignment.return_reason) for assignment in
             ticket.assignments.filter(role=AssignmentRole.LEAD, returned_at__isnull=False)
             .select_related("department").order_by("returned_at", "id")]
+
+
+class HistoryLine(NamedTuple):
+    event: TicketEvent
+    label: str  # what was done, in the reader's language
+    note: str  # in the reader's language where the system wrote it, else as written
+
+
+def ticket_history(ticket: Ticket) -> list[HistoryLine]:
+    """The ticket's history for its page: a note the system wrote (并入工单 RX…, a match's
+    reasons) in the reader's language, one a person wrote as written."""
+    return [HistoryLine(event, str(EVENT_ACTIONS.get(event.action, event.action)),
+                        event_note(event.action, event.data) if event.data else event.note)
+            for event in ticket.events.select_related("department")]

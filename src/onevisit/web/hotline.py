@@ -22,7 +22,6 @@ from onevisit.applications.services import Upload
 from onevisit.errors import DomainError, NotFound
 from onevisit.hotline import selectors
 from onevisit.hotline.constants import (
-    EVENT_ACTIONS,
     AssignmentRole,
     TicketChannel,
     TicketStatus,
@@ -148,8 +147,7 @@ def ticket(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "web/hotline/ticket.html", {
         "ticket": found, "caller": selectors.caller_shown(found, request.user),
         "alert": selectors.alert_level(found),
-        "events": [(event, EVENT_ACTIONS.get(event.action, event.action))
-                   for event in found.events.select_related("department")],
+        "history": selectors.ticket_history(found),
         "merged": found.merged.all(), "attachments": found.attachments.all(),
         "extensions": found.extensions.select_related("department"),
         "returned": returns, "returned_codes": {back.code for back in returns},

@@ -7,7 +7,10 @@ import datetime as dt
 import re
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from onevisit import clock
 from onevisit.accounts.models import Department, Role
@@ -16,12 +19,15 @@ from onevisit.audit.services import audit_record
 from onevisit.catalogue.constants import LimitUnit
 from onevisit.errors import Conflict, NotAllowed, NotFound
 from onevisit.exchange.services import subject_digest, subject_digests
+from onevisit.feedback.models import Score
 from onevisit.hotline.constants import (
     ALLOWED_TRANSITIONS,
     DEFAULT_LIMIT_DAYS,
+    EVENT_NOTES,
     AssignmentRole,
     TicketStatus,
 )
+from onevisit.hotline.duplicates import reasons_shown
 from onevisit.hotline.models import Ticket, TicketAssignment, TicketEvent, TicketTypeRule
 from onevisit.workdays.calendar import deadline_after
 
@@ -93,13 +99,29 @@ def assignment_active(ticket: Ticket, department_id: int,
                                            role=role, active=True).first()
 
 
+def event_note(action: str, data: dict[str, Any]) -> str:
+    """The note the system writes for an action from what it is made of (`data`), in the
+    active language: 并入工单 RX…, a match's reasons, the caller's satisfaction."""
+    if "reasons" in data:  # a match's, as `reasons_kept` keeps them
+        return pgettext("reasons separator", "；").join(reasons_shown(data["reasons"]))
+    if "satisfaction" in data:
+        return f"{Score(data['satisfaction']).label} {data.get('note', '')}".strip()
+    return str(EVENT_NOTES[action]) % data
+
+
 def event_add(*, ticket: Ticket, actor: Any, action: str, note: str = "",
+              data: dict[str, Any] | None = None,
               department: Department | None = None) -> TicketEvent:
     """Append to the ticket's history and the audit chain. The audit row names the ticket
-    and the action only: no caller, no text."""
+    and the action only: no caller, no text. A note the system makes is given as its
+    `data` (`event_note`) and kept in the language of record, whoever's page acted."""
+    if data is not None:
+        with translation.override(settings.LANGUAGE_CODE):
+            note = event_note(action, data)
     event = TicketEvent.objects.create(
         ticket=ticket, at=clock.now(), actor=actor if getattr(actor, "pk", None) else None,
         action=action, status=ticket.status, department=department, note=note,
+        data=data or {},
     )
     audit_record(actor=actor, action=f"ticket.{action}", entity="ticket",
                  entity_id=ticket.number,
@@ -109,6 +131,7 @@ def event_add(*, ticket: Ticket, actor: Any, action: str, note: str = "",
 
 
 def ticket_transition(*, ticket: Ticket, to: str, actor: Any, action: str, note: str = "",
+                      data: dict[str, Any] | None = None,
                       department: Department | None = None,
                       update_fields: tuple[str, ...] = ()) -> Ticket:
     """Move a locked ticket along ALLOWED_TRANSITIONS, saving `update_fields` with it."""
@@ -117,5 +140,6 @@ def ticket_transition(*, ticket: Ticket, to: str, actor: Any, action: str, note:
                        % {"status": TicketStatus(ticket.status).label})
     ticket.status = to
     ticket.save(update_fields=["status", *update_fields])
-    event_add(ticket=ticket, actor=actor, action=action, note=note, department=department)
+    event_add(ticket=ticket, actor=actor, action=action, note=note, data=data,
+              department=department)
     return ticket

@@ -168,8 +168,7 @@ def ticket_extension_request(*, number: str, days: int, reason: str,
         ticket=ticket, department=department, days=days, reason=reason.strip(),
         requested_at=clock.now(), requested_by=actor)
     event_add(ticket=ticket, actor=actor, action="extension_requested", department=department,
-              note=_("申请延期 %(days)d 个工作日：%(reason)s") % {"days": days,
-                                                           "reason": reason.strip()})
+              data={"days": days, "reason": reason.strip()})
     return extension
 
 
@@ -239,7 +238,7 @@ def ticket_close(*, number: str, actor: Any) -> Ticket:
         other.reply, other.closed_at = ticket.reply, now
         other.save(update_fields=["reply", "closed_at"])
         event_add(ticket=other, actor=actor, action="answered_with_master",
-                  note=ticket.number)
+                  data={"number": ticket.number})
     duplicate_index_remove(ticket_ids=[ticket.pk])
     reply_send_later(ticket)
     return ticket
@@ -260,14 +259,14 @@ def ticket_follow_up(*, number: str, satisfaction: int, actor: Any, note: str = 
     ticket.satisfaction, ticket.followed_up_at = satisfaction, now
     ticket.save(update_fields=["satisfaction", "followed_up_at"])
     event_add(ticket=ticket, actor=actor, action="followed_up",
-              note=f"{Score(satisfaction).label} {note}".strip())
+              data={"satisfaction": satisfaction, "note": note.strip()})
     if satisfaction > BAD_SCORE_MAX or ticket.closed_first_contact:
         return ticket
     if ticket.reopen_count >= _setting("HOTLINE_MAX_REOPENS"):
         ticket.escalated = True
         ticket.save(update_fields=["escalated"])
         event_add(ticket=ticket, actor=actor, action="escalated",
-                  note=_("重办次数已达上限，转督办"))
+                  data={"reopens": ticket.reopen_count})
         return ticket
     ticket.reopen_count += 1
     ticket.due_at = due_after(now, ticket.limit_days)

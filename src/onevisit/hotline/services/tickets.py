@@ -312,7 +312,6 @@ def _first_open(matches: list[DuplicateMatch]) -> DuplicateMatch | None:
 def _attach_to(*, ticket: Ticket, match: DuplicateMatch, actor: Any) -> str:
     master = Ticket.objects.select_for_update().get(pk=match.ticket_id)
     kept = reasons_kept(match)
-    reasons = kept["reasons"]
     reason = {"kind": match.kind, "score": round(match.score, 3), **kept,
               "master": master.number}
     ticket.master, ticket.match_reason = master, reason
@@ -321,14 +320,14 @@ def _attach_to(*, ticket: Ticket, match: DuplicateMatch, actor: Any) -> str:
         master.escalated = True
         master.save(update_fields=["escalated"])
         event_add(ticket=master, actor=actor, action="repeat_escalated",
-                  note=_("同一来电人再次反映：%(number)s") % {"number": ticket.number})
+                  data={"number": ticket.number})
         action, outcome = "linked_as_repeat", "repeat"
     else:
         event_add(ticket=master, actor=actor, action="merged_in",
-                  note=_("并入工单 %(number)s") % {"number": ticket.number})
+                  data={"number": ticket.number})
         action, outcome = "merged", "merged"
     ticket_transition(ticket=ticket, to=TicketStatus.MERGED, actor=actor, action=action,
-                      note="；".join(reasons),
+                      data={"reasons": kept},
                       update_fields=("master", "repeat_of", "match_reason"))
     return outcome
 
@@ -357,8 +356,7 @@ def ticket_merge(*, number: str, master_number: str, actor: Any, note: str = "")
     TicketAssignment.objects.filter(ticket=ticket, active=True).update(active=False)
     ticket_transition(ticket=ticket, to=TicketStatus.MERGED, actor=actor, action="merged",
                       note=note, update_fields=("master", "match_reason"))
-    event_add(ticket=master, actor=actor, action="merged_in",
-              note=_("并入工单 %(number)s") % {"number": ticket.number})
+    event_add(ticket=master, actor=actor, action="merged_in", data={"number": ticket.number})
     duplicate_index_remove(ticket_ids=[ticket.pk])
     return ticket
 
@@ -389,7 +387,6 @@ def _ticket_split(*, number: str, actor: Any, note: str,
                       update_fields=("master", "repeat_of", "match_reason", "suggestion"))
     if master is not None:
         event_add(ticket=master, actor=actor, action="split_off",
-                  note=_("拆出工单 %(number)s：%(note)s") % {"number": ticket.number,
-                                                          "note": note})
+                  data={"number": ticket.number, "note": note})
     duplicate_index_add(ticket=ticket)
     return ticket
