@@ -193,7 +193,7 @@ def test_a_near_miss_is_shown_as_a_possible_duplicate_with_its_reasons_and_not_m
     assert (ticket.status, ticket.master) == ("new", None)
     assert ticket.possible_duplicates == [{
         "number": first.number, "score": 0.501, "reasons": ["共同词：文三路、路灯、不亮、晚上"],
-        "reasons_en": ["Shared words: 文三路、路灯、不亮、晚上"]}]
+        "reasons_en": ["Shared words: 文三路, 路灯, 不亮, 晚上"]}]
     page = agent.get(response["Location"]).content.decode()
     assert "可能重复" in page
     assert f'href="/hotline/tickets/{first.number}/"' in page
@@ -236,6 +236,9 @@ def test_a_match_s_reasons_read_in_the_page_s_language_whoever_filed_it(hw):
     assert f"{first.number}</a>：共同词：" in chinese  # 已并入
     assert f"{first.number}</a>: Shared words: " in english  # Merged into
     assert "Same place: 文三路478号" in english
+    shared = english.split("Shared words: ", 1)[1].split(";", 1)[0]
+    assert ", " in shared  # the words listed in English
+    assert "、" not in shared
     merged_in = master.split("Calls merged into this ticket", 1)[1].split("</ul>", 1)[0]
     assert again.number in merged_in
     assert "— Shared words: " in merged_in

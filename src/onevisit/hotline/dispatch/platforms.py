@@ -95,7 +95,7 @@ def platform_reason(reason: dict[str, Any]) -> str:
     if kind not in PlatformKind.values:
         return ""
     words = outermost(reason.get("keywords") or [])  # 占道经营 says 占道 already
-    shown = [_("诉求提到：%(words)s") % {"words": "、".join(words)}] if words else []
+    shown = [_("诉求提到：%(words)s") % {"words": _("、").join(words)}] if words else []
     if reason.get("learnt"):
         shown.append(_("以往此类诉求由乡镇（街道）平台办理"))
     head = _("属地%(platform)s事项") % {"platform": PlatformKind(kind).label}

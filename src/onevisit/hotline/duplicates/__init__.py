@@ -240,9 +240,9 @@ def _reasons(found: DuplicateScore, candidate: Candidate, place: str, said: str)
     words = [word for word in found.words if not said or word in said]
     kinds = [word for word in found.words if said and word not in said]
     if words:
-        reasons.append(_("共同词：%(words)s") % {"words": "、".join(words)})
+        reasons.append(_("共同词：%(words)s") % {"words": _("、").join(words)})
     if kinds:
-        reasons.append(_("同类问题：%(words)s") % {"words": "、".join(kinds)})
+        reasons.append(_("同类问题：%(words)s") % {"words": _("、").join(kinds)})
     if found.same_place:
         shown = min(place, address_place(candidate.address), key=len)
         reasons.append(_("同一地点：%(place)s") % {"place": shown})
@@ -281,8 +281,8 @@ def _difference_reason(difference: Difference) -> str:
     if not difference.mine or not difference.theirs:
         return label
     return _("%(label)s：%(mine)s ≠ %(theirs)s") % {
-        "label": label, "mine": "、".join(difference.mine[:3]),
-        "theirs": "、".join(difference.theirs[:3])}
+        "label": label, "mine": _("、").join(difference.mine[:3]),
+        "theirs": _("、").join(difference.theirs[:3])}
 
 
 def _sure(found: DuplicateScore) -> bool:
