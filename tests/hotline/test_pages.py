@@ -236,6 +236,8 @@ def test_a_match_s_reasons_read_in_the_page_s_language_whoever_filed_it(hw):
     assert f"{first.number}</a>：共同词：" in chinese  # 已并入
     assert f"{first.number}</a>: Shared words: " in english  # Merged into
     assert "Same place: 文三路478号" in english
+    assert "(5 working days)" in english  # 办理期限, in the page's punctuation
+    assert "Sign out (" in english
     shared = english.split("Shared words: ", 1)[1].split(";", 1)[0]
     assert ", " in shared  # the words listed in English
     assert "、" not in shared
@@ -320,7 +322,7 @@ def test_a_return_names_the_department_in_the_page_s_language(hw):
                                            HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
     returns = page.split("<h2>Returns</h2>", 1)[1].split("</ul>", 1)[0]
-    assert "Xihu District Urban Management Bureau：路灯归街道管，不属本局" in returns
+    assert "Xihu District Urban Management Bureau: 路灯归街道管，不属本局" in returns
 
 
 def test_the_suggested_departments_read_in_the_page_s_language(hw):
