@@ -13,6 +13,7 @@ from onevisit.hotline import duplicates
 from onevisit.hotline import migrations as hotline_migrations
 from onevisit.hotline.constants import TicketStatus
 from onevisit.hotline.duplicates import (
+    Difference,
     DuplicateMatch,
     address_place,
     address_similarity,
@@ -268,6 +269,41 @@ def test_a_call_without_an_address_names_the_roads_that_make_it_another_place(op
 
     assert found.differences[0] == ("place", ("古墩路",), ("文三路478号",))
     assert duplicates._difference_reason(found.differences[0]) == "地点不同：古墩路 ≠ 文三路478号"
+
+
+@pytest.mark.parametrize(("text", "roads"), [
+    ("文一路那边的路灯好几天都不亮了，晚上黑漆漆的。", ("文一路",)),  # not 一路
+    ("文一西路口的路灯好几天都不亮了。", ("文一西路",)),  # not 文一 and 西路
+    ("中山一路128号门口的路灯好几天都不亮了。", ("中山一路",)),
+    ("我一路走过来路灯都不亮，黑漆漆的。", ()),  # all the way: no road
+    ("往西路口那边的路灯好几天都不亮了。", ()),
+])
+def test_a_numbered_or_directed_road_in_a_call_is_one_road(text, roads):
+    found = duplicate_score(tokens=ticket_tokens(title="", text=text),
+                            other_tokens=ticket_tokens(title=LIGHT[0], text=LIGHT[1],
+                                                       address=LIGHT[2]),
+                            other_address=LIGHT[2])
+
+    assert {road for d in found.differences if d.kind == "place" for road in d.mine} == set(roads)
+
+
+def test_a_road_the_other_ticket_tells_of_is_not_another_place():
+    """The first caller's stop was moved from 城南路 to 中环南路; the second names only the
+    new one."""
+    moved = ticket_tokens(title="公交站点迁移不便",
+                          text="城南路上原来的城南花园公交站，这个月挪到中环南路口去了，8路停在那里。",
+                          address="城南路城南花园公交站")
+    again = ticket_tokens(title="",
+                          text="8路公交车城南花园那一站被挪走了，挪到中环南路那边，走过去要二十分钟。")
+    elsewhere = ticket_tokens(title="", text="8路公交车少年路那一站被挪走了，走过去要二十分钟。")
+
+    def places(tokens: list[str]) -> list[Difference]:
+        return [d for d in duplicate_score(tokens=tokens, other_tokens=moved,
+                                           other_address="城南路城南花园公交站").differences
+                if d.kind == "place"]
+
+    assert places(again) == []
+    assert places(elsewhere) == [("place", ("少年路",), ("城南路城南花园公交站",))]
 
 
 def test_a_kind_of_matter_the_caller_did_not_say_is_not_shown_as_her_word(open_tickets):

@@ -167,3 +167,9 @@ def duplicate_index_rebuild(*, retokenize: bool = False, tickets: Any = Ticket,
     return count
 
 
+def duplicate_index_retokenized(apps: Any, schema_editor: Any) -> None:
+    """A migration's step after a change of the token rules (`RunPython`): every open
+    ticket tokenized again under the current rules and its bands rebuilt, so that an
+    existing instance's open tickets are matched as new ones are."""
+    duplicate_index_rebuild(retokenize=True, tickets=apps.get_model("hotline", "Ticket"),
+                            bands=apps.get_model("hotline", "DuplicateBand"))

@@ -137,15 +137,20 @@ def _place_similarity(place: str, other_place: str) -> float | None:
     return shared if shared >= SAME_PLACE or not shared else PARTLY_SAME_PLACE
 
 
-def _other_roads(place: str, words: set[str]) -> tuple[str, ...]:
-    """The roads a text (its `words`) names when none of them is the place's; none
-    otherwise."""
-    keys = _place_parts(place).road_keys
-    named = {word for word in words
-             if _ROAD.fullmatch(word) and _is_place(word) and not _NOT_ROAD.match(word)}
+def _other_roads(place: str, words: set[str], own_words: set[str]) -> tuple[str, ...]:
+    """The roads a text (its `words`) names when none of them is the place's nor one the
+    text of the ticket at the place names (`own_words`: a bus stop moved to 中环南路 from
+    城南路); none otherwise."""
+    keys = _place_parts(place).road_keys | {_road_key(road) for road in _roads(own_words)}
+    named = _roads(words)
     if not keys or not named or {_road_key(word) for word in named} & keys:
         return ()
     return tuple(sorted(named))
+
+
+def _roads(words: set[str]) -> set[str]:
+    return {word for word in words
+            if _ROAD.fullmatch(word) and _is_place(word) and not _NOT_ROAD.match(word)}
 
 
 def _road_key(road: str) -> str:
@@ -220,9 +225,9 @@ def _score(mine: set[str], place: str, theirs: set[str], other_place: str,
     told: tuple[str, ...] = ()  # the roads the ticket without an address names instead
     if similarity is None and (place or other_place):
         # One address: how much of it the other's words name (吉杨菜场门口; 菜场外面…吉杨).
-        given, words = (places, theirs) if place else (other_places, mine)
+        given, words, own = (places, theirs, mine) if place else (other_places, mine, theirs)
         similarity = len(given & words) / len(given) if given else None
-        told = _other_roads(place or other_place, words)
+        told = _other_roads(place or other_place, words, own)
         if told:
             similarity = 0.0  # 文一路公交站 and a call about 中山东路's bus stop
     elif similarity is None and places and other_places:
@@ -264,8 +269,8 @@ def duplicate_score(*, tokens: Sequence[str], other_tokens: Sequence[str], addre
     - where: one place (`address_similarity` ≥ `SAME_PLACE`) adds `SAME_PLACE_BONUS`;
       two places (< `OTHER_PLACE`: one complaint about two buildings) halve the score.
       With one address, the share of its words the other ticket names, none when the
-      other's text names roads and not the address's; without either, the words naming
-      places in their texts are compared;
+      other's text names roads and neither the address's nor one its own text names;
+      without either, the words naming places in their texts are compared;
     - what about: one subject in common adds `SAME_SUBJECT_BONUS`, one trouble
       `SAME_TROUBLE_BONUS` (`search/data/subjects.txt`);
     - the same township adds `SAME_TOWNSHIP_BONUS`, unless the places differ;

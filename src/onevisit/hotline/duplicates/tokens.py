@@ -12,9 +12,10 @@ from onevisit.search.text import index_tokens, vocabulary
 
 RARE_FREQUENCY = 50  # a word the segmenter's dictionary counts fewer times is rare
 # The token rules: with the above, what a stored band means. A change ships with a
-# migration calling `duplicate_index_rebuild(retokenize=True)` and naming the version it
-# rebuilds for (`REBUILDS_TOKENS_VERSION`; a test holds them equal).
-TOKENS_VERSION = 5
+# migration running `duplicate_index_retokenized` (which calls
+# `duplicate_index_rebuild(retokenize=True)`) and naming the version it rebuilds for
+# (`REBUILDS_TOKENS_VERSION`; a test holds them equal).
+TOKENS_VERSION = 6
 
 
 # What nearly every call says, whatever the matter.
@@ -72,6 +73,11 @@ NOT_PLACES = frozenset({
 })
 # Units the segmenter leaves alone after a name or a number it does not know.
 PLACE_UNITS = frozenset("路街巷弄号幢栋楼村")
+# The end of a numbered or a directed road the segmenter cuts from its name: 文 一路,
+# 中山 一路, 解放 二路, 文一 西路.
+ROAD_ENDS = re.compile("[一二三四五六七八九十东西南北中]路")
+# Words before 一路 or 西路 that name no road: 往西路口, 他一路跟着.
+NOT_ROAD_NAMES = frozenset("往向朝沿到在从去他她它我你您咱都也就还又")
 # A word so ending names a place.
 PLACE_SUFFIXES = ("路", "街", "巷", "弄", "道", "号", "幢", "栋", "楼", "苑", "园", "村",
                   "桥", "湾", "坊", "府", "庭", "城", "广场", "大厦", "中心", "市场",
@@ -89,6 +95,7 @@ _DIVISIONS = re.compile(r"^(?:\w{2,7}?省)?(?:\w{2,7}?(?<!超)市(?!场))?"
 _NOT_WORD = re.compile(r"[\W_]+")
 _GATES = re.compile("[东南西北]门")
 _DIGITS = re.compile(r"\d+")
+_NAME = re.compile(r"[\u4e00-\u9fff]{1,4}")  # a road's name: Chinese characters only
 
 
 _CHINESE_NUMBER = re.compile("([一二三四五六七八九十]{1,3})(?=[区期幢栋号楼单元弄组])")
@@ -122,17 +129,29 @@ def _is_place(token: str) -> bool:
             and not _subject_of(token))
 
 
-def _joined(words: list[str]) -> list[str]:
-    """The words, each followed by itself joined to the unit after it: the segmenter cuts
-    a road or a number it does not know from its unit (天竺 路, 478 号, 2 幢)."""
+def _joined(words: list[str], text: str) -> list[str]:
+    """The words (of `text`), each followed by itself joined to the unit after it: the
+    segmenter cuts a road or a number it does not know from its unit (天竺 路, 478 号, 2
+    幢), and a numbered or directed road from its name (文 一路, 文一 西路; not 街道 三路,
+    the word inside 文三路 that the index keeps beside it)."""
     joined = []
     for index, word in enumerate(words):
         joined.append(word)
         unit = words[index + 1] if index + 1 < len(words) else ""
-        if (unit in PLACE_UNITS and (len(word) > 1 or word.isdigit())
-                and not word.endswith(PLACE_SUFFIXES)):
+        if _unit_of(word, unit) or _road_end_of(word, unit, text):
             joined.append(word + unit)
     return joined
+
+
+def _unit_of(word: str, unit: str) -> bool:
+    return (unit in PLACE_UNITS and (len(word) > 1 or word.isdigit())
+            and not word.endswith(PLACE_SUFFIXES))
+
+
+def _road_end_of(word: str, unit: str, text: str) -> bool:
+    return (bool(ROAD_ENDS.fullmatch(unit)) and bool(_NAME.fullmatch(word))
+            and word + unit in text and word not in NOT_ROAD_NAMES
+            and word not in vocabulary().stopwords)
 
 
 def ticket_tokens(*, title: str, text: str, address: str = "") -> list[str]:
@@ -141,10 +160,10 @@ def ticket_tokens(*, title: str, text: str, address: str = "") -> list[str]:
     (路燈壞了 is 路灯坏了)."""
     said = simplified(f"{title}\n{text}")
     spotted, denied = _spotted(said)
-    words = [word for word in _joined(index_tokens(said)) if word not in denied] + spotted
+    words = [word for word in _joined(index_tokens(said), said) if word not in denied] + spotted
     place = address_place(address)
     if place:
-        words += _joined(index_tokens(place))
+        words += _joined(index_tokens(place), place)
     return [token for token in dict.fromkeys(words) if _meaningful(token)]
 
 
