@@ -265,6 +265,18 @@ def test_a_hand_merge_without_a_note_names_its_master_and_no_reasons(hw):
     assert f"{first.number}</a></dd>" in page  # 已并入 RX…, no colon before nothing
 
 
+def test_the_console_says_what_became_of_a_call_in_the_page_s_language(hw):
+    with translation.override("en"):
+        page = _browser(hw.agent).post("/hotline/", {
+            "type": "complaint", "channel": "phone", "text": hw.complaint().text,
+            "caller_name": "Ms Li", "caller_phone": "13905710001",
+            "region_code": hw.cuiyuan.code, "action": "file"},
+            follow=True, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    number = Ticket.objects.get().number
+    assert f"{number}: Filed, awaiting dispatch" in page
+
+
 def _history(page: str) -> str:
     return page.split('class="timeline"', 1)[1].split("</ol>", 1)[0]
 

@@ -96,12 +96,13 @@ def console(request: HttpRequest) -> HttpResponse:
             errors = {k: str(v) for k, v in getattr(exc, "errors", {}).items()}
             messages.error(request, error_text(exc))
         else:
-            messages.success(request, f"{filing.ticket.number}：{OUTCOMES[filing.outcome]}")
+            messages.success(request, _("%(number)s：%(outcome)s") % {
+                "number": filing.ticket.number, "outcome": OUTCOMES[filing.outcome]})
             possible = filing.ticket.possible_duplicates
             if possible:
                 messages.warning(request, _(
                     "可能重复：%(numbers)s，未自动并单，请在工单页核对") % {
-                    "numbers": "、".join(str(item["number"]) for item in possible)})
+                    "numbers": _("、").join(str(item["number"]) for item in possible)})
             return redirect("web:hotline_ticket", number=filing.ticket.number)
     return render(request, "web/hotline/console.html", {
         "values": values or {"type": TicketType.CONSULTATION, "channel": TicketChannel.PHONE},
