@@ -287,6 +287,15 @@ def test_a_numbered_or_directed_road_in_a_call_is_one_road(text, roads):
     assert {road for d in found.differences if d.kind == "place" for road in d.mine} == set(roads)
 
 
+def test_words_that_join_what_is_said_are_no_shared_words():
+    """关于, 只能, 因为 … say nothing of the matter: no reason names them."""
+    tokens = ticket_tokens(title="关于路灯不亮的投诉",
+                           text="因为路灯不亮，晚上只能摸黑走路，所以请尽快修好。")
+
+    assert {"关于", "只能", "因为", "所以"}.isdisjoint(tokens)
+    assert {"路灯", "不亮", "晚上"} <= set(tokens)
+
+
 def test_a_road_the_other_ticket_tells_of_is_not_another_place():
     """The first caller's stop was moved from 城南路 to 中环南路; the second names only the
     new one."""

@@ -26,6 +26,9 @@ FILLER = frozenset({
     "没有", "还是", "非常", "十分", "严重", "影响", "导致", "存在", "出现", "发现", "进行",
     "这个", "那个", "这里", "那里", "附近", "周边", "谢谢", "感谢", "麻烦", "12345", "街道",
     "社区", "小区", "地址", "位于", "州市",
+    # and the words joining what is said, whatever it says
+    "关于", "只能", "因为", "所以", "但是", "而且", "还有", "就是", "为什么", "这样", "那样",
+    "一些", "所有", "每次", "的话", "总是", "根本",
 })
 # What a hotline matter is about and how things go wrong: the shared vocabulary file
 # `search/data/subjects.txt`, read once per process (`search_text.subjects`). Found in a
