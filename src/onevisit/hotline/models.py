@@ -147,7 +147,7 @@ class TicketEvent(models.Model):
                                    on_delete=models.PROTECT, related_name="+")
     note = models.TextField(blank=True)  # in the language of record
     # What a note the system writes is made of (the other ticket's number, the reasons of a
-    # match, …): shown in the page's language (`selectors.event_note`).
+    # match, …): shown in the reader's language (`selectors.ticket_history`).
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
