@@ -6,10 +6,12 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import os
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+import redis
 from django.test import Client
 
 from onevisit import clock
@@ -295,3 +297,25 @@ def _audit_log_flushable(request: pytest.FixtureRequest) -> Any:
     request.getfixturevalue("_django_db_helper")  # set up first, so flushed after this
     yield
     audit_log_empty()
+
+
+# The Redis the tests of a deployment on several machines use: `.ci/run` names one database
+# per suite (the SQLite and PostgreSQL suites run side by side); unnamed, a local Redis.
+REDIS_URL = os.environ.get("ONEVISIT_TEST_REDIS_URL", "")
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """A real Redis server's URL, its database emptied first. CI names one and must reach
+    it; a developer without a Redis running skips these tests."""
+    url = REDIS_URL or "redis://127.0.0.1:6379/15"
+    client = redis.Redis.from_url(url)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        if REDIS_URL:
+            raise
+        pytest.skip("no Redis on 127.0.0.1:6379 (ONEVISIT_TEST_REDIS_URL names one)")
+    client.flushdb()
+    client.close()
+    return url

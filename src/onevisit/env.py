@@ -58,6 +58,24 @@ DATABASE_URL = _declare(
 DATA_DIR = _declare(
     "ONEVISIT_DATA_DIR", "var", "Directory for the SQLite database, generated PDFs and uploads."
 )
+HTTPS_ONLY = _declare(
+    "ONEVISIT_HTTPS_ONLY", "0",
+    "1: the site is served only over HTTPS (production, docs/deploy.md): http:// is "
+    "redirected, browsers are told to keep to HTTPS for a year (HSTS), and a load balancer "
+    "that ends TLS says so in X-Forwarded-Proto, which it must set itself.",
+)
+REDIS_URL = _declare(
+    "ONEVISIT_REDIS_URL", "",
+    "Redis for sessions, the cache and the rate limits' counters (redis://host:6379/0), "
+    "shared by every web process of a deployment on several machines (docs/deploy.md). "
+    "Empty: sessions and counters in the database, the cache in each process.",
+)
+TASK_QUEUE_URL = _declare(
+    "ONEVISIT_TASK_QUEUE_URL", "",
+    "Where background work waits (docs/deploy.md). Empty: a table in the database, run by "
+    "`onevisit db_worker`. redis://host:6379/1: an RQ queue on that Redis, run by any number "
+    "of `onevisit rqworker --with-scheduler default` on any machines.",
+)
 ARCHIVE_DIR = _declare(
     "ONEVISIT_ARCHIVE_DIR",
     "",

@@ -11,7 +11,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from onevisit import env
+from onevisit import env, topology
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env.get(env.DATA_DIR)).resolve()
@@ -214,6 +214,21 @@ TASKS = {
     }
 }
 
+# On several machines (docs/deploy.md): sessions, the cache and the rate limits' counters
+# in Redis; background work on an RQ queue. Unset, the single-machine defaults above stay.
+_redis_url = env.get(env.REDIS_URL)
+if _redis_url:
+    globals().update(topology.redis_settings(_redis_url))
+_task_queue_url = env.get(env.TASK_QUEUE_URL)
+if _task_queue_url:
+    if not _task_queue_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"{env.TASK_QUEUE_URL.name}: only a Redis URL (redis://, rediss://, unix://) is "
+            "supported; leave it empty for the database queue."
+        )
+    globals().update(topology.rq_settings(_task_queue_url, queues=["default"]))
+    INSTALLED_APPS.append("django_rq")
+
 # Periodic jobs: `onevisit scheduler` enqueues each job's task every period and the task
 # worker runs it (docs/operations.md). Each job: its task, its production period and the
 # demo's short one. ONEVISIT_SCHEDULE overrides periods by name. A new job is one line.
@@ -279,6 +294,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+if env.get_bool(env.HTTPS_ONLY):
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
 
 LOGGING = {
     "version": 1,
@@ -330,6 +351,9 @@ ONEVISIT = {
     "STAFF_SESSION_SECONDS": int(float(env.get(env.STAFF_SESSION_HOURS)) * 3600),
     "API_TOKEN_DAYS": int(env.get(env.API_TOKEN_DAYS)),
     "RATE_LIMITS": env.get_pairs(env.RATE_LIMITS),
+    # Where the rate limits count: "cache" when the cache is Redis, shared by every process
+    # (a database write per counted request spared); "database" otherwise.
+    "RATE_COUNTERS": "cache" if _redis_url else "database",
     "EVIDENCE_SOURCES": env.get_pairs(env.EVIDENCE_SOURCES),
     # The payment provider new orders go to (payments.providers).
     "PAYMENT_PROVIDER": env.get(env.PAYMENT_PROVIDER),

@@ -11,12 +11,13 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+from tests.ops.waiting import wait_for
 
 ONEVISIT = [sys.executable, "-m", "onevisit.cli"]
 JOBS_ON = ("deadline_scan", "rollups")
@@ -32,15 +33,6 @@ def _env(data_dir: Path) -> dict[str, str]:
                                            *(f"{job}=off" for job in settings.SCHEDULE
                                              if job not in JOBS_ON)]),
             "ONEVISIT_SCHEDULER_LEASE_SECONDS": "3", "PYTHONUNBUFFERED": "1"}
-
-
-def _wait(what: str, check: Callable[[], object], *, seconds: float) -> object:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if found := check():
-            return found
-        time.sleep(0.5)
-    raise AssertionError(f"gave up waiting for {what} after {seconds} s")
 
 
 @pytest.fixture
@@ -77,25 +69,25 @@ def test_schedulers_and_worker_run_each_period_once_and_the_standby_takes_over(
         return match.group(1) if match else None
 
     first, first_log = processes("scheduler", env=env, log=tmp_path / "first.log")
-    first_owner = _wait("the first scheduler to be active", lambda: owner(first_log),
-                        seconds=180)
+    first_owner = wait_for("the first scheduler to be active", lambda: owner(first_log),
+                           seconds=180)
     second, second_log = processes("scheduler", env=env, log=tmp_path / "second.log")
-    _wait("the second scheduler to start",
-          lambda: "scheduler_started" in second_log.read_text(), seconds=180)
+    wait_for("the second scheduler to start",
+             lambda: "scheduler_started" in second_log.read_text(), seconds=180)
     worker, _ = processes("db_worker", "--no-reload", "--interval", "0.3",
                           "--no-startup-delay", env=env, log=tmp_path / "worker.log")
     succeeded = "select count(*) from ops_jobrun where status = 'succeeded' and job = ?"
-    _wait("three deadline scans", lambda: rows(succeeded, "deadline_scan")[0][0] >= 3,
-          seconds=180)
+    wait_for("three deadline scans", lambda: rows(succeeded, "deadline_scan")[0][0] >= 3,
+             seconds=180)
     assert owner(second_log) is None  # a standby while the first one lives
 
     first.send_signal(signal.SIGKILL)  # dies holding its lease
     first.wait(timeout=30)
-    second_owner = _wait("the standby to take over", lambda: owner(second_log), seconds=60)
+    second_owner = wait_for("the standby to take over", lambda: owner(second_log), seconds=60)
     by_second = ("select count(*) from ops_jobrun where status = 'succeeded' "
                  "and scheduler = ? and job = 'deadline_scan'")
-    _wait("a scan enqueued by the standby",
-          lambda: rows(by_second, second_owner)[0][0] >= 2, seconds=60)
+    wait_for("a scan enqueued by the standby",
+             lambda: rows(by_second, second_owner)[0][0] >= 2, seconds=60)
     for process in (second, worker):
         process.send_signal(signal.SIGTERM)
     assert second.wait(timeout=60) == 0

@@ -119,3 +119,25 @@ def test_demo_mode_runs_the_jobs_at_the_demo_periods(tmp_path):
                        "inspection_targets": "1h", "inspection_rectifications": "5m",
                        "rectifications_due": "5m", "paygate_notify": "30s",
                        "payments_query": "1m", "refunds_retry": "2m", "reconcile": "1h"}
+
+
+def test_the_several_machines_environment_of_docs_deploy_passes_the_deploy_checks(tmp_path):
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith("ONEVISIT_") and k != "DATABASE_URL"}
+    deploy = {**SECRETS, "ONEVISIT_SECRET_KEY": "k3Yq9-" * 10, "ONEVISIT_DATA_DIR": str(tmp_path),
+              "ONEVISIT_ALLOWED_HOSTS": "zwfw.example.gov.cn", "ONEVISIT_HTTPS_ONLY": "1",
+              "ONEVISIT_REDIS_URL": "redis://127.0.0.1:6379/0",
+              "ONEVISIT_TASK_QUEUE_URL": "redis://127.0.0.1:6379/1"}
+
+    checked = subprocess.run(
+        [sys.executable, "-m", "onevisit.cli", "check", "--deploy", "--fail-level", "WARNING"],
+        env={**clean, **deploy}, capture_output=True, text=True, check=False, timeout=120)
+    refused = subprocess.run(
+        [sys.executable, "-m", "onevisit.cli", "check"],
+        env={**clean, **deploy, "ONEVISIT_TASK_QUEUE_URL": "amqp://127.0.0.1:5672/"},
+        capture_output=True, text=True, check=False, timeout=120)
+
+    assert checked.returncode == 0, checked.stderr
+    assert "no issues" in checked.stdout
+    assert refused.returncode != 0
+    assert "ONEVISIT_TASK_QUEUE_URL: only a Redis URL" in refused.stderr

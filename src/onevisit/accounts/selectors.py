@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
 from onevisit import clock
@@ -107,6 +108,18 @@ def rate_of(scope: str) -> tuple[int, int] | None:
     return rate_parse(rate) if rate else None
 
 
+def rate_counters_in_cache() -> bool:
+    """Whether the rate limits count in the (shared, Redis) cache instead of the database."""
+    return bool(settings.ONEVISIT["RATE_COUNTERS"] == "cache")
+
+
+def rate_counter_key(*, scope: str, address: str, slot: int) -> str:
+    """The cache key of one address's count in one window. The address (an IP address or
+    a phone number) is digested: the cache holds no personal data."""
+    digest = hashlib.blake2b(address[:64].encode(), digest_size=12).hexdigest()
+    return f"rate:{scope}:{slot}:{digest}"
+
+
 def rate_limit_reached(*, scope: str, address: str) -> bool:
     """Whether the address has used up `scope` in the current window, without counting."""
     rate = rate_of(scope)
@@ -114,9 +127,12 @@ def rate_limit_reached(*, scope: str, address: str) -> bool:
         return False
     limit, period = rate
     slot = int(clock.now().timestamp()) // period
-    used = (RateCounter.objects.filter(scope=scope, address=address[:64], slot=slot)
-            .values_list("count", flat=True).first())
-    return (used or 0) >= limit
+    if rate_counters_in_cache():
+        used = cache.get(rate_counter_key(scope=scope, address=address, slot=slot))
+    else:
+        used = (RateCounter.objects.filter(scope=scope, address=address[:64], slot=slot)
+                .values_list("count", flat=True).first())
+    return int(used or 0) >= limit
 
 
 def user_by_id_number(*, id_number: str, role: str) -> User | None:

@@ -12,6 +12,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
@@ -35,7 +36,13 @@ from onevisit.accounts.models import (
     SubjectKind,
     User,
 )
-from onevisit.accounts.selectors import platform_code, rate_of, townships_under
+from onevisit.accounts.selectors import (
+    platform_code,
+    rate_counter_key,
+    rate_counters_in_cache,
+    rate_of,
+    townships_under,
+)
 from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.errors import Conflict, InvalidInput
 
@@ -165,6 +172,11 @@ def rate_limit_hit(*, scope: str, address: str) -> bool:
         return False
     limit, period = rate
     slot = int(clock.now().timestamp()) // period
+    if rate_counters_in_cache():
+        # add then incr: both atomic in Redis; the key outlives its window by one period.
+        key = rate_counter_key(scope=scope, address=address, slot=slot)
+        cache.add(key, 0, timeout=2 * period)
+        return int(cache.incr(key)) > limit
     table = RateCounter._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(

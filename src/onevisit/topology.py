@@ -1,0 +1,50 @@
+"""The engines a deployment on several machines swaps in by configuration (docs/deploy.md).
+
+Each function returns the Django settings of one engine. `onevisit.settings` applies the
+ones the environment names; the tests apply the same ones to a real server. Nothing here
+changes code paths: sessions, the cache, background work and files keep Django's and
+django-tasks' own APIs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# The longest background work (training the 12345 dispatcher, verifying a province's audit
+# log) takes minutes; RQ stops a job at its timeout and retries it.
+TASK_TIMEOUT_SECONDS = 3600
+
+
+def redis_settings(url: str, *, key_prefix: str = "onevisit") -> dict[str, Any]:
+    """Sessions and the cache in Redis, so that every web process shares them and a process
+    holds nothing another one needs. The rate limits' counters follow the cache when
+    `ONEVISIT["RATE_COUNTERS"]` is "cache" (`onevisit.settings` sets it with this)."""
+    return {
+        "CACHES": {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": url,
+                "KEY_PREFIX": key_prefix,
+            },
+        },
+        "SESSION_ENGINE": "django.contrib.sessions.backends.cache",
+    }
+
+
+def rq_settings(url: str, *, queues: list[str]) -> dict[str, Any]:
+    """Background work on an RQ queue in Redis (django-tasks-rq): the same `task.enqueue()`,
+    run by `onevisit rqworker --with-scheduler` on any number of machines. Every job has
+    retries, so one whose worker died mid-run is run again once RQ finds it abandoned."""
+    return {
+        "TASKS": {
+            "default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": queues},
+        },
+        "RQ_QUEUES": {
+            name: {"URL": url, "DEFAULT_TIMEOUT": TASK_TIMEOUT_SECONDS} for name in queues
+        },
+        "RQ": {
+            "JOB_CLASS": "django_tasks_rq.Job",
+            "QUEUE_CLASS": "onevisit.ops.queue.RetryingQueue",
+            "WORKER_CLASS": "onevisit.ops.queue.Worker",
+        },
+    }
