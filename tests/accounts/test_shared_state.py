@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import redis
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.test import Client
 
@@ -107,6 +108,8 @@ def _guesses_in_another_process(redis_url: str, tmp_path: Any, *, address: str,
         [sys.executable, "-c", script], check=True, timeout=120, capture_output=True,
         env={**env, "DJANGO_SETTINGS_MODULE": "onevisit.settings",
              "ONEVISIT_DATA_DIR": str(tmp_path), "ONEVISIT_SECRET_KEY": "s" * 50,
-             "ONEVISIT_DIGEST_KEY": "d" * 50, "ONEVISIT_RATE_LIMITS": "signin=4/h",
+             # Every process of a deployment has the same digest key (docs/deploy.md).
+             "ONEVISIT_DIGEST_KEY": settings.ONEVISIT["DIGEST_KEYS"][0],
+             "ONEVISIT_RATE_LIMITS": "signin=4/h",
              "ONEVISIT_REDIS_URL": redis_url},
     )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 from collections.abc import Collection
 from functools import lru_cache
 from pathlib import Path
@@ -115,8 +116,10 @@ def rate_counters_in_cache() -> bool:
 
 def rate_counter_key(*, scope: str, address: str, slot: int) -> str:
     """The cache key of one address's count in one window. The address (an IP address or
-    a phone number) is digested: the cache holds no personal data."""
-    digest = hashlib.blake2b(address[:64].encode(), digest_size=12).hexdigest()
+    a phone number) is digested with the digest key (ONEVISIT_DIGEST_KEY), so the cache
+    holds neither it nor a digest anyone could reverse by trying every address."""
+    key = cast(list[str], settings.ONEVISIT["DIGEST_KEYS"])[0]
+    digest = hmac.new(key.encode(), address[:64].encode(), hashlib.sha256).hexdigest()[:32]
     return f"rate:{scope}:{slot}:{digest}"
 
 

@@ -1,4 +1,4 @@
-"""The RQ queue background work uses when it runs on a Redis queue (docs/deploy.md)."""
+"""The RQ queue and worker of background work on a Redis queue (docs/deploy.md)."""
 
 from __future__ import annotations
 
