@@ -72,9 +72,9 @@ REDIS_URL = _declare(
 )
 TASK_QUEUE_URL = _declare(
     "ONEVISIT_TASK_QUEUE_URL", "",
-    "Where background work waits (docs/deploy.md). Empty: a table in the database, run by "
-    "`onevisit db_worker`. redis://host:6379/1: an RQ queue on that Redis, run by any number "
-    "of `onevisit rqworker --with-scheduler default` on any machines.",
+    "Where background work waits (docs/deploy.md), run by any number of `onevisit worker` "
+    "on any machines. Empty: a table in the database (django-tasks-db). "
+    "redis://host:6379/1: an RQ queue on that Redis (django-tasks-rq).",
 )
 ARCHIVE_DIR = _declare(
     "ONEVISIT_ARCHIVE_DIR",

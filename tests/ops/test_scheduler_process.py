@@ -74,8 +74,7 @@ def test_schedulers_and_worker_run_each_period_once_and_the_standby_takes_over(
     second, second_log = processes("scheduler", env=env, log=tmp_path / "second.log")
     wait_for("the second scheduler to start",
              lambda: "scheduler_started" in second_log.read_text(), seconds=180)
-    worker, _ = processes("db_worker", "--no-reload", "--interval", "0.3",
-                          "--no-startup-delay", env=env, log=tmp_path / "worker.log")
+    worker, _ = processes("worker", env=env, log=tmp_path / "worker.log")
     succeeded = "select count(*) from ops_jobrun where status = 'succeeded' and job = ?"
     wait_for("three deadline scans", lambda: rows(succeeded, "deadline_scan")[0][0] >= 3,
              seconds=180)

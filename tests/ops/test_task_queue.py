@@ -46,7 +46,7 @@ def workers(tmp_path) -> Iterator[Callable[[str, dict[str, str]], subprocess.Pop
     def start(name: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
         with (tmp_path / f"{name}.log").open("wb") as out:
             process = subprocess.Popen(
-                [*ONEVISIT, "rqworker", "--with-scheduler", "--name", name, "default"],
+                [*ONEVISIT, "worker", "--name", name],
                 env=env, stdout=out, stderr=subprocess.STDOUT)
         started.append(process)
         return process

@@ -13,7 +13,7 @@ from onevisit.ops.scheduler import Scheduler
 class Command(BaseCommand):
     help = (
         "Run the scheduler: enqueue each periodic job's task once per period (the task "
-        "worker, `onevisit db_worker`, runs them). Start two for a standby: one enqueues, "
+        "worker, `onevisit worker`, runs them). Start two for a standby: one enqueues, "
         "the other takes over if it dies. `--check` lists the jobs and their periods, and "
         "exits non-zero if one is misconfigured."
     )
