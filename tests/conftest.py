@@ -7,14 +7,21 @@ import base64
 import datetime as dt
 import json
 import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import boto3
 import pytest
 import redis
 from django.test import Client
 
-from onevisit import clock
+from onevisit import clock, topology
 from onevisit.accounts.models import Department, Region, RegionLevel, User
 from onevisit.accounts.services import api_token_create
 from onevisit.catalogue.constants import FieldType
@@ -319,3 +326,67 @@ def redis_url() -> str:
     client.flushdb()
     client.close()
     return url
+
+
+# The S3-compatible server the object-storage tests use: `.ci/run` starts one (moto_server)
+# and names it; unnamed, the test session starts its own on a free loopback port.
+S3_URL = os.environ.get("ONEVISIT_TEST_S3_URL", "")
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    if S3_URL:
+        yield S3_URL
+        return
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1",
+                               "-p", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise RuntimeError("the S3 server (moto) did not start") from None
+            time.sleep(0.2)
+    yield f"http://127.0.0.1:{port}"
+    server.terminate()
+    server.wait(timeout=30)
+
+
+@dataclass(frozen=True)
+class S3Bucket:
+    """A bucket of the test S3 server, looked at directly (not through onevisit)."""
+
+    client: Any
+    name: str
+
+    def keys(self) -> list[str]:
+        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.name)
+        return sorted(item["Key"] for page in pages for item in page.get("Contents", []))
+
+    def read(self, key: str) -> bytes:
+        return bytes(self.client.get_object(Bucket=self.name, Key=key)["Body"].read())
+
+    def write(self, key: str, content: bytes) -> None:
+        self.client.put_object(Bucket=self.name, Key=key, Body=content)
+
+
+@pytest.fixture
+def on_s3(s3_endpoint: str, settings: Any, monkeypatch: pytest.MonkeyPatch) -> S3Bucket:
+    """Files (the default storage and the audit checkpoints') in a new bucket of a real
+    S3-compatible server, configured as `onevisit.settings` configures ONEVISIT_S3_BUCKET."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "onevisit-test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "onevisit-test-secret")
+    bucket = f"onevisit-{uuid.uuid4().hex[:12]}"
+    client = boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1")
+    client.create_bucket(Bucket=bucket)
+    settings.STORAGES = topology.s3_settings(
+        bucket=bucket, audit_bucket="", endpoint_url=s3_endpoint, region="us-east-1",
+        storages=settings.STORAGES)["STORAGES"]
+    return S3Bucket(client=client, name=bucket)

@@ -70,6 +70,24 @@ REDIS_URL = _declare(
     "shared by every web process of a deployment on several machines (docs/deploy.md). "
     "Empty: sessions and counters in the database, the cache in each process.",
 )
+S3_BUCKET = _declare(
+    "ONEVISIT_S3_BUCKET", "",
+    "Object storage (S3 API, docs/deploy.md) for uploads and the documents onevisit makes "
+    "(sealed certificates, receipts, notices), shared by every machine; credentials from "
+    "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY. Empty: the folder ONEVISIT_DATA_DIR/media.",
+)
+S3_AUDIT_BUCKET = _declare(
+    "ONEVISIT_S3_AUDIT_BUCKET", "",
+    "The bucket of the audit log's signed checkpoints when ONEVISIT_S3_BUCKET is set: one "
+    "with a retention lock (S3 Object Lock, WORM) that the database's administrators cannot "
+    "rewrite. Empty: audit-checkpoints/ in ONEVISIT_S3_BUCKET.",
+)
+S3_ENDPOINT_URL = _declare(
+    "ONEVISIT_S3_ENDPOINT_URL", "",
+    "The S3 service's address for a store other than AWS (MinIO, Ceph, a cloud's S3-"
+    "compatible service: https://oss.example.gov.cn). Empty: AWS.",
+)
+S3_REGION = _declare("ONEVISIT_S3_REGION", "", "The S3 region, where the service needs one.")
 TASK_QUEUE_URL = _declare(
     "ONEVISIT_TASK_QUEUE_URL", "",
     "Where background work waits (docs/deploy.md), run by any number of `onevisit worker` "

@@ -11,7 +11,6 @@ import atexit
 import hashlib
 import logging
 import os
-import secrets
 import shutil
 import subprocess
 import threading
@@ -150,32 +149,6 @@ def render_pdf(template_name: str, context: dict[str, Any], *,
         stylesheets=sheets, font_config=_font_config()
     )
     return result
-
-
-# --------------------------------------------------------------------------- stored documents
-
-
-def stored_pdf_read(name: str, sha256: str) -> bytes | None:
-    """A document stored under MEDIA_ROOT as `name`, if it is there and still has the
-    digest recorded when it was stored; None otherwise (render it again)."""
-    if not (name and sha256):
-        return None
-    path = Path(settings.MEDIA_ROOT) / name
-    if not path.is_file():
-        return None
-    content = path.read_bytes()
-    return content if hashlib.sha256(content).hexdigest() == sha256 else None
-
-
-def stored_pdf_write(name: str, content: bytes) -> str:
-    """Store a document under MEDIA_ROOT as `name` (readers see the old file or the new
-    one, never half of one); returns its SHA-256 for the row to record."""
-    target = Path(settings.MEDIA_ROOT) / name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    partial.write_bytes(content)
-    partial.replace(target)
-    return hashlib.sha256(content).hexdigest()
 
 
 # --------------------------------------------------------------------------- compact font

@@ -215,10 +215,16 @@ TASKS = {
 }
 
 # On several machines (docs/deploy.md): sessions, the cache and the rate limits' counters
-# in Redis; background work on an RQ queue. Unset, the single-machine defaults above stay.
+# in Redis; files in object storage; background work on an RQ queue. Unset, the
+# single-machine defaults above stay.
 _redis_url = env.get(env.REDIS_URL)
 if _redis_url:
     globals().update(topology.redis_settings(_redis_url))
+if env.get(env.S3_BUCKET):
+    globals().update(topology.s3_settings(
+        bucket=env.get(env.S3_BUCKET), audit_bucket=env.get(env.S3_AUDIT_BUCKET),
+        endpoint_url=env.get(env.S3_ENDPOINT_URL), region=env.get(env.S3_REGION),
+        storages=STORAGES))
 _task_queue_url = env.get(env.TASK_QUEUE_URL)
 if _task_queue_url:
     if not _task_queue_url.startswith(("redis://", "rediss://", "unix://")):

@@ -31,6 +31,30 @@ def redis_settings(url: str, *, key_prefix: str = "onevisit") -> dict[str, Any]:
     }
 
 
+def s3_settings(*, bucket: str, audit_bucket: str, endpoint_url: str, region: str,
+                storages: dict[str, Any]) -> dict[str, Any]:
+    """Files in object storage (django-storages' S3 backend): the default storage (uploads,
+    sealed certificates, receipts, notices) replaces an object whole when a document is
+    made again; the audit checkpoints' storage only ever adds (a name taken gets another)."""
+    common = {"endpoint_url": endpoint_url or None, "region_name": region or None,
+              "signature_version": "s3v4", "default_acl": None}
+    return {
+        "STORAGES": {
+            **storages,
+            "default": {
+                "BACKEND": "storages.backends.s3.S3Storage",
+                "OPTIONS": {**common, "bucket_name": bucket, "file_overwrite": True},
+            },
+            "audit_checkpoints": {
+                "BACKEND": "storages.backends.s3.S3Storage",
+                "OPTIONS": {**common, "bucket_name": audit_bucket or bucket,
+                            "location": "" if audit_bucket else "audit-checkpoints",
+                            "file_overwrite": False},
+            },
+        },
+    }
+
+
 def rq_settings(url: str, *, queues: list[str]) -> dict[str, Any]:
     """Background work on an RQ queue in Redis (django-tasks-rq): the same `task.enqueue()`,
     run by `onevisit rqworker --with-scheduler` on any number of machines. Every job has

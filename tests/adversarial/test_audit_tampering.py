@@ -9,7 +9,6 @@ import base64
 import datetime as dt
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -31,6 +30,13 @@ CHECKPOINT_1 = "checkpoint-000000000001-20261120T090000000000Z.json"
 CHECKPOINT_5 = "checkpoint-000000000005-20261120T090000000000Z.json"
 HEAD_FORGED = ("the head's signature does not verify: the head was moved or rewritten "
                "outside onevisit")
+
+
+@pytest.fixture(autouse=True, params=["folder", "s3"])
+def _checkpoint_storage(request: pytest.FixtureRequest) -> None:
+    """Checkpoints in a local folder and in object storage (a real S3-compatible server)."""
+    if request.param == "s3":
+        request.getfixturevalue("on_s3")
 
 
 @dataclass
@@ -223,10 +229,11 @@ def test_a_head_signed_with_the_attackers_own_key_is_detected(log):
 
 
 def test_a_changed_checkpoint_file_is_detected(log):
-    path = storage().path(CHECKPOINT_5)
-    body = json.loads(Path(path).read_text())
+    with storage().open(CHECKPOINT_5) as handle:
+        body = json.loads(handle.read())
     body["hash"] = "f" * 64
-    Path(path).write_text(json.dumps(body))
+    storage().delete(CHECKPOINT_5)
+    assert storage().save(CHECKPOINT_5, ContentFile(json.dumps(body).encode())) == CHECKPOINT_5
 
     assert_reported([(0, f"checkpoint {CHECKPOINT_5}: its signature does not verify: the "
                          "file was changed or not written by onevisit")])

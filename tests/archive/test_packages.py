@@ -14,6 +14,8 @@ from typing import Any
 import bagit
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django_tasks_db.models import DBTaskResult
 
@@ -42,6 +44,21 @@ from tests.archive.conftest import (
 from tests.conftest import PDF, PNG
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=["folder", "s3"])
+def uploads_in(request: pytest.FixtureRequest) -> str:
+    """Uploads (and the documents onevisit makes) in the local folder, or in object storage
+    on a real S3-compatible server."""
+    if request.param == "s3":
+        request.getfixturevalue("on_s3")
+    return str(request.param)
+
+
+def _replace_upload(name: str, content: bytes) -> None:
+    """Someone with access to the storage swaps a filed upload's bytes."""
+    default_storage.delete(name)
+    assert default_storage.save(name, ContentFile(content)) == name
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
@@ -158,10 +175,15 @@ def test_a_completed_life_event_is_archived_as_a_valid_bag_with_all_it_produced(
 
 
 def test_a_refused_application_is_archived_with_the_refusal_and_its_legal_basis(
-    world, api, immediate_tasks, django_capture_on_commit_callbacks
+    world, api, immediate_tasks, django_capture_on_commit_callbacks, uploads_in
 ):
     number = licence_reject(world, api, django_capture_on_commit_callbacks)
 
+    uploads = ApplicationMaterial.objects.filter(application__number=number).exclude(file="")
+    assert uploads.exists()
+    # In object storage, nothing of them is on this machine's disk.
+    assert {(Path(settings.MEDIA_ROOT) / upload.file).is_file() for upload in uploads} == {
+        uploads_in == "folder"}
     package = ArchivePackage.objects.get(application__number=number)
     root = package_root(package)
     assert bagit.Bag(str(root)).validate() is True
@@ -347,12 +369,12 @@ def test_a_directory_left_by_a_process_that_died_before_registering_is_replaced(
 
 
 def test_an_upload_missing_from_storage_stops_archiving_with_its_name(
-    world, api, django_capture_on_commit_callbacks
+    world, api, django_capture_on_commit_callbacks, uploads_in
 ):
     number = licence_reject(world, api, django_capture_on_commit_callbacks)
     drawings = ApplicationMaterial.objects.get(application__number=number,
                                                key="upload:330106-ZJ-009:drawings")
-    (Path(settings.MEDIA_ROOT) / drawings.file).unlink()
+    default_storage.delete(drawings.file)
 
     with pytest.raises(CommandError, match="施工图设计文件审查合格书"):
         call_command("archive", "create", number)
@@ -362,12 +384,12 @@ def test_an_upload_missing_from_storage_stops_archiving_with_its_name(
 
 
 def test_an_upload_changed_since_it_was_filed_is_not_archived(
-    world, api, django_capture_on_commit_callbacks
+    world, api, django_capture_on_commit_callbacks, uploads_in
 ):
     number = licence_reject(world, api, django_capture_on_commit_callbacks)
     drawings = ApplicationMaterial.objects.get(application__number=number,
                                                key="upload:330106-ZJ-009:drawings")
-    (Path(settings.MEDIA_ROOT) / drawings.file).write_bytes(b"%PDF-1.4\n% swapped\n")
+    _replace_upload(drawings.file, b"%PDF-1.4\n% swapped\n")
 
     err = io.StringIO()
     with pytest.raises(CommandError, match="1 件未能归档"):

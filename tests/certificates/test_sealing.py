@@ -217,6 +217,25 @@ def test_an_unsealed_pdf_from_before_is_sealed_before_it_is_served(certificate, 
     assert path.read_bytes() == content
 
 
+def test_in_object_storage_a_sealed_pdf_is_kept_once_and_sealed_again_if_changed(
+        certificate, on_s3, settings):
+    name = f"certificates/{certificate.number}.pdf"
+
+    content = certificate_pdf(certificate=certificate)
+    certificate.refresh_from_db()
+    served_again = certificate_pdf(certificate=certificate)
+
+    assert on_s3.keys() == [name]
+    assert on_s3.read(name) == content == served_again
+    assert not (settings.MEDIA_ROOT / name).exists()
+    on_s3.write(name, b"%PDF-1.7 damaged")
+
+    resealed = certificate_pdf(certificate=certificate)
+
+    assert pdf_verify(resealed).status == "valid"
+    assert on_s3.read(name) == resealed
+
+
 def test_the_render_task_fails_clearly_without_a_ca(certificate):
     from onevisit.certificates.tasks import certificate_render
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from django.conf import settings
+from django.core.files.storage import default_storage
 
 
-def media_files() -> list[str]:
-    """Every file under MEDIA_ROOT (pending marks included), relative, sorted."""
-    root = Path(settings.MEDIA_ROOT)
-    if not root.exists():
+def media_files(folder: str = "") -> list[str]:
+    """Every file in the default storage (pending marks included), by name, sorted: the
+    local folder's or the object store's, walked through the storage API."""
+    try:
+        folders, files = default_storage.listdir(folder)
+    except FileNotFoundError:
         return []
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+    prefix = f"{folder}/" if folder else ""
+    found = [prefix + name for name in files]
+    for name in folders:
+        found.extend(media_files(prefix + name))
+    return sorted(found)

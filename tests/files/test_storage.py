@@ -1,14 +1,15 @@
 """Stored files and their transactions: a rollback removes them at once, a commit keeps
-them, and the sweep settles what a dead process left behind."""
+them, and the sweep settles what a dead process left behind — in the local folder and in
+object storage (a real S3-compatible server) alike."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
 from io import StringIO
-from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
@@ -20,6 +21,12 @@ from onevisit.files.tasks import files_sweep_task
 from tests.files.media import media_files
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True, params=["folder", "s3"])
+def _storage(request: pytest.FixtureRequest) -> None:
+    if request.param == "s3":
+        request.getfixturevalue("on_s3")
 
 T0 = dt.datetime(2026, 12, 7, 9, 30, tzinfo=dt.UTC)
 
@@ -139,14 +146,12 @@ def test_the_sweep_leaves_a_fresh_unreferenced_file_alone_and_a_committed_one_to
     assert crashed in media_files()
 
 
-def test_the_command_reports_what_it_did_and_fails_when_a_committed_file_is_missing(
-    settings,
-):
+def test_the_command_reports_what_it_did_and_fails_when_a_committed_file_is_missing():
     with clock.frozen_at(T0):
         _crashed_before_commit()
         with transaction.atomic():
             lost = _store()
-    (Path(settings.MEDIA_ROOT) / lost).unlink()
+    default_storage.delete(lost)
     out = StringIO()
 
     with clock.frozen_at(T0 + dt.timedelta(hours=2)), pytest.raises(

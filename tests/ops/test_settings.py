@@ -127,7 +127,9 @@ def test_the_several_machines_environment_of_docs_deploy_passes_the_deploy_check
     deploy = {**SECRETS, "ONEVISIT_SECRET_KEY": "k3Yq9-" * 10, "ONEVISIT_DATA_DIR": str(tmp_path),
               "ONEVISIT_ALLOWED_HOSTS": "zwfw.example.gov.cn", "ONEVISIT_HTTPS_ONLY": "1",
               "ONEVISIT_REDIS_URL": "redis://127.0.0.1:6379/0",
-              "ONEVISIT_TASK_QUEUE_URL": "redis://127.0.0.1:6379/1"}
+              "ONEVISIT_TASK_QUEUE_URL": "redis://127.0.0.1:6379/1",
+              "ONEVISIT_S3_BUCKET": "onevisit", "ONEVISIT_S3_AUDIT_BUCKET": "onevisit-audit",
+              "ONEVISIT_S3_ENDPOINT_URL": "https://oss.example.gov.cn"}
 
     checked = subprocess.run(
         [sys.executable, "-m", "onevisit.cli", "check", "--deploy", "--fail-level", "WARNING"],

@@ -399,7 +399,7 @@ class Award(models.Model):
 
 
 class Notice(models.Model):
-    """The sealed notice (通报) of a call's result, stored under MEDIA_ROOT with its
+    """The sealed notice (通报) of a call's result, stored in the default storage with its
     digest; anyone checks it offline (the signature) or online by its code."""
 
     call = models.OneToOneField(AwardCall, on_delete=models.PROTECT, related_name="notice")

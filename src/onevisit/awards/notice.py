@@ -6,7 +6,7 @@ and the three rounds, the lists by tier ("一、<call>特别贡献奖（7个）"
 lines), the organising units, the organisers and the notice's date. It is sealed like a
 receipt (`certificates.sealing.pdf_seal`: a PAdES signature by a document certificate
 the local CA issues for this one notice, naming its verification code) under the seal of
-the call's first organiser, made on first use and stored under MEDIA_ROOT with its
+the call's first organiser, made on first use and stored in the default storage with its
 digest. Anyone can check it offline against /pki/ca.pem, or online by its code at
 VERIFY_PATH (docs/awards.md).
 """
@@ -26,7 +26,8 @@ from onevisit.awards.selectors import awards_by_tier, call_organisers
 from onevisit.certificates.rendering import qr_png
 from onevisit.certificates.sealing import pdf_seal
 from onevisit.certificates.seals import seal_for_department
-from onevisit.pdf import render_pdf, stored_pdf_read, stored_pdf_write
+from onevisit.files.documents import document_read, document_write
+from onevisit.pdf import render_pdf
 
 TEMPLATE = "awards/notice.html"
 STYLESHEET = "certificates/certificate.css"
@@ -79,7 +80,7 @@ def notice_context(call: AwardCall) -> dict[str, Any]:
 
 
 def _stored(notice: Notice) -> bytes | None:
-    return stored_pdf_read(notice.pdf, notice.pdf_sha256)
+    return document_read(notice.pdf, notice.pdf_sha256)
 
 
 def notice_pdf(*, notice: Notice) -> bytes:
@@ -111,7 +112,7 @@ def _store(*, notice_id: int, content: bytes, seal_serial: str, signer_serial: s
     if already is not None:  # another request sealed it first
         return already
     name = f"awards/notices/{notice.number}.pdf"
-    digest = stored_pdf_write(name, content)
+    digest = document_write(name, content)
     Notice.objects.filter(pk=notice_id).update(
         pdf=name, pdf_sha256=digest, seal_serial=seal_serial,
         signer_serial=signer_serial, signer_fingerprint=signer_fingerprint)

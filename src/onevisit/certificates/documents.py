@@ -1,17 +1,12 @@
 """A certificate's sealed PDF: rendered by kind, sealed by the issuing department's active
-seal, stored once under MEDIA_ROOT with its digest. A certificate is never served
+seal, stored once in the default storage with its digest. A certificate is never served
 unsealed: without a seal PKI the render fails and says which command sets it up."""
 
 from __future__ import annotations
 
-import hashlib
-import os
-import secrets
-from pathlib import Path
 from typing import Any
 
 import structlog
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,6 +15,7 @@ from onevisit.certificates.models import Certificate, DocumentSigner
 from onevisit.certificates.rendering import certificate_render_unsealed
 from onevisit.certificates.sealing import SealedPdf, pdf_seal
 from onevisit.certificates.seals import seal_for_department
+from onevisit.files.documents import document_read, document_write, stored_bytes
 
 log = structlog.get_logger(__name__)
 
@@ -43,13 +39,9 @@ def certificate_sealed_pdf(certificate: Certificate) -> SealedPdf:
 def _stored(certificate: Certificate) -> bytes | None:
     if not (certificate.pdf and certificate.seal_id and certificate.pdf_sha256):
         return None  # never rendered, or rendered before results were sealed
-    path = Path(settings.MEDIA_ROOT) / certificate.pdf
-    if not path.is_file():
-        return None
-    content = path.read_bytes()
-    if hashlib.sha256(content).hexdigest() != certificate.pdf_sha256:
+    content = document_read(certificate.pdf, certificate.pdf_sha256)
+    if content is None and stored_bytes(certificate.pdf) is not None:
         log.warning("certificate_pdf_changed_on_disk", number=certificate.number)
-        return None
     return content
 
 
@@ -64,17 +56,12 @@ def certificate_pdf(*, certificate: Certificate) -> bytes:
 @atomic_audited
 def _store(*, certificate: Certificate, sealed: SealedPdf) -> bytes:
     content, seal, document = sealed.content, sealed.seal, sealed.document
-    relative = Path("certificates") / f"{certificate.number}.pdf"
-    target = Path(settings.MEDIA_ROOT) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    partial.write_bytes(content)
+    name = f"certificates/{certificate.number}.pdf"
     # Two processes sealing the same certificate at once: the row lock orders them, and
     # the second keeps the first one's PDF.
     locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
     already = _stored(locked)
     if already is not None:
-        partial.unlink()
         _copy_state(locked, certificate)
         return already
     # The document certificate is recorded with the file, in one transaction: every
@@ -84,12 +71,9 @@ def _store(*, certificate: Certificate, sealed: SealedPdf) -> bytes:
         fingerprint=document.fingerprint, created_at=timezone.now(),
         not_after=document.not_after,
     )
-    partial.replace(target)
-    digest = hashlib.sha256(content).hexdigest()
-    Certificate.objects.filter(pk=certificate.pk).update(
-        pdf=str(relative), seal=seal, pdf_sha256=digest
-    )
-    certificate.pdf, certificate.seal, certificate.pdf_sha256 = str(relative), seal, digest
+    digest = document_write(name, content)
+    Certificate.objects.filter(pk=certificate.pk).update(pdf=name, seal=seal, pdf_sha256=digest)
+    certificate.pdf, certificate.seal, certificate.pdf_sha256 = name, seal, digest
     audit_record(actor=None, action="certificate.sealed", entity="certificate",
                  entity_id=certificate.number, data={"seal": seal.serial, "sha256": digest,
                                                      "signer": document.serial})

@@ -7,7 +7,7 @@ charges has one receipt per department, each listing only that department's line
 each line names who pays it (the buyer's 契税, not the applicant's). A real 非税收入电子票据 also
 carries the finance bureau's supervision seal (财政票据监制章); the platform has no finance
 bureau's seal of its own, so that is left to a real provider's receipt (docs/payments.md).
-The PDF is made on first download and stored under MEDIA_ROOT with its digest; anyone can
+The PDF is made on first download and stored in the default storage with its digest; anyone can
 check it offline against /pki/ca.pem (the signature chains to the platform's CA), or
 online by its code at /verify/receipt/<code>. The /verify/ upload check knows only the
 signers of certificates (DocumentSigner) and so reports a receipt's seal as not one of
@@ -26,8 +26,9 @@ from onevisit.catalogue.charges import payer_of
 from onevisit.certificates.rendering import qr_png
 from onevisit.certificates.sealing import pdf_seal
 from onevisit.certificates.seals import seal_for_department
+from onevisit.files.documents import document_read, document_write
 from onevisit.payments.models import ElectronicReceipt
-from onevisit.pdf import render_pdf, stored_pdf_read, stored_pdf_write
+from onevisit.pdf import render_pdf
 
 TEMPLATE = "payments/receipt.html"
 STYLESHEET = "certificates/certificate.css"
@@ -39,7 +40,7 @@ def receipt_verify_url(receipt: ElectronicReceipt) -> str:
 
 
 def _stored(receipt: ElectronicReceipt) -> bytes | None:
-    return stored_pdf_read(receipt.pdf, receipt.pdf_sha256)
+    return document_read(receipt.pdf, receipt.pdf_sha256)
 
 
 def receipt_lines(receipt: ElectronicReceipt) -> list[dict[str, Any]]:
@@ -86,7 +87,7 @@ def _store(*, receipt_id: int, content: bytes, seal_serial: str, signer_serial: 
     if already is not None:  # another request sealed it first
         return already
     name = f"receipts/{receipt.number}.pdf"
-    digest = stored_pdf_write(name, content)
+    digest = document_write(name, content)
     ElectronicReceipt.objects.filter(pk=receipt_id).update(
         pdf=name, pdf_sha256=digest, seal_serial=seal_serial,
         signer_serial=signer_serial, signer_fingerprint=signer_fingerprint)

@@ -60,6 +60,7 @@ from onevisit.archive.services.common import (
 from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.certificates.services import certificate_pdf
 from onevisit.errors import Conflict, DomainError, NotFound
+from onevisit.files.documents import stored_bytes
 
 log = structlog.get_logger(__name__)
 
@@ -95,17 +96,15 @@ def _json(document: object) -> bytes:
 
 
 def _upload_content(material: ApplicationMaterial) -> bytes:
-    """The uploaded file as stored, by its server-chosen path under MEDIA_ROOT, checked
-    against the digest taken when it was uploaded: the archive never keeps a file that
-    changed since."""
-    media = Path(settings.MEDIA_ROOT).resolve()
-    source = (media / material.file).resolve()
-    if not source.is_relative_to(media) or not source.is_file():
+    """The uploaded file as stored, by its server-chosen name in the default storage,
+    checked against the digest taken when it was uploaded: the archive never keeps a file
+    that changed since."""
+    content = stored_bytes(material.file)
+    if content is None:
         raise Conflict(
             _("材料“%(name)s”的文件 %(file)s 不存在，不能归档")
             % {"name": material.name, "file": material.file}
         )
-    content = source.read_bytes()
     if material.sha256 and hashlib.sha256(content).hexdigest() != material.sha256:
         raise Conflict(
             _("材料“%(name)s”的文件 %(file)s 与提交时的校验值不符，不能归档")
