@@ -70,6 +70,17 @@ REDIS_URL = _declare(
     "shared by every web process of a deployment on several machines (docs/deploy.md). "
     "Empty: sessions and counters in the database, the cache in each process.",
 )
+REPLICA_URL = _declare(
+    "ONEVISIT_REPLICA_URL", "",
+    "A PostgreSQL streaming replica of DATABASE_URL (postgres://user@replica-host/db, "
+    "docs/deploy.md): the public pages that only read the catalogue (home, guides, search) "
+    "read it from there. Empty: everything reads the primary.",
+)
+REPLICA_MAX_LAG_SECONDS = _declare(
+    "ONEVISIT_REPLICA_MAX_LAG_SECONDS", "5",
+    "How far behind the primary the replica may be and still be read; and how long after a "
+    "browser's own write its pages keep to the primary (read-your-writes).",
+)
 S3_BUCKET = _declare(
     "ONEVISIT_S3_BUCKET", "",
     "Object storage (S3 API, docs/deploy.md) for uploads and the documents onevisit makes "

@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "onevisit.web.replica.ReplicaWritesMiddleware",
 ]
 
 ROOT_URLCONF = "onevisit.urls"
@@ -130,6 +131,12 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         },
     }
 DATABASES = {"default": _database}
+# A streaming replica for the pages that only read the catalogue (onevisit.replica).
+_replica_url = env.get(env.REPLICA_URL)
+if _replica_url:
+    DATABASES["replica"] = {**dj_database_url.parse(_replica_url, conn_max_age=60),
+                            "TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS = ["onevisit.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Sign-in is throttled per account by django-axes (a few wrong passwords lock it for a
@@ -360,6 +367,8 @@ ONEVISIT = {
     # Where the rate limits count: "cache" when the cache is Redis, shared by every process
     # (a database write per counted request spared); "database" otherwise.
     "RATE_COUNTERS": "cache" if _redis_url else "database",
+    "REPLICA_READS": bool(_replica_url),
+    "REPLICA_MAX_LAG_SECONDS": float(env.get(env.REPLICA_MAX_LAG_SECONDS)),
     "EVIDENCE_SOURCES": env.get_pairs(env.EVIDENCE_SOURCES),
     # The payment provider new orders go to (payments.providers).
     "PAYMENT_PROVIDER": env.get(env.PAYMENT_PROVIDER),

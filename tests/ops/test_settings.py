@@ -129,7 +129,9 @@ def test_the_several_machines_environment_of_docs_deploy_passes_the_deploy_check
               "ONEVISIT_REDIS_URL": "redis://127.0.0.1:6379/0",
               "ONEVISIT_TASK_QUEUE_URL": "redis://127.0.0.1:6379/1",
               "ONEVISIT_S3_BUCKET": "onevisit", "ONEVISIT_S3_AUDIT_BUCKET": "onevisit-audit",
-              "ONEVISIT_S3_ENDPOINT_URL": "https://oss.example.gov.cn"}
+              "ONEVISIT_S3_ENDPOINT_URL": "https://oss.example.gov.cn",
+              "ONEVISIT_REPLICA_URL": "postgres://onevisit@127.0.0.1:5433/onevisit",
+              "DATABASE_URL": "postgres://onevisit@127.0.0.1:5432/onevisit"}
 
     checked = subprocess.run(
         [sys.executable, "-m", "onevisit.cli", "check", "--deploy", "--fail-level", "WARNING"],

@@ -24,7 +24,8 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Page, Paginator
-from django.db import connection
+from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 
 from onevisit.accounts.models import Department
@@ -48,6 +49,12 @@ RELAXED_HITS = 100  # a query matching only some words: its best 100 are weighed
 HEADING_FIRST = PER_PAGE  # the first hits are ordered by how much of the query their heading has
 HEADING_WEIGHT = 10.0
 BODY_WEIGHT = 1.0
+
+
+def _connection() -> BaseDatabaseWrapper:
+    """The connection the index is read through: the replica's inside `replica_reads()`
+    (onevisit.replica), the primary's otherwise."""
+    return connections[router.db_for_read(SearchDocument)]
 
 
 @dataclass(frozen=True)
@@ -126,7 +133,7 @@ def _ranked_sqlite(
     terms: Sequence[Term], *, whole: Phrase | None, kinds: Sequence[str], strict: bool,
     limit: int,
 ) -> list[tuple[int, float]]:
-    table = connection.ops.quote_name(SearchDocument._meta.db_table)
+    table = _connection().ops.quote_name(SearchDocument._meta.db_table)
     marks = ", ".join(["%s"] * len(kinds))
     # bm25 is negative, the better the lower; the kind column weighs nothing.
     sql = (
@@ -137,7 +144,7 @@ def _ranked_sqlite(
         "ORDER BY r, d.id LIMIT %s"
     )
     expression = _fts5_expression(terms, whole=whole, kinds=kinds, strict=strict)
-    with connection.cursor() as cursor:
+    with _connection().cursor() as cursor:
         cursor.execute(sql, [expression, *kinds, limit])
         return [(row[0], -row[1]) for row in cursor.fetchall()]
 
@@ -183,7 +190,7 @@ def _ranked_postgresql(
     terms: Sequence[Term], *, whole: Phrase | None, kinds: Sequence[str], strict: bool,
     limit: int,
 ) -> list[tuple[int, float]]:
-    table = connection.ops.quote_name(SearchDocument._meta.db_table)
+    table = _connection().ops.quote_name(SearchDocument._meta.db_table)
     query = _postgres_query(terms, whole=whole, strict=strict)
     marks = ", ".join(["%s"] * len(kinds))
     # ts_rank's weights are {D, C, B, A}; normalization 1 divides by 1 + log(length).
@@ -194,7 +201,7 @@ def _ranked_postgresql(
         "ORDER BY r DESC, d.id LIMIT %s"
     )
     rank_weights = [BODY_WEIGHT / HEADING_WEIGHT, 1.0]
-    with connection.cursor() as cursor:
+    with _connection().cursor() as cursor:
         cursor.execute(sql, [*rank_weights, *query.params, *kinds, limit])
         return [(row[0], float(row[1])) for row in cursor.fetchall()]
 
@@ -207,11 +214,11 @@ def _ranked(
     between queries of one index, not between SQLite and PostgreSQL)."""
     options: dict[str, Any] = {"whole": whole, "kinds": kinds, "strict": strict,
                                "limit": limit}
-    if connection.vendor == "sqlite":
+    if _connection().vendor == "sqlite":
         return _ranked_sqlite(terms, **options)
-    if connection.vendor == "postgresql":
+    if _connection().vendor == "postgresql":
         return _ranked_postgresql(terms, **options)
-    raise ImproperlyConfigured(f"search needs SQLite or PostgreSQL, not {connection.vendor}")
+    raise ImproperlyConfigured(f"search needs SQLite or PostgreSQL, not {_connection().vendor}")
 
 
 # --------------------------------------------------------------------------- common words
@@ -231,7 +238,7 @@ _counts: dict[tuple[str, str], tuple[int, float]] = {}
 
 
 def _counted(key: str, count: Callable[[], int]) -> int:
-    cache_key = (connection.alias, key)
+    cache_key = (_connection().alias, key)
     now = time.monotonic()
     cached = _counts.get(cache_key)
     if cached is not None and now - cached[1] < COUNTS_SECONDS:
@@ -244,7 +251,7 @@ def _counted(key: str, count: Callable[[], int]) -> int:
 
 
 def _scalar(sql: str, params: Sequence[Any]) -> int:
-    with connection.cursor() as cursor:
+    with _connection().cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     return int(row[0]) if row else 0
@@ -259,12 +266,12 @@ def _documents_of(kinds: Sequence[str]) -> int:
 def _documents_with(term: Term, *, kinds: Sequence[str], cap: int) -> int:
     """How many documents of the kinds have the term (in the heading, if heading-only),
     counted up to `cap` + 1."""
-    if connection.vendor == "sqlite":
+    if _connection().vendor == "sqlite":
         expression = f"{_fts5_kinds(kinds)} AND ({_fts5_term(term)})"
         sql = ("SELECT count(*) FROM (SELECT 1 FROM search_document_fts "
                "WHERE search_document_fts MATCH %s LIMIT %s)")
         return _counted(expression, lambda: _scalar(sql, [expression, cap + 1]))
-    table = connection.ops.quote_name(SearchDocument._meta.db_table)
+    table = _connection().ops.quote_name(SearchDocument._meta.db_table)
     query = _postgres_query([term], whole=None, strict=True)
     marks = ", ".join(["%s"] * len(kinds))
     sql = (f"SELECT count(*) FROM (SELECT 1 FROM {table} d, "  # noqa: S608 — no input

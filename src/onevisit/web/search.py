@@ -27,6 +27,7 @@ from onevisit.search.selectors import (
     topics_facet,
 )
 from onevisit.search.text import Segment, display_text
+from onevisit.web.replica import replica_page
 
 KIND_LABELS = {
     LIFE_EVENT: pgettext_lazy("search result kind", "一件事"),
@@ -96,6 +97,7 @@ def _hotline_url(shown: str) -> str:
         {"type": TicketType.CONSULTATION, "text": text})
 
 
+@replica_page
 def search(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "")
     kind = request.GET.get("kind", "")
@@ -124,24 +126,28 @@ def _browse(
     })
 
 
+@replica_page
 def life_events(request: HttpRequest) -> HttpResponse:
     page = search_browse(kind=LIFE_EVENT, page=request.GET.get("page"))
     return _browse(request, title=_("全部一件事"), page=page,
                    intro=_("一件事：一次告知、一表申请、一窗受理，多个部门并联办理。"))
 
 
+@replica_page
 def topics(request: HttpRequest) -> HttpResponse:
     return render(request, "web/search/facets.html", {
         "title": _("全部主题"), "facets": topics_facet(), "url_name": "web:topic",
     })
 
 
+@replica_page
 def departments(request: HttpRequest) -> HttpResponse:
     return render(request, "web/search/facets.html", {
         "title": _("全部部门"), "facets": departments_facet(), "url_name": "web:department",
     })
 
 
+@replica_page
 def topic(request: HttpRequest, topic: str) -> HttpResponse:
     page = search_browse(topic=topic, page=request.GET.get("page"))
     if page.paginator.count == 0:
@@ -149,6 +155,7 @@ def topic(request: HttpRequest, topic: str) -> HttpResponse:
     return _browse(request, title=_("主题：%(topic)s") % {"topic": topic}, page=page)
 
 
+@replica_page
 def department(request: HttpRequest, code: str) -> HttpResponse:
     facets = departments_facet(code=code)
     if not facets:

@@ -35,11 +35,13 @@ from onevisit.lifeevents.selectors import (
 )
 from onevisit.search.selectors import departments_facet, topics_facet
 from onevisit.web.outcomes import error_text, rate_limited
+from onevisit.web.replica import replica_page
 
 HOME_LIFE_EVENTS = 12  # the others, and every topic, are one click away
 HOME_TOPICS = 24
 
 
+@replica_page
 def home(request: HttpRequest) -> HttpResponse:
     """A search box, then ways to browse: life events, topics, departments — never every
     item (a county has about a thousand)."""
@@ -54,6 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
     })
 
 
+@replica_page
 def item_guide(request: HttpRequest, code: str) -> HttpResponse:
     item = item_current(code=code)
     if item is None:
@@ -75,6 +78,7 @@ def blank_form(request: HttpRequest, requirement_id: int) -> FileResponse:
                          filename=f"{requirement.name}.pdf", content_type="application/pdf")
 
 
+@replica_page
 def life_event_guide(request: HttpRequest, code: str) -> HttpResponse:
     life_event = life_event_by_code(code=code)
     if life_event is None:
