@@ -2,7 +2,8 @@
 
 Only what a page reads of the published catalogue (items, life events, their guides and
 the search index) and the dashboards' rollups may come from the replica, and only inside
-`replica_reads()`, which the web layer opens for the public pages that merely read. Every
+`replica_reads()`, which the web layer opens for the pages that merely read: the portal's
+and the supervisors' dashboard. Every
 write, every read outside it, and every other table — accounts, sessions, applications,
 the audit log — is the primary's. Before each such page the replica's lag is checked (at
 most once every LAG_CHECK_SECONDS per process): a replica behind by more than

@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from onevisit.catalogue.models import ServiceItem
 from onevisit.replica import replica_lag_forget
 from onevisit.web.replica import WROTE_COOKIE
-from tests.factories import ServiceItemFactory
+from tests.factories import ServiceItemFactory, UserFactory
 from tests.ops.waiting import wait_for
 
 pytestmark = [
@@ -69,6 +69,23 @@ def test_a_guide_is_read_from_the_replica():
 
     assert on_replica > 0
     assert on_primary == 0
+
+
+def test_the_dashboard_reads_its_rollups_from_the_replica_and_the_rest_from_the_primary():
+    supervisor = UserFactory(supervisor=True)
+    browser = Client()
+    browser.force_login(supervisor)  # no sign-in form: no write of the browser's own
+
+    with CaptureQueriesContext(connections["replica"]) as replica, \
+            CaptureQueriesContext(connections["default"]) as primary:
+        page = browser.get("/dashboard/")
+
+    assert page.status_code == 200
+    assert any("metrics_" in query["sql"] for query in replica.captured_queries)
+    assert not any("metrics_" in query["sql"] for query in primary.captured_queries)
+    # Who is signed in, and the cases past their deadline, are the primary's.
+    assert not any("accounts_user" in query["sql"] or "applications_case" in query["sql"]
+                   for query in replica.captured_queries)
 
 
 def test_a_browser_that_has_just_written_reads_the_primary_until_the_replica_holds_it():

@@ -32,6 +32,7 @@ from onevisit.metrics.selectors import (
     rollup_freshness,
 )
 from onevisit.supervision.selectors import staff_access_report
+from onevisit.web.replica import replica_page
 from onevisit.workflow.selectors import cases_overdue
 
 PERIOD_DAYS = 30
@@ -122,6 +123,7 @@ def _rates_shown(row: dict[str, Any]) -> dict[str, Any]:
 
 
 @login_required
+@replica_page
 def dashboard(request: HttpRequest) -> HttpResponse:
     _supervisor(request)
     period = _period(request)
