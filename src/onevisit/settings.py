@@ -136,6 +136,12 @@ _replica_url = env.get(env.REPLICA_URL)
 if _replica_url:
     DATABASES["replica"] = {**dj_database_url.parse(_replica_url, conn_max_age=60),
                             "TEST": {"MIRROR": "default"}}
+    if not all(DATABASES[alias]["ENGINE"].endswith("postgresql")
+               for alias in ("default", "replica")):
+        raise ImproperlyConfigured(
+            f"{env.REPLICA_URL.name}: a replica is a PostgreSQL streaming replica of a "
+            f"PostgreSQL {env.DATABASE_URL.name}; both must be postgres:// URLs."
+        )
     DATABASE_ROUTERS = ["onevisit.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -146,3 +146,9 @@ def test_the_several_machines_environment_of_docs_deploy_passes_the_deploy_check
     assert "no issues" in checked.stdout
     assert refused.returncode != 0
     assert "ONEVISIT_TASK_QUEUE_URL: only a Redis URL" in refused.stderr
+    on_sqlite = subprocess.run(
+        [sys.executable, "-m", "onevisit.cli", "check"],
+        env={**clean, **deploy, "DATABASE_URL": ""}, capture_output=True, text=True,
+        check=False, timeout=120)
+    assert on_sqlite.returncode != 0
+    assert "ONEVISIT_REPLICA_URL: a replica is a PostgreSQL streaming replica" in on_sqlite.stderr
