@@ -3,11 +3,11 @@
 Only what a page reads of the published catalogue (items, life events, their guides and
 the search index) and the dashboards' rollups may come from the replica, and only inside
 `replica_reads()`, which the web layer opens for the pages that merely read: the portal's
-and the supervisors' dashboard. Every
-write, every read outside it, and every other table — accounts, sessions, applications,
-the audit log — is the primary's. Before each such page the replica's lag is checked (at
-most once every LAG_CHECK_SECONDS per process): a replica behind by more than
-ONEVISIT_REPLICA_MAX_LAG_SECONDS, or one that does not answer, is not read at all.
+and the supervisors' dashboard. Every write, every read outside it, and every other table
+— accounts, sessions, applications, the audit log — is the primary's. Before each such
+page the replica's lag is checked (at most once every LAG_CHECK_SECONDS per process): a
+replica behind by more than ONEVISIT_REPLICA_MAX_LAG_SECONDS, or one that does not answer,
+is not read at all.
 """
 
 from __future__ import annotations
@@ -79,16 +79,18 @@ def _lag_within(max_lag: float) -> bool:
         with connections[REPLICA].cursor() as cursor:
             cursor.execute(
                 "SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn, "
-                "COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0)",
+                "EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())",
                 [primary_lsn],
             )
             caught_up, lag = cursor.fetchone()
     except DatabaseError:
         log.warning("replica_unavailable")
         return False
-    usable = bool(caught_up) or float(lag) <= max_lag
+    # A replica that has replayed no change yet (no timestamp) is only usable caught up.
+    usable = bool(caught_up) or (lag is not None and float(lag) <= max_lag)
     if not usable:
-        log.warning("replica_behind", seconds=round(float(lag), 1), max_seconds=max_lag)
+        log.warning("replica_behind", seconds=None if lag is None else round(float(lag), 1),
+                    max_seconds=max_lag)
     return usable
 
 

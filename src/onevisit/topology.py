@@ -15,7 +15,7 @@ from typing import Any
 TASK_TIMEOUT_SECONDS = 3600
 
 
-def redis_settings(url: str, *, key_prefix: str = "onevisit") -> dict[str, Any]:
+def redis_settings(url: str) -> dict[str, Any]:
     """Sessions and the cache in Redis, so that every web process shares them and a process
     holds nothing another one needs. The rate limits' counters follow the cache when
     `ONEVISIT["RATE_COUNTERS"]` is "cache" (`onevisit.settings` sets it with this)."""
@@ -24,7 +24,7 @@ def redis_settings(url: str, *, key_prefix: str = "onevisit") -> dict[str, Any]:
             "default": {
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
                 "LOCATION": url,
-                "KEY_PREFIX": key_prefix,
+                "KEY_PREFIX": "onevisit",
             },
         },
         "SESSION_ENGINE": "django.contrib.sessions.backends.cache",

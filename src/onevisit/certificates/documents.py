@@ -15,7 +15,7 @@ from onevisit.certificates.models import Certificate, DocumentSigner
 from onevisit.certificates.rendering import certificate_render_unsealed
 from onevisit.certificates.sealing import SealedPdf, pdf_seal
 from onevisit.certificates.seals import seal_for_department
-from onevisit.files.documents import document_read, document_write, stored_bytes
+from onevisit.files.documents import document_read, document_write
 
 log = structlog.get_logger(__name__)
 
@@ -39,10 +39,7 @@ def certificate_sealed_pdf(certificate: Certificate) -> SealedPdf:
 def _stored(certificate: Certificate) -> bytes | None:
     if not (certificate.pdf and certificate.seal_id and certificate.pdf_sha256):
         return None  # never rendered, or rendered before results were sealed
-    content = document_read(certificate.pdf, certificate.pdf_sha256)
-    if content is None and stored_bytes(certificate.pdf) is not None:
-        log.warning("certificate_pdf_changed_on_disk", number=certificate.number)
-    return content
+    return document_read(certificate.pdf, certificate.pdf_sha256)
 
 
 def certificate_pdf(*, certificate: Certificate) -> bytes:

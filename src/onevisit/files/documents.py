@@ -15,9 +15,12 @@ import os
 import secrets
 from pathlib import Path
 
+import structlog
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
+
+log = structlog.get_logger(__name__)
 
 
 def document_read(name: str, sha256: str) -> bytes | None:
@@ -26,7 +29,10 @@ def document_read(name: str, sha256: str) -> bytes | None:
     if not (name and sha256):
         return None
     content = stored_bytes(name)
-    if content is None or hashlib.sha256(content).hexdigest() != sha256:
+    if content is None:
+        return None
+    if hashlib.sha256(content).hexdigest() != sha256:
+        log.warning("stored_document_changed", name=name)
         return None
     return content
 

@@ -214,11 +214,12 @@ def _ranked(
     between queries of one index, not between SQLite and PostgreSQL)."""
     options: dict[str, Any] = {"whole": whole, "kinds": kinds, "strict": strict,
                                "limit": limit}
-    if _connection().vendor == "sqlite":
+    vendor = _connection().vendor
+    if vendor == "sqlite":
         return _ranked_sqlite(terms, **options)
-    if _connection().vendor == "postgresql":
+    if vendor == "postgresql":
         return _ranked_postgresql(terms, **options)
-    raise ImproperlyConfigured(f"search needs SQLite or PostgreSQL, not {_connection().vendor}")
+    raise ImproperlyConfigured(f"search needs SQLite or PostgreSQL, not {vendor}")
 
 
 # --------------------------------------------------------------------------- common words
@@ -266,12 +267,13 @@ def _documents_of(kinds: Sequence[str]) -> int:
 def _documents_with(term: Term, *, kinds: Sequence[str], cap: int) -> int:
     """How many documents of the kinds have the term (in the heading, if heading-only),
     counted up to `cap` + 1."""
-    if _connection().vendor == "sqlite":
+    connection = _connection()
+    if connection.vendor == "sqlite":
         expression = f"{_fts5_kinds(kinds)} AND ({_fts5_term(term)})"
         sql = ("SELECT count(*) FROM (SELECT 1 FROM search_document_fts "
                "WHERE search_document_fts MATCH %s LIMIT %s)")
         return _counted(expression, lambda: _scalar(sql, [expression, cap + 1]))
-    table = _connection().ops.quote_name(SearchDocument._meta.db_table)
+    table = connection.ops.quote_name(SearchDocument._meta.db_table)
     query = _postgres_query([term], whole=None, strict=True)
     marks = ", ".join(["%s"] * len(kinds))
     sql = (f"SELECT count(*) FROM (SELECT 1 FROM {table} d, "  # noqa: S608 — no input
