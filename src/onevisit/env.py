@@ -124,6 +124,12 @@ AUDIT_CHECKPOINT_DIR = _declare(
     "or rewritten log is detected; in production on another machine or WORM storage. "
     "Empty: ONEVISIT_DATA_DIR/audit-checkpoints.",
 )
+AUDIT_CHAINS = _declare(
+    "ONEVISIT_AUDIT_CHAINS", "8",
+    "Audit log: how many hash chains concurrent transactions append to, each to the first "
+    "one no other holds (PostgreSQL; SQLite writes one at a time and uses one). Lowering it "
+    "leaves the chains above in the log, closed.",
+)
 AUDIT_CHECKPOINT_EVENTS = _declare(
     "ONEVISIT_AUDIT_CHECKPOINT_EVENTS", "1000",
     "Audit log: write a signed checkpoint after this many events since the last one.",

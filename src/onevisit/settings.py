@@ -361,7 +361,9 @@ ONEVISIT = {
     # certificate and CRL in PKI_DIR.
     "KEY_DIR": Path(env.get(env.KEY_DIR) or DATA_DIR / "keys").resolve(),
     "PKI_DIR": DATA_DIR / "pki",
-    # The audit log: a signed checkpoint after this many events or seconds since the last.
+    # The audit log: chains appended to side by side; a signed checkpoint of all their
+    # heads after this many events in one chain or seconds since its last.
+    "AUDIT_CHAINS": int(env.get(env.AUDIT_CHAINS)),
     "AUDIT_CHECKPOINT_EVENTS": int(env.get(env.AUDIT_CHECKPOINT_EVENTS)),
     "AUDIT_CHECKPOINT_SECONDS": int(env.get(env.AUDIT_CHECKPOINT_SECONDS)),
     "DASHBOARD_STALE_MINUTES": int(env.get(env.DASHBOARD_STALE_MINUTES)),

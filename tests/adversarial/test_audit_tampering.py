@@ -18,7 +18,7 @@ from django.db import DatabaseError, connection, transaction
 
 from onevisit import clock
 from onevisit.audit import signing
-from onevisit.audit.checkpoints import storage
+from onevisit.audit.checkpoints import heads_root, storage
 from onevisit.audit.models import AuditEvent, AuditHead
 from onevisit.audit.services import _digest, audit_record, audit_verify
 from tests.audit.tamper import triggers_lift
@@ -51,9 +51,9 @@ def log(settings, django_capture_on_commit_callbacks) -> Log:
     settings.ONEVISIT = {**settings.ONEVISIT, "AUDIT_CHECKPOINT_EVENTS": 4,
                          "AUDIT_CHECKPOINT_SECONDS": 3600}
     head_at_4: dict[str, object] = {}
-    with clock.frozen_at(START), django_capture_on_commit_callbacks(execute=True):
+    with clock.frozen_at(START):
         for number in range(1, 7):
-            with transaction.atomic():
+            with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
                 audit_record(actor=None, action="application.accepted", entity="application",
                              entity_id=f"XH2026{number:04d}", data={"number": number})
             if number == 4:
@@ -83,7 +83,7 @@ def hashes() -> dict[int, str]:
 
 def assert_reported(expected: list[tuple[int, str]]) -> None:
     assert [(p.seq, p.reason) for p in audit_verify()] == expected
-    with pytest.raises(CommandError, match=r"audit chain broken: \d+ problem") as failure:
+    with pytest.raises(CommandError, match=r"audit log broken: \d+ problem") as failure:
         call_command("audit", "verify")
     assert failure.value.returncode == 1  # `onevisit audit verify` exits 1
 
@@ -111,7 +111,7 @@ def test_a_cut_tail_with_the_head_moved_back_is_detected(log):
         sql("UPDATE audit_audithead SET last_seq = 4, last_hash = %s", [row_4])
 
     assert_reported([
-        (5, f"the log ends at row 4, but checkpoint {CHECKPOINT_5} recorded row 5: "
+        (5, f"the chain ends at row 4, but checkpoint {CHECKPOINT_5} recorded row 5: "
             "rows 5–5 were cut"),
         (4, HEAD_FORGED),
         (4, f"the head (row 4) is behind checkpoint {CHECKPOINT_5} (row 5): "
@@ -146,7 +146,7 @@ def test_an_emptied_log_is_detected(log, statement):
         as_superuser("DELETE FROM audit_auditevent", "DELETE FROM audit_audithead")
 
     assert AuditEvent.objects.count() == 0
-    assert_reported([(1, f"the log is empty, but checkpoint {CHECKPOINT_5} recorded rows up "
+    assert_reported([(1, f"the chain is empty, but checkpoint {CHECKPOINT_5} recorded rows up "
                          "to 5: the log was emptied")])
 
 
@@ -156,7 +156,7 @@ def test_an_emptied_log_with_a_fresh_head_is_detected(log):
         "checkpoint_seq) VALUES (1, 0, %s, '', '', 0)", ["0" * 64])
 
     assert_reported([
-        (1, f"the log is empty, but checkpoint {CHECKPOINT_5} recorded rows up to 5: "
+        (1, f"the chain is empty, but checkpoint {CHECKPOINT_5} recorded rows up to 5: "
             "the log was emptied"),
         (0, f"the head (row 0) is behind checkpoint {CHECKPOINT_5} (row 5): "
             "the log was cut back"),
@@ -204,7 +204,7 @@ def test_an_old_signed_head_replayed_after_cutting_the_tail_is_caught_by_a_later
                                old["signature"]])
 
     assert_reported([
-        (5, f"the log ends at row 4, but checkpoint {CHECKPOINT_5} recorded row 5: "
+        (5, f"the chain ends at row 4, but checkpoint {CHECKPOINT_5} recorded row 5: "
             "rows 5–5 were cut"),
         (4, f"the head (row 4) is behind checkpoint {CHECKPOINT_5} (row 5): "
             "the log was cut back"),
@@ -228,24 +228,32 @@ def test_a_head_signed_with_the_attackers_own_key_is_detected(log):
     assert len(problems) == 3
 
 
-def test_a_changed_checkpoint_file_is_detected(log):
+@pytest.mark.parametrize(("root", "reason"), [
+    ("recomputed", "its signature does not verify: the file was changed or not written by "
+                   "onevisit"),
+    ("kept", "its heads do not hash to its root: the file was changed"),
+])
+def test_a_changed_checkpoint_file_is_detected(log, root, reason):
     with storage().open(CHECKPOINT_5) as handle:
         body = json.loads(handle.read())
-    body["hash"] = "f" * 64
+    body["heads"][0]["hash"] = "f" * 64
+    if root == "recomputed":
+        body["root"] = heads_root({1: (5, "f" * 64)})
     storage().delete(CHECKPOINT_5)
     assert storage().save(CHECKPOINT_5, ContentFile(json.dumps(body).encode())) == CHECKPOINT_5
 
-    assert_reported([(0, f"checkpoint {CHECKPOINT_5}: its signature does not verify: the "
-                         "file was changed or not written by onevisit")])
+    assert_reported([(0, f"checkpoint {CHECKPOINT_5}: {reason}")])
 
 
 def test_a_checkpoint_signed_by_another_key_or_unreadable_is_detected(log):
     key = Ed25519PrivateKey.generate()
     time = START.isoformat()
-    message = signing.checkpoint_message(seq=6, hash="e" * 64, time=time)
-    forged = {"format": "onevisit-audit-checkpoint/1", "seq": 6, "hash": "e" * 64,
-              "time": time, "key_id": signing.key_id_of(key.public_key()),
-              "signature": base64.b64encode(key.sign(message)).decode()}
+    root = heads_root({1: (6, "e" * 64)})
+    forged = {"format": "onevisit-audit-checkpoint/2", "heads": [
+                  {"chain": 1, "seq": 6, "hash": "e" * 64}],
+              "root": root, "time": time, "key_id": signing.key_id_of(key.public_key()),
+              "signature": base64.b64encode(key.sign(
+                  signing.checkpoint_message(root=root, time=time))).decode()}
     storage().save("checkpoint-forged.json", ContentFile(json.dumps(forged).encode()))
     storage().save("checkpoint-garbage.json", ContentFile(b"not json"))
 
@@ -293,8 +301,8 @@ HEAD_INSERT = ("INSERT INTO audit_audithead (id, last_seq, last_hash, key_id, si
     ("UPDATE audit_audithead SET last_hash = %s", ["a" * 64],
      "the audit head may only move forward"),
     ("UPDATE audit_audithead SET id = 2", None, "the audit head may only move forward"),
-    (HEAD_INSERT, [2, "0" * 64], "a new audit head may only start an empty log"),
-    (HEAD_INSERT, [1, "0" * 64], "a new audit head may only start an empty log"),
+    (HEAD_INSERT, [0, "0" * 64], "a new audit head may only start an empty chain"),
+    (HEAD_INSERT, [1, "0" * 64], "a new audit head may only start an empty chain"),
 ])
 def test_the_database_refuses_to_cut_or_rewrite_the_log(log, statement, params, message):
     if statement.startswith("TRUNCATE") and connection.vendor != "postgresql":

@@ -197,4 +197,4 @@ def test_a_server_killed_mid_filing_loses_nothing_and_files_nothing_twice(crash_
     assert books["cases_per_application"] == [3]
     assert books["referenced"] == books["on_disk"]  # no orphan file, none missing
     assert books["pending"] == []
-    assert "audit chain intact" in _run(env, "-m", "onevisit.cli", "audit", "verify")
+    assert "audit log intact" in _run(env, "-m", "onevisit.cli", "audit", "verify")

@@ -24,7 +24,7 @@ def filed(world, api):
 def test_an_untouched_chain_verifies(filed, capsys):
     call_command("audit", "verify")
 
-    assert "audit chain intact" in capsys.readouterr().out
+    assert "audit log intact" in capsys.readouterr().out
     assert audit_verify() == []
 
 
@@ -53,7 +53,7 @@ def test_a_modified_row_is_detected(filed):
     problems = audit_verify()
 
     assert [(p.seq, p.reason) for p in problems] == [(2, "content does not match its hash")]
-    with pytest.raises(CommandError, match="audit chain broken"):
+    with pytest.raises(CommandError, match="audit log broken"):
         call_command("audit", "verify")
 
 

@@ -13,10 +13,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
+from django.test import TestCase
 
 from onevisit import clock
 from onevisit.audit import signing
-from onevisit.audit.checkpoints import storage
+from onevisit.audit.checkpoints import heads_root, storage
 from onevisit.audit.models import AuditEvent, AuditHead
 from onevisit.audit.services import (
     AuditLogBroken,
@@ -33,8 +34,10 @@ START = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
 
 
 def record(count: int = 1, *, action: str = "thing.done") -> None:
+    """Changes committed one by one, each followed by its after-commit work (a checkpoint
+    that became due) as in the application."""
     for number in range(count):
-        with transaction.atomic():
+        with TestCase.captureOnCommitCallbacks(execute=True), transaction.atomic():
             audit_record(actor=None, action=action, entity="thing", entity_id=number)
 
 
@@ -43,10 +46,16 @@ def manifest() -> dict:
 
 
 def checkpoint_files() -> list[dict]:
+    """Each checkpoint's body, with the seq and hash it recorded for chain 1 (the only chain
+    a log written one transaction at a time has)."""
     if not storage().exists(""):
         return []
     _dirs, names = storage().listdir("")
-    return [json.loads(storage().open(name).read()) for name in sorted(names)]
+    bodies = [json.loads(storage().open(name).read()) for name in sorted(names)]
+    for body in bodies:
+        assert [head["chain"] for head in body["heads"]] == [1]
+        body |= {"seq": body["heads"][0]["seq"], "hash": body["heads"][0]["hash"]}
+    return bodies
 
 
 def public_key(key_id: str) -> Ed25519PublicKey:
@@ -84,11 +93,11 @@ def test_every_append_signs_the_head_with_the_active_key():
 
 
 def test_a_checkpoint_is_written_after_commit_at_the_first_event_then_every_n_events(
-    settings, django_capture_on_commit_callbacks,
+    settings,
 ):
     settings.ONEVISIT = {**settings.ONEVISIT, "AUDIT_CHECKPOINT_EVENTS": 3,
                          "AUDIT_CHECKPOINT_SECONDS": 3600}
-    with clock.frozen_at(START), django_capture_on_commit_callbacks(execute=True):
+    with clock.frozen_at(START):
         record(7)
 
     files = checkpoint_files()
@@ -99,40 +108,39 @@ def test_a_checkpoint_is_written_after_commit_at_the_first_event_then_every_n_ev
     for body in files:
         public_key(body["key_id"]).verify(
             base64.b64decode(body["signature"]),
-            signing.checkpoint_message(seq=body["seq"], hash=body["hash"], time=body["time"]))
+            signing.checkpoint_message(root=heads_root({1: (body["seq"], body["hash"])}),
+                                       time=body["time"]))
     head = AuditHead.objects.get(pk=1)
     assert (head.checkpoint_seq, head.checkpoint_at) == (7, START)
     assert audit_verify() == []
 
 
 def test_a_checkpoint_is_written_when_enough_seconds_have_passed(
-    settings, django_capture_on_commit_callbacks,
+    settings,
 ):
     settings.ONEVISIT = {**settings.ONEVISIT, "AUDIT_CHECKPOINT_EVENTS": 1000,
                          "AUDIT_CHECKPOINT_SECONDS": 300}
-    with django_capture_on_commit_callbacks(execute=True):
-        with clock.frozen_at(START):
-            record(2)
-        with clock.frozen_at(START + dt.timedelta(seconds=299)):
-            record()
-        with clock.frozen_at(START + dt.timedelta(seconds=300)):
-            record()
+    with clock.frozen_at(START):
+        record(2)
+    with clock.frozen_at(START + dt.timedelta(seconds=299)):
+        record()
+    with clock.frozen_at(START + dt.timedelta(seconds=300)):
+        record()
 
     assert [c["seq"] for c in checkpoint_files()] == [1, 4]
 
 
 def test_a_clock_set_back_after_a_simulation_re_anchors_the_checkpoints(
-    settings, django_capture_on_commit_callbacks,
+    settings,
 ):
     settings.ONEVISIT = {**settings.ONEVISIT, "AUDIT_CHECKPOINT_EVENTS": 1000,
                          "AUDIT_CHECKPOINT_SECONDS": 300}
-    with django_capture_on_commit_callbacks(execute=True):
-        with clock.frozen_at(START + dt.timedelta(days=2)):
-            record()
-        with clock.frozen_at(START):
-            record(2)
-        with clock.frozen_at(START + dt.timedelta(seconds=300)):
-            record()
+    with clock.frozen_at(START + dt.timedelta(days=2)):
+        record()
+    with clock.frozen_at(START):
+        record(2)
+    with clock.frozen_at(START + dt.timedelta(seconds=300)):
+        record()
 
     assert [(c["seq"], c["time"]) for c in checkpoint_files()] == [
         (1, "2026-11-22T09:00:00+00:00"), (2, "2026-11-20T09:00:00+00:00"),
@@ -165,8 +173,9 @@ def test_the_checkpoint_command_and_task_write_signed_checkpoints(settings, caps
     assert audit_checkpoint_task.enqueue().return_value == 2
 
     out = capsys.readouterr().out
-    assert out.startswith(f"audit checkpoint written: row 2, key {head.key_id}, checkpoint-")
-    assert [(c["seq"], c["hash"], c["key_id"]) for c in checkpoint_files()] == [
+    assert out.startswith(f"audit checkpoint written: 2 rows in 1 chain, key {head.key_id}, "
+                          "checkpoint-")
+    assert [(c["seq"], c["hash"], c["key_id"]) for c in checkpoint_files()][1:] == [
         (2, head.last_hash, head.key_id), (2, head.last_hash, head.key_id),
     ]
     assert audit_verify() == []
@@ -192,9 +201,10 @@ def test_rotating_the_key_keeps_what_the_old_key_signed_verifiable(capsys):
         "audit.key_rotated", new, {"retired_key_id": old})
     head = AuditHead.objects.get(pk=1)
     assert (head.last_seq, head.key_id) == (3, new)
-    assert [(c["seq"], c["key_id"]) for c in checkpoint_files()] == [(2, old), (3, new)]
+    assert [(c["seq"], c["key_id"]) for c in checkpoint_files()] == [
+        (1, old), (2, old), (3, new)]
     assert capsys.readouterr().out.startswith(f"audit signing key rotated: new key {new}; "
-                                              "checkpoint written: row 3, checkpoint-")
+                                              "checkpoint written: 3 rows, checkpoint-")
     assert audit_verify() == []
     record()
     assert AuditHead.objects.get(pk=1).key_id == new
@@ -237,16 +247,18 @@ def test_a_checkpoint_is_refused_for_a_head_that_does_not_verify():
         triggers_lift()
         AuditHead.objects.filter(pk=1).update(last_seq=2, last_hash=second.hash)
 
+    written = checkpoint_files()
+
     with pytest.raises(AuditLogBroken, match="signature does not verify"):
         audit_checkpoint_write()
 
-    assert checkpoint_files() == []
+    assert checkpoint_files() == written
 
 
 def test_an_empty_log_with_no_checkpoint_verifies(capsys):
     call_command("audit", "verify")
 
-    assert capsys.readouterr().out == "audit chain intact: 0 rows verified\n"
+    assert capsys.readouterr().out == "audit log intact: 0 rows in 0 chains verified in 0.0 s\n"
 
 
 @pytest.mark.django_db(transaction=True)

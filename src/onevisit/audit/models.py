@@ -9,10 +9,12 @@ from django.db import models
 
 
 class AuditEvent(models.Model):
-    """One state change. Each row's hash covers its content and the previous row's hash,
-    so changing or deleting any row breaks the chain from that row on."""
+    """One state change, in one of the log's chains. Each row's hash covers its content
+    and the previous row's hash in its chain, so changing or deleting any row breaks its
+    chain from that row on. A transaction's events are consecutive rows of one chain."""
 
-    seq = models.PositiveBigIntegerField(unique=True)
+    chain = models.PositiveSmallIntegerField(default=1)
+    seq = models.PositiveBigIntegerField()
     occurred_at = models.DateTimeField()
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -25,11 +27,14 @@ class AuditEvent(models.Model):
     hash = models.CharField(max_length=64)
 
     class Meta:
-        ordering = ["seq"]
+        # What happened in order; events of one transaction share their time.
+        ordering = ["occurred_at", "chain", "seq"]
+        constraints = [models.UniqueConstraint(fields=["chain", "seq"],
+                                               name="audit_event_chain_seq")]
         indexes = [models.Index(fields=["entity", "entity_id"])]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.entity}:{self.entity_id}"
+        return f"#{self.chain}.{self.seq} {self.action} {self.entity}:{self.entity_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
@@ -41,7 +46,9 @@ class AuditEvent(models.Model):
 
 
 class AuditHead(models.Model):
-    """A single row holding the chain's tip; locking it serialises appends.
+    """One chain's tip; its id is the chain's number. Locking it serialises appends to
+    that chain, and a transaction appends to the first chain no other holds
+    (`audit.services`), so filings do not wait on one row.
 
     The tip is signed with the audit key (`audit.signing`), which the database never
     sees: a head moved back or rewritten by someone with rights over the database no
@@ -56,4 +63,4 @@ class AuditHead(models.Model):
     checkpoint_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
-        return f"audit head #{self.last_seq}"
+        return f"audit head of chain {self.pk}: #{self.last_seq}"

@@ -19,4 +19,4 @@ def audit_events_about(*, refs: Iterable[tuple[str, str]]) -> QuerySet[AuditEven
     condition = Q()
     for entity, ids in sorted(by_entity.items()):
         condition |= Q(entity=entity, entity_id__in=sorted(ids))
-    return AuditEvent.objects.filter(condition).order_by("seq")
+    return AuditEvent.objects.filter(condition).order_by("occurred_at", "chain", "seq")

@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import random
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
@@ -22,7 +23,8 @@ from typing import Any, ParamSpec, TypeVar, cast
 
 import structlog
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from onevisit import clock
@@ -128,17 +130,54 @@ def atomic_audited(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def chain_genesis(chain: int) -> str:
+    """The hash a chain's first row links to. Chain 1 keeps the zeros of the single chain it
+    was, so what was written and signed before chains still verifies; every other chain's
+    names its number, so no row or head can pass for another chain's."""
+    if chain == 1:
+        return GENESIS_HASH
+    return hashlib.sha256(f"onevisit audit chain {chain}".encode()).hexdigest()
+
+
+def _chain_count() -> int:
+    return cast(int, settings.ONEVISIT["AUDIT_CHAINS"])
+
+
+def _head_missing(chain: int) -> AuditLogBroken:
+    return AuditLogBroken(_("审计日志第 %(chain)d 条链的链头记录缺失，日志可能已被篡改；在运维人员"
+                            "运行 onevisit audit verify 并处理之前，不能写入新的记录。")
+                          % {"chain": chain})
+
+
 def _head_locked() -> AuditHead:
-    """The head row, locked. A log with rows but no head is broken: appending would fork
-    the chain, so it is refused (the database refuses a new head for a non-empty log)."""
-    head = AuditHead.objects.select_for_update().filter(pk=1).first()
+    """The head of the first chain no other transaction holds, locked; every head held, one
+    of them waited for. A chain below the one taken that has rows but no head is broken:
+    appending is refused (the database refuses a new head for a chain with rows)."""
+    chains = _chain_count()
+    free = AuditHead.objects.select_for_update(skip_locked=True).filter(pk__lte=chains)
+    head = free.order_by("pk").first()
+    if head is not None and head.pk == 1:
+        return head
+    existing = set(AuditHead.objects.filter(pk__lte=chains).values_list("pk", flat=True))
+    for chain in range(1, chains + 1 if head is None else head.pk):
+        if chain in existing:
+            continue
+        # Rows and no head: broken, unless another transaction has just made both.
+        if (AuditEvent.objects.filter(chain=chain).exists()
+                and not AuditHead.objects.filter(pk=chain).exists()):
+            raise _head_missing(chain)
+        try:
+            with transaction.atomic():
+                AuditHead.objects.bulk_create(
+                    [AuditHead(pk=chain, last_hash=chain_genesis(chain))], ignore_conflicts=True)
+        except DatabaseError:  # another transaction made it and wrote its first rows
+            continue
+        made = free.filter(pk=chain).first()
+        if made is not None:
+            return made
     if head is not None:
         return head
-    if AuditEvent.objects.exists():
-        raise AuditLogBroken(_("审计日志的链头记录缺失，日志可能已被篡改；在运维人员运行 "
-                               "onevisit audit verify 并处理之前，不能写入新的记录。"))
-    AuditHead.objects.get_or_create(pk=1)
-    return AuditHead.objects.select_for_update().get(pk=1)
+    return AuditHead.objects.select_for_update().get(pk=random.randint(1, chains))  # noqa: S311
 
 
 def _checkpoint_due(head: AuditHead, *, seq: int, now: dt.datetime) -> bool:
@@ -151,20 +190,20 @@ def _checkpoint_due(head: AuditHead, *, seq: int, now: dt.datetime) -> bool:
     return bool(seq - head.checkpoint_seq >= every or elapsed >= seconds or elapsed < 0)
 
 
-def _checkpoint_after_commit(*, seq: int, hash: str, at: dt.datetime) -> None:
-    """Runs after the commit that made (seq, hash) the tip. A failure costs one checkpoint,
-    never the committed change; it is logged for the operator."""
+def _checkpoint_after_commit() -> None:
+    """Runs after the commit that made a chain's checkpoint due. A failure costs one
+    checkpoint, never the committed change; it is logged for the operator."""
     try:
-        checkpoint = checkpoint_store(seq=seq, hash=hash, at=at)
+        checkpoint = audit_checkpoint_write()
     except Exception:
-        log.exception("audit_checkpoint_failed", seq=seq)
+        log.exception("audit_checkpoint_failed")
     else:
-        log.info("audit_checkpoint_written", seq=seq, name=checkpoint.name)
+        log.info("audit_checkpoint_written", rows=checkpoint.rows, name=checkpoint.name)
 
 
 def _append(events: list[_Pending]) -> None:
     head = _head_locked()
-    seq, prev_hash = head.last_seq, head.last_hash
+    chain, seq, prev_hash = head.pk, head.last_seq, head.last_hash
     rows = []
     for event in events:
         seq += 1
@@ -174,7 +213,7 @@ def _append(events: list[_Pending]) -> None:
             data=event.data, prev_hash=prev_hash,
         )
         rows.append(AuditEvent(
-            seq=seq, occurred_at=event.occurred_at, actor_id=event.actor_id,
+            chain=chain, seq=seq, occurred_at=event.occurred_at, actor_id=event.actor_id,
             action=event.action, entity=event.entity, entity_id=event.entity_id,
             data=event.data, prev_hash=prev_hash, hash=digest,
         ))
@@ -186,9 +225,8 @@ def _append(events: list[_Pending]) -> None:
     now = clock.now()
     if _checkpoint_due(head, seq=seq, now=now):
         update |= {"checkpoint_seq": seq, "checkpoint_at": now}
-        transaction.on_commit(functools.partial(_checkpoint_after_commit, seq=seq,
-                                                hash=prev_hash, at=now))
-    AuditHead.objects.filter(pk=1).update(**update)
+        transaction.on_commit(_checkpoint_after_commit)
+    AuditHead.objects.filter(pk=chain).update(**update)
 
 
 def _head_signature_problem(head: AuditHead, keyring: signing.Keyring) -> str | None:
@@ -206,28 +244,40 @@ def _head_signature_problem(head: AuditHead, keyring: signing.Keyring) -> str | 
     return None
 
 
-def audit_checkpoint_write() -> Checkpoint:
-    """Write a signed checkpoint of the chain's tip now (`onevisit audit checkpoint`, and
-    the scheduled task). The tip is checked first — its signature, and that its row holds
-    its hash — so a checkpoint never vouches for a head that was tampered with. A head
-    left unsigned by a version before signing is signed here, once its row matches."""
-    with transaction.atomic():
-        head = _head_locked()
-        problem = _head_signature_problem(head, signing.keyring())
-        row_hash = (AuditEvent.objects.filter(seq=head.last_seq)
-                    .values_list("hash", flat=True).first())
-        if problem is None and head.last_seq and row_hash != head.last_hash:
+def _heads_checked() -> list[AuditHead]:
+    """Every chain's head as committed, each checked — its signature, that its row holds
+    its hash — and no chain with rows but no head, so that a checkpoint never vouches for
+    a log that was tampered with. Reads only: appends go on meanwhile."""
+    heads = list(AuditHead.objects.order_by("pk"))
+    for chain in sorted(set(range(1, _chain_count() + 1)) - {head.pk for head in heads}):
+        if AuditEvent.objects.filter(chain=chain).exists():
+            raise _head_missing(chain)
+    tips = Q(pk__in=[])
+    for head in heads:
+        tips |= Q(chain=head.pk, seq=head.last_seq)
+    stored = {(chain, seq): hash for chain, seq, hash in
+              AuditEvent.objects.filter(tips).values_list("chain", "seq", "hash")}
+    keyring = signing.keyring()
+    for head in heads:
+        problem = _head_signature_problem(head, keyring)
+        if problem is None and head.last_seq and stored.get((head.pk, head.last_seq)) != (
+                head.last_hash):
             problem = f"row {head.last_seq} does not hold the head's hash"
         if problem is not None:
-            raise AuditLogBroken(_("审计日志链头校验失败（%(problem)s），未写入检查点；"
-                                   "请运行 onevisit audit verify。") % {"problem": problem})
-        now = clock.now()
-        update: dict[str, Any] = {"checkpoint_seq": head.last_seq, "checkpoint_at": now}
-        if not head.signature:
-            signed = signing.sign(signing.head_message(seq=head.last_seq, hash=head.last_hash))
-            update |= {"key_id": signed.key_id, "signature": signed.signature}
-        AuditHead.objects.filter(pk=1).update(**update)
-        return checkpoint_store(seq=head.last_seq, hash=head.last_hash, at=now)
+            raise AuditLogBroken(_("审计日志第 %(chain)d 条链的链头校验失败（%(problem)s），未写入"
+                                   "检查点；请运行 onevisit audit verify。")
+                                 % {"chain": head.pk, "problem": problem})
+    return heads
+
+
+def audit_checkpoint_write() -> Checkpoint:
+    """Write a signed checkpoint of every chain's head now (`onevisit audit checkpoint`,
+    the scheduled task, and after the commit that made a chain's due): the anchor that
+    ties all heads into one signed root, outside the database. The heads are checked
+    first (`_heads_checked`)."""
+    heads = _heads_checked()
+    return checkpoint_store(heads={head.pk: (head.last_seq, head.last_hash) for head in heads},
+                            at=clock.now())
 
 
 def audit_key_rotate(*, actor: Any) -> Checkpoint:
@@ -247,82 +297,129 @@ def audit_key_rotate(*, actor: Any) -> Checkpoint:
 class VerifyProblem:
     seq: int  # the row concerned; 0 when the problem is not one row's
     reason: str
+    chain: int = 1  # 0 when the problem is not one chain's
+
+    def __str__(self) -> str:
+        where = f"chain {self.chain} row {self.seq}: " if self.seq else (
+            f"chain {self.chain}: " if self.chain else "")
+        return where + self.reason
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    rows: int
+    chains: int
+    problems: list[VerifyProblem]
 
 
 def audit_verify(*, batch_size: int = 5000) -> list[VerifyProblem]:
-    """Check the log: every row's content and link (streaming, any number of rows), the
-    head's signature and its agreement with the last row, and the signed checkpoints
-    outside the database — each must verify, and the row it recorded must still exist
-    with the recorded hash. A cut tail, a missing head, an emptied log and a rewritten
-    suffix are each reported, with the reason."""
-    problems: list[VerifyProblem] = []
-    keyring = signing.keyring()
-    recorded: dict[int, list[Checkpoint]] = defaultdict(list)
-    for item in checkpoints_read(keyring=keyring):
-        if isinstance(item, CheckpointProblem):
-            problems.append(VerifyProblem(0, f"checkpoint {item.name}: {item.reason}"))
-        elif item.seq > 0:
-            recorded[item.seq].append(item)
+    """The problems `audit_verify_report` finds; none when the log is intact."""
+    return audit_verify_report(batch_size=batch_size).problems
 
-    expected_seq = 1
-    prev_hash = GENESIS_HASH
-    rows = AuditEvent.objects.order_by("seq").values_list(
-        "seq", "occurred_at", "actor_id", "action", "entity", "entity_id", "data",
-        "prev_hash", "hash",
-    )
-    for seq, occurred_at, actor_id, action, entity, entity_id, data, stored_prev, stored in (
-        rows.iterator(chunk_size=batch_size)
-    ):
-        if seq != expected_seq:
-            problems.append(VerifyProblem(expected_seq, f"rows {expected_seq}–{seq - 1} missing"))
-        if stored_prev != prev_hash:
-            problems.append(VerifyProblem(seq, "link to the previous row is broken"))
+
+class _ChainCheck:
+    """One chain's rows in order: content, links and seqs, against the checkpoints."""
+
+    def __init__(self, chain: int, recorded: dict[int, list[Checkpoint]]) -> None:
+        self.chain = chain
+        self.recorded = recorded
+        self.expected_seq = 1
+        self.prev_hash = chain_genesis(chain)
+        self.problems: list[VerifyProblem] = []
+
+    def _problem(self, seq: int, reason: str) -> None:
+        self.problems.append(VerifyProblem(seq, reason, self.chain))
+
+    def row(self, seq: int, occurred_at: dt.datetime, actor_id: int | None, action: str,
+            entity: str, entity_id: str, data: dict[str, Any], stored_prev: str,
+            stored: str) -> None:
+        if seq != self.expected_seq:
+            self._problem(self.expected_seq, f"rows {self.expected_seq}–{seq - 1} missing")
+        if stored_prev != self.prev_hash:
+            self._problem(seq, "link to the previous row is broken")
         recomputed = _digest(
             seq=seq, occurred_at=occurred_at.isoformat(), actor_id=actor_id, action=action,
             entity=entity, entity_id=entity_id, data=data, prev_hash=stored_prev,
         )
         if recomputed != stored:
-            problems.append(VerifyProblem(seq, "content does not match its hash"))
-        problems.extend(
-            VerifyProblem(seq, f"differs from checkpoint {checkpoint.name}: the log was "
-                               "rewritten from here or earlier")
-            for checkpoint in recorded.get(seq, ()) if checkpoint.hash != stored
-        )
-        prev_hash = stored
-        expected_seq = seq + 1
-    last_seq = expected_seq - 1
+            self._problem(seq, "content does not match its hash")
+        for checkpoint in self.recorded.get(seq, ()):
+            if checkpoint.heads[self.chain][1] != stored:
+                self._problem(seq, f"differs from checkpoint {checkpoint.name}: the log was "
+                                   "rewritten from here or earlier")
+        self.prev_hash = stored
+        self.expected_seq = seq + 1
 
-    newest = max((c for group in recorded.values() for c in group),
-                 key=lambda c: c.seq, default=None)
-    if newest is not None and newest.seq > last_seq:
-        if last_seq == 0:
-            reason = (f"the log is empty, but checkpoint {newest.name} recorded rows up to "
-                      f"{newest.seq}: the log was emptied")
-        else:
-            reason = (f"the log ends at row {last_seq}, but checkpoint {newest.name} recorded "
-                      f"row {newest.seq}: rows {last_seq + 1}–{newest.seq} were cut")
-        problems.append(VerifyProblem(last_seq + 1, reason))
+    def end(self, head: AuditHead | None, keyring: signing.Keyring) -> None:
+        """The chain's rows are all read: its end against the newest checkpoint and the
+        head."""
+        last_seq = self.expected_seq - 1
+        newest = max(self.recorded.items(), key=lambda item: item[0], default=None)
+        if newest is not None and newest[0] > last_seq:
+            name = newest[1][0].name
+            if last_seq == 0:
+                reason = (f"the chain is empty, but checkpoint {name} recorded rows up to "
+                          f"{newest[0]}: the log was emptied")
+            else:
+                reason = (f"the chain ends at row {last_seq}, but checkpoint {name} recorded "
+                          f"row {newest[0]}: rows {last_seq + 1}–{newest[0]} were cut")
+            self._problem(last_seq + 1, reason)
+        if head is None:
+            if last_seq > 0:
+                self._problem(last_seq, f"the head row is missing while {last_seq} rows "
+                                        "exist: it was deleted")
+            return
+        signature_problem = _head_signature_problem(head, keyring)
+        if signature_problem is not None:
+            self._problem(head.last_seq, signature_problem)
+        if head.last_seq > last_seq:
+            self._problem(self.expected_seq,
+                          f"rows {self.expected_seq}–{head.last_seq} missing at the end")
+        elif head.last_seq < last_seq:
+            self._problem(head.last_seq + 1,
+                          f"rows {head.last_seq + 1}–{last_seq} are past the head")
+        elif head.last_hash != self.prev_hash:
+            self._problem(head.last_seq, "last row differs from the recorded tip")
+        if newest is not None and head.last_seq < newest[0]:
+            self._problem(head.last_seq, f"the head (row {head.last_seq}) is behind checkpoint "
+                                         f"{newest[1][0].name} (row {newest[0]}): the log was "
+                                         "cut back")
 
-    head = AuditHead.objects.filter(pk=1).first()
-    if head is None:
-        if last_seq > 0:
-            problems.append(VerifyProblem(last_seq, f"the head row is missing while {last_seq} "
-                                                    "rows exist: it was deleted"))
-        return problems
-    signature_problem = _head_signature_problem(head, keyring)
-    if signature_problem is not None:
-        problems.append(VerifyProblem(head.last_seq, signature_problem))
-    if head.last_seq > last_seq:
-        problems.append(
-            VerifyProblem(expected_seq, f"rows {expected_seq}–{head.last_seq} missing at the end")
-        )
-    elif head.last_seq < last_seq:
-        problems.append(VerifyProblem(head.last_seq + 1, f"rows {head.last_seq + 1}–{last_seq} "
-                                                         "are past the head"))
-    elif head.last_hash != prev_hash:
-        problems.append(VerifyProblem(head.last_seq, "last row differs from the recorded tip"))
-    if newest is not None and head.last_seq < newest.seq:
-        problems.append(VerifyProblem(
-            head.last_seq, f"the head (row {head.last_seq}) is behind checkpoint {newest.name} "
-                           f"(row {newest.seq}): the log was cut back"))
-    return problems
+
+def audit_verify_report(*, batch_size: int = 5000) -> AuditReport:
+    """Check the log: every chain's rows — content and links, streamed, any number — each
+    head's signature and its agreement with its chain's last row, and the signed
+    checkpoints outside the database: each must verify, and every row one recorded must
+    still exist with the recorded hash. A cut tail, a missing head, an emptied log or chain
+    and a rewritten suffix are each reported, with the reason."""
+    problems: list[VerifyProblem] = []
+    keyring = signing.keyring()
+    recorded: dict[int, dict[int, list[Checkpoint]]] = defaultdict(lambda: defaultdict(list))
+    for item in checkpoints_read(keyring=keyring):
+        if isinstance(item, CheckpointProblem):
+            problems.append(VerifyProblem(0, f"checkpoint {item.name}: {item.reason}", 0))
+            continue
+        for chain, (seq, _hash) in item.heads.items():
+            if seq > 0:
+                recorded[chain][seq].append(item)
+
+    heads = {head.pk: head for head in AuditHead.objects.all()}
+    rows = AuditEvent.objects.order_by("chain", "seq").values_list(
+        "chain", "seq", "occurred_at", "actor_id", "action", "entity", "entity_id", "data",
+        "prev_hash", "hash",
+    )
+    checks: dict[int, _ChainCheck] = {}
+    check: _ChainCheck | None = None
+    count = 0
+    for chain, *row in rows.iterator(chunk_size=batch_size):
+        if check is None or check.chain != chain:
+            check = checks[chain] = _ChainCheck(chain, recorded[chain])
+        check.row(*row)
+        count += 1
+    for chain in sorted(set(heads) | set(recorded)):
+        if chain not in checks:
+            checks[chain] = _ChainCheck(chain, recorded[chain])
+    for chain, check in sorted(checks.items()):
+        check.end(heads.get(chain), keyring)
+        problems.extend(check.problems)
+    return AuditReport(rows=count, chains=len(checks), problems=problems)

@@ -41,13 +41,19 @@ MANIFEST = "audit-keys.json"
 LOCK = "audit-keys.lock"
 HEAD_CONTEXT = b"onevisit audit head"
 CHECKPOINT_CONTEXT = b"onevisit audit checkpoint"
+CHECKPOINT_ROOT_CONTEXT = b"onevisit audit checkpoint of chains"
 
 
 def head_message(*, seq: int, hash: str) -> bytes:
     return b"\n".join([HEAD_CONTEXT, str(seq).encode(), hash.encode()])
 
 
-def checkpoint_message(*, seq: int, hash: str, time: str) -> bytes:
+def checkpoint_message(*, root: str, time: str) -> bytes:
+    return b"\n".join([CHECKPOINT_ROOT_CONTEXT, root.encode(), time.encode()])
+
+
+def one_chain_checkpoint_message(*, seq: int, hash: str, time: str) -> bytes:
+    """What a checkpoint of the log's first format (one chain) signed."""
     return b"\n".join([CHECKPOINT_CONTEXT, str(seq).encode(), hash.encode(), time.encode()])
 
 

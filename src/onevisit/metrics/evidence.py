@@ -131,7 +131,7 @@ def application_evidence(*, number: str, alert: Alert | None = None) -> Evidence
                       actor=(e.actor.get_full_name() or e.actor.username) if e.actor else "",
                       cause=e.action.startswith(causes) if causes else False)
         for e in AuditEvent.objects.filter(entities).select_related("actor")
-        .order_by("seq")[:500]
+        .order_by("occurred_at", "chain", "seq")[:500]
     ]
     department_ids = {c.department_id for c in cases}
     return Evidence(
