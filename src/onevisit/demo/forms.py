@@ -1,12 +1,14 @@
 """Filling the demo catalogue's merged forms for synthetic applicants.
 
-Used by `onevisit simulate` (through the services) and by the intake benchmark (through
-the HTTP API), so both file what a real applicant of that kind would."""
+Used by `onevisit simulate` (through the services), and by the intake benchmark and the
+topology test (through the HTTP API: `api_filing`), so all file what a real applicant of
+that kind would."""
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
 import random
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,7 +17,7 @@ from typing import Any
 from django.utils import timezone
 
 from onevisit import clock
-from onevisit.applications.constants import ApplicantKind
+from onevisit.applications.constants import ApplicantKind, DeliveryMethod
 from onevisit.applications.services.facts import YEARS_HELD, years_after
 from onevisit.catalogue.constants import FieldType
 from onevisit.catalogue.selectors import MergedField, MergedMaterial
@@ -168,3 +170,21 @@ class FormFiller:
             FieldType.PHONE: person.phone,
         }
         return by_type.get(field.type, f"{field.label}（{person.name}填报）")
+
+
+def api_filing(*, filler: FormFiller, subject: Any, filer: Filer,
+               code: dict[str, str]) -> dict[str, Any]:
+    """The body of POST /api/v1/applications for this filer: the merged form filled, the
+    uploads as base64 PDFs, delivery by courier, consent to fetch what the government
+    holds. `code` names the subject: {"life_event_code": …} or {"item_code": …}."""
+    data = filler.data(fields=subject.fields, filer=filer)
+    return {
+        **code, "channel": "online",
+        "applicant": {"kind": filer.kind, "name": filer.name, "id_number": filer.id_number},
+        "data": json.loads(json.dumps(data, default=str)),
+        "materials": [{"key": key, "filename": "scan.pdf", "content_base64": SAMPLE_PDF_BASE64}
+                      for key in filler.uploads(materials=subject.materials)],
+        "delivery": {"method": DeliveryMethod.COURIER.value, "recipient": filer.name,
+                     "phone": filer.person.phone, "address": filer.person.address},
+        "consent_to_fetch": True,
+    }
