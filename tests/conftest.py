@@ -19,6 +19,7 @@ from typing import Any
 import boto3
 import pytest
 import redis
+from django.core.cache import cache
 from django.test import Client
 
 from onevisit import clock, topology
@@ -250,6 +251,13 @@ def _fast_password_hashing(settings: Any) -> None:
     """Tests make many accounts: a cheap hash instead of Argon2's deliberate cost
     (tests/accounts/test_passwords.py checks the real setting)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _cache_fresh() -> None:
+    """The cache (the public pages', web.page_cache) is the process's: each test's
+    database starts without another test's pages."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

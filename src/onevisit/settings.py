@@ -227,6 +227,11 @@ TASKS = {
     }
 }
 
+# The cache of one process; it holds the public pages (web.page_cache, compressed, a few
+# KB each): room for every guide of a county in both languages.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                      "OPTIONS": {"MAX_ENTRIES": 10_000}}}
+
 # On several machines (docs/deploy.md): sessions, the cache and the rate limits' counters
 # in Redis; files in object storage; background work on an RQ queue. Unset, the
 # single-machine defaults above stay.

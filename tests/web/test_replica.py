@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -48,8 +49,9 @@ def _replicated(item: ServiceItem) -> ServiceItem:
 
 
 def _guide_reads(client: Client, item: ServiceItem) -> tuple[int, int]:
-    """Opens the item's guide; how many of its reads of the items went to the replica and
-    how many to the primary."""
+    """Opens the item's guide, made afresh (not the cached page, web.page_cache); how many
+    of its reads of the items went to the replica and how many to the primary."""
+    cache.clear()
     with CaptureQueriesContext(connections["replica"]) as replica, \
             CaptureQueriesContext(connections["default"]) as primary:
         response = client.get(f"/items/{item.code}/")

@@ -26,6 +26,7 @@ from modeltranslation.utils import build_localized_fieldname
 from onevisit import clock
 from onevisit.catalogue.models import ServiceItem
 from onevisit.catalogue.selectors import item_current, items_current, items_published
+from onevisit.catalogue.services import catalogue_revision_bump
 from onevisit.lifeevents.models import LifeEvent
 from onevisit.lifeevents.selectors import (
     life_event_by_code,
@@ -76,6 +77,7 @@ def _tokens(document: DocumentInput) -> tuple[str, str]:
 
 def search_document_put(*, document: DocumentInput) -> SearchDocument:
     """Add or replace the document of (kind, key)."""
+    catalogue_revision_bump()  # the cached search pages (web.page_cache) are made again
     heading_tokens, body_tokens = _tokens(document)
     row, _created = SearchDocument.objects.update_or_create(
         kind=document.kind, key=document.key,
@@ -107,6 +109,7 @@ def search_documents_put_many(
     documents and one multi-row insert (the full-text index follows, by its triggers or its
     generated column). Returns the keys put, in order; a key given twice in a batch is
     put once, as last given."""
+    catalogue_revision_bump()  # the cached search pages (web.page_cache) are made again
     keys: dict[str, None] = {}
     for chunk in _chunks(documents, batch_size):
         latest = {(document.kind, document.key): document for document in chunk}
@@ -131,6 +134,7 @@ def search_documents_put_many(
 
 
 def search_document_remove(*, kind: str, key: str) -> int:
+    catalogue_revision_bump()  # the cached search pages (web.page_cache) are made again
     deleted, _by_model = SearchDocument.objects.filter(kind=kind, key=key).delete()
     return deleted
 

@@ -27,6 +27,7 @@ from onevisit.search.selectors import (
     topics_facet,
 )
 from onevisit.search.text import Segment, display_text
+from onevisit.web.page_cache import public_page_cached
 from onevisit.web.replica import replica_page
 
 KIND_LABELS = {
@@ -98,6 +99,7 @@ def _hotline_url(shown: str) -> str:
 
 
 @replica_page
+@public_page_cached()
 def search(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "")
     kind = request.GET.get("kind", "")

@@ -35,6 +35,7 @@ from onevisit.lifeevents.selectors import (
 )
 from onevisit.search.selectors import departments_facet, topics_facet
 from onevisit.web.outcomes import error_text, rate_limited
+from onevisit.web.page_cache import public_page_cached
 from onevisit.web.replica import replica_page
 
 HOME_LIFE_EVENTS = 12  # the others, and every topic, are one click away
@@ -42,6 +43,7 @@ HOME_TOPICS = 24
 
 
 @replica_page
+@public_page_cached()
 def home(request: HttpRequest) -> HttpResponse:
     """A search box, then ways to browse: life events, topics, departments — never every
     item (a county has about a thousand)."""
@@ -57,6 +59,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @replica_page
+@public_page_cached(daily=True)
 def item_guide(request: HttpRequest, code: str) -> HttpResponse:
     item = item_current(code=code)
     if item is None:
@@ -79,6 +82,7 @@ def blank_form(request: HttpRequest, requirement_id: int) -> FileResponse:
 
 
 @replica_page
+@public_page_cached()
 def life_event_guide(request: HttpRequest, code: str) -> HttpResponse:
     life_event = life_event_by_code(code=code)
     if life_event is None:
