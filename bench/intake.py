@@ -8,8 +8,8 @@ receipt and three department cases, and the audit chain.
 The baseline, measured in the same run against the same database, is raw SQL through
 the database driver doing the same row writes: one real filing is made first and its
 rows are captured; the baseline then inserts copies of exactly those rows (fresh keys,
-foreign keys remapped, the audit head advanced) in one transaction per filing, from the
-same number of concurrent connections.
+foreign keys remapped, an audit head advanced as onevisit takes one) in one transaction
+per filing, from the same number of concurrent connections.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from random import Random
-from typing import Any, Protocol, TextIO
+from typing import Any, Protocol, TextIO, cast
 
 from django.apps import apps
 from django.conf import settings
@@ -38,9 +38,8 @@ from django.test import Client as TestClient
 from bench.server import Server, percentile_ms, server_start, server_stop
 from onevisit.accounts.models import Role, User
 from onevisit.accounts.services import api_token_create
-from onevisit.applications.constants import DeliveryMethod
 from onevisit.applications.services import subject_resolve
-from onevisit.demo.forms import SAMPLE_PDF_BASE64, FormFiller
+from onevisit.demo.forms import FormFiller, api_filing
 from onevisit.ops.demo_setup import demo_world_load
 
 LIFE_EVENT = "second-hand-housing"
@@ -82,23 +81,10 @@ def _clients(count: int) -> tuple[list[Client], FormFiller, Any]:
             defaults={"role": Role.CITIZEN, "id_number": filer.id_number,
                       "first_name": filer.name},
         )
-        payload = {
-            "life_event_code": LIFE_EVENT, "channel": "online",
-            "applicant": {"kind": filer.kind, "name": filer.name, "id_number": filer.id_number},
-            "data": filer_data(filler, subject, filer),
-            "materials": [{"key": key, "filename": "scan.pdf",
-                           "content_base64": SAMPLE_PDF_BASE64}
-                          for key in filler.uploads(materials=subject.materials)],
-            "delivery": {"method": DeliveryMethod.COURIER, "recipient": filer.name,
-                         "phone": filer.person.phone, "address": filer.person.address},
-            "consent_to_fetch": True,
-        }
+        payload = api_filing(filler=filler, subject=subject, filer=filer,
+                             code={"life_event_code": LIFE_EVENT})
         clients.append(Client(token=api_token_create(user=user, name="bench"), payload=payload))
     return clients, filler, subject
-
-
-def filer_data(filler: FormFiller, subject: Any, filer: Any) -> dict[str, Any]:
-    return json.loads(json.dumps(filler.data(fields=subject.fields, filer=filer), default=str))
 
 
 # --------------------------------------------------------------------------- HTTP side
@@ -269,6 +255,7 @@ class RawWriter:
         self.template = template
         self.foreign_keys = _foreign_keys()
         self.audit_rows = sum(1 for row in template if row.table == "audit_auditevent")
+        self.chains = cast(int, settings.ONEVISIT["AUDIT_CHAINS"])
         database = settings.DATABASES["default"]
         self.postgres = database["ENGINE"].endswith("postgresql")
         if self.postgres:
@@ -297,12 +284,20 @@ class RawWriter:
     def step(self) -> None:
         cursor = self.conn.cursor()
         cursor.execute("BEGIN" if self.postgres else "BEGIN IMMEDIATE")
-        cursor.execute(
-            "UPDATE audit_audithead SET last_seq = last_seq + "
-            f"{self.placeholder} WHERE id = 1 RETURNING last_seq",
-            [self.audit_rows],
-        )
-        next_seq = cursor.fetchone()[0] - self.audit_rows + 1
+        # The audit chain onevisit would take: the first head no other transaction holds
+        # (SQLite holds the whole database: chain 1), else wait for chain 1.
+        free = (f"(SELECT id FROM audit_audithead WHERE id <= {self.chains} ORDER BY id "
+                "LIMIT 1 FOR UPDATE SKIP LOCKED)") if self.postgres else "1"
+        for head in (free, "1"):
+            cursor.execute(
+                f"UPDATE audit_audithead SET last_seq = last_seq + {self.placeholder} "
+                f"WHERE id = {head} RETURNING id, last_seq",
+                [self.audit_rows],
+            )
+            taken = cursor.fetchone()
+            if taken is not None:
+                break
+        chain, next_seq = taken[0], taken[1] - self.audit_rows + 1
         new_ids: dict[tuple[str, int], int] = {}
         for row in self.template:
             values = dict(row.values)
@@ -315,7 +310,7 @@ class RawWriter:
                 if fresh is not None:
                     values[column] = fresh()
             if row.table == "audit_auditevent":
-                values["seq"] = next_seq
+                values["chain"], values["seq"] = chain, next_seq
                 next_seq += 1
             columns = ", ".join(f'"{c}"' for c in values)
             marks = ", ".join([self.placeholder] * len(values))
@@ -356,3 +351,49 @@ def run(*, clients: int, per_client: int, warmup: int, workers: int, threads: in
                   f"{sample.percentile(50):>9.1f}{sample.percentile(95):>9.1f}"
                   f"{sample.errors:>8}\n")
     out.write(f"\nratio to raw SQL: {http.throughput / raw.throughput:.3f}\n")
+
+
+# --------------------------------------------------------------------------- profile
+
+
+def profile(*, filings: int, out: TextIO) -> None:
+    """File `filings` times in-process (Django's test client: the whole handler and
+    middleware, no HTTP server) and state the CPU and wall time per filing and one filing's
+    statements. Run under a sampling profiler to see where the time goes:
+
+        py-spy record --format raw -o intake.stacks -- onevisit bench intake --profile 1000
+        python -m bench.stacks intake.stacks --within file_once
+    """
+    call_command("migrate", verbosity=0)
+    settings.DEBUG = False  # as served: no query log, no debug cursor
+    prepared, _filler, subject = _clients(1)
+    client = TestClient()
+    body = json.dumps(prepared[0].payload)
+    statements: list[str] = []
+
+    def counted(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    def file_once() -> None:
+        response = client.post(PATH, data=body, content_type="application/json", headers={
+            "Authorization": f"Bearer {prepared[0].token}",
+            "Idempotency-Key": uuid.uuid4().hex})
+        if response.status_code != 201:
+            raise RuntimeError(f"a filing failed: {response.content[:300]!r}")
+
+    for _ in range(10):
+        file_once()
+    with connection.execute_wrapper(counted):
+        file_once()
+    cpu, wall = time.process_time(), time.perf_counter()
+    for _ in range(filings):
+        file_once()
+    cpu_ms = (time.process_time() - cpu) * 1000 / filings
+    wall_ms = (time.perf_counter() - wall) * 1000 / filings
+    out.write(f"onevisit bench intake --profile {filings} — {subject.title}, in-process, "
+              f"{connection.vendor}\n")
+    out.write(f"{cpu_ms:.2f} ms CPU, {wall_ms:.2f} ms wall per filing; {len(statements)} "
+              "statements per filing:\n")
+    for sql in statements:
+        out.write(f"  {sql[:120]}\n")

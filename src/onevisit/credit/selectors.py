@@ -84,16 +84,20 @@ def tier_for_points(points: int, *, region_id: str | None = None) -> CreditTier:
     return tier_rule(region_id=region_id).tier_for(points)
 
 
-def points_of(codes: Iterable[str], *, at: dt.datetime | None = None,
-              region_id: str | None = None) -> dict[str, int]:
-    """Each subject's points under the rule in force."""
+def _points_under(rule: TierRule, codes: Iterable[str],
+                  at: dt.datetime | None) -> dict[str, int]:
     wanted = set(codes)
-    rule = tier_rule(region_id=region_id)
     points: dict[str, int] = defaultdict(int)
     for code, severity in (records_in_force(at=at).filter(subject_code__in=wanted)
                            .values_list("subject_code", "severity")):
         points[code] += rule.points[str(severity)]
     return {code: points[code] for code in wanted}
+
+
+def points_of(codes: Iterable[str], *, at: dt.datetime | None = None,
+              region_id: str | None = None) -> dict[str, int]:
+    """Each subject's points under the rule in force."""
+    return _points_under(tier_rule(region_id=region_id), codes, at)
 
 
 def tiers_of(codes: Iterable[str], *, at: dt.datetime | None = None,
@@ -103,7 +107,7 @@ def tiers_of(codes: Iterable[str], *, at: dt.datetime | None = None,
     in the best tier."""
     rule = tier_rule(region_id=region_id)
     return {code: rule.tier_for(points)
-            for code, points in points_of(codes, at=at, region_id=region_id).items()}
+            for code, points in _points_under(rule, codes, at).items()}
 
 
 def tier_of(code: str, *, at: dt.datetime | None = None,

@@ -34,6 +34,9 @@ class Command(BaseCommand):
                             help="measured filings (exchange: fetches) per client")
         intake.add_argument("--warmup", type=int, default=10,
                             help="unmeasured filings per client")
+        intake.add_argument("--profile", type=int, default=0, metavar="FILINGS",
+                            help="instead of the load: this many filings in-process, with "
+                                 "their CPU time (run under py-spy: bench/stacks.py)")
         pages = parser.add_argument_group("pages")
         pages.add_argument("--items", type=int, default=1000,
                            help="published service items in the data set")
@@ -45,7 +48,7 @@ class Command(BaseCommand):
         pages.add_argument("--client-processes", type=int, default=2,
                            help="processes the client threads are spread over")
         pages.add_argument("--pages", default="",
-                           help="comma-separated subset of home,guide,search,workbench")
+                           help="comma-separated subset of home,guide,guide-read,search,workbench")
         exchange = parser.add_argument_group("exchange")
         exchange.add_argument("--records", type=int, default=100_000,
                               help="people in the registry the server holds")
@@ -85,6 +88,9 @@ class Command(BaseCommand):
         if options["name"] == "exchange":
             module.run(records=options["records"], requests=options["requests"],
                        clients=options["clients"] or 8, out=self.stdout)
+            return
+        if options["name"] == "intake" and options["profile"]:
+            module.profile(filings=options["profile"], out=self.stdout)
             return
         if options["name"] == "intake":
             module.run(clients=options["clients"] or 16, per_client=options["requests"],
