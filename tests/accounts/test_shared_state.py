@@ -4,7 +4,6 @@ finds them, and the database holds neither."""
 
 from __future__ import annotations
 
-import os
 import pickle
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from onevisit import clock, topology
 from onevisit.accounts.models import RateCounter
 from tests.conftest import FIXED_START
 from tests.factories import UserFactory
+from tests.processes import process_env
 
 pytestmark = pytest.mark.django_db
 
@@ -102,14 +102,11 @@ def _guesses_in_another_process(redis_url: str, tmp_path: Any, *, address: str,
         f"with clock.frozen_at(dt.datetime.fromisoformat({FIXED_START.isoformat()!r})):\n"
         f"    for _ in range({count}): rate_limit_hit(scope='signin', address={address!r})\n"
     )
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith("ONEVISIT_") and key != "DATABASE_URL"}
     subprocess.run(
         [sys.executable, "-c", script], check=True, timeout=120, capture_output=True,
-        env={**env, "DJANGO_SETTINGS_MODULE": "onevisit.settings",
-             "ONEVISIT_DATA_DIR": str(tmp_path), "ONEVISIT_SECRET_KEY": "s" * 50,
-             # Every process of a deployment has the same digest key (docs/deploy.md).
-             "ONEVISIT_DIGEST_KEY": settings.ONEVISIT["DIGEST_KEYS"][0],
-             "ONEVISIT_RATE_LIMITS": "signin=4/h",
-             "ONEVISIT_REDIS_URL": redis_url},
+        env=process_env(
+            ONEVISIT_DATA_DIR=str(tmp_path), ONEVISIT_SECRET_KEY="s" * 50,
+            # Every process of a deployment has the same digest key (docs/deploy.md).
+            ONEVISIT_DIGEST_KEY=settings.ONEVISIT["DIGEST_KEYS"][0],
+            ONEVISIT_RATE_LIMITS="signin=4/h", ONEVISIT_REDIS_URL=redis_url),
     )

@@ -5,7 +5,6 @@ each period runs once. Bounded: every wait has a deadline and every process is s
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import sqlite3
@@ -18,21 +17,20 @@ import pytest
 from django.conf import settings
 
 from tests.ops.waiting import wait_for
+from tests.processes import process_env
 
 ONEVISIT = [sys.executable, "-m", "onevisit.cli"]
 JOBS_ON = ("deadline_scan", "rollups")
 
 
 def _env(data_dir: Path) -> dict[str, str]:
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith("ONEVISIT_") and k not in {"DATABASE_URL",
-                                                             "DJANGO_SETTINGS_MODULE"}}
-    return {**clean, "ONEVISIT_DATA_DIR": str(data_dir),
-            "ONEVISIT_SECRET_KEY": "s" * 50, "ONEVISIT_DIGEST_KEY": "d" * 50,
-            "ONEVISIT_SCHEDULE": ",".join(["deadline_scan=2s", "rollups=3s",
-                                           *(f"{job}=off" for job in settings.SCHEDULE
-                                             if job not in JOBS_ON)]),
-            "ONEVISIT_SCHEDULER_LEASE_SECONDS": "3", "PYTHONUNBUFFERED": "1"}
+    return process_env(
+        ONEVISIT_DATA_DIR=str(data_dir),
+        ONEVISIT_SECRET_KEY="s" * 50, ONEVISIT_DIGEST_KEY="d" * 50,
+        ONEVISIT_SCHEDULE=",".join(["deadline_scan=2s", "rollups=3s",
+                                    *(f"{job}=off" for job in settings.SCHEDULE
+                                      if job not in JOBS_ON)]),
+        ONEVISIT_SCHEDULER_LEASE_SECONDS="3")
 
 
 @pytest.fixture

@@ -17,20 +17,14 @@ from pathlib import Path
 import pytest
 
 from tests.ops.waiting import wait_for
+from tests.processes import process_env
 
 ONEVISIT = [sys.executable, "-m", "onevisit.cli"]
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _env(data_dir: Path, queue_url: str) -> dict[str, str]:
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith("ONEVISIT_") and k not in {"DATABASE_URL",
-                                                             "DJANGO_SETTINGS_MODULE"}}
-    return {**clean, "ONEVISIT_DATA_DIR": str(data_dir), "ONEVISIT_TASK_QUEUE_URL": queue_url,
-            "ONEVISIT_SECRET_KEY": "s" * 50, "ONEVISIT_DIGEST_KEY": "d" * 50,
-            "DJANGO_SETTINGS_MODULE": "onevisit.settings",
-            "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
-            "PYTHONUNBUFFERED": "1"}
+    return process_env(ONEVISIT_DATA_DIR=str(data_dir), ONEVISIT_TASK_QUEUE_URL=queue_url,
+                       ONEVISIT_SECRET_KEY="s" * 50, ONEVISIT_DIGEST_KEY="d" * 50)
 
 
 def _python(code: str, env: dict[str, str]) -> str:

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
 ONEVISIT = [sys.executable, "-m", "onevisit.cli"]
 
 
@@ -24,17 +23,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def cluster_env(**settings: str) -> dict[str, str]:
-    """The environment every process of the cluster shares: this one's, without the test
-    suite's own settings, plus `settings` (ONEVISIT_… and DATABASE_URL)."""
-    clean = {key: value for key, value in os.environ.items()
-             if not key.startswith("ONEVISIT_")
-             and key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
-    return {**clean, "DJANGO_SETTINGS_MODULE": "onevisit.settings",
-            "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
-            "PYTHONUNBUFFERED": "1", **settings}
 
 
 @dataclass

@@ -32,7 +32,8 @@ import psycopg
 import pytest
 from django.db import connection
 
-from tests.topology.cluster import Answer, Balancer, Cluster, cluster_env
+from tests.processes import process_env
+from tests.topology.cluster import Answer, Balancer, Cluster
 from tests.topology.seed import SHOP
 
 REPLICA_URL = os.environ.get("ONEVISIT_TEST_REPLICA_URL", "")
@@ -74,7 +75,7 @@ def cluster(tmp_path, database, redis_url, s3_endpoint) -> Iterator[Cluster]:
                  aws_secret_access_key=credentials["AWS_SECRET_ACCESS_KEY"],
                  ).create_bucket(Bucket=bucket)
     (tmp_path / "logs").mkdir()
-    env = cluster_env(
+    env = process_env(
         DATABASE_URL=primary, ONEVISIT_REPLICA_URL=replica,
         ONEVISIT_REDIS_URL=redis_url, ONEVISIT_TASK_QUEUE_URL=redis_url,
         ONEVISIT_S3_BUCKET=bucket, ONEVISIT_S3_ENDPOINT_URL=s3_endpoint,

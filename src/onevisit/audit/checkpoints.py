@@ -47,7 +47,12 @@ class Checkpoint:
 
     @property
     def rows(self) -> int:
-        return sum(seq for seq, _hash in self.heads.values())
+        return heads_rows(self.heads)
+
+
+def heads_rows(heads: Heads) -> int:
+    """The rows the heads cover, in all chains."""
+    return sum(seq for seq, _hash in heads.values())
 
 
 def heads_root(heads: Heads) -> str:
@@ -67,9 +72,8 @@ def checkpoint_store(*, heads: Heads, at: dt.datetime) -> Checkpoint:
             "heads": [{"chain": chain, "seq": seq, "hash": hash}
                       for chain, (seq, hash) in sorted(heads.items())],
             "root": root, "time": time, "key_id": signed.key_id, "signature": signed.signature}
-    rows = sum(seq for seq, _hash in heads.values())
     stamp = at.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    name = storage().save(f"checkpoint-{rows:012d}-{stamp}.json",
+    name = storage().save(f"checkpoint-{heads_rows(heads):012d}-{stamp}.json",
                           ContentFile(json.dumps(body, indent=2).encode()))
     return Checkpoint(name=name, heads=heads, time=time, key_id=signed.key_id)
 

@@ -249,9 +249,11 @@ def _heads_checked() -> list[AuditHead]:
     its hash — and no chain with rows but no head, so that a checkpoint never vouches for
     a log that was tampered with. Reads only: appends go on meanwhile."""
     heads = list(AuditHead.objects.order_by("pk"))
-    for chain in sorted(set(range(1, _chain_count() + 1)) - {head.pk for head in heads}):
-        if AuditEvent.objects.filter(chain=chain).exists():
-            raise _head_missing(chain)
+    headless = set(range(1, _chain_count() + 1)) - {head.pk for head in heads}
+    broken = (AuditEvent.objects.filter(chain__in=headless).order_by("chain")
+              .values_list("chain", flat=True).first()) if headless else None
+    if broken is not None:
+        raise _head_missing(broken)
     tips = Q(pk__in=[])
     for head in heads:
         tips |= Q(chain=head.pk, seq=head.last_seq)
@@ -297,7 +299,7 @@ def audit_key_rotate(*, actor: Any) -> Checkpoint:
 class VerifyProblem:
     seq: int  # the row concerned; 0 when the problem is not one row's
     reason: str
-    chain: int = 1  # 0 when the problem is not one chain's
+    chain: int  # 0 when the problem is not one chain's
 
     def __str__(self) -> str:
         where = f"chain {self.chain} row {self.seq}: " if self.seq else (
