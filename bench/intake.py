@@ -39,6 +39,8 @@ from bench.server import Server, percentile_ms, server_start, server_stop
 from onevisit.accounts.models import Role, User
 from onevisit.accounts.services import api_token_create
 from onevisit.applications.services import subject_resolve
+from onevisit.audit.models import AuditHead
+from onevisit.audit.services import chain_genesis
 from onevisit.demo.forms import FormFiller, api_filing
 from onevisit.ops.demo_setup import demo_world_load
 
@@ -256,6 +258,7 @@ class RawWriter:
         self.foreign_keys = _foreign_keys()
         self.audit_rows = sum(1 for row in template if row.table == "audit_auditevent")
         self.chains = cast(int, settings.ONEVISIT["AUDIT_CHAINS"])
+        self.random = Random()
         database = settings.DATABASES["default"]
         self.postgres = database["ENGINE"].endswith("postgresql")
         if self.postgres:
@@ -285,10 +288,10 @@ class RawWriter:
         cursor = self.conn.cursor()
         cursor.execute("BEGIN" if self.postgres else "BEGIN IMMEDIATE")
         # The audit chain onevisit would take: the first head no other transaction holds
-        # (SQLite holds the whole database: chain 1), else wait for chain 1.
+        # (SQLite holds the whole database: chain 1), else wait for a chain at random.
         free = (f"(SELECT id FROM audit_audithead WHERE id <= {self.chains} ORDER BY id "
                 "LIMIT 1 FOR UPDATE SKIP LOCKED)") if self.postgres else "1"
-        for head in (free, "1"):
+        for head in (free, str(self.random.randint(1, self.chains))):
             cursor.execute(
                 f"UPDATE audit_audithead SET last_seq = last_seq + {self.placeholder} "
                 f"WHERE id = {head} RETURNING id, last_seq",
@@ -328,11 +331,21 @@ class RawWriter:
 # --------------------------------------------------------------------------- report
 
 
+def _audit_heads_make() -> None:
+    """Every audit chain's head, as a busy system has them: onevisit makes a chain's head
+    the first time every existing one is held, the raw replay only takes existing ones."""
+    chains = cast(int, settings.ONEVISIT["AUDIT_CHAINS"])
+    made = set(AuditHead.objects.values_list("pk", flat=True))
+    AuditHead.objects.bulk_create([AuditHead(pk=chain, last_hash=chain_genesis(chain))
+                                   for chain in range(1, chains + 1) if chain not in made])
+
+
 def run(*, clients: int, per_client: int, warmup: int, workers: int, threads: int,
         out: TextIO) -> None:
     call_command("migrate", verbosity=0)
     prepared, _filler, subject = _clients(clients)
     template = _capture_template(prepared[0])
+    _audit_heads_make()
     vendor = connection.vendor
     out.write(f"onevisit bench intake — {subject.title} via POST {PATH}\n")
     out.write(f"database: {vendor} · server: gunicorn {workers} workers × {threads} threads "
