@@ -108,8 +108,8 @@ TASK_QUEUE_URL = _declare(
 ARCHIVE_DIR = _declare(
     "ONEVISIT_ARCHIVE_DIR",
     "",
-    "Directory of the electronic archive (BagIt packages of closed applications). "
-    "Empty: ONEVISIT_DATA_DIR/archive.",
+    "Directory of the electronic archive (BagIt packages of closed applications), unless "
+    "ONEVISIT_S3_BUCKET is set (then archive/ in that bucket). Empty: ONEVISIT_DATA_DIR/archive.",
 )
 KEY_DIR = _declare(
     "ONEVISIT_KEY_DIR",

@@ -35,7 +35,8 @@ def s3_settings(*, bucket: str, audit_bucket: str, endpoint_url: str, region: st
                 storages: dict[str, Any]) -> dict[str, Any]:
     """Files in object storage (django-storages' S3 backend): the default storage (uploads,
     sealed certificates, receipts, notices) replaces an object whole when a document is
-    made again; the audit checkpoints' storage only ever adds (a name taken gets another)."""
+    made again; the audit checkpoints' storage only ever adds (a name taken gets another);
+    the archive's packages, one tar object each, under archive/ (archive.services.store)."""
     common = {"endpoint_url": endpoint_url or None, "region_name": region or None,
               "signature_version": "s3v4", "default_acl": None}
     return {
@@ -49,6 +50,11 @@ def s3_settings(*, bucket: str, audit_bucket: str, endpoint_url: str, region: st
                 "BACKEND": "storages.backends.s3.S3Storage",
                 "OPTIONS": {**common, "bucket_name": audit_bucket or bucket,
                             "location": "" if audit_bucket else "audit-checkpoints",
+                            "file_overwrite": False},
+            },
+            "archive": {
+                "BACKEND": "storages.backends.s3.S3Storage",
+                "OPTIONS": {**common, "bucket_name": bucket, "location": "archive",
                             "file_overwrite": False},
             },
         },

@@ -15,7 +15,7 @@ import bagit
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import default_storage, storages
 from django.core.management import CommandError, call_command
 from django_tasks_db.models import DBTaskResult
 
@@ -28,7 +28,7 @@ from onevisit.archive.constants import (
     retention_for_kinds,
 )
 from onevisit.archive.models import ArchivePackage
-from onevisit.archive.services import package_create
+from onevisit.archive.services import package_create, package_store
 from onevisit.audit.models import AuditEvent
 from onevisit.catalogue.constants import ItemKind
 from onevisit.catalogue.models import ServiceItem
@@ -185,7 +185,13 @@ def test_a_refused_application_is_archived_with_the_refusal_and_its_legal_basis(
     assert {(Path(settings.MEDIA_ROOT) / upload.file).is_file() for upload in uploads} == {
         uploads_in == "folder"}
     package = ArchivePackage.objects.get(application__number=number)
-    root = package_root(package)
+    # The package follows the files: a directory of the archive, or one object.
+    assert package.path.endswith(".tar") == (uploads_in == "s3")
+    with package_store().opened(package.path) as root:
+        _refusal_archived(root, number)
+
+
+def _refusal_archived(root: Path, number: str) -> None:
     assert bagit.Bag(str(root)).validate() is True
     assert _json(root, "application.json")["status"] == "rejected"
     decision = _json(root, "cases/main.json")["decision"]
@@ -380,7 +386,10 @@ def test_an_upload_missing_from_storage_stops_archiving_with_its_name(
         call_command("archive", "create", number)
 
     assert not ArchivePackage.objects.exists()
-    assert list(Path(settings.ONEVISIT["ARCHIVE_DIR"]).iterdir()) == []
+    archive = Path(settings.ONEVISIT["ARCHIVE_DIR"])
+    assert not archive.exists() or list(archive.iterdir()) == []
+    if uploads_in == "s3":
+        assert storages["archive"].listdir("") == ([], [])
 
 
 def test_an_upload_changed_since_it_was_filed_is_not_archived(

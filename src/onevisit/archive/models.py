@@ -20,7 +20,8 @@ class ArchivePackage(models.Model):
     )
     path = models.CharField(
         _("存放路径"), max_length=255, unique=True,
-        help_text=_("the package directory, relative to ONEVISIT_ARCHIVE_DIR"),
+        help_text=_("the package: a directory relative to ONEVISIT_ARCHIVE_DIR, or its "
+                    "tar object in the archive's object storage"),
     )
     created_at = models.DateTimeField(_("归档时间"))
     retention = models.CharField(_("保管期限"), max_length=16, choices=RetentionClass.choices)

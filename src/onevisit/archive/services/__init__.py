@@ -21,9 +21,11 @@ from onevisit.archive.services.packages import (
     package_create_later,
     packages_create_pending,
 )
+from onevisit.archive.services.store import PackageUnreadable, package_store
 
 __all__ = [
     "CatchUp",
+    "PackageUnreadable",
     "Problem",
     "Verification",
     "archive_root",
@@ -36,6 +38,7 @@ __all__ = [
     "package_create",
     "package_create_later",
     "package_inspect",
+    "package_store",
     "package_transition",
     "packages_create_pending",
     "packages_verify",

@@ -31,10 +31,6 @@ def archive_root() -> Path:
     return Path(str(settings.ONEVISIT["ARCHIVE_DIR"]))
 
 
-def package_dir(package: ArchivePackage) -> Path:
-    return archive_path(package.path)
-
-
 def archive_path(relative: str) -> Path:
     """A path inside the archive; refuses one that would leave it (or be the archive)."""
     root = archive_root().resolve()

@@ -15,12 +15,8 @@ from onevisit.accounts.models import Role
 from onevisit.archive.constants import DisposalStatus, PackageStatus
 from onevisit.archive.models import ArchivePackage, DisposalList
 from onevisit.archive.selectors import disposal_list_packages, packages_past_retention
-from onevisit.archive.services.common import (
-    disposal_transition,
-    package_dir,
-    package_transition,
-    tree_remove,
-)
+from onevisit.archive.services.common import disposal_transition, package_transition
+from onevisit.archive.services.store import package_store
 from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.errors import Conflict, NotAllowed, NotFound
 
@@ -108,7 +104,7 @@ def disposal_execute(*, disposal_list_id: int) -> DisposalList:
         tombstone = _package_tombstone(package_id=package.pk, disposal_list=disposal_list)
         # Deleted after the tombstone commits: a run that stops here leaves files a
         # second run removes, never a package that is gone but still listed as held.
-        tree_remove(package_dir(tombstone))
+        package_store().remove(tombstone.path)
         log.info("archive_package_disposed", application=package.application.number,
                  disposal_list=disposal_list.pk)
     return _list_close(disposal_list_id=disposal_list.pk, count=len(packages))

@@ -17,8 +17,9 @@ from onevisit import clock
 from onevisit.archive.constants import PackageStatus, ProblemKind
 from onevisit.archive.models import ArchivePackage
 from onevisit.archive.selectors import packages_to_verify
-from onevisit.archive.services.common import Problem, package_dir, package_transition
+from onevisit.archive.services.common import Problem, package_transition
 from onevisit.archive.services.packages import MANIFEST, TAG_MANIFEST
+from onevisit.archive.services.store import PackageUnreadable, package_store
 from onevisit.audit.services import atomic_audited, audit_record
 
 log = structlog.get_logger(__name__)
@@ -54,10 +55,15 @@ def _file_problems(bag: bagit.Bag, root: Path) -> list[Problem]:
 
 
 def package_inspect(*, package: ArchivePackage) -> list[Problem]:
-    """What is wrong with the package on disk; nothing when it is whole. Reads only."""
-    root = package_dir(package)
-    if not root.is_dir():
-        return [Problem(ProblemKind.UNREADABLE, detail=f"{package.path}: directory missing")]
+    """What is wrong with the package as stored; nothing when it is whole. Reads only."""
+    try:
+        with package_store().opened(package.path) as root:
+            return _bag_problems(root, package)
+    except PackageUnreadable as error:
+        return [Problem(ProblemKind.UNREADABLE, detail=str(error))]
+
+
+def _bag_problems(root: Path, package: ArchivePackage) -> list[Problem]:
     try:
         bag = bagit.Bag(str(root))
     except bagit.BagError as error:

@@ -1,8 +1,9 @@
 """Archiving a closed application (电子文件归档) as a BagIt package.
 
-The bag is built in a temporary directory inside the archive and renamed into place in
-the transaction that registers it: a build that fails, or a process that dies, leaves no
-package registered and no half-written package directory where a package belongs.
+The bag is built in a directory of its own and stored (services.store) in the transaction
+that registers it, or under a name of its own just before: a build that fails, or a
+process that dies, leaves no package registered and no half-written package where a
+package belongs.
 """
 
 from __future__ import annotations
@@ -10,9 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
-import tempfile
-import time
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -50,13 +48,8 @@ from onevisit.archive.selectors import (
     package_of,
     source_organisations,
 )
-from onevisit.archive.services.common import (
-    BUILDING_PREFIX,
-    archive_path,
-    archive_root,
-    slug,
-    tree_remove,
-)
+from onevisit.archive.services.common import slug, tree_remove
+from onevisit.archive.services.store import PackageStore, package_store
 from onevisit.audit.services import atomic_audited, audit_record
 from onevisit.certificates.services import certificate_pdf
 from onevisit.errors import Conflict, DomainError, NotFound
@@ -225,47 +218,24 @@ def _bag_build(
     (building / "bagit.txt").write_text(BAGIT_TXT, encoding="utf-8")
     bag = bagit.Bag(str(building))
     bag.save()
-    _fsync_tree(building)
     return _Built(oxum=str(bag.info["Payload-Oxum"]),
                   manifest=hashlib.sha256((building / MANIFEST).read_bytes()).hexdigest(),
                   tagmanifest=hashlib.sha256((building / TAG_MANIFEST).read_bytes()).hexdigest())
 
 
-def _fsync(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-def _fsync_tree(root: Path) -> None:
-    """Every file and directory of the bag on disk before it is registered: a power cut
-    after the commit must not leave a registered package with empty files."""
-    for path in sorted(root.rglob("*"), reverse=True):
-        _fsync(path)
-    _fsync(root)
-
-
 @atomic_audited
 def _package_register(
-    *, number: str, building: Path, relative: str, built: _Built, retention: str,
-    until: dt.date | None,
+    *, store: PackageStore, number: str, building: Path, relative: str, built: _Built,
+    retention: str, until: dt.date | None,
 ) -> ArchivePackage:
-    """Rename the complete bag into place and register it, under the application's lock:
-    of two builds of one application, the first registered wins and the other is
+    """Put the complete bag in place and register it, under the application's lock: of
+    two builds of one application, the first registered wins and the other is
     discarded."""
     application = application_lock(number=number)
     existing = ArchivePackage.objects.filter(application=application).first()
     if existing is not None:
         return existing
-    target = archive_path(relative)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists():
-        # Left by a process that died between the rename and the commit: never registered.
-        tree_remove(target)
-    os.rename(building, target)
-    _fsync(target.parent)
+    store.place(building, relative)
     package = ArchivePackage.objects.create(
         application=application, path=relative, created_at=clock.now(), retention=retention,
         retain_until=until, payload_oxum=built.oxum, manifest_sha256=built.manifest,
@@ -299,19 +269,22 @@ def package_create(*, application_number: str) -> ArchivePackage:
     retention = retention_for_kinds(item_kinds_of(cases=cases))
     closed_on = timezone.localdate(application.completed_at or clock.now())
     until = retain_until(retention=retention, closed_on=closed_on)
-    relative = f"{closed_on.year}/{slug(application.number)}"
-    root = archive_root()
-    root.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(prefix=f"{BUILDING_PREFIX}{slug(application.number)}-",
-                                     dir=root))
+    store = package_store()
+    building = store.building(application.number)
     try:
         built = _bag_build(building, application, cases, retention=retention, until=until)
-        package = _package_register(number=application.number, building=building,
-                                    relative=relative, built=built, retention=retention,
-                                    until=until)
+        path = store.stage(building, f"{closed_on.year}/{slug(application.number)}")
+        try:
+            package = _package_register(store=store, number=application.number,
+                                        building=building, relative=path, built=built,
+                                        retention=retention, until=until)
+        except BaseException:
+            store.discard(path)
+            raise
+        if package.path != path:  # another build registered first
+            store.discard(path)
     finally:
-        if building.exists():
-            tree_remove(building)
+        tree_remove(building)
     log.info("archive_package_created", application=application.number, path=package.path)
     return package
 
@@ -356,14 +329,6 @@ def packages_create_pending() -> CatchUp:
 
 
 def builds_stale_remove(*, older_than: float = STALE_BUILD_SECONDS) -> int:
-    """Remove build directories left by processes that died mid-build."""
-    root = archive_root()
-    if not root.is_dir():
-        return 0
-    removed = 0
-    cutoff = time.time() - older_than
-    for entry in root.iterdir():
-        if entry.name.startswith(BUILDING_PREFIX) and entry.stat().st_mtime < cutoff:
-            tree_remove(entry)
-            removed += 1
-    return removed
+    """Remove what processes that died mid-build left: build directories in the archive,
+    or uploaded packages that were never registered."""
+    return package_store().stale_remove(older_than=older_than)
