@@ -20,7 +20,7 @@ A condition is `field`, `field__lt`, `__lte`, `__gt`, `__gte` (numbers) or `fiel
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -60,7 +60,20 @@ def charges_compute(*, item_code: str, data: Mapping[str, Any], on: dt.date) -> 
     """The item's taxes and fees for this form on this day, one line per charge levied
     that day, in the order the charges were first defined. An item without rules charges
     nothing."""
-    rules = list(ChargeRule.objects.filter(item_code=item_code).order_by("priority", "code"))
+    return charges_compute_many(item_codes=[item_code], data=data, on=on)[item_code]
+
+
+def charges_compute_many(*, item_codes: Collection[str], data: Mapping[str, Any], on: dt.date
+                         ) -> dict[str, list[Charge]]:
+    """`charges_compute` for several items of one form (a life event's stages), with one
+    query."""
+    rules: dict[str, list[ChargeRule]] = {code: [] for code in item_codes}
+    for rule in ChargeRule.objects.filter(item_code__in=rules).order_by("priority", "code"):
+        rules[rule.item_code].append(rule)
+    return {code: _lines(of_item, data, on) for code, of_item in rules.items()}
+
+
+def _lines(rules: list[ChargeRule], data: Mapping[str, Any], on: dt.date) -> list[Charge]:
     names = dict.fromkeys(rule.charge for rule in sorted(rules, key=lambda rule: rule.pk))
     lines = []
     for name in names:

@@ -66,7 +66,7 @@ def notification_send(
     now = clock.now()
     opted_out = set(OptOut.objects.filter(user_id=getattr(user, "pk", None) or 0, event=event)
                     .values_list("channel", flat=True))
-    created = []
+    wanted = []
     for channel, recipient in _wanted(user, phone, email):
         if channel == NotifyChannel.SITE:
             status, sent_at = NotifyStatus.SENT, now
@@ -74,18 +74,33 @@ def notification_send(
             status, sent_at = NotifyStatus.OPTED_OUT, None
         else:
             status, sent_at = NotifyStatus.PENDING, None
-        try:
-            with transaction.atomic():
-                created.append(Notification.objects.create(
-                    event=event, key=key[:120], channel=channel, recipient=recipient[:254],
-                    user=user if getattr(user, "pk", None) else None,
-                    context=dict(context), link=link[:200], status=status,
-                    created_at=now, sent_at=sent_at))
-        except IntegrityError:
-            continue  # told already
+        wanted.append(Notification(
+            event=event, key=key[:120], channel=channel, recipient=recipient[:254],
+            user=user if getattr(user, "pk", None) else None, context=dict(context),
+            link=link[:200], status=status, created_at=now, sent_at=sent_at))
+    created = _record(wanted)
     pending = [n.pk for n in created if n.status == NotifyStatus.PENDING]
     if pending:
         transaction.on_commit(lambda: notifications_deliver(ids=pending), robust=True)
+    return created
+
+
+def _record(wanted: list[Notification]) -> list[Notification]:
+    """Insert the messages not told already: all in one statement when none was (the usual
+    case), else one by one, skipping those told."""
+    try:
+        with transaction.atomic():
+            return Notification.objects.bulk_create(wanted)
+    except IntegrityError:
+        pass
+    created = []
+    for notification in wanted:
+        try:
+            with transaction.atomic():
+                notification.save(force_insert=True)
+        except IntegrityError:
+            continue  # told already
+        created.append(notification)
     return created
 
 

@@ -197,10 +197,13 @@ def _end_of_day(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=TZ)
 
 
-def deadline_after(*, start: dt.datetime, limit: int, unit: str) -> Deadline:
+def deadline_after(*, start: dt.datetime, limit: int, unit: str,
+                   calendar: WorkingCalendar | None = None) -> Deadline:
     """When a clock started at `start` with `limit` in `unit` runs out: the end of the
-    last working day, or the moment the working minutes are used up."""
-    calendar = WorkingCalendar()
+    last working day, or the moment the working minutes are used up. Pass one `calendar`
+    for several clocks started at once; each deadline says whether it is provisional."""
+    calendar = calendar or WorkingCalendar()
+    calendar.uncovered_years.clear()
     if unit == LimitUnit.MINUTES:
         due_at = calendar.add_working_minutes(start, limit)
     else:

@@ -38,11 +38,11 @@ from onevisit.applications.services.notifying import applicant_notify, when
 from onevisit.applications.services.subjects import Subject
 from onevisit.applications.services.tolerated import tolerated_due_set
 from onevisit.audit.services import atomic_audited, audit_record
-from onevisit.catalogue.charges import charges_compute, charges_total
+from onevisit.catalogue.charges import charges_compute_many, charges_total
 from onevisit.catalogue.models import ItemField
 from onevisit.errors import Conflict, NotFound
 from onevisit.notifications.constants import NotifyEvent
-from onevisit.workdays.calendar import deadline_after, time_remaining
+from onevisit.workdays.calendar import WorkingCalendar, deadline_after, time_remaining
 
 
 def application_accept(*, application: Application, subject: Subject, actor: Any) -> list[Case]:
@@ -52,8 +52,10 @@ def application_accept(*, application: Application, subject: Subject, actor: Any
     what it depended on instead."""
     now = clock.now()
     application_transition(application, ApplicationStatus.ACCEPTED, actor)
+    calendar = WorkingCalendar()  # read once for every clock started here
     deadline = deadline_after(
-        start=now, limit=application.committed_limit, unit=application.limit_unit
+        start=now, limit=application.committed_limit, unit=application.limit_unit,
+        calendar=calendar,
     )
     application.accepted_at = now
     application.due_at = deadline.due_at
@@ -66,12 +68,12 @@ def application_accept(*, application: Application, subject: Subject, actor: Any
         "status", "accepted_at", "due_at", "due_provisional", "receipt_number", "query_code",
     ])
     cases = []
-    on = timezone.localdate(now)
-    for stage in subject.stages:
-        if stage.skipped:
-            continue  # 免于办理 (区域环评): no department case; the receipt says why
-        charges = [line.as_dict() for line in charges_compute(
-            item_code=stage.item.code, data=application.data, on=on)]
+    # 免于办理 (区域环评): a skipped stage gets no department case; the receipt says why.
+    stages = [stage for stage in subject.stages if not stage.skipped]
+    charged = charges_compute_many(item_codes={stage.item.code for stage in stages},
+                                   data=application.data, on=timezone.localdate(now))
+    for stage in stages:
+        charges = [line.as_dict() for line in charged[stage.item.code]]
         case = Case(
             application=application, item=stage.item, department=stage.item.department,
             stage_key=stage.key, depends_on=stage.depends_on, status=CaseStatus.WAITING,
@@ -79,9 +81,9 @@ def application_accept(*, application: Application, subject: Subject, actor: Any
         )
         if not stage.depends_on:
             case.status = _started_status(case)
-            _clock_start(case, now)
+            _clock_start(case, now, calendar)
             if case.status == CaseStatus.AWAITING_PAYMENT:
-                _clock_pause(case, now)
+                _clock_pause(case, now, calendar)
         cases.append(case)
     Case.objects.bulk_create(cases)
     CaseStatusChange.objects.bulk_create(
@@ -128,18 +130,20 @@ def query_code_new() -> str:
 WARN_SHARE = 0.8
 
 
-def _clock_start(case: Case, now: dt.datetime) -> None:
+def _clock_start(case: Case, now: dt.datetime, calendar: WorkingCalendar | None = None
+                 ) -> None:
     deadline = deadline_after(start=now, limit=case.item.committed_limit,
-                              unit=case.item.limit_unit)
+                              unit=case.item.limit_unit, calendar=calendar)
     case.started_at = now
     case.due_at = deadline.due_at
     case.due_provisional = deadline.provisional
     case.warn_at = now + (deadline.due_at - now) * WARN_SHARE
 
 
-def _clock_pause(case: Case, now: dt.datetime) -> None:
+def _clock_pause(case: Case, now: dt.datetime, calendar: WorkingCalendar | None = None
+                 ) -> None:
     case.remaining = time_remaining(now=now, due_at=case.due_at or now,
-                                    unit=case.item.limit_unit)
+                                    unit=case.item.limit_unit, calendar=calendar)
     case.paused_at = now
 
 
