@@ -35,6 +35,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client as TestClient
 
+from bench.engines import Engines
 from bench.server import Server, percentile_ms, server_start, server_stop
 from onevisit.accounts.models import Role, User
 from onevisit.accounts.services import api_token_create
@@ -341,7 +342,7 @@ def _audit_heads_make() -> None:
 
 
 def run(*, clients: int, per_client: int, warmup: int, workers: int, threads: int,
-        out: TextIO) -> None:
+        out: TextIO, engines: Engines | None = None) -> None:
     call_command("migrate", verbosity=0)
     prepared, _filler, subject = _clients(clients)
     template = _capture_template(prepared[0])
@@ -352,18 +353,30 @@ def run(*, clients: int, per_client: int, warmup: int, workers: int, threads: in
               f"· {clients} concurrent clients · {os.cpu_count()} CPUs\n")
     out.write(f"rows written per filing: {len(template)} "
               f"({', '.join(sorted({r.table for r in template}))})\n\n")
-    server = server_start(workers=workers, threads=threads)
+    rows = [("onevisit (HTTP API)", _http_run(prepared, per_client, warmup, workers, threads))]
+    if engines is not None:
+        rows.append((f"  on {engines.label}", _http_run(prepared, per_client, warmup, workers,
+                                                         threads, engines.env)))
+    raw = _closed_loop([partial(RawWriter, template) for _ in prepared], per_client, warmup)
+    width = max(24, *(len(label) + 2 for label, _sample in rows))
+    out.write(f"{'':{width}}{'filings':>9}{'per second':>12}{'p50 ms':>9}{'p95 ms':>9}"
+              f"{'errors':>8}{'ratio':>8}\n")
+    for label, sample in [*rows, ("raw SQL baseline", raw)]:
+        ratio = f"{sample.throughput / raw.throughput:.3f}" if sample is not raw else ""
+        out.write(f"{label:{width}}{len(sample.latencies):>9}{sample.throughput:>12.1f}"
+                  f"{sample.percentile(50):>9.1f}{sample.percentile(95):>9.1f}"
+                  f"{sample.errors:>8}{ratio:>8}\n")
+    out.write("\nratio: filings per second ÷ the raw SQL baseline's, same run\n")
+
+
+def _http_run(prepared: list[Client], per_client: int, warmup: int, workers: int,
+              threads: int, engines: dict[str, str] | None = None) -> Sample:
+    server = server_start(workers=workers, threads=threads, engines=engines)
     try:
-        http = _closed_loop([partial(HttpFiler, server, c) for c in prepared], per_client, warmup)
+        return _closed_loop([partial(HttpFiler, server, c) for c in prepared], per_client,
+                            warmup)
     finally:
         server_stop(server)
-    raw = _closed_loop([partial(RawWriter, template) for _ in prepared], per_client, warmup)
-    out.write(f"{'':24}{'filings':>9}{'per second':>12}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}\n")
-    for label, sample in (("onevisit (HTTP API)", http), ("raw SQL baseline", raw)):
-        out.write(f"{label:24}{len(sample.latencies):>9}{sample.throughput:>12.1f}"
-                  f"{sample.percentile(50):>9.1f}{sample.percentile(95):>9.1f}"
-                  f"{sample.errors:>8}\n")
-    out.write(f"\nratio to raw SQL: {http.throughput / raw.throughput:.3f}\n")
 
 
 # --------------------------------------------------------------------------- profile

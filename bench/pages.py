@@ -44,6 +44,7 @@ from django.core.management import call_command
 from django.db import connection, connections
 from django.urls import Resolver404, resolve
 
+from bench.engines import Engines
 from bench.pages_data import Dataset, dataset_ensure
 from bench.server import Server, percentile_ms, server_start, server_stop
 from onevisit.demo.staff import DEMO_PASSWORD
@@ -383,7 +384,8 @@ def _vacuum() -> None:
 
 def run(*, items: int, applications: int, clients: int, processes: int, seconds: float,
         warmup: float, workers: int, threads: int, only: list[str], out: TextIO,
-        progress: Callable[[str], None] | None = None) -> dict[str, Sample]:
+        progress: Callable[[str], None] | None = None, engines: Engines | None = None
+        ) -> dict[str, Sample]:
     say = progress or (lambda line: print(f"  {line}", file=sys.stderr))
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
@@ -410,7 +412,26 @@ def run(*, items: int, applications: int, clients: int, processes: int, seconds:
     if not any(p.key == "search" for p in pages_available(dataset)):
         out.write("search: /search/ does not exist in this checkout; not measured\n")
     out.write("\n")
-    server = server_start(workers=workers, threads=threads)
+    samples = _measure_all(pages, dataset=dataset, clients=clients, processes=processes,
+                           warmup=warmup, seconds=seconds, workers=workers, threads=threads,
+                           say=say)
+    _report(pages, samples, out)
+    if engines is None:
+        return samples
+    out.write(f"\nThe same server on {engines.label} (docs/deploy.md), same run:\n")
+    distributed = _measure_all(pages, dataset=dataset, clients=clients, processes=processes,
+                               warmup=warmup, seconds=seconds, workers=workers,
+                               threads=threads, say=say, engines=engines.env)
+    _report(pages, distributed, out)
+    return samples | {f"{key} ({engines.label})": sample
+                      for key, sample in distributed.items()}
+
+
+def _measure_all(pages: list[Page], *, dataset: Dataset, clients: int, processes: int,
+                 warmup: float, seconds: float, workers: int, threads: int,
+                 say: Callable[[str], None], engines: dict[str, str] | None = None
+                 ) -> dict[str, Sample]:
+    server = server_start(workers=workers, threads=threads, engines=engines)
     samples: dict[str, Sample] = {}
     try:
         for page in [BASELINE, *pages]:
@@ -421,6 +442,10 @@ def run(*, items: int, applications: int, clients: int, processes: int, seconds:
                                         username=dataset.workbench_username)
     finally:
         server_stop(server)
+    return samples
+
+
+def _report(pages: list[Page], samples: dict[str, Sample], out: TextIO) -> None:
     baseline = samples[BASELINE.key]
     out.write(f"{'page':28}{'requests':>9}{'req/s':>9}{'p50 ms':>8}{'p95 ms':>8}"
               f"{'errors':>7}{'ratio':>9}{'p95<100':>8}\n")
@@ -436,4 +461,3 @@ def run(*, items: int, applications: int, clients: int, processes: int, seconds:
         if samples[page.key].errors:
             out.write(f"\n{page.label}: {samples[page.key].errors} errors, first: "
                       f"{samples[page.key].first_error}\n")
-    return samples

@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -27,12 +27,14 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def server_start(*, workers: int, threads: int) -> Server:
+def server_start(*, workers: int, threads: int, engines: Mapping[str, str] | None = None
+                 ) -> Server:
     """gunicorn with DEBUG off, as in production, and secrets of its own; ready when
-    /healthz answers. The master and its workers are a process group of their own."""
+    /healthz answers. The master and its workers are a process group of their own.
+    `engines`: the environment of the distributed engines (bench.engines), if any."""
     port = _free_port()
-    env = {**os.environ, "ONEVISIT_DEBUG": "0", "ONEVISIT_LOG_LEVEL": "WARNING",
-           "ONEVISIT_SECRET_KEY": secrets.token_urlsafe(32),
+    env = {**os.environ, **(engines or {}), "ONEVISIT_DEBUG": "0",
+           "ONEVISIT_LOG_LEVEL": "WARNING", "ONEVISIT_SECRET_KEY": secrets.token_urlsafe(32),
            "ONEVISIT_DIGEST_KEY": secrets.token_urlsafe(32)}
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "gunicorn", "onevisit.wsgi:application",

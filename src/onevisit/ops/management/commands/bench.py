@@ -29,6 +29,14 @@ class Command(BaseCommand):
                                  "workers (default: one per CPU)")
         parser.add_argument("--threads", type=int, default=1,
                             help="threads per worker (1: sync workers; more: gthread)")
+        engines = parser.add_argument_group(
+            "distributed engines (intake, pages): also measure the server on them, same run")
+        engines.add_argument("--redis-url", default="", metavar="URL",
+                             help="Redis for sessions, cache and the RQ queue (databases 4, 5)")
+        engines.add_argument("--s3-url", default="", metavar="URL",
+                             help="an S3 server's endpoint; the run makes a bucket there")
+        engines.add_argument("--replica-url", default="", metavar="URL",
+                             help="a streaming replica of DATABASE_URL's database")
         intake = parser.add_argument_group("intake")
         intake.add_argument("--requests", type=int, default=100,
                             help="measured filings (exchange: fetches) per client")
@@ -76,6 +84,7 @@ class Command(BaseCommand):
         logging.getLogger("onevisit").setLevel(logging.WARNING)
         sys.path.insert(0, str(CHECKOUT))
         module = importlib.import_module(f"bench.{options['name']}")
+        engines_configure = importlib.import_module("bench.engines").engines_configure
         if options["name"] == "hotline":
             module.run(out=self.stdout, parts=[p for p in options["parts"].split(",") if p],
                        train=options["train"], test=options["test"],
@@ -92,12 +101,18 @@ class Command(BaseCommand):
         if options["name"] == "intake" and options["profile"]:
             module.profile(filings=options["profile"], out=self.stdout)
             return
+        try:
+            engines = engines_configure(redis_url=options["redis_url"],
+                                        s3_url=options["s3_url"],
+                                        replica_url=options["replica_url"])
+        except ValueError as error:
+            raise CommandError(str(error)) from error
         if options["name"] == "intake":
             module.run(clients=options["clients"] or 16, per_client=options["requests"],
                        warmup=options["warmup"], workers=options["workers"],
-                       threads=options["threads"], out=self.stdout)
+                       threads=options["threads"], out=self.stdout, engines=engines)
             return
-        samples = module.run(
+        samples = module.run(engines=engines,
             items=options["items"], applications=options["applications"],
             clients=options["clients"] or 50, processes=options["client_processes"],
             seconds=options["seconds"], warmup=options["warmup_seconds"],
