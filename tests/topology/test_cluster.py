@@ -3,13 +3,13 @@
 Two web processes behind a client that balances over them, two RQ workers, an active
 scheduler and a standby, a PostgreSQL primary and its streaming replica, Redis (sessions,
 cache, rate limits, the task queue) and an S3 server (files, certificates, audit
-checkpoints, archive packages). A mixed load — filings of two kinds, a reviewer's decisions, public pages,
-12345 tickets closed on the call — runs while one web process, one worker (with the job
-it runs) and the active scheduler are killed. Then everything is reconciled: every write a
-client was told of is there once and only once, every approval's certificate was sealed
-once and is in the bucket, every completed application archived once as one object in the
-bucket, every closed ticket's reply went out once, the periodic jobs
-ran once per period and kept running, and the audit log verifies.
+checkpoints, archive packages). A mixed load — filings of two kinds, a reviewer's
+decisions, public pages, 12345 tickets closed on the call — runs while one web process,
+one worker (with the job it runs) and the active scheduler are killed. Then everything is
+reconciled: every write a client was told of is there once and only once, every
+approval's certificate was sealed once and is in the bucket, every completed application
+archived once as one object in the bucket, every closed ticket's reply went out once, the
+periodic jobs ran once per period and kept running, and the audit log verifies.
 
 Needs PostgreSQL with a replica (ONEVISIT_TEST_REPLICA_URL), Redis and the S3 server, as
 `.ci/run` starts them; skipped without a replica. Bounded: the load stops by itself, every
