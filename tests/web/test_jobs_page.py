@@ -6,12 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from onevisit import clock
 from onevisit.ops.constants import JobRunStatus
 from onevisit.ops.models import JobRun
 from onevisit.ops.services import scheduler_lease_take
+from onevisit.web.jobs import JOB_LABELS
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +78,8 @@ def test_others_may_not_see_the_jobs(schedule):
         user = UserFactory(**{role: True} if role != "citizen" else {})
         assert _as(user).get("/dashboard/jobs/").status_code == 403
     assert Client().get("/dashboard/jobs/").status_code == 302
+
+
+def test_every_scheduled_job_is_named_in_words():
+    """A supervisor reads what a job does, not only its identifier."""
+    assert set(settings.ONEVISIT["SCHEDULE"]) - set(JOB_LABELS) == set()

@@ -32,6 +32,13 @@ JOB_LABELS = {
     "follow_ups_due": gettext_lazy("督办逾期检查"),
     "supervision_rules": gettext_lazy("电子监察规则扫描（暂停超时、无人办理、无办件查阅）"),
     "notifications_retry": gettext_lazy("通知重发"),
+    "inspection_targets": gettext_lazy("双随机检查对象名录更新"),
+    "inspection_rectifications": gettext_lazy("抽查整改逾期检查"),
+    "rectifications_due": gettext_lazy("差评整改逾期检查"),
+    "paygate_notify": gettext_lazy("支付平台到账通知投递"),
+    "payments_query": gettext_lazy("未收到通知的缴费订单查询"),
+    "refunds_retry": gettext_lazy("未确认退款重试"),
+    "reconcile": gettext_lazy("缴费对账"),
 }
 
 
