@@ -18,13 +18,20 @@ TASK_TIMEOUT_SECONDS = 3600
 def redis_settings(url: str) -> dict[str, Any]:
     """Sessions and the cache in Redis, so that every web process shares them and a process
     holds nothing another one needs. The rate limits' counters follow the cache when
-    `ONEVISIT["RATE_COUNTERS"]` is "cache" (`onevisit.settings` sets it with this)."""
+    `ONEVISIT["RATE_COUNTERS"]` is "cache" (`onevisit.settings` sets it with this). The
+    cached public pages keep a copy in each process in front of Redis ("pages",
+    web.page_cache): their keys name the catalogue revision, so a copy never goes stale."""
     return {
         "CACHES": {
             "default": {
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
                 "LOCATION": url,
                 "KEY_PREFIX": "onevisit",
+            },
+            "pages": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "onevisit-pages",
+                "OPTIONS": {"MAX_ENTRIES": 2_000},
             },
         },
         "SESSION_ENGINE": "django.contrib.sessions.backends.cache",

@@ -8,13 +8,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from typing import Any
 
 import pytest
+import redis
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from onevisit import clock
+from onevisit import clock, topology
 from onevisit.catalogue.models import ChargeRule, ServiceItem
 from onevisit.catalogue.services import catalogue_revision_bump
 from onevisit.hall.models import Hall
@@ -124,3 +127,40 @@ def test_a_signed_in_visitor_gets_her_own_page(world):
 
     assert "王小明" in visit("/", browser)[0]
     assert "王小明" not in visit("/")[0]
+
+
+@pytest.fixture
+def on_redis(redis_url: str, settings: Any) -> redis.Redis:
+    """The cache in Redis as `onevisit.settings` configures it for ONEVISIT_REDIS_URL, with
+    each process's copy of the pages in front of it."""
+    for name, value in topology.redis_settings(redis_url).items():
+        setattr(settings, name, value)
+    caches["pages"].clear()
+    client = redis.Redis.from_url(redis_url)
+    yield client
+    client.close()
+
+
+def test_with_the_cache_in_redis_a_process_keeps_its_own_copy_never_stale(world, on_redis):
+    catalogue_revision_bump()
+    first, made = visit("/")
+    assert "二手房交易登记一件事" in first
+    assert on_redis.keys("onevisit:1:page:*")  # shared with the other web processes
+
+    # Another process's copy (here: this one's, emptied) is fetched from Redis once.
+    caches["pages"].clear()
+    assert visit("/")[1] == 1 < made
+    # Then served from the process's copy even with Redis emptied.
+    on_redis.flushdb()
+    page, queries = visit("/")
+    assert TOKEN.sub("", page) == TOKEN.sub("", first)
+    assert queries == 1  # the revision: not made again
+    assert not on_redis.keys("onevisit:1:page:*")
+
+    # Publishing anything is seen at once, by every process: the key names the revision.
+    guide = f"/items/{world.transfer.code}/"
+    visit(guide)
+    ServiceItem.objects.filter(pk=world.transfer.pk).update(name="房屋所有权转移登记（新）")
+    assert "（新）" not in visit(guide)[0]  # not published yet: the stored copy
+    catalogue_revision_bump()  # as publishing does
+    assert "（新）" in visit(guide)[0]

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import BaseCache, cache, caches
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
@@ -69,6 +69,24 @@ def _served(request: HttpRequest, stored: dict[str, Any]) -> HttpResponse:
     return HttpResponse(content, content_type=stored["content_type"])
 
 
+def _tiers() -> list[BaseCache]:
+    """Where a page is kept, nearest first: the cache; with the cache shared by every
+    machine (Redis), a copy in this process in front of it ("pages", topology.py), which
+    a key naming the revision keeps from going stale."""
+    return [caches["pages"], cache] if "pages" in settings.CACHES else [cache]
+
+
+def _get(key: str) -> dict[str, Any] | None:
+    tiers = _tiers()
+    for index, tier in enumerate(tiers):
+        stored: dict[str, Any] | None = tier.get(key)
+        if stored is not None:
+            for nearer in tiers[:index]:
+                nearer.set(key, stored, SECONDS)
+            return stored
+    return None
+
+
 def public_page_cached(*, daily: bool = False) -> Callable[
         [Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Serve the page from the cache to visitors without a session (see above); `daily`
@@ -80,13 +98,15 @@ def public_page_cached(*, daily: bool = False) -> Callable[
             if not _cacheable(request):
                 return view(request, *args, **kwargs)
             key = _key(request, daily=daily)
-            stored = cache.get(key)
+            stored = _get(key)
             if stored is not None:
                 return _served(request, stored)
             response = view(request, *args, **kwargs)
             if (response.status_code == 200 and not response.streaming
                     and getattr(request, "_csp_nonce", None) is None):
-                cache.set(key, _stored(response), SECONDS)
+                stored = _stored(response)
+                for tier in _tiers():
+                    tier.set(key, stored, SECONDS)
             return response
 
         return page
