@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from onevisit import clock
-from onevisit.archive.models import ArchivePackage
+from onevisit.archive.models import ArchivePackage, DisposalList
 from onevisit.archive.services import package_create
 from onevisit.archive.services import packages as package_services
 from onevisit.audit.models import AuditEvent
@@ -195,9 +195,10 @@ def test_disposal_deletes_the_object_and_keeps_the_tombstone(package, bucket, wo
     later = dt.datetime(2027, 1, 4, 9, 0, tzinfo=dt.UTC)
     with clock.frozen_at(later):
         call_command("archive", "disposal", "propose", stdout=io.StringIO())
-        call_command("archive", "disposal", "approve", "1", "--by", world.supervisor.username,
-                     stdout=io.StringIO())
-        call_command("archive", "disposal", "execute", "1", stdout=io.StringIO())
+        listed = str(DisposalList.objects.get().pk)
+        call_command("archive", "disposal", "approve", listed, "--by",
+                     world.supervisor.username, stdout=io.StringIO())
+        call_command("archive", "disposal", "execute", listed, stdout=io.StringIO())
 
     assert _archive_keys(bucket) == []
     package.refresh_from_db()
