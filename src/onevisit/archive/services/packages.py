@@ -279,7 +279,9 @@ def package_create(*, application_number: str) -> ArchivePackage:
                                         building=building, relative=path, built=built,
                                         retention=retention, until=until)
         except BaseException:
-            store.discard(path)
+            # Not if the registration committed and something after it failed.
+            if not ArchivePackage.objects.filter(path=path).exists():
+                store.discard(path)
             raise
         if package.path != path:  # another build registered first
             store.discard(path)
