@@ -36,7 +36,13 @@ from django.db import connection
 from django.test import Client as TestClient
 
 from bench.engines import Engines
-from bench.server import Server, percentile_ms, server_start, server_stop
+from bench.server import (
+    Server,
+    database_vacuum,
+    percentile_ms,
+    server_start,
+    server_stop,
+)
 from onevisit.accounts.models import Role, User
 from onevisit.accounts.services import api_token_create
 from onevisit.applications.services import subject_resolve
@@ -361,7 +367,7 @@ def run(*, clients: int, per_client: int, warmup: int, workers: int, threads: in
     if engines is not None:
         rows.append((f"  on {engines.label}", _http_run(prepared, per_client, warmup, workers,
                                                          threads, engines.env)))
-    _vacuum()
+    database_vacuum()
     raw = _closed_loop([partial(RawWriter, template) for _ in prepared], per_client, warmup)
     width = max(24, *(len(label) + 2 for label, _sample in rows))
     out.write(f"{'':{width}}{'filings':>9}{'per second':>12}{'p50 ms':>9}{'p95 ms':>9}"
@@ -374,18 +380,9 @@ def run(*, clients: int, per_client: int, warmup: int, workers: int, threads: in
     out.write("\nratio: filings per second ÷ the raw SQL baseline's, same run\n")
 
 
-def _vacuum() -> None:
-    """Before each side: the dead row versions the previous one left (every filing updates
-    an audit head) reclaimed and the statistics fresh, as autovacuum would keep them (it
-    may be off on a development cluster)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM (ANALYZE)")
-
-
 def _http_run(prepared: list[Client], per_client: int, warmup: int, workers: int,
               threads: int, engines: dict[str, str] | None = None) -> Sample:
-    _vacuum()
+    database_vacuum()
     server = server_start(workers=workers, threads=threads, engines=engines)
     try:
         return _closed_loop([partial(HttpFiler, server, c) for c in prepared], per_client,

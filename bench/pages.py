@@ -46,7 +46,13 @@ from django.urls import Resolver404, resolve
 
 from bench.engines import Engines
 from bench.pages_data import Dataset, dataset_ensure
-from bench.server import Server, percentile_ms, server_start, server_stop
+from bench.server import (
+    Server,
+    database_vacuum,
+    percentile_ms,
+    server_start,
+    server_stop,
+)
 from onevisit.demo.staff import DEMO_PASSWORD
 from onevisit.ops.demo_setup import demo_world_load
 
@@ -371,17 +377,6 @@ def _cpu_row(label: str, sample: Sample) -> str:
             + f"{busy:>9.0f}%\n")
 
 
-def _vacuum() -> None:
-    """Reclaim what the set-up rewrote (the demo load reindexes every guide; logins add
-    sessions) and refresh the statistics, as autovacuum would: it may be off on a
-    development cluster (it is off on the one measured in docs/performance.md), and without
-    it every run leaves the search table bigger for the next."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM (ANALYZE)")
-
-
 def run(*, items: int, applications: int, clients: int, processes: int, seconds: float,
         warmup: float, workers: int, threads: int, only: list[str], out: TextIO,
         progress: Callable[[str], None] | None = None, engines: Engines | None = None
@@ -394,7 +389,7 @@ def run(*, items: int, applications: int, clients: int, processes: int, seconds:
                              population=world.population, citizen=world.staff.citizen,
                              progress=say)
     built = time.perf_counter() - started
-    _vacuum()
+    database_vacuum()
     pages = [p for p in pages_available(dataset) if not only or p.key in only]
     mode = f"{workers} sync workers" if threads == 1 else (
         f"{workers} workers × {threads} threads (gthread)")

@@ -12,6 +12,8 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from django.db import connection
+
 
 @dataclass
 class Server:
@@ -69,3 +71,11 @@ def percentile_ms(latencies: Sequence[float], q: int) -> float:
         return float("nan")
     ordered = sorted(latencies)
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))] * 1000
+
+
+def database_vacuum() -> None:
+    """Reclaim dead row versions and refresh the statistics, as autovacuum would (it may be
+    off on a development cluster): each measured side starts on a compact database."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE)")
