@@ -377,15 +377,15 @@ def _cpu_row(label: str, sample: Sample) -> str:
             + f"{busy:>9.0f}%\n")
 
 
-def run(*, items: int, applications: int, clients: int, processes: int, seconds: float,
-        warmup: float, workers: int, threads: int, only: list[str], out: TextIO,
+def run(*, items: int, applications: int, province: bool, clients: int, processes: int,
+        seconds: float, warmup: float, workers: int, threads: int, only: list[str], out: TextIO,
         progress: Callable[[str], None] | None = None, engines: Engines | None = None
         ) -> dict[str, Sample]:
     say = progress or (lambda line: print(f"  {line}", file=sys.stderr))
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
     world = demo_world_load()
-    dataset = dataset_ensure(items=items, applications=applications,
+    dataset = dataset_ensure(items=items, applications=applications, province=province,
                              population=world.population, citizen=world.staff.citizen,
                              progress=say)
     built = time.perf_counter() - started
@@ -396,7 +396,9 @@ def run(*, items: int, applications: int, clients: int, processes: int, seconds:
     out.write(f"onevisit bench pages — {clients} concurrent closed-loop clients "
               f"({processes} processes), {seconds:g} s a page after {warmup:g} s warm-up\n")
     out.write(f"database: {connection.vendor} · {len(dataset.item_codes):,} published items · "
-              f"{dataset.applications:,} applications, {dataset.running_cases:,} running cases "
+              f"{dataset.applications:,} applications in {dataset.counties} "
+              f"{'county' if dataset.counties == 1 else 'counties'}, "
+              f"{dataset.running_cases:,} running cases "
               f"· data set ready in {built:.1f} s (demo load included; added "
               f"{dataset.items_created:,} items, {dataset.applications_created:,} "
               f"applications)\n")

@@ -54,21 +54,25 @@ class Dataset:
     workbench_department: str
     workbench_username: str
     workbench_cases: int
+    counties: int
     items_created: int = 0
     applications_created: int = 0
 
 
 def dataset_ensure(*, items: int, applications: int, population: Population,
-                   citizen: User, progress: Callable[[str], None] = lambda _: None) -> Dataset:
+                   citizen: User, province: bool = False,
+                   progress: Callable[[str], None] = lambda _: None) -> Dataset:
     """Grow the demo world to `items` published items and `applications` applications;
-    rows already there are kept (idempotent, resumable). The demo must be loaded."""
+    rows already there are kept (idempotent, resumable). The demo must be loaded. With
+    `province`, applications after the first 100,000 belong to 29 more counties
+    (`province.py`)."""
     items_created = items_ensure(target=items)
     demo_staff_ensure(citizen_id_number=citizen.id_number, citizen_name=citizen.first_name)
     if items_created:
         search_reindex()  # bulk-created items bypass the publishing listeners
         progress(f"created {items_created} service items")
-    applications_created = applications_ensure(target=applications, population=population,
-                                                progress=progress)
+    applications_created = applications_ensure(target=applications, province=province,
+                                                population=population, progress=progress)
     if items_created or applications_created:
         _analyze()
     codes = list(ServiceItem.objects.filter(status=ItemStatus.PUBLISHED)
@@ -86,6 +90,7 @@ def dataset_ensure(*, items: int, applications: int, population: Population,
         running_cases=sum(row["n"] for row in running),
         workbench_department=department.name, workbench_username=reviewer.username,
         workbench_cases=busiest["n"] if busiest else 0,
+        counties=Application.objects.values("region").distinct().count(),
         items_created=items_created, applications_created=applications_created,
     )
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from bench.pages_data.items import is_enterprise_item
+from bench.pages_data.province import County, others_ensure
 from onevisit import clock
 from onevisit.accounts.models import Role, User
 from onevisit.applications.constants import (
@@ -28,12 +29,16 @@ from onevisit.applications.models import (
 )
 from onevisit.catalogue.constants import ItemStatus, LimitUnit
 from onevisit.catalogue.models import ServiceItem
+from onevisit.demo.catalogue.reference import DISTRICT
 from onevisit.demo.population import Population
 from onevisit.lifeevents.models import LifeEvent
 from onevisit.workflow.models import WorkItem
 
 NUMBER_PREFIX = "PB"
 BATCH = 5000
+# In the province data set the first this many applications are 西湖区's (the county whose
+# pages are measured, as in the one-county set); the rest spread over the other counties.
+LOCAL_APPLICATIONS = 100_000
 
 
 @dataclass(frozen=True)
@@ -85,8 +90,10 @@ def _subjects() -> tuple[list[SubjectDef], list[float]]:
     return subjects, cumulative
 
 
-def applications_ensure(*, target: int, population: Population,
+def applications_ensure(*, target: int, province: bool, population: Population,
                          progress: Callable[[str], None]) -> int:
+    """Applications up to `target`; with `province`, those after the first
+    LOCAL_APPLICATIONS go round the province's other counties (`province.py`)."""
     existing = Application.objects.filter(number__startswith=NUMBER_PREFIX).count()
     missing = target - Application.objects.count()
     if missing <= 0:
@@ -94,12 +101,18 @@ def applications_ensure(*, target: int, population: Population,
     subjects, weights = _subjects()
     reviewers = dict(User.objects.filter(role=Role.REVIEWER, department__isnull=False)
                      .order_by("-pk").values_list("department_id", "pk"))
+    others: list[County] = []
+    if province and existing + missing > LOCAL_APPLICATIONS:
+        others = others_ensure({stage.item.department_id for subject in subjects
+                                for stage in subject.stages})
+        for county in others:
+            reviewers |= county.reviewers
     now = clock.now()
     made = 0
     while made < missing:
         size = min(BATCH, missing - made)
         maker = _Maker(rng=Random(f"pages-{existing + made}"), now=now, population=population,
-                       reviewers=reviewers)
+                       reviewers=reviewers, others=others)
         with transaction.atomic():
             maker.write(start=existing + made, count=size, subjects=subjects, weights=weights)
         made += size
@@ -126,12 +139,13 @@ class _Maker:
     """Makes one batch of applications with their cases, status history and claims."""
 
     def __init__(self, *, rng: Random, now: dt.datetime, population: Population,
-                 reviewers: dict[int, int]) -> None:
+                 reviewers: dict[int, int], others: list[County]) -> None:
         self.rng = rng
         self.now = now
         self.people = population.people
         self.companies = population.companies
         self.reviewers = reviewers
+        self.others = others
 
     def write(self, *, start: int, count: int, subjects: list[SubjectDef],
               weights: list[float]) -> None:
@@ -180,6 +194,17 @@ class _Maker:
         else:
             status = ApplicationStatus.COMPLETED
         stages, accepted_at, finished_at = self._stages(subject, status)
+        region_id = (subject.item or subject.life_event).region_id
+        if self.others and index >= LOCAL_APPLICATIONS and region_id == DISTRICT:
+            # 西湖区's work of another county (the city's and the province's stays theirs).
+            county = self.others[(index - LOCAL_APPLICATIONS) % len(self.others)]
+            region_id = county.code
+            for stage in stages:
+                case = stage.case
+                case.department_id = county.departments.get(case.department_id,
+                                                            case.department_id)
+                if case.decided_by_id is not None:
+                    case.decided_by_id = self.reviewers.get(case.department_id)
         if status == ApplicationStatus.NEEDS_SUPPLEMENT:
             submitted_at = self.now - dt.timedelta(days=rng.uniform(0.1, 20))
         else:
@@ -207,7 +232,7 @@ class _Maker:
         application = Application(
             number=f"{NUMBER_PREFIX}{day}{index:08d}", item=subject.item,
             life_event=subject.life_event, title=subject.title,
-            region_id=(subject.item or subject.life_event).region_id,
+            region_id=region_id,
             applicant_kind=ApplicantKind.ENTERPRISE if company else ApplicantKind.PERSON,
             applicant_name=company.name if company else person.name,
             applicant_id_number=company.uscc if company else person.id_number,

@@ -83,3 +83,44 @@ def test_the_applications_follow_the_workflow_rules():
     assert WorkItem.objects.filter(finished_at__isnull=True).count() == in_review.count()
     assert not Application.objects.filter(submitted_at__gt=clock.now()).exists()
     assert not Case.objects.filter(decided_at__gt=clock.now()).exists()
+
+
+def test_the_province_data_set_spreads_over_thirty_counties(monkeypatch):
+    monkeypatch.setattr("bench.pages_data.applications.LOCAL_APPLICATIONS", 100)
+    world = demo_world_load(people=200, companies=20)
+    before = Application.objects.count()
+
+    dataset = dataset_ensure(items=40, applications=before + 390, province=True,
+                             population=world.population, citizen=world.staff.citizen)
+
+    made = Application.objects.filter(number__startswith="PB")
+    first = [n for n in made.values_list("number", flat=True) if int(n[-8:]) < 100]
+    # The measured county keeps the first 100 (with the demo's few items of 余杭区, 杭州市
+    # and 浙江省 where they are); 西湖区's later ones go round 29 more counties.
+    assert not made.filter(number__in=first).exclude(
+        region_id__in=("330106", "330110", "3301", "33")).exists()
+    later = made.exclude(number__in=first).select_related("item", "life_event")
+    moved = [a for a in later if (a.item or a.life_event).region_id == "330106"]
+    others = Counter(a.region_id for a in moved)
+    assert "330106" not in others
+    assert len(others) == 29
+    assert min(others.values()) >= 5
+    assert {code[:4] for code in others} == {"3301", "3302", "3303"}
+    assert dataset.counties >= 30
+    # Each county's cases are its own departments', claimed and decided by its reviewers.
+    cases = Case.objects.filter(application__in=moved).select_related(
+        "application", "department", "decided_by")
+    assert cases.count() >= len(moved) - 10  # those waiting for a supplement have none
+    for case in cases:
+        # A life event's stage of the city's or the province's department stays theirs.
+        assert case.department.region_id != "330106"
+        if case.department.region_id not in ("3301", "33"):
+            assert case.department.region_id == case.application.region_id
+            assert case.department.code.startswith(f"pv-{case.application.region_id}-")
+        if case.decided_by is not None:
+            assert case.decided_by.department_id == case.department_id
+    claims = WorkItem.objects.filter(case__application__in=moved)
+    assert claims.exists()
+    assert all(w.assignee.department_id == w.department_id == w.case.department_id
+               for w in claims.select_related("assignee", "case"))
+    assert dataset.workbench_department.startswith("杭州市西湖区")

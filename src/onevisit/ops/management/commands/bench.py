@@ -50,6 +50,9 @@ class Command(BaseCommand):
                            help="published service items in the data set")
         pages.add_argument("--applications", type=int, default=100_000,
                            help="applications in the data set")
+        pages.add_argument("--province", action="store_true",
+                           help="applications after the first 100,000 (西湖区's) spread over "
+                                "29 more counties of 3 cities, each with its own departments")
         pages.add_argument("--seconds", type=float, default=10.0, help="measured, per page")
         pages.add_argument("--warmup-seconds", type=float, default=2.0,
                            help="unmeasured, per page")
@@ -114,6 +117,7 @@ class Command(BaseCommand):
             return
         samples = module.run(engines=engines,
             items=options["items"], applications=options["applications"],
+            province=options["province"],
             clients=options["clients"] or 50, processes=options["client_processes"],
             seconds=options["seconds"], warmup=options["warmup_seconds"],
             workers=options["workers"], threads=options["threads"],
