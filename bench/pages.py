@@ -396,8 +396,7 @@ def run(*, items: int, applications: int, province: bool, clients: int, processe
     out.write(f"onevisit bench pages — {clients} concurrent closed-loop clients "
               f"({processes} processes), {seconds:g} s a page after {warmup:g} s warm-up\n")
     out.write(f"database: {connection.vendor} · {len(dataset.item_codes):,} published items · "
-              f"{dataset.applications:,} applications in {dataset.counties} "
-              f"{'county' if dataset.counties == 1 else 'counties'}, "
+              f"{dataset.applications:,} applications of {dataset.regions} regions, "
               f"{dataset.running_cases:,} running cases "
               f"· data set ready in {built:.1f} s (demo load included; added "
               f"{dataset.items_created:,} items, {dataset.applications_created:,} "

@@ -54,7 +54,7 @@ class Dataset:
     workbench_department: str
     workbench_username: str
     workbench_cases: int
-    counties: int
+    regions: int
     items_created: int = 0
     applications_created: int = 0
 
@@ -90,7 +90,7 @@ def dataset_ensure(*, items: int, applications: int, population: Population,
         running_cases=sum(row["n"] for row in running),
         workbench_department=department.name, workbench_username=reviewer.username,
         workbench_cases=busiest["n"] if busiest else 0,
-        counties=Application.objects.values("region").distinct().count(),
+        regions=Application.objects.values("region").distinct().count(),
         items_created=items_created, applications_created=applications_created,
     )
 

@@ -27,6 +27,7 @@ from onevisit.applications.models import (
     Case,
     CaseStatusChange,
 )
+from onevisit.audit.services import _append, _Pending
 from onevisit.catalogue.constants import ItemStatus, LimitUnit
 from onevisit.catalogue.models import ServiceItem
 from onevisit.demo.catalogue.reference import DISTRICT
@@ -36,6 +37,7 @@ from onevisit.workflow.models import WorkItem
 
 NUMBER_PREFIX = "PB"
 BATCH = 5000
+AUDIT_BATCH = 1000
 # In the province data set the first this many applications are 西湖区's (the county whose
 # pages are measured, as in the one-county set); the rest spread over the other counties.
 LOCAL_APPLICATIONS = 100_000
@@ -180,6 +182,31 @@ class _Maker:
              for _a, stages, _c in plans for stage in stages
              if stage.case.status == CaseStatus.IN_REVIEW and stage.claimed_at is not None),
             batch_size=5000)
+        self._audit(plans)
+
+    def _audit(self, plans: list[tuple[Application, list[_Stage],
+                                       list[tuple[str, dt.datetime]]]]) -> None:
+        """One audit event per status change, at its time, appended to the chains as the
+        services append theirs (hashed, linked, the head signed), so the log grows with
+        the data set and `onevisit audit verify` is measured at its size."""
+        events = [
+            _Pending(occurred_at=at.astimezone(dt.UTC), actor_id=None,
+                     action=f"application.{status}", entity="application",
+                     entity_id=str(application.pk),
+                     data={"number": application.number, "status": status})
+            for application, _stages, changes in plans for status, at in changes
+        ] + [
+            _Pending(occurred_at=at.astimezone(dt.UTC),
+                     actor_id=self.reviewers.get(stage.case.department_id)
+                     if status not in (CaseStatus.WAITING, CaseStatus.PENDING) else None,
+                     action=f"case.{status}", entity="case", entity_id=str(stage.case.pk),
+                     data={"application": application.number, "status": status})
+            for application, stages, _c in plans for stage in stages
+            for status, at in stage.changes
+        ]
+        events.sort(key=lambda event: event.occurred_at)
+        for start in range(0, len(events), AUDIT_BATCH):
+            _append(events[start:start + AUDIT_BATCH])
 
     def _application(self, index: int, subject: SubjectDef) -> tuple[
             Application, list[_Stage], list[tuple[str, dt.datetime]]]:

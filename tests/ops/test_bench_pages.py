@@ -9,7 +9,9 @@ import pytest
 from bench.pages_data import dataset_ensure, source_items
 from onevisit import clock
 from onevisit.applications.constants import ApplicationStatus, CaseStatus
-from onevisit.applications.models import Application, Case
+from onevisit.applications.models import Application, ApplicationStatusChange, Case
+from onevisit.audit.models import AuditEvent
+from onevisit.audit.services import audit_verify
 from onevisit.catalogue.models import ServiceItem
 from onevisit.ops.demo_setup import demo_world_load
 from onevisit.search.models import SearchDocument
@@ -32,6 +34,7 @@ def test_the_data_set_is_grown_once_and_reused():
 
     first = dataset_ensure(items=60, applications=400, population=world.population,
                            citizen=world.staff.citizen)
+    events = AuditEvent.objects.count()
     second = dataset_ensure(items=60, applications=400, population=world.population,
                             citizen=world.staff.citizen)
 
@@ -45,6 +48,12 @@ def test_the_data_set_is_grown_once_and_reused():
     assert second.item_codes == first.item_codes
     assert second.workbench_cases == first.workbench_cases > 0
     assert second.workbench_username.startswith("reviewer-")
+    # Every status change is in the audit log, appended as the services append theirs.
+    assert AuditEvent.objects.count() == events
+    changes = (ApplicationStatusChange.objects.filter(application__number__startswith="PB")
+               .count())
+    assert AuditEvent.objects.filter(entity="application").count() >= changes
+    assert audit_verify() == []
 
 
 def test_the_applications_follow_the_workflow_rules():
@@ -106,7 +115,7 @@ def test_the_province_data_set_spreads_over_thirty_counties(monkeypatch):
     assert len(others) == 29
     assert min(others.values()) >= 5
     assert {code[:4] for code in others} == {"3301", "3302", "3303"}
-    assert dataset.counties >= 30
+    assert dataset.regions >= 30
     # Each county's cases are its own departments', claimed and decided by its reviewers.
     cases = Case.objects.filter(application__in=moved).select_related(
         "application", "department", "decided_by")
