@@ -8,8 +8,9 @@ receipt and three department cases, and the audit chain.
 The baseline, measured in the same run against the same database, is raw SQL through
 the database driver doing the same row writes: one real filing is made first and its
 rows are captured; the baseline then inserts copies of exactly those rows (fresh keys,
-foreign keys remapped, an audit head advanced as onevisit takes one) in one transaction
-per filing, from the same number of concurrent connections.
+foreign keys remapped; the audit rows hashed, linked and the head signed as onevisit's
+append does, so the log still verifies) in one transaction per filing, from the same
+number of concurrent connections.
 """
 
 from __future__ import annotations
@@ -46,7 +47,9 @@ from bench.server import (
 from onevisit.accounts.models import Role, User
 from onevisit.accounts.services import api_token_create
 from onevisit.applications.services import subject_resolve
-from onevisit.audit.models import AuditHead
+from onevisit.audit import signing
+from onevisit.audit.models import AuditEvent, AuditHead
+from onevisit.audit.services import _digest as audit_digest
 from onevisit.audit.services import chain_genesis
 from onevisit.demo.forms import FormFiller, api_filing
 from onevisit.ops.demo_setup import demo_world_load
@@ -187,6 +190,8 @@ def _closed_loop(factories: list[Callable[[], Filer]], per_client: int, warmup: 
 class TemplateRow:
     table: str
     values: dict[str, Any]
+    # An audit event's hashed content as onevisit reads it back (`audit_digest`'s fields).
+    event: dict[str, Any] | None = None
 
 
 # Columns that must be unique per filing, and how the baseline makes a fresh value.
@@ -238,6 +243,16 @@ def _capture_template(client: Client) -> list[TemplateRow]:
             names = [column[0] for column in cursor.description]
             rows += [TemplateRow(table, dict(zip(names, row, strict=True)))
                      for row in cursor.fetchall()]
+    events = {e["id"]: e for e in AuditEvent.objects.filter(
+        pk__gt=before["audit_auditevent"]).values(
+        "id", "occurred_at", "actor_id", "action", "entity", "entity_id", "data")}
+    for row in rows:
+        if row.table == "audit_auditevent":
+            event = events[row.values["id"]]
+            row.event = {"occurred_at": event["occurred_at"].isoformat(),
+                         "actor_id": event["actor_id"], "action": event["action"],
+                         "entity": event["entity"], "entity_id": event["entity_id"],
+                         "data": event["data"]}
     order = ["applications_application", "applications_applicationstatuschange",
              "applications_applicationmaterial", "applications_case",
              "applications_casestatuschange", "exchange_accesslog", "audit_auditevent",
@@ -267,7 +282,6 @@ class RawWriter:
     def __init__(self, template: list[TemplateRow]) -> None:
         self.template = template
         self.foreign_keys = _foreign_keys()
-        self.audit_rows = sum(1 for row in template if row.table == "audit_auditevent")
         self.chains = cast(int, settings.ONEVISIT["AUDIT_CHAINS"])
         self.random = Random()
         database = settings.DATABASES["default"]
@@ -300,18 +314,16 @@ class RawWriter:
         cursor.execute("BEGIN" if self.postgres else "BEGIN IMMEDIATE")
         # The audit chain onevisit would take: the first head no other transaction holds
         # (SQLite holds the whole database: chain 1), else wait for a chain at random.
-        free = (f"(SELECT id FROM audit_audithead WHERE id <= {self.chains} ORDER BY id "
-                "LIMIT 1 FOR UPDATE SKIP LOCKED)") if self.postgres else "1"
-        for head in (free, str(self.random.randint(1, self.chains))):
-            cursor.execute(
-                f"UPDATE audit_audithead SET last_seq = last_seq + {self.placeholder} "
-                f"WHERE id = {head} RETURNING id, last_seq",
-                [self.audit_rows],
-            )
+        head = "SELECT id, last_seq, last_hash FROM audit_audithead WHERE id"
+        choices = (f"{head} <= {self.chains} ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
+                   f"{head} = {self.random.randint(1, self.chains)} FOR UPDATE"
+                   ) if self.postgres else (f"{head} = 1",)
+        for query in choices:
+            cursor.execute(query)
             taken = cursor.fetchone()
             if taken is not None:
                 break
-        chain, next_seq = taken[0], taken[1] - self.audit_rows + 1
+        chain, seq, prev_hash = taken
         new_ids: dict[tuple[str, int], int] = {}
         for row in self.template:
             values = dict(row.values)
@@ -323,9 +335,12 @@ class RawWriter:
                 fresh = _FRESH.get((row.table, column))
                 if fresh is not None:
                     values[column] = fresh()
-            if row.table == "audit_auditevent":
-                values["chain"], values["seq"] = chain, next_seq
-                next_seq += 1
+            if row.event is not None:
+                # Hashed and linked as onevisit's append does, so the log still verifies.
+                seq += 1
+                digest = audit_digest(seq=seq, prev_hash=prev_hash, **row.event)
+                values |= {"chain": chain, "seq": seq, "prev_hash": prev_hash, "hash": digest}
+                prev_hash = digest
             columns = ", ".join(f'"{c}"' for c in values)
             marks = ", ".join([self.placeholder] * len(values))
             cursor.execute(
@@ -333,6 +348,11 @@ class RawWriter:
                 [self._value(v) for v in values.values()],
             )
             new_ids[(row.table, old_id)] = cursor.fetchone()[0]
+        signed = signing.sign(signing.head_message(seq=seq, hash=prev_hash))
+        mark = self.placeholder
+        cursor.execute(f"UPDATE audit_audithead SET last_seq = {mark}, last_hash = {mark}, "
+                       f"key_id = {mark}, signature = {mark} WHERE id = {mark}",
+                       [seq, prev_hash, signed.key_id, signed.signature, chain])
         cursor.execute("COMMIT")
 
     def close(self) -> None:
