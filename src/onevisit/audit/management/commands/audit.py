@@ -48,11 +48,11 @@ class Command(BaseCommand):
         started = time.monotonic()
         report = audit_verify_report()
         seconds = time.monotonic() - started
+        rate = f", {report.rows / seconds:,.0f} rows/s" if report.rows and seconds else ""
         if report.problems:
             for problem in report.problems:
                 self.stderr.write(str(problem))
             raise CommandError(f"audit log broken: {len(report.problems)} problem(s) in "
-                               f"{report.rows} rows")
-        rate = f", {report.rows / seconds:,.0f} rows/s" if report.rows and seconds else ""
+                               f"{report.rows} rows (checked in {seconds:.1f} s{rate})")
         self.stdout.write(f"audit log intact: {report.rows} rows in {_chains(report.chains)} "
                           f"verified in {seconds:.1f} s{rate}")
