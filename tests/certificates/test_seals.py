@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from onevisit.audit.models import AuditEvent
 from onevisit.audit.services import audit_verify
 from onevisit.certificates.models import SealCertificate
+from onevisit.certificates.sealing import pdf_seal
 from onevisit.certificates.seals import (
     SealUnavailable,
     crl_current,
@@ -27,6 +28,7 @@ from onevisit.certificates.seals import (
     seal_revoke,
 )
 from onevisit.errors import InvalidInput
+from onevisit.pdf import render_pdf
 from tests.factories import DepartmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +119,30 @@ def test_seal_certificates_chain_to_the_ca_and_name_the_department():
     assert points[0].full_name[0].value == "http://127.0.0.1:8000/pki/ca.crl"
     assert seal.public_key().curve.name == "secp256r1"
     assert ca.extensions.get_extension_for_class(x509.BasicConstraints).value.ca is True
+
+
+def test_a_name_longer_than_a_common_name_holds_is_cut_there_and_kept_whole_beside_it():
+    # 23 characters, 69 bytes of UTF-8: X.509's common name holds 64.
+    name = "杭州市西湖区人力资源和社会保障局劳动保障监察大队"
+    department = DepartmentFactory(code="xh-rsj-jc", name=name)
+    ca_name = "浙江省杭州市西湖区人民政府电子印章签发机构（演示）"
+    _seal("init-ca", "--name", ca_name)
+
+    row = seal_issue(department=department, actor=None)
+    document = pdf_seal(render_pdf("catalogue/blank_form.html", {
+        "title": "申请表", "item": {"name": "劳动保障监察", "code": "330106-RS-001",
+                                 "department": {"name": name}}, "fields": []},
+    ), seal=row, code="ABCD2345", reason="电子印章", location="杭州")
+
+    ca = x509.load_pem_x509_certificate(SealCertificate.objects.get(kind="ca").pem.encode())
+    seal = x509.load_pem_x509_certificate(row.pem.encode())
+    for certificate in (seal, document.document.cert):
+        names = {attr.oid._name: attr.value for attr in certificate.subject}
+        assert names["organizationName"] == name
+        assert names["commonName"] == name[:21]
+    assert row.subject == name
+    assert {a.oid._name: a.value for a in ca.subject}["commonName"] == ca_name[:21]
+    seal.verify_directly_issued_by(ca)
 
 
 def test_keys_live_only_in_the_private_key_directory(departments, settings):

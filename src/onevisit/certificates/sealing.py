@@ -43,6 +43,7 @@ from onevisit.certificates.seals import (
     SealUnavailable,
     ca_active,
     certificate_load,
+    common_name,
     crl_url,
     key_dir,
     key_load,
@@ -219,7 +220,7 @@ def _document_certificate(issuer: _Issuer, seal: SealCertificate, code: str) -> 
     attributes += [
         # The document it seals: its verification code (the one printed and in the QR).
         x509.NameAttribute(NameOID.SERIAL_NUMBER, code),
-        x509.NameAttribute(NameOID.COMMON_NAME, name),
+        x509.NameAttribute(NameOID.COMMON_NAME, common_name(name)),
     ]
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     not_after = min(now + dt.timedelta(days=round(365.25 * SEAL_YEARS)),

@@ -60,6 +60,7 @@ SEAL_YEARS = 5
 CRL_DAYS = 7  # a CRL is re-published before it gets this old (see crl_current)
 CRL_REFRESH_MARGIN = dt.timedelta(days=1)
 CLOCK_SKEW = dt.timedelta(minutes=5)
+COMMON_NAME_BYTES = 64
 DEFAULT_CA_NAME = "onevisit 电子印章签发机构"
 INIT_CA_HINT = "onevisit seal init-ca"
 
@@ -200,7 +201,7 @@ def seal_ca_init(*, actor: Any, name: str = DEFAULT_CA_NAME) -> SealCertificate:
     subject = x509.Name([
         x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
         x509.NameAttribute(NameOID.ORGANIZATION_NAME, name),
-        x509.NameAttribute(NameOID.COMMON_NAME, name),
+        x509.NameAttribute(NameOID.COMMON_NAME, common_name(name)),
     ])
     now = _now()
     cert = (
@@ -230,6 +231,13 @@ def seal_ca_init(*, actor: Any, name: str = DEFAULT_CA_NAME) -> SealCertificate:
     return row
 
 
+def common_name(name: str) -> str:
+    """`name` as an X.509 common name: at most 64 bytes of UTF-8 (RFC 5280's upper bound as
+    the certificate library counts it; 21 Chinese characters), cut at a character's end.
+    The organisation name beside it keeps the name whole."""
+    return name.encode()[:COMMON_NAME_BYTES].decode(errors="ignore")
+
+
 def _seal_certificate(department: Department, ca: SealCertificate) -> tuple[
         x509.Certificate, ec.EllipticCurvePrivateKey]:
     ca_cert = certificate_load(ca)
@@ -239,7 +247,7 @@ def _seal_certificate(department: Department, ca: SealCertificate) -> tuple[
         x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
         x509.NameAttribute(NameOID.ORGANIZATION_NAME, department.name),
         x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, department.code),
-        x509.NameAttribute(NameOID.COMMON_NAME, department.name),
+        x509.NameAttribute(NameOID.COMMON_NAME, common_name(department.name)),
     ])
     now = _now()
     not_after = min(now + dt.timedelta(days=round(365.25 * SEAL_YEARS)),
