@@ -1,7 +1,7 @@
 """The province around 西湖区: 3 cities × 10 counties (杭州, 宁波, 温州; 西湖区 one of
 杭州's ten). Each of the 29 other counties handles its applications with departments of its
 own — one for each 西湖区 department the catalogue names, coded `pv-<county>-<code>` and
-named after the county ("宁波市海曙区人社局") — and a reviewer in each.
+named after the county (杭州市西湖区民政局 → 宁波市海曙区民政局) — and a reviewer in each.
 
 The catalogue stays one (the province's unified item list, 全省统一事项): an application
 of another county names the same item and is handled by that county's department of the
@@ -81,8 +81,10 @@ def _code(region: Region, department: Department) -> str:
 
 
 def _name(region: Region, department: Department) -> str:
+    """西湖区's department's name with the county and its city in place of 西湖区 and
+    杭州: 杭州市西湖区民政局 → 宁波市海曙区民政局, 杭州市生态环境局西湖分局 →
+    宁波市生态环境局海曙分局."""
     city = region.parent.name if region.parent else ""
-    for local in ("杭州市西湖区", "西湖区"):
-        if department.name.startswith(local):
-            return f"{city}{region.name}{department.name.removeprefix(local)}"
-    return f"{city}{region.name}{department.name}"
+    short = region.name[:-1] if len(region.name) > 2 else region.name
+    return (department.name.replace("西湖区", region.name).replace("西湖", short)
+            .replace("杭州市", city).replace("杭州", city.removesuffix("市")))
