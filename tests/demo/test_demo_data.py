@@ -49,6 +49,27 @@ def test_catalogue_loads_twice_and_the_second_load_changes_nothing() -> None:
 
 
 @pytest.mark.django_db
+def test_a_draft_left_by_an_interrupted_load_is_completed_and_published() -> None:
+    demo_catalogue_load()
+    spec = ITEMS[0]
+    item = ServiceItem.objects.get(code=spec.code, status=ItemStatus.PUBLISHED)
+    item.status = ItemStatus.DRAFT
+    item.save(update_fields=["status"])
+    item.fields.order_by("order").first().delete()  # type: ignore[union-attr]
+    item.materials.update(order=99, name="旧名称")
+
+    demo_catalogue_load()
+
+    item.refresh_from_db()
+    assert item.status == ItemStatus.PUBLISHED
+    assert ServiceItem.objects.filter(code=spec.code).count() == 1
+    keys = list(item.fields.order_by("order").values_list("field__key", flat=True))
+    assert keys == list(dict.fromkeys((*spec.fields, *spec.optional_fields)))
+    materials = list(item.materials.order_by("order").values_list("code", "name"))
+    assert materials == [(material.code, material.name) for material in spec.materials]
+
+
+@pytest.mark.django_db
 def test_every_published_item_keeps_its_limits_and_asks_for_a_material() -> None:
     demo_catalogue_load()
 

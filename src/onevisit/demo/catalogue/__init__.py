@@ -178,34 +178,52 @@ def _item_load(
         "completes_on_payment": spec.completes_on_payment,
     }
     latest = versions.order_by("-version").first()
-    draft, _created = ServiceItem.objects.update_or_create(
+    draft, created = ServiceItem.objects.update_or_create(
         code=spec.code, status=ItemStatus.DRAFT, defaults=attributes,
         create_defaults={**attributes, "version": latest.version + 1 if latest else 1},
     )
     required = dict.fromkeys(spec.fields, True) | dict.fromkeys(spec.optional_fields, False)
-    for order, (key, is_required) in enumerate(required.items()):
-        ItemField.objects.update_or_create(
-            item=draft, field=fields[key],
-            defaults={"required": is_required, "choices": choices[key], "order": order},
+    item_fields = [
+        ItemField(item=draft, field=fields[key], required=is_required, choices=choices[key],
+                  order=order)
+        for order, (key, is_required) in enumerate(required.items())
+    ]
+    requirements = [
+        MaterialRequirement(
+            item=draft, code=material.code, name=material.name,
+            name_en=MATERIALS_EN.get(material.name),
+            evidence_type=evidence_types[material.evidence] if material.evidence else None,
+            original=material.original, copies=material.copies, required=material.required,
+            tolerated_missing=material.tolerated_missing, note=material.note, order=order,
+            commitment_replaceable=material.commitment_replaceable,
         )
-    for order, material in enumerate(spec.materials):
-        requirement, _created = MaterialRequirement.objects.update_or_create(
-            item=draft, code=material.code,
-            defaults={
-                "name": material.name,
-                "name_en": MATERIALS_EN.get(material.name),
-                "evidence_type": evidence_types[material.evidence] if material.evidence else None,
-                "original": material.original, "copies": material.copies,
-                "required": material.required, "tolerated_missing": material.tolerated_missing,
-                "note": material.note, "order": order,
-                "commitment_replaceable": material.commitment_replaceable,
-            },
-        )
-        if any(mark in material.name for mark in BLANK_FORM_MARKS) and not requirement.blank_form:
+        for order, material in enumerate(spec.materials)
+    ]
+    if created:
+        ItemField.objects.bulk_create(item_fields)
+        requirements = MaterialRequirement.objects.bulk_create(requirements)
+    else:
+        # A draft left by an interrupted load: bring its rows to the spec one by one.
+        for row in item_fields:
+            ItemField.objects.update_or_create(
+                item=draft, field=row.field,
+                defaults={"required": row.required, "choices": row.choices, "order": row.order})
+        requirements = [_requirement_update(draft, row) for row in requirements]
+    for requirement in requirements:
+        blank = any(mark in requirement.name for mark in BLANK_FORM_MARKS)
+        if blank and not requirement.blank_form:
             requirement.blank_form.save(
-                f"{spec.code}-{material.code}.pdf",
-                ContentFile(blank_form_pdf(item=draft, title=material.name)))
+                f"{spec.code}-{requirement.code}.pdf",
+                ContentFile(blank_form_pdf(item=draft, title=requirement.name)))
     item_publish(item=draft, actor=actor)
+
+
+def _requirement_update(draft: ServiceItem, row: MaterialRequirement) -> MaterialRequirement:
+    names = ("name", "name_en", "evidence_type", "original", "copies", "required",
+             "tolerated_missing", "note", "order", "commitment_replaceable")
+    requirement, _created = MaterialRequirement.objects.update_or_create(
+        item=draft, code=row.code, defaults={name: getattr(row, name) for name in names})
+    return requirement
 
 
 def _desk_en(desk: str) -> str:
