@@ -13,13 +13,14 @@ from bench import hotline_dispatch, hotline_duplicates, hotline_knowledge, hotli
 PARTS = ("dispatch", "duplicates", "knowledge", "search")
 
 
-def run(*, out: TextIO, parts: list[str], train: int, test: int, open_tickets: int,
-        probes: int, entries: int, seed: int) -> dict[str, Any]:
+def run(*, out: TextIO, parts: list[str], train: int, test: int, folds: int,
+        open_tickets: int, probes: int, entries: int, seed: int) -> dict[str, Any]:
     results: dict[str, Any] = {}
     for part in parts or PARTS:
         out.write(f"\n== {part}\n")
         if part == "dispatch":
-            results[part] = hotline_dispatch.run(out=out, train=train, test=test, seed=seed)
+            results[part] = hotline_dispatch.run(out=out, train=train, test=test, folds=folds,
+                                                 seed=seed)
         elif part == "duplicates":
             results[part] = hotline_duplicates.run(out=out, open_tickets=open_tickets,
                                                    probes=probes, seed=seed)

@@ -120,12 +120,12 @@ def _cpu_rate(work: Callable[[], Any], count: int) -> float:
     return count / (time.process_time() - started)
 
 
-def run(*, out: TextIO, train: int, test: int, seed: int) -> dict[str, Any]:
+def run(*, out: TextIO, train: int, test: int, seed: int, folds: int = FOLDS) -> dict[str, Any]:
     call_command("migrate", verbosity=0)
     if not Region.objects.filter(code="330106").exists():
         regions_load()
     segmenter_warm()
-    return {"letters": _letters(out=out, seed=seed),
+    return {"letters": _letters(out=out, folds=folds, seed=seed),
             "generated": _generated(out=out, train=train, test=test, seed=seed)}
 
 
@@ -164,7 +164,7 @@ def _read(path: Path) -> list[Sample]:
     return read.samples
 
 
-def _letters(*, out: TextIO, seed: int) -> dict[str, Any]:
+def _letters(*, out: TextIO, folds: int, seed: int) -> dict[str, Any]:
     """The real-style letters: cross-validation, a half/half split, the held-out file."""
     letters = _read(LETTERS)
     length = statistics.fmean(len(s.text) for s in letters)
@@ -173,8 +173,8 @@ def _letters(*, out: TextIO, seed: int) -> dict[str, Any]:
               f"{length:.0f} characters ({LETTERS.name})\n")
     out.write(f"  {'':46}{'top-1':>8}{'top-3':>8}{'onevisit ÷':>11}\n")
     results = {"folds": _comparison_rows(
-        out, f"{FOLDS}-fold cross-validation (seed {seed})",
-        dispatch_cross_validate(samples=letters, folds=FOLDS, seed=seed))}
+        out, f"{folds}-fold cross-validation (seed {seed})",
+        dispatch_cross_validate(samples=letters, folds=folds, seed=seed))}
     first, second = holdout_split(letters, fraction=0.5, seed=seed)
     results["half"] = _comparison_rows(
         out, f"trained on half ({len(first)}), measured on the other half ({len(second)})",

@@ -71,6 +71,8 @@ class Command(BaseCommand):
                              help="comma-separated subset of dispatch,duplicates,knowledge,search")
         hotline.add_argument("--train", type=int, default=20_000,
                              help="generated tickets the dispatch model learns from")
+        hotline.add_argument("--folds", type=int, default=5,
+                             help="cross-validation folds on the real-style letters (at least 2)")
         hotline.add_argument("--test", type=int, default=5_000,
                              help="held-out generated tickets it is measured on")
         hotline.add_argument("--open-tickets", type=int, default=1_000_000,
@@ -89,8 +91,10 @@ class Command(BaseCommand):
         module = importlib.import_module(f"bench.{options['name']}")
         engines_configure = importlib.import_module("bench.engines").engines_configure
         if options["name"] == "hotline":
+            if options["folds"] < 2:
+                raise CommandError("--folds: at least 2 (each fold is measured on the others)")
             module.run(out=self.stdout, parts=[p for p in options["parts"].split(",") if p],
-                       train=options["train"], test=options["test"],
+                       train=options["train"], test=options["test"], folds=options["folds"],
                        open_tickets=options["open_tickets"], probes=options["probes"],
                        entries=options["entries"], seed=options["seed"])
             return
