@@ -169,9 +169,9 @@ def test_the_queue_pages_through_every_running_case_in_deadline_order(
         # session, user, queue page, cases waiting for a correction, department, counts,
         # the working-day calendar (its overrides and entered years, once for the page),
         # the joint reviews (多审合一) the department takes part in, her unread messages
-        # (the nav's 我的消息: staff are told of the programmes' events); and the cursor
-        # after page one
-        with django_assert_num_queries(10 if url == "/workbench/" else 11):
+        # (the nav's 我的消息: staff are told of the programmes' events); after page one
+        # the cursor, and no cases waiting for a correction (they are under page one)
+        with django_assert_num_queries(10):
             page = reviewer.get(url).content.decode()
         pages.append([int(pk) for pk in re.findall(r'href="/workbench/cases/(\d+)/"', page)])
         following = re.search(r'href="(/workbench/\?after=\d+)" rel="next"', page)
@@ -181,6 +181,31 @@ def test_the_queue_pages_through_every_running_case_in_deadline_order(
     assert [pk for p in pages for pk in p] == expected
     # 12 copies past their deadline, 48 past the 80% mark; the real filing is green.
     assert "队列共 61 件，其中红牌 12 件、黄牌 48 件。" in page
+
+
+def test_the_queue_shows_the_longest_waiting_corrections_and_links_to_them_all(world, filed):
+    filing = Case.objects.get(pk=filed["filing"])
+    now = clock.now()
+    waiting = Case.objects.bulk_create([
+        Case(application=filing.application, item=filing.item, department=filing.department,
+             stage_key=f"waiting-{n}", status="correction", remaining=3,
+             paused_at=now - dt.timedelta(hours=30 - n))
+        for n in range(12)
+    ])
+    reviewer = _browser(world.reviewer(world.housing))
+
+    def shown(page: str) -> list[int]:
+        rows = re.findall(r'<tr class="correction".*?href="/workbench/cases/(\d+)/"', page,
+                          re.DOTALL)
+        return [int(pk) for pk in rows]
+
+    queue = reviewer.get("/workbench/").content.decode()
+    everything = reviewer.get("/workbench/?view=correction").content.decode()
+
+    assert shown(queue) == [case.pk for case in waiting[:10]]  # longest waiting first
+    assert 'href="/workbench/?view=correction">查看全部等待补正或缴费的办件' in queue
+    assert shown(everything) == [case.pk for case in waiting]
+    assert "查看全部等待补正或缴费的办件" not in everything
 
 
 def test_the_demo_registrys_enterprise_record_is_labelled_in_words():

@@ -61,6 +61,7 @@ from onevisit.workflow.services import (
 
 # Cases a queue page shows; the next page starts after the last one (keyset pagination).
 QUEUE_PAGE = 50
+CORRECTIONS_UNDER_QUEUE = 10  # the rest in the queue's own "waiting for the applicant" view
 
 
 def reviewer_of(request: HttpRequest) -> Any:
@@ -115,13 +116,16 @@ def queue(request: HttpRequest) -> HttpResponse:
     cases = [] if view == QueueView.CORRECTION else list(
         department_queue(actor=reviewer, after_case_id=after_case_id, view=view,
                          now=now)[:QUEUE_PAGE + 1])
-    # Cases waiting for a correction stay in view (their clocks paused), under the queue.
-    corrections = (list(department_corrections(actor=reviewer)[:QUEUE_PAGE])
-                   if view in (QueueView.ALL, QueueView.CORRECTION) else [])
+    # Cases waiting for a correction stay in view (their clocks paused): the longest
+    # waiting under the queue's first page, all of them in their own view.
+    shown = {QueueView.CORRECTION: QUEUE_PAGE,
+             QueueView.ALL: 0 if after_case_id else CORRECTIONS_UNDER_QUEUE}.get(view, 0)
+    corrections = list(department_corrections(actor=reviewer)[:shown + 1]) if shown else []
     calendar = WorkingCalendar()
     return render(request, "web/workbench/queue.html", {
         "rows": [_queue_row(case, now, calendar) for case in cases[:QUEUE_PAGE]],
-        "corrections": [_correction_row(case, now) for case in corrections],
+        "corrections": [_correction_row(case, now) for case in corrections[:shown]],
+        "more_corrections": len(corrections) > shown and view == QueueView.ALL,
         "department": reviewer.department, "view": view, "views": QUEUE_VIEWS,
         "counts": department_queue_counts(actor=reviewer, now=now),
         "next_after": cases[QUEUE_PAGE - 1].pk if len(cases) > QUEUE_PAGE else None,
