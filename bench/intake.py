@@ -49,8 +49,7 @@ from onevisit.accounts.services import api_token_create
 from onevisit.applications.services import subject_resolve
 from onevisit.audit import signing
 from onevisit.audit.models import AuditEvent, AuditHead
-from onevisit.audit.services import _digest as audit_digest
-from onevisit.audit.services import chain_genesis
+from onevisit.audit.services import audit_digest, chain_genesis
 from onevisit.demo.forms import FormFiller, api_filing
 from onevisit.ops.demo_setup import demo_world_load
 

@@ -27,7 +27,7 @@ from onevisit.applications.models import (
     Case,
     CaseStatusChange,
 )
-from onevisit.audit.services import _append, _Pending
+from onevisit.audit.services import AuditEntry, audit_record_at
 from onevisit.catalogue.constants import ItemStatus, LimitUnit
 from onevisit.catalogue.models import ServiceItem
 from onevisit.demo.catalogue.reference import DISTRICT
@@ -190,13 +190,13 @@ class _Maker:
         services append theirs (hashed, linked, the head signed), so the log grows with
         the data set and `onevisit audit verify` is measured at its size."""
         events = [
-            _Pending(occurred_at=at.astimezone(dt.UTC), actor_id=None,
+            AuditEntry(occurred_at=at.astimezone(dt.UTC), actor_id=None,
                      action=f"application.{status}", entity="application",
                      entity_id=str(application.pk),
                      data={"number": application.number, "status": status})
             for application, _stages, changes in plans for status, at in changes
         ] + [
-            _Pending(occurred_at=at.astimezone(dt.UTC),
+            AuditEntry(occurred_at=at.astimezone(dt.UTC),
                      actor_id=self.reviewers.get(stage.case.department_id)
                      if status not in (CaseStatus.WAITING, CaseStatus.PENDING) else None,
                      action=f"case.{status}", entity="case", entity_id=str(stage.case.pk),
@@ -206,7 +206,7 @@ class _Maker:
         ]
         events.sort(key=lambda event: event.occurred_at)
         for start in range(0, len(events), AUDIT_BATCH):
-            _append(events[start:start + AUDIT_BATCH])
+            audit_record_at(events[start:start + AUDIT_BATCH])
 
     def _application(self, index: int, subject: SubjectDef) -> tuple[
             Application, list[_Stage], list[tuple[str, dt.datetime]]]:

@@ -20,7 +20,7 @@ from onevisit import clock
 from onevisit.audit import signing
 from onevisit.audit.checkpoints import heads_root, storage
 from onevisit.audit.models import AuditEvent, AuditHead
-from onevisit.audit.services import _digest, audit_record, audit_verify
+from onevisit.audit.services import audit_digest, audit_record, audit_verify
 from tests.audit.tamper import triggers_lift
 
 pytestmark = pytest.mark.django_db
@@ -176,10 +176,10 @@ def test_a_rewritten_suffix_with_every_hash_recomputed_is_detected(log):
         triggers_lift()
         for row in rows[2:]:
             data = {"number": 99} if row["seq"] == 3 else row["data"]
-            digest = _digest(seq=row["seq"], occurred_at=row["occurred_at"].isoformat(),
-                             actor_id=row["actor_id"], action=row["action"],
-                             entity=row["entity"], entity_id=row["entity_id"], data=data,
-                             prev_hash=prev_hash)
+            digest = audit_digest(seq=row["seq"], occurred_at=row["occurred_at"].isoformat(),
+                                  actor_id=row["actor_id"], action=row["action"],
+                                  entity=row["entity"], entity_id=row["entity_id"], data=data,
+                                  prev_hash=prev_hash)
             AuditEvent.objects.filter(seq=row["seq"]).update(data=data, prev_hash=prev_hash,
                                                              hash=digest)
             prev_hash = digest

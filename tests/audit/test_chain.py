@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
 from onevisit.audit.models import AuditEvent
-from onevisit.audit.services import audit_verify
+from onevisit.audit.services import AuditEntry, audit_record_at, audit_verify
 from tests.audit.tamper import triggers_lift
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +90,32 @@ def test_the_model_refuses_updates_and_deletes(filed):
         event.save()
     with pytest.raises(RuntimeError, match="append-only"):
         event.delete()
+
+
+def test_events_recorded_at_their_own_times_are_chained_and_verify(filed):
+    before = AuditEvent.objects.count()
+    at = dt.datetime(2019, 3, 1, 9, 30, tzinfo=dt.UTC)
+    entries = [AuditEntry(occurred_at=at + dt.timedelta(minutes=n), actor_id=None,
+                          action="application.imported", entity="application",
+                          entity_id=f"legacy-{n}", data={"n": n}) for n in range(3)]
+
+    with transaction.atomic():
+        audit_record_at(entries)
+
+    imported = AuditEvent.objects.filter(action="application.imported").order_by("seq")
+    assert [event.occurred_at for event in imported] == [e.occurred_at for e in entries]
+    assert AuditEvent.objects.count() == before + 3
+    assert audit_verify() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_events_at_their_own_times_are_refused_outside_a_transaction():
+    before = AuditEvent.objects.count()
+    entry = AuditEntry(occurred_at=dt.datetime(2019, 3, 1, tzinfo=dt.UTC), actor_id=None,
+                       action="application.imported", entity="application",
+                       entity_id="legacy", data={})
+
+    with pytest.raises(RuntimeError, match="inside the transaction"):
+        audit_record_at([entry])
+
+    assert AuditEvent.objects.count() == before

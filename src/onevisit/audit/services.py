@@ -50,10 +50,11 @@ class AuditLogBroken(DomainError):
     status = 503
 
 
-def _digest(
+def audit_digest(
     *, seq: int, occurred_at: str, actor_id: int | None, action: str, entity: str,
     entity_id: str, data: dict[str, Any], prev_hash: str,
 ) -> str:
+    """An event's hash as the log stores it and `audit_verify` checks it."""
     canonical = json.dumps(
         [seq, occurred_at, actor_id, action, entity, entity_id, data, prev_hash],
         ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str,
@@ -62,7 +63,9 @@ def _digest(
 
 
 @dataclass(frozen=True)
-class _Pending:
+class AuditEntry:
+    """An event to append: what `audit_record` makes, or an import's, at its own time."""
+
     occurred_at: dt.datetime
     actor_id: int | None
     action: str
@@ -71,7 +74,7 @@ class _Pending:
     data: dict[str, Any]
 
 
-_batch: ContextVar[list[_Pending] | None] = ContextVar("onevisit_audit_batch", default=None)
+_batch: ContextVar[list[AuditEntry] | None] = ContextVar("onevisit_audit_batch", default=None)
 
 
 def audit_record(
@@ -82,7 +85,7 @@ def audit_record(
     appended when the batch ends; otherwise at once."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the change")
-    pending = _Pending(
+    pending = AuditEntry(
         occurred_at=clock.now().astimezone(dt.UTC), actor_id=getattr(actor, "pk", None),
         action=action,
         entity=entity, entity_id=str(entity_id),
@@ -93,6 +96,16 @@ def audit_record(
         _append([pending])
     else:
         batch.append(pending)
+
+
+def audit_record_at(entries: list[AuditEntry]) -> None:
+    """Append events that happened at their own times (records brought over from another
+    system keep theirs), in the order given, hashed and linked as `audit_record`'s are.
+    Must run inside the transaction that writes the records."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record_at must run inside the transaction of the change")
+    if entries:
+        _append(entries)
 
 
 @contextlib.contextmanager
@@ -201,13 +214,13 @@ def _checkpoint_after_commit() -> None:
         log.info("audit_checkpoint_written", rows=checkpoint.rows, name=checkpoint.name)
 
 
-def _append(events: list[_Pending]) -> None:
+def _append(events: list[AuditEntry]) -> None:
     head = _head_locked()
     chain, seq, prev_hash = head.pk, head.last_seq, head.last_hash
     rows = []
     for event in events:
         seq += 1
-        digest = _digest(
+        digest = audit_digest(
             seq=seq, occurred_at=event.occurred_at.isoformat(), actor_id=event.actor_id,
             action=event.action, entity=event.entity, entity_id=event.entity_id,
             data=event.data, prev_hash=prev_hash,
@@ -339,7 +352,7 @@ class _ChainCheck:
             self._problem(self.expected_seq, f"rows {self.expected_seq}–{seq - 1} missing")
         if stored_prev != self.prev_hash:
             self._problem(seq, "link to the previous row is broken")
-        recomputed = _digest(
+        recomputed = audit_digest(
             seq=seq, occurred_at=occurred_at.isoformat(), actor_id=actor_id, action=action,
             entity=entity, entity_id=entity_id, data=data, prev_hash=stored_prev,
         )
