@@ -61,7 +61,10 @@ def publish_listener_register(listener: Callable[[ServiceItem], None]) -> None:
 
 def catalogue_revision_bump() -> None:
     """Mark the published catalogue as changed (inside the change's transaction)."""
-    CatalogueRevision.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4()})
+    token = uuid.uuid4()
+    # One statement once the row exists (every publication, every change to a page's data).
+    if not CatalogueRevision.objects.filter(pk=1).update(token=token):
+        CatalogueRevision.objects.update_or_create(pk=1, defaults={"token": token})
 
 
 def _locked_draft(item: ServiceItem) -> ServiceItem:

@@ -18,10 +18,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import transaction
 
 from onevisit.accounts.models import Department, Region
 from onevisit.accounts.services import department_ensure, regions_load
+from onevisit.audit.services import atomic_audited
 from onevisit.catalogue.constants import ItemStatus
 from onevisit.catalogue.documents import blank_form_pdf
 from onevisit.catalogue.models import (
@@ -76,9 +76,10 @@ FIELDS_EN = {**english.FIELDS_EN, **investment.FIELDS_EN}
 # --------------------------------------------------------------------------- loader
 
 
-@transaction.atomic
+@atomic_audited
 def demo_catalogue_load(*, actor: Any = None) -> None:
-    """Load the demo catalogue of 西湖区; running it again changes nothing."""
+    """Load the demo catalogue of 西湖区; running it again changes nothing. One transaction,
+    its audit events appended together at its end."""
     if not Region.objects.filter(code=DISTRICT).exists():
         regions_load()
     departments = {
