@@ -39,11 +39,13 @@ from random import Random
 from onevisit.accounts.services import api_token_create
 from onevisit.applications.services import subject_resolve
 from onevisit.demo.forms import SAMPLE_PDF_BASE64, FormFiller
+from onevisit.demo.catalogue import demo_catalogue_load
+from onevisit.demo.population import population_seed
 from onevisit.demo.staff import demo_account_for
-from onevisit.ops.demo_setup import demo_world_load
-world = demo_world_load(people=60, companies=4)
+demo_catalogue_load()  # what a filing of the 二手房 life event needs of the demo world
+population = population_seed(people=60, companies=4)
 subject = subject_resolve(life_event_code="second-hand-housing")
-filler = FormFiller(world.population, Random(3))
+filler = FormFiller(population, Random(3))
 filer = filler.filer_for(fields=subject.fields, materials=subject.materials)
 user = demo_account_for(id_number=filer.id_number, name=filer.name)
 print(json.dumps({"token": api_token_create(user=user, name="crash"), "payload": {
@@ -83,7 +85,8 @@ print(json.dumps({
 
 @pytest.fixture
 def crash_env(tmp_path) -> Any:
-    """A data directory and a database of the server's own, migrated, with a demo world."""
+    """A data directory and a database of the server's own, migrated, with the demo
+    catalogue and population."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("ONEVISIT_") and k != "DATABASE_URL"}
     env |= {"DJANGO_SETTINGS_MODULE": "onevisit.settings", "ONEVISIT_DATA_DIR": str(tmp_path),
