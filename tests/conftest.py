@@ -14,6 +14,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -45,6 +46,8 @@ from tests.factories import (
     resident_id,
 )
 from tests.files.builders import image, pdf
+from tests.ops.waiting import wait_for
+from tests.processes import SCHEMA_ENV, sqlite_schema_make
 
 # Small real files: intake opens them (pixels from the header, PDF streams) before storing.
 PDF = pdf()
@@ -339,6 +342,19 @@ def redis_url() -> str:
 # The S3-compatible server the object-storage tests use: `.ci/run` starts one (moto_server)
 # and names it; unnamed, the test session starts its own on a free loopback port.
 S3_URL = os.environ.get("ONEVISIT_TEST_S3_URL", "")
+
+
+@pytest.fixture(scope="session")
+def sqlite_schema(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated, empty SQLite database for the tests that run onevisit's own processes on
+    a database of their own: migrating takes ~25 s, so it is done once a session, or once
+    for the whole CI run beside the suite (ONEVISIT_TEST_SQLITE_SCHEMA, waited for)."""
+    named = os.environ.get(SCHEMA_ENV)
+    if named:
+        schema = Path(named)
+        wait_for(f"the migrated SQLite schema {schema}", schema.is_file, seconds=600)
+        return schema
+    return sqlite_schema_make(tmp_path_factory.mktemp("sqlite-schema"))
 
 
 @pytest.fixture(scope="session")

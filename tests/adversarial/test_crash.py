@@ -27,6 +27,7 @@ import pytest
 from django.conf import settings
 
 from bench.server import Server, server_start, server_stop
+from tests.processes import sqlite_database_from
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENTS = 4
@@ -84,7 +85,7 @@ print(json.dumps({
 
 
 @pytest.fixture
-def crash_env(tmp_path) -> Any:
+def crash_env(tmp_path, request) -> Any:
     """A data directory and a database of the server's own, migrated, with the demo
     catalogue and population."""
     env = {k: v for k, v in os.environ.items()
@@ -98,7 +99,9 @@ def crash_env(tmp_path) -> Any:
         env["DATABASE_URL"] = (f"postgres://{database['USER']}@{database['HOST']}:"
                                f"{database['PORT'] or 5432}/{name}")
         _psql(database, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
-    _run(env, "-m", "onevisit.cli", "migrate", "-v", "0")
+        _run(env, "-m", "onevisit.cli", "migrate", "-v", "0")
+    else:
+        sqlite_database_from(request.getfixturevalue("sqlite_schema"), env=env)
     world = json.loads(_run({**env, "ONEVISIT_DEBUG": "1"}, "-c",
                             "import django; django.setup()\n" + SETUP).splitlines()[-1])
     yield env, world

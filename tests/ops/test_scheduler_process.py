@@ -17,7 +17,7 @@ import pytest
 from django.conf import settings
 
 from tests.ops.waiting import wait_for
-from tests.processes import process_env
+from tests.processes import process_env, sqlite_database_from
 
 ONEVISIT = [sys.executable, "-m", "onevisit.cli"]
 JOBS_ON = ("deadline_scan", "rollups")
@@ -53,10 +53,9 @@ def processes() -> Iterator[Callable[..., tuple[subprocess.Popen[bytes], Path]]]
 
 
 def test_schedulers_and_worker_run_each_period_once_and_the_standby_takes_over(
-        tmp_path, processes):
+        tmp_path, processes, sqlite_schema):
     env = _env(tmp_path)
-    subprocess.run([*ONEVISIT, "migrate", "-v", "0"], env=env, check=True, timeout=600,
-                   capture_output=True)
+    sqlite_database_from(sqlite_schema, env=env)
     database = tmp_path / "onevisit.sqlite3"
 
     def rows(sql: str, *params: object) -> list[tuple[object, ...]]:
