@@ -17,6 +17,7 @@ from onevisit.catalogue.models import (
     ServiceItem,
 )
 from onevisit.demo.catalogue import DISTRICT, ITEMS, LIFE_EVENTS, demo_catalogue_load
+from onevisit.demo.catalogue.english import BLANK_FORM_MARKS as MARKS
 from onevisit.demo.population import population_seed
 from onevisit.exchange.models import RegistryRecord
 from onevisit.exchange.sources import source_get, sources_registered
@@ -67,6 +68,19 @@ def test_a_draft_left_by_an_interrupted_load_is_completed_and_published() -> Non
     assert keys == list(dict.fromkeys((*spec.fields, *spec.optional_fields)))
     materials = list(item.materials.order_by("order").values_list("code", "name"))
     assert materials == [(material.code, material.name) for material in spec.materials]
+
+
+@pytest.mark.django_db
+def test_every_form_the_applicant_fills_in_has_its_blank_form_to_print() -> None:
+    demo_catalogue_load()
+
+    forms = [material for material in MaterialRequirement.objects.filter(
+        item__status=ItemStatus.PUBLISHED) if any(mark in material.name for mark in MARKS)]
+
+    assert len(forms) >= 10
+    for material in forms:
+        with material.blank_form.open("rb") as stored:
+            assert stored.read(5) == b"%PDF-", material.name
 
 
 @pytest.mark.django_db
