@@ -117,10 +117,13 @@ def queue(request: HttpRequest) -> HttpResponse:
         department_queue(actor=reviewer, after_case_id=after_case_id, view=view,
                          now=now)[:QUEUE_PAGE + 1])
     # Cases waiting for a correction stay in view (their clocks paused): the longest
-    # waiting under the queue's first page, all of them in their own view.
+    # waiting under the queue's first page, all of them, page by page, in their own view.
     shown = {QueueView.CORRECTION: QUEUE_PAGE,
              QueueView.ALL: 0 if after_case_id else CORRECTIONS_UNDER_QUEUE}.get(view, 0)
-    corrections = list(department_corrections(actor=reviewer)[:shown + 1]) if shown else []
+    corrections = list(department_corrections(
+        actor=reviewer, after_case_id=after_case_id if view == QueueView.CORRECTION else None,
+    )[:shown + 1]) if shown else []
+    paged_rows = corrections if view == QueueView.CORRECTION else cases
     calendar = WorkingCalendar()
     return render(request, "web/workbench/queue.html", {
         "rows": [_queue_row(case, now, calendar) for case in cases[:QUEUE_PAGE]],
@@ -128,7 +131,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         "more_corrections": len(corrections) > shown and view == QueueView.ALL,
         "department": reviewer.department, "view": view, "views": QUEUE_VIEWS,
         "counts": department_queue_counts(actor=reviewer, now=now),
-        "next_after": cases[QUEUE_PAGE - 1].pk if len(cases) > QUEUE_PAGE else None,
+        "next_after": (paged_rows[QUEUE_PAGE - 1].pk if len(paged_rows) > QUEUE_PAGE
+                       else None),
         "paged": after_case_id is not None,
         # 施工图“多审合一”: the joint reviews the department takes part in, not as lead.
         "joint_count": joint_reviews_for(actor=reviewer).count(),

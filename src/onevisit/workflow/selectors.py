@@ -91,13 +91,22 @@ def department_queue(*, actor: Any, after_case_id: int | None = None,
 
 
 
-def department_corrections(*, actor: Any) -> QuerySet[Case]:
+def department_corrections(*, actor: Any, after_case_id: int | None = None) -> QuerySet[Case]:
     """The department's cases waiting for the applicant — her correction (补正) or her
     payment (待缴费): kept in view with the moment the clock paused and the time it had
-    left, longest waiting first."""
+    left, longest waiting first; with `after_case_id`, those after that case (keyset
+    pagination, as `department_queue`)."""
+    waiting = Case.objects.filter(department_id=actor.department_id,
+                                  status__in=PAUSED_CASE_STATUSES)
+    if after_case_id is not None:
+        cursor = (Case.objects.filter(pk=after_case_id, department_id=actor.department_id)
+                  .values_list("paused_at", "pk").first())
+        if cursor is not None and cursor[0] is not None:
+            paused_at, pk = cursor
+            waiting = waiting.filter(Q(paused_at__gt=paused_at) | Q(paused_at=paused_at,
+                                                                     pk__gt=pk))
     return (
-        Case.objects.filter(department_id=actor.department_id,
-                            status__in=PAUSED_CASE_STATUSES)
+        waiting
         .select_related("application", "item")
         .only(*QUEUE_FIELDS, "paused_at", "remaining", "item__limit_unit")
         .order_by("paused_at", "id")
