@@ -71,7 +71,6 @@ DATA = Path(__file__).parent / "data" / "hotline"
 LETTERS = DATA / "dispatch-letters.csv"
 HELDOUT = DATA / "dispatch-letters-heldout.csv"
 LETTERS_REGION = "330402"  # 嘉兴市南湖区
-FOLDS = 5
 LONG = 350  # the letters whose speed is measured are at least this long
 
 
@@ -120,7 +119,7 @@ def _cpu_rate(work: Callable[[], Any], count: int) -> float:
     return count / (time.process_time() - started)
 
 
-def run(*, out: TextIO, train: int, test: int, seed: int, folds: int = FOLDS) -> dict[str, Any]:
+def run(*, out: TextIO, train: int, test: int, folds: int, seed: int) -> dict[str, Any]:
     call_command("migrate", verbosity=0)
     if not Region.objects.filter(code="330106").exists():
         regions_load()

@@ -191,16 +191,16 @@ class _Maker:
         the data set and `onevisit audit verify` is measured at its size."""
         events = [
             AuditEntry(occurred_at=at.astimezone(dt.UTC), actor_id=None,
-                     action=f"application.{status}", entity="application",
-                     entity_id=str(application.pk),
-                     data={"number": application.number, "status": status})
+                       action=f"application.{status}", entity="application",
+                       entity_id=str(application.pk),
+                       data={"number": application.number, "status": status})
             for application, _stages, changes in plans for status, at in changes
         ] + [
             AuditEntry(occurred_at=at.astimezone(dt.UTC),
-                     actor_id=self.reviewers.get(stage.case.department_id)
-                     if status not in (CaseStatus.WAITING, CaseStatus.PENDING) else None,
-                     action=f"case.{status}", entity="case", entity_id=str(stage.case.pk),
-                     data={"application": application.number, "status": status})
+                       actor_id=self.reviewers.get(stage.case.department_id)
+                       if status not in (CaseStatus.WAITING, CaseStatus.PENDING) else None,
+                       action=f"case.{status}", entity="case", entity_id=str(stage.case.pk),
+                       data={"application": application.number, "status": status})
             for application, stages, _c in plans for stage in stages
             for status, at in stage.changes
         ]

@@ -9,7 +9,6 @@ import re
 import signal
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -17,9 +16,8 @@ import pytest
 from django.conf import settings
 
 from tests.ops.waiting import wait_for
-from tests.processes import process_env, sqlite_database_from
+from tests.processes import ONEVISIT, process_env, sqlite_database_from
 
-ONEVISIT = [sys.executable, "-m", "onevisit.cli"]
 JOBS_ON = ("deadline_scan", "rollups")
 
 

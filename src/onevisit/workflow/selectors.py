@@ -75,20 +75,29 @@ def department_queue(*, actor: Any, after_case_id: int | None = None,
         queue = queue.filter(status=CaseStatus.PENDING)
     elif view == QueueView.OVERDUE:
         queue = queue.filter(due_at__lte=now or clock.now())
-    if after_case_id is not None:
-        cursor = (Case.objects.filter(pk=after_case_id, department_id=actor.department_id)
-                  .values_list("due_at", "pk").first())
-        if cursor is not None and cursor[0] is not None:
-            due_at, pk = cursor
-            queue = queue.filter(Q(due_at__gt=due_at) | Q(due_at=due_at, pk__gt=pk),
-                                 due_at__gte=due_at)
     return (
-        queue.select_related("application", "item")
+        _after(queue, actor=actor, after_case_id=after_case_id, column="due_at")
+        .select_related("application", "item")
         .only(*QUEUE_FIELDS)
         .annotate(claimer=Subquery(_claimer_name), first_approved=_first_approved)
         .order_by("due_at", "id")
     )
 
+
+
+def _after(cases: QuerySet[Case], *, actor: Any, after_case_id: int | None,
+           column: str) -> QuerySet[Case]:
+    """The cases after `after_case_id` in (`column`, id) order — a page's keyset cursor;
+    all of them when there is no cursor or it names no case of the department."""
+    if after_case_id is None:
+        return cases
+    cursor = (Case.objects.filter(pk=after_case_id, department_id=actor.department_id)
+              .values_list(column, "pk").first())
+    if cursor is None or cursor[0] is None:
+        return cases
+    value, pk = cursor
+    return cases.filter(Q(**{f"{column}__gt": value}) | Q(**{column: value, "pk__gt": pk}),
+                        **{f"{column}__gte": value})
 
 
 def department_corrections(*, actor: Any, after_case_id: int | None = None) -> QuerySet[Case]:
@@ -98,15 +107,8 @@ def department_corrections(*, actor: Any, after_case_id: int | None = None) -> Q
     pagination, as `department_queue`)."""
     waiting = Case.objects.filter(department_id=actor.department_id,
                                   status__in=PAUSED_CASE_STATUSES)
-    if after_case_id is not None:
-        cursor = (Case.objects.filter(pk=after_case_id, department_id=actor.department_id)
-                  .values_list("paused_at", "pk").first())
-        if cursor is not None and cursor[0] is not None:
-            paused_at, pk = cursor
-            waiting = waiting.filter(Q(paused_at__gt=paused_at) | Q(paused_at=paused_at,
-                                                                     pk__gt=pk))
     return (
-        waiting
+        _after(waiting, actor=actor, after_case_id=after_case_id, column="paused_at")
         .select_related("application", "item")
         .only(*QUEUE_FIELDS, "paused_at", "remaining", "item__limit_unit")
         .order_by("paused_at", "id")
